@@ -1,0 +1,27 @@
+import type { ParsedExpression } from './expression-node.js';
+
+export const AGGREGATION_KINDS = [
+  'count', 'sum', 'mean', 'min', 'max', 'stddev', 'count_distinct', 'first', 'last',
+] as const;
+export type AggregationKind = (typeof AGGREGATION_KINDS)[number];
+
+/** One aggregation in a window spec: `sum('amount').where("event_type = 'purchase'")`. */
+export interface AggregationNode {
+  readonly kind: 'aggregation';
+  readonly fn: AggregationKind;
+  /** The aggregated column; absent for `count()` (counts rows). */
+  readonly column?: string;
+  readonly where?: ParsedExpression;
+  /** count_distinct only: use the engine's approximate distinct count. */
+  readonly approximate?: boolean;
+}
+
+/** `window({ entity, timestamp, every, windows, features })`, with durations kept as written. */
+export interface WindowNode {
+  readonly kind: 'window';
+  readonly entity: string;
+  readonly timestamp: string;
+  readonly every: string;
+  readonly windows: readonly string[];
+  readonly features: Readonly<Record<string, AggregationNode>>;
+}

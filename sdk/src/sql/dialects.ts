@@ -1,0 +1,34 @@
+import type { Statement, SqlExpr } from './sql-node.js';
+import type { Dialect, SqlPrinter } from './sql-printer.js';
+import { DuckDbPrinter } from './duckdb-printer.js';
+
+const printers: Partial<Record<Dialect, SqlPrinter>> = { duckdb: new DuckDbPrinter() };
+
+/** Registers a dialect's printer (the spark and trino printers register themselves here). */
+export function registerPrinter(printer: SqlPrinter): void {
+  printers[printer.dialect] = printer;
+}
+
+/** The printer for a dialect. */
+export function printerFor(dialect: Dialect): SqlPrinter {
+  const printer = printers[dialect];
+  if (!printer) throw new Error(`No SQL printer is registered for the ${dialect} dialect.`);
+  return printer;
+}
+
+/**
+ * Prints a statement in a dialect.
+ *
+ * @example
+ * ```ts
+ * printSql(select([as(lit(1), 'one')]), 'duckdb') // 'SELECT 1 AS "one"'
+ * ```
+ */
+export function printSql(node: Statement, dialect: Dialect): string {
+  return printerFor(dialect).print(node);
+}
+
+/** Prints one expression in a dialect. */
+export function printExpr(node: SqlExpr, dialect: Dialect): string {
+  return printerFor(dialect).expr(node);
+}

@@ -1,0 +1,103 @@
+/**
+ * The SQL AST: frozen plain data with a `kind`, printed per dialect by the printers in this
+ * folder. Backends build these nodes; nobody concatenates SQL text from user values.
+ *
+ * Expression nodes are a structural superset of the plan's `ExprNode` (children may be any
+ * `SqlExpr`), so a parsed user expression drops straight into a query.
+ */
+import type { BinaryOperator, PortableFunction } from '../plan/expression-node.js';
+
+export type SqlExpr =
+  | { readonly kind: 'column'; readonly name: string; readonly table?: string }
+  | { readonly kind: 'literal'; readonly value: string | number | bigint | boolean | null }
+  | { readonly kind: 'timestampLiteral'; readonly epochMs: number }
+  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: SqlExpr; readonly right: SqlExpr }
+  | { readonly kind: 'unary'; readonly op: 'not' | '-'; readonly operand: SqlExpr }
+  | { readonly kind: 'isNull'; readonly operand: SqlExpr; readonly negated: boolean }
+  | { readonly kind: 'in'; readonly operand: SqlExpr; readonly list: readonly SqlExpr[]; readonly negated: boolean }
+  | { readonly kind: 'between'; readonly operand: SqlExpr; readonly low: SqlExpr; readonly high: SqlExpr; readonly negated: boolean }
+  | { readonly kind: 'case'; readonly whens: readonly { readonly when: SqlExpr; readonly then: SqlExpr }[]; readonly else?: SqlExpr }
+  | { readonly kind: 'call'; readonly fn: PortableFunction; readonly args: readonly SqlExpr[] }
+  | { readonly kind: 'cast'; readonly operand: SqlExpr; readonly to: SqlType }
+  | { readonly kind: 'fn'; readonly name: InternalFunction; readonly args: readonly SqlExpr[] }
+  | AggregateExpr
+  | { readonly kind: 'over'; readonly fn: AggregateExpr | RankingExpr; readonly partitionBy: readonly SqlExpr[]; readonly orderBy: readonly OrderItem[]; readonly frame?: WindowFrame }
+  | { readonly kind: 'star'; readonly table?: string }
+  | { readonly kind: 'subqueryExpr'; readonly query: Query };
+
+/** Types a cast can target, named portably; each printer spells them. */
+export type SqlType = 'string' | 'double' | 'bigint' | 'boolean' | 'timestamp' | 'date';
+
+/**
+ * Functions sluice itself uses in generated SQL (time arithmetic, hashing…), named once here
+ * and spelled per dialect by each printer's `functions` table.
+ */
+export type InternalFunction =
+  | 'epoch_ms'            // timestamp → bigint milliseconds since the epoch (UTC)
+  | 'timestamp_from_ms'   // bigint milliseconds → timestamp (UTC)
+  | 'date_string'         // timestamp → 'YYYY-MM-DD' (UTC)
+  | 'floor_div'           // integer floor division a / b for bigints (negative-safe)
+  | 'regexp_full_match'   // (string, pattern literal) → boolean, whole-string match
+  | 'char_length'
+  | 'generate_bigint_series'; // (start, stop, step) → array of bigints, inclusive
+
+export interface AggregateExpr {
+  readonly kind: 'agg';
+  readonly fn: 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'stddev_samp' | 'count_distinct' | 'approx_count_distinct' | 'min_by' | 'max_by' | 'any_value';
+  readonly args: readonly SqlExpr[];
+  /** `FILTER (WHERE …)`: supported by DuckDB, Spark 3 and Trino alike. */
+  readonly filter?: SqlExpr;
+}
+
+export interface RankingExpr { readonly kind: 'ranking'; readonly fn: 'row_number' }
+
+export interface WindowFrame {
+  readonly mode: 'rows' | 'range';
+  /** Offsets relative to the current row; `null` means unbounded. Negative = preceding. */
+  readonly start: number | null;
+  readonly end: number | null;
+}
+
+export interface OrderItem { readonly expr: SqlExpr; readonly desc?: boolean; readonly nullsFirst?: boolean }
+export interface SelectItem { readonly expr: SqlExpr; readonly alias?: string }
+
+export type FromItem =
+  | { readonly kind: 'table'; readonly name: string; readonly schema?: string; readonly alias?: string }
+  | { readonly kind: 'subquery'; readonly query: Query; readonly alias: string }
+  | { readonly kind: 'tableFunction'; readonly name: TableFunction; readonly args: readonly SqlExpr[]; readonly alias?: string; readonly columnAliases?: readonly string[] }
+  | { readonly kind: 'values'; readonly rows: readonly (readonly SqlExpr[])[]; readonly alias: string; readonly columns: readonly string[] };
+
+/** Table-valued functions; a printer throws for one its dialect lacks. */
+export type TableFunction = 'read_parquet' | 'unnest';
+
+export interface Join {
+  readonly type: 'inner' | 'left' | 'cross';
+  readonly from: FromItem;
+  readonly on?: SqlExpr;
+}
+
+export interface SelectQuery {
+  readonly kind: 'select';
+  readonly ctes?: readonly { readonly name: string; readonly query: Query }[];
+  readonly distinct?: boolean;
+  readonly columns: readonly SelectItem[];
+  readonly from?: FromItem;
+  readonly joins?: readonly Join[];
+  readonly where?: SqlExpr;
+  readonly groupBy?: readonly SqlExpr[];
+  readonly having?: SqlExpr;
+  readonly qualify?: SqlExpr;
+  readonly orderBy?: readonly OrderItem[];
+  readonly limit?: number;
+}
+
+export interface UnionQuery { readonly kind: 'union'; readonly all: boolean; readonly queries: readonly Query[]; readonly orderBy?: readonly OrderItem[] }
+
+export type Query = SelectQuery | UnionQuery;
+
+export type Statement =
+  | Query
+  | { readonly kind: 'createTableAs'; readonly name: string; readonly query: Query; readonly temporary?: boolean; readonly orReplace?: boolean }
+  | { readonly kind: 'dropTable'; readonly name: string; readonly ifExists: boolean };
+
+export type SqlNode = SqlExpr | Query | Statement | FromItem;

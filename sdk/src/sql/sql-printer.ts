@@ -1,0 +1,200 @@
+/**
+ * The default SQL printer. Each dialect subclasses it and overrides only what differs:
+ * identifier quoting, string escaping, function spellings, type names. Dispatch is keyed by
+ * node kind through a `Record`, so a new node kind without a printer fails to compile.
+ *
+ * This file is the one place where identifiers are quoted and literals escaped.
+ */
+import type { PortableFunction } from '../plan/expression-node.js';
+import type { AggregateExpr, FromItem, InternalFunction, OrderItem, Query, SelectQuery, SqlExpr, SqlType, Statement, WindowFrame } from './sql-node.js';
+
+export type Dialect = 'duckdb' | 'spark' | 'trino';
+
+type ExprPrinters = { [K in SqlExpr['kind']]: (node: Extract<SqlExpr, { kind: K }>) => string };
+
+export abstract class SqlPrinter {
+  abstract readonly dialect: Dialect;
+  /** How each internal function is spelled; `args` are already printed. */
+  protected abstract readonly functions: Record<InternalFunction, (args: string[]) => string>;
+  protected abstract readonly typeNames: Record<SqlType, string>;
+
+  /** Portable function spellings; a dialect overrides the few that differ. */
+  protected portableFunction(fn: PortableFunction, args: string[]): string {
+    return `${fn}(${args.join(', ')})`;
+  }
+
+  protected aggregateName(fn: AggregateExpr['fn']): string {
+    switch (fn) {
+      case 'avg': return 'avg';
+      case 'stddev_samp': return 'stddev_samp';
+      case 'approx_count_distinct': return 'approx_count_distinct';
+      default: return fn;
+    }
+  }
+
+  // ---- quoting and literals: the only place user-controlled text meets SQL ----
+
+  quoteIdentifier(name: string): string {
+    assertNoNul(name, 'identifier');
+    return `"${name.replaceAll('"', '""')}"`;
+  }
+
+  stringLiteral(value: string): string {
+    assertNoNul(value, 'string literal');
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+
+  numberLiteral(value: number): string {
+    if (!Number.isFinite(value)) throw new Error(`Cannot print the number ${value} as SQL: only finite numbers have a literal.`);
+    // Doubles are printed as doubles so that every dialect computes in floating point, as JS does.
+    return Number.isInteger(value) && Math.abs(value) < 2 ** 53 ? String(value) : `CAST(${String(value)} AS ${this.typeNames.double})`;
+  }
+
+  timestampLiteral(epochMs: number): string {
+    if (!Number.isFinite(epochMs)) throw new Error(`Cannot print timestamp ${epochMs}`);
+    const iso = new Date(epochMs).toISOString(); // always UTC
+    return `TIMESTAMP '${iso.slice(0, 10)} ${iso.slice(11, 23)}'`;
+  }
+
+  // ---- statements ----
+
+  print(node: Statement): string {
+    switch (node.kind) {
+      case 'select':
+      case 'union':
+        return this.query(node);
+      case 'createTableAs':
+        return `CREATE ${node.orReplace ? 'OR REPLACE ' : ''}${node.temporary ? 'TEMPORARY ' : ''}TABLE ${this.quoteIdentifier(node.name)} AS ${this.query(node.query)}`;
+      case 'dropTable':
+        return `DROP TABLE ${node.ifExists ? 'IF EXISTS ' : ''}${this.quoteIdentifier(node.name)}`;
+    }
+  }
+
+  query(node: Query): string {
+    if (node.kind === 'union') {
+      const body = node.queries.map((q) => `(${this.query(q)})`).join(node.all ? ' UNION ALL ' : ' UNION ');
+      return node.orderBy?.length ? `${body} ORDER BY ${this.orderList(node.orderBy)}` : body;
+    }
+    return this.select(node);
+  }
+
+  protected select(node: SelectQuery): string {
+    const parts: string[] = [];
+    if (node.ctes?.length) {
+      parts.push(`WITH ${node.ctes.map((c) => `${this.quoteIdentifier(c.name)} AS (${this.query(c.query)})`).join(', ')}`);
+    }
+    const columns = node.columns.map((c) => (c.alias === undefined ? this.expr(c.expr) : `${this.expr(c.expr)} AS ${this.quoteIdentifier(c.alias)}`));
+    parts.push(`SELECT ${node.distinct ? 'DISTINCT ' : ''}${columns.join(', ')}`);
+    if (node.from) parts.push(`FROM ${this.fromItem(node.from)}`);
+    for (const join of node.joins ?? []) {
+      if (join.type === 'cross') parts.push(`CROSS JOIN ${this.fromItem(join.from)}`);
+      else parts.push(`${join.type === 'left' ? 'LEFT JOIN' : 'JOIN'} ${this.fromItem(join.from)} ON ${this.expr(join.on ?? { kind: 'literal', value: true })}`);
+    }
+    if (node.where) parts.push(`WHERE ${this.expr(node.where)}`);
+    if (node.groupBy?.length) parts.push(`GROUP BY ${node.groupBy.map((e) => this.expr(e)).join(', ')}`);
+    if (node.having) parts.push(`HAVING ${this.expr(node.having)}`);
+    if (node.qualify) parts.push(this.qualify(node.qualify));
+    if (node.orderBy?.length) parts.push(`ORDER BY ${this.orderList(node.orderBy)}`);
+    if (node.limit !== undefined) parts.push(`LIMIT ${Math.trunc(node.limit)}`);
+    return parts.join(' ');
+  }
+
+  /** QUALIFY is DuckDB's; other dialects must not receive it (planners wrap a subquery instead). */
+  protected qualify(condition: SqlExpr): string {
+    throw new Error(`${this.dialect} has no QUALIFY clause; the planner must filter in an outer query (condition: ${this.expr(condition)})`);
+  }
+
+  protected orderList(items: readonly OrderItem[]): string {
+    return items
+      .map((o) => `${this.expr(o.expr)}${o.desc ? ' DESC' : ' ASC'}${o.nullsFirst === undefined ? '' : o.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST'}`)
+      .join(', ');
+  }
+
+  fromItem(item: FromItem): string {
+    switch (item.kind) {
+      case 'table':
+        return `${item.schema ? `${this.quoteIdentifier(item.schema)}.` : ''}${this.quoteIdentifier(item.name)}${this.alias(item.alias)}`;
+      case 'subquery':
+        return `(${this.query(item.query)})${this.alias(item.alias)}`;
+      case 'values':
+        return `(VALUES ${item.rows.map((r) => `(${r.map((e) => this.expr(e)).join(', ')})`).join(', ')}) AS ${this.quoteIdentifier(item.alias)}(${item.columns.map((c) => this.quoteIdentifier(c)).join(', ')})`;
+      case 'tableFunction':
+        return this.tableFunction(item);
+    }
+  }
+
+  protected tableFunction(item: Extract<FromItem, { kind: 'tableFunction' }>): string {
+    throw new Error(`${this.dialect} does not support the table function ${item.name}`);
+  }
+
+  protected alias(alias: string | undefined): string {
+    return alias === undefined ? '' : ` AS ${this.quoteIdentifier(alias)}`;
+  }
+
+  // ---- expressions ----
+
+  expr(node: SqlExpr): string {
+    return (this.exprPrinters[node.kind] as (n: SqlExpr) => string)(node);
+  }
+
+  private readonly exprPrinters: ExprPrinters = {
+    column: (n) => (n.table === undefined ? '' : `${this.quoteIdentifier(n.table)}.`) + this.quoteIdentifier(n.name),
+    literal: (n) => this.literal(n.value),
+    timestampLiteral: (n) => this.timestampLiteral(n.epochMs),
+    binary: (n) => `(${this.expr(n.left)} ${this.binaryOperator(n.op)} ${this.expr(n.right)})`,
+    unary: (n) => (n.op === 'not' ? `(NOT ${this.expr(n.operand)})` : `(- ${this.expr(n.operand)})`),
+    isNull: (n) => `(${this.expr(n.operand)} IS ${n.negated ? 'NOT ' : ''}NULL)`,
+    in: (n) => `(${this.expr(n.operand)} ${n.negated ? 'NOT IN' : 'IN'} (${n.list.map((e) => this.expr(e)).join(', ')}))`,
+    between: (n) => `(${this.expr(n.operand)} ${n.negated ? 'NOT BETWEEN' : 'BETWEEN'} ${this.expr(n.low)} AND ${this.expr(n.high)})`,
+    case: (n) =>
+      `(CASE ${n.whens.map((w) => `WHEN ${this.expr(w.when)} THEN ${this.expr(w.then)}`).join(' ')}${n.else === undefined ? '' : ` ELSE ${this.expr(n.else)}`} END)`,
+    call: (n) => this.portableFunction(n.fn, n.args.map((a) => this.expr(a))),
+    cast: (n) => `CAST(${this.expr(n.operand)} AS ${this.typeNames[n.to]})`,
+    fn: (n) => this.functions[n.name](n.args.map((a) => this.expr(a))),
+    agg: (n) => this.aggregate(n),
+    over: (n) => {
+      const fn = n.fn.kind === 'ranking' ? `${n.fn.fn}()` : this.aggregate(n.fn);
+      const spec: string[] = [];
+      if (n.partitionBy.length) spec.push(`PARTITION BY ${n.partitionBy.map((e) => this.expr(e)).join(', ')}`);
+      if (n.orderBy.length) spec.push(`ORDER BY ${this.orderList(n.orderBy)}`);
+      if (n.frame) spec.push(this.frame(n.frame));
+      return `${fn} OVER (${spec.join(' ')})`;
+    },
+    star: (n) => (n.table === undefined ? '*' : `${this.quoteIdentifier(n.table)}.*`),
+    subqueryExpr: (n) => `(${this.query(n.query)})`,
+  };
+
+  protected literal(value: string | number | bigint | boolean | null): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (typeof value === 'bigint') return `CAST(${value.toString()} AS ${this.typeNames.bigint})`;
+    if (typeof value === 'number') return this.numberLiteral(value);
+    return this.stringLiteral(value);
+  }
+
+  protected binaryOperator(op: string): string {
+    return op === 'and' ? 'AND' : op === 'or' ? 'OR' : op;
+  }
+
+  protected aggregate(n: AggregateExpr): string {
+    const args = n.args.map((a) => this.expr(a));
+    let text: string;
+    if (n.fn === 'count_star') text = 'count(*)';
+    else if (n.fn === 'count_distinct') text = `count(DISTINCT ${args.join(', ')})`;
+    else text = `${this.aggregateName(n.fn)}(${args.join(', ')})`;
+    return n.filter === undefined ? text : `${text} FILTER (WHERE ${this.expr(n.filter)})`;
+  }
+
+  protected frame(frame: WindowFrame): string {
+    const bound = (offset: number | null, side: 'start' | 'end'): string => {
+      if (offset === null) return side === 'start' ? 'UNBOUNDED PRECEDING' : 'UNBOUNDED FOLLOWING';
+      if (offset === 0) return 'CURRENT ROW';
+      return offset < 0 ? `${-offset} PRECEDING` : `${offset} FOLLOWING`;
+    };
+    return `${frame.mode.toUpperCase()} BETWEEN ${bound(frame.start, 'start')} AND ${bound(frame.end, 'end')}`;
+  }
+}
+
+function assertNoNul(text: string, what: string): void {
+  if (text.includes('\u0000')) throw new Error(`A ${what} cannot contain a NUL character: ${JSON.stringify(text)}`);
+}
