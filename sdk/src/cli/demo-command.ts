@@ -1,0 +1,29 @@
+/**
+ * `npm start` / `sluice demo`: makes the seeded clickstream sample if it is absent, then runs
+ * the engagement pipeline of DESIGN §1 on it and prints the quality report, a feature
+ * preview and where the outputs went.
+ */
+import { access } from 'node:fs/promises';
+import { generateDemoEvents } from './demo-data.js';
+import { runCommand } from './run-command.js';
+
+/**
+ * @example
+ * ```ts
+ * process.exitCode = await demoCommand({ module: 'examples/engagement.ts', dataDir: 'data/events' });
+ * ```
+ */
+export async function demoCommand(options: { module: string; dataDir: string; sample?: number }, out: (text: string) => void = console.log): Promise<number> {
+  try {
+    await access(options.dataDir);
+    out(`Using the demo clickstream in ${options.dataDir} (delete the folder to make it anew).`);
+  } catch {
+    const started = performance.now();
+    const made = await generateDemoEvents({ dir: options.dataDir });
+    out(
+      `Made a seeded clickstream in ${options.dataDir}: ${made.events.toLocaleString('en-US')} events in ${made.files} daily files, ` +
+        `${made.malformed.toLocaleString('en-US')} of them malformed on purpose (${Math.round(performance.now() - started)} ms).`,
+    );
+  }
+  return runCommand(options.module, options.sample ? { sample: options.sample } : {}, out);
+}

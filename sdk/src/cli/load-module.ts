@@ -1,0 +1,42 @@
+/**
+ * Loads a user's pipeline module (TypeScript or JavaScript) the way `sluice run` and
+ * `sluice promote` need it: transpiled with esbuild next to the original, so that its own
+ * imports ('sluice', 'zod', relative files) resolve exactly as they would for the user.
+ */
+import { rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SluiceError } from '../errors.js';
+
+/**
+ * Imports a module and returns its default export.
+ *
+ * @example
+ * ```ts
+ * const engagement = await loadDefaultExport('pipelines/engagement.ts');
+ * ```
+ */
+export async function loadDefaultExport(modulePath: string): Promise<unknown> {
+  const absolute = resolve(modulePath);
+  try {
+    await stat(absolute);
+  } catch {
+    throw new SluiceError('MODULE_NOT_FOUND', `No file at ${modulePath}. Pass the path of a module that default-exports a pipeline, e.g. sluice run pipelines/engagement.ts.`);
+  }
+  const { build } = await import('esbuild');
+  const outfile = join(dirname(absolute), `.sluice-${basename(absolute).replace(/\W/g, '_')}-${process.pid}.mjs`);
+  try {
+    await build({ entryPoints: [absolute], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent', sourcemap: 'inline' });
+    const loaded = (await import(pathToFileURL(outfile).href)) as { default?: unknown };
+    if (loaded.default === undefined) {
+      throw new SluiceError('NO_DEFAULT_EXPORT', `${modulePath} has no default export. End it with: export default pipeline('...')...`);
+    }
+    return loaded.default;
+  } catch (error) {
+    if (error instanceof SluiceError) throw error;
+    const message = (error as { errors?: { text: string }[] }).errors?.map((e) => e.text).join('; ') ?? (error as Error).message;
+    throw new SluiceError('MODULE_LOAD_FAILED', `Could not load ${modulePath}: ${message}`, { cause: error });
+  } finally {
+    await rm(outfile, { force: true });
+  }
+}

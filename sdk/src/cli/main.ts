@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * The `sluice` command. Each subcommand lives in its own file and is loaded on demand.
+ */
+import { parseArgs } from 'node:util';
+import { SluiceError } from '../errors.js';
+import '../index.js';
+
+const HELP = `sluice — feature pipelines: explore in a notebook, promote to AWS, pull training sets
+
+Usage:
+  sluice run <module> [--sample N] [--dry-run] [--zones DIR] [--save-profile FILE]
+  sluice demo [module] [--sample N]            make the demo clickstream if absent, run the pipeline
+  sluice catalog [--store DIR]                 list feature groups
+  sluice catalog <entity>/<group> [--store DIR] describe one group
+  sluice init <dir>                            scaffold a new project
+  sluice promote <module> --out <dir> [--schedule "rate(1 hour)"]
+  sluice dev <module>                          production behaviour on this machine (s3rver + dynalite)
+  sluice training-set --help                   build a point-in-time training set
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { sample: { type: 'string' }, 'dry-run': { type: 'boolean' }, zones: { type: 'string' }, 'save-profile': { type: 'string' } } });
+      const module = positionals[0];
+      if (!module) throw new SluiceError('USAGE', 'sluice run needs a module: sluice run pipelines/engagement.ts [--sample 10000]');
+      const { runCommand } = await import('./run-command.js');
+      return runCommand(module, {
+        ...(values.sample ? { sample: parseSample(values.sample) } : {}),
+        ...(values['dry-run'] ? { dryRun: true } : {}),
+        ...(values.zones ? { zones: values.zones } : {}),
+        ...(values['save-profile'] ? { saveProfile: values['save-profile'] } : {}),
+      });
+    }
+    case 'demo': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { sample: { type: 'string' }, data: { type: 'string' } } });
+      const { demoCommand } = await import('./demo-command.js');
+      return demoCommand({ module: positionals[0] ?? 'examples/engagement.ts', dataDir: values.data ?? 'data/events', ...(values.sample ? { sample: parseSample(values.sample) } : {}) });
+    }
+    case 'catalog': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { store: { type: 'string' } } });
+      const { catalogCommand } = await import('./catalog-command.js');
+      return catalogCommand(values.store ?? './.sluice/features', positionals[0]);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return command === undefined ? 1 : 0;
+    default:
+      console.error(`Unknown command "${command}".\n\n${HELP}`);
+      return 1;
+  }
+}
+
+function parseSample(text: string): number {
+  const n = Number(text.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n <= 0) throw new SluiceError('USAGE', `--sample takes a positive whole number of rows, e.g. --sample 10000; got "${text}".`);
+  return n;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof SluiceError) console.error(`✖ ${error.message}`);
+    else console.error(error);
+    process.exitCode = 1;
+  },
+);

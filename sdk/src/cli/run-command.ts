@@ -1,0 +1,44 @@
+/**
+ * `sluice run <module> [--sample N]`: runs the pipeline a module exports by default, with a
+ * progress bar, and exits non-zero when a gate fails.
+ */
+import { GateError, SluiceError } from '../errors.js';
+import type { RunnablePipeline } from '../pipeline/pipeline-builder.js';
+import type { RunOptions, RunResult } from '../pipeline/run-types.js';
+import { loadDefaultExport } from './load-module.js';
+import { progressBar } from './progress-bar.js';
+
+/** Loads a module's default export and checks it is a runnable pipeline. */
+export async function loadPipeline(modulePath: string): Promise<RunnablePipeline> {
+  const exported = await loadDefaultExport(modulePath);
+  if (!exported || typeof (exported as RunnablePipeline).run !== 'function' || !(exported as RunnablePipeline).plan) {
+    throw new SluiceError('NOT_A_PIPELINE', `${modulePath} default-exports ${typeof exported}, not a pipeline. End the module with: export default pipeline('name').from(...).validate(...)...`);
+  }
+  return exported as RunnablePipeline;
+}
+
+/**
+ * Runs a pipeline module and prints its result; returns the process exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCommand('examples/engagement.ts', { sample: 10_000 });
+ * ```
+ */
+export async function runCommand(modulePath: string, options: RunOptions, out: (text: string) => void = console.log): Promise<number> {
+  const pipeline = await loadPipeline(modulePath);
+  out(`Running ${pipeline.name} (plan ${pipeline.hash})${options.sample ? ` on a sample of about ${options.sample.toLocaleString('en-US')} rows` : ''}`);
+  let result: RunResult;
+  try {
+    result = await pipeline.run({ onProgress: progressBar(), ...options });
+  } catch (error) {
+    if (error instanceof GateError) {
+      out(String(error.result));
+      out(`\n✖ ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  out(String(result));
+  return 0;
+}

@@ -1,0 +1,67 @@
+/**
+ * Writes one feature group: `dt=` partitions of content-addressed Parquet with lineage,
+ * then the catalog entry describing them (data first, so the catalog never names a partition
+ * that is not there).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { PipelineDefinition } from '../../pipeline/pipeline-definition.js';
+import type { FeatureStoreSinkNode } from '../../plan/sink-node.js';
+import type { WindowNode } from '../../plan/window-node.js';
+import { storeFiles } from '../../features/store-files.js';
+import { groupPath } from '../../features/store-layout.js';
+import { listPartitions, writeCatalogEntry } from '../../features/catalog.js';
+import { printerFor } from '../../sql/dialects.js';
+import { describeTable } from './transform-stage.js';
+import { writePartitions, type PartitionWriteResult } from './partition-writer.js';
+
+export interface FeatureGroupWrite {
+  readonly table: string;
+  readonly sink: FeatureStoreSinkNode;
+  readonly window: WindowNode;
+  readonly definition: PipelineDefinition;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/**
+ * @example
+ * ```ts
+ * await writeFeatureGroup(connection, { table: 'feature_rows', sink, window, definition, metadata });
+ * ```
+ */
+export async function writeFeatureGroup(connection: DuckDBConnection, write: FeatureGroupWrite): Promise<PartitionWriteResult> {
+  const { sink, definition } = write;
+  const p = printerFor('duckdb');
+  const planHashColumn = '_plan_hash';
+  const staged = `${write.table}__store`;
+  // The stored rows carry the plan hash, so a reader can tell which definition produced them.
+  await connection.run(`CREATE OR REPLACE TABLE ${p.quoteIdentifier(staged)} AS SELECT *, ${p.stringLiteral(definition.hash)} AS ${planHashColumn} FROM ${p.quoteIdentifier(write.table)}`);
+  const columns = await describeTable(connection, staged);
+  const files = storeFiles(sink.root, { ...(sink.endpoint ? { endpoint: sink.endpoint } : {}), ...(sink.region ? { region: sink.region } : {}) });
+  const base = groupPath(sink.root, sink.entity, sink.group);
+  const result = await writePartitions(connection, {
+    table: staged,
+    columns: columns.map((c) => c.name),
+    dtExpression: `strftime("feature_ts", '%Y-%m-%d')`,
+    orderBy: ['entity_id', 'feature_ts'],
+    base,
+    files,
+    metadata: write.metadata,
+  });
+  const partitions = (await listPartitions(files, sink.root, sink.entity, sink.group)).map((x) => x.dt);
+  await writeCatalogEntry(files, sink.root, {
+    entity: sink.entity,
+    group: sink.group,
+    pipeline: definition.plan.name,
+    planHash: definition.hash,
+    plan: definition.plan,
+    columns,
+    features: columns.map((c) => c.name).filter((n) => n !== 'entity_id' && n !== 'feature_ts' && n !== planHashColumn),
+    every: write.window.every,
+    windows: write.window.windows,
+    partitions,
+    // Content-derived, not wall-clock: the same inputs leave the catalog byte-identical too.
+    updatedAt: write.metadata['sluice.run_id'] ?? '',
+  });
+  await connection.run(`DROP TABLE ${p.quoteIdentifier(staged)}`);
+  return result;
+}

@@ -1,0 +1,73 @@
+/**
+ * Loads what the sources read into DuckDB's `raw_rows` table, the input of validation.
+ * Text objects (jsonl, csv) arrive as decoded records and are appended with the Appender;
+ * Parquet objects are read by DuckDB itself, keeping their typed columns.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { RawRecord } from '../../sources/index.js';
+import { printerFor } from '../../sql/dialects.js';
+
+export const RAW_TABLE = 'raw_rows';
+
+/** Row ids of Parquet rows are fileIndex * 2^40 + row number: unique and in source order. */
+const FILE_STRIDE = 1_099_511_627_776;
+
+/** Creates the empty text-representation `raw_rows` table. */
+export async function createTextRawTable(connection: DuckDBConnection): Promise<void> {
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${RAW_TABLE} (_row_id BIGINT, _object VARCHAR, _line BIGINT, _raw VARCHAR, _json VARCHAR, _error VARCHAR)`,
+  );
+}
+
+/**
+ * Appends one object's records. `_row_id` continues from `firstRowId`, so row ids follow
+ * source order (object key, then line) — the tie-breaker for first/last.
+ */
+export async function appendRecords(connection: DuckDBConnection, object: string, records: readonly RawRecord[], firstRowId: number): Promise<void> {
+  const appender = await connection.createAppender(RAW_TABLE);
+  try {
+    let rowId = firstRowId;
+    for (const record of records) {
+      appender.appendBigInt(BigInt(rowId++));
+      appender.appendVarchar(object);
+      appender.appendBigInt(BigInt(record.line));
+      appender.appendVarchar(record.raw);
+      if (record.value !== undefined && record.error === undefined) {
+        appender.appendVarchar(JSON.stringify(record.value));
+        appender.appendNull();
+      } else {
+        appender.appendNull();
+        appender.appendVarchar(record.error ?? 'record could not be decoded');
+      }
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/**
+ * Creates `raw_rows` from local Parquet files (typed columns), in file order then row order.
+ *
+ * @example
+ * ```ts
+ * await loadParquetRawTable(connection, [{ object: 'flights.parquet', path: '/data/flights.parquet' }], 10_000);
+ * ```
+ */
+export async function loadParquetRawTable(
+  connection: DuckDBConnection,
+  files: readonly { object: string; path: string }[],
+  limit?: number,
+): Promise<void> {
+  const p = printerFor('duckdb');
+  // Row ids encode (file index, row number) without a sort: ordered like the source, cheap at millions of rows.
+  const parts = files.map(
+    (f, i) =>
+      `SELECT CAST(${i} AS BIGINT) * ${FILE_STRIDE} + file_row_number + 1 AS _row_id, ${p.stringLiteral(f.object)} AS _object, ` +
+      `CAST(file_row_number + 1 AS BIGINT) AS _line, * EXCLUDE (file_row_number) FROM read_parquet(${p.stringLiteral(f.path)}, file_row_number = true)`,
+  );
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${RAW_TABLE} AS ${parts.join(' UNION ALL ')}${limit !== undefined ? ` LIMIT ${Math.trunc(limit)}` : ''}`,
+  );
+}

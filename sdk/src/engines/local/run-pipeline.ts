@@ -1,0 +1,248 @@
+/**
+ * The local engine: both production stages in one process, on DuckDB, over the same data
+ * layout production uses (validated and quarantine zones, feature store partitions).
+ *
+ *   list → read (sample-aware) → raw_rows → validate → transforms → zones → aggregate → store
+ */
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { PipelineDefinition } from '../../pipeline/pipeline-definition.js';
+import type { ProgressEvent, RowCounts, RunOptions, RunResult } from '../../pipeline/run-types.js';
+import type { SourceNode } from '../../plan/source-node.js';
+import type { ValidateNode } from '../../plan/validate-node.js';
+import type { WindowNode } from '../../plan/window-node.js';
+import type { FeatureStoreSinkNode } from '../../plan/sink-node.js';
+import { EngineError, GateError, PlanError } from '../../errors.js';
+import { listSourceObjects, readObject, fetchToLocalFile, type SourceObject } from '../../sources/index.js';
+import { describeSchema } from '../../quality/describe-schema.js';
+import { storeFiles } from '../../features/store-files.js';
+import { groupPath, joinPath } from '../../features/store-layout.js';
+import { SDK_VERSION } from '../../version.js';
+import { appendRecords, createTextRawTable, loadParquetRawTable, RAW_TABLE } from './raw-loader.js';
+import { applyDerive, applyMap, type MapFailure } from './transform-stage.js';
+import { runValidationStage } from './validation-stage.js';
+import { runAggregateStage } from './aggregate-stage.js';
+import { writeFeatureGroup } from './feature-group-writer.js';
+import { writeZones } from './zone-writer.js';
+import { queryArrow } from './duckdb-to-arrow.js';
+import { buildRunResult } from './run-result.js';
+
+const VALID_TABLE = 'valid_rows';
+
+/**
+ * Runs a pipeline definition locally.
+ *
+ * @example
+ * ```ts
+ * const result = await runLocal(engagement.definition, { sample: 10_000 });
+ * ```
+ */
+export async function runLocal(definition: PipelineDefinition, options: RunOptions = {}): Promise<RunResult> {
+  const { plan } = definition;
+  const source = plan.steps.find((s): s is SourceNode => s.kind === 'source');
+  const validate = plan.steps.find((s): s is ValidateNode => s.kind === 'validate');
+  const windowNode = plan.steps.find((s): s is WindowNode => s.kind === 'window');
+  const sink = plan.steps.find((s): s is FeatureStoreSinkNode => s.kind === 'featureStore');
+  if (!source) throw new PlanError('NO_SOURCE', 'steps', 'The pipeline has no source: start with pipeline("x").from(file("data/*.jsonl")).');
+  if (!validate || !definition.schema) throw new PlanError('NO_SCHEMA', 'steps', 'The pipeline must validate() its rows with a zod schema before it can run.');
+
+  const timings: Record<string, number> = {};
+  const progress = (event: ProgressEvent): void => options.onProgress?.(event);
+  const time = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round(performance.now() - started);
+    }
+  };
+  const started = performance.now();
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`SET TimeZone = 'UTC'`);
+    progress({ stage: 'list', done: 0, total: 1 });
+    const objects = await time('list', () => listSourceObjects(source));
+    progress({ stage: 'list', done: 1, total: 1, message: `${objects.length} objects` });
+
+    const columnTypes = Object.fromEntries(describeSchema(definition.schema).columns.map((c) => [c.name, c.type]));
+    const read = await time('read', () => readSource(connection, source, objects, options.sample, columnTypes, progress));
+
+    progress({ stage: 'validate', done: 0, total: 1 });
+    const validation = await time('validate', () =>
+      runValidationStage(connection, {
+        schema: definition.schema!,
+        gates: validate.gates,
+        representation: read.representation,
+        rawTable: RAW_TABLE,
+        objectFailures: read.objectFailures,
+      }),
+    );
+    progress({ stage: 'validate', done: 1, total: 1 });
+
+    const notes: string[] = [...validation.notes];
+    const mapFailures: MapFailure[] = [];
+    await time('transform', async () => {
+      let mapIndex = 0;
+      for (const [index, step] of plan.steps.entries()) {
+        if (step.kind === 'derive') await applyDerive(connection, VALID_TABLE, step);
+        if (step.kind === 'map') {
+          const fn = definition.mapFunctions[mapIndex++];
+          if (!fn) throw new EngineError('MAP_FUNCTION_MISSING', `The plan has a map() at steps[${index}] but no function travelled with it.`);
+          const { failures, millis } = await applyMap(connection, VALID_TABLE, fn, `steps[${index}].map`);
+          mapFailures.push(...failures);
+          notes.push(`steps[${index}].map() ran per row in JS, outside the vectorised path (${Math.round(millis)} ms). Prefer derive() where an expression will do.`);
+        }
+      }
+    });
+
+    const runId = createHash('sha256')
+      .update(JSON.stringify([definition.hash, options.sample ?? null, read.identities]))
+      .digest('hex')
+      .slice(0, 16);
+    const lineage = {
+      'sluice.pipeline': plan.name,
+      'sluice.plan_hash': definition.hash,
+      'sluice.run_id': runId,
+      'sluice.sdk_version': SDK_VERSION,
+      'sluice.sources': JSON.stringify(read.identities.slice(0, 200).map(([key]) => key)),
+      'sluice.source_count': String(read.identities.length),
+    };
+
+    const outcome = validation.finish(mapFailures);
+    const gatesPassed = outcome.gatesPassed;
+    const writeOutputs = !options.dryRun && gatesPassed;
+    const zonesRoot = resolveZonesRoot(options.zones, sink, plan.name);
+
+    const zones = await time('zones', () =>
+      writeZones(connection, {
+        table: VALID_TABLE,
+        root: zonesRoot,
+        timestampColumn: windowNode?.timestamp,
+        quarantined: outcome.quarantined,
+        objectFailures: read.objectFailures,
+        runId,
+        metadata: lineage,
+        write: !options.dryRun,
+        writeValidated: writeOutputs,
+      }),
+    );
+
+    let featureRows = 0;
+    const partitions = { written: [] as string[], unchanged: [] as string[] };
+    let previewTable = VALID_TABLE;
+    if (windowNode) {
+      progress({ stage: 'aggregate', done: 0, total: 1 });
+      const aggregated = await time('aggregate', () => runAggregateStage(connection, windowNode, { table: VALID_TABLE, orderColumns: ['_row_id'] }));
+      featureRows = aggregated.rows;
+      previewTable = aggregated.table;
+      progress({ stage: 'aggregate', done: 1, total: 1 });
+      if (sink && writeOutputs) {
+        progress({ stage: 'write', done: 0, total: 1 });
+        const written = await time('write', () =>
+          writeFeatureGroup(connection, { table: aggregated.table, sink, window: windowNode, definition, metadata: lineage }),
+        );
+        partitions.written.push(...written.written);
+        partitions.unchanged.push(...written.unchanged);
+        progress({ stage: 'write', done: 1, total: 1 });
+      }
+    }
+
+    const previewRows = options.previewRows ?? 20;
+    const order = windowNode ? 'ORDER BY entity_id, feature_ts' : 'ORDER BY _row_id';
+    const preview = await queryArrow(connection, `SELECT * ${windowNode ? '' : 'EXCLUDE (_row_id, _object, _line)'} FROM ${previewTable} ${order} LIMIT ${Math.trunc(previewRows)}`);
+
+    if (options.saveProfile) await outcome.saveProfile(options.saveProfile);
+    timings.total = Math.round(performance.now() - started);
+    progress({ stage: 'done', done: 1, total: 1 });
+
+    const result = buildRunResult({
+      pipeline: plan.name,
+      planHash: definition.hash,
+      runId,
+      counts: outcome.counts,
+      perObject: outcome.perObject,
+      quality: outcome.report,
+      gatesPassed,
+      preview,
+      featureRows,
+      timings,
+      outputs: {
+        ...(zones.validated ? { validated: zones.validated } : {}),
+        ...(zones.quarantine ? { quarantine: zones.quarantine } : {}),
+        ...(sink && windowNode && writeOutputs ? { featureStore: groupPath(sink.root, sink.entity, sink.group) } : {}),
+        partitionsWritten: partitions.written,
+        partitionsUnchanged: partitions.unchanged,
+      },
+      notes,
+    });
+    if (!gatesPassed && options.failOnGate !== false) {
+      const failed = outcome.report.gates.filter((g) => !g.passed).map((g) => `${g.gate}: ${g.detail}`).join('; ');
+      throw new GateError(`Quality gates failed, so nothing was written to the feature store: ${failed}. Inspect error.result.quality, fix the data or relax the gate.`, result);
+    }
+    return result;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+interface ReadOutcome {
+  representation: 'json' | 'typed';
+  /** [object key, content identity] in key order: the run's inputs. */
+  identities: [string, string][];
+  objectFailures: { object: string; error: string }[];
+}
+
+async function readSource(
+  connection: DuckDBConnection,
+  source: SourceNode,
+  objects: readonly SourceObject[],
+  sample: number | undefined,
+  columnTypes: Record<string, 'string' | 'number' | 'integer' | 'boolean' | 'timestamp'>,
+  progress: (event: ProgressEvent) => void,
+): Promise<ReadOutcome> {
+  const formats = new Set(objects.map((o) => (o.format === 'parquet' ? 'parquet' : 'text')));
+  if (formats.size > 1) {
+    throw new PlanError('MIXED_FORMATS', 'steps[0]', `The source ${source.uri} lists both Parquet and text (jsonl/csv) objects. Point it at one kind, e.g. with a narrower glob ("*.parquet").`);
+  }
+  const identities: [string, string][] = [];
+  const objectFailures: { object: string; error: string }[] = [];
+  if (formats.has('parquet')) {
+    const files: { object: string; path: string }[] = [];
+    for (const [i, object] of objects.entries()) {
+      files.push({ object: object.key, path: await fetchToLocalFile(source, object) });
+      identities.push([object.key, object.etag ?? `${object.size}`]);
+      progress({ stage: 'read', done: i + 1, total: objects.length });
+    }
+    await loadParquetRawTable(connection, files, sample);
+    return { representation: 'typed', identities, objectFailures };
+  }
+
+  await createTextRawTable(connection);
+  let remaining = sample ?? Infinity;
+  let rowId = 1;
+  for (const [i, object] of objects.entries()) {
+    if (remaining <= 0) break;
+    const result = await readObject(source, object, { ...(Number.isFinite(remaining) ? { limit: remaining } : {}), csvColumnTypes: columnTypes });
+    if (!result.ok) {
+      objectFailures.push({ object: object.key, error: result.error });
+      identities.push([object.key, result.contentHash ?? object.etag ?? 'unreadable']);
+    } else {
+      await appendRecords(connection, object.key, result.records, rowId);
+      rowId += result.records.length;
+      remaining -= result.records.length;
+      identities.push([object.key, result.contentHash]);
+    }
+    progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
+  }
+  return { representation: 'json', identities, objectFailures };
+}
+
+function resolveZonesRoot(explicit: string | undefined, sink: FeatureStoreSinkNode | undefined, pipeline: string): string {
+  if (explicit) return explicit.startsWith('s3://') ? explicit : resolve(explicit);
+  if (sink && !sink.root.startsWith('s3://')) return join(dirname(resolve(sink.root)), 'zones', pipeline);
+  return resolve('.sluice', 'zones', pipeline);
+}
+

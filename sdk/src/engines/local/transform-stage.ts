@@ -1,0 +1,134 @@
+/**
+ * Row transforms over the valid rows: `derive` compiles to SQL (vectorised), `map` runs the
+ * user's function per row in JS. A row whose map function throws is quarantined with the
+ * error, so the conservation law still holds.
+ */
+import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DeriveNode } from '../../plan/transform-node.js';
+import { printSql } from '../../sql/dialects.js';
+import { as, col, select, table } from '../../sql/sql-builders.js';
+import type { SqlExpr } from '../../sql/sql-node.js';
+import { printerFor } from '../../sql/dialects.js';
+import { EngineError } from '../../errors.js';
+
+/** Columns that carry source position through every stage. */
+const POSITION_COLUMNS = ['_row_id', '_object', '_line'] as const;
+
+export interface MapFailure {
+  readonly object: string;
+  readonly line: number;
+  readonly raw: string;
+  readonly issues: readonly { path: (string | number)[]; code: string; message: string }[];
+}
+
+/** The columns of a table, in order, with their DuckDB types. */
+export async function describeTable(connection: DuckDBConnection, name: string): Promise<{ name: string; type: string }[]> {
+  const reader = await connection.runAndReadAll(`DESCRIBE ${printerFor('duckdb').quoteIdentifier(name)}`);
+  return reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+}
+
+/**
+ * Replaces `tableName` with itself plus the derived columns (a derived column may replace one).
+ *
+ * @example
+ * ```ts
+ * await applyDerive(connection, 'valid_rows', deriveNode);
+ * ```
+ */
+export async function applyDerive(connection: DuckDBConnection, tableName: string, node: DeriveNode): Promise<void> {
+  const existing = await describeTable(connection, tableName);
+  const derived = new Set(node.columns.map((c) => c.name));
+  const items = [
+    ...existing.filter((c) => !derived.has(c.name)).map((c) => as(col(c.name))),
+    ...node.columns.map((c) => as(c.expression.node as SqlExpr, c.name)),
+  ];
+  const next = `${tableName}__derived`;
+  await connection.run(printSql({ kind: 'createTableAs', name: next, orReplace: true, query: select(items, { from: table(tableName) }) }, 'duckdb'));
+  await connection.run(`DROP TABLE ${printerFor('duckdb').quoteIdentifier(tableName)}`);
+  await connection.run(`ALTER TABLE ${printerFor('duckdb').quoteIdentifier(next)} RENAME TO ${printerFor('duckdb').quoteIdentifier(tableName)}`);
+}
+
+/**
+ * Runs a map function over every row of `tableName` and replaces the table with the results.
+ * Rows come to the function as zod would have produced them: numbers as numbers, timestamps
+ * as Dates. Returns the rows whose function call threw (they leave the valid set).
+ */
+export async function applyMap(
+  connection: DuckDBConnection,
+  tableName: string,
+  fn: (row: Record<string, unknown>) => unknown,
+  stepPath: string,
+): Promise<{ failures: MapFailure[]; millis: number }> {
+  const started = performance.now();
+  const columns = await describeTable(connection, tableName);
+  const reader = await connection.runAndReadAll(`SELECT * FROM ${printerFor('duckdb').quoteIdentifier(tableName)} ORDER BY _row_id`);
+  const rows = reader.getRowObjectsJS();
+  const out: Record<string, unknown>[] = [];
+  const failures: MapFailure[] = [];
+  for (const row of rows) {
+    const user: Record<string, unknown> = {};
+    for (const c of columns) {
+      if ((POSITION_COLUMNS as readonly string[]).includes(c.name)) continue;
+      const value = row[c.name];
+      user[c.name] = typeof value === 'bigint' ? Number(value) : value;
+    }
+    try {
+      const result = fn(user);
+      if (result === null || typeof result !== 'object' || Array.isArray(result)) {
+        throw new Error(`map() must return an object (the new row); it returned ${Array.isArray(result) ? 'an array' : String(result)}`);
+      }
+      out.push({ ...(result as Record<string, unknown>), _row_id: row._row_id, _object: row._object, _line: row._line });
+    } catch (error) {
+      failures.push({
+        object: String(row._object),
+        line: Number(row._line),
+        raw: JSON.stringify(user),
+        issues: [{ path: [], code: 'map_failed', message: `${stepPath}: ${(error as Error).message}` }],
+      });
+    }
+  }
+  await writeRows(connection, tableName, out, columns);
+  return { failures, millis: performance.now() - started };
+}
+
+/** Recreates a table from JS rows, inferring each column's type from its values. */
+async function writeRows(connection: DuckDBConnection, tableName: string, rows: Record<string, unknown>[], previous: { name: string; type: string }[]): Promise<void> {
+  const p = printerFor('duckdb');
+  const names: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!names.includes(key)) names.push(key);
+  if (rows.length === 0) for (const c of previous) names.push(c.name);
+  const typeOf = (name: string): string => {
+    const before = previous.find((c) => c.name === name)?.type;
+    const values = rows.map((r) => r[name]).filter((v) => v !== null && v !== undefined);
+    if (values.length === 0) return before ?? 'VARCHAR';
+    if (values.every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && (before === 'BIGINT' || name.startsWith('_'))))) return 'BIGINT';
+    if (values.every((v) => typeof v === 'number')) return 'DOUBLE';
+    if (values.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
+    if (values.every((v) => v instanceof Date)) return 'TIMESTAMP';
+    return 'VARCHAR';
+  };
+  const types = names.map(typeOf);
+  await connection.run(`CREATE OR REPLACE TABLE ${p.quoteIdentifier(tableName)} (${names.map((n, i) => `${p.quoteIdentifier(n)} ${types[i]}`).join(', ')})`);
+  const appender = await connection.createAppender(tableName);
+  try {
+    for (const row of rows) {
+      names.forEach((name, i) => {
+        const value = row[name];
+        if (value === null || value === undefined) return appender.appendNull();
+        switch (types[i]) {
+          case 'BIGINT': return appender.appendBigInt(BigInt(value as number));
+          case 'DOUBLE': return appender.appendDouble(value as number);
+          case 'BOOLEAN': return appender.appendBoolean(value as boolean);
+          case 'TIMESTAMP': return appender.appendTimestamp(new DuckDBTimestampValue(BigInt((value as Date).getTime()) * 1000n));
+          default: return appender.appendVarchar(typeof value === 'string' ? value : JSON.stringify(value));
+        }
+      });
+      appender.endRow();
+    }
+    appender.flushSync();
+  } catch (error) {
+    throw new EngineError('MAP_WRITE_FAILED', `Could not store the rows returned by map(): ${(error as Error).message}. Return plain values (strings, numbers, booleans, Dates).`, { cause: error });
+  } finally {
+    appender.closeSync();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The local validated and quarantine zones, laid out as production lays them out:
+ * `<zones>/validated/dt=YYYY-MM-DD/part-<hash>.parquet` and
+ * `<zones>/quarantine/run-<runId>.jsonl` (one JSON object per rejected row or object).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { storeFiles } from '../../features/store-files.js';
+import { joinPath } from '../../features/store-layout.js';
+import { printerFor } from '../../sql/dialects.js';
+import { describeTable } from './transform-stage.js';
+import { writePartitions } from './partition-writer.js';
+
+export interface QuarantinedRow {
+  readonly object: string;
+  readonly line: number;
+  readonly raw: string;
+  readonly issues: readonly { readonly path: readonly (string | number)[]; readonly code: string; readonly message: string }[];
+}
+
+export interface ZoneWrite {
+  readonly table: string;
+  readonly root: string;
+  readonly timestampColumn?: string;
+  readonly quarantined: readonly QuarantinedRow[];
+  readonly objectFailures: readonly { object: string; error: string }[];
+  readonly runId: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Write anything at all (false on dry runs). */
+  readonly write: boolean;
+  /** Write the validated zone (false when a gate failed: production quarantines such a batch). */
+  readonly writeValidated: boolean;
+}
+
+/**
+ * @example
+ * ```ts
+ * const { validated, quarantine } = await writeZones(connection, { table: 'valid_rows', root: '.sluice/zones/p', ... });
+ * ```
+ */
+export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite): Promise<{ validated?: string; quarantine?: string }> {
+  if (!zone.write) return {};
+  const files = storeFiles(zone.root);
+  const out: { validated?: string; quarantine?: string } = {};
+  if (zone.writeValidated) {
+    const validated = joinPath(zone.root, 'validated');
+    const columns = (await describeTable(connection, zone.table)).map((c) => c.name);
+    const p = printerFor('duckdb');
+    await writePartitions(connection, {
+      table: zone.table,
+      columns,
+      dtExpression: zone.timestampColumn ? `coalesce(strftime(${p.quoteIdentifier(zone.timestampColumn)}, '%Y-%m-%d'), 'unknown')` : `'all'`,
+      orderBy: ['_row_id'],
+      base: validated,
+      files,
+      metadata: zone.metadata,
+    });
+    out.validated = validated;
+  }
+  const lines = [
+    ...zone.objectFailures.map((f) => JSON.stringify({ object: f.object, line: null, raw: null, issues: [{ path: [], code: 'unreadable_object', message: f.error }] })),
+    ...zone.quarantined.map((q) => JSON.stringify(q)),
+  ];
+  if (lines.length > 0) {
+    out.quarantine = joinPath(zone.root, 'quarantine', `run-${zone.runId}.jsonl`);
+    await files.write(out.quarantine, `${lines.join('\n')}\n`);
+  }
+  return out;
+}

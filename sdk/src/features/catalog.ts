@@ -1,0 +1,84 @@
+/**
+ * The local catalog: one JSON document per feature group (on AWS, the Glue table with
+ * partition projection plays this role). It records the schema, the plan and the partitions.
+ */
+import { StoreError } from '../errors.js';
+import type { PipelinePlan } from '../plan/pipeline-plan.js';
+import { catalogPath, groupPath, joinPath, parseDtFolder } from './store-layout.js';
+import type { StoreFiles } from './store-files.js';
+
+export interface CatalogColumn {
+  readonly name: string;
+  /** DuckDB type name: VARCHAR, TIMESTAMP, BIGINT, DOUBLE, BOOLEAN. */
+  readonly type: string;
+}
+
+export interface CatalogEntry {
+  readonly entity: string;
+  readonly group: string;
+  readonly pipeline: string;
+  readonly planHash: string;
+  readonly plan: PipelinePlan;
+  readonly columns: readonly CatalogColumn[];
+  readonly features: readonly string[];
+  readonly every: string;
+  readonly windows: readonly string[];
+  readonly partitions: readonly string[];
+  readonly updatedAt: string;
+}
+
+/**
+ * Reads one group's catalog entry, or undefined when the group was never written.
+ *
+ * @example
+ * ```ts
+ * const entry = await readCatalogEntry(storeFiles(root), root, 'user', 'engagement');
+ * entry?.features // ['clicks_1d', 'clicks_7d', ...]
+ * ```
+ */
+export async function readCatalogEntry(files: StoreFiles, root: string, entity: string, group: string): Promise<CatalogEntry | undefined> {
+  const bytes = await files.read(catalogPath(root, entity, group));
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as CatalogEntry;
+  } catch (error) {
+    throw new StoreError('CATALOG_CORRUPT', `The catalog entry of ${entity}/${group} under ${root} is not valid JSON. Re-run the pipeline to rewrite it.`, { cause: error });
+  }
+}
+
+/** Writes one group's catalog entry (after the data it describes). */
+export async function writeCatalogEntry(files: StoreFiles, root: string, entry: CatalogEntry): Promise<void> {
+  await files.write(catalogPath(root, entry.entity, entry.group), `${JSON.stringify(entry, null, 2)}\n`);
+}
+
+/**
+ * Lists every feature group in a store, from its catalog documents.
+ *
+ * @example
+ * ```ts
+ * await listCatalog(storeFiles(root), root) // [{ entity: 'user', group: 'engagement', ... }]
+ * ```
+ */
+export async function listCatalog(files: StoreFiles, root: string): Promise<CatalogEntry[]> {
+  const documents = await files.list(joinPath(root, '_catalog'));
+  const entries: CatalogEntry[] = [];
+  for (const doc of documents) {
+    const match = /entity=([^/\\]+)[/\\]feature_group=([^/\\]+)\.json$/.exec(doc.path);
+    if (!match) continue;
+    const entry = await readCatalogEntry(files, root, match[1]!, match[2]!);
+    if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/** The `dt` partitions present on storage for a group (the truth the catalog mirrors). */
+export async function listPartitions(files: StoreFiles, root: string, entity: string, group: string): Promise<{ dt: string; files: { path: string; size: number }[] }[]> {
+  const base = groupPath(root, entity, group);
+  const byDt = new Map<string, { path: string; size: number }[]>();
+  for (const file of await files.list(base)) {
+    const rest = file.path.slice(base.length).replace(/^[/\\]+/, '');
+    const dt = parseDtFolder(rest.split(/[/\\]/)[0] ?? '');
+    if (dt && file.path.endsWith('.parquet')) byDt.set(dt, [...(byDt.get(dt) ?? []), file]);
+  }
+  return [...byDt.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([dt, list]) => ({ dt, files: list }));
+}

@@ -1,0 +1,43 @@
+/**
+ * Arrow tables as aligned plain text, for terminals and for `String(result)`.
+ */
+import type { Table } from 'apache-arrow';
+
+/**
+ * @example
+ * ```ts
+ * console.log(formatTextTable(result.preview, { limit: 10 }));
+ * ```
+ */
+export function formatTextTable(table: Table, options: { limit?: number; maxWidth?: number } = {}): string {
+  const limit = options.limit ?? 20;
+  const maxWidth = options.maxWidth ?? 24;
+  const names = table.schema.fields.map((f) => f.name);
+  const rows: string[][] = [];
+  for (let i = 0; i < Math.min(limit, table.numRows); i++) {
+    const row = table.get(i);
+    rows.push(names.map((name, c) => clip(formatCell(row?.[name], String(table.schema.fields[c]!.type)), maxWidth)));
+  }
+  const widths = names.map((name, c) => Math.max(clip(name, maxWidth).length, ...rows.map((r) => r[c]!.length)));
+  const numeric = table.schema.fields.map((f) => /Int|Float|Decimal/.test(String(f.type)));
+  const line = (cells: string[]): string => cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  const out = [line(names.map((n) => clip(n, maxWidth))), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
+  const more = table.numRows - rows.length;
+  out.push(more > 0 ? `… ${more.toLocaleString('en-US')} more rows (${table.numRows.toLocaleString('en-US')} in all)` : `${table.numRows.toLocaleString('en-US')} rows`);
+  return out.join('\n');
+}
+
+/** One cell as text: null as `∅`, timestamps as UTC ISO, doubles rounded for reading. */
+export function formatCell(value: unknown, arrowType: string): string {
+  if (value === null || value === undefined) return '∅';
+  if (/Timestamp|Date/.test(arrowType) && typeof value === 'number') return new Date(value).toISOString().replace('.000Z', 'Z');
+  if (value instanceof Date) return value.toISOString().replace('.000Z', 'Z');
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+  if (typeof value === 'bigint') return value.toString();
+  return String(value);
+}
+
+function clip(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}

@@ -1,0 +1,42 @@
+/**
+ * sluice — the public API, and the one place (with cli/) that wires backends to the model.
+ *
+ * @example
+ * ```ts
+ * import { pipeline, file, window, count, sum, mean, featureStore } from 'sluice';
+ * ```
+ */
+import { registerLocalEngine } from './pipeline/local-engine-port.js';
+import { runLocal } from './engines/local/run-pipeline.js';
+
+registerLocalEngine({ run: runLocal });
+
+// Explore: define and run pipelines.
+export { pipeline } from './pipeline/pipeline-builder.js';
+export type {
+  AggregatedPipeline,
+  FeaturePipeline,
+  PipelineStart,
+  RunnablePipeline,
+  SourcedPipeline,
+  ValidatedPipeline,
+  ValidateOptions,
+} from './pipeline/pipeline-builder.js';
+export type { PipelineDefinition } from './pipeline/pipeline-definition.js';
+export type { ProgressEvent, RowCounts, RunOptions, RunOutputs, RunResult } from './pipeline/run-types.js';
+export { featureStore, type FeatureStore } from './pipeline/feature-store.js';
+export { file, s3, type Source, type SourceOptions, type S3SourceOptions } from './sources/index.js';
+export { window, type WindowSpec, type WindowOptions } from './features/window.js';
+export { count, sum, mean, min, max, stddev, countDistinct, first, last, type Aggregation } from './features/aggregations.js';
+export type { Duration } from './plan/duration.js';
+export type { PipelinePlan } from './plan/pipeline-plan.js';
+
+// The catalog of a store.
+export { listCatalog, readCatalogEntry, listPartitions, type CatalogEntry } from './features/catalog.js';
+export { storeFiles } from './features/store-files.js';
+
+// Errors users can branch on.
+export { SluiceError, PlanError, ExpressionError, SourceError, GateError, EngineError, StoreError } from './errors.js';
+
+export { formatTextTable } from './format/text-table.js';
+export { SDK_VERSION } from './version.js';

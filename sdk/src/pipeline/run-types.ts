@@ -1,0 +1,61 @@
+import type { Table } from 'apache-arrow';
+import type { QualityReport } from '../quality/quality-report.js';
+
+/** Options of `pipeline.run()`. */
+export interface RunOptions {
+  /** Read only about this many rows (whole objects in key order, the last one cut short). */
+  readonly sample?: number;
+  /** Where the validated and quarantine zones go locally. Default: `.sluice/zones/<pipeline>` beside the store. */
+  readonly zones?: string;
+  /** Compute everything but write nothing to the feature store or zones. */
+  readonly dryRun?: boolean;
+  /** Save this run's column profile as a drift baseline at this path. */
+  readonly saveProfile?: string;
+  /** Throw `GateError` when a gate fails (default true). With false the result reports it. */
+  readonly failOnGate?: boolean;
+  /** Rows in the preview table (default 20). */
+  readonly previewRows?: number;
+  /** Progress callback; the CLI draws a bar, a notebook a live display. */
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  readonly stage: 'list' | 'read' | 'validate' | 'transform' | 'aggregate' | 'write' | 'done';
+  readonly done: number;
+  readonly total: number;
+  readonly message?: string;
+}
+
+export interface RowCounts {
+  readonly in: number;
+  readonly valid: number;
+  readonly quarantined: number;
+}
+
+/** What `run()` returns. Printing it (`String(result)`) gives a readable summary. */
+export interface RunResult {
+  readonly pipeline: string;
+  readonly planHash: string;
+  /** Derived from the plan hash and the identities of the objects read: same inputs, same id. */
+  readonly runId: string;
+  readonly counts: RowCounts;
+  readonly perObject: Readonly<Record<string, RowCounts>>;
+  readonly quality: QualityReport;
+  readonly gatesPassed: boolean;
+  /** Feature rows (or valid rows when the pipeline does not aggregate), the first `previewRows`. */
+  readonly preview: Table;
+  readonly featureRows: number;
+  readonly timings: Readonly<Record<string, number>>;
+  readonly outputs: RunOutputs;
+  /** Things the user should know: e.g. a `.map()` step that left the vectorised path. */
+  readonly notes: readonly string[];
+  toString(): string;
+}
+
+export interface RunOutputs {
+  readonly validated?: string;
+  readonly quarantine?: string;
+  readonly featureStore?: string;
+  readonly partitionsWritten: readonly string[];
+  readonly partitionsUnchanged: readonly string[];
+}

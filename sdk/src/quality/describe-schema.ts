@@ -1,0 +1,112 @@
+/**
+ * What a zod row schema produces, as plain data: column names and the types sluice stores
+ * them as. Read from each schema's declarative definition (`_zod.def`), never by calling
+ * the opaque validate function, so it is exact and cheap.
+ */
+import type { z } from 'zod';
+import { PlanError } from '../errors.js';
+
+export type ColumnType = 'string' | 'number' | 'integer' | 'boolean' | 'timestamp';
+
+export interface ColumnDescription {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  readonly optional: boolean;
+  readonly enumValues?: readonly string[];
+}
+
+export interface SchemaDescription {
+  readonly columns: readonly ColumnDescription[];
+}
+
+interface Def {
+  type: string;
+  innerType?: { _zod: { def: Def } };
+  in?: { _zod: { def: Def } };
+  out?: { _zod: { def: Def } };
+  shape?: Record<string, { _zod: { def: Def } }>;
+  checks?: { _zod: { def: { check?: string; format?: string } } }[];
+  entries?: Record<string, string | number>;
+  values?: readonly unknown[];
+}
+
+/**
+ * Describes the output columns of a top-level `z.object` row schema.
+ *
+ * @example
+ * ```ts
+ * describeSchema(z.object({ user_id: z.string(), ts: z.coerce.date(), amount: z.number().nullable() }))
+ * // { columns: [ { name: 'user_id', type: 'string', ... }, { name: 'ts', type: 'timestamp', ... }, ... ] }
+ * ```
+ * @throws PlanError `SCHEMA_NOT_OBJECT` when the schema is not a `z.object`, and
+ *   `UNSUPPORTED_COLUMN_TYPE` for a column sluice cannot store (arrays, nested objects).
+ */
+export function describeSchema(schema: z.ZodType, path = 'validate.schema'): SchemaDescription {
+  const def = (schema as unknown as { _zod?: { def: Def } })._zod?.def;
+  if (!def || def.type !== 'object' || !def.shape) {
+    throw new PlanError(
+      'SCHEMA_NOT_OBJECT',
+      path,
+      `validate() needs a zod object schema describing one row, e.g. z.object({ user_id: z.string(), ts: z.coerce.date() }); got a ${def?.type ?? typeof schema} schema.`,
+    );
+  }
+  const columns = Object.entries(def.shape).map(([name, field]) => describeColumn(name, field._zod.def, `${path}.${name}`));
+  return { columns };
+}
+
+function describeColumn(name: string, def: Def, path: string): ColumnDescription {
+  let nullable = false;
+  let optional = false;
+  let current = def;
+  // Unwrap modifiers; a transform's output type is unknown to us, so its input type stands in
+  // only when the pipe is a plain coercion chain (validated again by zod at run time).
+  for (;;) {
+    if (current.type === 'nullable') nullable = true;
+    else if (current.type === 'optional') optional = true;
+    else if (current.type === 'default' || current.type === 'prefault' || current.type === 'readonly' || current.type === 'catch' || current.type === 'nonoptional') {
+      // fall through to the inner type
+    } else if (current.type === 'pipe' && current.out) {
+      const out = current.out._zod.def;
+      current = out.type === 'transform' && current.in ? current.in._zod.def : out;
+      continue;
+    } else break;
+    if (!current.innerType) break;
+    current = current.innerType._zod.def;
+  }
+  const base = { name, nullable, optional };
+  switch (current.type) {
+    case 'string':
+      return { ...base, type: 'string' };
+    case 'number': {
+      const integer = (current.checks ?? []).some((c) => c._zod.def.check === 'number_format' && /int/.test(c._zod.def.format ?? ''));
+      return { ...base, type: integer ? 'integer' : 'number' };
+    }
+    case 'int':
+      return { ...base, type: 'integer' };
+    case 'bigint':
+      return { ...base, type: 'integer' };
+    case 'boolean':
+      return { ...base, type: 'boolean' };
+    case 'date':
+      return { ...base, type: 'timestamp' };
+    case 'enum': {
+      const values = Object.values(current.entries ?? {});
+      if (values.every((v) => typeof v === 'string')) return { ...base, type: 'string', enumValues: values as string[] };
+      return { ...base, type: 'number' };
+    }
+    case 'literal': {
+      const values = current.values ?? [];
+      if (values.every((v) => typeof v === 'string')) return { ...base, type: 'string', enumValues: values as string[] };
+      if (values.every((v) => typeof v === 'number')) return { ...base, type: 'number' };
+      if (values.every((v) => typeof v === 'boolean')) return { ...base, type: 'boolean' };
+      break;
+    }
+  }
+  throw new PlanError(
+    'UNSUPPORTED_COLUMN_TYPE',
+    path,
+    `Column "${name}" has zod type "${current.type}", which sluice cannot store as a column. ` +
+      `Use a scalar (string, number, int, boolean, date, enum, literal), or flatten it with .derive()/.map() after validation.`,
+  );
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { pipeline } from '../../../sdk/src/pipeline/pipeline-builder.js';
+import { featureStore } from '../../../sdk/src/pipeline/feature-store.js';
+import { file } from '../../../sdk/src/sources/index.js';
+import { window } from '../../../sdk/src/features/window.js';
+import { count, sum, mean } from '../../../sdk/src/features/aggregations.js';
+import { PlanError } from '../../../sdk/src/errors.js';
+
+const Event = z.object({
+  event_id: z.string().uuid(),
+  user_id: z.string().min(1),
+  event_type: z.enum(['view', 'click', 'purchase']),
+  amount: z.number().nonnegative().nullable(),
+  ts: z.coerce.date(),
+});
+
+const engagementWindow = () =>
+  window({
+    entity: 'user_id',
+    timestamp: 'ts',
+    every: '1d',
+    windows: ['1d', '7d'],
+    features: { clicks: count().where("event_type = 'click'"), spend: sum('amount') },
+  });
+
+function build() {
+  return pipeline('user-engagement')
+    .from(file('data/events/*.jsonl'))
+    .validate(Event, { maxInvalidRatio: 0.01, unique: ['event_id'] })
+    .aggregate(engagementWindow())
+    .toFeatureStore(featureStore('./.sluice/features'), { entity: 'user', group: 'engagement' });
+}
+
+function thrown(fn: () => unknown): PlanError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlanError);
+    return error as PlanError;
+  }
+  throw new Error('expected a PlanError');
+}
+
+describe('pipeline builder', () => {
+  it('produces a frozen, JSON-serialisable plan whose steps follow the calls', () => {
+    const built = build();
+    expect(built.plan.steps.map((s) => s.kind)).toEqual(['source', 'validate', 'window', 'featureStore']);
+    expect(JSON.parse(JSON.stringify(built.plan))).toEqual(built.plan);
+    const assertDeepFrozen = (value: unknown): void => {
+      if (value && typeof value === 'object') {
+        expect(Object.isFrozen(value)).toBe(true);
+        Object.values(value).forEach(assertDeepFrozen);
+      }
+    };
+    assertDeepFrozen(built.plan);
+  });
+
+  it('hashes the same definition to the same hash, whatever the key order', () => {
+    const a = build();
+    const b = pipeline('user-engagement')
+      .from(file('data/events/*.jsonl'))
+      .validate(Event, { unique: ['event_id'], maxInvalidRatio: 0.01 })
+      .aggregate(
+        window({
+          features: { spend: sum('amount'), clicks: count().where("event_type = 'click'") },
+          windows: ['1d', '7d'],
+          every: '1d',
+          timestamp: 'ts',
+          entity: 'user_id',
+        }),
+      )
+      .toFeatureStore(featureStore('./.sluice/features'), { group: 'engagement', entity: 'user' });
+    expect(b.hash).toBe(a.hash);
+    expect(a.hash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('changes the hash when the definition changes', () => {
+    const changed = pipeline('user-engagement')
+      .from(file('data/events/*.jsonl'))
+      .validate(Event, { maxInvalidRatio: 0.02, unique: ['event_id'] })
+      .aggregate(engagementWindow())
+      .toFeatureStore(featureStore('./.sluice/features'), { entity: 'user', group: 'engagement' });
+    expect(changed.hash).not.toBe(build().hash);
+  });
+
+  it('never changes a builder: each call returns a new one', () => {
+    const validated = pipeline('p').from(file('x/*.jsonl')).validate(Event);
+    const derived = validated.derive({ big: 'amount > 100' });
+    expect(validated.plan.steps).toHaveLength(2);
+    expect(derived.plan.steps).toHaveLength(3);
+    expect(validated.hash).not.toBe(derived.hash);
+  });
+
+  it('records derive expressions as parsed nodes, not text pasted into SQL', () => {
+    const derived = pipeline('p').from(file('x/*.jsonl')).validate(Event).derive({ amount_usd: 'amount * 1.1' });
+    const step = derived.plan.steps[2];
+    expect(step?.kind).toBe('derive');
+    if (step?.kind === 'derive') {
+      expect(step.columns[0]?.expression.node).toMatchObject({ kind: 'binary', op: '*', left: { kind: 'column', name: 'amount' } });
+      expect(step.columns[0]?.expression.type).toBe('number');
+    }
+  });
+
+  it('lets aggregate() use columns made by derive()', () => {
+    const built = pipeline('p')
+      .from(file('x/*.jsonl'))
+      .validate(Event)
+      .derive({ amount_usd: 'amount * 1.1' })
+      .aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { usd: sum('amount_usd') } }));
+    expect(built.plan.steps.map((s) => s.kind)).toEqual(['source', 'validate', 'derive', 'window']);
+  });
+
+  it('names the unknown column of a gate, with a suggestion', () => {
+    const error = thrown(() => pipeline('p').from(file('x/*.jsonl')).validate(Event, { unique: ['event_idd' as never] }));
+    expect(error.code).toBe('UNKNOWN_COLUMN');
+    expect(error.path).toBe('steps[1].validate.unique[0]');
+    expect(error.message).toContain('Did you mean "event_id"?');
+  });
+
+  it('names an unknown column in a window, at its path in the plan', () => {
+    const error = thrown(() =>
+      pipeline('p')
+        .from(file('x/*.jsonl'))
+        .validate(Event)
+        .aggregate(window({ entity: 'user_idd', timestamp: 'ts', every: '1d', windows: ['1d'], features: { n: count() } }) as never),
+    );
+    expect(error.path).toContain('steps[2].window');
+    expect(error.message).toContain('user_idd');
+    expect(error.message).toContain('user_id');
+  });
+
+  it('rejects an injection attempt in derive() when the plan is built', () => {
+    for (const text of ['1; DROP TABLE x', "') OR 1=1 --"]) {
+      expect(() => pipeline('p').from(file('x/*.jsonl')).validate(Event).derive({ bad: text })).toThrow(PlanError);
+    }
+  });
+
+  it('rejects invalid names and a gate ratio outside 0..1', () => {
+    expect(thrown(() => pipeline('has space')).code).toBe('INVALID_NAME');
+    expect(thrown(() => pipeline('p').from(file('x/*.jsonl')).validate(Event, { maxInvalidRatio: 5 })).code).toBe('INVALID_GATE');
+    expect(
+      thrown(() =>
+        pipeline('p')
+          .from(file('x/*.jsonl'))
+          .validate(Event)
+          .aggregate(engagementWindow())
+          .toFeatureStore(featureStore('s'), { entity: 'user/../..', group: 'g' }),
+      ).code,
+    ).toBe('INVALID_NAME');
+  });
+
+  it('rejects calls out of order at run time too (for JS users without types)', () => {
+    const validated = pipeline('p').from(file('x/*.jsonl')).validate(Event) as unknown as { validate: (s: unknown) => unknown };
+    expect(thrown(() => validated.validate(Event)).code).toBe('STEP_OUT_OF_ORDER');
+  });
+
+  it('rejects a schema that is not a z.object, saying what to pass', () => {
+    const error = thrown(() => pipeline('p').from(file('x/*.jsonl')).validate(z.string() as never));
+    expect(error.code).toBe('SCHEMA_NOT_OBJECT');
+    expect(error.message).toContain('z.object');
+  });
+
+  it('keeps map() functions beside the plan and their source text in it', () => {
+    const mapped = pipeline('p')
+      .from(file('x/*.jsonl'))
+      .validate(Event)
+      .map((row) => ({ ...row, domain: row.user_id.split('@')[1] ?? '' }), { columns: { domain: 'string' } });
+    const step = mapped.plan.steps[2];
+    expect(step?.kind === 'map' && step.source).toContain("split('@')");
+    expect(mapped.definition.mapFunctions).toHaveLength(1);
+  });
+});
