@@ -27,6 +27,8 @@ import { writeFeatureGroup } from './feature-group-writer.js';
 import { writeZones } from './zone-writer.js';
 import { queryArrow } from './duckdb-to-arrow.js';
 import { buildRunResult } from './run-result.js';
+import { mergeOutcome } from './merge-outcome.js';
+import { saveProfile } from '../../quality/profile.js';
 
 const VALID_TABLE = 'valid_rows';
 
@@ -76,12 +78,12 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         gates: validate.gates,
         representation: read.representation,
         rawTable: RAW_TABLE,
-        objectFailures: read.objectFailures,
+        validTable: VALID_TABLE,
       }),
     );
     progress({ stage: 'validate', done: 1, total: 1 });
 
-    const notes: string[] = [...validation.notes];
+    const notes: string[] = validation.fastPath.reason ? [`Validation: ${validation.fastPath.reason}`] : [];
     const mapFailures: MapFailure[] = [];
     await time('transform', async () => {
       let mapIndex = 0;
@@ -110,8 +112,8 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       'sluice.source_count': String(read.identities.length),
     };
 
-    const outcome = validation.finish(mapFailures);
-    const gatesPassed = outcome.gatesPassed;
+    const outcome = mergeOutcome(validation, mapFailures, read.objectFailures);
+    const gatesPassed = validation.gates.every((g) => g.passed);
     const writeOutputs = !options.dryRun && gatesPassed;
     const zonesRoot = resolveZonesRoot(options.zones, sink, plan.name);
 
@@ -153,7 +155,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     const order = windowNode ? 'ORDER BY entity_id, feature_ts' : 'ORDER BY _row_id';
     const preview = await queryArrow(connection, `SELECT * ${windowNode ? '' : 'EXCLUDE (_row_id, _object, _line)'} FROM ${previewTable} ${order} LIMIT ${Math.trunc(previewRows)}`);
 
-    if (options.saveProfile) await outcome.saveProfile(options.saveProfile);
+    if (options.saveProfile && validation.profile) await saveProfile(options.saveProfile, validation.profile);
     timings.total = Math.round(performance.now() - started);
     progress({ stage: 'done', done: 1, total: 1 });
 

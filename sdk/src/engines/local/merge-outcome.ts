@@ -1,0 +1,51 @@
+/**
+ * Folds what happened after validation into one account of every row: rows a `.map()`
+ * function threw on leave the valid set for the quarantine, and unreadable objects are listed
+ * whole. The conservation law is checked again on the merged counts.
+ */
+import { EngineError } from '../../errors.js';
+import { buildQualityReport, type QualityReport } from '../../quality/quality-report.js';
+import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
+import type { ValidationStageResult } from './validation-stage.js';
+import type { MapFailure } from './transform-stage.js';
+
+export interface RunOutcome {
+  readonly counts: RowCounts;
+  readonly perObject: Record<string, RowCounts>;
+  readonly quarantined: readonly QuarantinedRow[];
+  readonly report: QualityReport;
+}
+
+/**
+ * @example
+ * ```ts
+ * const outcome = mergeOutcome(validation, mapFailures, [{ object: 'bad.jsonl.gz', error: 'unexpected end of file' }]);
+ * ```
+ */
+export function mergeOutcome(validation: ValidationStageResult, mapFailures: readonly MapFailure[], objectFailures: readonly { object: string; error: string }[]): RunOutcome {
+  const perObject: Record<string, RowCounts> = { ...validation.perObject };
+  for (const failure of mapFailures) {
+    const c = perObject[failure.object] ?? { in: 0, valid: 0, quarantined: 0 };
+    perObject[failure.object] = { in: c.in, valid: c.valid - 1, quarantined: c.quarantined + 1 };
+  }
+  for (const failure of objectFailures) perObject[failure.object] ??= { in: 0, valid: 0, quarantined: 0 };
+  const counts: RowCounts = {
+    in: validation.counts.in,
+    valid: validation.counts.valid - mapFailures.length,
+    quarantined: validation.counts.quarantined + mapFailures.length,
+  };
+  if (counts.valid + counts.quarantined !== counts.in || Object.values(perObject).some((c) => c.valid + c.quarantined !== c.in)) {
+    throw new EngineError('CONSERVATION_VIOLATED', `Row accounting broke: in ${counts.in} ≠ valid ${counts.valid} + quarantined ${counts.quarantined}. This is a sluice bug; please report it with the plan.`);
+  }
+  const quarantined = [...validation.quarantined, ...mapFailures];
+  const report = buildQualityReport({
+    counts,
+    perObject,
+    quarantined,
+    gates: validation.gates,
+    ...(validation.profile ? { profile: validation.profile } : {}),
+    fastPath: validation.fastPath,
+    unreadableObjects: objectFailures,
+  });
+  return { counts, perObject, quarantined, report };
+}
