@@ -1,0 +1,116 @@
+import { CsvRowSplitter, type CsvRow } from './csv-row-splitter.js';
+import type { CsvColumnType, RawRecord } from './source-object.js';
+import { ObjectFormatError, type TextRecordParser } from './text-record-parser.js';
+
+/** Options of `createCsvParser`. */
+export interface CsvParserOptions {
+  readonly delimiter: string;
+  /** When false, columns are named `column0`, `column1`, ... (as DuckDB names them). */
+  readonly header: boolean;
+  /** Decode these columns from text; the others stay strings. */
+  readonly columnTypes?: Readonly<Record<string, CsvColumnType>>;
+}
+
+/**
+ * A CSV parser producing one record per data row. Values are strings, except for columns
+ * that `columnTypes` types: numeric text becomes a number (non-numeric text stays a string,
+ * so validation reports it with the original value), `true`/`false` become booleans, and an
+ * empty cell becomes `null` for every non-string type. Timestamps stay text (the schema
+ * coerces them). A row whose field count differs from the header's becomes a record with an
+ * error. A header that repeats a column name fails the whole object (`ObjectFormatError`).
+ *
+ * @example
+ * ```ts
+ * const p = createCsvParser({ delimiter: ',', header: true, columnTypes: { n: 'integer' } });
+ * p.push('id,n\na,1\nb,2,3\n');
+ * // [{ line: 2, raw: 'a,1', value: { id: 'a', n: 1 } },
+ * //  { line: 3, raw: 'b,2,3', error: 'row has 3 fields, header has 2' }]
+ * ```
+ */
+export function createCsvParser(options: CsvParserOptions): TextRecordParser {
+  const splitter = new CsvRowSplitter(options.delimiter);
+  let columns: string[] | undefined;
+  let decoders: ((text: string) => unknown)[] = [];
+  const toRecords = (rows: CsvRow[]): RawRecord[] => {
+    const out: RawRecord[] = [];
+    for (const row of rows) {
+      if (columns === undefined) {
+        if (options.header) {
+          columns = headerColumns(row);
+          decoders = columns.map((name) => decoderFor(options.columnTypes?.[name]));
+          continue;
+        }
+        columns = row.fields.map((_, i) => `column${i}`);
+        decoders = columns.map((name) => decoderFor(options.columnTypes?.[name]));
+      }
+      out.push(toRecord(row, columns, decoders, options.header));
+    }
+    return out;
+  };
+  return {
+    push: (text) => toRecords(splitter.push(text)),
+    end: () => toRecords(splitter.end()),
+    get line() {
+      return splitter.line;
+    },
+  };
+}
+
+function headerColumns(row: CsvRow): string[] {
+  if (row.error) throw new ObjectFormatError(`the CSV header on line ${row.line} is malformed: ${row.error}`);
+  // An empty header cell gets DuckDB's positional name, so the column is still reachable.
+  const names = row.fields.map((name, i) => (name.trim() === '' ? `column${i}` : name));
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) {
+      throw new ObjectFormatError(`the CSV header on line ${row.line} names the column "${name}" twice; column names must be unique`);
+    }
+    seen.add(name);
+  }
+  return names;
+}
+
+function toRecord(row: CsvRow, columns: string[], decoders: ((text: string) => unknown)[], header: boolean): RawRecord {
+  const { line, raw } = row;
+  if (row.error) return { line, raw, error: row.error };
+  if (row.fields.length !== columns.length) {
+    const reference = header ? 'header has' : 'the first row has';
+    return { line, raw, error: `row has ${row.fields.length} fields, ${reference} ${columns.length}` };
+  }
+  // fromEntries defines own properties, so a column named "__proto__" stays a plain column.
+  const value = Object.fromEntries(columns.map((name, i) => [name, decoders[i]!(row.fields[i]!)]));
+  return { line, raw, value };
+}
+
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function decoderFor(type: CsvColumnType | undefined): (text: string) => unknown {
+  switch (type) {
+    case undefined:
+    case 'string':
+      return (text) => text;
+    case 'number':
+      return (text) => {
+        const t = text.trim();
+        if (t === '') return null;
+        return NUMERIC.test(t) ? Number(t) : text;
+      };
+    case 'integer':
+      return (text) => {
+        const t = text.trim();
+        if (t === '') return null;
+        if (!NUMERIC.test(t)) return text;
+        // Beyond 2^53 a number would silently change value: keep the text so validation reports it.
+        const n = Number(t);
+        return Number.isInteger(n) && !Number.isSafeInteger(n) ? text : n;
+      };
+    case 'boolean':
+      return (text) => {
+        const t = text.trim().toLowerCase();
+        if (t === '') return null;
+        return t === 'true' ? true : t === 'false' ? false : text;
+      };
+    case 'timestamp':
+      return (text) => (text.trim() === '' ? null : text);
+  }
+}

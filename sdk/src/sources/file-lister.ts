@@ -1,0 +1,97 @@
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { globToRegExp, hiddenAllowance, isHiddenName, splitGlob, type HiddenAllowance } from './glob-matcher.js';
+
+/** A local file that a glob matched. */
+export interface ListedFile {
+  /** The path as the glob spells it, `/`-separated. */
+  readonly key: string;
+  readonly path: string;
+  readonly size: number;
+}
+
+/**
+ * Lists the local files a glob matches, in no particular order. A path without glob
+ * characters names one file or every file under a folder. Missing folders list nothing
+ * (the caller reports an empty source). Names starting with `.` or `_` (`.git`,
+ * `_SUCCESS`, `_temporary/`) are skipped unless the pattern spells that character out.
+ *
+ * @example
+ * ```ts
+ * await listLocalFiles('data/events/*.jsonl', process.cwd())
+ * // [{ key: 'data/events/a.jsonl', path: '/home/me/data/events/a.jsonl', size: 1024 }, ...]
+ * ```
+ */
+export async function listLocalFiles(pattern: string, cwd: string): Promise<ListedFile[]> {
+  const { literal, hasGlob } = splitGlob(pattern);
+  if (!hasGlob) {
+    const path = resolve(cwd, literal);
+    const info = await statOrUndefined(path);
+    if (!info) return [];
+    if (info.isFile()) return [{ key: literal, path, size: info.size }];
+    if (!info.isDirectory()) return [];
+    const prefix = literal.endsWith('/') ? literal : `${literal}/`;
+    return walk(path, prefix, { matches: () => true, maxDepth: Infinity, allowHidden: hiddenAllowance(pattern) });
+  }
+  // Walk from the deepest folder that the glob spells literally.
+  const baseKey = literal.slice(0, literal.lastIndexOf('/') + 1);
+  const rest = pattern.slice(patternIndexOfLiteralEnd(pattern, baseKey));
+  const maxDepth = rest.includes('**') ? Infinity : rest.split('/').length;
+  const basePath = baseKey === '' ? cwd : resolve(cwd, baseKey);
+  const info = await statOrUndefined(basePath);
+  if (!info?.isDirectory()) return [];
+  const re = globToRegExp(pattern);
+  return walk(basePath, baseKey, { matches: (key) => re.test(key), maxDepth, allowHidden: hiddenAllowance(pattern) });
+}
+
+interface WalkOptions {
+  readonly matches: (key: string) => boolean;
+  readonly maxDepth: number;
+  readonly allowHidden: HiddenAllowance;
+}
+
+async function walk(root: string, rootKey: string, options: WalkOptions): Promise<ListedFile[]> {
+  const out: ListedFile[] = [];
+  // A symlink to a folder that contains the one being walked (an ancestor on disk) is a loop
+  // and is not followed; a symlink elsewhere is followed like any folder.
+  const visit = async (dir: string, keyPrefix: string, depth: number, parentReal: string | undefined): Promise<void> => {
+    const real = await realpath(dir);
+    if (parentReal !== undefined && (parentReal === real || parentReal.startsWith(`${real}${sep}`))) return;
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      if (isHiddenName(entry.name, options.allowHidden)) continue;
+      const path = join(dir, entry.name);
+      const key = keyPrefix + entry.name;
+      const info = entry.isSymbolicLink() ? await statOrUndefined(path) : entry;
+      if (!info) continue;
+      if (info.isDirectory()) {
+        if (depth + 1 < options.maxDepth) await visit(path, `${key}/`, depth + 1, real);
+      } else if (info.isFile() && options.matches(key)) {
+        out.push({ key, path, size: (await stat(path)).size });
+      }
+    }
+  };
+  await visit(root, rootKey, 0, undefined);
+  return out;
+}
+
+/** Where, in the raw pattern, the literal base folder ends (escapes make lengths differ). */
+function patternIndexOfLiteralEnd(pattern: string, baseKey: string): number {
+  let consumed = 0;
+  let i = 0;
+  while (consumed < baseKey.length && i < pattern.length) {
+    i += pattern[i] === '\\' ? 2 : 1;
+    consumed++;
+  }
+  return i;
+}
+
+async function statOrUndefined(path: string) {
+  try {
+    return await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+

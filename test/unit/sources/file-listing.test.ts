@@ -1,0 +1,117 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SourceError } from '../../../sdk/src/errors.js';
+import { file, listSourceObjects } from '../../../sdk/src/sources/index.js';
+
+let root: string;
+
+// The tree every test lists; sizes are the byte lengths of the contents.
+const TREE: Record<string, string> = {
+  'data/events/2024-01-02.jsonl': '{"a":2}\n',
+  'data/events/2024-01-01.jsonl': '{"a":1}\n',
+  'data/events/2024-01-03.jsonl.gz': 'not really gzip',
+  'data/events/notes.txt': 'hello',
+  'data/events/.DS_Store': 'x',
+  'data/events/_SUCCESS': '',
+  'data/events/sub/2024-01-04.jsonl': '{"a":4}\n',
+  'data/events/sub/deeper/2024-01-05.csv': 'a\n5\n',
+  'data/_raw/r.csv': 'a\n1\n',
+  'data/.hidden/h.jsonl': '{}\n',
+  'data/a b+c%d=é.jsonl': '{}\n',
+  'data/tables/t.parquet': 'PAR1',
+  'data/tables/t.tsv': 'a\tb\n',
+};
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sluice-list-'));
+  for (const [path, content] of Object.entries(TREE)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+  await mkdir(join(root, 'data/empty'));
+  // A symlink loop must not make listing run forever.
+  await symlink(join(root, 'data'), join(root, 'data/events/sub/loop'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+async function keys(glob: string, options?: Parameters<typeof file>[1]): Promise<string[]> {
+  return (await listSourceObjects(file(glob, options).node, { cwd: root })).map((o) => o.key);
+}
+
+describe('listSourceObjects over local files', () => {
+  test('a glob in one folder, sorted by key, hidden names skipped', async () => {
+    expect(await keys('data/events/*.jsonl')).toEqual(['data/events/2024-01-01.jsonl', 'data/events/2024-01-02.jsonl']);
+  });
+
+  test('objects carry the absolute path, the size and the detected format', async () => {
+    const [first, , third] = await listSourceObjects(file('data/events/*.jsonl*').node, { cwd: root });
+    expect(first).toEqual({
+      key: 'data/events/2024-01-01.jsonl',
+      uri: join(root, 'data/events/2024-01-01.jsonl'),
+      size: Buffer.byteLength(TREE['data/events/2024-01-01.jsonl']!),
+      format: 'jsonl',
+      compression: 'none',
+    });
+    expect(third).toMatchObject({ key: 'data/events/2024-01-03.jsonl.gz', format: 'jsonl', compression: 'gzip' });
+  });
+
+  test('** descends into sub-folders (not into the symlink loop twice)', async () => {
+    expect(await keys('data/events/**/*.{jsonl,csv}')).toEqual([
+      'data/events/2024-01-01.jsonl',
+      'data/events/2024-01-02.jsonl',
+      'data/events/sub/2024-01-04.jsonl',
+      'data/events/sub/deeper/2024-01-05.csv',
+    ]);
+  });
+
+  test('a folder path lists every (non-hidden) file under it', async () => {
+    expect(await keys('data/tables')).toEqual(['data/tables/t.parquet', 'data/tables/t.tsv']);
+    expect(await keys('data/tables/')).toEqual(['data/tables/t.parquet', 'data/tables/t.tsv']);
+  });
+
+  test('a file path lists that file, whatever its name holds', async () => {
+    expect(await keys('data/a b+c%d=é.jsonl')).toEqual(['data/a b+c%d=é.jsonl']);
+  });
+
+  test('hidden names are listed when the pattern spells them', async () => {
+    expect(await keys('data/_raw/*.csv')).toEqual(['data/_raw/r.csv']);
+    expect(await keys('data/.hidden/*')).toEqual(['data/.hidden/h.jsonl']);
+  });
+
+  test('absolute globs give absolute keys', async () => {
+    const glob = join(root, 'data/tables/*.parquet');
+    const objects = await listSourceObjects(file(glob).node);
+    expect(objects.map((o) => o.key)).toEqual([join(root, 'data/tables/t.parquet')]);
+    expect(objects[0]!.format).toBe('parquet');
+  });
+
+  test('.tsv is CSV', async () => {
+    const [tsv] = await listSourceObjects(file('data/tables/*.tsv').node, { cwd: root });
+    expect(tsv).toMatchObject({ format: 'csv', compression: 'none' });
+  });
+
+  test('a file whose format cannot be told fails, naming the key and the format option', async () => {
+    const error = await listSourceObjects(file('data/events/*').node, { cwd: root }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).code).toBe('SOURCE_UNKNOWN_FORMAT');
+    expect((error as Error).message).toContain('"data/events/notes.txt"');
+    expect((error as Error).message).toContain("format: 'jsonl'");
+  });
+
+  test('the format option reads files of any name', async () => {
+    expect(await keys('data/events/*.txt', { format: 'jsonl' })).toEqual(['data/events/notes.txt']);
+  });
+
+  test.each([['data/events/*.parquet'], ['data/empty'], ['data/missing/*.jsonl'], ['nope.jsonl']])(
+    'an empty listing for %j is a SourceError naming what was searched',
+    async (glob) => {
+      const error = await listSourceObjects(file(glob).node, { cwd: root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceError);
+      expect((error as SourceError).code).toBe('SOURCE_EMPTY');
+      expect((error as Error).message).toContain(`file('${glob}') matched no files`);
+      expect((error as Error).message).toContain(join(root, glob));
+    },
+  );
+});
