@@ -1,4 +1,4 @@
-import type { ParsedExpression } from './expression-node.js';
+import type { ParsedExpression, ScalarType } from './expression-node.js';
 
 export const AGGREGATION_KINDS = [
   'count', 'sum', 'mean', 'min', 'max', 'stddev', 'count_distinct', 'first', 'last',
@@ -14,6 +14,11 @@ export interface AggregationNode {
   readonly where?: ParsedExpression;
   /** count_distinct only: use the engine's approximate distinct count. */
   readonly approximate?: boolean;
+  /**
+   * The aggregated column's type, recorded when the window is checked against the schema,
+   * so that backends know each feature column's type (first/last keep it) from the plan alone.
+   */
+  readonly valueType?: ScalarType;
 }
 
 /** `window({ entity, timestamp, every, windows, features })`, with durations kept as written. */

@@ -1,8 +1,10 @@
 import type { Statement, SqlExpr } from './sql-node.js';
 import type { Dialect, SqlPrinter } from './sql-printer.js';
 import { DuckDbPrinter } from './duckdb-printer.js';
+import { TrinoPrinter } from './trino-printer.js';
+import { SparkPrinter } from './spark-printer.js';
 
-const printers: Partial<Record<Dialect, SqlPrinter>> = { duckdb: new DuckDbPrinter() };
+const printers: Partial<Record<Dialect, SqlPrinter>> = { duckdb: new DuckDbPrinter(), spark: new SparkPrinter(), trino: new TrinoPrinter() };
 
 /** Registers a dialect's printer (the spark and trino printers register themselves here). */
 export function registerPrinter(printer: SqlPrinter): void {

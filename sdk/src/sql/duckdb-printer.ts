@@ -18,6 +18,22 @@ export class DuckDbPrinter extends SqlPrinter {
     regexp_full_match: ([s, p]) => `regexp_full_match(${s}, ${p})`,
     char_length: ([s]) => `length(${s})`,
     generate_bigint_series: ([a, b, step]) => `generate_series(${a}, ${b}, ${step})`,
+    json_valid: ([j]) => `json_valid(${j})`,
+    json_type: (args) => `json_type(${args.join(', ')})`,
+    json_extract_string: ([j, path]) => `json_extract_string(${j}, ${path})`,
+    json_keys: ([j]) => `json_keys(${j})`,
+    json_extract_many: ([j, ...paths]) => `json_extract(${j}, [${paths.join(', ')}])`,
+    list_element: ([l, i]) => `list_extract(${l}, ${i})`,
+    starts_with: ([s, p]) => `starts_with(${s}, ${p})`,
+    contains: ([s, n]) => `contains(${s}, ${n})`,
+    list_is_distinct: ([l]) => `(len(${l}) = len(list_distinct(${l})))`,
+    list_within: ([l, ...values]) => (values.length === 0 ? `(len(${l}) = 0)` : `list_has_all([${values.join(', ')}], ${l})`),
+    regexp_search: ([s, p]) => `regexp_matches(${s}, ${p})`,
+    try_double: ([x]) => `TRY_CAST(${x} AS DOUBLE)`,
+    try_timestamp: ([x]) => `TRY_CAST(${x} AS TIMESTAMP)`,
+    is_finite: ([x]) => `isfinite(${x})`,
+    trunc: ([x]) => `trunc(${x})`,
+    epoch_us: ([t]) => `epoch_us(${t})`,
   };
 
   protected override qualify(condition: SqlExpr): string {

@@ -23,7 +23,9 @@ export type SqlExpr =
   | AggregateExpr
   | { readonly kind: 'over'; readonly fn: AggregateExpr | RankingExpr; readonly partitionBy: readonly SqlExpr[]; readonly orderBy: readonly OrderItem[]; readonly frame?: WindowFrame }
   | { readonly kind: 'star'; readonly table?: string }
-  | { readonly kind: 'subqueryExpr'; readonly query: Query };
+  | { readonly kind: 'subqueryExpr'; readonly query: Query }
+  /** A row value (struct), compared field by field: a multi-column ordering key for min_by/max_by. */
+  | { readonly kind: 'row'; readonly items: readonly SqlExpr[] };
 
 /** Types a cast can target, named portably; each printer spells them. */
 export type SqlType = 'string' | 'double' | 'bigint' | 'boolean' | 'timestamp' | 'date';
@@ -39,11 +41,31 @@ export type InternalFunction =
   | 'floor_div'           // integer floor division a / b for bigints (negative-safe)
   | 'regexp_full_match'   // (string, pattern literal) → boolean, whole-string match
   | 'char_length'
-  | 'generate_bigint_series'; // (start, stop, step) → array of bigints, inclusive
+  | 'generate_bigint_series' // (start, stop, step) → array of bigints, inclusive
+  // Used by the local validation fast path (quality/compile-checks.ts) over JSON text rows;
+  // DuckDB-only today: other printers throw for them.
+  | 'json_valid'          // (text) → boolean: text is well-formed JSON
+  | 'json_type'           // (json[, path]) → 'OBJECT' | 'VARCHAR' | 'BIGINT' | 'UBIGINT' | 'DOUBLE' | 'BOOLEAN' | 'NULL' | …; SQL NULL when the path is absent
+  | 'json_extract_string' // (json, path) → the value at path as text (strings unquoted)
+  | 'json_keys'           // (json object) → list of its keys, in document order (repeats kept)
+  | 'json_extract_many'   // (json, path literal…) → list of JSON fragments, one parse for all paths; NULL element when absent
+  | 'list_element'        // (list, 1-based index literal) → element
+  | 'starts_with'         // (string, prefix) → boolean
+  | 'contains'            // (string, needle) → boolean
+  | 'list_is_distinct'    // (list) → boolean: no element appears twice
+  | 'list_within'         // (list, literal…) → boolean: every element is one of the literals
+  | 'regexp_search'       // (string, pattern literal) → boolean, unanchored search (JS RegExp.test)
+  | 'try_double'          // (x) → DOUBLE, or NULL when x does not convert
+  | 'try_timestamp'       // (x) → TIMESTAMP, or NULL when x does not convert
+  | 'is_finite'           // (double) → boolean
+  | 'trunc'               // (double) → double rounded toward zero
+  | 'epoch_us';           // timestamp → bigint microseconds since the epoch (UTC)
 
 export interface AggregateExpr {
   readonly kind: 'agg';
-  readonly fn: 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'stddev_samp' | 'count_distinct' | 'approx_count_distinct' | 'min_by' | 'max_by' | 'any_value';
+  readonly fn: 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'stddev_samp' | 'count_distinct' | 'approx_count_distinct' | 'min_by' | 'max_by' | 'any_value'
+    // (x, fraction literal) → the value at that quantile (profiles and drift bins)
+    | 'quantile_disc';
   readonly args: readonly SqlExpr[];
   /** `FILTER (WHERE …)`: supported by DuckDB, Spark 3 and Trino alike. */
   readonly filter?: SqlExpr;

@@ -6,7 +6,7 @@
  * This file is the one place where identifiers are quoted and literals escaped.
  */
 import type { PortableFunction } from '../plan/expression-node.js';
-import type { AggregateExpr, FromItem, InternalFunction, OrderItem, Query, SelectQuery, SqlExpr, SqlType, Statement, WindowFrame } from './sql-node.js';
+import type { AggregateExpr, FromItem, InternalFunction, Join, OrderItem, Query, SelectQuery, SqlExpr, SqlType, Statement, WindowFrame } from './sql-node.js';
 
 export type Dialect = 'duckdb' | 'spark' | 'trino';
 
@@ -86,10 +86,7 @@ export abstract class SqlPrinter {
     const columns = node.columns.map((c) => (c.alias === undefined ? this.expr(c.expr) : `${this.expr(c.expr)} AS ${this.quoteIdentifier(c.alias)}`));
     parts.push(`SELECT ${node.distinct ? 'DISTINCT ' : ''}${columns.join(', ')}`);
     if (node.from) parts.push(`FROM ${this.fromItem(node.from)}`);
-    for (const join of node.joins ?? []) {
-      if (join.type === 'cross') parts.push(`CROSS JOIN ${this.fromItem(join.from)}`);
-      else parts.push(`${join.type === 'left' ? 'LEFT JOIN' : 'JOIN'} ${this.fromItem(join.from)} ON ${this.expr(join.on ?? { kind: 'literal', value: true })}`);
-    }
+    if (node.joins?.length) parts.push(...this.joinList(node.joins));
     if (node.where) parts.push(`WHERE ${this.expr(node.where)}`);
     if (node.groupBy?.length) parts.push(`GROUP BY ${node.groupBy.map((e) => this.expr(e)).join(', ')}`);
     if (node.having) parts.push(`HAVING ${this.expr(node.having)}`);
@@ -97,6 +94,16 @@ export abstract class SqlPrinter {
     if (node.orderBy?.length) parts.push(`ORDER BY ${this.orderList(node.orderBy)}`);
     if (node.limit !== undefined) parts.push(`LIMIT ${Math.trunc(node.limit)}`);
     return parts.join(' ');
+  }
+
+  /** The joins of a FROM clause, in order; a dialect may reorder or rewrite (Spark: LATERAL VIEW). */
+  protected joinList(joins: readonly Join[]): string[] {
+    return joins.map((j) => this.joinClause(j));
+  }
+
+  protected joinClause(join: Join): string {
+    if (join.type === 'cross') return `CROSS JOIN ${this.fromItem(join.from)}`;
+    return `${join.type === 'left' ? 'LEFT JOIN' : 'JOIN'} ${this.fromItem(join.from)} ON ${this.expr(join.on ?? { kind: 'literal', value: true })}`;
   }
 
   /** QUALIFY is DuckDB's; other dialects must not receive it (planners wrap a subquery instead). */
@@ -162,7 +169,13 @@ export abstract class SqlPrinter {
     },
     star: (n) => (n.table === undefined ? '*' : `${this.quoteIdentifier(n.table)}.*`),
     subqueryExpr: (n) => `(${this.query(n.query)})`,
+    row: (n) => this.rowValue(n.items.map((e) => this.expr(e))),
   };
+
+  /** A row value compared field by field (DuckDB and Trino: `ROW(a, b)`). */
+  protected rowValue(items: string[]): string {
+    return `ROW(${items.join(', ')})`;
+  }
 
   protected literal(value: string | number | bigint | boolean | null): string {
     if (value === null) return 'NULL';

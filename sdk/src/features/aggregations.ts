@@ -1,0 +1,164 @@
+/**
+ * Aggregation builders for `window({ features })`: `count()`, `sum('amount')`, … Each returns
+ * an immutable object; `.where(expr)` returns a new one. The aggregated column is a type
+ * parameter (`Aggregation<'amount'>`), so `window()` knows every column it mentions and the
+ * pipeline builder can reject a misspelt one at compile time.
+ */
+import type { AggregationKind } from '../plan/window-node.js';
+import { checkExpressionSyntax } from '../plan/expression-parser.js';
+import { PlanError } from '../errors.js';
+
+/** One aggregation of a window spec, not yet checked against a schema. */
+export interface Aggregation<C extends string = string> {
+  readonly fn: AggregationKind;
+  /** The aggregated column; `undefined` for `count()`. */
+  readonly column: C | undefined;
+  /** The `.where()` filters as written, AND-ed together. */
+  readonly filters: readonly string[];
+  /** `countDistinct(col, { approximate: true })`. */
+  readonly approximate: boolean;
+  /**
+   * Only rows for which `expr` (the shared SQL subset) is true are aggregated. Calling
+   * `.where()` again adds a condition (AND).
+   */
+  where(expr: string): Aggregation<C>;
+}
+
+class AggregationBuilder<C extends string> implements Aggregation<C> {
+  constructor(
+    readonly fn: AggregationKind,
+    readonly column: C | undefined,
+    readonly filters: readonly string[],
+    readonly approximate: boolean,
+  ) {
+    Object.freeze(filters);
+    Object.freeze(this);
+  }
+
+  where(expr: string): Aggregation<C> {
+    // Grammar is checked now, columns and types when the window meets the schema.
+    checkExpressionSyntax(expr, `${this.fn}(${this.column ?? ''}).where`);
+    return new AggregationBuilder(this.fn, this.column, [...this.filters, expr], this.approximate);
+  }
+
+  toJSON(): unknown {
+    return { fn: this.fn, column: this.column, filters: this.filters, approximate: this.approximate || undefined };
+  }
+}
+
+function columnArgument<C extends string>(fn: string, column: C): C {
+  if (typeof column !== 'string' || column === '') {
+    throw new PlanError('INVALID_AGGREGATION', fn, `${fn}() needs the name of the column to aggregate, e.g. ${fn}('amount'); got ${JSON.stringify(column)}.`);
+  }
+  return column;
+}
+
+/**
+ * Counts rows (with `.where()`: the rows matching the condition). 0 over an empty window.
+ *
+ * @example
+ * ```ts
+ * window({ ..., features: { clicks: count().where("event_type = 'click'") } })
+ * ```
+ */
+export function count(): Aggregation<never> {
+  return new AggregationBuilder<never>('count', undefined, [], false);
+}
+
+/**
+ * Sum of a numeric column (nulls ignored); 0 over a window with no value. DOUBLE.
+ *
+ * @example
+ * ```ts
+ * sum('amount').where("event_type = 'purchase'")
+ * ```
+ */
+export function sum<C extends string>(column: C): Aggregation<C> {
+  return new AggregationBuilder('sum', columnArgument('sum', column), [], false);
+}
+
+/**
+ * Mean of a numeric column (nulls ignored); null over a window with no value. DOUBLE.
+ *
+ * @example
+ * ```ts
+ * mean('amount')
+ * ```
+ */
+export function mean<C extends string>(column: C): Aggregation<C> {
+  return new AggregationBuilder('mean', columnArgument('mean', column), [], false);
+}
+
+/**
+ * Smallest value (nulls ignored); null over a window with no value.
+ *
+ * @example
+ * ```ts
+ * min('amount')
+ * ```
+ */
+export function min<C extends string>(column: C): Aggregation<C> {
+  return new AggregationBuilder('min', columnArgument('min', column), [], false);
+}
+
+/**
+ * Largest value (nulls ignored); null over a window with no value.
+ *
+ * @example
+ * ```ts
+ * max('amount')
+ * ```
+ */
+export function max<C extends string>(column: C): Aggregation<C> {
+  return new AggregationBuilder('max', columnArgument('max', column), [], false);
+}
+
+/**
+ * Sample standard deviation of a numeric column (nulls ignored); null with fewer than two values.
+ *
+ * @example
+ * ```ts
+ * stddev('amount')
+ * ```
+ */
+export function stddev<C extends string>(column: C): Aggregation<C> {
+  return new AggregationBuilder('stddev', columnArgument('stddev', column), [], false);
+}
+
+/**
+ * Number of distinct non-null values; 0 over an empty window. Exact unless
+ * `{ approximate: true }`, which lets an engine use an approximate distinct count (the local
+ * engine always counts exactly).
+ *
+ * @example
+ * ```ts
+ * countDistinct('session_id')
+ * ```
+ */
+export function countDistinct<C extends string>(column: C, options: { approximate?: boolean } = {}): Aggregation<C> {
+  return new AggregationBuilder('count_distinct', columnArgument('countDistinct', column), [], options.approximate === true);
+}
+
+/**
+ * The earliest non-null value by timestamp (ties: source order — object key, then line).
+ *
+ * @example
+ * ```ts
+ * first('event_type')
+ * ```
+ */
+export function first<C extends string>(column: C): Aggregation<C> {
+  return new AggregationBuilder('first', columnArgument('first', column), [], false);
+}
+
+/**
+ * The latest non-null value by timestamp (ties: the row that comes last in source order).
+ *
+ * @example
+ * ```ts
+ * last('event_type')
+ * ```
+ */
+export function last<C extends string>(column: C): Aggregation<C> {
+  return new AggregationBuilder('last', columnArgument('last', column), [], false);
+}

@@ -1,0 +1,329 @@
+/**
+ * Resolves names and checks types of a parsed expression against the columns in scope, and
+ * produces the plan's `ExprNode`. Where the three dialects disagree on an operation's
+ * meaning, this is where the expression is rewritten into a form they agree on (or refused):
+ *
+ * - `a / b` on integers: Trino divides integers as integers, DuckDB and Spark in floating
+ *   point → the left side is cast to double, so all three compute `7 / 2 = 3.5`.
+ * - `CAST(x AS bigint)` of a double: Spark truncates, DuckDB and Trino round → `round()` first.
+ * - `concat(a, b)`: DuckDB skips NULLs, Spark and Trino return NULL → printed as `a || b`,
+ *   which is NULL-propagating everywhere.
+ * - `CAST(double AS string)` and timestamp casts: the text differs (`1.5` vs `1.5E0`) → refused.
+ * - `greatest`/`least` skip NULL arguments (DuckDB and Spark do; Trino returns NULL), so the
+ *   Trino printer must emulate that, e.g. `greatest(coalesce(a, b), coalesce(b, a))`.
+ */
+import type { ExprNode, PortableFunction, ScalarType, ParsedExpression } from './expression-node.js';
+import { PORTABLE_FUNCTIONS } from './expression-node.js';
+import { expressionError, type ExpressionErrorCode, type Span } from './expression-errors.js';
+import type { SyntaxNode } from './expression-syntax.js';
+import { suggestionText } from './did-you-mean.js';
+
+type TypeClass = 'numeric' | 'string' | 'boolean' | 'timestamp' | 'any';
+
+interface Typed {
+  readonly node: ExprNode;
+  readonly type: ScalarType;
+}
+
+/** Allowed argument counts per portable function: [min, max] (max `Infinity` = variadic). */
+const ARITY: Readonly<Record<PortableFunction, readonly [number, number]>> = {
+  abs: [1, 1], round: [1, 2], floor: [1, 1], ceil: [1, 1], sqrt: [1, 1], ln: [1, 1], exp: [1, 1], power: [2, 2],
+  greatest: [2, Infinity], least: [2, Infinity], lower: [1, 1], upper: [1, 1], length: [1, 1], trim: [1, 1],
+  substr: [2, 3], concat: [1, Infinity], coalesce: [1, Infinity], nullif: [2, 2],
+};
+
+/**
+ * Checks a syntax tree against the columns in scope and returns the typed plan node.
+ *
+ * @example
+ * ```ts
+ * checkExpression(parseSyntax('amount * 2', path), new Map([['amount', 'number']]), 'amount * 2', path).type // 'number'
+ * ```
+ * @throws ExpressionError `UNKNOWN_COLUMN`, `UNSUPPORTED_FUNCTION`, `ARGUMENT_COUNT` or `TYPE_MISMATCH`.
+ */
+export function checkExpression(syntax: SyntaxNode, columns: ReadonlyMap<string, ScalarType>, text: string, path: string): ParsedExpression {
+  const result = new Checker(columns, text, path).check(syntax);
+  return { text, node: result.node, type: result.type };
+}
+
+class Checker {
+  constructor(
+    private readonly columns: ReadonlyMap<string, ScalarType>,
+    private readonly text: string,
+    private readonly path: string,
+  ) {}
+
+  private fail(code: ExpressionErrorCode, span: Span, message: string): never {
+    throw expressionError(code, this.path, this.text, span, message);
+  }
+
+  private source(node: SyntaxNode): string {
+    const span = spanOf(node);
+    return this.text.slice(span.start, span.end) || '(value)';
+  }
+
+  check(node: SyntaxNode): Typed {
+    switch (node.kind) {
+      case 'column':
+        return this.column(node);
+      case 'literal':
+        return { node: { kind: 'literal', value: node.value }, type: node.literalType };
+      case 'binary':
+        return this.binary(node);
+      case 'unary': {
+        const operand = this.check(node.operand);
+        if (node.op === 'not') {
+          this.expectClass(operand, node.operand, 'boolean', 'NOT needs a condition (a boolean)');
+          return { node: { kind: 'unary', op: 'not', operand: operand.node }, type: 'boolean' };
+        }
+        this.expectClass(operand, node.operand, 'numeric', 'A minus sign needs a number');
+        return { node: { kind: 'unary', op: '-', operand: operand.node }, type: operand.type === 'null' ? 'integer' : operand.type };
+      }
+      case 'isNull':
+        return { node: { kind: 'isNull', operand: this.check(node.operand).node, negated: node.negated }, type: 'boolean' };
+      case 'in': {
+        const operand = this.check(node.operand);
+        const list = node.list.map((item) => this.check(item));
+        list.forEach((item, i) => this.expectComparable(operand, node.operand, item, node.list[i]!, node.negated ? 'NOT IN' : 'IN'));
+        return { node: { kind: 'in', operand: operand.node, list: list.map((i) => i.node), negated: node.negated }, type: 'boolean' };
+      }
+      case 'between': {
+        const operand = this.check(node.operand);
+        const low = this.check(node.low);
+        const high = this.check(node.high);
+        this.expectComparable(operand, node.operand, low, node.low, 'BETWEEN');
+        this.expectComparable(operand, node.operand, high, node.high, 'BETWEEN');
+        return { node: { kind: 'between', operand: operand.node, low: low.node, high: high.node, negated: node.negated }, type: 'boolean' };
+      }
+      case 'case':
+        return this.caseExpr(node);
+      case 'call':
+        return this.call(node);
+      case 'cast':
+        return this.cast(node);
+    }
+  }
+
+  private column(node: Extract<SyntaxNode, { kind: 'column' }>): Typed {
+    const exact = this.columns.get(node.name);
+    if (exact !== undefined) return { node: { kind: 'column', name: node.name }, type: exact };
+    const names = [...this.columns.keys()];
+    // Unquoted SQL names are case-insensitive in all three dialects; quoted ones are exact.
+    const folded = names.filter((n) => n.toLowerCase() === node.name.toLowerCase());
+    if (!node.quoted && folded.length === 1) return { node: { kind: 'column', name: folded[0]! }, type: this.columns.get(folded[0]!)! };
+    const hint = node.quoted && folded.length ? `Quoted names match exactly: did you mean "${folded[0]}"? ` : '';
+    this.fail('UNKNOWN_COLUMN', node.span, `Unknown column "${node.name}". ${hint || suggestionText(node.name, names, 'Available columns')}`.trimEnd());
+  }
+
+  private binary(node: Extract<SyntaxNode, { kind: 'binary' }>): Typed {
+    const left = this.check(node.left);
+    const right = this.check(node.right);
+    const op = node.op;
+    switch (op) {
+      case 'and':
+      case 'or':
+        this.expectClass(left, node.left, 'boolean', `${op.toUpperCase()} joins conditions (booleans)`);
+        this.expectClass(right, node.right, 'boolean', `${op.toUpperCase()} joins conditions (booleans)`);
+        return { node: { kind: 'binary', op, left: left.node, right: right.node }, type: 'boolean' };
+      case '||':
+        this.expectClass(left, node.left, 'string', '|| joins strings', 'CAST(x AS string) first to join other values.');
+        this.expectClass(right, node.right, 'string', '|| joins strings', 'CAST(x AS string) first to join other values.');
+        return { node: { kind: 'binary', op, left: left.node, right: right.node }, type: 'string' };
+      case '=': case '<>': case '<': case '<=': case '>': case '>=':
+        this.expectComparable(left, node.left, right, node.right, op);
+        return { node: { kind: 'binary', op, left: left.node, right: right.node }, type: 'boolean' };
+      case '+': case '-': case '*': case '/': case '%': {
+        const why = `Arithmetic (${op}) needs numbers`;
+        const fix = `${op === '+' ? 'To join strings use ||. ' : ''}CAST(x AS double) converts a string that holds a number.`;
+        this.expectClass(left, node.left, 'numeric', why, fix);
+        this.expectClass(right, node.right, 'numeric', why, fix);
+        if (op === '/') {
+          // See the file comment: integer division must not depend on the dialect.
+          const dividend: ExprNode = left.type === 'number' ? left.node : { kind: 'cast', operand: left.node, to: 'double' };
+          return { node: { kind: 'binary', op, left: dividend, right: right.node }, type: 'number' };
+        }
+        const type: ScalarType = left.type === 'unknown' || right.type === 'unknown' ? 'unknown' : left.type === 'number' || right.type === 'number' ? 'number' : 'integer';
+        return { node: { kind: 'binary', op, left: left.node, right: right.node }, type };
+      }
+    }
+  }
+
+  private caseExpr(node: Extract<SyntaxNode, { kind: 'case' }>): Typed {
+    const whens = node.whens.map((w) => {
+      const when = this.check(w.when);
+      this.expectClass(when, w.when, 'boolean', 'A WHEN branch needs a condition (a boolean)');
+      return { when, then: this.check(w.then), thenSyntax: w.then };
+    });
+    const results = whens.map((w) => ({ typed: w.then, syntax: w.thenSyntax }));
+    const otherwise = node.else === undefined ? undefined : this.check(node.else);
+    if (otherwise && node.else) results.push({ typed: otherwise, syntax: node.else });
+    const type = this.unify(results, 'The branches of a CASE must all have the same type');
+    const caseNode: ExprNode = {
+      kind: 'case',
+      whens: whens.map((w) => ({ when: w.when.node, then: w.then.node })),
+      ...(otherwise ? { else: otherwise.node } : {}),
+    };
+    return { node: caseNode, type };
+  }
+
+  private call(node: Extract<SyntaxNode, { kind: 'call' }>): Typed {
+    const name = node.name.toLowerCase();
+    if (!(PORTABLE_FUNCTIONS as readonly string[]).includes(name)) {
+      const nameSpan = { start: node.span.start, end: node.span.start + node.name.length };
+      this.fail('UNSUPPORTED_FUNCTION', nameSpan, `The function ${node.name}() is not in the portable subset shared by DuckDB, Spark and Trino. ${suggestionText(name, PORTABLE_FUNCTIONS, 'Supported functions')}`);
+    }
+    const fn = name as PortableFunction;
+    const [min, max] = ARITY[fn];
+    if (node.args.length < min || node.args.length > max) {
+      const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      this.fail('ARGUMENT_COUNT', node.span, `${fn}() takes ${expected} argument${min === 1 && max === 1 ? '' : 's'}, got ${node.args.length}.`);
+    }
+    const args = node.args.map((a) => this.check(a));
+    const at = (i: number) => ({ typed: args[i]!, syntax: node.args[i]! });
+    const call = (type: ScalarType): Typed => ({ node: { kind: 'call', fn, args: args.map((a) => a.node) }, type });
+    switch (fn) {
+      case 'abs':
+        this.expectClass(args[0]!, node.args[0]!, 'numeric', `${fn}() needs a number`);
+        return call(args[0]!.type === 'null' ? 'integer' : args[0]!.type);
+      case 'round':
+      case 'floor':
+      case 'ceil':
+        this.expectClass(args[0]!, node.args[0]!, 'numeric', `${fn}() needs a number`);
+        if (args[1]) this.expectType(args[1], node.args[1]!, ['integer'], 'The second argument of round() is a whole number of decimal places');
+        return call(args[0]!.type === 'integer' ? 'integer' : 'number');
+      case 'sqrt': case 'ln': case 'exp': case 'power':
+        args.forEach((a, i) => this.expectClass(a, node.args[i]!, 'numeric', `${fn}() needs numbers`));
+        return call('number');
+      case 'lower': case 'upper': case 'trim':
+        this.expectClass(args[0]!, node.args[0]!, 'string', `${fn}() needs a string`);
+        return call('string');
+      case 'length':
+        this.expectClass(args[0]!, node.args[0]!, 'string', 'length() needs a string');
+        return call('integer');
+      case 'substr':
+        this.expectClass(args[0]!, node.args[0]!, 'string', 'substr() takes a string first');
+        for (let i = 1; i < args.length; i++) this.expectType(args[i]!, node.args[i]!, ['integer'], 'substr() takes whole-number positions (1-based) and lengths');
+        return call('string');
+      case 'concat': {
+        args.forEach((a, i) => this.expectClass(a, node.args[i]!, 'string', 'concat() joins strings', 'CAST(x AS string) first.'));
+        // See the file comment: concat's NULL handling differs, `||` does not.
+        const joined = args.map((a) => a.node).reduce((l, r) => ({ kind: 'binary', op: '||', left: l, right: r }));
+        return { node: joined, type: 'string' };
+      }
+      case 'greatest': case 'least': case 'coalesce':
+        return call(this.unify(args.map((_, i) => at(i)), `The arguments of ${fn}() must all have the same type`));
+      case 'nullif':
+        this.expectComparable(args[0]!, node.args[0]!, args[1]!, node.args[1]!, 'nullif()');
+        return call(args[0]!.type);
+    }
+  }
+
+  private cast(node: Extract<SyntaxNode, { kind: 'cast' }>): Typed {
+    const operand = this.check(node.operand);
+    const from = operand.type;
+    if (from === 'timestamp') {
+      this.fail('TYPE_MISMATCH', node.span, `Casting a timestamp is not supported: DuckDB, Spark and Trino disagree on its text and number forms. Keep timestamps as they are, or derive the value you need before the pipeline.`);
+    }
+    if (node.to === 'string' && from === 'number') {
+      this.fail('TYPE_MISMATCH', node.span, `CAST(${this.source(node.operand)} AS string) of a double is not portable: the dialects print doubles differently (1.5 vs 1.5E0). Round and cast to bigint first, e.g. CAST(CAST(x AS bigint) AS string).`);
+    }
+    if (node.to === 'bigint' && from === 'number') {
+      // See the file comment: Spark truncates where DuckDB and Trino round.
+      return { node: { kind: 'cast', operand: { kind: 'call', fn: 'round', args: [operand.node] }, to: 'bigint' }, type: 'integer' };
+    }
+    const type: ScalarType = node.to === 'string' ? 'string' : node.to === 'double' ? 'number' : node.to === 'bigint' ? 'integer' : 'boolean';
+    return { node: { kind: 'cast', operand: operand.node, to: node.to }, type };
+  }
+
+  // ---- type rules ----
+
+  private expectClass(value: Typed, syntax: SyntaxNode, wanted: Exclude<TypeClass, 'any'>, why: string, fix = ''): void {
+    const actual = classOf(value.type);
+    if (actual !== 'any' && actual !== wanted) {
+      this.fail('TYPE_MISMATCH', spanOf(syntax), `${why}, but ${this.source(syntax)} is ${article(value.type)}.${fix ? ` ${fix}` : ''}`);
+    }
+  }
+
+  private expectType(value: Typed, syntax: SyntaxNode, wanted: readonly ScalarType[], why: string): void {
+    if (value.type !== 'unknown' && value.type !== 'null' && !wanted.includes(value.type)) {
+      this.fail('TYPE_MISMATCH', spanOf(syntax), `${why}, but ${this.source(syntax)} is ${article(value.type)}.`);
+    }
+  }
+
+  private expectComparable(left: Typed, leftSyntax: SyntaxNode, right: Typed, rightSyntax: SyntaxNode, op: string): void {
+    const a = classOf(left.type);
+    const b = classOf(right.type);
+    if (a !== 'any' && b !== 'any' && a !== b) {
+      const span = { start: spanOf(leftSyntax).start, end: spanOf(rightSyntax).end };
+      const fix = a === 'string' || b === 'string' ? ' Compare like with like: quote text values, or CAST(x AS double) a string that holds a number.' : ' Compare values of the same type.';
+      this.fail('TYPE_MISMATCH', span, `Cannot compare ${this.source(leftSyntax)} (${left.type}) with ${this.source(rightSyntax)} (${right.type}) using ${op}.${fix}`);
+    }
+  }
+
+  /** The common type of several values (CASE branches, coalesce arguments), or a TYPE_MISMATCH. */
+  private unify(values: readonly { typed: Typed; syntax: SyntaxNode }[], why: string): ScalarType {
+    let type: ScalarType = 'null';
+    let first: { typed: Typed; syntax: SyntaxNode } | undefined;
+    for (const value of values) {
+      const t = value.typed.type;
+      if (t === 'null') continue;
+      if (t === 'unknown') {
+        if (type === 'null') type = 'unknown';
+        continue;
+      }
+      if (first === undefined || type === 'unknown') {
+        first ??= value;
+        type = t;
+        continue;
+      }
+      if (classOf(t) !== classOf(type)) {
+        this.fail('TYPE_MISMATCH', spanOf(value.syntax), `${why}: ${this.source(first.syntax)} is ${article(first.typed.type)} but ${this.source(value.syntax)} is ${article(t)}.`);
+      }
+      if (t === 'number') type = 'number';
+    }
+    return type;
+  }
+}
+
+function classOf(type: ScalarType): TypeClass {
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return 'numeric';
+    case 'null':
+    case 'unknown':
+      return 'any';
+    default:
+      return type;
+  }
+}
+
+function article(type: ScalarType): string {
+  return type === 'integer' ? 'an integer' : type === 'unknown' ? 'of unknown type' : type === 'null' ? 'NULL' : `a ${type === 'number' ? 'number' : type}`;
+}
+
+function spanOf(node: SyntaxNode): Span {
+  switch (node.kind) {
+    case 'binary':
+      return { start: spanOf(node.left).start, end: spanOf(node.right).end };
+    case 'isNull':
+    case 'in':
+    case 'between':
+      return { start: spanOf(node.operand).start, end: Math.max(node.span.end, endOf(node)) };
+    case 'unary':
+      return { start: node.span.start, end: spanOf(node.operand).end };
+    default:
+      return node.span;
+  }
+}
+
+function endOf(node: SyntaxNode): number {
+  switch (node.kind) {
+    case 'in':
+      return node.list.length ? spanOf(node.list[node.list.length - 1]!).end + 1 : node.span.end;
+    case 'between':
+      return spanOf(node.high).end;
+    default:
+      return node.span.end;
+  }
+}

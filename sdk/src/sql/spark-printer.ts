@@ -1,0 +1,105 @@
+import type { FromItem, InternalFunction, Join, SqlExpr, SqlType } from './sql-node.js';
+import { SqlPrinter } from './sql-printer.js';
+
+/**
+ * Spark SQL 3.5 (AWS Glue 5.x). The Glue driver sets `spark.sql.session.timeZone=UTC`, so
+ * `TIMESTAMP` values and literals are UTC instants, as everywhere else in sluice.
+ *
+ * Differences from the default printer:
+ * - identifiers are quoted with backticks (a backtick inside is doubled);
+ * - string literals: Spark's lexer treats a backslash as an escape and does NOT read `''`
+ *   as a quote (`'a''b'` is two adjacent literals, concatenated to `ab`), so both `\` and `'`
+ *   are escaped with a backslash;
+ * - `unnest` becomes `explode`: as `LATERAL VIEW` when it is cross-joined (it may refer to
+ *   the columns on its left), or inside a subquery when it stands alone in `FROM`.
+ */
+export class SparkPrinter extends SqlPrinter {
+  readonly dialect = 'spark' as const;
+
+  protected readonly typeNames: Record<SqlType, string> = {
+    string: 'STRING', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE',
+  };
+
+  protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {
+    epoch_ms: ([t]) => `unix_millis(${t})`,
+    timestamp_from_ms: ([ms]) => `timestamp_millis(CAST(${ms} AS BIGINT))`,
+    date_string: ([t]) => `date_format(${t}, 'yyyy-MM-dd')`,
+    // `div` truncates toward zero, like DuckDB's `//`: subtract the positive remainder first.
+    floor_div: ([a, b]) => `((${a} - (((${a} % ${b}) + ${b}) % ${b})) div ${b})`,
+    // RLIKE finds a match anywhere; anchor it. `\z` (not `$`) so a trailing newline is not skipped.
+    regexp_full_match: ([s, p]) => `(${s} RLIKE concat('^(?:', ${p}, ${this.stringLiteral(')\\z')}))`,
+    char_length: ([s]) => `char_length(${s})`,
+    // sequence() wants one integral type for start, stop and step.
+    generate_bigint_series: ([a, b, step]) => `sequence(CAST(${a} AS BIGINT), CAST(${b} AS BIGINT), CAST(${step} AS BIGINT))`,
+    // The validation fast path runs only in the local engine (the Lambda runs zod itself).
+    json_valid: localOnly('json_valid'),
+    json_type: localOnly('json_type'),
+    json_extract_string: localOnly('json_extract_string'),
+    json_keys: localOnly('json_keys'),
+    json_extract_many: localOnly('json_extract_many'),
+    list_element: localOnly('list_element'),
+    starts_with: ([s, p]) => `startswith(${s}, ${p})`,
+    contains: ([s, n]) => `contains(${s}, ${n})`,
+    list_is_distinct: localOnly('list_is_distinct'),
+    list_within: localOnly('list_within'),
+    regexp_search: ([s, p]) => `(${s} RLIKE ${p})`,
+    try_double: ([x]) => `try_cast(${x} AS DOUBLE)`,
+    try_timestamp: ([x]) => `try_cast(${x} AS TIMESTAMP)`,
+    is_finite: ([x]) => `(${x} NOT IN (double('NaN'), double('Infinity'), double('-Infinity')))`,
+    trunc: ([x]) => `(CASE WHEN ${x} < 0 THEN ceil(${x}) ELSE floor(${x}) END)`,
+    epoch_us: ([t]) => `unix_micros(${t})`,
+  };
+
+  override quoteIdentifier(name: string): string {
+    super.quoteIdentifier(name); // the shared NUL check
+    return `\`${name.replaceAll('`', '``')}\``;
+  }
+
+  override stringLiteral(value: string): string {
+    super.stringLiteral(value); // the shared NUL check
+    return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+  }
+
+  /** Spark's row value is a struct; structs compare field by field. */
+  protected override rowValue(items: string[]): string {
+    return `struct(${items.join(', ')})`;
+  }
+
+  protected override joinClause(join: Join): string {
+    if (join.type === 'cross' && join.from.kind === 'tableFunction' && join.from.name === 'unnest') {
+      const item = join.from;
+      const columns = item.columnAliases ?? ['unnest'];
+      return `LATERAL VIEW explode(${item.args.map((a) => this.expr(a)).join(', ')}) ${this.quoteIdentifier(item.alias ?? 'unnest')} AS ${columns.map((c) => this.quoteIdentifier(c)).join(', ')}`;
+    }
+    return super.joinClause(join);
+  }
+
+  /** Spark's grammar puts every LATERAL VIEW after all joins of a FROM clause. */
+  protected override joinList(joins: readonly Join[]): string[] {
+    const printed = joins.map((j) => this.joinClause(j));
+    const firstLateral = printed.findIndex((p) => p.startsWith('LATERAL VIEW '));
+    if (firstLateral >= 0 && printed.slice(firstLateral).some((p) => !p.startsWith('LATERAL VIEW '))) {
+      throw new Error('Spark SQL needs every cross-joined unnest() after the other joins of a FROM clause; the planner must place unnest joins last.');
+    }
+    return printed;
+  }
+
+  protected override tableFunction(item: Extract<FromItem, { kind: 'tableFunction' }>): string {
+    switch (item.name) {
+      case 'unnest': {
+        const column = item.columnAliases?.[0] ?? 'unnest';
+        const body = `SELECT explode(${item.args.map((a: SqlExpr) => this.expr(a)).join(', ')}) AS ${this.quoteIdentifier(column)}`;
+        return `(${body}) AS ${this.quoteIdentifier(item.alias ?? 'unnest')}`;
+      }
+      case 'read_parquet':
+        throw new Error('The spark dialect reads Parquet through the Glue driver (a registered view), not read_parquet(); plan a table reference instead.');
+    }
+  }
+}
+
+/** A function only the local engine's DuckDB needs; printing it for Spark is a planner bug. */
+function localOnly(name: string): (args: string[]) => string {
+  return () => {
+    throw new Error(`The internal SQL function ${name} is only used by the local engine; the spark printer has no spelling for it.`);
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Trino (Athena engine v3). Differences from the default printer are small: type names, the
+ * internal time functions, `UNNEST`, and no QUALIFY (the base printer throws; planners wrap a
+ * subquery instead).
+ *
+ * Time arithmetic avoids `from_unixtime` / `to_unixtime`: both pass through `timestamp with
+ * time zone` and doubles, so they depend on the session time zone and round. `date_add` /
+ * `date_diff` in milliseconds against the epoch literal stay in plain `timestamp`, exact.
+ */
+import type { FromItem, InternalFunction, SqlType } from './sql-node.js';
+import { SqlPrinter } from './sql-printer.js';
+
+const EPOCH = "TIMESTAMP '1970-01-01 00:00:00.000'";
+
+/**
+ * Prints the SQL AST for Trino / Athena.
+ *
+ * @example
+ * ```ts
+ * new TrinoPrinter().expr(fn('epoch_ms', col('ts'))) // "date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00.000', \"ts\")"
+ * ```
+ */
+export class TrinoPrinter extends SqlPrinter {
+  readonly dialect = 'trino' as const;
+
+  protected readonly typeNames: Record<SqlType, string> = {
+    string: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE',
+  };
+
+  protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {
+    epoch_ms: ([t]) => `date_diff('millisecond', ${EPOCH}, ${t})`,
+    timestamp_from_ms: ([ms]) => `date_add('millisecond', CAST(${ms} AS BIGINT), ${EPOCH})`,
+    date_string: ([t]) => `date_format(${t}, '%Y-%m-%d')`,
+    // Trino's integer `/` truncates toward zero: subtract the positive remainder first.
+    floor_div: ([a, b]) => `((${a} - (((${a} % ${b}) + ${b}) % ${b})) / ${b})`,
+    regexp_full_match: ([s, p]) => `regexp_like(${s}, '^(?:' || ${p} || ')$')`,
+    char_length: ([s]) => `length(${s})`,
+    generate_bigint_series: ([a, b, step]) => `sequence(${a}, ${b}, ${step})`,
+    // The validation fast path runs only in the local engine (the Lambda runs zod itself).
+    json_valid: localOnly('json_valid'),
+    json_type: localOnly('json_type'),
+    json_extract_string: localOnly('json_extract_string'),
+    json_keys: localOnly('json_keys'),
+    json_extract_many: localOnly('json_extract_many'),
+    list_element: localOnly('list_element'),
+    starts_with: ([s, p]) => `starts_with(${s}, ${p})`,
+    contains: ([s, n]) => `(strpos(${s}, ${n}) > 0)`,
+    list_is_distinct: localOnly('list_is_distinct'),
+    list_within: localOnly('list_within'),
+    regexp_search: ([s, p]) => `regexp_like(${s}, ${p})`,
+    try_double: ([x]) => `TRY_CAST(${x} AS DOUBLE)`,
+    try_timestamp: ([x]) => `TRY_CAST(${x} AS TIMESTAMP)`,
+    is_finite: ([x]) => `is_finite(${x})`,
+    trunc: ([x]) => `truncate(${x})`,
+    epoch_us: ([t]) => `date_diff('microsecond', ${EPOCH}, ${t})`,
+  };
+
+  protected override tableFunction(item: Extract<FromItem, { kind: 'tableFunction' }>): string {
+    if (item.name !== 'unnest') return super.tableFunction(item);
+    const columns = item.columnAliases ? `(${item.columnAliases.map((c) => this.quoteIdentifier(c)).join(', ')})` : '';
+    return `UNNEST(${item.args.map((a) => this.expr(a)).join(', ')})${item.alias === undefined ? '' : ` AS ${this.quoteIdentifier(item.alias)}${columns}`}`;
+  }
+}
+
+/** A function only the local engine's DuckDB needs; printing it for Trino is a planner bug. */
+function localOnly(name: string): (args: string[]) => string {
+  return () => {
+    throw new Error(`The internal SQL function ${name} is only used by the local engine; the trino printer has no spelling for it.`);
+  };
+}
