@@ -38,6 +38,7 @@ export class SparkPrinter extends SqlPrinter {
     json_keys: localOnly('json_keys'),
     json_extract_many: localOnly('json_extract_many'),
     list_element: localOnly('list_element'),
+    list_value: (values) => `array(${values.join(', ')})`,
     starts_with: ([s, p]) => `startswith(${s}, ${p})`,
     contains: ([s, n]) => `contains(${s}, ${n})`,
     list_is_distinct: localOnly('list_is_distinct'),

@@ -1,0 +1,143 @@
+/**
+ * What tells a human that a promoted pipeline needs attention: one SNS topic (KMS-encrypted,
+ * SSL-only), CloudWatch alarms on it, an EventBridge rule for failed Glue runs, and an AWS
+ * Budget with 50/80/100% notifications.
+ */
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/**
+ * The EMF metrics the Lambda runtime emits (Powertools Metrics, dimension `service` = the
+ * pipeline name). Mirrors `RUNTIME_METRICS` in runtime/runtime-telemetry.ts, which promote may
+ * not import (it loads Powertools); a test checks that the two agree.
+ */
+export const RUNTIME_METRICS = {
+  namespace: 'sluice',
+  rowsIn: 'RowsIn',
+  rowsQuarantined: 'RowsQuarantined',
+  gateFailures: 'GateFailures',
+} as const;
+
+export interface PipelineMonitoringProps {
+  readonly pipelineName: string;
+  readonly key: kms.IKey;
+  readonly handler: lambda.IFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly glueJobName: string;
+  /** Alarm when quarantined / in rows over 15 minutes exceeds this. */
+  readonly maxQuarantineRatio: number;
+  readonly budgetUsd: number;
+  readonly alarmEmail?: string;
+  /** The cost-allocation tag the budget filters on (`key`, `value`). */
+  readonly costTag: { readonly key: string; readonly value: string };
+}
+
+export class PipelineMonitoring extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly glueFailureRule: events.Rule;
+  readonly budget: budgets.CfnBudget;
+
+  constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Alerts', {
+      displayName: `sluice ${props.pipelineName} alerts`,
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    // The services that publish here, each limited to this account. Once the topic has a
+    // policy, the default owner-only policy no longer applies, so CloudWatch needs its own.
+    for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
+      this.topic.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(service)],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }));
+    }
+    // …and they must be able to use the topic's key.
+    props.key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com', 'events.amazonaws.com'].map((s) => new iam.ServicePrincipal(s)),
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'], // in a key policy, '*' means this key
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }));
+    const notify = new actions.SnsAction(this.topic);
+
+    const alarm = (name: string, metric: cloudwatch.IMetric, description: string, threshold: number) => {
+      const a = new cloudwatch.Alarm(this, name, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${props.pipelineName}: ${description}`,
+      });
+      a.addAlarmAction(notify);
+      this.alarms.push(a);
+      return a;
+    };
+
+    alarm('LambdaErrors', props.handler.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'the event-stage Lambda failed (see its logs); SQS retries the objects, then moves them to the DLQ.', 1);
+    alarm('DeadLetters', props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      'objects landed in the dead-letter queue after repeated failures; inspect and redrive them.', 1);
+
+    const service = { service: props.pipelineName };
+    const rows = (metricName: string) => new cloudwatch.Metric({
+      namespace: RUNTIME_METRICS.namespace, metricName, dimensionsMap: service, statistic: 'Sum', period: Duration.minutes(15),
+    });
+    alarm('QuarantineRatio', new cloudwatch.MathExpression({
+      expression: 'IF(rowsIn > 0, quarantined / rowsIn, 0)',
+      usingMetrics: { rowsIn: rows(RUNTIME_METRICS.rowsIn), quarantined: rows(RUNTIME_METRICS.rowsQuarantined) },
+      label: 'quarantined / rows in',
+      period: Duration.minutes(15),
+    }), `more than ${props.maxQuarantineRatio * 100}% of incoming rows were quarantined; look in the quarantine bucket for the reasons.`,
+    props.maxQuarantineRatio);
+    alarm('GateFailures', rows(RUNTIME_METRICS.gateFailures),
+      'a batch gate quarantined a whole object (maxInvalidRatio, unique, notNull, references or drift).', 1);
+
+    this.glueFailureRule = new events.Rule(this, 'GlueJobFailed', {
+      description: `${props.pipelineName}: the aggregate Glue job failed, timed out or errored`,
+      eventPattern: {
+        source: ['aws.glue'],
+        detailType: ['Glue Job State Change'],
+        detail: { jobName: [props.glueJobName], state: ['FAILED', 'TIMEOUT', 'ERROR'] },
+      },
+    });
+    this.glueFailureRule.addTarget(new targets.SnsTopic(this.topic));
+
+    const subscribers = [
+      { subscriptionType: 'SNS', address: this.topic.topicArn },
+      ...(props.alarmEmail ? [{ subscriptionType: 'EMAIL', address: props.alarmEmail }] : []),
+    ];
+    this.budget = new budgets.CfnBudget(this, 'Budget', {
+      budget: {
+        budgetName: `sluice-${props.pipelineName}`.slice(0, 100),
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: props.budgetUsd, unit: 'USD' },
+        // Counts only this pipeline's resources once the tag is activated for cost allocation.
+        costFilters: { TagKeyValue: [`user:${props.costTag.key}$${props.costTag.value}`] },
+      },
+      notificationsWithSubscribers: [50, 80, 100].map((threshold) => ({
+        notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
+        subscribers,
+      })),
+    });
+    this.budget.node.addDependency(this.topic);
+  }
+}

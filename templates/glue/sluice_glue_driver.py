@@ -1,0 +1,177 @@
+"""sluice's generic AWS Glue driver (Glue 5.x: Spark 3.5, Python 3.11).
+
+It holds NO pipeline logic. `sluice promote` compiles the pipeline's aggregation into one
+Spark SQL query (`aggregate.spark.sql`, which reads the view named by --input_view and
+returns feature rows `entity_id, feature_ts, <feature>_<window>...`). This driver only:
+
+1. works out which feature dates to (re)compute (--start_dt/--end_dt, or the most recent
+   --reprocess_days when they are `auto`) and how much input that needs (--lookback_days:
+   the longest window, so every window ending inside the range sees all of its events);
+2. reads the validated zone's Parquet for exactly those `dt` partitions (partition pruning:
+   only the matching `dt=` folders are listed and opened), and of those only the files of
+   objects the event stage finished (their completion manifest exists under
+   --manifests_path: a crashed, half-written object is never aggregated);
+3. runs the compiled SQL over it, keeps the feature rows whose `feature_ts` falls in the
+   range, adds `_plan_hash` and `dt`;
+4. writes the feature store with `partitionOverwriteMode=dynamic`, so only the touched `dt`
+   partitions are replaced, whole, and every other partition is left as it was.
+
+The argument names are defined once in sdk/src/promote/glue-job-arguments.ts; a test checks
+that the list passed to getResolvedOptions below is exactly that one.
+"""
+
+import sys
+from datetime import date, datetime, timedelta, timezone
+
+AUTO = "auto"
+
+
+def resolve_dates(start_dt, end_dt, reprocess_days, lookback_days, today):
+    """Returns (first_dt, last_dt, read_first_dt) as `YYYY-MM-DD` strings.
+
+    Feature rows dated first_dt..last_dt are recomputed; input is read from read_first_dt
+    (first_dt minus the lookback) to last_dt inclusive.
+    """
+    reprocess = int(reprocess_days)
+    lookback = int(lookback_days)
+    if reprocess < 1 or lookback < 0:
+        raise ValueError(
+            "reprocess_days must be >= 1 and lookback_days >= 0, got %r and %r" % (reprocess_days, lookback_days)
+        )
+    last = today if end_dt == AUTO else date.fromisoformat(end_dt)
+    first = last - timedelta(days=reprocess - 1) if start_dt == AUTO else date.fromisoformat(start_dt)
+    if first > last:
+        raise ValueError("start_dt %s is after end_dt %s" % (first.isoformat(), last.isoformat()))
+    read_first = first - timedelta(days=lookback)
+    return first.isoformat(), last.isoformat(), read_first.isoformat()
+
+
+def dates_between(first_dt, last_dt):
+    """Every date from first_dt to last_dt inclusive, as `YYYY-MM-DD`."""
+    first, last = date.fromisoformat(first_dt), date.fromisoformat(last_dt)
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def object_id_of(file_name):
+    """`<objectId>-<segment>.parquet` → objectId (the event stage's naming)."""
+    return file_name.rsplit("-", 1)[0]
+
+
+def complete_files(listing, has_manifest):
+    """The Parquet files of finished objects.
+
+    listing: (file uri, file name) pairs; has_manifest: objectId → bool (asked once per object).
+    """
+    known = {}
+    files = []
+    for uri, name in listing:
+        if not name.endswith(".parquet"):
+            continue
+        object_id = object_id_of(name)
+        if object_id not in known:
+            known[object_id] = has_manifest(object_id)
+        if known[object_id]:
+            files.append(uri)
+    return files
+
+
+def list_validated(spark, validated_path, manifests_path, dates):
+    """Lists the dt folders of `dates` through Hadoop's S3 file system (no other client needed)."""
+    jvm = spark._jvm
+    Path = jvm.org.apache.hadoop.fs.Path
+    fs = Path(validated_path).getFileSystem(spark._jsc.hadoopConfiguration())
+    listing = []
+    for dt in dates:
+        folder = Path(validated_path + "dt=" + dt)
+        if fs.exists(folder):
+            listing.extend((st.getPath().toString(), st.getPath().getName()) for st in fs.listStatus(folder))
+    return complete_files(listing, lambda object_id: fs.exists(Path(manifests_path + object_id + ".json")))
+
+
+def read_text(spark, uri):
+    """The whole content of one small text object (the compiled SQL)."""
+    return spark.read.text(uri, wholetext=True).first()[0]
+
+
+def main():
+    from awsglue.context import GlueContext
+    from awsglue.job import Job
+    from awsglue.utils import getResolvedOptions
+    from pyspark.context import SparkContext
+    from pyspark.sql import functions as F
+
+    args = getResolvedOptions(
+        sys.argv,
+        [
+            "JOB_NAME",
+            "aggregate_sql_s3_uri",
+            "validated_path",
+            "manifests_path",
+            "features_path",
+            "input_view",
+            "start_dt",
+            "end_dt",
+            "reprocess_days",
+            "lookback_days",
+            "plan_hash",
+        ],
+    )
+
+    glue = GlueContext(SparkContext.getOrCreate())
+    spark = glue.spark_session
+    # Every sluice timestamp is a UTC instant; the compiled SQL relies on it.
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    # Replace only the dt partitions this run writes.
+    spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
+    # Keep `dt` a string, as written; and write standard Parquet timestamps, not INT96.
+    spark.conf.set("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+    spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+    job = Job(glue)
+    job.init(args["JOB_NAME"], args)
+    logger = glue.get_logger()
+
+    today = datetime.now(timezone.utc).date()
+    first_dt, last_dt, read_first_dt = resolve_dates(
+        args["start_dt"], args["end_dt"], args["reprocess_days"], args["lookback_days"], today
+    )
+    logger.info(
+        "sluice: features dt %s..%s from validated dt %s..%s" % (first_dt, last_dt, read_first_dt, last_dt)
+    )
+
+    validated_path = args["validated_path"].rstrip("/") + "/"
+    manifests_path = args["manifests_path"].rstrip("/") + "/"
+    files = list_validated(spark, validated_path, manifests_path, dates_between(read_first_dt, last_dt))
+    if not files:
+        logger.warn("sluice: no finished validated objects in dt %s..%s; nothing to do" % (read_first_dt, last_dt))
+        job.commit()
+        return
+    logger.info("sluice: reading %d validated files" % len(files))
+    # basePath keeps `dt` as a column (dropped: the SQL reads only the plan's columns).
+    # mergeSchema: files written before a schema change may lack a newer column (read as null).
+    rows = spark.read.option("basePath", validated_path).option("mergeSchema", "true").parquet(*files).drop("dt")
+    rows.createOrReplaceTempView(args["input_view"])
+
+    sql = read_text(spark, args["aggregate_sql_s3_uri"])
+    range_start = F.to_timestamp(F.lit(first_dt + " 00:00:00"))
+    range_end = F.to_timestamp(F.lit((date.fromisoformat(last_dt) + timedelta(days=1)).isoformat() + " 00:00:00"))
+    features = (
+        spark.sql(sql)
+        .where((F.col("feature_ts") >= range_start) & (F.col("feature_ts") < range_end))
+        .withColumn("_plan_hash", F.lit(args["plan_hash"]))
+        .withColumn("dt", F.date_format(F.col("feature_ts"), "yyyy-MM-dd"))
+        # The store's feature_ts is a UTC wall-clock TIMESTAMP without a time zone.
+        .withColumn("feature_ts", F.col("feature_ts").cast("timestamp_ntz"))
+    )
+
+    (
+        features.repartition("dt")
+        .sortWithinPartitions("entity_id", "feature_ts")
+        .write.mode("overwrite")
+        .partitionBy("dt")
+        .parquet(args["features_path"].rstrip("/") + "/")
+    )
+    job.commit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+/**
+ * The generic Glue driver: it compiles under Python, reads exactly the job arguments the CDK
+ * construct passes (one list in glue-job-arguments.ts), and its pure helpers (date range,
+ * lookback, finished-object filter) behave as written out here by hand.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { GLUE_JOB_ARGUMENTS, glueDefaultArguments, GLUE_SYSTEM_ARGUMENTS } from '../../../sdk/src/promote/glue-job-arguments.js';
+import { toGlueCron } from '../../../sdk/src/promote/schedule-expression.js';
+import { driverArguments } from './driver-arguments.js';
+
+const DRIVER = join(import.meta.dirname, '..', '..', '..', 'templates', 'glue', 'sluice_glue_driver.py');
+const source = readFileSync(DRIVER, 'utf8');
+
+function python(code: string): string {
+  return execFileSync('python3', ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(join(DRIVER, '..'))}); import sluice_glue_driver as d\n${code}`], {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, // no __pycache__ in templates/
+  }).trim();
+}
+
+describe('Glue driver', () => {
+  test('compiles (python3 -m py_compile) and imports without Glue or Spark installed', () => {
+    // py_compile's own entry point, with the byte code written to a temp folder, not into templates/.
+    const cfile = join(mkdtempSync(join(tmpdir(), 'sluice-pyc-')), 'driver.pyc');
+    execFileSync('python3', ['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', DRIVER, cfile]);
+    expect(python('print(d.AUTO)')).toBe('auto');
+  });
+
+  test('reads exactly the arguments named in glue-job-arguments.ts', () => {
+    expect(driverArguments(source).sort()).toEqual(Object.values(GLUE_JOB_ARGUMENTS).sort());
+  });
+
+  test('default arguments: one --name per driver argument, plus Glue switches the driver does not read', () => {
+    const values = Object.fromEntries(Object.keys(GLUE_JOB_ARGUMENTS).map((k) => [k, `v-${k}`])) as never;
+    const args = glueDefaultArguments(values);
+    expect(Object.keys(args).sort()).toEqual(Object.values(GLUE_JOB_ARGUMENTS).map((n) => `--${n}`).sort());
+    for (const key of Object.keys(GLUE_SYSTEM_ARGUMENTS)) expect(driverArguments(source)).not.toContain(key.slice(2));
+  });
+
+  test('sets UTC and dynamic partition overwrite, and writes partitioned by dt', () => {
+    expect(source).toMatch(/spark\.conf\.set\("spark\.sql\.session\.timeZone", "UTC"\)/);
+    expect(source).toMatch(/spark\.conf\.set\("spark\.sql\.sources\.partitionOverwriteMode", "dynamic"\)/);
+    expect(source).toMatch(/\.partitionBy\("dt"\)/);
+  });
+
+  test('resolve_dates: explicit range, auto range, lookback', () => {
+    expect(python('print(d.resolve_dates("2024-03-01", "2024-03-05", "2", "30", None))')).toBe("('2024-03-01', '2024-03-05', '2024-01-31')");
+    expect(python('import datetime; print(d.resolve_dates("auto", "auto", "2", "7", datetime.date(2024, 1, 1)))')).toBe("('2023-12-31', '2024-01-01', '2023-12-24')");
+    expect(python('import datetime; print(d.resolve_dates("auto", "2024-02-29", "1", "0", datetime.date(2030, 1, 1)))')).toBe("('2024-02-29', '2024-02-29', '2024-02-29')");
+    expect(() => python('print(d.resolve_dates("2024-03-05", "2024-03-01", "1", "0", None))')).toThrow(/after end_dt/);
+  });
+
+  test('dates_between and complete_files: only Parquet files of objects with a manifest, each manifest asked once', () => {
+    expect(python('print(d.dates_between("2024-02-27", "2024-03-01"))')).toBe("['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']");
+    const out = python(`
+asked = []
+def has(o):
+    asked.append(o)
+    return o in ("aaaa", "cccc")
+listing = [("s3://b/v/dt=1/aaaa-00000.parquet", "aaaa-00000.parquet"), ("s3://b/v/dt=1/aaaa-00001.parquet", "aaaa-00001.parquet"),
+           ("s3://b/v/dt=1/bbbb-00000.parquet", "bbbb-00000.parquet"), ("s3://b/v/dt=1/_SUCCESS", "_SUCCESS"),
+           ("s3://b/v/dt=2/cccc-00003.parquet", "cccc-00003.parquet")]
+print(d.complete_files(listing, has)); print(asked)`);
+    expect(out.split('\n')).toEqual([
+      "['s3://b/v/dt=1/aaaa-00000.parquet', 's3://b/v/dt=1/aaaa-00001.parquet', 's3://b/v/dt=2/cccc-00003.parquet']",
+      "['aaaa', 'bbbb', 'cccc']",
+    ]);
+  });
+});
+
+describe('toGlueCron', () => {
+  test('rates become the cron Glue runs; crons pass; others are refused with the fix', () => {
+    expect(toGlueCron('rate(1 hour)')).toBe('cron(0 * * * ? *)');
+    expect(toGlueCron('rate(6 hours)')).toBe('cron(0 0/6 * * ? *)');
+    expect(toGlueCron('rate(15 minutes)')).toBe('cron(0/15 * * * ? *)');
+    expect(toGlueCron('rate(1 day)')).toBe('cron(0 0 * * ? *)');
+    expect(toGlueCron('cron(0 3 * * ? *)')).toBe('cron(0 3 * * ? *)');
+    expect(() => toGlueCron('rate(1 minute)')).toThrow(/5 minutes/);
+    expect(() => toGlueCron('every hour')).toThrow(/rate\(1 hour\)/);
+  });
+});
