@@ -6,10 +6,12 @@
  * import { pipeline, file, window, count, sum, mean, featureStore } from 'sluice';
  * ```
  */
-import { registerLocalEngine } from './pipeline/local-engine-port.js';
+import { registerLocalEngine, registerPromoter } from './pipeline/backend-ports.js';
 import { runLocal } from './engines/local/run-pipeline.js';
 
 registerLocalEngine({ run: runLocal });
+// CDK is heavy: it loads only when a pipeline is promoted.
+registerPromoter({ promote: async (definition, options) => (await import('./promote/promote.js')).promote(definition, options) });
 
 // Explore: define and run pipelines.
 export { pipeline } from './pipeline/pipeline-builder.js';
@@ -23,6 +25,7 @@ export type {
   ValidateOptions,
 } from './pipeline/pipeline-builder.js';
 export type { PipelineDefinition } from './pipeline/pipeline-definition.js';
+export type { PromoteOptions, PromoteSummary } from './promote/promote.js';
 export type { ProgressEvent, RowCounts, RunOptions, RunOutputs, RunResult } from './pipeline/run-types.js';
 export { featureStore, type FeatureStore } from './pipeline/feature-store.js';
 export { file, s3, type Source, type SourceOptions, type S3SourceOptions } from './sources/index.js';
@@ -30,6 +33,13 @@ export { window, type WindowSpec, type WindowOptions } from './features/window.j
 export { count, sum, mean, min, max, stddev, countDistinct, first, last, type Aggregation } from './features/aggregations.js';
 export type { Duration } from './plan/duration.js';
 export type { PipelinePlan } from './plan/pipeline-plan.js';
+
+// Train: point-in-time-correct training sets, locally (DuckDB) or on Athena.
+export { trainingSet, setDefaultTrainingSetEngine, type TrainingSet, type TrainingSetExplain, type TrainingSetRun, type FetchOptions, type GroupExplain } from './retrieval/training-set.js';
+export type { TrainingSetOptions, TrainingSetEngine, LabelsInput, EngineRunStats, FeatureStoreRef } from './retrieval/training-set-types.js';
+export { localEngine, type LocalEngineOptions } from './engines/local/training-set-local-engine.js';
+export { athena, type AthenaConfig } from './engines/athena/athena-engine.js';
+export { CostGuardError, queryCostUsd, estimateCostUsd } from './retrieval/cost-estimate.js';
 
 // The catalog of a store.
 export { listCatalog, readCatalogEntry, listPartitions, type CatalogEntry } from './features/catalog.js';

@@ -44,6 +44,18 @@ async function main(argv: string[]): Promise<number> {
       const { catalogCommand } = await import('./catalog-command.js');
       return catalogCommand(values.store ?? './.sluice/features', positionals[0]);
     }
+    case 'promote': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' }, schedule: { type: 'string' }, 'budget-usd': { type: 'string' }, 'alarm-email': { type: 'string' } } });
+      const module = positionals[0];
+      if (!module || !values.out) throw new SluiceError('USAGE', 'sluice promote needs a module and an output folder: sluice promote pipelines/engagement.ts --out deploy/user-engagement');
+      const { promoteCommand } = await import('./promote-command.js');
+      return promoteCommand(module, {
+        out: values.out,
+        ...(values.schedule ? { schedule: values.schedule } : {}),
+        ...(values['budget-usd'] ? { budgetUsd: Number(values['budget-usd']) } : {}),
+        ...(values['alarm-email'] ? { alarmEmail: values['alarm-email'] } : {}),
+      });
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -19,7 +19,8 @@ import type { Source } from '../sources/index.js';
 import { validateWindow, type WindowSpec } from '../features/window.js';
 import type { FeatureStore } from './feature-store.js';
 import type { PipelineDefinition } from './pipeline-definition.js';
-import { localEngine } from './local-engine-port.js';
+import { localEngine, registeredPromoter } from './backend-ports.js';
+import type { PromoteOptions, PromoteSummary } from '../promote/promote.js';
 import type { RunOptions, RunResult } from './run-types.js';
 import { checkGateColumns, checkName } from './builder-checks.js';
 
@@ -52,6 +53,23 @@ export interface RunnablePipeline {
    */
   run(options?: RunOptions): Promise<RunResult>;
   toJSON(): PipelinePlan;
+}
+
+/** A pipeline that ends in a feature store: it can also be promoted to an AWS stack. */
+export interface FeaturePipeline extends RunnablePipeline {
+  /**
+   * Turns this definition into a deployable AWS stack: the CDK app, the Lambda bundle, the
+   * Glue driver and compiled Spark SQL, plan.json and the synthesized template, in `out`.
+   * Pass `pipelineModule` (the file that default-exports this pipeline) so the Lambda can
+   * bundle the live zod schema and map functions.
+   *
+   * @example
+   * ```ts
+   * const summary = await engagement.promote({ out: 'deploy/user-engagement', schedule: 'rate(1 hour)', pipelineModule: 'pipelines/engagement.ts' });
+   * console.log(String(summary));
+   * ```
+   */
+  promote(options: PromoteOptions): Promise<PromoteSummary>;
 }
 
 export interface PipelineStart {
@@ -124,7 +142,6 @@ export interface AggregatedPipeline extends RunnablePipeline {
   toFeatureStore(store: FeatureStore, options: { entity: string; group: string }): FeaturePipeline;
 }
 
-export type FeaturePipeline = RunnablePipeline;
 
 interface BuilderState {
   readonly name: string;
@@ -256,6 +273,13 @@ class PipelineBuilder {
 
   run(options: RunOptions = {}): Promise<RunResult> {
     return localEngine().run(this.definition, options);
+  }
+
+  promote(options: PromoteOptions): Promise<PromoteSummary> {
+    if (this.#state.stage !== 'sunk') {
+      throw new PlanError('STEP_OUT_OF_ORDER', 'steps', 'promote() needs a complete pipeline: from() → validate() → aggregate() → toFeatureStore().');
+    }
+    return registeredPromoter().promote(this.definition, options);
   }
 
   toJSON(): PipelinePlan {
