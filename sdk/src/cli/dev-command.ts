@@ -1,0 +1,242 @@
+/**
+ * `sluice dev <module>`: production behaviour on one machine. s3rver stands in for S3 and
+ * dynalite for DynamoDB (both in-process); the pipeline is bundled exactly as promote bundles
+ * it; every object put into the landing bucket reaches the bundled handler as the event
+ * real S3 would send (AWS-encoded key, eventVersion 2.1, multipart completion as
+ * CompleteMultipartUpload); on an interval the aggregate stage runs on DuckDB over the
+ * validated zone (only objects with a manifest) and writes the feature store locally.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { bundlePipeline, type BundleResult } from '../promote/bundle.js';
+import { adaptS3rverEvent } from './dev-event-adapter.js';
+
+export interface DevOptions {
+  /** The module that default-exports the pipeline (as for `sluice promote`). */
+  readonly pipelineModule: string;
+  /** Where s3rver keeps its objects and the local feature store goes. Default `.sluice/dev`. */
+  readonly dir?: string;
+  /** s3rver port (default 4569; 0 = any free port). */
+  readonly s3Port?: number;
+  /** dynalite port (default 4567; 0 = any free port). */
+  readonly dynamoPort?: number;
+  /** Run the aggregate stage this often (default 60 s; 0 = never). */
+  readonly aggregateEveryMs?: number;
+  /** Replaces the default aggregate stage (DuckDB over the validated zone → local feature store). */
+  readonly aggregate?: DevAggregateHook;
+  /** Where progress lines go (default console.log). */
+  readonly log?: (line: string) => void;
+}
+
+/** What the aggregate hook gets: where the validated zone is and how to reach it. */
+export interface DevAggregateContext {
+  readonly s3Endpoint: string;
+  readonly validatedBucket: string;
+  readonly pipeline: string;
+  readonly bundle: BundleResult;
+  readonly featureStoreDir: string;
+}
+
+/** Returns a one-line summary to print (or nothing). */
+export type DevAggregateHook = (context: DevAggregateContext) => Promise<string | void>;
+
+export interface DevSession {
+  readonly s3Endpoint: string;
+  readonly dynamoEndpoint: string;
+  readonly buckets: { readonly landing: string; readonly validated: string; readonly quarantine: string };
+  readonly bundle: BundleResult;
+  /** Resolves when every event received so far has been handled. */
+  idle(): Promise<void>;
+  /** Runs the aggregate stage now. */
+  aggregateNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const BUCKETS = { landing: 'landing', validated: 'validated', quarantine: 'quarantine' } as const;
+const TABLE = 'sluice-idempotency';
+
+/**
+ * Starts `sluice dev`: s3rver + dynalite + the bundled handler + the aggregate schedule.
+ *
+ * @example
+ * ```ts
+ * const dev = await startDev({ pipelineModule: 'pipelines/engagement.ts' });
+ * // aws --endpoint-url http://127.0.0.1:4569 s3 cp events.jsonl s3://landing/events/
+ * await dev.stop();
+ * ```
+ */
+export async function startDev(options: DevOptions): Promise<DevSession> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const require = createRequire(import.meta.url);
+  const dir = resolve(options.dir ?? '.sluice/dev');
+  await mkdir(join(dir, 's3'), { recursive: true });
+
+  const S3rver = require('s3rver') as new (o: Record<string, unknown>) => {
+    run(): Promise<{ port: number }>;
+    close(): Promise<void>;
+    on(event: 'event', listener: (e: unknown) => void): void;
+    httpServer?: Server;
+  };
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: options.s3Port ?? 4569,
+    silent: true,
+    directory: join(dir, 's3'),
+    vhostBuckets: false,
+    configureBuckets: Object.values(BUCKETS).map((name) => ({ name })),
+  });
+  const { port: s3Port } = await s3rver.run();
+  const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+
+  const dynalite = (require('dynalite') as (o: Record<string, unknown>) => Server)({ createTableMs: 0 });
+  await new Promise<void>((r, j) => dynalite.once('error', j).listen(options.dynamoPort ?? 4567, '127.0.0.1', () => r()));
+  const dynamoEndpoint = `http://127.0.0.1:${(dynalite.address() as { port: number }).port}`;
+  const { DynamoDBClient, CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
+  const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  await dynamo
+    .send(new CreateTableCommand({ TableName: TABLE, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }))
+    .catch((error: Error) => {
+      if (error.name !== 'ResourceInUseException') throw error;
+    });
+  dynamo.destroy();
+
+  // The bundle sits under node_modules so that its external @aws-sdk imports resolve as in Lambda.
+  const bundle = await bundlePipeline({ pipelineModule: options.pipelineModule, outDir: resolve('node_modules/.cache/sluice-dev') });
+  log(`sluice dev: pipeline ${bundle.pipeline} (plan ${bundle.planHash}), bundle ${(bundle.bytes / 1024).toFixed(0)} KiB`);
+  Object.assign(process.env, {
+    VALIDATED_BUCKET: BUCKETS.validated,
+    QUARANTINE_BUCKET: BUCKETS.quarantine,
+    IDEMPOTENCY_TABLE: TABLE,
+    SLUICE_S3_ENDPOINT: s3Endpoint,
+    SLUICE_DYNAMODB_ENDPOINT: dynamoEndpoint,
+    // s3rver verifies signatures against its fixed key pair.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  });
+  const handler = (await import(`${pathToFileURL(bundle.file).href}?t=${Date.now()}`)).handler as (
+    event: unknown,
+    context: { getRemainingTimeInMillis(): number },
+  ) => Promise<{ objects: { key: string; status: string; rows?: { in: number; valid: number; quarantined: number }; error?: string }[] }>;
+
+  // Events are handled one at a time, in arrival order, like a Lambda with reserved concurrency 1.
+  let chain: Promise<void> = Promise.resolve();
+  s3rver.on('event', (raw) => {
+    const event = adaptS3rverEvent(raw);
+    const record = event.Records[0];
+    if (!record || record.s3.bucket.name !== BUCKETS.landing || !record.eventName.startsWith('ObjectCreated:')) return;
+    chain = chain.then(async () => {
+      const started = Date.now();
+      try {
+        const result = await handler(event, { getRemainingTimeInMillis: () => 15 * 60_000 });
+        for (const o of result.objects) {
+          const rows = o.rows ? `in ${o.rows.in}, valid ${o.rows.valid}, quarantined ${o.rows.quarantined}` : (o.error ?? '');
+          log(`  ${o.status.padEnd(11)} s3://${BUCKETS.landing}/${o.key}  ${rows}  (${Date.now() - started} ms)`);
+        }
+      } catch (error) {
+        log(`  failed      ${record.s3.object.key}: ${(error as Error).message}`);
+      }
+    });
+  });
+
+  const featureStoreDir = join(dir, 'features');
+  const context: DevAggregateContext = { s3Endpoint, validatedBucket: BUCKETS.validated, pipeline: bundle.pipeline, bundle, featureStoreDir };
+  const aggregate = options.aggregate ?? defaultAggregate;
+  let aggregating: Promise<void> = Promise.resolve();
+  const aggregateNow = () =>
+    (aggregating = aggregating.then(async () => {
+      try {
+        const summary = await aggregate(context);
+        if (summary) log(`  aggregate   ${summary}`);
+      } catch (error) {
+        log(`  aggregate   failed: ${(error as Error).message}`);
+      }
+    }));
+  const every = options.aggregateEveryMs ?? 60_000;
+  const timer = every > 0 ? setInterval(() => void aggregateNow(), every) : undefined;
+  timer?.unref();
+
+  log(`  S3        ${s3Endpoint}  buckets: ${Object.values(BUCKETS).join(', ')}  (put objects into s3://${BUCKETS.landing}/)`);
+  log(`  DynamoDB  ${dynamoEndpoint}  table: ${TABLE}`);
+  return {
+    s3Endpoint,
+    dynamoEndpoint,
+    buckets: BUCKETS,
+    bundle,
+    idle: () => chain,
+    aggregateNow,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await chain;
+      await aggregating;
+      s3rver.httpServer?.closeAllConnections();
+      await s3rver.close();
+      dynalite.closeAllConnections?.();
+      await new Promise<void>((r) => dynalite.close(() => r()));
+    },
+  };
+}
+
+/**
+ * The default aggregate stage of `sluice dev`: the validated Parquet of every object with a
+ * manifest, through the local engine's aggregate stage (DuckDB), into a local feature store.
+ */
+async function defaultAggregate(context: DevAggregateContext): Promise<string> {
+  const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const s3 = new S3Client({ endpoint: context.s3Endpoint, forcePathStyle: true, region: 'us-east-1', requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const work = await mkdtemp(join(tmpdir(), 'sluice-dev-aggregate-'));
+  try {
+    const files: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: context.validatedBucket, Prefix: `_manifests/${context.pipeline}/`, ContinuationToken: token, MaxKeys: 1000 }));
+      for (const item of page.Contents ?? []) {
+        const manifest = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: context.validatedBucket, Key: item.Key! }))).Body!.transformToString());
+        for (const key of manifest.outputs.validated as string[]) {
+          const body = await (await s3.send(new GetObjectCommand({ Bucket: context.validatedBucket, Key: key }))).Body!.transformToByteArray();
+          const file = join(work, `${files.length}.parquet`);
+          await writeFile(file, body);
+          files.push(file);
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    if (files.length === 0) return 'no validated data yet';
+    const { plan } = (await import(pathToFileURL(context.bundle.file).href)) as { plan: import('../plan/pipeline-plan.js').PipelinePlan };
+    const window = plan.steps.find((s) => s.kind === 'window') as import('../plan/window-node.js').WindowNode | undefined;
+    const sink = plan.steps.find((s) => s.kind === 'featureStore') as import('../plan/sink-node.js').FeatureStoreSinkNode | undefined;
+    if (!window || !sink) return `${files.length} validated file(s); the pipeline has no aggregate() step`;
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { runAggregateStage } = await import('../engines/local/aggregate-stage.js');
+    const { writeFeatureGroup } = await import('../engines/local/feature-group-writer.js');
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    try {
+      await connection.run(`SET TimeZone = 'UTC'`);
+      const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+      await connection.run(`CREATE TABLE valid_rows AS SELECT * FROM read_parquet([${list}], union_by_name = true)`);
+      const { rows } = await runAggregateStage(connection, window, { table: 'valid_rows', orderColumns: ['_object', '_line'] });
+      const definition = { plan, hash: context.bundle.planHash, mapFunctions: [] };
+      const result = await writeFeatureGroup(connection, {
+        table: 'feature_rows',
+        sink: { ...sink, root: context.featureStoreDir },
+        window,
+        definition,
+        metadata: { pipeline: plan.name, plan_hash: context.bundle.planHash, source: 'sluice dev' },
+      });
+      return `${files.length} validated file(s) → ${rows} feature row(s); partitions written ${result.written.length}, unchanged ${result.unchanged.length} → ${context.featureStoreDir}`;
+    } finally {
+      connection.closeSync();
+      db.closeSync();
+    }
+  } finally {
+    s3.destroy();
+    await rm(work, { recursive: true, force: true });
+  }
+}

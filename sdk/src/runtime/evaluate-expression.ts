@@ -1,0 +1,425 @@
+/**
+ * Evaluates `derive()` expressions in JS, inside the Lambda, where there is no DuckDB.
+ * The semantics are DuckDB's, because the local engine runs the same expressions on DuckDB
+ * and a notebook must show what production computes:
+ *
+ * - NULL propagates through arithmetic, comparison, `||`, and every function except
+ *   `coalesce`, `concat` (skips NULLs), `greatest`/`least` (skip NULLs).
+ * - `and`/`or`/`not` use three-valued logic; `x in (..)` is NULL when no member matches and
+ *   one is NULL; `between` is `x >= low and x <= high`.
+ * - `/` is floating-point division even on integers (`7 / 2 = 3.5`: DuckDB's `/`, and the
+ *   parser makes it explicit with a cast to double for Spark and Trino). Division by zero
+ *   is IEEE: `x / 0` is ±Infinity, `0 / 0` NaN (DuckDB on DOUBLE). Integer modulo by zero is
+ *   NULL, double modulo by zero NaN;
+ *   `%` keeps the dividend's sign (as in JS and DuckDB).
+ * - `round` rounds half away from zero; `cast(double as bigint)` rounds half to even (DuckDB's cast).
+ * - `sqrt` of a negative number and `ln` of a non-positive one are errors (DuckDB raises
+ *   "Out of Range"); the runtime quarantines the row with that message.
+ * - Strings compare by code point (= UTF-8 byte order, DuckDB's default collation);
+ *   `length` and `substr` count code points; `substr` is 1-based with SQL's negative starts.
+ *
+ * Known differences: JS numbers hold integers exactly only up to 2^53 (DuckDB BIGINT raises
+ * on overflow at 2^63); casting a double to text prints JS's shortest form with `.0` added
+ * to integral values (DuckDB prints `1e+20` where JS prints all digits).
+ */
+import type { ExprNode, ScalarType } from '../plan/expression-node.js';
+import { ExpressionError } from '../errors.js';
+
+export type Row = Readonly<Record<string, unknown>>;
+export type CompiledExpression = (row: Row) => unknown;
+
+/** Column types the evaluator needs to tell integers from doubles (for casts to text). */
+export type ColumnTypes = Readonly<Record<string, ScalarType>>;
+
+/**
+ * Compiles an expression node into a JS function of one row (compiled once, evaluated per row).
+ *
+ * @example
+ * ```ts
+ * const f = compileExpression({ kind: 'binary', op: '/', left: { kind: 'column', name: 'a' }, right: { kind: 'literal', value: 2 } });
+ * f({ a: 7 }) // 3.5
+ * f({ a: null }) // null
+ * ```
+ * @throws ExpressionError at evaluation time for DuckDB's out-of-range errors (sqrt(-1), ln(0), bad casts).
+ */
+export function compileExpression(node: ExprNode, columnTypes: ColumnTypes = {}): CompiledExpression {
+  return compile(node, columnTypes);
+}
+
+/**
+ * Evaluates an expression against one row (compiles it each time: use `compileExpression` in loops).
+ *
+ * @example
+ * ```ts
+ * evaluateExpression({ kind: 'isNull', operand: { kind: 'column', name: 'x' }, negated: false }, { x: null }) // true
+ * ```
+ */
+export function evaluateExpression(node: ExprNode, row: Row, columnTypes: ColumnTypes = {}): unknown {
+  return compile(node, columnTypes)(row);
+}
+
+/** The static type of an expression, as far as casts to text need it. */
+export function inferType(node: ExprNode, columnTypes: ColumnTypes): ScalarType {
+  switch (node.kind) {
+    case 'column':
+      return columnTypes[node.name] ?? 'unknown';
+    case 'literal':
+      if (node.value === null) return 'null';
+      if (typeof node.value === 'number') return Number.isInteger(node.value) ? 'integer' : 'number';
+      return typeof node.value === 'boolean' ? 'boolean' : 'string';
+    case 'binary': {
+      if (['=', '<>', '<', '<=', '>', '>=', 'and', 'or'].includes(node.op)) return 'boolean';
+      if (node.op === '||') return 'string';
+      if (node.op === '/') return 'number';
+      const l = inferType(node.left, columnTypes);
+      const r = inferType(node.right, columnTypes);
+      return l === 'integer' && r === 'integer' ? 'integer' : 'number';
+    }
+    case 'unary':
+      return node.op === 'not' ? 'boolean' : inferType(node.operand, columnTypes);
+    case 'isNull':
+    case 'in':
+    case 'between':
+      return 'boolean';
+    case 'case':
+      return inferType(node.whens[0]!.then, columnTypes);
+    case 'cast':
+      return ({ string: 'string', double: 'number', bigint: 'integer', boolean: 'boolean' } as const)[node.to];
+    case 'call':
+      switch (node.fn) {
+        case 'lower': case 'upper': case 'trim': case 'substr': case 'concat':
+          return 'string';
+        case 'length':
+          return 'integer';
+        case 'sqrt': case 'ln': case 'exp': case 'power':
+          return 'number';
+        default:
+          return node.args[0] ? inferType(node.args[0], columnTypes) : 'unknown';
+      }
+  }
+}
+
+function compile(node: ExprNode, types: ColumnTypes): CompiledExpression {
+  switch (node.kind) {
+    case 'column': {
+      const name = node.name;
+      return (row) => {
+        const v = row[name];
+        return v === undefined ? null : v;
+      };
+    }
+    case 'literal': {
+      const value = node.value;
+      return () => value;
+    }
+    case 'unary': {
+      const operand = compile(node.operand, types);
+      if (node.op === 'not') return (row) => { const v = operand(row); return v === null ? null : !truthy(v); };
+      return (row) => { const v = operand(row); return v === null ? null : -(v as number); };
+    }
+    case 'isNull': {
+      const operand = compile(node.operand, types);
+      const negated = node.negated;
+      return (row) => (operand(row) === null) !== negated;
+    }
+    case 'binary': {
+      const integers = inferType(node.left, types) === 'integer' && inferType(node.right, types) === 'integer';
+      return compileBinary(node.op, compile(node.left, types), compile(node.right, types), integers);
+    }
+    case 'in': {
+      const operand = compile(node.operand, types);
+      const list = node.list.map((m) => compile(m, types));
+      const negated = node.negated;
+      return (row) => {
+        const v = operand(row);
+        if (v === null) return null;
+        let sawNull = false;
+        for (const member of list) {
+          const m = member(row);
+          if (m === null) sawNull = true;
+          else if (compareValues(v, m) === 0) return !negated;
+        }
+        return sawNull ? null : negated;
+      };
+    }
+    case 'between': {
+      const operand = compile(node.operand, types);
+      const low = compile(node.low, types);
+      const high = compile(node.high, types);
+      const negated = node.negated;
+      return (row) => {
+        const v = operand(row);
+        const lo = low(row);
+        const hi = high(row);
+        const a = v === null || lo === null ? null : compareValues(v, lo) >= 0;
+        const b = v === null || hi === null ? null : compareValues(v, hi) <= 0;
+        const both = and3(a, b);
+        return both === null ? null : both !== negated;
+      };
+    }
+    case 'case': {
+      const whens = node.whens.map((w) => ({ when: compile(w.when, types), then: compile(w.then, types) }));
+      const otherwise = node.else ? compile(node.else, types) : () => null;
+      return (row) => {
+        for (const w of whens) if (w.when(row) === true) return w.then(row);
+        return otherwise(row);
+      };
+    }
+    case 'cast': {
+      const operand = compile(node.operand, types);
+      const fromType = inferType(node.operand, types);
+      const to = node.to;
+      return (row) => castValue(operand(row), to, fromType);
+    }
+    case 'call':
+      return compileCall(node.fn, node.args.map((a) => compile(a, types)), node.args.map((a) => inferType(a, types)));
+  }
+}
+
+function compileBinary(op: string, left: CompiledExpression, right: CompiledExpression, integers: boolean): CompiledExpression {
+  switch (op) {
+    case 'and':
+      return (row) => and3(bool3(left(row)), bool3(right(row)));
+    case 'or':
+      return (row) => {
+        const a = bool3(left(row));
+        const b = bool3(right(row));
+        if (a === true || b === true) return true;
+        return a === null || b === null ? null : false;
+      };
+    case '||':
+      return (row) => { const a = left(row); const b = right(row); return a === null || b === null ? null : textOf(a, 'unknown') + textOf(b, 'unknown'); };
+    case '+': return arithmetic(left, right, (a, b) => a + b);
+    case '-': return arithmetic(left, right, (a, b) => a - b);
+    case '*': return arithmetic(left, right, (a, b) => a * b);
+    case '/': return arithmetic(left, right, (a, b) => a / b);
+    case '%': return arithmetic(left, right, (a, b) => (b === 0 && integers ? null : a % b));
+    default: {
+      const test = COMPARISONS[op];
+      if (!test) throw new ExpressionError('UNSUPPORTED_OPERATOR', 'derive', `The operator "${op}" is not in the shared SQL subset.`);
+      return (row) => { const a = left(row); const b = right(row); return a === null || b === null ? null : test(compareValues(a, b)); };
+    }
+  }
+}
+
+const COMPARISONS: Record<string, (c: number) => boolean> = {
+  '=': (c) => c === 0, '<>': (c) => c !== 0, '<': (c) => c < 0, '<=': (c) => c <= 0, '>': (c) => c > 0, '>=': (c) => c >= 0,
+};
+
+function arithmetic(left: CompiledExpression, right: CompiledExpression, f: (a: number, b: number) => number | null): CompiledExpression {
+  return (row) => {
+    const a = left(row);
+    if (a === null) return null;
+    const b = right(row);
+    if (b === null) return null;
+    return f(toNumber(a), toNumber(b));
+  };
+}
+
+function compileCall(fn: string, args: CompiledExpression[], argTypes: ScalarType[]): CompiledExpression {
+  const [a0, a1, a2] = args;
+  const strict1 = (f: (v: unknown) => unknown): CompiledExpression => (row) => { const v = a0!(row); return v === null ? null : f(v); };
+  switch (fn) {
+    case 'abs': return strict1((v) => Math.abs(toNumber(v)));
+    case 'floor': return strict1((v) => Math.floor(toNumber(v)));
+    case 'ceil': return strict1((v) => Math.ceil(toNumber(v)));
+    case 'exp': return strict1((v) => Math.exp(toNumber(v)));
+    case 'sqrt': return strict1((v) => {
+      const n = toNumber(v);
+      if (n < 0) throw new ExpressionError('OUT_OF_RANGE', 'derive', 'cannot take square root of a negative number');
+      return Math.sqrt(n);
+    });
+    case 'ln': return strict1((v) => {
+      const n = toNumber(v);
+      if (n === 0) throw new ExpressionError('OUT_OF_RANGE', 'derive', 'cannot take logarithm of zero');
+      if (n < 0) throw new ExpressionError('OUT_OF_RANGE', 'derive', 'cannot take logarithm of a negative number');
+      return Math.log(n);
+    });
+    case 'round':
+      return (row) => {
+        const v = a0!(row);
+        const digits = a1 ? a1(row) : 0;
+        if (v === null || digits === null) return null;
+        return roundHalfAway(toNumber(v), toNumber(digits));
+      };
+    case 'power':
+      return (row) => { const a = a0!(row); const b = a1!(row); return a === null || b === null ? null : Math.pow(toNumber(a), toNumber(b)); };
+    case 'greatest':
+    case 'least': {
+      const sign = fn === 'greatest' ? 1 : -1;
+      return (row) => {
+        let best: unknown = null;
+        for (const arg of args) {
+          const v = arg(row);
+          if (v !== null && (best === null || sign * compareValues(v, best) > 0)) best = v;
+        }
+        return best;
+      };
+    }
+    case 'lower': return strict1((v) => textOf(v, argTypes[0]!).toLowerCase());
+    case 'upper': return strict1((v) => upperPerCodePoint(textOf(v, argTypes[0]!)));
+    case 'length': return strict1((v) => codePointLength(textOf(v, argTypes[0]!)));
+    case 'trim': return strict1((v) => textOf(v, argTypes[0]!).replace(/^ +| +$/g, ''));
+    case 'substr':
+      return (row) => {
+        const s = a0!(row);
+        const start = a1!(row);
+        const length = a2 ? a2(row) : undefined;
+        if (s === null || start === null || length === null) return null;
+        return sqlSubstr(textOf(s, argTypes[0]!), toNumber(start), length === undefined ? undefined : toNumber(length));
+      };
+    case 'concat':
+      return (row) => args.map((arg, i) => { const v = arg(row); return v === null ? '' : textOf(v, argTypes[i]!); }).join('');
+    case 'coalesce':
+      return (row) => {
+        for (const arg of args) { const v = arg(row); if (v !== null) return v; }
+        return null;
+      };
+    case 'nullif':
+      return (row) => { const a = a0!(row); const b = a1!(row); return a !== null && b !== null && compareValues(a, b) === 0 ? null : a; };
+    default:
+      throw new ExpressionError('UNSUPPORTED_FUNCTION', 'derive', `The function "${fn}" has no runtime implementation; use one of the portable functions.`);
+  }
+}
+
+function and3(a: boolean | null, b: boolean | null): boolean | null {
+  if (a === false || b === false) return false;
+  return a === null || b === null ? null : true;
+}
+
+function bool3(v: unknown): boolean | null {
+  return v === null ? null : truthy(v);
+}
+
+function truthy(v: unknown): boolean {
+  return typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : Boolean(v);
+}
+
+function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.getTime();
+  const n = Number(v);
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(n)) return n;
+  throw new ExpressionError('CONVERSION', 'derive', `Could not convert ${JSON.stringify(v)} to a number`);
+}
+
+/** Compares two non-null values the way DuckDB does after implicit casts. */
+export function compareValues(a: unknown, b: unknown): number {
+  if (a instanceof Date || b instanceof Date) return toTime(a) - toTime(b);
+  if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b);
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  const x = toNumber(a);
+  const y = toNumber(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function toTime(v: unknown): number {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'string') {
+    // A bare timestamp literal is UTC (sluice's time is UTC everywhere).
+    const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`;
+    const t = Date.parse(iso);
+    if (!Number.isNaN(t)) return t;
+  }
+  if (typeof v === 'number') return v;
+  throw new ExpressionError('CONVERSION', 'derive', `Could not convert ${JSON.stringify(v)} to a timestamp`);
+}
+
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      // UTF-16 order differs from code point order only when a surrogate meets U+E000..U+FFFF.
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys) return xs ? 1 : -1;
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}
+
+function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+function upperPerCodePoint(s: string): string {
+  // DuckDB maps each character to one character (ß → ẞ); JS's toUpperCase can expand (ß → SS).
+  let out = '';
+  for (const ch of s) {
+    const u = ch.toUpperCase();
+    out += [...u].length === 1 ? u : ch === 'ß' ? 'ẞ' : ch;
+  }
+  return out;
+}
+
+function sqlSubstr(s: string, start: number, length: number | undefined): string {
+  const chars = [...s];
+  const n = chars.length;
+  // SQL positions are 1-based; a negative start counts from the end.
+  let from = start > 0 ? start - 1 : start < 0 ? n + start : -1;
+  let to = length === undefined ? n : from + length;
+  if (start === 0 && length !== undefined) to = length - 1;
+  from = Math.max(from, 0);
+  to = Math.min(to, n);
+  return from >= to ? '' : chars.slice(from, to).join('');
+}
+
+function roundHalfAway(v: number, digits: number): number {
+  const factor = Math.pow(10, digits);
+  // On doubles DuckDB rounds the binary value (1.005 is 1.00499..., so round(1.005, 2) = 1.0).
+  const rounded = Math.round(Math.abs(v) * factor) / factor;
+  return Math.sign(v) * rounded || 0;
+}
+
+function roundHalfEven(v: number): number {
+  const floor = Math.floor(v);
+  const diff = v - floor;
+  if (diff < 0.5) return floor;
+  if (diff > 0.5) return floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+function textOf(v: unknown, type: ScalarType): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  if (typeof v === 'number') {
+    if (type === 'number' && Number.isInteger(v) && Math.abs(v) < 1e15) return `${v}.0`;
+    return String(v);
+  }
+  return String(v);
+}
+
+function castValue(v: unknown, to: 'string' | 'double' | 'bigint' | 'boolean', fromType: ScalarType): unknown {
+  if (v === null) return null;
+  switch (to) {
+    case 'string':
+      return textOf(v, fromType);
+    case 'double':
+      return toNumber(typeof v === 'string' ? v.trim() : v);
+    case 'bigint': {
+      const n = toNumber(typeof v === 'string' ? v.trim() : v);
+      if (typeof v === 'string' && !/^\s*[+-]?\d+\s*$/.test(v)) {
+        throw new ExpressionError('CONVERSION', 'derive', `Could not convert string '${v}' to INT64`);
+      }
+      // DuckDB casts a DOUBLE to BIGINT rounding half to even (2.5 → 2, 3.5 → 4).
+      return roundHalfEven(n);
+    }
+    case 'boolean': {
+      if (typeof v === 'boolean') return v;
+      if (typeof v === 'number') return v !== 0;
+      const s = String(v).trim().toLowerCase();
+      if (['true', 't', 'yes', 'y', '1'].includes(s)) return true;
+      if (['false', 'f', 'no', 'n', '0'].includes(s)) return false;
+      throw new ExpressionError('CONVERSION', 'derive', `Could not convert string '${String(v)}' to BOOL`);
+    }
+  }
+}

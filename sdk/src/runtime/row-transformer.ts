@@ -1,0 +1,139 @@
+/**
+ * Per-row work of the event stage, compiled once per pipeline: zod validation (zod has the
+ * final word, as everywhere in sluice), then the plan's transforms in step order — `derive`
+ * through the JS evaluator, `map` through the live functions. A row that fails anywhere is
+ * quarantined with issues `{ path, code, message }`; nothing is dropped.
+ */
+import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
+import type { ScalarType } from '../plan/expression-node.js';
+import type { WindowNode } from '../plan/window-node.js';
+import type { GateSpec } from '../plan/validate-node.js';
+import { describeSchema, type ColumnType } from '../quality/describe-schema.js';
+import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
+import type { RawRecord } from './record-reader.js';
+
+export interface RowIssue {
+  readonly path: readonly (string | number)[];
+  readonly code: string;
+  readonly message: string;
+}
+
+export type RowOutcome =
+  | { readonly ok: true; readonly row: Record<string, unknown> }
+  | { readonly ok: false; readonly issues: readonly RowIssue[] };
+
+export interface OutputColumn {
+  readonly name: string;
+  /** `unknown`: decided per segment from the values (a `.map()` without declared columns). */
+  readonly type: ScalarType;
+}
+
+export interface RowTransformer {
+  /** Output columns when they are known from the plan; `undefined` after an undeclared `.map()`. */
+  readonly columns: readonly OutputColumn[] | undefined;
+  /** The window's timestamp column (dt comes from it), when the plan aggregates. */
+  readonly timestampColumn: string | undefined;
+  readonly gates: GateSpec;
+  /** The schema's column types, for decoding CSV text (as the local sources do). */
+  readonly inputColumnTypes: Readonly<Record<string, ColumnType>> | undefined;
+  transform(record: RawRecord): RowOutcome;
+}
+
+type Step = (row: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Compiles a pipeline definition into a row transformer.
+ *
+ * @example
+ * ```ts
+ * const t = createRowTransformer(definition);
+ * const outcome = t.transform({ line: 1, raw: '{"a":1}', value: { a: 1 } });
+ * if (outcome.ok) write(outcome.row); else quarantine(outcome.issues);
+ * ```
+ */
+export function createRowTransformer(definition: PipelineDefinition): RowTransformer {
+  const schema = definition.schema;
+  const described = schema ? describeSchema(schema).columns : undefined;
+  const inputColumnTypes = described ? Object.fromEntries(described.map((c) => [c.name, c.type])) : undefined;
+  let columns: OutputColumn[] | undefined = described?.map((c) => ({ name: c.name, type: c.type }));
+  const steps: { kind: string; run: Step }[] = [];
+  let mapIndex = 0;
+  let gates: GateSpec = {};
+  let timestampColumn: string | undefined;
+  for (const step of definition.plan.steps) {
+    if (step.kind === 'validate') gates = step.gates;
+    else if (step.kind === 'window') timestampColumn = (step as WindowNode).timestamp;
+    else if (step.kind === 'derive') {
+      const types: ColumnTypes = Object.fromEntries((columns ?? []).map((c) => [c.name, c.type]));
+      const compiled: [string, CompiledExpression][] = step.columns.map(({ name, expression }) => [name, compileExpression(expression.node, types)]);
+      for (const { name, expression } of step.columns) {
+        if (columns) columns = [...columns.filter((c) => c.name !== name), { name, type: expression.type }];
+      }
+      steps.push({
+        kind: 'derive',
+        run: (row) => {
+          // Side by side, as in one SELECT list: every expression sees the row before this derive().
+          const values = compiled.map(([, f]) => f(row));
+          for (let i = 0; i < compiled.length; i++) row[compiled[i]![0]] = values[i];
+          return row;
+        },
+      });
+    } else if (step.kind === 'map') {
+      const fn = definition.mapFunctions[mapIndex++];
+      if (!fn) throw new Error(`The plan has a .map() step #${mapIndex} but the definition carries no function for it.`);
+      // The plan names the columns a map() declares, added to the known ones (as the builder
+      // does); their types are not in the plan, so Parquet types them from the values.
+      const declared = step.columns;
+      columns = declared && columns
+        ? [...columns.filter((c) => !declared.includes(c.name)), ...declared.map((name) => ({ name, type: 'unknown' as ScalarType }))]
+        : undefined;
+      steps.push({
+        kind: 'map',
+        run: (row) => {
+          const out = fn(row);
+          if (out === null || typeof out !== 'object' || Array.isArray(out)) {
+            throw new Error(`.map() returned ${Array.isArray(out) ? 'an array' : typeof out}, not a row object`);
+          }
+          return { ...out };
+        },
+      });
+    }
+  }
+  return {
+    columns,
+    timestampColumn,
+    gates,
+    inputColumnTypes,
+    transform(record) {
+      if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: 'unreadable_record', message: record.error }] };
+      let row: Record<string, unknown>;
+      if (schema) {
+        const parsed = schema.safeParse(record.value);
+        if (!parsed.success) {
+          return {
+            ok: false,
+            issues: parsed.error.issues.map((i) => ({
+              path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+              code: i.code,
+              message: i.message,
+            })),
+          };
+        }
+        row = parsed.data as Record<string, unknown>;
+      } else {
+        if (record.value === null || typeof record.value !== 'object' || Array.isArray(record.value)) {
+          return { ok: false, issues: [{ path: [], code: 'invalid_type', message: 'expected a record object' }] };
+        }
+        row = { ...(record.value as Record<string, unknown>) };
+      }
+      for (const step of steps) {
+        try {
+          row = step.run(row);
+        } catch (error) {
+          return { ok: false, issues: [{ path: [], code: `${step.kind}_error`, message: (error as Error).message }] };
+        }
+      }
+      return { ok: true, row };
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The few S3 calls the event stage makes, in one place (so tests and `sluice dev` only need
+ * an S3Client pointed at s3rver).
+ */
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { SluiceError } from '../errors.js';
+
+export interface HeadResult {
+  readonly key: string;
+  readonly etag: string;
+  readonly versionId?: string;
+  readonly lastModified: Date;
+  readonly size: number;
+}
+
+/** The object named by the event does not exist (deleted since, or a wrong key). */
+export class ObjectMissingError extends SluiceError {
+  constructor(bucket: string, keys: readonly string[]) {
+    super('OBJECT_MISSING', `s3://${bucket}/${keys[0]} does not exist (tried ${keys.map((k) => JSON.stringify(k)).join(', ')}); it may have been deleted after the event was sent.`);
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
+/** Creates the zone store over an S3 client. */
+export function zoneStore(s3: S3Client) {
+  return {
+    /** Heads the first of `keys` that exists. */
+    async head(bucket: string, keys: readonly string[], versionId?: string): Promise<HeadResult> {
+      for (const key of keys) {
+        try {
+          const r = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+          return {
+            key,
+            etag: (r.ETag ?? '').replace(/^"|"$/g, ''),
+            versionId: r.VersionId && r.VersionId !== 'null' ? r.VersionId : undefined,
+            lastModified: r.LastModified ?? new Date(0),
+            size: r.ContentLength ?? 0,
+          };
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+      }
+      throw new ObjectMissingError(bucket, keys);
+    },
+    async body(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
+      try {
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+        return r.Body as unknown as AsyncIterable<Uint8Array>;
+      } catch (error) {
+        if (isMissing(error)) throw new ObjectMissingError(bucket, [key]);
+        throw error;
+      }
+    },
+    async getJson<T>(bucket: string, key: string): Promise<T | undefined> {
+      try {
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return JSON.parse(await r.Body!.transformToString('utf-8')) as T;
+      } catch (error) {
+        // A torn document (S3 writes are atomic, emulators' are not) counts as absent: what it
+        // described is redone, and every output it would have named is rewritten identically.
+        if (isMissing(error) || error instanceof SyntaxError) return undefined;
+        throw error;
+      }
+    },
+    async put(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    async putJson(bucket: string, key: string, value: unknown): Promise<void> {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: 'application/json' }));
+    },
+    async delete(bucket: string, key: string): Promise<void> {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+    async copy(from: { bucket: string; key: string; versionId?: string }, to: { bucket: string; key: string }): Promise<void> {
+      const source = `${from.bucket}/${from.key}`.split('/').map(encodeURIComponent).join('/');
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: to.bucket,
+          Key: to.key,
+          CopySource: from.versionId ? `${source}?versionId=${encodeURIComponent(from.versionId)}` : source,
+        }),
+      );
+    },
+  };
+}
+
+export type ZoneStore = ReturnType<typeof zoneStore>;
