@@ -56,6 +56,21 @@ async function main(argv: string[]): Promise<number> {
         ...(values['alarm-email'] ? { alarmEmail: values['alarm-email'] } : {}),
       });
     }
+    case 'dev': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { dir: { type: 'string' }, 'aggregate-every': { type: 'string' } } });
+      const module = positionals[0];
+      if (!module) throw new SluiceError('USAGE', 'sluice dev needs a pipeline module: sluice dev pipelines/engagement.ts');
+      const { startDev } = await import('./dev-command.js');
+      const session = await startDev({
+        pipelineModule: module,
+        ...(values.dir ? { dir: values.dir } : {}),
+        ...(values['aggregate-every'] ? { aggregateEveryMs: Number(values['aggregate-every']) * 1000 } : {}),
+      });
+      console.log(`sluice dev: put objects into the landing bucket at ${session.s3Endpoint} (path-style); Ctrl-C stops.`);
+      await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));
+      await session.stop();
+      return 0;
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -90,7 +90,7 @@ export async function promote(definition: PipelineDefinition, options: PromoteOp
   files.push('glue/sluice_glue_driver.py');
 
   log(options.pipelineModule ? `bundling ${options.pipelineModule}` : 'no pipelineModule: writing a placeholder Lambda handler');
-  const bundle = await buildBundle(options.pipelineModule, join(out, 'lambda'), hash);
+  const bundle = await buildBundle(options.pipelineModule, join(out, 'lambda'), definition.plan, hash);
   files.push(`lambda/${bundle.file.split(/[\\/]/).pop()}`);
 
   const stackName = options.stackName ?? stackNameFor(plan.name);
@@ -152,13 +152,13 @@ export async function promote(definition: PipelineDefinition, options: PromoteOp
   return summary;
 }
 
-async function buildBundle(pipelineModule: string | undefined, outDir: string, planHash: string): Promise<PromoteSummary['bundle']> {
+async function buildBundle(pipelineModule: string | undefined, outDir: string, plan: PipelineDefinition['plan'], planHash: string): Promise<PromoteSummary['bundle']> {
   if (pipelineModule) {
-    const result = await bundlePipeline({ pipelineModule, outDir });
-    if (result.planHash !== planHash) {
-      throw new PlanError('BUNDLE_PLAN_MISMATCH', 'promote.pipelineModule',
-        `${pipelineModule} default-exports a pipeline with plan hash ${result.planHash}, but the pipeline being promoted has ${planHash}. Pass the module that defines this pipeline.`);
-    }
+    // The plan being promoted is embedded as the authority. The module is bundled for what data
+    // cannot hold (the zod schema, map functions); at cold start the handler checks that the
+    // module rebuilds this same plan (map sources aside, which esbuild reprints) and refuses to
+    // start otherwise — so a wrong module can never write under this plan's hash.
+    const result = await bundlePipeline({ pipelineModule, outDir, plan: { plan, hash: planHash } });
     return { status: 'built', file: result.file, bytes: result.bytes };
   }
   // Without the module there is nothing to bundle the live zod schema and functions from.
