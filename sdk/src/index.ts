@@ -8,8 +8,21 @@
  */
 import { registerLocalEngine, registerPromoter } from './pipeline/backend-ports.js';
 import { runLocal } from './engines/local/run-pipeline.js';
+import { withNotebookDisplay } from './notebook/run-result-display.js';
+import { createProgressDisplay, isNotebook } from './notebook/index.js';
 
-registerLocalEngine({ run: runLocal });
+// In a notebook a run shows live progress and its result renders itself (HTML, charts);
+// elsewhere it prints as text.
+registerLocalEngine({
+  run: async (definition, options) => {
+    const progress = options.onProgress === undefined && isNotebook() ? createProgressDisplay() : undefined;
+    try {
+      return withNotebookDisplay(await runLocal(definition, progress ? { ...options, onProgress: progress.onProgress } : options));
+    } finally {
+      progress?.finish();
+    }
+  },
+});
 // CDK is heavy: it loads only when a pipeline is promoted.
 registerPromoter({ promote: async (definition, options) => (await import('./promote/promote.js')).promote(definition, options) });
 
@@ -26,7 +39,7 @@ export type {
 } from './pipeline/pipeline-builder.js';
 export type { PipelineDefinition } from './pipeline/pipeline-definition.js';
 export type { PromoteOptions, PromoteSummary } from './promote/promote.js';
-export type { ProgressEvent, RowCounts, RunOptions, RunOutputs, RunResult } from './pipeline/run-types.js';
+export type { BaseRunResult, ProgressEvent, RowCounts, RunOptions, RunOutputs, RunResult } from './pipeline/run-types.js';
 export { featureStore, type FeatureStore } from './pipeline/feature-store.js';
 export { file, s3, type Source, type SourceOptions, type S3SourceOptions } from './sources/index.js';
 export { window, type WindowSpec, type WindowOptions } from './features/window.js';
@@ -49,4 +62,15 @@ export { storeFiles } from './features/store-files.js';
 export { SluiceError, PlanError, ExpressionError, SourceError, GateError, EngineError, StoreError } from './errors.js';
 
 export { formatTextTable } from './format/text-table.js';
+
+// Notebook display: rich HTML tables, quality reports, charts, live progress.
+export {
+  showTable, showQualityReport, showChart, plotFeature, plotDistribution, createProgressDisplay, featurePlotSpec, distributionSpec,
+  renderSvg, tableToHtml, tableToText, qualityReportToHtml, qualityReportToText, isNotebook,
+  type DisplayBundle, type TableDisplayOptions, type FeaturePlotOptions, type DistributionOptions, type VegaLiteSpec,
+  type ProgressDisplay, type ProgressUpdate, type RunResultDisplay,
+} from './notebook/index.js';
+
+// The demo clickstream, for notebooks and tutorials.
+export { generateDemoEvents, type DemoDataOptions } from './cli/demo-data.js';
 export { SDK_VERSION } from './version.js';

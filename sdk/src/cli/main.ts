@@ -56,6 +56,15 @@ async function main(argv: string[]): Promise<number> {
         ...(values['alarm-email'] ? { alarmEmail: values['alarm-email'] } : {}),
       });
     }
+    case 'init': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { force: { type: 'boolean' }, name: { type: 'string' } } });
+      const dir = positionals[0];
+      if (!dir) throw new SluiceError('USAGE', 'sluice init needs a folder: sluice init my-features');
+      const { initProject } = await import('./init-command.js');
+      const result = await initProject(dir, { ...(values.force ? { force: true } : {}), ...(values.name ? { name: values.name } : {}) });
+      console.log(`Created ${result.dir}:\n${result.files.map((f) => `  ${f}`).join('\n')}\n\n${result.nextSteps}`);
+      return 0;
+    }
     case 'dev': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { dir: { type: 'string' }, 'aggregate-every': { type: 'string' } } });
       const module = positionals[0];

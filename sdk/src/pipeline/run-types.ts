@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
 import type { QualityReport } from '../quality/quality-report.js';
+import type { DistributionOptions, FeaturePlotOptions } from '../notebook/chart-spec.js';
 
 /** Options of `pipeline.run()`. */
 export interface RunOptions {
@@ -32,8 +33,8 @@ export interface RowCounts {
   readonly quarantined: number;
 }
 
-/** What `run()` returns. Printing it (`String(result)`) gives a readable summary. */
-export interface RunResult {
+/** What the engine computes for a run. Printing it (`String(result)`) gives a readable summary. */
+export interface BaseRunResult {
   readonly pipeline: string;
   readonly planHash: string;
   /** Derived from the plan hash and the identities of the objects read: same inputs, same id. */
@@ -58,4 +59,29 @@ export interface RunOutputs {
   readonly featureStore?: string;
   readonly partitionsWritten: readonly string[];
   readonly partitionsUnchanged: readonly string[];
+}
+
+/**
+ * What `run()` returns: the run's data, a readable `toString()`, rich display in a notebook
+ * (the result, its `quality` and its `preview` render as HTML), and charts of the preview.
+ */
+export interface RunResult extends BaseRunResult {
+  /**
+   * Line chart of one feature over `feature_ts` for a few entities of the preview.
+   *
+   * @example
+   * ```ts
+   * await run.plot('clicks_7d');
+   * ```
+   */
+  plot(feature: string, options?: FeaturePlotOptions): Promise<void>;
+  /**
+   * Histogram (or bar chart) of one preview column.
+   *
+   * @example
+   * ```ts
+   * await run.plotDistribution('spend_30d');
+   * ```
+   */
+  plotDistribution(column: string, options?: DistributionOptions): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { PipelineDefinition } from '../../pipeline/pipeline-definition.js';
-import type { ProgressEvent, RowCounts, RunOptions, RunResult } from '../../pipeline/run-types.js';
+import type { BaseRunResult, ProgressEvent, RunOptions } from '../../pipeline/run-types.js';
 import type { SourceNode } from '../../plan/source-node.js';
 import type { ValidateNode } from '../../plan/validate-node.js';
 import type { WindowNode } from '../../plan/window-node.js';
@@ -40,7 +40,7 @@ const VALID_TABLE = 'valid_rows';
  * const result = await runLocal(engagement.definition, { sample: 10_000 });
  * ```
  */
-export async function runLocal(definition: PipelineDefinition, options: RunOptions = {}): Promise<RunResult> {
+export async function runLocal(definition: PipelineDefinition, options: RunOptions = {}): Promise<BaseRunResult> {
   const { plan } = definition;
   const source = plan.steps.find((s): s is SourceNode => s.kind === 'source');
   const validate = plan.steps.find((s): s is ValidateNode => s.kind === 'validate');

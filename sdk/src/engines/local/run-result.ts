@@ -2,7 +2,7 @@
  * The object `run()` returns: plain data plus a readable `toString()` (quality report, feature
  * preview, outputs, timings), so `console.log(String(result))` in a terminal says it all.
  */
-import type { RunResult } from '../../pipeline/run-types.js';
+import type { BaseRunResult } from '../../pipeline/run-types.js';
 import { formatQualityReport } from '../../quality/quality-report.js';
 import { formatTextTable } from '../../format/text-table.js';
 
@@ -13,8 +13,8 @@ import { formatTextTable } from '../../format/text-table.js';
  * console.log(String(result));
  * ```
  */
-export function buildRunResult(data: Omit<RunResult, 'toString'>): RunResult {
-  const result: RunResult = {
+export function buildRunResult(data: Omit<BaseRunResult, 'toString'>): BaseRunResult {
+  const result: BaseRunResult = {
     ...data,
     toString() {
       const lines = [
