@@ -24,6 +24,7 @@ export class DuckDbPrinter extends SqlPrinter {
     json_keys: ([j]) => `json_keys(${j})`,
     json_extract_many: ([j, ...paths]) => `json_extract(${j}, [${paths.join(', ')}])`,
     list_element: ([l, i]) => `list_extract(${l}, ${i})`,
+    list_value: (values) => `list_value(${values.join(', ')})`,
     starts_with: ([s, p]) => `starts_with(${s}, ${p})`,
     contains: ([s, n]) => `contains(${s}, ${n})`,
     list_is_distinct: ([l]) => `(len(${l}) = len(list_distinct(${l})))`,

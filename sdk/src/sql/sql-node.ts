@@ -50,6 +50,7 @@ export type InternalFunction =
   | 'json_keys'           // (json object) → list of its keys, in document order (repeats kept)
   | 'json_extract_many'   // (json, path literal…) → list of JSON fragments, one parse for all paths; NULL element when absent
   | 'list_element'        // (list, 1-based index literal) → element
+  | 'list_value'          // (literal…) → a constant list (e.g. the fractions of one quantile_disc call)
   | 'starts_with'         // (string, prefix) → boolean
   | 'contains'            // (string, needle) → boolean
   | 'list_is_distinct'    // (list) → boolean: no element appears twice
@@ -64,7 +65,7 @@ export type InternalFunction =
 export interface AggregateExpr {
   readonly kind: 'agg';
   readonly fn: 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'stddev_samp' | 'count_distinct' | 'approx_count_distinct' | 'min_by' | 'max_by' | 'any_value'
-    // (x, fraction literal) → the value at that quantile (profiles and drift bins)
+    // (x, fraction literal or list_value of fractions) → the value(s) at those quantiles (profiles, drift bins)
     | 'quantile_disc';
   readonly args: readonly SqlExpr[];
   /** `FILTER (WHERE …)`: supported by DuckDB, Spark 3 and Trino alike. */

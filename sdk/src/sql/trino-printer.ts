@@ -43,6 +43,7 @@ export class TrinoPrinter extends SqlPrinter {
     json_keys: localOnly('json_keys'),
     json_extract_many: localOnly('json_extract_many'),
     list_element: localOnly('list_element'),
+    list_value: (values) => `ARRAY[${values.join(', ')}]`,
     starts_with: ([s, p]) => `starts_with(${s}, ${p})`,
     contains: ([s, n]) => `(strpos(${s}, ${n}) > 0)`,
     list_is_distinct: localOnly('list_is_distinct'),

@@ -1,0 +1,75 @@
+/**
+ * Appends rows that zod accepted (with zod's output values) to `valid_rows`, through the
+ * DuckDB Appender. Values are converted deliberately per column type; a value of the wrong
+ * type (a transform or default that produces something the column cannot hold) is an error
+ * that names the column and the fix, never a silent coercion.
+ */
+import { DuckDBTimestampValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { EngineError } from '../../../errors.js';
+import type { ColumnType } from '../../../quality/describe-schema.js';
+
+export interface ValidRowSink {
+  append(output: Record<string, unknown>, rowId: bigint, object: string, line: bigint): void;
+  close(): void;
+}
+
+/**
+ * Opens an appender on `table`, whose columns are `columns` then `_row_id, _object, _line`.
+ *
+ * @example
+ * ```ts
+ * const sink = await openValidRowSink(connection, 'valid_rows', columns);
+ * sink.append({ user_id: 'u1', ts: new Date() }, 1n, 'a.jsonl', 1n);
+ * sink.close();
+ * ```
+ */
+export async function openValidRowSink(
+  connection: DuckDBConnection, table: string, columns: readonly { name: string; type: ColumnType }[],
+): Promise<ValidRowSink> {
+  const appender = await connection.createAppender(table);
+  return {
+    append(output, rowId, object, line) {
+      for (const column of columns) appendValue(appender, column, output[column.name]);
+      appender.appendBigInt(rowId);
+      appender.appendVarchar(object);
+      appender.appendBigInt(line);
+      appender.endRow();
+    },
+    close() {
+      appender.flushSync();
+      appender.closeSync();
+    },
+  };
+}
+
+function appendValue(appender: DuckDBAppender, column: { name: string; type: ColumnType }, value: unknown): void {
+  if (value === null || value === undefined) return appender.appendNull();
+  switch (column.type) {
+    case 'string':
+      if (typeof value === 'string') return appender.appendVarchar(value);
+      break;
+    case 'number':
+      if (typeof value === 'number') return appender.appendDouble(value);
+      break;
+    case 'integer':
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return appender.appendBigInt(BigInt(value));
+      if (typeof value === 'bigint') return appender.appendBigInt(value);
+      break;
+    case 'boolean':
+      if (typeof value === 'boolean') return appender.appendBoolean(value);
+      break;
+    case 'timestamp':
+      if (value instanceof Date && !Number.isNaN(value.getTime())) return appender.appendTimestamp(new DuckDBTimestampValue(BigInt(value.getTime()) * 1000n));
+      break;
+  }
+  throw new EngineError(
+    'VALID_ROW_TYPE',
+    `zod accepted a row whose column "${column.name}" is ${describe(value)}, but the column is a ${column.type}. ` +
+      `A transform or default in the schema produces a value of another type: make it produce a ${column.type}, or move the change to .map() after validation.`,
+  );
+}
+
+function describe(value: unknown): string {
+  return `${typeof value} ${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value)}`;
+}

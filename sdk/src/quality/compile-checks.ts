@@ -1,0 +1,401 @@
+/**
+ * zod → SQL: compiles a row schema into a conservative accept filter and typed extraction
+ * expressions, over either JSON text rows (`_json`) or typed columns (Parquet).
+ *
+ * THE PRINCIPLE: a row the SQL filter accepts is one zod accepts, with the identical output.
+ * Rows it does not accept go to zod, which has the final word (exact messages; rows it
+ * accepts after all become valid with zod's output). So the fast path can only be slower
+ * than it might be, never different. Every construct here is accepted only where DuckDB and
+ * JavaScript provably agree; everything else answers "ask zod".
+ */
+import type { z } from 'zod';
+import type { SelectItem, SqlExpr, SqlType } from '../sql/sql-node.js';
+import { and, bin, caseWhen, cast, col, eq, fn, isNull, lit, not } from '../sql/sql-builders.js';
+import type { ColumnType } from './describe-schema.js';
+import { describeSchema } from './describe-schema.js';
+import { ASTRAL_CHARACTER_RE2, canMatchNonAscii, escapeRe2, jsRegexToRe2 } from './regex-to-re2.js';
+import type { CheckModel, FieldModel, Outcome } from './zod-field-model.js';
+import { modelSchema } from './zod-field-model.js';
+
+/** How rows reach the validation stage: JSON text in `_json`, or typed columns (DuckDB type names). */
+export type Representation =
+  | { readonly kind: 'json' }
+  | { readonly kind: 'typed'; readonly columnTypes: Readonly<Record<string, string>> };
+
+export interface CompiledField {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** Every check of the field is evaluated in SQL (a present value never needs zod). */
+  readonly compiled: boolean;
+  readonly notCompiled: readonly string[];
+}
+
+export interface CompiledChecks {
+  /**
+   * Intermediate columns, computed layer by layer (layer 0 over the raw table, each next one
+   * over the previous; `_row_id, _object, _line` are carried along). The engine materializes
+   * each layer: DuckDB's optimizer would otherwise inline a JSON-parsing column into every
+   * expression that uses it and parse the same text a dozen times. Empty for typed rows.
+   */
+  readonly layers: readonly (readonly SelectItem[])[];
+  /** True when SQL may accept the row; NULL or false sends it to zod. */
+  readonly accept: SqlExpr;
+  /** One typed value per schema field, in schema order; meaningful only where `accept`. */
+  readonly values: readonly { readonly name: string; readonly type: ColumnType; readonly expr: SqlExpr }[];
+  readonly fields: readonly CompiledField[];
+  /** Whether SQL can accept any row at all; false → every row goes to zod. */
+  readonly vectorised: boolean;
+  /** Why the whole schema or some checks left the vectorised path. */
+  readonly reasons: readonly string[];
+  /** RE2 patterns used, so the engine can verify that DuckDB compiles each one. */
+  readonly patterns: readonly string[];
+}
+
+export interface CompileOptions {
+  /** RE2 patterns DuckDB refused to compile; checks using them are left to zod. */
+  readonly refusedPatterns?: ReadonlySet<string>;
+  /**
+   * `_json` was written by `JSON.stringify` (as the local engine's loader does): no repeated
+   * keys, no NaN/Infinity, no trailing commas, no `-0`, no whitespace. Skips the checks for
+   * those hazards (the expensive part of reading raw text). Rows remain exact either way.
+   */
+  readonly canonicalJson?: boolean;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const JS_DATE_LIMIT_MS = 8.64e15;
+
+/** Rows whose JSON text contains any of these are left to zod: DuckDB's JSON reader and
+ * `JSON.parse` disagree (lenient NaN/Infinity and trailing commas, unpaired surrogates, NUL),
+ * or the value would lose its sign (`-0`), or a key could repeat (first wins vs last wins). */
+const JSON_HAZARDS_RE2 = String.raw`\\u[dD][89abAB]|\\u0000|NaN|Infinity|,\s*[}\]]|[:,\[]\s*-0(?:\.0*)?(?:[eE][+-]?[0-9]+)?\s*[,}\]]`;
+
+/** Strict ISO-8601 UTC instants on which `new Date(text)` and DuckDB's cast agree. */
+const ISO_INSTANT_RE2 = String.raw`[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,3})?)?Z)?`;
+
+const SQL_TYPE: Record<ColumnType, SqlType> = { string: 'string', number: 'double', integer: 'bigint', boolean: 'boolean', timestamp: 'timestamp' };
+
+/** The DuckDB column type to create for each column type (valid_rows). */
+export const DUCKDB_COLUMN_TYPE: Record<ColumnType, string> = {
+  string: 'VARCHAR', number: 'DOUBLE', integer: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP',
+};
+
+/**
+ * Compiles a `z.object` row schema into SQL AST over a representation.
+ *
+ * @example
+ * ```ts
+ * const checks = compileChecks(Event, { kind: 'json' }, { canonicalJson: true });
+ * // layer 0: _l = json_extract(<guarded _json>, ['/event_id', …]); layer 1: _ok, _f0…_f4 (one fragment per field)
+ * // then: CREATE TABLE valid_rows AS SELECT <values> FROM <last layer> WHERE <accept>
+ * ```
+ */
+export function compileChecks(schema: z.ZodType, representation: Representation, options: CompileOptions = {}): CompiledChecks {
+  const description = describeSchema(schema);
+  const model = modelSchema(schema);
+  const blockers = [...model.schemaReasons];
+  if (model.fields.some((f) => f.name === '__proto__')) blockers.push('a field is named __proto__, which zod never copies');
+  const reasons = blockers;
+  const patterns = new Set<string>();
+  const refused = options.refusedPatterns ?? new Set<string>();
+  const json = representation.kind === 'json';
+
+  const rowConditions: SqlExpr[] = [];
+  const paths = model.fields.map((f) => lit(`/${f.name.replaceAll('~', '~0').replaceAll('/', '~1')}`));
+  const layers: SelectItem[][] = [];
+  const canonical = options.canonicalJson === true;
+  if (json && canonical) {
+    // JSON.stringify output is valid JSON, so the guard is a cheap text test and DuckDB parses
+    // each row once (json_extract with all paths).
+    const j = canonicalGuard();
+    const layer: SelectItem[] = [{ expr: paths.length ? fn('json_extract_many', j, ...paths) : j, alias: '_l' }];
+    if (model.unknownKeys === 'strict') {
+      layer.push({ expr: fn('json_keys', j), alias: '_k' });
+      rowConditions.push(fn('list_within', col('_k'), ...model.fields.map((f) => lit(f.name))));
+    }
+    layers.push(layer);
+  } else if (json) {
+    layers.push([{ expr: guardedJson(), alias: '_j' }]);
+    const extract: SelectItem[] = [{ expr: paths.length ? fn('json_extract_many', col('_j'), ...paths) : lit(null), alias: '_l' }];
+    // A repeated key is read first-wins by DuckDB and last-wins by JSON.parse: leave such rows to zod.
+    extract.push({ expr: fn('json_keys', col('_j')), alias: '_k' });
+    rowConditions.push(fn('list_is_distinct', col('_k')));
+    if (model.unknownKeys === 'strict') rowConditions.push(fn('list_within', col('_k'), ...model.fields.map((f) => lit(f.name))));
+    layers.push(extract);
+  }
+  if (json) {
+    // Each field's fragment as a column of its own: the checks read it several times, and a
+    // list_extract per reading costs more than one materialized copy.
+    const carried: SelectItem[] = layers.at(-1)!.some((item) => item.alias === '_k') ? [{ expr: col('_k') }] : [];
+    layers.push([...carried, { expr: isNull(col('_l'), true), alias: '_ok' }, ...model.fields.map((_, i) => ({ expr: fn('list_element', col('_l'), lit(i + 1)), alias: `_f${i}` }))]);
+    rowConditions.unshift(col('_ok'));
+  } else if (model.unknownKeys === 'strict') {
+    const known = new Set(model.fields.map((f) => f.name));
+    const extra = Object.keys(representation.columnTypes).filter((c) => !INTERNAL_COLUMNS.has(c) && !known.has(c));
+    if (extra.length) blockers.push(`the schema is strict and the data has columns it does not name: ${extra.join(', ')}`);
+  }
+
+  const fields: CompiledField[] = [];
+  const values: CompiledChecks['values'][number][] = [];
+  model.fields.forEach((field, i) => {
+    const type = description.columns[i]!.type;
+    const notCompiled = [...field.notCompiled];
+    let site: FieldSite;
+    if (json) {
+      site = jsonSite(col(`_f${i}`));
+    } else {
+      const columnType = representation.columnTypes[field.name];
+      site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase());
+    }
+    const present = presentAccept(field, type, site, notCompiled, patterns, refused);
+    const absent = fitOutcome(field.absent, type, notCompiled);
+    const nullOutcome = fitOutcome(field.null, type, notCompiled);
+    const accept = caseWhen(
+      [
+        { when: site.missing, then: lit(absent.kind === 'value') },
+        { when: site.isNull, then: lit(nullOutcome.kind === 'value') },
+      ],
+      present.accept,
+    );
+    const value = cast(
+      caseWhen(
+        [
+          { when: site.missing, then: outcomeValue(absent) },
+          { when: site.isNull, then: outcomeValue(nullOutcome) },
+        ],
+        present.value,
+      ),
+      SQL_TYPE[type],
+    );
+    rowConditions.push(accept);
+    values.push({ name: field.name, type, expr: value });
+    fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
+    for (const reason of notCompiled) reasons.push(`${field.name}: ${reason}`);
+  });
+
+  const vectorised = blockers.length === 0;
+  const accept = vectorised ? and(...rowConditions) : lit(false);
+  return { layers, accept, values, fields, vectorised, reasons, patterns: [...patterns] };
+}
+
+/** `_json`, or NULL when the text is one the fast path must not read (see JSON_HAZARDS_RE2). */
+function guardedJson(): SqlExpr {
+  const json = col('_json');
+  // Nested CASEs so that no JSON function ever sees malformed text (DuckDB throws on it).
+  // A JSON object is the only text starting with `{` once whitespace is skipped.
+  const objectCheck = caseWhen([{ when: fn('regexp_search', json, lit(String.raw`^[ \t\n\r]*\{`)), then: json }]);
+  const hazardCheck = caseWhen([{ when: not(fn('regexp_search', json, lit(JSON_HAZARDS_RE2))), then: objectCheck }]);
+  return caseWhen([{ when: and(isNull(col('_error')), fn('json_valid', json)), then: hazardCheck }]);
+}
+
+/**
+ * `_json` written by JSON.stringify, or NULL. Its only `\u` escapes are control characters and
+ * unpaired surrogates (which DuckDB's reader rejects): rows with any are left to zod.
+ */
+function canonicalGuard(): SqlExpr {
+  const json = col('_json');
+  return caseWhen([{ when: and(isNull(col('_error')), fn('starts_with', json, lit('{')), not(fn('contains', json, lit('\\u')))), then: json }]);
+}
+
+/** Where a field's value lives: missing / null conditions, and how to read a present value. */
+interface FieldSite {
+  readonly missing: SqlExpr;
+  readonly isNull: SqlExpr;
+  /** JSON rows: the value's JSON fragment as DuckDB re-serialized it (`"text"`, `12.5`, `true`…). */
+  readonly fragment?: SqlExpr;
+  /** Typed rows: the column and its DuckDB type. */
+  readonly column?: SqlExpr;
+  readonly columnType?: string;
+}
+
+function jsonSite(fragment: SqlExpr): FieldSite {
+  return { missing: isNull(fragment), isNull: eq(fragment, lit('null')), fragment };
+}
+
+/** A JSON string fragment's text: unquoted directly, or decoded by DuckDB when it has escapes. */
+function fragmentString(f: SqlExpr): SqlExpr {
+  const unquoted: SqlExpr = { kind: 'call', fn: 'substr', args: [f, lit(2), bin('-', { kind: 'call', fn: 'length', args: [f] }, lit(2))] };
+  return caseWhen([{ when: fn('contains', f, lit('\\')), then: fn('json_extract_string', f, lit('$')) }], unquoted);
+}
+
+function fragmentIsString(f: SqlExpr): SqlExpr {
+  return fn('starts_with', f, lit('"'));
+}
+
+function fragmentIsBoolean(f: SqlExpr): SqlExpr {
+  return { kind: 'in', operand: f, list: [lit('true'), lit('false')], negated: false };
+}
+
+function typedSite(column: SqlExpr, columnType: string): FieldSite {
+  return { missing: lit(false), isNull: isNull(column), column, columnType };
+}
+
+function missingSite(): FieldSite {
+  return { missing: lit(true), isNull: lit(false) };
+}
+
+/** A default of the wrong type for its column (zod does not check defaults) is left to zod. */
+function fitOutcome(outcome: Outcome, type: ColumnType, notCompiled: string[]): Outcome {
+  if (outcome.kind !== 'value' || outcome.value === null) return outcome;
+  const v = outcome.value;
+  const fits =
+    (type === 'string' && typeof v === 'string') ||
+    (type === 'number' && typeof v === 'number') ||
+    (type === 'integer' && Number.isSafeInteger(v)) ||
+    (type === 'boolean' && typeof v === 'boolean');
+  if (fits) return outcome;
+  notCompiled.push(`a default value that does not fit a ${type} column (left to zod)`);
+  return { kind: 'zod' };
+}
+
+function outcomeValue(outcome: Outcome): SqlExpr {
+  if (outcome.kind !== 'value' || outcome.value === null || outcome.value instanceof Date) return lit(null);
+  return lit(outcome.value);
+}
+
+/** Columns the engine adds to raw_rows; everything else in a typed row is data. */
+export const INTERNAL_COLUMNS: ReadonlySet<string> = new Set(['_row_id', '_object', '_line', '_raw', '_json', '_error']);
+
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
+const WIDE_INTEGER_TYPES = new Set(['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT']);
+const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT']);
+const TIMESTAMP_TYPES = new Set(['TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP WITH TIME ZONE', 'DATE']);
+
+/** Accept condition and typed value for a present, non-null value. */
+function presentAccept(
+  field: FieldModel, type: ColumnType, site: FieldSite, notCompiled: string[], patterns: Set<string>, refused: ReadonlySet<string>,
+): { accept: SqlExpr; value: SqlExpr } {
+  const reject = { accept: lit(false), value: lit(null) };
+  if (field.notCompiled.length > 0 || field.base === 'unsupported') return reject;
+  const read = readPresent(field, type, site);
+  if (!read) return reject;
+  let { accept } = read;
+  const { value } = read;
+  const subject = field.base === 'date' ? fn('epoch_ms', value) : value;
+  if (field.base === 'enum' || field.base === 'literal') accept = and(accept, { kind: 'in', operand: value, list: field.values.map((v) => lit(v)), negated: false });
+  for (const check of field.checks) {
+    const condition = checkCondition(check, subject, field.base, patterns, refused);
+    if (condition === undefined) {
+      notCompiled.push(`a check DuckDB cannot run the same way (${check.kind}${check.kind === 'pattern' ? ` ${check.regex}` : ''}; left to zod)`);
+      return reject;
+    }
+    accept = and(accept, condition);
+  }
+  return { accept, value };
+}
+
+/** The base type test and the typed value, before checks; undefined when SQL cannot read it exactly. */
+function readPresent(field: FieldModel, type: ColumnType, site: FieldSite): { accept: SqlExpr; value: SqlExpr } | undefined {
+  const kind = field.base === 'literal' ? typeof field.values[0] : field.base === 'enum' ? 'string' : field.base;
+  switch (kind) {
+    case 'string':
+      if (site.fragment) return { accept: fragmentIsString(site.fragment), value: fragmentString(site.fragment) };
+      return site.columnType === 'VARCHAR' ? { accept: lit(true), value: site.column! } : undefined;
+    case 'boolean':
+      if (site.fragment) return { accept: fragmentIsBoolean(site.fragment), value: eq(site.fragment, lit('true')) };
+      return site.columnType === 'BOOLEAN' ? { accept: lit(true), value: site.column! } : undefined;
+    case 'number':
+      return numberAccept(site, type === 'integer');
+    case 'date':
+      return dateAccept(site, field.coerce);
+    default:
+      return undefined;
+  }
+}
+
+function numberAccept(site: FieldSite, integer: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
+  if (site.fragment) {
+    // Only JSON numbers: DuckDB casts some words ('false', 'infinity'…) to doubles, so rule
+    // out strings and the literals first; arrays and objects do not cast.
+    const d = fn('try_double', site.fragment);
+    const notNumber: SqlExpr = { kind: 'in', operand: site.fragment, list: [lit('true'), lit('false'), lit('null')], negated: false };
+    return { accept: and(not(fragmentIsString(site.fragment)), not(notNumber), fn('is_finite', d)), value: d };
+  }
+  const t = site.columnType ?? '';
+  const c = site.column;
+  if (!c) return undefined;
+  if (INTEGER_TYPES.has(t)) return { accept: lit(true), value: cast(c, integer ? 'bigint' : 'double') };
+  // Values beyond 2^53 do not survive the trip to a JS number: leave them to zod.
+  if (WIDE_INTEGER_TYPES.has(t)) return { accept: { kind: 'between', operand: c, low: lit(-MAX_SAFE), high: lit(MAX_SAFE), negated: false }, value: cast(c, integer ? 'bigint' : 'double') };
+  if (FLOAT_TYPES.has(t)) return { accept: fn('is_finite', cast(c, 'double')), value: cast(c, 'double') };
+  return undefined;
+}
+
+function dateAccept(site: FieldSite, coerce: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
+  const isoText = (s: SqlExpr): { accept: SqlExpr; value: SqlExpr } => ({
+    accept: and(fn('regexp_full_match', s, lit(ISO_INSTANT_RE2)), isNull(fn('try_timestamp', s), true)),
+    value: fn('try_timestamp', s),
+  });
+  if (site.fragment) {
+    if (!coerce) return undefined; // JSON has no Date: only z.coerce.date() can accept text
+    const text = isoText(fragmentString(site.fragment));
+    return { accept: and(fragmentIsString(site.fragment), text.accept), value: text.value };
+  }
+  const t = site.columnType ?? '';
+  const c = site.column;
+  if (!c) return undefined;
+  if (t === 'VARCHAR') return coerce ? isoText(c) : undefined;
+  if (TIMESTAMP_TYPES.has(t)) {
+    // JS Dates hold milliseconds: only whole-millisecond instants within JS's range convert exactly.
+    const ts = t === 'DATE' ? cast(c, 'timestamp') : c;
+    const ms = fn('epoch_ms', ts);
+    const accept = and(
+      eq(bin('%', fn('epoch_us', ts), lit(1000)), lit(0)),
+      { kind: 'between', operand: ms, low: lit(-JS_DATE_LIMIT_MS), high: lit(JS_DATE_LIMIT_MS), negated: false },
+    );
+    return { accept, value: fn('timestamp_from_ms', ms) };
+  }
+  return undefined;
+}
+
+function checkCondition(check: CheckModel, subject: SqlExpr, base: FieldModel['base'], patterns: Set<string>, refused: ReadonlySet<string>): SqlExpr | undefined {
+  const length = (): SqlExpr => fn('char_length', subject);
+  const search = (pattern: string, guardAstral: boolean): SqlExpr | undefined => {
+    if (refused.has(pattern)) return undefined;
+    patterns.add(pattern);
+    const match = fn('regexp_search', subject, lit(pattern));
+    if (!guardAstral) return match;
+    patterns.add(ASTRAL_CHARACTER_RE2);
+    return and(match, not(fn('regexp_search', subject, lit(ASTRAL_CHARACTER_RE2))));
+  };
+  switch (check.kind) {
+    case 'min_length': return bin('>=', length(), lit(check.n));
+    case 'max_length': return bin('<=', length(), lit(check.n));
+    case 'length_equals': return eq(length(), lit(check.n));
+    case 'pattern': {
+      const re2 = jsRegexToRe2(check.regex);
+      return re2 === undefined ? undefined : search(re2, canMatchNonAscii(re2));
+    }
+    case 'starts_with': return search(`^${escapeRe2(check.text)}`, false);
+    case 'ends_with': return search(`${escapeRe2(check.text)}$`, false);
+    case 'includes': return search(escapeRe2(check.text), false);
+    case 'greater_than':
+    case 'less_than': {
+      if (base !== 'number' && base !== 'date') return undefined;
+      const op = check.kind === 'greater_than' ? (check.inclusive ? '>=' : '>') : check.inclusive ? '<=' : '<';
+      return bin(op, subject, lit(check.value));
+    }
+    case 'integer':
+      if (base !== 'number') return undefined;
+      return and(eq(fn('trunc', subject), subject), { kind: 'between', operand: subject, low: lit(check.min), high: lit(check.max), negated: false });
+    case 'range':
+      if (base !== 'number') return undefined;
+      return { kind: 'between', operand: subject, low: lit(check.min), high: lit(check.max), negated: false };
+  }
+}
+
+/**
+ * Summarises a compilation for reports: compiled, or why rows or checks left the vectorised path.
+ *
+ * @example
+ * ```ts
+ * describeFastPath(compileChecks(Event.refine(() => true), { kind: 'json' }))
+ * // { compiled: false, reason: 'the object schema has refinements (refine/superRefine/check) that SQL cannot express' }
+ * ```
+ */
+export function describeFastPath(checks: CompiledChecks): { compiled: boolean; reason?: string } {
+  if (!checks.vectorised) return { compiled: false, reason: checks.reasons.join('; ') };
+  if (checks.reasons.length) return { compiled: false, reason: `partly: ${checks.reasons.join('; ')}` };
+  return { compiled: true };
+}
+

@@ -1,0 +1,258 @@
+/**
+ * Reads a zod row schema's declarative definitions into a small model the SQL compiler can
+ * work from: for each field, what zod does with a missing key, with `null`, and which base
+ * type and checks a present value meets. Anything this file does not understand is recorded
+ * as a reason, never guessed: the compiler then leaves those rows to zod.
+ *
+ * The wrapper semantics mirror zod 4's own parse functions (`$ZodOptional`, `$ZodNullable`,
+ * `$ZodDefault` and the object's `handlePropertyResult`).
+ */
+import type { z } from 'zod';
+
+/** What zod makes of a missing key or a `null`: a fixed output value, or "ask zod". */
+export type Outcome = { readonly kind: 'value'; readonly value: string | number | boolean | null | Date } | { readonly kind: 'zod' };
+
+export type BaseKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'literal' | 'unsupported';
+
+export type CheckModel =
+  | { readonly kind: 'min_length' | 'max_length' | 'length_equals'; readonly n: number }
+  | { readonly kind: 'pattern'; readonly regex: RegExp; readonly format: string }
+  | { readonly kind: 'starts_with' | 'ends_with' | 'includes'; readonly text: string }
+  | { readonly kind: 'greater_than' | 'less_than'; readonly value: number; readonly inclusive: boolean }
+  | { readonly kind: 'integer'; readonly min: number; readonly max: number }
+  | { readonly kind: 'range'; readonly min: number; readonly max: number };
+
+export interface FieldModel {
+  readonly name: string;
+  readonly absent: Outcome;
+  readonly null: Outcome;
+  readonly base: BaseKind;
+  /** z.coerce.* on the base type. */
+  readonly coerce: boolean;
+  /** enum / literal values. */
+  readonly values: readonly (string | number | boolean)[];
+  readonly checks: readonly CheckModel[];
+  /** Checks or wrappers SQL cannot express: a present value of this field always goes to zod. */
+  readonly notCompiled: readonly string[];
+}
+
+export interface SchemaModel {
+  readonly fields: readonly FieldModel[];
+  /** 'strip' and 'passthrough' accept unknown keys; 'strict' rejects them. */
+  readonly unknownKeys: 'strip' | 'passthrough' | 'strict';
+  /** Why no row can be accepted by SQL at all (object-level refinements, odd catchalls). */
+  readonly schemaReasons: readonly string[];
+}
+
+interface AnyDef {
+  type: string;
+  [key: string]: unknown;
+}
+type Inst = { _zod: { def: AnyDef; optin?: string; optout?: string } };
+
+const defOf = (schema: unknown): AnyDef => (schema as Inst)._zod.def;
+
+/** String formats whose zod check is exactly `pattern.test(value)`. */
+const PATTERN_FORMATS = new Set([
+  'regex', 'email', 'uuid', 'guid', 'cuid', 'cuid2', 'ulid', 'xid', 'ksuid', 'nanoid', 'lowercase', 'uppercase', 'e164', 'ipv4', 'date',
+]);
+
+const FORMAT_RANGES: Record<string, [number, number]> = {
+  safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+  float32: [-3.4028234663852886e38, 3.4028234663852886e38],
+  float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
+};
+
+/**
+ * Models a top-level `z.object` row schema.
+ *
+ * @example
+ * ```ts
+ * const model = modelSchema(z.object({ n: z.number().int().nonnegative().nullable() }));
+ * model.fields[0].null // { kind: 'value', value: null }
+ * ```
+ */
+export function modelSchema(schema: z.ZodType): SchemaModel {
+  const def = defOf(schema);
+  const schemaReasons: string[] = [];
+  if (def.type !== 'object') return { fields: [], unknownKeys: 'strip', schemaReasons: [`the schema is a ${def.type}, not a z.object`] };
+  if (Array.isArray(def.checks) && def.checks.length > 0) {
+    schemaReasons.push('the object schema has refinements (refine/superRefine/check) that SQL cannot express');
+  }
+  let unknownKeys: SchemaModel['unknownKeys'] = 'strip';
+  const catchall = def.catchall as Inst | undefined;
+  if (catchall) {
+    const t = defOf(catchall).type;
+    if (t === 'never') unknownKeys = 'strict';
+    else if (t === 'unknown' || t === 'any') unknownKeys = 'passthrough';
+    else schemaReasons.push(`the object has a catchall of type ${t}`);
+  }
+  const shape = def.shape as Record<string, Inst>;
+  const fields = Object.entries(shape).map(([name, field]) => modelField(name, field));
+  return { fields, unknownKeys, schemaReasons };
+}
+
+function modelField(name: string, field: Inst): FieldModel {
+  const notCompiled: string[] = [];
+  const inner = unwrap(field, notCompiled);
+  const absent = absentOutcome(field, notCompiled);
+  const nullResult = runOn(field, 'null', notCompiled);
+  // A wrapper that yields undefined for null (optional over nullable…) has no column value to give.
+  const nullOutcome: Outcome = nullResult.kind === 'value' && nullResult.value !== undefined ? { kind: 'value', value: nullResult.value } : { kind: 'zod' };
+  const base = modelBase(inner, notCompiled);
+  return { name, absent, null: nullOutcome, ...base, notCompiled };
+}
+
+/** The innermost schema under optional/nullable/default wrappers. */
+function unwrap(schema: Inst, notCompiled: string[]): Inst {
+  let current = schema;
+  for (;;) {
+    const def = defOf(current);
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'readonly') {
+      current = def.innerType as Inst;
+      continue;
+    }
+    if (def.type === 'prefault' || def.type === 'catch' || def.type === 'nonoptional' || def.type === 'pipe' || def.type === 'transform') {
+      notCompiled.push(`${def.type === 'pipe' ? 'a transform or pipe' : `.${def.type}()`} (left to zod)`);
+    }
+    return current;
+  }
+}
+
+type RunResult = { kind: 'value'; value: string | number | boolean | null | Date | undefined } | { kind: 'fail' } | { kind: 'unknown' };
+
+/** What `schema.run(input)` gives for `undefined` or `null`, following zod's wrappers. */
+function runOn(schema: Inst, input: 'undefined' | 'null', notCompiled: string[]): RunResult {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'optional': {
+      const innerSchema = def.innerType as Inst;
+      if (input === 'null') return runOn(innerSchema, input, notCompiled);
+      if (innerSchema._zod.optin !== 'defaulted') return { kind: 'value', value: undefined };
+      const r = runOn(innerSchema, input, notCompiled);
+      return r.kind === 'fail' ? { kind: 'value', value: undefined } : r;
+    }
+    case 'nullable':
+      return input === 'null' ? { kind: 'value', value: null } : runOn(def.innerType as Inst, input, notCompiled);
+    case 'readonly':
+      return runOn(def.innerType as Inst, input, notCompiled);
+    case 'default': {
+      if (input === 'null') {
+        const r = runOn(def.innerType as Inst, input, notCompiled);
+        if (r.kind === 'value' && r.value === undefined) return defaultValue(def, notCompiled);
+        return r;
+      }
+      return defaultValue(def, notCompiled);
+    }
+    case 'string': case 'number': case 'boolean': case 'enum': case 'literal': case 'bigint':
+      // Coercion turns null into "null", 0, false…: leave such rows to zod rather than model it.
+      if (def.coerce) return { kind: 'unknown' };
+      if (def.type === 'literal' && (def.values as unknown[]).includes(input === 'null' ? null : undefined)) return { kind: 'unknown' };
+      return { kind: 'fail' };
+    case 'date':
+      return def.coerce ? { kind: 'unknown' } : { kind: 'fail' };
+    default:
+      return { kind: 'unknown' };
+  }
+}
+
+function defaultValue(def: AnyDef, notCompiled: string[]): RunResult {
+  // A default may be a function (`.default(() => new Date())`): read it twice and trust it
+  // only when it is a plain primitive that did not change.
+  const a = def.defaultValue;
+  const b = def.defaultValue;
+  if ((typeof a === 'string' || typeof a === 'number' || typeof a === 'boolean') && Object.is(a, b)) {
+    if (typeof a === 'number' && !Number.isFinite(a)) return { kind: 'unknown' };
+    return { kind: 'value', value: a };
+  }
+  notCompiled.push('a default value that is not a constant string, number or boolean (left to zod)');
+  return { kind: 'unknown' };
+}
+
+/** The object's handling of a missing key (zod's `handlePropertyResult`). */
+function absentOutcome(field: Inst, notCompiled: string[]): Outcome {
+  const optin = field._zod.optin;
+  const optout = field._zod.optout;
+  if (optout === 'optional' && optin === 'optional') return { kind: 'value', value: null };
+  const r = runOn(field, 'undefined', notCompiled);
+  if (r.kind === 'unknown') return { kind: 'zod' };
+  if (r.kind === 'fail') {
+    return optin !== undefined && optout === 'optional' ? { kind: 'value', value: null } : { kind: 'zod' };
+  }
+  if (optin === undefined) return { kind: 'zod' };
+  return { kind: 'value', value: r.value === undefined ? null : r.value };
+}
+
+function modelBase(schema: Inst, notCompiled: string[]): Pick<FieldModel, 'base' | 'coerce' | 'values' | 'checks'> {
+  const def = defOf(schema);
+  const checks: CheckModel[] = [];
+  const coerce = def.coerce === true;
+  const ownCheck = typeof def.check === 'string' ? [def as unknown as Record<string, unknown>] : [];
+  const listed = ((def.checks as Inst[] | undefined) ?? []).map((c) => c._zod.def as unknown as Record<string, unknown>);
+  for (const check of [...ownCheck, ...listed]) {
+    const model = modelCheck(check);
+    if (model) checks.push(model);
+    else notCompiled.push(describeCheck(check));
+  }
+  switch (def.type) {
+    case 'string': case 'number': case 'boolean': case 'date':
+      return { base: def.type, coerce, values: [], checks };
+    case 'enum': {
+      const values = Object.values(def.entries as Record<string, string | number>);
+      if (!values.every((v) => typeof v === 'string')) notCompiled.push('an enum with non-string values');
+      return { base: 'enum', coerce, values, checks };
+    }
+    case 'literal': {
+      const values = def.values as unknown[];
+      const kinds = new Set(values.map((v) => typeof v));
+      if (kinds.size !== 1 || !['string', 'number', 'boolean'].includes([...kinds][0]!)) {
+        notCompiled.push('a literal that is not all strings, all numbers or all booleans');
+        return { base: 'unsupported', coerce, values: [], checks };
+      }
+      return { base: 'literal', coerce, values: values as (string | number | boolean)[], checks };
+    }
+    default:
+      notCompiled.push(`the zod type ${def.type}`);
+      return { base: 'unsupported', coerce, values: [], checks };
+  }
+}
+
+function modelCheck(def: Record<string, unknown>): CheckModel | undefined {
+  switch (def.check) {
+    case 'min_length': return { kind: 'min_length', n: def.minimum as number };
+    case 'max_length': return { kind: 'max_length', n: def.maximum as number };
+    case 'length_equals': return { kind: 'length_equals', n: def.length as number };
+    case 'greater_than':
+    case 'less_than': {
+      const v = def.value;
+      const value = v instanceof Date ? v.getTime() : v;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+      return { kind: def.check, value, inclusive: def.inclusive === true };
+    }
+    case 'number_format': {
+      const format = (def.format as string | undefined) ?? 'float64';
+      const range = FORMAT_RANGES[format];
+      if (!range) return undefined;
+      return format.includes('int') ? { kind: 'integer', min: range[0], max: range[1] } : { kind: 'range', min: range[0], max: range[1] };
+    }
+    case 'string_format': {
+      const format = def.format as string;
+      if (format === 'starts_with') return { kind: 'starts_with', text: def.prefix as string };
+      if (format === 'ends_with') return { kind: 'ends_with', text: def.suffix as string };
+      if (format === 'includes') return typeof def.position === 'number' ? undefined : { kind: 'includes', text: def.includes as string };
+      if (PATTERN_FORMATS.has(format) && def.pattern instanceof RegExp) return { kind: 'pattern', regex: def.pattern, format };
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function describeCheck(def: Record<string, unknown>): string {
+  if (def.check === 'custom') return 'a refine()/superRefine() check';
+  if (def.check === 'overwrite') return 'a value-rewriting check (trim, toLowerCase…)';
+  if (def.check === 'string_format') return `the string format ${String(def.format)}`;
+  return `the check ${String(def.check)}`;
+}

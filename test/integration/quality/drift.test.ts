@@ -1,0 +1,117 @@
+/**
+ * Drift by PSI against a saved profile: the same distribution stays well under the threshold,
+ * a shifted one fails the gate; a missing baseline says how to create one.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
+import { loadProfile, saveProfile } from '../../../sdk/src/quality/profile.js';
+import { psi } from '../../../sdk/src/quality/psi.js';
+import { createJsonRawRows, withConnection } from './raw-rows.js';
+
+const Event = z.object({ amount: z.number(), kind: z.enum(['view', 'click', 'buy']), ts: z.coerce.date() });
+
+/** A seeded generator (mulberry32), so the samples are the same on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sample(seed: number, n: number, options: { shift?: number; kinds?: number[] } = {}) {
+  const r = random(seed);
+  const weights = options.kinds ?? [0.6, 0.3, 0.1];
+  return Array.from({ length: n }, (_, i) => {
+    const normal = Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
+    const u = r();
+    const kind = u < weights[0]! ? 'view' : u < weights[0]! + weights[1]! ? 'click' : 'buy';
+    const ts = new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 30 * 86_400_000)).toISOString();
+    return { object: 'events.jsonl', line: i + 1, raw: JSON.stringify({ amount: 100 + 15 * normal + (options.shift ?? 0), kind, ts }) };
+  });
+}
+
+describe('drift gate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-drift-'));
+  const baseline = join(dir, 'baseline.json');
+
+  it('profiles a batch and saves it as a baseline', async () => {
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, sample(1, 5000));
+      const result = await runValidationStage(c, { schema: Event, representation: 'json' });
+      await saveProfile(baseline, result.profile!);
+      const loaded = await loadProfile(baseline);
+      const amount = loaded!.columns.find((col) => col.name === 'amount')!;
+      expect(amount.count).toBe(5000);
+      expect(amount.bins!.edges).toHaveLength(9);
+      expect(amount.bins!.fractions.reduce((a, b) => a + b, 0) + amount.bins!.nullFraction).toBeCloseTo(1, 10);
+      expect(amount.mean!).toBeGreaterThan(99);
+      expect(amount.mean!).toBeLessThan(101);
+      const kind = loaded!.columns.find((col) => col.name === 'kind')!;
+      expect(Object.keys(kind.frequencies!.values).sort()).toEqual(['buy', 'click', 'view']);
+    });
+  });
+
+  it('the same distribution (a new sample) passes with a small PSI', async () => {
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, sample(2, 5000));
+      const result = await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline, maxPsi: 0.2 } } });
+      const drift = result.gates[0]!;
+      expect(drift.passed).toBe(true);
+      for (const e of drift.examples as { column: string; psi: number }[]) expect(e.psi).toBeLessThan(0.05);
+    });
+  });
+
+  it('a shifted numeric distribution fails the gate', async () => {
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, sample(3, 5000, { shift: 15 }));
+      const result = await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline, maxPsi: 0.2 } } });
+      const drift = result.gates[0]!;
+      expect(drift.passed).toBe(false);
+      expect(drift.detail).toMatch(/PSI above 0\.2: amount/);
+      expect((drift.examples as { column: string }[])[0]!.column).toBe('amount');
+    });
+  });
+
+  it('a shifted category mix fails the gate on that column only', async () => {
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, sample(4, 5000, { kinds: [0.2, 0.3, 0.5] }));
+      const result = await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline, maxPsi: 0.2, columns: ['amount', 'kind'] } } });
+      const drift = result.gates[0]!;
+      expect(drift.passed).toBe(false);
+      expect(drift.detail).toMatch(/kind/);
+      expect(drift.detail).not.toMatch(/amount/);
+      const kind = (drift.examples as { column: string; psi: number }[]).find((e) => e.column === 'kind')!;
+      // Independent check of the number: the PSI of the nominal mixes (the samples differ by noise).
+      const nominal = psi([0.6, 0.3, 0.1, 0, 0], [0.2, 0.3, 0.5, 0, 0]);
+      expect(Math.abs(kind.psi - nominal) / nominal).toBeLessThan(0.15);
+    });
+  });
+
+  it('a missing baseline is an error that says how to create one', async () => {
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, sample(5, 100));
+      const missing = join(dir, 'nope.json');
+      await expect(runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline: missing, maxPsi: 0.2 } } }))
+        .rejects.toThrow(/does not exist.*saveProfile/s);
+    });
+  });
+});
+
+describe('psi', () => {
+  it('is zero for equal distributions and grows with the shift', () => {
+    expect(psi([0.25, 0.25, 0.5], [0.25, 0.25, 0.5])).toBe(0);
+    const small = psi([0.5, 0.5], [0.55, 0.45]);
+    const large = psi([0.5, 0.5], [0.9, 0.1]);
+    expect(small).toBeGreaterThan(0);
+    expect(large).toBeGreaterThan(small);
+    // Σ (a − e) ln(a / e), by hand.
+    expect(large).toBeCloseTo(0.4 * Math.log(0.9 / 0.5) + -0.4 * Math.log(0.1 / 0.5), 12);
+  });
+});

@@ -1,0 +1,48 @@
+/** Test helpers: an in-memory DuckDB with a `raw_rows` table built from JS records. */
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+export interface RawRecord {
+  readonly object: string;
+  readonly line: number;
+  /** The original text; `json` defaults to it. */
+  readonly raw: string;
+  readonly json?: string | null;
+  readonly error?: string | null;
+}
+
+export async function withConnection<T>(body: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  try {
+    return await body(c);
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+/** Creates raw_rows(_row_id, _object, _line, _raw, _json, _error) as the engine does for JSON sources. */
+export async function createJsonRawRows(c: DuckDBConnection, records: readonly RawRecord[], name = 'raw_rows'): Promise<void> {
+  await c.run(`CREATE OR REPLACE TABLE "${name}" (_row_id BIGINT, _object VARCHAR, _line BIGINT, _raw VARCHAR, _json VARCHAR, _error VARCHAR)`);
+  const appender = await c.createAppender(name);
+  records.forEach((r, i) => {
+    appender.appendBigInt(BigInt(i + 1));
+    appender.appendVarchar(r.object);
+    appender.appendBigInt(BigInt(r.line));
+    appender.appendVarchar(r.raw);
+    const json = r.json === undefined ? (r.error ? null : r.raw) : r.json;
+    if (json === null) appender.appendNull();
+    else appender.appendVarchar(json);
+    if (r.error) appender.appendVarchar(r.error);
+    else appender.appendNull();
+    appender.endRow();
+  });
+  appender.flushSync();
+  appender.closeSync();
+}
+
+/** Rows of a table as JS objects, ordered by _row_id. */
+export async function tableRows(c: DuckDBConnection, name: string): Promise<Record<string, unknown>[]> {
+  return (await c.runAndReadAll(`SELECT * FROM "${name}" ORDER BY _row_id`)).getRowObjectsJS() as Record<string, unknown>[];
+}

@@ -1,0 +1,99 @@
+/**
+ * Typed rows (as read from Parquet): the SQL fast path and pure zod agree. What zod sees for
+ * a typed row is written out here independently: integers as numbers when exact (bigint
+ * otherwise), timestamps as Dates truncated to milliseconds.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { z } from 'zod';
+import { DuckDBTimestampValue } from '@duckdb/node-api';
+import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
+import { tableRows, withConnection } from './raw-rows.js';
+
+const Flight = z.object({
+  origin: z.string().length(3),
+  delay: z.number().gte(-60).nullable(),
+  distance: z.int().positive(),
+  cancelled: z.boolean(),
+  date: z.coerce.date().min(new Date('2000-01-01T00:00:00Z')),
+  carrier: z.enum(['AA', 'UA', 'DL']),
+  gate: z.string().optional(),
+});
+
+interface TypedRow { origin: string | null; delay: number | null; distance: bigint | null; cancelled: boolean | null; micros: bigint | null; carrier: string | null }
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const typedRow: fc.Arbitrary<TypedRow> = fc.record({
+  origin: fc.option(fc.constantFrom('LAS', 'ATL', 'MC', 'MCIX', '😀😀😀', 'SFO'), { nil: null }),
+  delay: fc.option(fc.oneof(fc.integer({ min: -100, max: 300 }), fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -60, -60.5)), { nil: null }),
+  distance: fc.option(fc.oneof(fc.bigInt({ min: -5n, max: 3000n }), fc.constantFrom(0n, 1n, MAX_SAFE, MAX_SAFE + 1n, -MAX_SAFE - 2n)), { nil: null }),
+  cancelled: fc.option(fc.boolean(), { nil: null }),
+  micros: fc.option(fc.oneof(
+    fc.bigInt({ min: 946_684_800_000_000n, max: 1_900_000_000_000_000n }).map((m) => (m / 1000n) * 1000n),
+    fc.bigInt({ min: 900_000_000_000_000n, max: 1_900_000_000_000_000n }),
+    fc.constantFrom(946_684_800_000_000n, 946_684_799_999_000n, 946_684_800_000_001n),
+  ), { nil: null }),
+  carrier: fc.option(fc.constantFrom('AA', 'UA', 'DL', 'XX'), { nil: null }),
+});
+
+/** What zod sees for a typed row (the documented conversion, written here independently). */
+function zodInput(r: TypedRow): Record<string, unknown> {
+  return {
+    origin: r.origin,
+    delay: r.delay,
+    distance: r.distance === null ? null : r.distance >= -MAX_SAFE && r.distance <= MAX_SAFE ? Number(r.distance) : r.distance,
+    cancelled: r.cancelled,
+    date: r.micros === null ? null : new Date(Number(r.micros / 1000n)),
+    carrier: r.carrier,
+  };
+}
+
+describe('SQL fast path ≡ pure zod (typed rows)', () => {
+  it('random typed rows', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(typedRow, { minLength: 20, maxLength: 120 }), async (input) => {
+      await withConnection(async (c) => {
+        await c.run('CREATE TABLE raw_rows (_row_id BIGINT, _object VARCHAR, _line BIGINT, origin VARCHAR, delay DOUBLE, distance BIGINT, cancelled BOOLEAN, date TIMESTAMP, carrier VARCHAR)');
+        const appender = await c.createAppender('raw_rows');
+        input.forEach((r, i) => {
+          appender.appendBigInt(BigInt(i + 1));
+          appender.appendVarchar(i % 2 ? 'a.parquet' : 'b.parquet');
+          appender.appendBigInt(BigInt(i + 1));
+          if (r.origin === null) appender.appendNull(); else appender.appendVarchar(r.origin);
+          if (r.delay === null) appender.appendNull(); else appender.appendDouble(r.delay);
+          if (r.distance === null) appender.appendNull(); else appender.appendBigInt(r.distance);
+          if (r.cancelled === null) appender.appendNull(); else appender.appendBoolean(r.cancelled);
+          if (r.micros === null) appender.appendNull(); else appender.appendTimestamp(new DuckDBTimestampValue(r.micros));
+          if (r.carrier === null) appender.appendNull(); else appender.appendVarchar(r.carrier);
+          appender.endRow();
+        });
+        appender.flushSync();
+        appender.closeSync();
+
+        const result = await runValidationStage(c, { schema: Flight, representation: 'typed', profile: false });
+        const expectedValid: Record<string, unknown>[] = [];
+        const expectedQuarantine: unknown[] = [];
+        input.forEach((r, i) => {
+          const parsed = Flight.safeParse(zodInput(r));
+          if (parsed.success) {
+            const d = parsed.data;
+            expectedValid.push({ line: i + 1, origin: d.origin, delay: d.delay, distance: d.distance, cancelled: d.cancelled, date: d.date.getTime(), carrier: d.carrier, gate: d.gate ?? null });
+          } else {
+            expectedQuarantine.push({ line: i + 1, issues: parsed.error.issues.map((x) => ({ path: x.path, code: x.code, message: x.message })) });
+          }
+        });
+        const valid = (await tableRows(c, 'valid_rows')).map((row) => ({
+          line: Number(row._line), origin: row.origin, delay: row.delay, distance: typeof row.distance === 'bigint' ? Number(row.distance) : row.distance,
+          cancelled: row.cancelled, date: (row.date as Date).getTime(), carrier: row.carrier, gate: row.gate,
+        }));
+        expect(valid).toEqual(expectedValid);
+        expect(result.quarantined.map((q) => ({ line: q.line, issues: q.issues }))).toEqual(expectedQuarantine);
+        expect(result.counts.in).toBe(input.length);
+        expect(result.counts.valid + result.counts.quarantined).toBe(input.length);
+        // The fast path did the work: every valid row went through SQL, except those whose timestamp
+        // has sub-millisecond digits (a JS Date cannot hold them, so zod's truncated value decides).
+        const subMillisecond = expectedValid.filter((v) => input[(v.line as number) - 1]!.micros! % 1000n !== 0n).length;
+        expect(result.fastPath.sqlRows).toBe(expectedValid.length - subMillisecond);
+      });
+    }), { numRuns: 20, endOnFailure: true });
+  }, 240_000);
+});

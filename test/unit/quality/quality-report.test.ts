@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { buildQualityReport, formatQualityReport } from '../../../sdk/src/quality/quality-report.js';
+import type { QuarantinedRow } from '../../../sdk/src/quality/quarantine.js';
+
+const quarantined: QuarantinedRow[] = [
+  { object: 'a.jsonl', line: 3, raw: '{"amount":-1}', issues: [{ path: ['amount'], code: 'too_small', message: 'Too small: expected number to be >=0' }] },
+  { object: 'a.jsonl', line: 9, raw: '{"amount":-2,"ts":"x"}', issues: [{ path: ['amount'], code: 'too_small', message: 'Too small: expected number to be >=0' }, { path: ['ts'], code: 'invalid_type', message: 'Invalid input: expected date, received Date' }] },
+  { object: 'b.jsonl', line: 1, raw: '{"amou', issues: [{ path: [], code: 'malformed_record', message: 'Unexpected end of JSON input' }] },
+];
+
+const report = buildQualityReport({
+  counts: { in: 200_000, valid: 199_997, quarantined: 3 },
+  perObject: { 'a.jsonl': { in: 100_000, valid: 99_998, quarantined: 2 }, 'b.jsonl': { in: 100_000, valid: 99_999, quarantined: 1 } },
+  quarantined,
+  gates: [{ gate: 'maxInvalidRatio', passed: true, detail: 'quarantined 3 of 200,000 rows (0.0015%); limit 1%' }],
+  profile: { version: 1, rowCount: 199_997, columns: [
+    { name: 'amount', type: 'number', count: 199_997, nullCount: 12, nullRate: 12 / 199_997, distinctCount: 1000, min: 0, max: 99.5, mean: 49.75, stddev: 28.9 },
+    { name: 'user_id', type: 'string', count: 199_997, nullCount: 0, nullRate: 0, distinctCount: 2000, min: 'u0', max: 'u999' },
+  ] },
+  fastPath: { compiled: true, sqlRows: 199_995, zodRows: 4, fields: [{ name: 'amount' }, { name: 'user_id' }, { name: 'ts' }] },
+});
+
+describe('quality report', () => {
+  it('groups quarantined rows into one rule per issue code and path, most frequent first', () => {
+    expect(report.rules.map((r) => [r.rule, r.passed, r.failingCount])).toEqual([
+      ['amount: too_small', false, 2],
+      ['(row): malformed_record', false, 1],
+      ['ts: invalid_type', false, 1],
+      ['user_id', true, 0],
+    ]);
+    expect(report.rules[0]!.examples.map((e) => e.line)).toEqual([3, 9]);
+  });
+
+  it('renders the conservation line first, then rules, gates and an aligned column table', () => {
+    const text = formatQualityReport(report);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('in 200,000 = valid 199,997 + quarantined 3');
+    expect(text).toContain('  ✖ amount: too_small        2 rows  (Too small: expected number to be >=0)');
+    expect(text).toContain('      a.jsonl:3  {"amount":-1}');
+    expect(text).toContain('  ✔ user_id');
+    expect(text).toContain('  ✔ maxInvalidRatio: quarantined 3 of 200,000 rows');
+    const header = lines.indexOf('columns') + 1;
+    const table = lines.slice(header, header + 3);
+    // Aligned: every row of the table puts its null count's last digit in the same column.
+    const nullsEnd = table[0]!.indexOf('nulls') + 'nulls'.length;
+    expect(table[1]!.slice(nullsEnd - 2, nullsEnd)).toBe('12');
+    expect(table[2]!.slice(nullsEnd - 1, nullsEnd)).toBe('0');
+  });
+});
