@@ -56,6 +56,10 @@ async function main(argv: string[]): Promise<number> {
         ...(values['alarm-email'] ? { alarmEmail: values['alarm-email'] } : {}),
       });
     }
+    case 'training-set': {
+      const { trainingSetCommand } = await import('./training-set-command.js');
+      return trainingSetCommand(rest);
+    }
     case 'init': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { force: { type: 'boolean' }, name: { type: 'string' } } });
       const dir = positionals[0];

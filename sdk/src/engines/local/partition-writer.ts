@@ -68,9 +68,11 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
     if (match) filesByDt.set(match[1]!, [...(filesByDt.get(match[1]!) ?? []), file.path]);
   }
 
+  // A partition is unchanged when every file in it carries the wanted content identity.
+  const identity = (name: string): string => name.replace(/\.parquet$/, '');
   const changed = wanted.filter(({ dt, name }) => {
     const present = filesByDt.get(dt) ?? [];
-    return !(present.length === 1 && present[0]!.endsWith(name));
+    return !(present.length > 0 && present.every((path) => /[^/\\]+$/.exec(path)![0].startsWith(identity(name))));
   });
   const unchanged = wanted.filter((w) => !changed.includes(w)).map((w) => w.dt);
   if (changed.length > 0) {
@@ -85,12 +87,15 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
       for (const { dt, name } of changed) {
         const folder = join(staging, `__dt=${dt}`);
         const parts = (await readdir(folder)).filter((f) => f.endsWith('.parquet')).sort();
-        if (parts.length !== 1) throw new Error(`Expected one staged file for dt=${dt}, found ${parts.length}`);
-        const target = joinPath(options.base, `dt=${dt}`, name);
-        // New file first, old ones after: a reader may briefly see both (retrieval tolerates a
+        // DuckDB may split a large partition across threads; each piece keeps the identity.
+        const names = parts.length === 1 ? [name] : parts.map((_, i) => `${identity(name)}-${i}.parquet`);
+        // New files first, old ones after: a reader may briefly see both (retrieval tolerates a
         // duplicated row), never neither — unlike delete-then-write.
-        await options.files.write(target, await readFile(join(folder, parts[0]!)));
-        for (const old of filesByDt.get(dt) ?? []) if (!old.endsWith(name)) await options.files.remove(old);
+        for (const [i, part] of parts.entries()) {
+          await options.files.write(joinPath(options.base, `dt=${dt}`, names[i]!), await readFile(join(folder, part)));
+        }
+        const keep = new Set(names);
+        for (const old of filesByDt.get(dt) ?? []) if (!keep.has(/[^/\\]+$/.exec(old)![0])) await options.files.remove(old);
       }
     } finally {
       await rm(staging, { recursive: true, force: true });

@@ -1,0 +1,54 @@
+/**
+ * Issue 4's benchmark: the Lambda handler's throughput turning jsonl into Parquet (one core),
+ * its cold start (loading the bundle in a fresh process, AWS SDK included), the bundle size,
+ * and peak memory while processing a large object.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { bundlePipeline } from '../sdk/src/promote/bundle.js';
+import { measureColdStart, measureThroughput } from '../sdk/src/promote/bundle-benchmark.js';
+import { mulberry32 } from '../sdk/src/cli/demo-data.js';
+import engagement from '../examples/engagement.js';
+
+export interface EventStageBenchResult {
+  readonly bundleBytes: number;
+  readonly coldStartMedianMs: number;
+  readonly rowsPerSecond: number;
+  readonly rows: number;
+  readonly peakRssMb: number;
+  readonly heapUsedPeakMb: number;
+}
+
+export async function runEventStageBench(rows = 200_000): Promise<EventStageBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-lambda-'));
+  try {
+    const bundle = await bundlePipeline({ pipelineModule: resolve(import.meta.dirname, '../examples/engagement.ts'), outDir: dir });
+    const cold = await measureColdStart(bundle.file, 5);
+    const random = mulberry32(1);
+    const types = ['view', 'click', 'purchase'] as const;
+    let heapPeak = 0;
+    const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 20);
+    const throughput = await measureThroughput(engagement.definition, rows, (i) => {
+      const type = types[Math.floor(random() * 3)]!;
+      return {
+        event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        user_id: `u${Math.floor(random() * 2000)}`,
+        event_type: type,
+        amount: type === 'purchase' ? Math.round(random() * 10_000) / 100 : null,
+        ts: new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 60 * 86_400_000)).toISOString(),
+      };
+    });
+    clearInterval(sampler);
+    return {
+      bundleBytes: bundle.bytes,
+      coldStartMedianMs: Math.round(cold.medianMs),
+      rowsPerSecond: throughput.rowsPerSecond,
+      rows,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      heapUsedPeakMb: Math.round(heapPeak / 1024 / 1024),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

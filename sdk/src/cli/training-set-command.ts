@@ -1,0 +1,116 @@
+/**
+ * `sluice training-set`: the same options as `trainingSet()`, from the shell. Prints the plan
+ * (partitions, bytes, estimated cost) first, then runs locally or on Athena and writes the file.
+ */
+import { parseArgs } from 'node:util';
+import { SluiceError } from '../errors.js';
+import type { SourceNode } from '../plan/source-node.js';
+import type { Duration } from '../plan/duration.js';
+import { trainingSet } from '../retrieval/training-set.js';
+import type { TrainingSetEngine } from '../retrieval/training-set-types.js';
+
+export const TRAINING_SET_HELP = `sluice training-set — a point-in-time-correct training set
+
+Usage:
+  sluice training-set --labels <file|s3://…> --entity <entity> --features <g:f,g:*> --ttl <30d|unbounded> --out <file.parquet|file.csv|s3://…>
+                      [--store ./.sluice/features] [--entity-column entity_id] [--timestamp-column ts]
+                      [--format parquet|csv] [--explain] [--sql duckdb|trino]
+                      [--engine local|athena --workgroup W --database D --output-location s3://… [--region R]]
+                      [--max-cost-usd N] [--max-bytes N] [--allow-expensive] [--endpoint URL] [--region R]
+
+  --explain   print partitions, bytes and the estimated cost, and stop
+  --sql       print the query the engine would run, and stop
+`;
+
+/**
+ * Runs the command; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * await trainingSetCommand(['--labels', 'data/labels.parquet', '--entity', 'user', '--features', 'engagement:*', '--ttl', '30d', '--out', 'train.parquet']);
+ * ```
+ */
+export async function trainingSetCommand(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      labels: { type: 'string' }, entity: { type: 'string' }, features: { type: 'string', multiple: true }, ttl: { type: 'string' },
+      out: { type: 'string' }, store: { type: 'string' }, 'entity-column': { type: 'string' }, 'timestamp-column': { type: 'string' },
+      format: { type: 'string' }, explain: { type: 'boolean' }, sql: { type: 'string' }, engine: { type: 'string' },
+      workgroup: { type: 'string' }, database: { type: 'string' }, 'output-location': { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
+      'max-cost-usd': { type: 'string' }, 'max-bytes': { type: 'string' }, 'allow-expensive': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    out(TRAINING_SET_HELP);
+    return 0;
+  }
+  for (const required of ['labels', 'entity', 'features', 'ttl'] as const) {
+    if (values[required] === undefined) throw new SluiceError('USAGE', `sluice training-set needs --${required}.\n\n${TRAINING_SET_HELP}`);
+  }
+  if (!values.explain && !values.sql && !values.out) throw new SluiceError('USAGE', 'sluice training-set needs --out <file> (or --explain / --sql to only look).');
+  const labels: SourceNode = {
+    kind: 'source',
+    scheme: values.labels!.startsWith('s3://') ? 's3' : 'file',
+    uri: values.labels!,
+    compression: 'auto',
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+    ...(values.region ? { region: values.region } : {}),
+  };
+  const store = { root: (values.store ?? './.sluice/features').replace(/\/+$/, ''), ...(values.endpoint ? { endpoint: values.endpoint } : {}), ...(values.region ? { region: values.region } : {}) };
+  const set = trainingSet(store, {
+    labels,
+    entity: values.entity!,
+    features: values.features!.flatMap((f) => f.split(',')).map((f) => f.trim()).filter((f) => f !== ''),
+    ttl: values.ttl! as Duration | 'unbounded', // checked at runtime by trainingSet()
+    ...(values['entity-column'] ? { entityColumn: values['entity-column'] } : {}),
+    ...(values['timestamp-column'] ? { timestampColumn: values['timestamp-column'] } : {}),
+  });
+  const engine = await engineFrom(values);
+  if (values.sql) {
+    out(await set.sql(values.sql === 'trino' ? 'trino' : values.sql === 'duckdb' ? 'duckdb' : usage(`--sql takes duckdb or trino, not "${values.sql}"`)));
+    return 0;
+  }
+  const explained = await set.explain(engine ? { engine } : {});
+  out(explained.summary);
+  if (values.explain) return 0;
+  const { progressBar } = await import('./progress-bar.js');
+  const bar = progressBar();
+  const written = await set.write(values.out!, {
+    ...(engine ? { engine } : {}),
+    ...(values.format ? { format: values.format === 'csv' ? 'csv' : values.format === 'parquet' ? 'parquet' : usage(`--format takes parquet or csv, not "${values.format}"`) } : {}),
+    ...(values['max-cost-usd'] ? { maxCostUsd: positive(values['max-cost-usd'], '--max-cost-usd') } : {}),
+    ...(values['max-bytes'] ? { maxBytes: positive(values['max-bytes'], '--max-bytes') } : {}),
+    ...(values['allow-expensive'] ? { allowExpensive: true } : {}),
+    // The CLI bar knows pipeline stages: downloads show as 'read', join queries as 'aggregate'.
+    onProgress: (e) => bar({ stage: e.stage === 'download' ? 'read' : 'aggregate', done: e.done, total: e.total, message: `${e.stage} ${e.done}/${e.total}` }),
+  });
+  bar({ stage: 'done', done: 1, total: 1 });
+  const scanned = written.stats.bytesScanned === undefined ? '' : `, Athena scanned ${written.stats.bytesScanned} bytes ($${(written.stats.costUsd ?? 0).toFixed(6)})`;
+  out(`wrote ${written.rows} rows to ${written.uri} (${written.bytes} bytes) in ${written.stats.elapsedMs} ms${scanned}`);
+  return 0;
+}
+
+async function engineFrom(values: Record<string, string | boolean | string[] | undefined>): Promise<TrainingSetEngine | undefined> {
+  const name = (values.engine as string | undefined) ?? 'local';
+  if (name === 'local') return undefined;
+  if (name !== 'athena') usage(`--engine takes local or athena, not "${name}"`);
+  for (const key of ['workgroup', 'database', 'output-location'] as const) if (!values[key]) usage(`--engine athena needs --${key}`);
+  const { athena } = await import('../engines/athena/athena-engine.js');
+  return athena({
+    workgroup: values.workgroup as string,
+    database: values.database as string,
+    outputLocation: values['output-location'] as string,
+    ...(values.region ? { region: values.region as string } : {}),
+  });
+}
+
+function positive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) usage(`${flag} takes a positive number, not "${text}"`);
+  return n;
+}
+
+function usage(message: string): never {
+  throw new SluiceError('USAGE', `${message}.\n\n${TRAINING_SET_HELP}`);
+}

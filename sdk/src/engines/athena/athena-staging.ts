@@ -1,0 +1,130 @@
+/**
+ * The S3 and Glue side of an Athena training set: labels staged as Parquet with a temporary
+ * Glue table over them, UNLOAD results read back (every page of the listing), and everything
+ * under the run's temporary prefix removed afterwards.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { GlueClient } from '@aws-sdk/client-glue';
+import type { RetrievalJob } from '../../retrieval/training-set-types.js';
+
+export interface S3Uri { readonly bucket: string; readonly key: string }
+
+export function splitS3Uri(uri: string): S3Uri {
+  const rest = uri.replace(/^s3:\/\//, '');
+  const slash = rest.indexOf('/');
+  return slash === -1 ? { bucket: rest, key: '' } : { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+}
+
+/** Label keys as Parquet: `(_sluice_row, _sluice_entity, _sluice_ts_ms, _sluice_lo_ms, _sluice_chunk)`. */
+export async function labelKeysParquet(job: RetrievalJob): Promise<Uint8Array> {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const row: bigint[] = [];
+  const entity: string[] = [];
+  const ts: bigint[] = [];
+  const lo: (bigint | null)[] = [];
+  const chunk: number[] = [];
+  for (const c of job.chunks) {
+    for (const i of c.rows) {
+      const t = job.keys.tsMs[i]!;
+      row.push(BigInt(i));
+      entity.push(job.keys.entity[i]!);
+      ts.push(BigInt(t));
+      lo.push(job.ttlMs === null ? null : BigInt(t - job.ttlMs));
+      chunk.push(c.index);
+    }
+  }
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: '_sluice_row', data: row, type: 'INT64', nullable: false },
+        { name: '_sluice_entity', data: entity, type: 'STRING', nullable: false },
+        { name: '_sluice_ts_ms', data: ts, type: 'INT64', nullable: false },
+        { name: '_sluice_lo_ms', data: lo, type: 'INT64' },
+        { name: '_sluice_chunk', data: chunk, type: 'INT32', nullable: false },
+      ],
+    }),
+  );
+}
+
+export async function putObject(s3: S3Client, uri: string, body: Uint8Array): Promise<void> {
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const { bucket, key } = splitS3Uri(uri);
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+/** A temporary external table over the staged labels (Glue API: no DDL text to escape). */
+export async function createLabelsTable(glue: GlueClient, database: string, table: string, location: string): Promise<void> {
+  const { CreateTableCommand } = await import('@aws-sdk/client-glue');
+  await glue.send(
+    new CreateTableCommand({
+      DatabaseName: database,
+      TableInput: {
+        Name: table,
+        Description: 'sluice training-set labels (temporary; dropped when the query ends)',
+        TableType: 'EXTERNAL_TABLE',
+        Parameters: { classification: 'parquet', EXTERNAL: 'TRUE' },
+        StorageDescriptor: {
+          Location: location,
+          Columns: [
+            { Name: '_sluice_row', Type: 'bigint' },
+            { Name: '_sluice_entity', Type: 'string' },
+            { Name: '_sluice_ts_ms', Type: 'bigint' },
+            { Name: '_sluice_lo_ms', Type: 'bigint' },
+            { Name: '_sluice_chunk', Type: 'int' },
+          ],
+          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+        },
+      },
+    }),
+  );
+}
+
+export async function dropLabelsTable(glue: GlueClient, database: string, table: string): Promise<void> {
+  const { DeleteTableCommand } = await import('@aws-sdk/client-glue');
+  await glue.send(new DeleteTableCommand({ DatabaseName: database, Name: table }));
+}
+
+/** Every object under a prefix, following continuation tokens. */
+export async function listObjects(s3: S3Client, prefixUri: string): Promise<{ uri: string; size: number }[]> {
+  const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const { bucket, key } = splitS3Uri(prefixUri);
+  const out: { uri: string; size: number }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key) out.push({ uri: `s3://${bucket}/${o.Key}`, size: Number(o.Size ?? 0) });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+/** Reads the UNLOAD output (Parquet files) as row objects. */
+export async function readUnloadedRows(s3: S3Client, prefixUri: string): Promise<{ rows: Record<string, unknown>[]; bytes: number }> {
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const { parquetReadObjects } = await import('hyparquet');
+  const rows: Record<string, unknown>[] = [];
+  let bytes = 0;
+  for (const object of await listObjects(s3, prefixUri)) {
+    const { bucket, key } = splitS3Uri(object.uri);
+    const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray();
+    bytes += body.byteLength;
+    if (body.byteLength === 0) continue;
+    const buffer = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+    for (const row of await parquetReadObjects({ file: buffer })) rows.push(row as Record<string, unknown>);
+  }
+  return { rows, bytes };
+}
+
+/** Deletes every object under a prefix (1,000 per DeleteObjects call). */
+export async function deletePrefix(s3: S3Client, prefixUri: string): Promise<number> {
+  const { DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
+  const objects = await listObjects(s3, prefixUri);
+  const { bucket } = splitS3Uri(prefixUri);
+  for (let i = 0; i < objects.length; i += 1000) {
+    const batch = objects.slice(i, i + 1000).map((o) => ({ Key: splitS3Uri(o.uri).key }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }));
+  }
+  return objects.length;
+}

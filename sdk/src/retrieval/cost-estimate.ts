@@ -1,0 +1,82 @@
+/**
+ * Athena pricing, applied before a query runs: $5 per TB scanned, each query rounded up to
+ * the next megabyte with a 10 MB minimum. The estimate takes the whole size of every file in
+ * the pruned partitions — Parquet lets Athena read only the selected columns, so the real
+ * scan is at most this: the guard errs on the side of refusing.
+ */
+import { SluiceError } from '../errors.js';
+
+export const USD_PER_TB = 5;
+/** Binary units, as Athena bills ("rounded up to the nearest megabyte"). */
+export const MB = 1024 * 1024;
+export const TB = 1024 ** 4;
+export const MIN_BYTES_PER_QUERY = 10 * MB;
+
+/**
+ * Dollars for one query that scans `bytes`.
+ *
+ * @example
+ * ```ts
+ * queryCostUsd(0)        // 10 MB minimum → 0.0000476837158203125
+ * queryCostUsd(2 * 1024 ** 4) // 10
+ * ```
+ */
+export function queryCostUsd(bytes: number): number {
+  const billed = Math.max(MIN_BYTES_PER_QUERY, Math.ceil(bytes / MB) * MB);
+  return (billed / TB) * USD_PER_TB;
+}
+
+/** Dollars for `queries` queries that together scan `bytes` (each pays its own minimum). */
+export function estimateCostUsd(bytes: number, queries: number): number {
+  if (queries <= 1) return queryCostUsd(bytes);
+  const per = bytes / queries;
+  return queryCostUsd(per) * queries;
+}
+
+/** A query would cost more than the caller allowed. */
+export class CostGuardError extends SluiceError {
+  readonly estimatedBytes: number;
+  readonly estimatedCostUsd: number;
+  constructor(message: string, estimatedBytes: number, estimatedCostUsd: number) {
+    super('COST_GUARD', message);
+    this.estimatedBytes = estimatedBytes;
+    this.estimatedCostUsd = estimatedCostUsd;
+  }
+}
+
+export interface CostGuard {
+  readonly maxCostUsd?: number;
+  readonly maxBytes?: number;
+  readonly allowExpensive?: boolean;
+}
+
+/**
+ * Throws before anything runs when the estimate is above a limit, unless `allowExpensive`.
+ *
+ * @example
+ * ```ts
+ * checkCostGuard(5e12, 0.02, { maxCostUsd: 1 }) // throws CostGuardError COST_GUARD
+ * ```
+ */
+export function checkCostGuard(bytes: number, costUsd: number, guard: CostGuard): void {
+  if (guard.allowExpensive) return;
+  const over: string[] = [];
+  if (guard.maxBytes !== undefined && bytes > guard.maxBytes) over.push(`${formatBytes(bytes)} to scan is above maxBytes ${formatBytes(guard.maxBytes)}`);
+  if (guard.maxCostUsd !== undefined && costUsd > guard.maxCostUsd) over.push(`an estimated $${costUsd.toFixed(4)} is above maxCostUsd $${guard.maxCostUsd}`);
+  if (over.length) {
+    throw new CostGuardError(
+      `Refusing to run the training-set query: ${over.join('; ')}. Narrow the labels' time range or the ttl, ` +
+        `raise the limit, or pass { allowExpensive: true } to run it anyway. (Nothing was sent to the engine.)`,
+      bytes,
+      costUsd,
+    );
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) (value /= 1024, unit++);
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

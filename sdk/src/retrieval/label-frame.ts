@@ -1,0 +1,123 @@
+/**
+ * Labels in, as an Arrow table plus the keys the join needs. Label columns are carried through
+ * untouched in JS; only `(row, entity id, ts)` ever reach an engine, so label values and column
+ * names never become SQL text.
+ */
+import type { Table } from 'apache-arrow';
+import { PlanError } from '../errors.js';
+import type { SourceNode } from '../plan/source-node.js';
+import type { LabelKeys, LabelsInput } from './training-set-types.js';
+import { readLabelSource } from './label-source-reader.js';
+
+export interface LabelFrame {
+  readonly table: Table;
+  readonly keys: LabelKeys;
+}
+
+/**
+ * Loads labels and extracts their keys.
+ *
+ * @example
+ * ```ts
+ * const { table, keys } = await loadLabels([{ entity_id: 'u1', ts: '2024-01-05T00:00:00Z', y: 1 }], 'entity_id', 'ts');
+ * ```
+ * @throws PlanError `LABEL_COLUMN_MISSING` when the entity or time column is absent; `LABEL_TS_INVALID` for a timestamp that is not an instant.
+ */
+export async function loadLabels(labels: LabelsInput, entityColumn: string, timestampColumn: string, s3Client?: unknown): Promise<LabelFrame> {
+  const arrow = await import('apache-arrow');
+  let table: Table;
+  if (labels instanceof arrow.Table) table = labels;
+  else if (Array.isArray(labels)) table = objectsToArrow(arrow, labels as readonly Record<string, unknown>[]);
+  else {
+    const node = sourceNodeOf(labels);
+    table = objectsToArrow(arrow, await readLabelSource(node, s3Client));
+  }
+  return { table, keys: extractKeys(table, entityColumn, timestampColumn) };
+}
+
+function sourceNodeOf(labels: LabelsInput): SourceNode {
+  const candidate = (labels as { node?: SourceNode }).node ?? (labels as SourceNode);
+  if (candidate && (candidate as SourceNode).kind === 'source') return candidate as SourceNode;
+  throw new PlanError('INVALID_LABELS', 'labels', 'labels must be a source (file(...) or s3(...)), an Arrow table, or an array of objects.');
+}
+
+function extractKeys(table: Table, entityColumn: string, timestampColumn: string): LabelKeys {
+  const names = table.schema.fields.map((f) => f.name);
+  for (const [column, option] of [[entityColumn, 'entityColumn'], [timestampColumn, 'timestampColumn']] as const) {
+    if (!names.includes(column)) {
+      throw new PlanError(
+        'LABEL_COLUMN_MISSING',
+        `labels.${column}`,
+        `The labels have no column ${JSON.stringify(column)} (columns: ${names.join(', ') || 'none'}). Name the right one with { ${option}: '<column>' }.`,
+      );
+    }
+  }
+  const entityVector = table.getChild(entityColumn)!;
+  const tsVector = table.getChild(timestampColumn)!;
+  const tsType = String(tsVector.type);
+  const count = table.numRows;
+  const entity: (string | null)[] = new Array(count);
+  const tsMs = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const e = entityVector.get(i);
+    entity[i] = e === null || e === undefined ? null : typeof e === 'string' ? e : String(e);
+    tsMs[i] = toEpochMs(tsVector.get(i), tsType, i, timestampColumn);
+  }
+  return { count, entity, tsMs };
+}
+
+/**
+ * A label time as epoch ms. Strings without an offset are read as UTC (never the machine's zone);
+ * sub-millisecond digits are dropped (floor), which is exact against feature rows whose
+ * `feature_ts` are millisecond-aligned cadence boundaries.
+ */
+export function toEpochMs(value: unknown, arrowType: string, row: number, column: string): number {
+  if (value === null || value === undefined) return Number.NaN;
+  let ms: number;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === 'number') ms = arrowType.includes('SECOND>') && !arrowType.includes('MILLI') && !arrowType.includes('MICRO') && !arrowType.includes('NANO') ? value * 1000 : value;
+  else if (typeof value === 'bigint') {
+    ms = arrowType.includes('NANOSECOND') ? Number(value / 1_000_000n) : arrowType.includes('MICROSECOND') ? Number(value / 1000n) : Number(value);
+  } else if (typeof value === 'string') {
+    const text = value.trim();
+    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text);
+    ms = Date.parse(hasZone ? text : `${text.replace(' ', 'T')}Z`);
+  } else ms = Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new PlanError(
+      'LABEL_TS_INVALID',
+      `labels[${row}].${column}`,
+      `Label row ${row} has ${JSON.stringify(String(value))} in ${JSON.stringify(column)}, which is not a point in time. Use a Date, epoch milliseconds, or an ISO-8601 string (UTC unless it carries an offset).`,
+    );
+  }
+  return Math.floor(ms);
+}
+
+type ArrowModule = typeof import('apache-arrow');
+
+/** Plain objects → Arrow, one column per key (first-seen order), typed from the values. */
+export function objectsToArrow(arrow: ArrowModule, rows: readonly Record<string, unknown>[]): Table {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row)) if (!seen.has(key)) (seen.add(key), names.push(key));
+  const vectors: Record<string, import('apache-arrow').Vector> = {};
+  for (const name of names) {
+    const values = rows.map((r) => (r[name] === undefined ? null : r[name]));
+    vectors[name] = vectorFor(arrow, values);
+  }
+  return new arrow.Table(vectors);
+}
+
+function vectorFor(arrow: ArrowModule, values: unknown[]): import('apache-arrow').Vector {
+  const present = values.filter((v) => v !== null);
+  if (present.length > 0 && present.every((v) => v instanceof Date)) {
+    return arrow.vectorFromArray(values.map((v) => (v === null ? null : (v as Date).getTime())), new arrow.TimestampMillisecond());
+  }
+  if (present.length > 0 && present.every((v) => typeof v === 'bigint')) return arrow.vectorFromArray(values as (bigint | null)[], new arrow.Int64());
+  if (present.length > 0 && present.every((v) => typeof v === 'number')) return arrow.vectorFromArray(values as (number | null)[], new arrow.Float64());
+  if (present.length > 0 && present.every((v) => typeof v === 'boolean')) return arrow.vectorFromArray(values as (boolean | null)[], new arrow.Bool());
+  return arrow.vectorFromArray(
+    values.map((v) => (v === null ? null : typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)))),
+    new arrow.Utf8(),
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * Reads a labels source (`file()` / `s3()`) into plain objects: Parquet through hyparquet
+ * (typed: INT64 stays bigint, timestamps become Dates), JSON lines, and CSV with numbers
+ * recognised. Labels are small next to feature history, so reading them whole is fine.
+ */
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { SourceError } from '../errors.js';
+import type { SourceNode } from '../plan/source-node.js';
+
+/**
+ * @example
+ * ```ts
+ * const rows = await readLabelSource(file('data/labels.parquet').node);
+ * ```
+ */
+export async function readLabelSource(node: SourceNode, s3Client?: unknown): Promise<Record<string, unknown>[]> {
+  const { listSourceObjects } = await import('../sources/object-listing.js');
+  const objects = await listSourceObjects(node, s3Client ? { s3Client: s3Client as never } : {});
+  const rows: Record<string, unknown>[] = [];
+  for (const object of objects) {
+    let bytes = await readBytes(node, object.uri, s3Client);
+    if (object.compression === 'gzip') bytes = gunzipSync(bytes);
+    if (object.format === 'parquet') {
+      const { parquetReadObjects } = await import('hyparquet');
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      for (const row of await parquetReadObjects({ file: buffer })) rows.push(row as Record<string, unknown>);
+    } else if (object.format === 'jsonl') {
+      const text = new TextDecoder().decode(bytes);
+      text.split(/\r?\n/).forEach((line, i) => {
+        if (line.trim() === '') return;
+        try {
+          rows.push(JSON.parse(line) as Record<string, unknown>);
+        } catch (error) {
+          throw new SourceError('LABELS_UNREADABLE', `Line ${i + 1} of the labels object ${object.uri} is not JSON. Labels must be clean: fix or drop that line.`, { cause: error });
+        }
+      });
+    } else {
+      rows.push(...parseCsv(new TextDecoder().decode(bytes), node.csv?.delimiter ?? ','));
+    }
+  }
+  return rows;
+}
+
+async function readBytes(node: SourceNode, uri: string, s3Client?: unknown): Promise<Uint8Array> {
+  if (!uri.startsWith('s3://')) return readFile(uri);
+  const { s3ClientFor, parseS3Uri } = await import('../sources/s3-client.js');
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const client = await s3ClientFor(node, s3Client as never);
+  const { bucket, key } = parseS3Uri(uri);
+  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return response.Body!.transformToByteArray();
+}
+
+/** RFC 4180 CSV with a header row; cells that are plain decimal numbers become numbers. */
+export function parseCsv(text: string, delimiter: string): Record<string, unknown>[] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"', i++);
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) (record.push(field), (field = ''));
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      if (record.length > 1 || record[0] !== '') records.push(record);
+      record = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || record.length) (record.push(field), records.push(record));
+  const [header, ...body] = records;
+  if (!header) return [];
+  return body.map((cells) =>
+    Object.fromEntries(header.map((name, j) => {
+      const cell = cells[j];
+      if (cell === undefined || cell === '') return [name, null];
+      return [name, /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/.test(cell) ? Number(cell) : cell];
+    })),
+  );
+}

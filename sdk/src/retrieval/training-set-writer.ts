@@ -1,0 +1,82 @@
+/**
+ * Writes a training set as Parquet (hyparquet-writer, pure JS) or CSV (RFC 4180, timestamps
+ * as ISO-8601 UTC), to a local path or an `s3://` URI.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Table } from 'apache-arrow';
+import { PlanError } from '../errors.js';
+
+export type TrainingSetFormat = 'parquet' | 'csv';
+
+export interface WriteTarget {
+  readonly format?: TrainingSetFormat;
+  /** For s3:// targets: a client (else one is built from endpoint/region). */
+  readonly s3Client?: unknown;
+  readonly endpoint?: string;
+  readonly region?: string;
+}
+
+/**
+ * @example
+ * ```ts
+ * await writeTable(table, './out/train.parquet', { format: 'parquet' });
+ * ```
+ */
+export async function writeTable(table: Table, uri: string, target: WriteTarget = {}): Promise<{ uri: string; rows: number; bytes: number }> {
+  const format = target.format ?? (uri.endsWith('.csv') ? 'csv' : 'parquet');
+  if (format !== 'parquet' && format !== 'csv') {
+    throw new PlanError('INVALID_FORMAT', 'write.format', `Cannot write a training set as ${JSON.stringify(format)}: use { format: 'parquet' } or { format: 'csv' }.`);
+  }
+  const bytes = format === 'csv' ? new TextEncoder().encode(toCsv(table)) : await toParquet(table);
+  if (uri.startsWith('s3://')) {
+    const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+    const client = (target.s3Client as InstanceType<typeof S3Client> | undefined) ??
+      new S3Client({ ...(target.region ? { region: target.region } : {}), ...(target.endpoint ? { endpoint: target.endpoint, forcePathStyle: true } : {}) });
+    const rest = uri.slice(5);
+    const slash = rest.indexOf('/');
+    await client.send(new PutObjectCommand({ Bucket: rest.slice(0, slash), Key: rest.slice(slash + 1), Body: bytes }));
+  } else {
+    await mkdir(dirname(uri), { recursive: true });
+    await writeFile(uri, bytes);
+  }
+  return { uri, rows: table.numRows, bytes: bytes.byteLength };
+}
+
+async function toParquet(table: Table): Promise<Uint8Array> {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const columnData = table.schema.fields.map((field) => {
+    const vector = table.getChild(field.name)!;
+    const typeName = String(field.type);
+    const values = Array.from({ length: table.numRows }, (_, i) => vector.get(i) as unknown);
+    if (typeName === 'Int64') return { name: field.name, data: values as (bigint | null)[], type: 'INT64' as const };
+    if (typeName === 'Int32') return { name: field.name, data: values as (number | null)[], type: 'INT32' as const };
+    if (typeName.startsWith('Float')) return { name: field.name, data: values as (number | null)[], type: 'DOUBLE' as const };
+    if (typeName === 'Bool') return { name: field.name, data: values as (boolean | null)[], type: 'BOOLEAN' as const };
+    if (typeName.startsWith('Timestamp') || typeName.startsWith('Date')) {
+      return { name: field.name, data: values.map((v) => (v === null ? null : new Date(Number(v)))), type: 'TIMESTAMP' as const };
+    }
+    return { name: field.name, data: values.map((v) => (v === null ? null : typeof v === 'string' ? v : String(v))), type: 'STRING' as const };
+  });
+  return new Uint8Array(parquetWriteBuffer({ columnData: columnData as never }));
+}
+
+function toCsv(table: Table): string {
+  const fields = table.schema.fields;
+  const vectors = fields.map((f) => table.getChild(f.name)!);
+  const isTime = fields.map((f) => String(f.type).startsWith('Timestamp') || String(f.type).startsWith('Date'));
+  const lines = [fields.map((f) => csvCell(f.name)).join(',')];
+  for (let i = 0; i < table.numRows; i++) {
+    lines.push(vectors.map((v, j) => {
+      const value = v.get(i) as unknown;
+      if (value === null || value === undefined) return '';
+      if (isTime[j]) return new Date(Number(value)).toISOString();
+      return csvCell(String(value));
+    }).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function csvCell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

@@ -1,0 +1,237 @@
+/**
+ * `trainingSet(store, { labels, entity, features, ttl })`: point-in-time-correct training sets
+ * (DESIGN §4). The object is immutable and lazy: nothing is read until `fetch()`, `write()`,
+ * `sql()` or `explain()`. It resolves everything engine-independent (catalog, labels, time
+ * chunks, pruned partitions with sizes) and hands that to an engine; the builder never loads
+ * DuckDB or the AWS SDK itself (engines are passed in, or the local engine is loaded lazily).
+ */
+import type { Table } from 'apache-arrow';
+import { PlanError } from '../errors.js';
+import { durationMs } from '../plan/duration.js';
+import type { Dialect } from '../sql/sql-printer.js';
+import { readCatalogEntry } from '../features/catalog.js';
+import { joinPath } from '../features/store-layout.js';
+import { storeFiles, type StoreFiles } from '../features/store-files.js';
+import { checkCostGuard, estimateCostUsd, formatBytes, type CostGuard } from './cost-estimate.js';
+import { resolveFeatureRefs, type GroupSchema } from './feature-ref-resolver.js';
+import { loadLabels, type LabelFrame } from './label-frame.js';
+import { listPrunedFiles } from './partition-lister.js';
+import { planTimeChunks } from './time-chunk-planner.js';
+import { assembleTrainingSet } from './training-set-result.js';
+import { writeTable, type TrainingSetFormat } from './training-set-writer.js';
+import type { EngineRunStats, FeatureStoreRef, RetrievalJob, TrainingSetEngine, TrainingSetOptions } from './training-set-types.js';
+
+export interface FetchOptions extends CostGuard {
+  /** Where to run: the local engine (default) or `athena({...})`. */
+  readonly engine?: TrainingSetEngine;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: { readonly stage: string; readonly done: number; readonly total: number }) => void;
+}
+
+export interface TrainingSetRun {
+  readonly table: Table;
+  readonly stats: EngineRunStats;
+  readonly estimate: TrainingSetExplain;
+}
+
+export interface GroupExplain {
+  readonly group: string;
+  readonly features: readonly string[];
+  readonly partitions: readonly string[];
+  readonly files: number;
+  readonly bytes: number;
+}
+
+export interface TrainingSetExplain {
+  readonly engine: string;
+  readonly labels: number;
+  readonly chunks: readonly { readonly dtFrom: string | undefined; readonly dtTo: string; readonly labels: number }[];
+  readonly groups: readonly GroupExplain[];
+  readonly files: number;
+  readonly bytes: number;
+  readonly queries: number;
+  /** Athena pricing of the scan ($5/TB, 10 MB minimum per query), whichever engine runs it. */
+  readonly estimatedCostUsd: number;
+  readonly sql: string;
+  /** A one-screen text summary. */
+  readonly summary: string;
+}
+
+export interface TrainingSet {
+  readonly options: TrainingSetOptions;
+  /** Runs the join and returns an Arrow table: the label columns plus `<group>__<feature>` columns. */
+  fetch(options?: FetchOptions): Promise<Table>;
+  /** Like `fetch`, with the run's statistics (bytes read or scanned, actual cost) and the estimate. */
+  run(options?: FetchOptions): Promise<TrainingSetRun>;
+  write(uri: string, options?: FetchOptions & { readonly format?: TrainingSetFormat }): Promise<{ uri: string; rows: number; bytes: number; stats: EngineRunStats }>;
+  /** The query the engine would run (`'duckdb'` = local, `'trino'` = Athena's form). */
+  sql(dialectOrEngine?: Dialect | TrainingSetEngine): Promise<string>;
+  /** Partitions, files, bytes and estimated cost, before anything runs. */
+  explain(options?: { readonly engine?: TrainingSetEngine }): Promise<TrainingSetExplain>;
+}
+
+let defaultEngine: (() => Promise<TrainingSetEngine>) | undefined;
+
+/** Lets `index.ts` wire the default (local) engine; tests may set their own. */
+export function setDefaultTrainingSetEngine(factory: () => Promise<TrainingSetEngine>): void {
+  defaultEngine = factory;
+}
+
+async function engineFor(engine: TrainingSetEngine | undefined): Promise<TrainingSetEngine> {
+  if (engine) return engine;
+  if (defaultEngine) return defaultEngine();
+  // Loaded only here, on first use, so importing the builder never loads DuckDB.
+  const { localEngine } = await import('../engines/local/training-set-local-engine.js');
+  return localEngine();
+}
+
+/**
+ * Declares a point-in-time-correct training set.
+ *
+ * @example
+ * ```ts
+ * const set = trainingSet(featureStore('./.sluice/features'), {
+ *   labels: file('data/labels.parquet'),
+ *   entity: 'user',
+ *   features: ['engagement:clicks_7d', 'engagement:spend_30d', 'profile:*'],
+ *   ttl: '30d',
+ * });
+ * console.log((await set.explain()).summary);
+ * const table = await set.fetch();                                  // DuckDB, locally
+ * const cloud = await set.fetch({ engine: athena({ workgroup: 'ml', database: 'features', outputLocation: 's3://tmp/athena/' }) });
+ * ```
+ * @throws PlanError `TTL_REQUIRED` when `ttl` is missing (pass `ttl: 'unbounded'` to scan all history on purpose).
+ */
+export function trainingSet(store: FeatureStoreRef | string, options: TrainingSetOptions): TrainingSet {
+  const ref: FeatureStoreRef = typeof store === 'string' ? { root: store } : store;
+  if (!ref || typeof ref.root !== 'string' || ref.root === '') {
+    throw new PlanError('INVALID_STORE', 'store', 'trainingSet() needs a feature store: trainingSet(featureStore(\'./.sluice/features\'), {...}).');
+  }
+  if (typeof options?.entity !== 'string' || options.entity === '') {
+    throw new PlanError('ENTITY_REQUIRED', 'entity', "trainingSet() needs the entity the features are keyed by: { entity: 'user' }.");
+  }
+  if (options.ttl === undefined || options.ttl === null || (options.ttl as unknown) === '') {
+    throw new PlanError(
+      'TTL_REQUIRED',
+      'ttl',
+      "trainingSet() needs a ttl: the oldest a feature row may be and still count (e.g. ttl: '30d'). Without one every query would scan the whole history. " +
+        "If that is really what you want, say so with ttl: 'unbounded'.",
+    );
+  }
+  const ttlMs = options.ttl === 'unbounded' ? null : durationMs(options.ttl, 'ttl');
+  if (!Array.isArray(options.features) || options.features.length === 0) resolveFeatureRefs([], [], options.entity);
+  const frozen: TrainingSetOptions = Object.freeze({ ...options, features: Object.freeze([...options.features]) });
+  let prepared: Promise<RetrievalJob> | undefined;
+  const prepare = (): Promise<RetrievalJob> => (prepared ??= prepareJob(ref, frozen, ttlMs));
+  let labelsFrame: LabelFrame | undefined;
+
+  async function prepareJob(store: FeatureStoreRef, opts: TrainingSetOptions, ttl: number | null): Promise<RetrievalJob> {
+    const files = storeFiles(store.root, { endpoint: store.endpoint, region: store.region, client: opts.s3Client });
+    const requests = resolveFeatureRefs(opts.features, await readGroupSchemas(files, store.root, opts.entity, opts.features), opts.entity);
+    const frame = await loadLabels(opts.labels, opts.entityColumn ?? 'entity_id', opts.timestampColumn ?? 'ts', opts.s3Client);
+    labelsFrame = frame;
+    const labelNames = new Set(frame.table.schema.fields.map((f) => f.name));
+    for (const r of requests) {
+      for (const f of r.features) {
+        if (labelNames.has(f.outputName)) {
+          throw new PlanError('COLUMN_CONFLICT', `labels.${f.outputName}`, `The labels already have a column ${JSON.stringify(f.outputName)}, which the feature ${r.group}:${f.column} would add. Rename that label column.`);
+        }
+      }
+    }
+    const chunks = planTimeChunks(frame.keys, { ttlMs: ttl });
+    const groups = await Promise.all(
+      requests.map(async (r) => {
+        const groupFiles = await listPrunedFiles(files, store.root, opts.entity, r.group, chunks);
+        return { group: r.group, pipeline: r.pipeline, features: r.features, tieBreakColumns: r.allFeatures, files: groupFiles, partitions: [...new Set(groupFiles.map((f) => f.dt))].sort() };
+      }),
+    );
+    return { store, entity: opts.entity, groups, keys: frame.keys, ttlMs: ttl, chunks, s3Client: opts.s3Client };
+  }
+
+  async function explainWith(engine: TrainingSetEngine): Promise<TrainingSetExplain> {
+    const job = await prepare();
+    const fileBytes = job.groups.reduce((s, g) => s + g.files.reduce((t, f) => t + f.size, 0), 0);
+    // Engines without their own estimate are priced as Athena would run them: one statement.
+    const estimate = engine.estimate?.(job) ?? { bytes: fileBytes, queries: 1 };
+    const groups = job.groups.map((g) => ({
+      group: g.group,
+      features: g.features.map((f) => f.column),
+      partitions: g.partitions,
+      files: g.files.length,
+      bytes: g.files.reduce((t, f) => t + f.size, 0),
+    }));
+    const cost = estimateCostUsd(estimate.bytes, estimate.queries);
+    const chunks = job.chunks.map((c) => ({ dtFrom: c.dtFrom, dtTo: c.dtTo, labels: c.rows.length }));
+    const lines = [
+      `training set: ${job.keys.count} labels, ${chunks.length} time chunk(s), engine ${engine.name}`,
+      ...groups.map((g) => `  ${g.group}: ${g.features.length} feature(s), ${g.partitions.length} partition(s) ${g.partitions.length ? `${g.partitions[0]}..${g.partitions[g.partitions.length - 1]}` : ''}, ${g.files} file(s), ${formatBytes(g.bytes)}`),
+      `  scan ≤ ${formatBytes(estimate.bytes)} in ${estimate.queries} quer${estimate.queries === 1 ? 'y' : 'ies'}: ≈ $${cost.toFixed(6)} at Athena's $5/TB (10 MB minimum per query)`,
+    ];
+    return {
+      engine: engine.name,
+      labels: job.keys.count,
+      chunks,
+      groups,
+      files: groups.reduce((s, g) => s + g.files, 0),
+      bytes: estimate.bytes,
+      queries: estimate.queries,
+      estimatedCostUsd: cost,
+      sql: engine.sql(job),
+      summary: lines.join('\n'),
+    };
+  }
+
+  async function run(runOptions: FetchOptions = {}): Promise<TrainingSetRun> {
+    const engine = await engineFor(runOptions.engine);
+    const estimate = await explainWith(engine);
+    // The guard runs here, before the engine is called at all.
+    checkCostGuard(estimate.bytes, estimate.estimatedCostUsd, runOptions);
+    const job = await prepare();
+    const output = await engine.execute(job, runOptions);
+    return { table: await assembleTrainingSet(labelsFrame!.table, output.columns), stats: output.stats, estimate };
+  }
+
+  return Object.freeze({
+    options: frozen,
+    run,
+    fetch: async (o?: FetchOptions) => (await run(o)).table,
+    async write(uri: string, o: FetchOptions & { readonly format?: TrainingSetFormat } = {}) {
+      const result = await run(o);
+      const written = await writeTable(result.table, uri, { format: o.format, s3Client: frozen.s3Client, endpoint: ref.endpoint, region: ref.region });
+      return { ...written, stats: result.stats };
+    },
+    async sql(dialectOrEngine: Dialect | TrainingSetEngine = 'duckdb') {
+      const engine = typeof dialectOrEngine === 'string' ? await engineForDialect(dialectOrEngine) : dialectOrEngine;
+      return engine.sql(await prepare());
+    },
+    explain: async (o: { readonly engine?: TrainingSetEngine } = {}) => explainWith(await engineFor(o.engine)),
+  });
+}
+
+async function engineForDialect(dialect: Dialect): Promise<TrainingSetEngine> {
+  if (dialect === 'duckdb') return engineFor(undefined);
+  if (dialect === 'trino') {
+    const { athenaSqlPreview } = await import('../engines/athena/athena-engine.js');
+    return athenaSqlPreview();
+  }
+  throw new PlanError('UNSUPPORTED_DIALECT', 'sql', `Training sets print as 'duckdb' (local) or 'trino' (Athena), not ${JSON.stringify(dialect)}.`);
+}
+
+async function readGroupSchemas(files: StoreFiles, root: string, entity: string, refs: readonly string[]): Promise<GroupSchema[]> {
+  const names = [...new Set(refs.map((r) => (typeof r === 'string' ? r.split(':')[0]! : '')))];
+  const schemas: GroupSchema[] = [];
+  let missing = false;
+  for (const group of names) {
+    const entry = await readCatalogEntry(files, root, entity, group);
+    if (entry) schemas.push({ group, columns: entry.columns, pipeline: entry.pipeline });
+    else missing = true;
+  }
+  if (missing) {
+    // Only to name the groups that do exist in the error message.
+    for (const doc of await files.list(joinPath(root, '_catalog', `entity=${entity}`))) {
+      const match = /feature_group=([^/\\]+)\.json$/.exec(doc.path);
+      if (match && !schemas.some((s) => s.group === match[1])) schemas.push({ group: match[1]!, columns: [] });
+    }
+  }
+  return schemas;
+}
