@@ -71,6 +71,23 @@ export {
   type ProgressDisplay, type ProgressUpdate, type RunResultDisplay,
 } from './notebook/index.js';
 
+// Production behaviour on this machine: s3rver + dynalite + the bundled handler (`sluice dev`).
+export type { DevOptions, DevSession } from './cli/dev-command.js';
+/**
+ * Starts s3rver and dynalite in-process, bundles the pipeline module's Lambda handler, and
+ * delivers landing-bucket events to it in AWS's form, running the aggregate stage on a timer.
+ *
+ * @example
+ * ```ts
+ * const dev = await startDev({ pipelineModule: 'pipelines/engagement.ts', aggregateEveryMs: 0 });
+ * // put objects into the landing bucket at dev.s3Endpoint, then:
+ * await dev.idle(); await dev.aggregateNow(); await dev.stop();
+ * ```
+ */
+export async function startDev(options: import('./cli/dev-command.js').DevOptions): Promise<import('./cli/dev-command.js').DevSession> {
+  return (await import('./cli/dev-command.js')).startDev(options);
+}
+
 // The demo clickstream, for notebooks and tutorials.
 export { generateDemoEvents, type DemoDataOptions } from './cli/demo-data.js';
 export { SDK_VERSION } from './version.js';

@@ -106,7 +106,7 @@ const EXPECTATIONS: Record<string, (nb: ExecutedNotebook) => void> = {
     expect(counts.in).toBe(counts.valid + counts.quarantined);
     expect(reports[0]).toMatch(/<tr class="sluice-rule" data-rule="[^"]+" data-passed="false">/);
 
-    const featureTables = html.filter((h) => h.includes('sluice-table') && tableHeaders(h).includes('clicks_7d'));
+    const featureTables = html.filter((h) => h.includes('sluice-table') && tableHeaders(h).includes('clicks_30d'));
     expect(featureTables.length).toBeGreaterThan(0);
     expect(tableHeaders(featureTables[0]!)).toEqual(expect.arrayContaining(['entity_id', 'feature_ts', 'clicks_1d', 'clicks_7d', 'clicks_30d', 'spend_30d']));
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
 import { Float64, Int64, Table, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
-import type { RunResult } from '../../../sdk/src/pipeline/run-types.js';
+import type { BaseRunResult } from '../../../sdk/src/pipeline/run-types.js';
 import { withNotebookDisplay } from '../../../sdk/src/notebook/run-result-display.js';
 import { VEGA_LITE_MIME } from '../../../sdk/src/notebook/notebook-display.js';
 import { setTslabForTesting, type TslabDisplay } from '../../../sdk/src/notebook/tslab-bridge.js';
 
-function fakeRun(): RunResult {
+function fakeRun(): BaseRunResult {
   const day = (d: number) => new Date(Date.UTC(2024, 0, d));
   const preview = new Table({
     entity_id: vectorFromArray(['u1', 'u1', 'u2'], new Utf8()),
