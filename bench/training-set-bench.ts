@@ -8,7 +8,7 @@
  * hand-written DuckDB ASOF JOIN over the same files; results are checked equal before any
  * figure is printed. Also printed: bytes read with and without partition pruning.
  *
- * Run: `npx tsx bench/training-set-bench.ts` or through `npm run bench` (node on the build).
+ * Run through `npm run bench` (or `BENCH=training-set npx vite-node bench/run.ts`).
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,8 @@ const DAY = 86_400_000;
 const LABELS = Number(process.env.LABELS ?? 300_000);
 const FEATURES = ['flights_1d', 'flights_7d', 'flights_30d', 'mean_delay_1d', 'mean_delay_7d', 'mean_delay_30d', 'max_delay_1d', 'max_delay_7d', 'max_delay_30d'];
 
-async function main(): Promise<void> {
+/** Runs the benchmark, prints its figures and returns them (npm run bench writes them to bench/results/). */
+export async function runTrainingSetBench(): Promise<Record<string, unknown>> {
   const work = mkdtempSync(join(tmpdir(), 'sluice-ts-bench-'));
   const root = join(work, 'store');
   const db = await DuckDBInstance.create(':memory:');
@@ -110,6 +111,19 @@ async function main(): Promise<void> {
     console.log(`  bytes read, all labels (Jan–Jun, ttl 30d): ${mb(result.stats.bytesRead)} with pruning vs ${mb(allBytes)} without`);
     console.log(`  bytes read, one week of labels (2001-03-01..07, ${weekExplain.labels.toLocaleString()} labels): ${mb(weekExplain.bytes)} with pruning (${weekExplain.groups[0]!.partitions.length} partitions) vs ${mb(allBytes)} without`);
     console.log(`  estimated Athena cost of the full set: $${fullExplain.estimatedCostUsd.toFixed(6)}`);
+    return {
+      labels: LABELS,
+      featureRows,
+      sluiceMs: Math.round(sluiceMs),
+      handWrittenMs: Math.round(handMs),
+      ratio: Number((sluiceMs / handMs).toFixed(2)),
+      handWrittenInsideDuckDbMs: Math.round(handDuckOnlyMs),
+      resultsEqual: true,
+      bytesReadWithPruning: result.stats.bytesRead,
+      bytesWithoutPruning: allBytes,
+      oneWeekBytesWithPruning: weekExplain.bytes,
+      estimatedAthenaCostUsd: fullExplain.estimatedCostUsd,
+    };
   } finally {
     c.closeSync();
     db.closeSync();
@@ -131,4 +145,3 @@ async function arrowFromReader(reader: import('@duckdb/node-api').DuckDBResultRe
   });
 }
 
-await main();
