@@ -1,0 +1,75 @@
+/**
+ * The `sluice` command as a user runs it (the built bin; `npm test` builds first): `run` prints
+ * the report and exits 0, a failing gate exits non-zero, `catalog` describes what was written.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
+
+const root = resolve(import.meta.dirname, '../../..');
+const bin = join(root, 'sdk/dist/cli/main.js');
+let dir: string;
+
+function moduleText(ratio: number): string {
+  return `import { pipeline, file, window, count, sum, featureStore } from 'sluice';
+import { z } from 'zod';
+const Event = z.object({ event_id: z.string().uuid(), user_id: z.string().min(1), event_type: z.enum(['view', 'click', 'purchase']), amount: z.number().nonnegative().nullable(), ts: z.coerce.date() });
+export default pipeline('cli-demo')
+  .from(file('events/*.jsonl*'))
+  .validate(Event, { maxInvalidRatio: ${ratio} })
+  .aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d', '7d'], features: { clicks: count().where("event_type = 'click'"), spend: sum('amount') } }))
+  .toFeatureStore(featureStore('store'), { entity: 'user', group: 'engagement' });
+`;
+}
+
+function sluice(args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+}
+
+beforeAll(async () => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (npm test does it first).`);
+  // Inside the checkout, so that the module's 'sluice' and 'zod' imports resolve as a user's would.
+  dir = mkdtempSync(join(root, 'test', '.tmp-cli-'));
+  await generateDemoEvents({ dir: join(dir, 'events'), users: 30, days: 8, eventsPerDay: 200, seed: 3 });
+  writeFileSync(join(dir, 'passing.ts'), moduleText(0.05));
+  writeFileSync(join(dir, 'strict.ts'), moduleText(0.0001));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sluice CLI', () => {
+  it('run prints the conservation line and a preview, and exits 0', () => {
+    const result = sluice(['run', 'passing.ts', '--sample', '1000']);
+    expect(result.status, result.stderr).toBe(0);
+    const line = /in ([\d,]+) = valid ([\d,]+) \+ quarantined ([\d,]+)/.exec(result.stdout);
+    expect(line).not.toBeNull();
+    const [inRows, valid, quarantined] = line!.slice(1).map((n) => Number(n.replaceAll(',', '')));
+    expect(inRows).toBe(1000);
+    expect(valid! + quarantined!).toBe(inRows);
+    expect(result.stdout).toContain('clicks_7d');
+  });
+
+  it('exits non-zero when a gate fails, naming the gate', () => {
+    const result = sluice(['run', 'strict.ts']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('maxInvalidRatio');
+  });
+
+  it('names a missing module and a bad --sample clearly', () => {
+    const missing = sluice(['run', 'nope.ts']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('No file at nope.ts');
+    const bad = sluice(['run', 'passing.ts', '--sample', 'lots']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('--sample takes a positive whole number');
+  });
+
+  it('catalog describes the group the run wrote', () => {
+    expect(sluice(['run', 'passing.ts']).status).toBe(0);
+    const result = sluice(['catalog', 'user/engagement', '--store', 'store']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('pipeline cli-demo');
+    expect(result.stdout).toMatch(/clicks_7d\s+BIGINT/);
+  });
+});
