@@ -8,6 +8,13 @@ export interface RunOptions {
   readonly sample?: number;
   /** Where the validated and quarantine zones go locally. Default: `.sluice/zones/<pipeline>` beside the store. */
   readonly zones?: string;
+  /**
+   * Write the validated zone (`<zones>/validated/dt=…/part-….parquet`, a copy of every valid
+   * row) as production does. Default true. With false the local run skips that copy, which is
+   * most of a run's time on large inputs when the features are what you are after; quarantined
+   * rows are still written to the quarantine zone and reported in the result.
+   */
+  readonly writeZones?: boolean;
   /** Compute everything but write nothing to the feature store or zones. */
   readonly dryRun?: boolean;
   /** Save this run's column profile as a drift baseline at this path. */

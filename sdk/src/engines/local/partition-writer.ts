@@ -5,9 +5,9 @@
  * of events rewrites only the partitions that day affects.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { printerFor } from '../../sql/dialects.js';
 import { joinPath, partFileName } from '../../features/store-layout.js';
@@ -92,7 +92,7 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
         // New files first, old ones after: a reader may briefly see both (retrieval tolerates a
         // duplicated row), never neither — unlike delete-then-write.
         for (const [i, part] of parts.entries()) {
-          await options.files.write(joinPath(options.base, `dt=${dt}`, names[i]!), await readFile(join(folder, part)));
+          await moveInto(options, joinPath(options.base, `dt=${dt}`, names[i]!), join(folder, part));
         }
         const keep = new Set(names);
         for (const old of filesByDt.get(dt) ?? []) if (!keep.has(/[^/\\]+$/.exec(old)![0])) await options.files.remove(old);
@@ -102,4 +102,22 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
     }
   }
   return { written: changed.map((c) => c.dt), unchanged, rows: wanted.reduce((n, w) => n + w.rows, 0) };
+}
+
+/**
+ * Puts a staged file at `target`. A local store gets the file by rename (atomic, no copy: with
+ * hundreds of small partitions, reading and rewriting each one cost more than writing them);
+ * across filesystems, and on S3, it is read and written through StoreFiles.
+ */
+async function moveInto(options: PartitionWriteOptions, target: string, staged: string): Promise<void> {
+  if (!target.startsWith('s3://')) {
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(staged, target);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    }
+  }
+  await options.files.write(target, await readFile(staged));
 }

@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawRecord } from '../../sources/index.js';
 import { printerFor } from '../../sql/dialects.js';
+import { EngineError } from '../../errors.js';
 
 export const RAW_TABLE = 'raw_rows';
 
@@ -48,7 +49,16 @@ export async function appendRecords(connection: DuckDBConnection, object: string
 }
 
 /**
- * Creates `raw_rows` from local Parquet files (typed columns), in file order then row order.
+ * Defines `raw_rows` over local Parquet files (typed columns), in file order then row order.
+ *
+ * It is a VIEW, not a copy: every later read (validation, profile, aggregation) goes back to
+ * the Parquet files, so DuckDB reads only the columns that read needs (projection pushdown).
+ * Copying all columns of millions of rows into a table cost more than the whole feature
+ * computation. The files must stay in place until the run ends (local files, or the fetched
+ * copies of remote objects).
+ *
+ * `limit` keeps the first rows in source order (whole files, the last one cut short) with a
+ * filter on the row number, so that every read of the view sees the same rows.
  *
  * @example
  * ```ts
@@ -61,13 +71,25 @@ export async function loadParquetRawTable(
   limit?: number,
 ): Promise<void> {
   const p = printerFor('duckdb');
-  // Row ids encode (file index, row number) without a sort: ordered like the source, cheap at millions of rows.
-  const parts = files.map(
-    (f, i) =>
+  let remaining = limit === undefined ? Infinity : Math.max(0, Math.trunc(limit));
+  const parts: string[] = [];
+  for (const [i, f] of files.entries()) {
+    const reader = `read_parquet(${p.stringLiteral(f.path)}, file_row_number = true)`;
+    let where = '';
+    if (Number.isFinite(remaining)) {
+      // The row count comes from the Parquet footer: no data is read.
+      const rows = Number((await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${p.stringLiteral(f.path)})`)).getRows()[0]![0]);
+      const take = Math.min(rows, remaining);
+      remaining -= take;
+      if (take < rows) where = ` WHERE file_row_number < ${take}`;
+    }
+    // Row ids encode (file index, row number) without a sort: ordered like the source, cheap at millions of rows.
+    parts.push(
       `SELECT CAST(${i} AS BIGINT) * ${FILE_STRIDE} + file_row_number + 1 AS _row_id, ${p.stringLiteral(f.object)} AS _object, ` +
-      `CAST(file_row_number + 1 AS BIGINT) AS _line, * EXCLUDE (file_row_number) FROM read_parquet(${p.stringLiteral(f.path)}, file_row_number = true)`,
-  );
-  await connection.run(
-    `CREATE OR REPLACE TABLE ${RAW_TABLE} AS ${parts.join(' UNION ALL ')}${limit !== undefined ? ` LIMIT ${Math.trunc(limit)}` : ''}`,
-  );
+        `CAST(file_row_number + 1 AS BIGINT) AS _line, * EXCLUDE (file_row_number) FROM ${reader}${where}`,
+    );
+    if (remaining <= 0) break;
+  }
+  if (parts.length === 0) throw new EngineError('NO_PARQUET_FILES', 'loadParquetRawTable was given no files: list the source objects first (this is a sluice bug if it happens in a run).');
+  await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS ${parts.join(' UNION ALL ')}`);
 }

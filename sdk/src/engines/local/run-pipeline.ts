@@ -21,7 +21,7 @@ import { groupPath, joinPath } from '../../features/store-layout.js';
 import { SDK_VERSION } from '../../version.js';
 import { appendRecords, createTextRawTable, loadParquetRawTable, RAW_TABLE } from './raw-loader.js';
 import { applyDerive, applyMap, type MapFailure } from './transform-stage.js';
-import { runValidationStage } from './validation-stage.js';
+import { materializeValidRows, runValidationStage } from './validation-stage.js';
 import { runAggregateStage } from './aggregate-stage.js';
 import { writeFeatureGroup } from './feature-group-writer.js';
 import { writeZones } from './zone-writer.js';
@@ -82,10 +82,19 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       }),
     );
     progress({ stage: 'validate', done: 1, total: 1 });
+    timings['validate.sql'] = Math.round(validation.timings.sqlMs);
+    timings['validate.zod'] = Math.round(validation.timings.zodMs);
+    timings['validate.gates'] = Math.round(validation.timings.gatesMs);
+    timings['validate.profile'] = Math.round(validation.timings.profileMs);
 
     const notes: string[] = validation.fastPath.reason ? [`Validation: ${validation.fastPath.reason}`] : [];
+    if (validation.profile?.sampleRows !== undefined) {
+      notes.push(`Column profile on a ${validation.profile.sampleRows.toLocaleString('en-US')}-row sample (every k-th row) of ${validation.profile.rowCount.toLocaleString('en-US')} valid rows: its distinct counts, min/max and nulls describe the sample.`);
+    }
     const mapFailures: MapFailure[] = [];
     await time('transform', async () => {
+      // Typed input leaves valid_rows a view over the source; derive and map replace a table.
+      if (plan.steps.some((step) => step.kind === 'derive' || step.kind === 'map')) await materializeValidRows(connection, VALID_TABLE);
       let mapIndex = 0;
       for (const [index, step] of plan.steps.entries()) {
         if (step.kind === 'derive') await applyDerive(connection, VALID_TABLE, step);
@@ -127,7 +136,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         runId,
         metadata: lineage,
         write: !options.dryRun,
-        writeValidated: writeOutputs,
+        writeValidated: writeOutputs && options.writeZones !== false,
       }),
     );
 

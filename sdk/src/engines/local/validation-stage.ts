@@ -13,9 +13,9 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { EngineError, PlanError } from '../../errors.js';
 import type { GateSpec } from '../../plan/validate-node.js';
-import { printSql } from '../../sql/dialects.js';
-import type { Query, SelectItem, Statement } from '../../sql/sql-node.js';
-import { agg, as, asc, col, eq, isNull, lit, select, table } from '../../sql/sql-builders.js';
+import { printerFor, printSql } from '../../sql/dialects.js';
+import type { Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
+import { agg, as, asc, caseWhen, col, eq, isNull, lit, select, table } from '../../sql/sql-builders.js';
 import { compileChecks, describeFastPath, INTERNAL_COLUMNS } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
 import { describeSchema } from '../../quality/describe-schema.js';
@@ -107,25 +107,44 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
     return refused.size ? compileChecks(schema, representation, { canonicalJson, refusedPatterns: refused }) : first;
   };
   let checks = await compile(options.canonicalJson ?? true);
-  try {
-    await selectValidRows(connection, checks, rawTable, validTable);
-  } catch (error) {
-    // Text that was not written by JSON.stringify after all: DuckDB's JSON reader threw. Redo the
-    // selection with the guards for hand-written JSON, which never let malformed text through.
-    if (options.representation !== 'json' || options.canonicalJson === false || !/json/i.test((error as Error).message)) throw error;
-    checks = await compile(false);
-    await selectValidRows(connection, checks, rawTable, validTable);
+  const typed = options.representation === 'typed';
+  const count = async (name: string): Promise<number> => Number((await runRows(printSql(select([as(agg('count_star', []), 'n')], { from: table(name) }), 'duckdb')))[0]!.n);
+  await dropRelation(connection, validTable);
+  let sqlRows: number;
+  let rejectedRows = 0;
+  let leftover: Awaited<ReturnType<DuckDBConnection['run']>>;
+  if (typed) {
+    // Typed rows need no intermediate layers: one pass keeps the (usually few) rows SQL does not
+    // accept; the accepted ones are never copied (valid_rows becomes a view, see below).
+    // (Taking the profile's sample in the same pass, with an OR in the filter, measured slower
+    // than two passes: DuckDB then decodes every column of every row before filtering.)
+    await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: select([{ expr: { kind: 'star' } }], { from: table(rawTable), where: notAccepted(checks) }) }, 'duckdb'));
+    rejectedRows = await count(REJECTED_TABLE);
+    sqlRows = (await count(rawTable)) - rejectedRows;
+    // zod's accepted rows get a table of the exact column types of the SQL-accepted ones.
+    await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
+    leftover = await connection.run(printSql(select([{ expr: { kind: 'star' } }], { from: table(REJECTED_TABLE), orderBy: [asc(col('_row_id'))] }), 'duckdb'));
+  } else {
+    try {
+      await selectValidRows(connection, checks, rawTable, validTable);
+    } catch (error) {
+      // Text that was not written by JSON.stringify after all: DuckDB's JSON reader threw. Redo the
+      // selection with the guards for hand-written JSON, which never let malformed text through.
+      if (options.representation !== 'json' || options.canonicalJson === false || !/json/i.test((error as Error).message)) throw error;
+      checks = await compile(false);
+      await selectValidRows(connection, checks, rawTable, validTable);
+    }
+    sqlRows = await count(validTable);
+    const rawCount = await count(rawTable);
+    // When SQL accepted every row there is nothing left for zod: skip the anti-join.
+    leftover = await connection.run(printSql(rejectedRowsQuery(rawTable, validTable, sqlRows === rawCount), 'duckdb'));
   }
-  const sqlRows = Number((await runRows(printSql(select([as(agg('count_star', []), 'n')], { from: table(validTable) }), 'duckdb')))[0]!.n);
   const sqlMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const rawCount = Number((await runRows(printSql(select([as(agg('count_star', []), 'n')], { from: table(rawTable) }), 'duckdb')))[0]!.n);
-  // When SQL accepted every row there is nothing left for zod: skip the anti-join.
-  const leftover = await connection.run(printSql(rejectedRowsQuery(rawTable, validTable, sqlRows === rawCount), 'duckdb'));
   const names = leftover.columnNames();
   const dataColumns = names.filter((n) => !INTERNAL_COLUMNS.has(n));
-  const sink = await openValidRowSink(connection, validTable, columns);
+  const sink = await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns);
   const quarantined: QuarantinedRow[] = [];
   let zodRows = 0;
   let zodAccepted = 0;
@@ -172,8 +191,21 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   } finally {
     sink.close();
   }
-  // Keep valid_rows in source order (object, line) so that everything downstream is deterministic.
-  if (zodAccepted > 0 && sqlRows > 0) {
+  if (typed) {
+    // valid_rows is a VIEW: the SQL-accepted rows, re-selected by each reader (DuckDB then reads
+    // only the columns that reader needs, straight from the source), plus zod's accepted rows.
+    // Readers order by _row_id where order matters; materializeValidRows() makes it a table.
+    await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
+    const zodRowsQuery = select([{ expr: { kind: 'star' } }], { from: table(zodTable(validTable)) });
+    const p = printerFor('duckdb');
+    // When SQL accepted every row, the filter is dropped from the view: the input does not change
+    // during a run (Parquet files, or a table), so it would be true for every row each time.
+    const accepted = validRowsQuery(checks, rawTable, rejectedRows > 0);
+    const body: Query = zodAccepted > 0 ? { kind: 'union', all: true, queries: [accepted, zodRowsQuery] } : accepted;
+    await connection.run(`CREATE VIEW ${p.quoteIdentifier(validTable)} AS ${printSql(body, 'duckdb')}`);
+    if (zodAccepted === 0) await connection.run(printSql({ kind: 'dropTable', name: zodTable(validTable), ifExists: true }, 'duckdb'));
+  } else if (zodAccepted > 0 && sqlRows > 0) {
+    // Keep valid_rows in source order (object, line) so that everything downstream is deterministic.
     await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: select([{ expr: { kind: 'star' } }], { from: table(validTable), orderBy: [asc(col('_row_id'))] }) }, 'duckdb'));
   }
   const zodMs = performance.now() - t1;
@@ -184,7 +216,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   const gates = await evaluateGates(options.gates ?? {}, { run: runRows, validTable, counts, columns });
   const gatesMs = performance.now() - t2;
   const t3 = performance.now();
-  const profile = options.profile === false ? undefined : await computeProfile(runRows, validTable, columns, { sampleColumn: '_row_id' });
+  const profile = options.profile === false ? undefined : await computeProfile(runRows, validTable, columns, { sampleColumn: '_row_id', rowCount: counts.valid });
   const profileMs = performance.now() - t3;
 
   const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields };
@@ -233,9 +265,47 @@ async function selectValidRows(connection: DuckDBConnection, checks: CompiledChe
 }
 
 function createValidTable(checks: CompiledChecks, source: string, validTable: string): Statement {
+  return { kind: 'createTableAs', name: validTable, orReplace: true, query: validRowsQuery(checks, source) };
+}
+
+/** The rows SQL accepts, as typed values in schema order, then `_row_id, _object, _line`. */
+function validRowsQuery(checks: CompiledChecks, source: string, filter = true): SelectQuery {
   const ids: SelectItem[] = RESERVED.map((name) => ({ expr: col(name) }));
-  const query = select([...checks.values.map((v) => as(v.expr, v.name)), ...ids], { from: table(source), where: checks.accept });
-  return { kind: 'createTableAs', name: validTable, orReplace: true, query };
+  return select([...checks.values.map((v) => as(v.expr, v.name)), ...ids], { from: table(source), ...(filter ? { where: checks.accept } : {}) });
+}
+
+/** Exactly the rows `accept` does not make true (false or NULL): the complement of validRowsQuery. */
+function notAccepted(checks: CompiledChecks): SqlExpr {
+  return caseWhen([{ when: checks.accept, then: lit(false) }], lit(true));
+}
+
+const REJECTED_TABLE = '_sluice_rejected';
+const zodTable = (validTable: string): string => `${validTable}__zod`;
+
+/** Drops a table or view of that name, whichever it is (DuckDB refuses DROP TABLE on a view). */
+async function dropRelation(connection: DuckDBConnection, name: string): Promise<void> {
+  const p = printerFor('duckdb');
+  const rows = (await connection.runAndReadAll(`SELECT table_type FROM information_schema.tables WHERE table_name = ${p.stringLiteral(name)}`)).getRowObjectsJS();
+  for (const row of rows) await connection.run(`DROP ${row.table_type === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${p.quoteIdentifier(name)}`);
+}
+
+/**
+ * Turns a valid-rows view (typed input) into a table in source order, for the steps that
+ * replace the table (derive, map). A table is left as it is.
+ *
+ * @example
+ * ```ts
+ * await materializeValidRows(connection, 'valid_rows');
+ * ```
+ */
+export async function materializeValidRows(connection: DuckDBConnection, validTable = 'valid_rows'): Promise<void> {
+  const p = printerFor('duckdb');
+  const rows = (await connection.runAndReadAll(`SELECT table_type FROM information_schema.tables WHERE table_name = ${p.stringLiteral(validTable)}`)).getRowObjectsJS();
+  if (!rows.some((r) => r.table_type === 'VIEW')) return;
+  const copy = `${validTable}__table`;
+  await connection.run(printSql({ kind: 'createTableAs', name: copy, orReplace: true, query: select([{ expr: { kind: 'star' } }], { from: table(validTable), orderBy: [asc(col('_row_id'))] }) }, 'duckdb'));
+  await connection.run(`DROP VIEW ${p.quoteIdentifier(validTable)}`);
+  await connection.run(`ALTER TABLE ${p.quoteIdentifier(copy)} RENAME TO ${p.quoteIdentifier(validTable)}`);
 }
 
 function rejectedRowsQuery(rawTable: string, validTable: string, none: boolean): Query {
