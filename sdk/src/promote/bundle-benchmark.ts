@@ -9,27 +9,42 @@ import { pathToFileURL } from 'node:url';
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 
 export interface ColdStart {
-  /** Median over the runs, milliseconds from `import()` to the module being ready. */
+  /** Median over the runs, milliseconds from `import()` to the module being ready (Lambda's init phase). */
   readonly medianMs: number;
   readonly runsMs: readonly number[];
+  /**
+   * Median milliseconds from `import()` to the end of the first invocation, on an
+   * `s3:TestEvent` (no object, no network): adds what the handler defers to its first call
+   * (loading the AWS SDK and Powertools idempotency, creating the clients).
+   */
+  readonly firstInvokeMedianMs: number;
+  readonly firstInvokeRunsMs: readonly number[];
 }
 
 /**
- * Loads the bundle in `runs` fresh Node processes and reports the import time.
+ * Loads the bundle in `runs` fresh Node processes and reports the import time, and the time
+ * to the end of a first (no-op) invocation.
  *
  * @example
  * ```ts
- * const { medianMs } = await measureColdStart('deploy/lambda/index.mjs'); // target <= 150 ms
+ * const { medianMs, firstInvokeMedianMs } = await measureColdStart('deploy/lambda/index.mjs'); // target <= 150 ms
  * ```
  */
 export async function measureColdStart(bundleFile: string, runs = 5): Promise<ColdStart> {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundleFile).href)}); console.log(performance.now() - t);`;
+  const script = [
+    'const t = performance.now();',
+    `const mod = await import(${JSON.stringify(pathToFileURL(bundleFile).href)});`,
+    'const loaded = performance.now() - t;',
+    "await mod.handler({ Event: 's3:TestEvent' }, { getRemainingTimeInMillis: () => 900000 });",
+    "console.log('sluice-cold-start ' + JSON.stringify([loaded, performance.now() - t]));",
+  ].join(' ');
   const runsMs: number[] = [];
+  const firstInvokeRunsMs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
         // The handler reads its configuration at the first invocation; these only satisfy the check.
-        env: { ...process.env, VALIDATED_BUCKET: 'bench', QUARANTINE_BUCKET: 'bench', IDEMPOTENCY_TABLE: 'bench' },
+        env: { ...process.env, VALIDATED_BUCKET: 'bench', QUARANTINE_BUCKET: 'bench', IDEMPOTENCY_TABLE: 'bench', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -38,16 +53,26 @@ export async function measureColdStart(bundleFile: string, runs = 5): Promise<Co
       child.stderr.on('data', (d) => (err += d));
       child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`loading the bundle failed: ${err.slice(-500)}`))));
     });
-    runsMs.push(Number(output.trim().split('\n').pop()));
+    const line = output.split('\n').find((l) => l.startsWith('sluice-cold-start '));
+    if (!line) throw new Error(`the cold-start probe printed no timing: ${output.slice(-500)}`);
+    const [loaded, invoked] = JSON.parse(line.slice('sluice-cold-start '.length)) as [number, number];
+    runsMs.push(loaded);
+    firstInvokeRunsMs.push(invoked);
   }
-  const sorted = [...runsMs].sort((a, b) => a - b);
-  return { medianMs: sorted[Math.floor(sorted.length / 2)]!, runsMs };
+  return { medianMs: median(runsMs), runsMs, firstInvokeMedianMs: median(firstInvokeRunsMs), firstInvokeRunsMs };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 export interface Throughput {
   readonly rows: number;
   readonly seconds: number;
   readonly rowsPerSecond: number;
+  /** Process CPU time (user + system, all threads) spent on the rows: steadier than wall time on a shared machine. */
+  readonly cpuSeconds: number;
   readonly parquetBytes: number;
 }
 
@@ -86,6 +111,7 @@ export async function measureThroughput(definition: PipelineDefinition, rows: nu
       })(),
   };
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   await processObject(
     { bucket: 'bench', key: 'bench.jsonl', version: 'v', planHash: definition.hash, objectId: 'bench', lastModified: new Date(0) },
     {
@@ -97,5 +123,6 @@ export async function measureThroughput(definition: PipelineDefinition, rows: nu
     },
   );
   const seconds = (performance.now() - started) / 1000;
-  return { rows, seconds, rowsPerSecond: Math.round(rows / seconds), parquetBytes };
+  const cpu = process.cpuUsage(cpuStarted);
+  return { rows, seconds, rowsPerSecond: Math.round(rows / seconds), cpuSeconds: (cpu.user + cpu.system) / 1e6, parquetBytes };
 }

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { SluiceError } from '../errors.js';
 
 export interface BundleOptions {
@@ -80,6 +80,7 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     nodePaths: [runtime.nodeModules],
     banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
     logLevel: 'silent' as const,
+    plugins: [lazyAwsSdkPlugin(runtime.nodeModules)],
     metafile: true,
     legalComments: 'none' as const,
   };
@@ -134,6 +135,23 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     );
   }
   return { file, bytes, planHash, pipeline: plan.name, largestInputs };
+}
+
+/**
+ * The handler loads Powertools idempotency with `import()` at its first invocation, so that
+ * loading the bundle does not load the AWS SDK. Its ES build imports `@aws-sdk/client-dynamodb`
+ * statically, and esbuild hoists an external static import to the top of the bundle, where it
+ * runs at load time; its CommonJS build `require`s it instead, which esbuild keeps inside the
+ * lazily run module. So these two entries resolve to the CommonJS build.
+ */
+function lazyAwsSdkPlugin(nodeModules: string): import('esbuild').Plugin {
+  const requireFrom = createRequire(join(nodeModules, 'sluice-bundle.cjs'));
+  return {
+    name: 'sluice-lazy-aws-sdk',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-lambda-powertools\/idempotency(\/dynamodb)?$/ }, (args) => ({ path: requireFrom.resolve(args.path) }));
+    },
+  };
 }
 
 async function runEsbuild(esbuild: typeof import('esbuild'), config: import('esbuild').BuildOptions): Promise<import('esbuild').Metafile> {

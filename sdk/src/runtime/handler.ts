@@ -10,14 +10,17 @@
  * objects checkpointed for lack of time). For direct and EventBridge invocations a failure
  * is thrown, so Lambda's own retry delivers the event again.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+// Types only: the AWS SDK clients and Powertools idempotency are loaded at the first invocation
+// (see `initRuntime`), so loading the bundle — Lambda's init phase — does not pay for them.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import type { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import { SluiceError } from '../errors.js';
+import { loadDynamoDb, loadS3 } from './aws-sdk-loader.js';
 import { parseS3Event, type ObjectRef } from './event-records.js';
 import { processObject, type ObjectManifest, type ProcessDeps } from './process-object.js';
 import { createRowTransformer } from './row-transformer.js';
@@ -146,10 +149,14 @@ export function withEmbeddedPlan(definition: PipelineDefinition, plan: PipelineP
  * ```
  */
 export function createHandler(definition: PipelineDefinition, config: HandlerConfig = {}): SluiceHandler {
-  let runtime: Runtime | undefined;
+  let runtime: Promise<Runtime> | undefined;
   return async (event, context) => {
-    runtime ??= initRuntime(definition, config);
-    return runtime.handle(event, context);
+    // A failed start (missing configuration) is not cached: the next invocation tries again.
+    runtime ??= initRuntime(definition, config).catch((error: unknown) => {
+      runtime = undefined;
+      throw error;
+    });
+    return (await runtime).handle(event, context);
   };
 }
 
@@ -157,7 +164,7 @@ interface Runtime {
   handle(event: unknown, context: LambdaContextLike): Promise<HandlerResult>;
 }
 
-function initRuntime(definition: PipelineDefinition, config: HandlerConfig): Runtime {
+async function initRuntime(definition: PipelineDefinition, config: HandlerConfig): Promise<Runtime> {
   const env = config.env ?? process.env;
   const missing = REQUIRED_RUNTIME_ENV.filter((name) => {
     const option = { VALIDATED_BUCKET: config.validatedBucket, QUARANTINE_BUCKET: config.quarantineBucket, IDEMPOTENCY_TABLE: config.idempotencyTable }[name];
@@ -174,6 +181,13 @@ function initRuntime(definition: PipelineDefinition, config: HandlerConfig): Run
     segmentBytes: number(config.segmentBytes, RUNTIME_ENV.segmentBytes, 16 * 1024 * 1024),
   };
   const timeReserveMs = number(config.timeReserveMs, RUNTIME_ENV.timeReserveMs, 20_000);
+  // Loading the AWS SDK costs hundreds of milliseconds: it happens here, once, not at import.
+  const { S3Client } = loadS3();
+  const { DynamoDBClient } = loadDynamoDb();
+  const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }] = await Promise.all([
+    import('@aws-lambda-powertools/idempotency'),
+    import('@aws-lambda-powertools/idempotency/dynamodb'),
+  ]);
   const s3Endpoint = env[RUNTIME_ENV.s3Endpoint];
   const s3 = config.s3Client ?? new S3Client(
     s3Endpoint
@@ -194,7 +208,7 @@ function initRuntime(definition: PipelineDefinition, config: HandlerConfig): Run
     tableName: config.idempotencyTable ?? env[RUNTIME_ENV.idempotencyTable]!,
     awsSdkV3Client: dynamo,
   });
-  return new HandlerRuntime(definition, store, zones, transformer, telemetry, idempotencyConfig, persistenceStore, timeReserveMs);
+  return new HandlerRuntime(definition, store, zones, transformer, telemetry, idempotencyConfig, persistenceStore, timeReserveMs, makeIdempotent);
 }
 
 class HandlerRuntime implements Runtime {
@@ -210,6 +224,7 @@ class HandlerRuntime implements Runtime {
     private readonly idempotencyConfig: IdempotencyConfig,
     persistenceStore: DynamoDBPersistenceLayer,
     private readonly timeReserveMs: number,
+    makeIdempotent: typeof import('@aws-lambda-powertools/idempotency').makeIdempotent,
   ) {
     this.processIdempotent = makeIdempotent((payload: IdentityPayload, ref: ResolvedObject) => this.processOnce(payload, ref), {
       persistenceStore,

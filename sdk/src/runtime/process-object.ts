@@ -15,7 +15,7 @@
  */
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { SourceNode } from '../plan/source-node.js';
-import { writeParquetSegment, type ValidRow } from './parquet-segment-writer.js';
+import { writeParquetColumns, writeParquetSegment, type ValidRow } from './parquet-segment-writer.js';
 import { formatOf, parserFor, recordBatches, type RawRecord } from './record-reader.js';
 import type { RowIssue, RowTransformer } from './row-transformer.js';
 import { decompressed, UnreadableObjectError, utf8Text } from './text-stream.js';
@@ -153,10 +153,11 @@ function describeObject(target: ObjectTarget) {
 
 /** Streams the object from the checkpoint on, writing one segment at a time. */
 class SegmentRun {
-  private validByDt = new Map<string, ValidRow[]>();
+  private validByDt = new Map<string, DtBuffer>();
   private quarantined: string[] = [];
   private segmentRecords = 0;
   private segmentBytes = 0;
+  private readonly dtByDay = new Map<number, string>();
   private readonly objectUri: string;
   private readonly objectDate: string;
   private readonly keys: ReturnType<typeof zoneKeys>;
@@ -213,8 +214,14 @@ class SegmentRun {
     this.checkRowGates(outcome.row);
     const dt = this.dtOf(outcome.row);
     let bucket = this.validByDt.get(dt);
-    if (!bucket) this.validByDt.set(dt, (bucket = []));
-    bucket.push({ line: record.line, row: outcome.row });
+    if (!bucket) this.validByDt.set(dt, (bucket = newDtBuffer(this.deps.transformer.columns)));
+    if (bucket.kind === 'columns') {
+      const { names, values } = bucket;
+      for (let c = 0; c < names.length; c++) values[c]!.push(outcome.row[names[c]!]);
+      bucket.lines.push(record.line);
+    } else {
+      bucket.rows.push({ line: record.line, row: outcome.row });
+    }
     this.state.rows.valid++;
   }
 
@@ -239,7 +246,13 @@ class SegmentRun {
     if (!column) return this.objectDate;
     const v = row[column];
     const date = v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : undefined;
-    return date && !Number.isNaN(date.getTime()) ? utcDate(date) : this.objectDate;
+    const ms = date ? date.getTime() : NaN;
+    if (Number.isNaN(ms)) return this.objectDate;
+    // toISOString per row was a visible share of the time; the date depends on the UTC day only.
+    const day = Math.floor(ms / 86_400_000);
+    let dt = this.dtByDay.get(day);
+    if (dt === undefined) this.dtByDay.set(day, (dt = utcDate(date!)));
+    return dt;
   }
 
   private async flush(recordsDone: number, checkpoint = true): Promise<void> {
@@ -254,7 +267,10 @@ class SegmentRun {
     };
     for (const dt of [...this.validByDt.keys()].sort()) {
       const key = this.keys.validated(dt, this.target.objectId, segment);
-      const bytes = writeParquetSegment(this.validByDt.get(dt)!, this.deps.transformer.columns, this.objectUri, metadata);
+      const bucket = this.validByDt.get(dt)!;
+      const bytes = bucket.kind === 'columns'
+        ? writeParquetColumns(this.deps.transformer.columns!, bucket.values, bucket.lines, this.objectUri, metadata)
+        : writeParquetSegment(bucket.rows, this.deps.transformer.columns, this.objectUri, metadata);
       await store.put(zones.validatedBucket, key, bytes, 'application/vnd.apache.parquet');
       if (!this.state.outputs.validated.includes(key)) this.state.outputs.validated.push(key);
     }
@@ -272,6 +288,20 @@ class SegmentRun {
     if (checkpoint) await store.putJson(zones.validatedBucket, this.keys.checkpoint(this.target.objectId), this.state);
     this.deps.log?.('segment written', { segment, recordsDone, rows: { ...this.state.rows } });
   }
+}
+
+/**
+ * The valid rows of one dt in the current segment: column by column when the plan knows the
+ * output columns (row objects then die young), else whole rows (their columns are decided
+ * from the values when the segment is written).
+ */
+type DtBuffer =
+  | { readonly kind: 'columns'; readonly names: readonly string[]; readonly values: unknown[][]; readonly lines: number[] }
+  | { readonly kind: 'rows'; readonly rows: ValidRow[] };
+
+function newDtBuffer(columns: RowTransformer['columns']): DtBuffer {
+  if (!columns) return { kind: 'rows', rows: [] };
+  return { kind: 'columns', names: columns.map((c) => c.name), values: columns.map(() => []), lines: [] };
 }
 
 function bump(counter: Record<string, number>, key: string): void {

@@ -2,15 +2,12 @@
  * The few S3 calls the event stage makes, in one place (so tests and `sluice dev` only need
  * an S3Client pointed at s3rver).
  */
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SluiceError } from '../errors.js';
+import { loadS3 } from './aws-sdk-loader.js';
+
+// The command classes are loaded with the client, at the first call (not when the bundle loads).
+const s3Commands = loadS3;
 
 export interface HeadResult {
   readonly key: string;
@@ -37,6 +34,7 @@ export function zoneStore(s3: S3Client) {
   return {
     /** Heads the first of `keys` that exists. */
     async head(bucket: string, keys: readonly string[], versionId?: string): Promise<HeadResult> {
+      const { HeadObjectCommand } = s3Commands();
       for (const key of keys) {
         try {
           const r = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
@@ -54,6 +52,7 @@ export function zoneStore(s3: S3Client) {
       throw new ObjectMissingError(bucket, keys);
     },
     async body(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
+      const { GetObjectCommand } = s3Commands();
       try {
         const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
         return r.Body as unknown as AsyncIterable<Uint8Array>;
@@ -63,6 +62,7 @@ export function zoneStore(s3: S3Client) {
       }
     },
     async getJson<T>(bucket: string, key: string): Promise<T | undefined> {
+      const { GetObjectCommand } = s3Commands();
       try {
         const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return JSON.parse(await r.Body!.transformToString('utf-8')) as T;
@@ -74,15 +74,19 @@ export function zoneStore(s3: S3Client) {
       }
     },
     async put(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+      const { PutObjectCommand } = s3Commands();
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
     },
     async putJson(bucket: string, key: string, value: unknown): Promise<void> {
+      const { PutObjectCommand } = s3Commands();
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: 'application/json' }));
     },
     async delete(bucket: string, key: string): Promise<void> {
+      const { DeleteObjectCommand } = s3Commands();
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     async copy(from: { bucket: string; key: string; versionId?: string }, to: { bucket: string; key: string }): Promise<void> {
+      const { CopyObjectCommand } = s3Commands();
       const source = `${from.bucket}/${from.key}`.split('/').map(encodeURIComponent).join('/');
       await s3.send(
         new CopyObjectCommand({
