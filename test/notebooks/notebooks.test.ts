@@ -37,6 +37,12 @@ function tableHeaders(html: string): string[] {
   return [...html.matchAll(/<th(?:\s[^>]*)?>(.*?)<br>/g)].map((m) => m[1]!);
 }
 
+/** The body cells of a sluice table, row by row (HTML entities left as they are). */
+function tableRows(html: string): string[][] {
+  const body = /<tbody>([^]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  return [...body.matchAll(/<tr[^>]*>([^]*?)<\/tr>/g)].map((r) => [...r[1]!.matchAll(/<td[^>]*>([^]*?)<\/td>/g)].map((c) => c[1]!));
+}
+
 describe('the notebook harness', () => {
   it('runs a notebook on the sluice kernel and collects rich outputs', async () => {
     const file = join(scratch, 'display.ipynb');
@@ -119,6 +125,49 @@ const EXPECTATIONS: Record<string, (nb: ExecutedNotebook) => void> = {
 
     // The catalog entry of the group the notebook wrote.
     expect(stdoutText(nb)).toMatch(/entity=user feature_group=engagement pipeline=user-engagement plan=[0-9a-f]+/);
+  },
+  '02-promote.ipynb': (nb) => {
+    const out = stdoutText(nb);
+    const html = htmlOutputs(nb);
+    // The promote summary: resources by type adding up to the total, the bundle within budget,
+    // a clean cdk-nag result.
+    const total = Number(/stack SluiceUserEngagement: (\d+) resources/.exec(out)?.[1]);
+    expect(total).toBeGreaterThan(0);
+    const byType = [...out.matchAll(/^ +(\d+) {2}((?:AWS|Custom)::\S+)$/gm)].map((m) => [m[2]!, Number(m[1])] as const);
+    expect(byType.reduce((n, [, k]) => n + k, 0)).toBe(total);
+    const resourceTable = html.find((h) => h.includes(`${total} resources in stack SluiceUserEngagement`))!;
+    expect(tableHeaders(resourceTable)).toEqual(['resource_type', 'count']);
+    const shown = tableRows(resourceTable);
+    expect(shown.reduce((n, [, k]) => n + Number(k), 0)).toBe(total);
+    expect(shown.map(([type]) => type)).toEqual(expect.arrayContaining(['AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Glue::Job', 'AWS::Athena::WorkGroup', 'AWS::S3::Bucket']));
+    const bundleBytes = Number(/Lambda bundle: ([\d,]+) bytes/.exec(out)?.[1]?.replace(/,/g, ''));
+    expect(bundleBytes).toBeGreaterThan(10_000);
+    expect(bundleBytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(out).toMatch(/cdk-nag AwsSolutions: clean/);
+    expect(out).toMatch(/^ +\d+ {2}lambda\/index\.mjs$/m);
+    expect(out).toMatch(/^ +\d+ {2}template\.json$/m);
+    // The template slice and the compiled Spark SQL.
+    expect(Number(/"Runtime": "nodejs(\d+)\.x"/.exec(out)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(Number(/"BytesScannedCutoffPerQuery": (\d+)/.exec(out)?.[1])).toBeGreaterThan(0);
+    expect(out).toMatch(/FROM `valid_rows`/);
+
+    // The bundled handler, run locally on one object: validated Parquet, and manifest counts
+    // that conserve rows (in = valid + quarantined), matching the quarantined rows shown.
+    expect(out).toMatch(/^ +validated\/user-engagement\/dt=\d{4}-\d{2}-\d{2}\/[0-9a-f]+-\d+\.parquet$/m);
+    const manifests = html.find((h) => h.includes('sluice-table') && tableHeaders(h).includes('quarantined'))!;
+    const headers = tableHeaders(manifests);
+    const rows = tableRows(manifests);
+    expect(rows).toHaveLength(1);
+    const count = (name: string) => Number(rows[0]![headers.indexOf(name)]);
+    expect(rows[0]![headers.indexOf('status')]).toBe('processed');
+    expect(count('valid')).toBeGreaterThan(0);
+    expect(count('quarantined')).toBeGreaterThan(0);
+    expect(count('in')).toBe(count('valid') + count('quarantined'));
+    const [, inRows, valid, quarantined] = /in (\d+) = valid (\d+) \+ quarantined (\d+)/.exec(out)!.map(Number);
+    expect([inRows, valid, quarantined]).toEqual([count('in'), count('valid'), count('quarantined')]);
+    const quarantineTable = html.find((h) => h.includes(`${quarantined} quarantined rows`))!;
+    expect(tableRows(quarantineTable)).toHaveLength(quarantined!);
+    expect(out).toMatch(/aggregate +[1-9]\d* validated file\(s\) → [1-9]\d* feature row\(s\)/);
   },
   '03-training-set.ipynb': (nb) => {
     const tables = htmlOutputs(nb).filter((h) => h.includes('sluice-table'));

@@ -9,7 +9,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { bundlePipeline, type BundleResult } from '../promote/bundle.js';
@@ -104,8 +104,11 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     });
   dynamo.destroy();
 
-  // The bundle sits under node_modules so that its external @aws-sdk imports resolve as in Lambda.
-  const bundle = await bundlePipeline({ pipelineModule: options.pipelineModule, outDir: resolve('node_modules/.cache/sluice-dev') });
+  // The bundle sits in the node_modules that holds the AWS SDK, so that its external @aws-sdk
+  // imports resolve as in Lambda. Not `<cwd>/node_modules`: run from a subfolder (a notebooks/
+  // folder) that would create a node_modules folder there, which makes tslab's TypeScript
+  // watcher fail every later notebook cell ("Unexpected pending rebuildTimer").
+  const bundle = await bundlePipeline({ pipelineModule: options.pipelineModule, outDir: join(nodeModulesHolding(require, '@aws-sdk/client-s3'), '.cache', 'sluice-dev') });
   log(`sluice dev: pipeline ${bundle.pipeline} (plan ${bundle.planHash}), bundle ${(bundle.bytes / 1024).toFixed(0)} KiB`);
   Object.assign(process.env, {
     VALIDATED_BUCKET: BUCKETS.validated,
@@ -181,6 +184,14 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       await new Promise<void>((r) => dynalite.close(() => r()));
     },
   };
+}
+
+/** The node_modules folder a package resolves from (e.g. `/project/node_modules`). */
+function nodeModulesHolding(require: NodeJS.Require, name: string): string {
+  const entry = require.resolve(name);
+  const marker = `${sep}node_modules${sep}`;
+  const at = entry.lastIndexOf(marker);
+  return at >= 0 ? entry.slice(0, at + marker.length - 1) : resolve('node_modules');
 }
 
 /**
