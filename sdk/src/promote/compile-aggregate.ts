@@ -7,7 +7,7 @@ import { planWindowQuery } from '../features/window-planner.js';
 import { printSql } from '../sql/dialects.js';
 import type { Dialect } from '../sql/sql-printer.js';
 import type { Query } from '../sql/sql-node.js';
-import { aggregateSteps } from './glue-catalog-names.js';
+import { aggregateSteps } from '../features/glue-catalog-names.js';
 import { INPUT_VIEW } from './glue-job-arguments.js';
 
 /**

@@ -27,7 +27,7 @@ import type { PipelinePlan } from '../plan/pipeline-plan.js';
 import { durationMs } from '../plan/duration.js';
 import { RUNTIME_ENV } from '../runtime/runtime-env.js';
 import { AUTO_DATE, GLUE_SYSTEM_ARGUMENTS, INPUT_VIEW, glueDefaultArguments } from './glue-job-arguments.js';
-import { aggregateSteps, featureTableColumns, glueDatabaseName, glueName, glueTableName } from './glue-catalog-names.js';
+import { aggregateSteps, featureTableColumns, glueDatabaseName, glueName, glueTableName } from '../features/glue-catalog-names.js';
 import { PipelineBuckets } from './pipeline-buckets.js';
 import { acknowledgeSharedFindings } from './nag-acknowledgements.js';
 import { PipelineMonitoring, RUNTIME_METRICS } from './pipeline-monitoring.js';

@@ -8,5 +8,5 @@ export { acknowledgeSharedFindings } from './nag-acknowledgements.js';
 export { promote, type PromoteOptions, type PromoteSummary } from './promote.js';
 export { compileAggregateSql } from './compile-aggregate.js';
 export { GLUE_JOB_ARGUMENTS, glueDefaultArguments } from './glue-job-arguments.js';
-export { glueDatabaseName, glueTableName, featureTableColumns } from './glue-catalog-names.js';
+export { glueDatabaseName, glueTableName, featureTableColumns } from '../features/glue-catalog-names.js';
 export { freeVariables, assertSelfContained } from './free-variables.js';

@@ -12,7 +12,7 @@ import { bundlePipeline } from './bundle.js';
 import { compileAggregateSql } from './compile-aggregate.js';
 import type { FeaturePipelineProps } from './feature-pipeline-construct.js';
 import { assertSelfContained } from './free-variables.js';
-import { aggregateSteps, glueDatabaseName, glueTableName } from './glue-catalog-names.js';
+import { aggregateSteps, glueDatabaseName, glueTableName } from '../features/glue-catalog-names.js';
 import { toGlueCron } from './schedule-expression.js';
 import { stackNameFor, synthesizeFeaturePipeline, type NagFinding, type NagResult } from './synth-stack.js';
 

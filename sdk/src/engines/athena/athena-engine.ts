@@ -9,7 +9,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { EngineError, PlanError } from '../../errors.js';
-import { glueDatabaseName, glueTableName } from '../../promote/glue-catalog-names.js';
+import { glueDatabaseName, glueTableName } from '../../features/glue-catalog-names.js';
 import { estimateCostUsd } from '../../retrieval/cost-estimate.js';
 import type { EngineOutput, EngineRunOptions, RetrievalJob, TrainingSetEngine } from '../../retrieval/training-set-types.js';
 import { planAthenaStatements, shouldInline, type AthenaStatement, type FeatureTableRef } from './athena-query-plan.js';

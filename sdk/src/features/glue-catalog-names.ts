@@ -7,7 +7,7 @@ import { PlanError } from '../errors.js';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
 import type { WindowNode } from '../plan/window-node.js';
 import type { FeatureStoreSinkNode } from '../plan/sink-node.js';
-import { featureColumns } from '../features/feature-naming.js';
+import { featureColumns } from './feature-naming.js';
 
 /** Glue and Athena names: lowercase letters, digits and underscores. */
 export function glueName(text: string): string {
