@@ -82,7 +82,7 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
       const dtList = changed.map((c) => p.stringLiteral(c.dt)).join(', ');
       await connection.run(
         `COPY (SELECT * FROM ${source} WHERE "__dt" IN (${dtList}) ORDER BY "__dt", ${order}) TO ${p.stringLiteral(staging)} ` +
-          `(FORMAT PARQUET, PARTITION_BY ("__dt"), COMPRESSION ZSTD${metadata ? `, KV_METADATA {${metadata}}` : ''})`,
+          `(FORMAT PARQUET, PARTITION_BY ("__dt"), COMPRESSION SNAPPY${metadata ? `, KV_METADATA {${metadata}}` : ''})`,
       );
       for (const { dt, name } of changed) {
         const folder = join(staging, `__dt=${dt}`);
