@@ -19,18 +19,10 @@ export {
   type S3Notification,
   type S3NotificationRecord,
 } from '../../sdk/src/cli/dev-event-adapter.js';
+import { mulberry32 } from '../../sdk/src/cli/demo-data.js';
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same shuffle. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (the demo data's mulberry32): the same seed gives the same shuffle. */
+export const seededRandom = mulberry32;
 
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
