@@ -48,14 +48,18 @@ export function tokenize(text: string, path: string): Token[] {
     if (c === '`') {
       fail(i, i + 1, 'Backticks are not part of the shared SQL subset. Quote a column name with double quotes instead: "my column".');
     }
-    if (c === "'") {
+    if (c === "'" || c === '"') {
+      // String literals and quoted names share one rule: the quote doubled stands for itself.
+      const unclosed = c === "'"
+        ? "This string literal is never closed. End it with ' (write '' for a quote inside it)."
+        : 'This quoted column name is never closed. End it with " (write "" for a quote inside it).';
       let value = '';
       i++;
       for (;;) {
-        if (i >= text.length) fail(start, text.length, "This string literal is never closed. End it with ' (write '' for a quote inside it).");
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            value += "'";
+        if (i >= text.length) fail(start, text.length, unclosed);
+        if (text[i] === c) {
+          if (text[i + 1] === c) {
+            value += c;
             i += 2;
             continue;
           }
@@ -65,25 +69,9 @@ export function tokenize(text: string, path: string): Token[] {
         value += text[i];
         i++;
       }
-      tokens.push({ kind: 'string', value, start, end: i });
-      continue;
-    }
-    if (c === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) fail(start, text.length, 'This quoted column name is never closed. End it with " (write "" for a quote inside it).');
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            value += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += text[i];
-        i++;
+      if (c === "'") {
+        tokens.push({ kind: 'string', value, start, end: i });
+        continue;
       }
       if (value === '') fail(start, i, 'An empty quoted name "" is not a column. Write the column name between the quotes.');
       tokens.push({ kind: 'quotedIdentifier', value, start, end: i });
