@@ -157,14 +157,19 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
       ],
       present.accept,
     );
+    // A typed column read as is (or cast) maps NULL to NULL by itself: when a null value stays
+    // null, the CASE is left out, so readers of the valid rows evaluate no per-row branching.
+    const plainRead = !json && site.column !== undefined && isNullLiteral(outcomeValue(nullOutcome)) && readsColumnStrictly(present.value, site.column);
     const value = cast(
-      caseWhen(
-        [
-          { when: site.missing, then: outcomeValue(absent) },
-          { when: site.isNull, then: outcomeValue(nullOutcome) },
-        ],
-        present.value,
-      ),
+      plainRead
+        ? present.value
+        : caseWhen(
+            [
+              { when: site.missing, then: outcomeValue(absent) },
+              { when: site.isNull, then: outcomeValue(nullOutcome) },
+            ],
+            present.value,
+          ),
       SQL_TYPE[type],
     );
     rowConditions.push(accept);
@@ -246,6 +251,14 @@ function fitOutcome(outcome: Outcome, type: ColumnType, notCompiled: string[]): 
   if (fits) return outcome;
   notCompiled.push(`a default value that does not fit a ${type} column (left to zod)`);
   return { kind: 'zod' };
+}
+
+const isNullLiteral = (expr: SqlExpr): boolean => expr.kind === 'literal' && expr.value === null;
+
+/** `expr` is the column itself or casts of it: NULL exactly when the column is NULL. */
+function readsColumnStrictly(expr: SqlExpr, column: SqlExpr): boolean {
+  if (expr === column) return true;
+  return expr.kind === 'cast' && readsColumnStrictly(expr.operand, column);
 }
 
 function outcomeValue(outcome: Outcome): SqlExpr {
@@ -343,7 +356,9 @@ function dateAccept(site: FieldSite, coerce: boolean): { accept: SqlExpr; value:
       eq(bin('%', fn('epoch_us', ts), lit(1000)), lit(0)),
       { kind: 'between', operand: ms, low: lit(-JS_DATE_LIMIT_MS), high: lit(JS_DATE_LIMIT_MS), negated: false },
     );
-    return { accept, value: fn('timestamp_from_ms', ms) };
+    // Accepted instants are whole milliseconds, so a plain cast is exact (and cheaper than the
+    // trip through epoch milliseconds); a zoned value goes through the epoch, whatever the session's zone.
+    return { accept, value: t === 'TIMESTAMP WITH TIME ZONE' ? fn('timestamp_from_ms', ms) : cast(ts, 'timestamp') };
   }
   return undefined;
 }

@@ -4,8 +4,8 @@
  * timestamps, category frequencies for strings and booleans). Computed in SQL over the valid
  * table; saved and loaded as JSON so a later run can compare with it.
  */
-import type { SqlExpr } from '../sql/sql-node.js';
-import { agg, and, as, bin, cast, col, eq, fn, isNull, lit, select, table } from '../sql/sql-builders.js';
+import type { SelectItem, SqlExpr } from '../sql/sql-node.js';
+import { agg, and, as, bin, cast, col, eq, fn, isNull, lit, not, select, table } from '../sql/sql-builders.js';
 import { printSql } from '../sql/dialects.js';
 import type { ColumnDescription, ColumnType } from './describe-schema.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -48,9 +48,10 @@ export interface Profile {
   /** Rows in the profiled table. */
   readonly rowCount: number;
   /**
-   * Present when the table had more than PROFILE_SAMPLE_ROWS rows: the column statistics
-   * (counts, nulls, distinct, min/max, mean/stddev, bins, frequencies) describe a deterministic
-   * sample of this many rows (every k-th row by source position), not the whole table.
+   * Present when the distributions (bins, frequencies) were computed on a deterministic sample
+   * of this many rows (every k-th row by source position) because the table had more than
+   * PROFILE_SAMPLE_ROWS rows. The summary statistics (counts, nulls, distinct, min/max,
+   * mean/stddev) always describe every row.
    */
   readonly sampleRows?: number;
   readonly columns: readonly ColumnProfile[];
@@ -59,15 +60,14 @@ export interface Profile {
 /** Categorical columns with more distinct values than this keep only their top values. */
 export const MAX_CATEGORIES = 50;
 /**
- * Above this many rows, the profile is computed on an every-k-th-row sample of about this many
- * rows. Exact distinct counts, quantiles and category tables over millions of rows cost more
- * than validating them (measured: over half of a 3M-row local run). A 100,000-row systematic
- * sample gives bin and category fractions to within about ±0.2 percentage points (2σ), far
- * below what a drift gate (PSI > 0.1–0.2) reacts to; the drift gate itself counts the current
- * run's bins over all rows. Distinct counts, min/max and null counts then describe the sample.
+ * Above this many rows, the distributions are computed on an every-k-th-row sample of about
+ * this many rows. Exact quantiles and category tables over millions of rows cost more than
+ * validating them. A 100,000-row systematic sample gives bin and category fractions to within
+ * about ±0.2 percentage points (2σ), far below what a drift gate (PSI > 0.1–0.2) reacts to; the
+ * drift gate itself counts the current run's bins over all rows.
  */
 export const PROFILE_SAMPLE_ROWS = 100_000;
-/** @deprecated Same as PROFILE_SAMPLE_ROWS (quantiles are now computed on the profile's sample). */
+/** @deprecated Same as PROFILE_SAMPLE_ROWS (quantiles are computed on the distributions' sample). */
 export const QUANTILE_SAMPLE_ROWS = PROFILE_SAMPLE_ROWS;
 /** Text columns with more distinct values than this get no frequency table (ids, free text). */
 export const MAX_TRACKED_VALUES = 1000;
@@ -87,22 +87,32 @@ export function numericExpr(column: ColumnDescription): SqlExpr {
   return column.type === 'timestamp' ? fn('epoch_ms', col(column.name)) : cast(col(column.name), 'double');
 }
 
+/** The exact per-column statistics of every row: what the quality report shows. */
+export interface ProfileSummary {
+  readonly rowCount: number;
+  readonly columns: readonly ColumnProfile[];
+}
+
 export interface ProfileOptions {
   /**
-   * A BIGINT column giving each row's source position (`_row_id`). With it, tables over
-   * `sampleRows` rows are profiled on the rows whose position is a multiple of k (deterministic:
-   * the same input gives the same profile). Without it every row is profiled.
+   * Also compute the distributions a drift baseline needs (quantile bins for numbers and
+   * timestamps, category frequencies for text). Default true. They cost a sort per numeric
+   * column, so a run computes them only when it saves its profile.
+   */
+  readonly distributions?: boolean;
+  /**
+   * A BIGINT column giving each row's source position (`_row_id`). With it, the distributions of
+   * tables over `sampleRows` rows are computed on the rows whose position is a multiple of k
+   * (deterministic: the same input gives the same profile). Without it every row is used.
    */
   readonly sampleColumn?: string;
   /** Sample size target (default PROFILE_SAMPLE_ROWS). */
   readonly sampleRows?: number;
-  /** The table's row count when the caller knows it (saves a scan). */
-  readonly rowCount?: number;
   /**
-   * The table is already a sample (taken by the caller, e.g. in a pass it makes anyway) of a
-   * table with this many rows: profile it whole and mark the profile as sampled.
+   * The summary statistics, when the caller computed them already (e.g. in the validation
+   * scan, with profileSummaryItems): saves a scan of the table.
    */
-  readonly sampleOf?: number;
+  readonly summary?: ProfileSummary;
 }
 
 /**
@@ -111,7 +121,7 @@ export interface ProfileOptions {
  *
  * @example
  * ```ts
- * profileSampleEvery(3_000_000) // 15
+ * profileSampleEvery(3_000_000) // 30
  * profileSampleEvery(10_000)    // 0
  * ```
  */
@@ -119,8 +129,101 @@ export function profileSampleEvery(rows: number, target = PROFILE_SAMPLE_ROWS): 
   return rows > target ? Math.ceil(rows / target) : 0;
 }
 
+export interface SummaryOptions {
+  /** Prefix of the selected aliases (default `__p`), so they can sit beside other aggregates. */
+  readonly prefix?: string;
+  /**
+   * Rows that must stay out of the mean and stddev of these columns: e.g. rows validation did
+   * not accept, whose floating-point values may be NaN or ±Infinity (DuckDB refuses a stddev
+   * that is not finite).
+   */
+  readonly excludeFromMoments?: { readonly when: SqlExpr; readonly columns: ReadonlySet<string> };
+  /**
+   * Mean and stddev over the values scaled by 2^-600 (exact for doubles), then scaled back: for
+   * columns with values so large that their squares overflow a double. runProfileSummary
+   * retries with it when DuckDB reports the overflow.
+   */
+  readonly scaledMoments?: boolean;
+}
+
+/** 2^600 and its inverse: powers of two scale a double without rounding. */
+const MOMENT_SCALE = 2 ** 600;
+
 /**
- * Profiles the columns of `tableName` (on a sample when it is large: see ProfileOptions).
+ * The aggregates of the summary statistics, to select over a table (alone or beside other
+ * aggregates of the same scan); read the row back with readProfileSummary.
+ *
+ * @example
+ * ```ts
+ * const row = (await run(printSql(select(profileSummaryItems(columns), { from: table('valid_rows') }), 'duckdb')))[0];
+ * readProfileSummary(row, columns).columns[0].distinctCount // 2000
+ * ```
+ */
+export function profileSummaryItems(columns: readonly ColumnDescription[], options: SummaryOptions = {}): SelectItem[] {
+  const prefix = options.prefix ?? '__p';
+  const items: SelectItem[] = [as(agg('count_star', []), `${prefix}n`)];
+  columns.forEach((c, i) => {
+    const x = col(c.name);
+    items.push(as(agg('count', [x]), `${prefix}nn${i}`), as(agg('count_distinct', [x]), `${prefix}d${i}`));
+    // min/max in the column's own type (converting every row first measured 40% dearer); the
+    // reader converts the two results.
+    const extremes = c.type === 'boolean' ? cast(x, 'string') : x;
+    items.push(as(agg('min', [extremes]), `${prefix}min${i}`), as(agg('max', [extremes]), `${prefix}max${i}`));
+    if (c.type === 'number' || c.type === 'integer') {
+      const exclude = options.excludeFromMoments?.columns.has(c.name) ? not(options.excludeFromMoments.when) : undefined;
+      const v = options.scaledMoments ? bin('*', cast(x, 'double'), lit(1 / MOMENT_SCALE)) : x;
+      const back = (e: SqlExpr): SqlExpr => (options.scaledMoments ? bin('*', e, lit(MOMENT_SCALE)) : e);
+      items.push(as(back(agg('avg', [v], exclude)), `${prefix}avg${i}`), as(back(agg('stddev_samp', [v], exclude)), `${prefix}sd${i}`));
+    }
+  });
+  return items;
+}
+
+/**
+ * Runs a query built from profileSummaryItems and returns its row; when DuckDB reports that a
+ * mean or stddev left the range of a double, builds it again with `scaledMoments`.
+ *
+ * @example
+ * ```ts
+ * const row = await runProfileSummary(run, (o) => printSql(select(profileSummaryItems(columns, o), { from: table('t') }), 'duckdb'));
+ * ```
+ */
+export async function runProfileSummary(run: SqlRunner, sqlFor: (options: { scaledMoments: boolean }) => string): Promise<Record<string, unknown>> {
+  try {
+    return (await run(sqlFor({ scaledMoments: false })))[0]!;
+  } catch (error) {
+    if (!/out of range/i.test((error as Error).message)) throw error;
+    return (await run(sqlFor({ scaledMoments: true })))[0]!;
+  }
+}
+
+/**
+ * Reads the row selected with profileSummaryItems (same columns, same prefix).
+ *
+ * @example
+ * ```ts
+ * readProfileSummary(row, columns) // { rowCount: 3000000, columns: [{ name: 'delay', nullCount: 0, min: -86, … }] }
+ * ```
+ */
+export function readProfileSummary(row: Record<string, unknown>, columns: readonly ColumnDescription[], prefix = '__p'): ProfileSummary {
+  const rowCount = toNumber(row[`${prefix}n`]) ?? 0;
+  const profiles = columns.map((c, i): ColumnProfile => {
+    const nullCount = rowCount - (toNumber(row[`${prefix}nn${i}`]) ?? 0);
+    const base = {
+      name: c.name, type: c.type, count: rowCount, nullCount, nullRate: rowCount ? nullCount / rowCount : 0,
+      distinctCount: toNumber(row[`${prefix}d${i}`]) ?? 0,
+      min: displayValue(c.type, row[`${prefix}min${i}`]), max: displayValue(c.type, row[`${prefix}max${i}`]),
+    };
+    if (c.type !== 'number' && c.type !== 'integer') return base;
+    return { ...base, mean: toNumber(row[`${prefix}avg${i}`]), stddev: toNumber(row[`${prefix}sd${i}`]) };
+  });
+  return { rowCount, columns: profiles };
+}
+
+/**
+ * Profiles the columns of `tableName`: exact summary statistics of every row, plus (unless
+ * `distributions: false`) the distributions a drift baseline needs, on a sample when the table
+ * is large (see ProfileOptions).
  *
  * @example
  * ```ts
@@ -131,79 +234,73 @@ export function profileSampleEvery(rows: number, target = PROFILE_SAMPLE_ROWS): 
 export async function computeProfile(
   run: SqlRunner, tableName: string, columns: readonly ColumnDescription[], options: ProfileOptions = {},
 ): Promise<Profile> {
-  const total = options.rowCount ?? toNumber((await run(printSql(select([as(agg('count_star', []), 'n')], { from: table(tableName) }), 'duckdb')))[0]!.n) ?? 0;
-  if (options.sampleOf !== undefined) {
-    const profile = await profileTable(run, tableName, columns);
-    return { version: 1, rowCount: options.sampleOf, sampleRows: profile.rowCount, columns: profile.columns };
+  const summary = options.summary ?? readProfileSummary(
+    await runProfileSummary(run, (o) => printSql(select(profileSummaryItems(columns, o), { from: table(tableName) }), 'duckdb')),
+    columns,
+  );
+  if (options.distributions === false) return { version: 1, rowCount: summary.rowCount, columns: summary.columns };
+  const every = profileSampleEvery(summary.rowCount, options.sampleRows);
+  if (!options.sampleColumn || every === 0) {
+    return { version: 1, rowCount: summary.rowCount, columns: await withDistributions(run, tableName, summary.rowCount, summary.columns, true) };
   }
-  const every = profileSampleEvery(total, options.sampleRows);
-  if (!options.sampleColumn || every === 0) return profileTable(run, tableName, columns);
-  // One pass over the big table picks the sample; every profile query then reads the sample.
+  // One pass over the big table picks the sample; the distribution queries then read the sample.
   const sample = '__sluice_profile_sample';
-  const query = select([...columns.map((c) => as(col(c.name)))], { from: table(tableName), where: eq(bin('%', col(options.sampleColumn), lit(every)), lit(0)) });
+  const query = select(columns.map((c) => as(col(c.name))), { from: table(tableName), where: eq(bin('%', col(options.sampleColumn), lit(every)), lit(0)) });
   await run(printSql({ kind: 'createTableAs', name: sample, orReplace: true, temporary: true, query }, 'duckdb'));
   try {
-    const profile = await profileTable(run, sample, columns);
-    return { version: 1, rowCount: total, sampleRows: profile.rowCount, columns: profile.columns };
+    const sampleRows = toNumber((await run(printSql(select([as(agg('count_star', []), 'n')], { from: table(sample) }), 'duckdb')))[0]!.n) ?? 0;
+    return { version: 1, rowCount: summary.rowCount, sampleRows, columns: await withDistributions(run, sample, sampleRows, summary.columns, false) };
   } finally {
     await run(printSql({ kind: 'dropTable', name: sample, ifExists: true }, 'duckdb'));
   }
 }
 
-/** The exact profile of every row of a table. */
-async function profileTable(run: SqlRunner, tableName: string, columns: readonly ColumnDescription[]): Promise<Profile> {
-  const items = [as(agg('count_star', []), 'n')];
-  const fractions = fn('list_value', ...QUANTILES.map((q) => lit(q)));
-  columns.forEach((c, i) => {
-    const x = col(c.name);
-    items.push(as(agg('count', [x]), `nn${i}`), as(agg('count_distinct', [x]), `d${i}`));
-    const v = isNumeric(c.type) ? numericExpr(c) : c.type === 'boolean' ? cast(x, 'string') : x;
-    items.push(as(agg('min', [v]), `min${i}`), as(agg('max', [v]), `max${i}`));
-    if (c.type === 'number' || c.type === 'integer') items.push(as(agg('avg', [v]), `avg${i}`), as(agg('stddev_samp', [v]), `sd${i}`));
-    // One call per column with all fractions: DuckDB sorts once.
-    if (isNumeric(c.type)) items.push(as(agg('quantile_disc', [v, fractions]), `q${i}`));
-  });
-  const stats = (await run(printSql(select(items, { from: table(tableName) }), 'duckdb')))[0]!;
-  const rowCount = toNumber(stats.n) ?? 0;
-
+/**
+ * Adds bins (numbers, timestamps) and frequencies (low-cardinality text, booleans) computed
+ * over `source` (the table itself, or its sample of `sourceRows` rows) to the summary's columns.
+ */
+async function withDistributions(
+  run: SqlRunner, source: string, sourceRows: number, summary: readonly ColumnProfile[], sourceIsWhole: boolean,
+): Promise<ColumnProfile[]> {
+  const columns: ColumnDescription[] = summary.map((c) => ({ name: c.name, type: c.type, nullable: true, optional: false }));
   const numeric = columns.filter((c) => isNumeric(c.type));
-  const edgesOf = new Map(numeric.map((c) => {
-    const quantiles = (stats[`q${columns.indexOf(c)}`] as unknown[] | null) ?? [];
-    const edges = [...new Set(quantiles.map(toNumber).filter((e): e is number => e !== null))].sort((a, b) => a - b);
-    return [c.name, edges];
-  }));
-  const bins = await binCountsMany(run, tableName, numeric.map((c) => ({ column: c, edges: edgesOf.get(c.name)! })));
-
-  const profiles: ColumnProfile[] = [];
-  for (const [i, c] of columns.entries()) {
-    const nonNull = toNumber(stats[`nn${i}`]) ?? 0;
-    const nullCount = rowCount - nonNull;
-    const distinctCount = toNumber(stats[`d${i}`]) ?? 0;
-    const base = {
-      name: c.name, type: c.type, count: rowCount, nullCount, nullRate: rowCount ? nullCount / rowCount : 0, distinctCount,
-      min: displayValue(c.type, stats[`min${i}`]), max: displayValue(c.type, stats[`max${i}`]),
-    };
+  const fractions = fn('list_value', ...QUANTILES.map((q) => lit(q)));
+  const edgesOf = new Map<string, number[]>();
+  if (numeric.length > 0) {
+    // One call per column with all fractions: DuckDB sorts once.
+    const row = (await run(printSql(select(numeric.map((c, i) => as(agg('quantile_disc', [numericExpr(c), fractions]), `q${i}`)), { from: table(source) }), 'duckdb')))[0]!;
+    numeric.forEach((c, i) => {
+      const quantiles = (row[`q${i}`] as unknown[] | null) ?? [];
+      edgesOf.set(c.name, [...new Set(quantiles.map(toNumber).filter((e): e is number => e !== null))].sort((a, b) => a - b));
+    });
+  }
+  const bins = await binCountsMany(run, source, numeric.map((c) => ({ column: c, edges: edgesOf.get(c.name)! })));
+  const out: ColumnProfile[] = [];
+  for (const [i, profile] of summary.entries()) {
+    const c = columns[i]!;
     if (isNumeric(c.type)) {
       const counts = bins.get(c.name)!;
-      const numericBins: NumericBins = { edges: edgesOf.get(c.name)!, fractions: counts.bins.map((n) => fraction(n, rowCount)), nullFraction: fraction(counts.nulls, rowCount) };
-      const numberStats = c.type === 'timestamp' ? {} : { mean: toNumber(stats[`avg${i}`]), stddev: toNumber(stats[`sd${i}`]) };
-      profiles.push({ ...base, ...numberStats, bins: numericBins });
-    } else if (distinctCount <= MAX_TRACKED_VALUES) {
+      out.push({ ...profile, bins: { edges: edgesOf.get(c.name)!, fractions: counts.bins.map((n) => fraction(n, sourceRows)), nullFraction: fraction(counts.nulls, sourceRows) } });
+    } else if (profile.distinctCount <= MAX_TRACKED_VALUES) {
       // Ids and other high-cardinality text carry no distribution worth comparing; skip the scan.
-      const counts = await categoryCounts(run, tableName, c, MAX_CATEGORIES);
+      const counts = await categoryCounts(run, source, c, MAX_CATEGORIES);
       const values: Record<string, number> = {};
       let listed = 0;
       for (const [value, n] of counts.values) {
-        values[value] = fraction(n, rowCount);
+        values[value] = fraction(n, sourceRows);
         listed += n;
       }
-      const frequencies: CategoryFrequencies = { values, otherFraction: fraction(nonNull - listed, rowCount), nullFraction: fraction(nullCount, rowCount) };
-      profiles.push({ ...base, frequencies });
+      const nonNull = sourceIsWhole ? profile.count - profile.nullCount : await nonNullCount(run, source, c);
+      out.push({ ...profile, frequencies: { values, otherFraction: fraction(nonNull - listed, sourceRows), nullFraction: fraction(sourceRows - nonNull, sourceRows) } });
     } else {
-      profiles.push(base);
+      out.push(profile);
     }
   }
-  return { version: 1, rowCount, columns: profiles };
+  return out;
+}
+
+async function nonNullCount(run: SqlRunner, source: string, column: ColumnDescription): Promise<number> {
+  return toNumber((await run(printSql(select([as(agg('count', [col(column.name)]), 'n')], { from: table(source) }), 'duckdb')))[0]!.n) ?? 0;
 }
 
 function fraction(n: number, total: number): number {

@@ -22,8 +22,8 @@ import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
 import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
 import type { GateResult } from '../../quality/gates/gate-result.js';
-import { computeProfile } from '../../quality/profile.js';
-import type { Profile } from '../../quality/profile.js';
+import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
+import type { Profile, ProfileSummary } from '../../quality/profile.js';
 import { buildQualityReport } from '../../quality/quality-report.js';
 import type { QualityReport } from '../../quality/quality-report.js';
 import { MALFORMED_RECORD, rowIssues } from '../../quality/quarantine.js';
@@ -41,6 +41,11 @@ export interface ValidationStageOptions {
   readonly validTable?: string;
   /** Compute the column profile (needed by the report's column table); default true. */
   readonly profile?: boolean;
+  /**
+   * Also compute the profile's distributions (bins, frequencies: what a drift baseline needs).
+   * Default true; a run that does not save its profile passes false and saves the sorts.
+   */
+  readonly distributions?: boolean;
   /**
    * `_json` was written by `JSON.stringify` (the engine's raw loader does this), so the checks
    * for hazards of hand-written JSON text (repeated keys, NaN, trailing commas, `-0`) can be
@@ -112,18 +117,36 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   await dropRelation(connection, validTable);
   let sqlRows: number;
   let rejectedRows = 0;
-  let leftover: Awaited<ReturnType<DuckDBConnection['run']>>;
+  /** The rows SQL did not accept, for zod; undefined when there are none. */
+  let leftover: Awaited<ReturnType<DuckDBConnection['run']>> | undefined;
+  const wantProfile = options.profile !== false;
+  let summary: ProfileSummary | undefined;
   if (typed) {
-    // Typed rows need no intermediate layers: one pass keeps the (usually few) rows SQL does not
-    // accept; the accepted ones are never copied (valid_rows becomes a view, see below).
-    // (Taking the profile's sample in the same pass, with an OR in the filter, measured slower
-    // than two passes: DuckDB then decodes every column of every row before filtering.)
-    await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: select([{ expr: { kind: 'star' } }], { from: table(rawTable), where: notAccepted(checks) }) }, 'duckdb'));
-    rejectedRows = await count(REJECTED_TABLE);
-    sqlRows = (await count(rawTable)) - rejectedRows;
-    // zod's accepted rows get a table of the exact column types of the SQL-accepted ones.
-    await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
-    leftover = await connection.run(printSql(select([{ expr: { kind: 'star' } }], { from: table(REJECTED_TABLE), orderBy: [asc(col('_row_id'))] }), 'duckdb'));
+    // Typed rows need no intermediate layers. One scan counts the rows SQL does not accept and
+    // takes the profile's summary statistics of the values SQL produces for every row: when it
+    // accepted them all (the usual case for Parquet), those are exactly the valid rows' and the
+    // run reads its input once before the features. The accepted rows are never copied
+    // (valid_rows becomes a view, see below).
+    // Rows SQL did not accept may hold NaN or ±Infinity in floating-point columns: kept out of
+    // the moments (which DuckDB refuses when not finite). The rest of the summary cannot fail.
+    const floating = new Set(Object.entries(representation.kind === 'typed' ? representation.columnTypes : {}).filter(([, t]) => FLOATING_TYPES.has(t.toUpperCase())).map(([n]) => n));
+    const scanned = await runProfileSummary(runRows, (moments) => printSql(select(
+      [
+        as(agg('count_star', [], col('__flag')), '__rejected'),
+        ...(wantProfile ? profileSummaryItems(columns, { ...moments, excludeFromMoments: { when: col('__flag'), columns: floating } }) : [as(agg('count_star', []), '__pn')]),
+      ],
+      { from: { kind: 'subquery', alias: '__v', query: validRowsQuery(checks, rawTable, false, notAccepted(checks)) } },
+    ), 'duckdb'));
+    rejectedRows = Number(scanned.__rejected);
+    sqlRows = Number(scanned.__pn) - rejectedRows;
+    if (wantProfile && rejectedRows === 0) summary = readProfileSummary(scanned, columns);
+    if (rejectedRows > 0) {
+      // zod's accepted rows get a table of the exact column types of the SQL-accepted ones.
+      await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
+      // A second pass keeps the (usually few) rows SQL did not accept, for zod.
+      await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: select([{ expr: { kind: 'star' } }], { from: table(rawTable), where: notAccepted(checks) }) }, 'duckdb'));
+      leftover = await connection.run(printSql(select([{ expr: { kind: 'star' } }], { from: table(REJECTED_TABLE), orderBy: [asc(col('_row_id'))] }), 'duckdb'));
+    }
   } else {
     try {
       await selectValidRows(connection, checks, rawTable, validTable);
@@ -142,15 +165,15 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   const sqlMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const names = leftover.columnNames();
+  const names = leftover?.columnNames() ?? [];
   const dataColumns = names.filter((n) => !INTERNAL_COLUMNS.has(n));
-  const sink = await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns);
+  const sink = leftover ? await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns) : undefined;
   const quarantined: QuarantinedRow[] = [];
   let zodRows = 0;
   let zodAccepted = 0;
   try {
-    for (let c = 0; c < leftover.chunkCount; c++) {
-      for (const values of leftover.getChunk(c).getRows()) {
+    for (let c = 0; c < (leftover?.chunkCount ?? 0); c++) {
+      for (const values of leftover!.getChunk(c).getRows()) {
         const row = Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<string, DuckDBValue>;
         const rowId = row._row_id as bigint;
         const object = String(row._object);
@@ -181,7 +204,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
         zodRows++;
         const parsed = schema.safeParse(input);
         if (parsed.success) {
-          sink.append(parsed.data as Record<string, unknown>, rowId, object, line);
+          sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
           zodAccepted++;
         } else {
           quarantined.push({ object, line: Number(line), raw, issues: rowIssues(parsed.error.issues) });
@@ -189,7 +212,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
       }
     }
   } finally {
-    sink.close();
+    sink?.close();
   }
   if (typed) {
     // valid_rows is a VIEW: the SQL-accepted rows, re-selected by each reader (DuckDB then reads
@@ -203,20 +226,26 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
     const accepted = validRowsQuery(checks, rawTable, rejectedRows > 0);
     const body: Query = zodAccepted > 0 ? { kind: 'union', all: true, queries: [accepted, zodRowsQuery] } : accepted;
     await connection.run(`CREATE VIEW ${p.quoteIdentifier(validTable)} AS ${printSql(body, 'duckdb')}`);
-    if (zodAccepted === 0) await connection.run(printSql({ kind: 'dropTable', name: zodTable(validTable), ifExists: true }, 'duckdb'));
+    if (zodAccepted === 0 && leftover) await connection.run(printSql({ kind: 'dropTable', name: zodTable(validTable), ifExists: true }, 'duckdb'));
   } else if (zodAccepted > 0 && sqlRows > 0) {
     // Keep valid_rows in source order (object, line) so that everything downstream is deterministic.
     await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: select([{ expr: { kind: 'star' } }], { from: table(validTable), orderBy: [asc(col('_row_id'))] }) }, 'duckdb'));
   }
   const zodMs = performance.now() - t1;
 
-  const { counts, perObject } = await conservation(runRows, rawTable, validTable, quarantined);
+  // Typed rows SQL accepted in full: valid_rows is raw_rows re-typed, object by object.
+  const validIsRaw = typed && rejectedRows === 0;
+  const { counts, perObject } = await conservation(runRows, rawTable, validIsRaw ? rawTable : validTable, quarantined);
 
   const t2 = performance.now();
   const gates = await evaluateGates(options.gates ?? {}, { run: runRows, validTable, counts, columns });
   const gatesMs = performance.now() - t2;
   const t3 = performance.now();
-  const profile = options.profile === false ? undefined : await computeProfile(runRows, validTable, columns, { sampleColumn: '_row_id', rowCount: counts.valid });
+  // The summary from the validation scan holds only while no row took the zod path.
+  const scannedSummary = summary !== undefined && zodRows === 0 ? summary : undefined;
+  const profile = wantProfile
+    ? await computeProfile(runRows, validTable, columns, { sampleColumn: '_row_id', distributions: options.distributions ?? true, ...(scannedSummary ? { summary: scannedSummary } : {}) })
+    : undefined;
   const profileMs = performance.now() - t3;
 
   const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields };
@@ -268,10 +297,15 @@ function createValidTable(checks: CompiledChecks, source: string, validTable: st
   return { kind: 'createTableAs', name: validTable, orReplace: true, query: validRowsQuery(checks, source) };
 }
 
-/** The rows SQL accepts, as typed values in schema order, then `_row_id, _object, _line`. */
-function validRowsQuery(checks: CompiledChecks, source: string, filter = true): SelectQuery {
+/**
+ * The rows SQL accepts, as typed values in schema order, then `_row_id, _object, _line`.
+ * `filter: false` selects the values of every row (meaningful only where accepted), and
+ * `flag` adds a column `__flag` with that expression.
+ */
+function validRowsQuery(checks: CompiledChecks, source: string, filter = true, flag?: SqlExpr): SelectQuery {
   const ids: SelectItem[] = RESERVED.map((name) => ({ expr: col(name) }));
-  return select([...checks.values.map((v) => as(v.expr, v.name)), ...ids], { from: table(source), ...(filter ? { where: checks.accept } : {}) });
+  const extra = flag ? [as(flag, '__flag')] : [];
+  return select([...checks.values.map((v) => as(v.expr, v.name)), ...ids, ...extra], { from: table(source), ...(filter ? { where: checks.accept } : {}) });
 }
 
 /** Exactly the rows `accept` does not make true (false or NULL): the complement of validRowsQuery. */
@@ -280,13 +314,21 @@ function notAccepted(checks: CompiledChecks): SqlExpr {
 }
 
 const REJECTED_TABLE = '_sluice_rejected';
+const FLOATING_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL']);
 const zodTable = (validTable: string): string => `${validTable}__zod`;
 
-/** Drops a table or view of that name, whichever it is (DuckDB refuses DROP TABLE on a view). */
+/**
+ * Drops a table or view of that name, whichever it is: DuckDB refuses DROP TABLE on a view
+ * (and the reverse), so the other kind is tried when the first is refused. Cheaper than asking
+ * information_schema first, which scans the whole catalog.
+ */
 async function dropRelation(connection: DuckDBConnection, name: string): Promise<void> {
   const p = printerFor('duckdb');
-  const rows = (await connection.runAndReadAll(`SELECT table_type FROM information_schema.tables WHERE table_name = ${p.stringLiteral(name)}`)).getRowObjectsJS();
-  for (const row of rows) await connection.run(`DROP ${row.table_type === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${p.quoteIdentifier(name)}`);
+  try {
+    await connection.run(`DROP TABLE IF EXISTS ${p.quoteIdentifier(name)}`);
+  } catch {
+    await connection.run(`DROP VIEW IF EXISTS ${p.quoteIdentifier(name)}`);
+  }
 }
 
 /**
@@ -325,7 +367,7 @@ async function conservation(
     return new Map(rows.map((r) => [String(r.object), Number(r.n)]));
   };
   const inBy = await countBy(rawTable);
-  const validBy = await countBy(validTable);
+  const validBy = validTable === rawTable ? inBy : await countBy(validTable);
   const quarantinedBy = new Map<string, number>();
   for (const q of quarantined) quarantinedBy.set(q.object, (quarantinedBy.get(q.object) ?? 0) + 1);
   const perObject: Record<string, RowCounts> = {};
