@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openRunDatabase } from './embedded-duckdb.js';
+import { tracedConnection } from './traced-connection.js';
 import type { PipelineDefinition } from '../../pipeline/pipeline-definition.js';
 import type { BaseRunResult, ProgressEvent, RunOptions } from '../../pipeline/run-types.js';
 import type { SourceNode } from '../../plan/source-node.js';
@@ -60,10 +62,9 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     }
   };
   const started = performance.now();
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
+  const database = await openRunDatabase();
+  const connection = process.env.SLUICE_TRACE_SQL ? tracedConnection(database.connection) : database.connection;
   try {
-    await connection.run(`SET TimeZone = 'UTC'`);
     progress({ stage: 'list', done: 0, total: 1 });
     const objects = await time('list', () => listSourceObjects(source));
     progress({ stage: 'list', done: 1, total: 1, message: `${objects.length} objects` });
@@ -79,6 +80,9 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         representation: read.representation,
         rawTable: RAW_TABLE,
         validTable: VALID_TABLE,
+        profile: options.profile !== false || options.saveProfile !== undefined,
+        // Bins and frequencies serve only a saved drift baseline; the report needs the summary.
+        distributions: options.saveProfile !== undefined,
       }),
     );
     progress({ stage: 'validate', done: 1, total: 1 });
@@ -89,7 +93,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
 
     const notes: string[] = validation.fastPath.reason ? [`Validation: ${validation.fastPath.reason}`] : [];
     if (validation.profile?.sampleRows !== undefined) {
-      notes.push(`Column profile on a ${validation.profile.sampleRows.toLocaleString('en-US')}-row sample (every k-th row) of ${validation.profile.rowCount.toLocaleString('en-US')} valid rows: its distinct counts, min/max and nulls describe the sample.`);
+      notes.push(`The saved profile's distributions (bins, frequencies) come from a ${validation.profile.sampleRows.toLocaleString('en-US')}-row sample (every k-th row) of ${validation.profile.rowCount.toLocaleString('en-US')} valid rows; its counts, nulls, distinct counts, min/max, mean and stddev describe every row.`);
     }
     const mapFailures: MapFailure[] = [];
     await time('transform', async () => {
@@ -194,8 +198,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     }
     return result;
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    await database.close();
   }
 }
 
