@@ -9,7 +9,7 @@ import type { FeatureStoreSinkNode } from '../../plan/sink-node.js';
 import type { WindowNode } from '../../plan/window-node.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath } from '../../features/store-layout.js';
-import { listPartitions, writeCatalogEntry } from '../../features/catalog.js';
+import { writeCatalogEntry } from '../../features/catalog.js';
 import { printerFor } from '../../sql/dialects.js';
 import { describeTable } from './transform-stage.js';
 import { writePartitions, type PartitionWriteResult } from './partition-writer.js';
@@ -33,8 +33,9 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
   const p = printerFor('duckdb');
   const planHashColumn = '_plan_hash';
   const staged = `${write.table}__store`;
-  // The stored rows carry the plan hash, so a reader can tell which definition produced them.
-  await connection.run(`CREATE OR REPLACE TABLE ${p.quoteIdentifier(staged)} AS SELECT *, ${p.stringLiteral(definition.hash)} AS ${planHashColumn} FROM ${p.quoteIdentifier(write.table)}`);
+  // The stored rows carry the plan hash, so a reader can tell which definition produced them
+  // (a view: the rows are read once, by the COPY, not copied first).
+  await connection.run(`CREATE OR REPLACE VIEW ${p.quoteIdentifier(staged)} AS SELECT *, ${p.stringLiteral(definition.hash)} AS ${planHashColumn} FROM ${p.quoteIdentifier(write.table)}`);
   const columns = await describeTable(connection, staged);
   const files = storeFiles(sink.root, { ...(sink.endpoint ? { endpoint: sink.endpoint } : {}), ...(sink.region ? { region: sink.region } : {}) });
   const base = groupPath(sink.root, sink.entity, sink.group);
@@ -47,7 +48,6 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
     files,
     metadata: write.metadata,
   });
-  const partitions = (await listPartitions(files, sink.root, sink.entity, sink.group)).map((x) => x.dt);
   await writeCatalogEntry(files, sink.root, {
     entity: sink.entity,
     group: sink.group,
@@ -58,10 +58,10 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
     features: columns.map((c) => c.name).filter((n) => n !== 'entity_id' && n !== 'feature_ts' && n !== planHashColumn),
     every: write.window.every,
     windows: write.window.windows,
-    partitions,
+    partitions: result.partitions,
     // Content-derived, not wall-clock: the same inputs leave the catalog byte-identical too.
     updatedAt: write.metadata['sluice.run_id'] ?? '',
   });
-  await connection.run(`DROP TABLE ${p.quoteIdentifier(staged)}`);
+  await connection.run(`DROP VIEW ${p.quoteIdentifier(staged)}`);
   return result;
 }

@@ -33,7 +33,12 @@ export interface PartitionWriteResult {
   readonly written: readonly string[];
   readonly unchanged: readonly string[];
   readonly rows: number;
+  /** Every `dt` the base holds after the write (this run's and earlier ones'), ascending. */
+  readonly partitions: readonly string[];
 }
+
+/** How many file operations run at once (local renames, S3 requests). */
+const PARALLEL_FILE_OPERATIONS = 16;
 
 /**
  * @example
@@ -76,32 +81,78 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
   });
   const unchanged = wanted.filter((w) => !changed.includes(w)).map((w) => w.dt);
   if (changed.length > 0) {
-    const staging = await mkdtemp(join(tmpdir(), 'sluice-partitions-'));
+    const staging = await stagingFolder(options.base);
     try {
       const metadata = Object.entries(options.metadata).map(([k, v]) => `${p.stringLiteral(k)}: ${p.stringLiteral(v)}`).join(', ');
-      const dtList = changed.map((c) => p.stringLiteral(c.dt)).join(', ');
+      const only = changed.length === wanted.length ? '' : ` WHERE "__dt" IN (${changed.map((c) => p.stringLiteral(c.dt)).join(', ')})`;
       await connection.run(
-        `COPY (SELECT * FROM ${source} WHERE "__dt" IN (${dtList}) ORDER BY "__dt", ${order}) TO ${p.stringLiteral(staging)} ` +
+        `COPY (SELECT * FROM ${source}${only} ORDER BY "__dt", ${order}) TO ${p.stringLiteral(staging)} ` +
           `(FORMAT PARQUET, PARTITION_BY ("__dt"), COMPRESSION SNAPPY${metadata ? `, KV_METADATA {${metadata}}` : ''})`,
       );
-      for (const { dt, name } of changed) {
+      // Partitions are independent of each other: place them concurrently.
+      await forEachLimited(changed, PARALLEL_FILE_OPERATIONS, async ({ dt, name }) => {
         const folder = join(staging, `__dt=${dt}`);
         const parts = (await readdir(folder)).filter((f) => f.endsWith('.parquet')).sort();
         // DuckDB may split a large partition across threads; each piece keeps the identity.
         const names = parts.length === 1 ? [name] : parts.map((_, i) => `${identity(name)}-${i}.parquet`);
+        const old = filesByDt.get(dt) ?? [];
+        let staged: readonly string[] = parts;
+        if (old.length === 0 && !options.base.startsWith('s3://')) {
+          // New to a local store: name the files in place, then move the whole folder (one rename).
+          for (const [i, part] of parts.entries()) if (part !== names[i]) await rename(join(folder, part), join(folder, names[i]!));
+          staged = names;
+          if (await placeFolder(folder, join(options.base, `dt=${dt}`))) return;
+        }
         // New files first, old ones after: a reader may briefly see both (retrieval tolerates a
         // duplicated row), never neither — unlike delete-then-write.
-        for (const [i, part] of parts.entries()) {
+        for (const [i, part] of staged.entries()) {
           await moveInto(options, joinPath(options.base, `dt=${dt}`, names[i]!), join(folder, part));
         }
         const keep = new Set(names);
-        for (const old of filesByDt.get(dt) ?? []) if (!keep.has(/[^/\\]+$/.exec(old)![0])) await options.files.remove(old);
-      }
+        for (const path of old) if (!keep.has(/[^/\\]+$/.exec(path)![0])) await options.files.remove(path);
+      });
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
   }
-  return { written: changed.map((c) => c.dt), unchanged, rows: wanted.reduce((n, w) => n + w.rows, 0) };
+  // A write replaces partitions and adds new ones; it never removes a dt.
+  const partitions = [...new Set([...filesByDt.keys(), ...wanted.map((w) => w.dt)])].sort();
+  return { written: changed.map((c) => c.dt), unchanged, rows: wanted.reduce((n, w) => n + w.rows, 0), partitions };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; rejects with the first failure. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Where DuckDB writes the partitions before they are placed. For a local store it is a hidden
+ * folder inside the store's own folder: the same filesystem, so files and whole folders move by
+ * rename. Readers never see it (it is not a `dt=` folder).
+ */
+async function stagingFolder(base: string): Promise<string> {
+  if (base.startsWith('s3://')) return mkdtemp(join(tmpdir(), 'sluice-partitions-'));
+  await mkdir(base, { recursive: true });
+  return mkdtemp(join(base, '.sluice-staging-'));
+}
+
+/**
+ * Renames a staged partition folder to its `dt=` folder; false when one is in the way (the
+ * caller then moves the files one by one).
+ */
+async function placeFolder(folder: string, target: string): Promise<boolean> {
+  try {
+    await rename(folder, target);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EXDEV') return false;
+    throw error;
+  }
 }
 
 /**
