@@ -38,7 +38,7 @@ export type InternalFunction =
   | 'epoch_ms'            // timestamp → bigint milliseconds since the epoch (UTC)
   | 'timestamp_from_ms'   // bigint milliseconds → timestamp (UTC)
   | 'date_string'         // timestamp → 'YYYY-MM-DD' (UTC)
-  | 'floor_div'           // integer floor division a / b for bigints (negative-safe)
+  | 'floor_div'           // integer floor division a / b for bigints, b > 0 (negative-safe in a)
   | 'regexp_full_match'   // (string, pattern literal) → boolean, whole-string match
   | 'char_length'
   | 'generate_bigint_series' // (start, stop, step) → array of bigints, inclusive
