@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { pipeline, file, window, count, mean, max, featureStore } from '../sdk/src/index.js';
 
@@ -43,7 +43,7 @@ const DAY = 86_400_000;
  * What a careful engineer writes by hand for the same job: the schema's checks as a WHERE
  * clause (date present; delay and distance integers — BIGINT in the file — within JS's exact
  * range, distance >= 0; origin 3 characters; destination present), then per-day partials, a
- * dense day grid per airport, window frames, written as the same dt= partitioned Parquet.
+ * dense day grid per airport, window frames, written as the same dt= partitioned Parquet (Snappy, as sluice writes).
  */
 export function handWrittenSql(out: string): string {
   const frame = (days: number) => `OVER (PARTITION BY origin ORDER BY t ROWS BETWEEN ${days - 1} PRECEDING AND CURRENT ROW)`;
@@ -71,70 +71,114 @@ SELECT origin AS entity_id, epoch_ms(t * ${DAY}) AS feature_ts,
   strftime(epoch_ms(t * ${DAY}), '%Y-%m-%d') AS dt
 FROM windowed WHERE flights_30d > 0
 ORDER BY dt, entity_id, feature_ts
-) TO '${out}' (FORMAT PARQUET, PARTITION_BY (dt), COMPRESSION ZSTD)`;
+) TO '${out}' (FORMAT PARQUET, PARTITION_BY (dt), COMPRESSION SNAPPY)`;
 }
 
 export interface FlightsBenchResult {
   readonly rows: number;
+  /** Medians over the timed rounds. */
   readonly sluiceMs: number;
   readonly handWrittenMs: number;
+  /** median(sluice) / median(hand-written). */
   readonly ratio: number;
+  /** Each round's sluice / hand-written, in order. */
+  readonly roundRatios: string;
+  /**
+   * The same with `run({ profile: false })`: sluice without the exact column profile of every
+   * valid row (the quality report's column table), which the hand-written SQL does not compute.
+   */
+  readonly sluiceWithoutProfileMs: number;
+  readonly ratioWithoutProfile: number;
   readonly peakRssMb: number;
   readonly outputsEqual: boolean;
-  /** Where sluice's time went (ms per stage, from result.timings). */
+  /** Where sluice's time went in its median round (ms per stage, from result.timings). */
   readonly sluiceTimings: string;
 }
 
-/** Runs both, compares outputs, returns the figures. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+
+/**
+ * Runs both, compares outputs, returns the figures. One untimed round warms both sides (file
+ * cache, DuckDB's memory, the JIT), then ROUNDS timed rounds alternate hand-written and sluice
+ * (as run by default, then without the column profile) so that none gets the quieter moments
+ * of a busy machine; medians are reported.
+ */
 export async function runFlightsBench(): Promise<FlightsBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   try {
-    // Warm the file cache so neither side pays the first read.
     const warm = await DuckDBInstance.create(':memory:');
     const wc = await warm.connect();
-    await wc.run(`SELECT count(*) FROM read_parquet('${FLIGHTS}')`);
+    const hand: number[] = [];
+    const sluice: { ms: number; timings: string }[] = [];
+    const withoutProfile: number[] = [];
+    let outputsEqual = true;
+    let rows = 0;
+    for (let round = 0; round <= ROUNDS; round++) {
+      const handOut = join(dir, `hand-${round}`);
+      let started = performance.now();
+      await wc.run(handWrittenSql(handOut));
+      const handWrittenMs = performance.now() - started;
 
-    const handOut = join(dir, 'hand');
-    let started = performance.now();
-    await wc.run(handWrittenSql(handOut));
-    const handWrittenMs = performance.now() - started;
+      const root = join(dir, `store-${round}`);
+      started = performance.now();
+      // writeZones: false skips the validated zone (a Parquet copy of all 3M valid rows, which
+      // production writes in its event stage). The comparison is validation + feature computation
+      // + feature-store write, which is all the hand-written SQL does. Quarantined rows would
+      // still be reported (and written to the quarantine zone); the result's counts are checked.
+      const result = await flightsPipeline(root).run({ zones: join(dir, `zones-${round}`), writeZones: false });
+      const sluiceMs = performance.now() - started;
+      outputsEqual &&= (await outputsMatch(wc, root, handOut)) === result.featureRows && result.counts.in === result.counts.valid + result.counts.quarantined;
+      rows = result.counts.in;
 
-    const root = join(dir, 'store');
-    started = performance.now();
-    // writeZones: false skips the validated zone (a Parquet copy of all 3M valid rows, which
-    // production writes in its event stage). The comparison is validation + feature computation
-    // + feature-store write, which is all the hand-written SQL does. Quarantined rows would
-    // still be reported (and written to the quarantine zone); the result's counts are checked.
-    const result = await flightsPipeline(root).run({ zones: join(dir, 'zones'), writeZones: false });
-    const sluiceMs = performance.now() - started;
-
-    const sluiceFiles = `${root}/entity=airport/feature_group=delays/*/*.parquet`;
-    const compare = await wc.runAndReadAll(`
-      WITH a AS (SELECT * EXCLUDE (_plan_hash) FROM read_parquet('${sluiceFiles}')),
-           b AS (SELECT * EXCLUDE (dt) FROM read_parquet('${handOut}/*/*.parquet', hive_partitioning = true))
-      SELECT (SELECT count(*) FROM a) AS na, (SELECT count(*) FROM b) AS nb,
-        (SELECT count(*) FROM a FULL JOIN b USING (entity_id, feature_ts)
-          WHERE a.flights_1d IS DISTINCT FROM b.flights_1d OR a.flights_7d IS DISTINCT FROM b.flights_7d OR a.flights_30d IS DISTINCT FROM b.flights_30d
-             OR a.max_delay_1d IS DISTINCT FROM b.max_delay_1d OR a.max_delay_7d IS DISTINCT FROM b.max_delay_7d OR a.max_delay_30d IS DISTINCT FROM b.max_delay_30d
-             OR NOT (coalesce(abs(a.mean_delay_1d - b.mean_delay_1d), 0) < 1e-9 AND (a.mean_delay_1d IS NULL) = (b.mean_delay_1d IS NULL))
-             OR NOT (coalesce(abs(a.mean_delay_7d - b.mean_delay_7d), 0) < 1e-9 AND (a.mean_delay_7d IS NULL) = (b.mean_delay_7d IS NULL))
-             OR NOT (coalesce(abs(a.mean_delay_30d - b.mean_delay_30d), 0) < 1e-9 AND (a.mean_delay_30d IS NULL) = (b.mean_delay_30d IS NULL))) AS diffs`);
-    const [row] = compare.getRowObjectsJS();
+      const bare = join(dir, `store-bare-${round}`);
+      started = performance.now();
+      const bareResult = await flightsPipeline(bare).run({ zones: join(dir, `zones-bare-${round}`), writeZones: false, profile: false });
+      const withoutProfileMs = performance.now() - started;
+      outputsEqual &&= (await outputsMatch(wc, bare, handOut)) === bareResult.featureRows;
+      if (round === 0) continue; // the warm-up round
+      withoutProfile.push(withoutProfileMs);
+      hand.push(handWrittenMs);
+      sluice.push({ ms: sluiceMs, timings: Object.entries(result.timings).map(([k, v]) => `${k} ${v}`).join(', ') });
+    }
     wc.closeSync();
     warm.closeSync();
-    const outputsEqual =
-      Number(row!.diffs) === 0 && Number(row!.na) === Number(row!.nb) && Number(row!.na) === result.featureRows &&
-      result.counts.in === result.counts.valid + result.counts.quarantined;
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const handMedian = median(hand);
+    const sluiceMedian = median(sluice.map((s) => s.ms));
     return {
-      rows: result.counts.in,
-      sluiceMs: Math.round(sluiceMs),
-      handWrittenMs: Math.round(handWrittenMs),
-      ratio: Number((sluiceMs / handWrittenMs).toFixed(2)),
+      rows,
+      sluiceMs: Math.round(sluiceMedian),
+      handWrittenMs: Math.round(handMedian),
+      ratio: Number((sluiceMedian / handMedian).toFixed(2)),
+      roundRatios: sluice.map((s, i) => (s.ms / hand[i]!).toFixed(2)).join(' '),
+      sluiceWithoutProfileMs: Math.round(median(withoutProfile)),
+      ratioWithoutProfile: Number((median(withoutProfile) / handMedian).toFixed(2)),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       outputsEqual,
-      sluiceTimings: Object.entries(result.timings).map(([k, v]) => `${k} ${v}`).join(', '),
+      sluiceTimings: sluice.find((s) => s.ms === sluiceMedian)!.timings,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The number of feature rows when both outputs hold the same rows (same keys, equal counts and
+ * maxima, means within 1e-9), else -1.
+ */
+async function outputsMatch(wc: DuckDBConnection, root: string, handOut: string): Promise<number> {
+  const sluiceFiles = `${root}/entity=airport/feature_group=delays/*/*.parquet`;
+  const compare = await wc.runAndReadAll(`
+    WITH a AS (SELECT * EXCLUDE (_plan_hash) FROM read_parquet('${sluiceFiles}')),
+         b AS (SELECT * EXCLUDE (dt) FROM read_parquet('${handOut}/*/*.parquet', hive_partitioning = true))
+    SELECT (SELECT count(*) FROM a) AS na, (SELECT count(*) FROM b) AS nb,
+      (SELECT count(*) FROM a FULL JOIN b USING (entity_id, feature_ts)
+        WHERE a.flights_1d IS DISTINCT FROM b.flights_1d OR a.flights_7d IS DISTINCT FROM b.flights_7d OR a.flights_30d IS DISTINCT FROM b.flights_30d
+           OR a.max_delay_1d IS DISTINCT FROM b.max_delay_1d OR a.max_delay_7d IS DISTINCT FROM b.max_delay_7d OR a.max_delay_30d IS DISTINCT FROM b.max_delay_30d
+           OR NOT (coalesce(abs(a.mean_delay_1d - b.mean_delay_1d), 0) < 1e-9 AND (a.mean_delay_1d IS NULL) = (b.mean_delay_1d IS NULL))
+           OR NOT (coalesce(abs(a.mean_delay_7d - b.mean_delay_7d), 0) < 1e-9 AND (a.mean_delay_7d IS NULL) = (b.mean_delay_7d IS NULL))
+           OR NOT (coalesce(abs(a.mean_delay_30d - b.mean_delay_30d), 0) < 1e-9 AND (a.mean_delay_30d IS NULL) = (b.mean_delay_30d IS NULL))) AS diffs`);
+  const [row] = compare.getRowObjectsJS();
+  const equal = Number(row!.diffs) === 0 && Number(row!.na) === Number(row!.nb);
+  return equal ? Number(row!.na) : -1;
 }
