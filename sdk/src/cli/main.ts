@@ -9,7 +9,7 @@ import '../index.js';
 const HELP = `sluice — feature pipelines: explore in a notebook, promote to AWS, pull training sets
 
 Usage:
-  sluice run <module> [--sample N] [--dry-run] [--zones DIR] [--save-profile FILE]
+  sluice run <module> [--sample N] [--dry-run] [--zones DIR] [--save-profile FILE] [--no-profile]
   sluice demo [module] [--sample N]            make the demo clickstream if absent, run the pipeline
   sluice catalog [--store DIR]                 list feature groups
   sluice catalog <entity>/<group> [--store DIR] describe one group
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'run': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { sample: { type: 'string' }, 'dry-run': { type: 'boolean' }, zones: { type: 'string' }, 'save-profile': { type: 'string' } } });
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { sample: { type: 'string' }, 'dry-run': { type: 'boolean' }, zones: { type: 'string' }, 'save-profile': { type: 'string' }, 'no-profile': { type: 'boolean' } } });
       const module = positionals[0];
       if (!module) throw new SluiceError('USAGE', 'sluice run needs a module: sluice run pipelines/engagement.ts [--sample 10000]');
       const { runCommand } = await import('./run-command.js');
@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values['dry-run'] ? { dryRun: true } : {}),
         ...(values.zones ? { zones: values.zones } : {}),
         ...(values['save-profile'] ? { saveProfile: values['save-profile'] } : {}),
+        ...(values['no-profile'] ? { profile: false } : {}),
       });
     }
     case 'demo': {

@@ -169,6 +169,25 @@ describe('local engine', () => {
     expect(() => statSync(join(root, 'entity=user'))).toThrow();
   });
 
+  it('profile: false leaves out the column profile and changes nothing else (text and Parquet input)', async () => {
+    // Parquet input: typed rows, some of which the schema rejects (a negative amount, a bad id).
+    await query(`COPY (SELECT * REPLACE (CASE WHEN row_number() OVER () % 97 = 0 THEN -1.0 ELSE amount END AS amount)
+      FROM read_json_auto('${join(dir, 'events/*.jsonl')}', ignore_errors = true) WHERE try_cast(ts AS TIMESTAMP) IS NOT NULL)
+      TO '${join(dir, 'events.parquet')}' (FORMAT PARQUET)`);
+    for (const source of [join(dir, 'events/*.jsonl*'), join(dir, 'events.parquet')]) {
+      const profiled = await engagement(join(dir, 'store-p1'), source, { maxInvalidRatio: 0.5 }).run({ dryRun: true });
+      const bare = await engagement(join(dir, 'store-p2'), source, { maxInvalidRatio: 0.5 }).run({ dryRun: true, profile: false });
+      expect(profiled.quality.columns.length).toBeGreaterThan(0);
+      expect(bare.quality.columns).toEqual([]);
+      expect(bare.counts).toEqual(profiled.counts);
+      expect(bare.counts.quarantined).toBeGreaterThan(0);
+      expect(bare.perObject).toEqual(profiled.perObject);
+      expect(bare.featureRows).toBe(profiled.featureRows);
+      const rows = (r: typeof bare) => r.preview.toArray().map((row) => JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+      expect(rows(bare)).toEqual(rows(profiled));
+    }
+  });
+
   it('a sample reads only about N rows', async () => {
     const result = await engagement(join(dir, 'store-f')).run({ sample: 500, dryRun: true });
     expect(result.counts.in).toBe(500);
