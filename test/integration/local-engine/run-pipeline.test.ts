@@ -188,6 +188,19 @@ describe('local engine', () => {
     }
   });
 
+  it('concurrent runs in one process do not see each other (each has its own database)', async () => {
+    const alone = await engagement(join(dir, 'store-c0')).run({ dryRun: true });
+    const [a, b] = await Promise.all([
+      engagement(join(dir, 'store-c1')).run({ dryRun: true }),
+      engagement(join(dir, 'store-c2'), join(dir, 'events/events-2024-01-0*.jsonl*')).run({ dryRun: true }),
+    ]);
+    expect(a.counts).toEqual(alone.counts);
+    expect(a.featureRows).toBe(alone.featureRows);
+    expect(a.quality.columns).toEqual(alone.quality.columns);
+    expect(b.counts.in).toBeLessThan(a.counts.in);
+    expect(Object.keys(b.perObject).every((o) => o.includes('events-2024-01-0'))).toBe(true);
+  });
+
   it('a sample reads only about N rows', async () => {
     const result = await engagement(join(dir, 'store-f')).run({ sample: 500, dryRun: true });
     expect(result.counts.in).toBe(500);
