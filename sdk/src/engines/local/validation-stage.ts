@@ -122,24 +122,10 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   const wantProfile = options.profile !== false;
   let summary: ProfileSummary | undefined;
   if (typed) {
-    // Typed rows need no intermediate layers. One scan counts the rows SQL does not accept and
-    // takes the profile's summary statistics of the values SQL produces for every row: when it
-    // accepted them all (the usual case for Parquet), those are exactly the valid rows' and the
-    // run reads its input once before the features. The accepted rows are never copied
-    // (valid_rows becomes a view, see below).
-    // Rows SQL did not accept may hold NaN or ±Infinity in floating-point columns: kept out of
-    // the moments (which DuckDB refuses when not finite). The rest of the summary cannot fail.
-    const floating = new Set(Object.entries(representation.kind === 'typed' ? representation.columnTypes : {}).filter(([, t]) => FLOATING_TYPES.has(t.toUpperCase())).map(([n]) => n));
-    const scanned = await runProfileSummary(runRows, (moments) => printSql(select(
-      [
-        as(agg('count_star', [], col('__flag')), '__rejected'),
-        ...(wantProfile ? profileSummaryItems(columns, { ...moments, excludeFromMoments: { when: col('__flag'), columns: floating } }) : [as(agg('count_star', []), '__pn')]),
-      ],
-      { from: { kind: 'subquery', alias: '__v', query: validRowsQuery(checks, rawTable, false, notAccepted(checks)) } },
-    ), 'duckdb'));
-    rejectedRows = Number(scanned.__rejected);
-    sqlRows = Number(scanned.__pn) - rejectedRows;
-    if (wantProfile && rejectedRows === 0) summary = readProfileSummary(scanned, columns);
+    const scan = await scanTypedRows(runRows, checks, rawTable, columns, representation, wantProfile);
+    rejectedRows = scan.rejected;
+    sqlRows = scan.rows - scan.rejected;
+    summary = scan.summary;
     if (rejectedRows > 0) {
       // zod's accepted rows get a table of the exact column types of the SQL-accepted ones.
       await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
@@ -260,6 +246,32 @@ function malformed(object: string, line: bigint, raw: string, error: string): Qu
 async function describeTable(run: SqlRunner, name: string): Promise<Record<string, string>> {
   const rows = await run(`DESCRIBE ${printSql(select([{ expr: { kind: 'star' } }], { from: table(name) }), 'duckdb')}`);
   return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.column_type)]));
+}
+
+/**
+ * Typed rows need no intermediate layers. One scan counts the rows SQL does not accept and
+ * takes the profile's summary statistics of the values SQL produces for every row: when it
+ * accepted them all (the usual case for Parquet), those are exactly the valid rows' and the run
+ * reads its input once before the features. `summary` is undefined when a row was rejected
+ * (the profile is then taken over the final valid rows) or no profile was asked for.
+ */
+async function scanTypedRows(
+  run: SqlRunner, checks: CompiledChecks, rawTable: string, columns: readonly ColumnDescription[], representation: Representation, profile: boolean,
+): Promise<{ rows: number; rejected: number; summary?: ProfileSummary }> {
+  // Rows SQL did not accept may hold NaN or ±Infinity in floating-point columns: they are kept
+  // out of the moments (DuckDB refuses a stddev that is not finite). Nothing else can fail.
+  const columnTypes = representation.kind === 'typed' ? representation.columnTypes : {};
+  const floating = new Set(Object.keys(columnTypes).filter((name) => FLOATING_TYPES.has(columnTypes[name]!.toUpperCase())));
+  const flagged = validRowsQuery(checks, rawTable, false, notAccepted(checks));
+  const row = await runProfileSummary(run, (moments) => printSql(select(
+    [
+      as(agg('count_star', [], col('__flag')), '__rejected'),
+      ...(profile ? profileSummaryItems(columns, { ...moments, excludeFromMoments: { when: col('__flag'), columns: floating } }) : [as(agg('count_star', []), '__pn')]),
+    ],
+    { from: { kind: 'subquery', alias: '__v', query: flagged } },
+  ), 'duckdb'));
+  const rejected = Number(row.__rejected);
+  return { rows: Number(row.__pn), rejected, ...(profile && rejected === 0 ? { summary: readProfileSummary(row, columns) } : {}) };
 }
 
 /** Patterns DuckDB's RE2 refuses to compile (the translator is conservative, but RE2 has limits of its own). */
