@@ -86,6 +86,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       }),
     );
     progress({ stage: 'validate', done: 1, total: 1 });
+    // With typed input, validate.sql includes the column profile taken in the same scan.
     timings['validate.sql'] = Math.round(validation.timings.sqlMs);
     timings['validate.zod'] = Math.round(validation.timings.zodMs);
     timings['validate.gates'] = Math.round(validation.timings.gatesMs);

@@ -77,6 +77,11 @@ export interface ValidationStageResult {
   readonly gates: readonly GateResult[];
   readonly profile?: Profile;
   readonly report: QualityReport;
+  /**
+   * Milliseconds per phase. For typed rows the profile's summary is usually taken inside the SQL
+   * scan: its cost is then part of `sqlMs`, and `profileMs` covers only what was left (the
+   * distributions of a saved baseline, or a profile after zod).
+   */
   readonly timings: { readonly sqlMs: number; readonly zodMs: number; readonly gatesMs: number; readonly profileMs: number };
 }
 
