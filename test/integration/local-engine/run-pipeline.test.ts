@@ -3,7 +3,7 @@
  * layout and lineage, idempotent re-runs (byte-identical store) and partition-precise updates.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -136,6 +136,20 @@ describe('local engine', () => {
     const again = await engagement(root).run();
     expect(snapshot(root)).toEqual(first);
     expect(again.outputs.partitionsWritten).toEqual([]);
+  });
+
+  it('a staging folder left behind by a crashed write is not taken for a partition', async () => {
+    const root = join(dir, 'store-s');
+    const first = await engagement(root).run();
+    const group = join(root, 'entity=user', 'feature_group=engagement');
+    const dt = first.outputs.partitionsWritten[0]!;
+    const stale = join(group, '.sluice-staging-crashed', `__dt=${dt}`);
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, 'data_0.parquet'), 'half-written');
+    const before = snapshot(root);
+    const again = await engagement(root).run();
+    expect(again.outputs.partitionsWritten).toEqual([]);
+    expect(snapshot(root)).toEqual(before);
   });
 
   it('adding one day of events rewrites exactly the partitions that day affects', async () => {

@@ -69,7 +69,8 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
   const existing = await options.files.list(options.base);
   const filesByDt = new Map<string, string[]>();
   for (const file of existing) {
-    const match = /dt=([^/\\]+)[/\\]([^/\\]+)$/.exec(file.path);
+    // A `dt=` folder directly (not `__dt=` in a staging folder a crashed write left behind).
+    const match = /(?:^|[/\\])dt=([^/\\]+)[/\\]([^/\\]+)$/.exec(file.path);
     if (match) filesByDt.set(match[1]!, [...(filesByDt.get(match[1]!) ?? []), file.path]);
   }
 
