@@ -1,5 +1,5 @@
 import type { FromItem, InternalFunction, Join, SqlExpr, SqlType } from './sql-node.js';
-import { SqlPrinter } from './sql-printer.js';
+import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
 
 /**
  * Spark SQL 3.5 (AWS Glue 5.x). The Glue driver sets `spark.sql.session.timeZone=UTC`, so
@@ -21,6 +21,7 @@ export class SparkPrinter extends SqlPrinter {
   };
 
   protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {
+    ...localOnlyFunctions('spark'),
     epoch_ms: ([t]) => `unix_millis(${t})`,
     timestamp_from_ms: ([ms]) => `timestamp_millis(CAST(${ms} AS BIGINT))`,
     date_string: ([t]) => `date_format(${t}, 'yyyy-MM-dd')`,
@@ -31,18 +32,9 @@ export class SparkPrinter extends SqlPrinter {
     char_length: ([s]) => `char_length(${s})`,
     // sequence() wants one integral type for start, stop and step.
     generate_bigint_series: ([a, b, step]) => `sequence(CAST(${a} AS BIGINT), CAST(${b} AS BIGINT), CAST(${step} AS BIGINT))`,
-    // The validation fast path runs only in the local engine (the Lambda runs zod itself).
-    json_valid: localOnly('json_valid'),
-    json_type: localOnly('json_type'),
-    json_extract_string: localOnly('json_extract_string'),
-    json_keys: localOnly('json_keys'),
-    json_extract_many: localOnly('json_extract_many'),
-    list_element: localOnly('list_element'),
     list_value: (values) => `array(${values.join(', ')})`,
     starts_with: ([s, p]) => `startswith(${s}, ${p})`,
     contains: ([s, n]) => `contains(${s}, ${n})`,
-    list_is_distinct: localOnly('list_is_distinct'),
-    list_within: localOnly('list_within'),
     regexp_search: ([s, p]) => `(${s} RLIKE ${p})`,
     try_double: ([x]) => `try_cast(${x} AS DOUBLE)`,
     try_timestamp: ([x]) => `try_cast(${x} AS TIMESTAMP)`,
@@ -98,9 +90,3 @@ export class SparkPrinter extends SqlPrinter {
   }
 }
 
-/** A function only the local engine's DuckDB needs; printing it for Spark is a planner bug. */
-function localOnly(name: string): (args: string[]) => string {
-  return () => {
-    throw new Error(`The internal SQL function ${name} is only used by the local engine; the spark printer has no spelling for it.`);
-  };
-}

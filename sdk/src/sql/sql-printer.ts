@@ -10,6 +10,29 @@ import type { AggregateExpr, FromItem, InternalFunction, Join, OrderItem, Query,
 
 export type Dialect = 'duckdb' | 'spark' | 'trino';
 
+/** Internal functions only the local engine's validation fast path uses (the Lambda runs zod itself). */
+const LOCAL_ONLY_FUNCTIONS = ['json_valid', 'json_type', 'json_extract_string', 'json_keys', 'json_extract_many', 'list_element', 'list_is_distinct', 'list_within'] as const;
+
+/**
+ * Spellings for a dialect that never runs the validation fast path: printing one of them is a
+ * planner bug, reported as such.
+ *
+ * @example
+ * ```ts
+ * protected readonly functions = { ...localOnlyFunctions('trino'), epoch_ms: … };
+ * ```
+ */
+export function localOnlyFunctions(dialect: Dialect): Record<LocalOnlyFunction, (args: string[]) => string> {
+  const refuse = (name: string) => (): string => {
+    throw new Error(`The internal SQL function ${name} is only used by the local engine; the ${dialect} printer has no spelling for it.`);
+  };
+  const out = {} as Record<LocalOnlyFunction, (args: string[]) => string>;
+  for (const name of LOCAL_ONLY_FUNCTIONS) out[name] = refuse(name);
+  return out;
+}
+
+type LocalOnlyFunction = (typeof LOCAL_ONLY_FUNCTIONS)[number];
+
 type ExprPrinters = { [K in SqlExpr['kind']]: (node: Extract<SqlExpr, { kind: K }>) => string };
 
 export abstract class SqlPrinter {

@@ -8,7 +8,7 @@
  * `date_diff` in milliseconds against the epoch literal stay in plain `timestamp`, exact.
  */
 import type { FromItem, InternalFunction, SqlType } from './sql-node.js';
-import { SqlPrinter } from './sql-printer.js';
+import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
 
 const EPOCH = "TIMESTAMP '1970-01-01 00:00:00.000'";
 
@@ -28,6 +28,7 @@ export class TrinoPrinter extends SqlPrinter {
   };
 
   protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {
+    ...localOnlyFunctions('trino'),
     epoch_ms: ([t]) => `date_diff('millisecond', ${EPOCH}, ${t})`,
     timestamp_from_ms: ([ms]) => `date_add('millisecond', CAST(${ms} AS BIGINT), ${EPOCH})`,
     date_string: ([t]) => `date_format(${t}, '%Y-%m-%d')`,
@@ -36,18 +37,9 @@ export class TrinoPrinter extends SqlPrinter {
     regexp_full_match: ([s, p]) => `regexp_like(${s}, '^(?:' || ${p} || ')$')`,
     char_length: ([s]) => `length(${s})`,
     generate_bigint_series: ([a, b, step]) => `sequence(${a}, ${b}, ${step})`,
-    // The validation fast path runs only in the local engine (the Lambda runs zod itself).
-    json_valid: localOnly('json_valid'),
-    json_type: localOnly('json_type'),
-    json_extract_string: localOnly('json_extract_string'),
-    json_keys: localOnly('json_keys'),
-    json_extract_many: localOnly('json_extract_many'),
-    list_element: localOnly('list_element'),
     list_value: (values) => `ARRAY[${values.join(', ')}]`,
     starts_with: ([s, p]) => `starts_with(${s}, ${p})`,
     contains: ([s, n]) => `(strpos(${s}, ${n}) > 0)`,
-    list_is_distinct: localOnly('list_is_distinct'),
-    list_within: localOnly('list_within'),
     regexp_search: ([s, p]) => `regexp_like(${s}, ${p})`,
     try_double: ([x]) => `TRY_CAST(${x} AS DOUBLE)`,
     try_timestamp: ([x]) => `TRY_CAST(${x} AS TIMESTAMP)`,
@@ -63,9 +55,3 @@ export class TrinoPrinter extends SqlPrinter {
   }
 }
 
-/** A function only the local engine's DuckDB needs; printing it for Trino is a planner bug. */
-function localOnly(name: string): (args: string[]) => string {
-  return () => {
-    throw new Error(`The internal SQL function ${name} is only used by the local engine; the trino printer has no spelling for it.`);
-  };
-}
