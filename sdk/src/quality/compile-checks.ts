@@ -271,7 +271,8 @@ export const INTERNAL_COLUMNS: ReadonlySet<string> = new Set(['_row_id', '_objec
 
 const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
 const WIDE_INTEGER_TYPES = new Set(['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT']);
-const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT']);
+/** DuckDB's floating-point column types (DESCRIBE spells REAL as FLOAT): values may be NaN or ±Infinity. */
+export const FLOAT_TYPES: ReadonlySet<string> = new Set(['DOUBLE', 'FLOAT']);
 const TIMESTAMP_TYPES = new Set(['TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP WITH TIME ZONE', 'DATE']);
 
 /** Accept condition and typed value for a present, non-null value. */

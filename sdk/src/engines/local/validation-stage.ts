@@ -16,7 +16,7 @@ import type { GateSpec } from '../../plan/validate-node.js';
 import { printerFor, printSql } from '../../sql/dialects.js';
 import type { Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
 import { agg, as, asc, caseWhen, col, eq, isNull, lit, select, table } from '../../sql/sql-builders.js';
-import { compileChecks, describeFastPath, INTERNAL_COLUMNS } from '../../quality/compile-checks.js';
+import { compileChecks, describeFastPath, FLOAT_TYPES, INTERNAL_COLUMNS } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
@@ -266,7 +266,7 @@ async function scanTypedRows(
   // Rows SQL did not accept may hold NaN or ±Infinity in floating-point columns: they are kept
   // out of the moments (DuckDB refuses a stddev that is not finite). Nothing else can fail.
   const columnTypes = representation.kind === 'typed' ? representation.columnTypes : {};
-  const floating = new Set(Object.keys(columnTypes).filter((name) => FLOATING_TYPES.has(columnTypes[name]!.toUpperCase())));
+  const floating = new Set(Object.keys(columnTypes).filter((name) => FLOAT_TYPES.has(columnTypes[name]!.toUpperCase())));
   const flagged = validRowsQuery(checks, rawTable, false, notAccepted(checks));
   const row = await runProfileSummary(run, (moments) => printSql(select(
     [
@@ -331,7 +331,6 @@ function notAccepted(checks: CompiledChecks): SqlExpr {
 }
 
 const REJECTED_TABLE = '_sluice_rejected';
-const FLOATING_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL']);
 const zodTable = (validTable: string): string => `${validTable}__zod`;
 
 /**
