@@ -131,19 +131,7 @@ export async function processObject(target: ObjectTarget, deps: ProcessDeps): Pr
     const manifest = await quarantineWhole(target, deps, run.state, objectDate, 'quarantined', `gate failed: ${failures.join('; ')}`, failures);
     return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
   }
-  const manifest: ObjectManifest = {
-    manifestVersion: 1,
-    pipeline: definition.plan.name,
-    planHash: definition.hash,
-    objectId: target.objectId,
-    object: describeObject(target),
-    status: 'processed',
-    rows: run.state.rows,
-    outputs: run.state.outputs,
-    gateFailures: [],
-  };
-  await store.putJson(zones.validatedBucket, keys.manifest(target.objectId), manifest);
-  await store.delete(zones.validatedBucket, keys.checkpoint(target.objectId));
+  const manifest = await finishObject(target, deps, { status: 'processed', rows: run.state.rows, outputs: run.state.outputs, gateFailures: [] });
   return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
 }
 
@@ -341,17 +329,33 @@ async function quarantineWhole(
   const errorKey = keys.quarantineError(objectDate, target.objectId);
   await store.copy({ bucket: target.bucket, key: target.key, versionId: target.versionId }, { bucket: zones.quarantineBucket, key: objectKey });
   await store.putJson(zones.quarantineBucket, errorKey, { object: `s3://${target.bucket}/${target.key}`, version: target.version, status, error, gateFailures: failures, rowsSeen: state.rows.in });
+  return finishObject(target, deps, {
+    status,
+    rows: { in: state.rows.in, valid: 0, quarantined: state.rows.in },
+    outputs: { validated: [], quarantine: [objectKey, errorKey] },
+    gateFailures: failures,
+    error,
+  });
+}
+
+/**
+ * The last step for every object, whatever became of it: its manifest (which makes a
+ * redelivery a no-op) is written, then the checkpoint a retry would have resumed from goes.
+ */
+async function finishObject(
+  target: ObjectTarget,
+  deps: ProcessDeps,
+  outcome: Pick<ObjectManifest, 'status' | 'rows' | 'outputs' | 'gateFailures' | 'error'>,
+): Promise<ObjectManifest> {
+  const { store, zones, definition } = deps;
+  const keys = zoneKeys(definition.plan.name);
   const manifest: ObjectManifest = {
     manifestVersion: 1,
     pipeline: definition.plan.name,
     planHash: definition.hash,
     objectId: target.objectId,
     object: describeObject(target),
-    status,
-    rows: { in: state.rows.in, valid: 0, quarantined: state.rows.in },
-    outputs: { validated: [], quarantine: [objectKey, errorKey] },
-    gateFailures: failures,
-    error,
+    ...outcome,
   };
   await store.putJson(zones.validatedBucket, keys.manifest(target.objectId), manifest);
   await store.delete(zones.validatedBucket, keys.checkpoint(target.objectId));
