@@ -61,8 +61,9 @@ describe('a handler process killed mid-object', () => {
     await reset();
     const event = await h.eventFor(KEY);
     // The child holds the idempotency record for its 5 s of "remaining time" (Powertools' in-progress
-    // expiry) and, with a hugely negative reserve, never checkpoints-and-yields on its own.
-    const child = h.spawnChild(event, { remainingMs: 5_000, env: { SLUICE_TIME_RESERVE_MS: '-1000000000' } });
+    // expiry) and, with a hugely negative reserve, never checkpoints-and-yields on its own. It hangs
+    // once a checkpoint of 3 segments is stored (a fast child could otherwise finish between polls).
+    const child = h.spawnChild(event, { remainingMs: 5_000, env: { SLUICE_TIME_RESERVE_MS: '-1000000000', SLUICE_CHILD_STALL_AT_RECORDS: String(3 * SEGMENT_ROWS) } });
     const checkpointKey = (await listCheckpoint()) ?? '';
     expect(checkpointKey).toBe('');
     let progress = 0;
