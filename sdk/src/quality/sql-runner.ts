@@ -21,3 +21,21 @@ export function toNumber(value: unknown): number | null {
   const n = Number(value);
   return Number.isNaN(n) ? null : n;
 }
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A SQL result cell as a value that `JSON.stringify` and a report can carry: BIGINT arrives as
+ * `bigint`, which JSON cannot hold. It becomes a number where that is exact and its decimal
+ * text otherwise (never a silently rounded number). Dates and other values pass through.
+ *
+ * @example
+ * ```ts
+ * toJsonSafe(42n) // 42
+ * toJsonSafe(2n ** 60n) // '1152921504606846976'
+ * ```
+ */
+export function toJsonSafe(value: unknown): unknown {
+  if (typeof value !== 'bigint') return value;
+  return value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : value.toString();
+}

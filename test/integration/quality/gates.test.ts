@@ -92,6 +92,26 @@ describe('gates', () => {
     });
   });
 
+  it('unique and references report integer (BIGINT) columns as plain JSON values, exactly', async () => {
+    await withConnection(async (c) => {
+      // DuckDB returns BIGINT as bigint, which JSON.stringify refuses; beyond 2^53 a number would round.
+      const IntRow = z.object({ account: z.number().int(), code: z.number().int().nullable() });
+      await c.run('CREATE TABLE valid_rows (account BIGINT, code BIGINT, _row_id BIGINT, _object VARCHAR, _line BIGINT)');
+      await c.run(`INSERT INTO valid_rows VALUES (7, 1, 1, 'o', 1), (7, 2, 2, 'o', 2), (9007199254740993, 40, 3, 'o', 3), (9007199254740993, NULL, 4, 'o', 4), (8, 40, 5, 'o', 5)`);
+      const ctx: GateContext = {
+        run: async (sql) => (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+        validTable: 'valid_rows', counts: { in: 5, valid: 5, quarantined: 0 }, columns: describeSchema(IntRow).columns,
+      };
+      const [unique, references] = await evaluateGates({ unique: ['account'], references: [{ column: 'code', values: [1, 2] }] }, ctx);
+      expect(unique).toMatchObject({ gate: 'unique(account)', passed: false, count: 2 });
+      expect(unique!.examples).toEqual([{ values: { account: 7 }, rows: 2 }, { values: { account: '9007199254740993' }, rows: 2 }]);
+      expect(unique!.detail).toBe('2 duplicate rows across 2 repeated values of account (e.g. 7 ×2, "9007199254740993" ×2)');
+      expect(references).toMatchObject({ gate: 'references(code)', passed: false, count: 2, examples: [{ value: 40, rows: 2 }] });
+      expect(references!.detail).toBe('2 rows have a code outside the referenced values (e.g. 40 ×2)');
+      expect(() => JSON.stringify([unique, references])).not.toThrow();
+    });
+  });
+
   it('a gate on a column the schema does not have is a PlanError naming the columns', async () => {
     await withConnection(async (c) => {
       const ctx = await context(c, rows);

@@ -2,7 +2,7 @@ import { PlanError } from '../../errors.js';
 import type { ReferenceSpec } from '../../plan/validate-node.js';
 import { agg, and, as, col, isNull, lit, select, table } from '../../sql/sql-builders.js';
 import { printSql } from '../../sql/dialects.js';
-import { toNumber } from '../sql-runner.js';
+import { toJsonSafe, toNumber } from '../sql-runner.js';
 import { requireColumn } from './gate-columns.js';
 import type { GateContext, GateResult } from './gate-result.js';
 import { fmt } from './gate-result.js';
@@ -38,7 +38,7 @@ export async function referencesGate(spec: ReferenceSpec, ctx: GateContext, path
   const rows = await ctx.run(printSql(query, 'duckdb'));
   if (rows.length === 0) return { gate, passed: true, detail: `every ${spec.column} is one of the ${fmt(spec.values.length)} referenced values`, count: 0 };
   const total = toNumber(rows[0]!.total) ?? 0;
-  const examples = rows.map((r) => ({ value: r.value, rows: toNumber(r.n) }));
+  const examples = rows.map((r) => ({ value: toJsonSafe(r.value), rows: toNumber(r.n) }));
   return {
     gate, passed: false, count: total, examples,
     detail: `${fmt(total)} rows have a ${spec.column} outside the referenced values (e.g. ${examples.map((e) => `${JSON.stringify(e.value)} ×${e.rows}`).join(', ')})`,

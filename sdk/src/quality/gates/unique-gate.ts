@@ -1,7 +1,7 @@
 import type { SqlExpr } from '../../sql/sql-node.js';
 import { agg, and, as, bin, col, isNull, select, table } from '../../sql/sql-builders.js';
 import { printSql } from '../../sql/dialects.js';
-import { toNumber } from '../sql-runner.js';
+import { toJsonSafe, toNumber } from '../sql-runner.js';
 import { requireColumn } from './gate-columns.js';
 import type { GateContext, GateResult } from './gate-result.js';
 import { fmt } from './gate-result.js';
@@ -32,7 +32,7 @@ export async function uniqueGate(columns: readonly string[], ctx: GateContext, p
   if (rows.length === 0) return { gate, passed: true, detail: `every value of ${columns.join(', ')} is unique`, count: 0 };
   const groupCount = toNumber(rows[0]!.groups) ?? 0;
   const duplicateRows = (toNumber(rows[0]!.rows) ?? 0) - groupCount;
-  const examples = rows.map((r) => ({ values: Object.fromEntries(columns.map((c, i) => [c, r[`k${i}`]])), rows: toNumber(r.n) }));
+  const examples = rows.map((r) => ({ values: Object.fromEntries(columns.map((c, i) => [c, toJsonSafe(r[`k${i}`])])), rows: toNumber(r.n) }));
   const shown = examples.map((e) => `${Object.values(e.values).map((v) => JSON.stringify(v instanceof Date ? v.toISOString() : v)).join('/')} ×${e.rows}`).join(', ');
   return {
     gate, passed: false, count: duplicateRows, examples,
