@@ -1,9 +1,14 @@
 /**
  * Folds what happened after validation into one account of every row: rows a `.map()`
  * function threw on leave the valid set for the quarantine, and unreadable objects are listed
- * whole. The conservation law is checked again on the merged counts.
+ * whole. The conservation law is checked again on the merged counts, and the gate that reads
+ * those counts (`maxInvalidRatio`) is evaluated again on them: a row quarantined by `.map()`
+ * counts against the limit like a row zod rejected.
  */
 import { EngineError } from '../../errors.js';
+import type { GateSpec } from '../../plan/validate-node.js';
+import type { GateResult } from '../../quality/gates/gate-result.js';
+import { maxInvalidRatioGate } from '../../quality/gates/max-invalid-ratio-gate.js';
 import { buildQualityReport, type QualityReport } from '../../quality/quality-report.js';
 import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
 import type { ValidationStageResult } from './validation-stage.js';
@@ -13,16 +18,24 @@ export interface RunOutcome {
   readonly counts: RowCounts;
   readonly perObject: Record<string, RowCounts>;
   readonly quarantined: readonly QuarantinedRow[];
+  /** The validation stage's gates, with `maxInvalidRatio` re-evaluated on the merged counts. */
+  readonly gates: readonly GateResult[];
   readonly report: QualityReport;
 }
 
 /**
  * @example
  * ```ts
- * const outcome = mergeOutcome(validation, mapFailures, [{ object: 'bad.jsonl.gz', error: 'unexpected end of file' }]);
+ * const outcome = mergeOutcome(validation, mapFailures, [{ object: 'bad.jsonl.gz', error: 'unexpected end of file' }], { maxInvalidRatio: 0.01 });
+ * outcome.gates.every((g) => g.passed)
  * ```
  */
-export function mergeOutcome(validation: ValidationStageResult, mapFailures: readonly MapFailure[], objectFailures: readonly { object: string; error: string }[]): RunOutcome {
+export function mergeOutcome(
+  validation: ValidationStageResult,
+  mapFailures: readonly MapFailure[],
+  objectFailures: readonly { object: string; error: string }[],
+  gateSpec: GateSpec = {},
+): RunOutcome {
   const perObject: Record<string, RowCounts> = { ...validation.perObject };
   for (const failure of mapFailures) {
     const c = perObject[failure.object] ?? { in: 0, valid: 0, quarantined: 0 };
@@ -38,14 +51,16 @@ export function mergeOutcome(validation: ValidationStageResult, mapFailures: rea
     throw new EngineError('CONSERVATION_VIOLATED', `Row accounting broke: in ${counts.in} ≠ valid ${counts.valid} + quarantined ${counts.quarantined}. This is a sluice bug; please report it with the plan.`);
   }
   const quarantined = [...validation.quarantined, ...mapFailures];
+  const ratio = gateSpec.maxInvalidRatio;
+  const gates = validation.gates.map((g) => (g.gate === 'maxInvalidRatio' && ratio !== undefined ? maxInvalidRatioGate(ratio, { counts }) : g));
   const report = buildQualityReport({
     counts,
     perObject,
     quarantined,
-    gates: validation.gates,
+    gates,
     ...(validation.profile ? { profile: validation.profile } : {}),
     fastPath: validation.fastPath,
     unreadableObjects: objectFailures,
   });
-  return { counts, perObject, quarantined, report };
+  return { counts, perObject, quarantined, gates, report };
 }

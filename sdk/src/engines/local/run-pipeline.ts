@@ -126,8 +126,8 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       'sluice.source_count': String(read.identities.length),
     };
 
-    const outcome = mergeOutcome(validation, mapFailures, read.objectFailures);
-    const gatesPassed = validation.gates.every((g) => g.passed);
+    const outcome = mergeOutcome(validation, mapFailures, read.objectFailures, validate.gates);
+    const gatesPassed = outcome.gates.every((g) => g.passed);
     const writeOutputs = !options.dryRun && gatesPassed;
     const zonesRoot = resolveZonesRoot(options.zones, sink, plan.name);
 
