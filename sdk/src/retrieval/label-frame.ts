@@ -3,7 +3,7 @@
  * untouched in JS; only `(row, entity id, ts)` ever reach an engine, so label values and column
  * names never become SQL text.
  */
-import type { Table } from 'apache-arrow';
+import type { Table, TimeUnit, Vector } from 'apache-arrow';
 import { PlanError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
 import type { LabelKeys, LabelsInput } from './training-set-types.js';
@@ -32,7 +32,7 @@ export async function loadLabels(labels: LabelsInput, entityColumn: string, time
     const node = sourceNodeOf(labels);
     table = objectsToArrow(arrow, await readLabelSource(node, s3Client));
   }
-  return { table, keys: extractKeys(table, entityColumn, timestampColumn) };
+  return { table, keys: extractKeys(arrow, table, entityColumn, timestampColumn) };
 }
 
 function sourceNodeOf(labels: LabelsInput): SourceNode {
@@ -41,7 +41,7 @@ function sourceNodeOf(labels: LabelsInput): SourceNode {
   throw new PlanError('INVALID_LABELS', 'labels', 'labels must be a source (file(...) or s3(...)), an Arrow table, or an array of objects.');
 }
 
-function extractKeys(table: Table, entityColumn: string, timestampColumn: string): LabelKeys {
+function extractKeys(arrow: ArrowModule, table: Table, entityColumn: string, timestampColumn: string): LabelKeys {
   const names = table.schema.fields.map((f) => f.name);
   for (const [column, option] of [[entityColumn, 'entityColumn'], [timestampColumn, 'timestampColumn']] as const) {
     if (!names.includes(column)) {
@@ -54,31 +54,69 @@ function extractKeys(table: Table, entityColumn: string, timestampColumn: string
   }
   const entityVector = table.getChild(entityColumn)!;
   const tsVector = table.getChild(timestampColumn)!;
-  const tsType = String(tsVector.type);
   const count = table.numRows;
   const entity: (string | null)[] = new Array(count);
-  const tsMs = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const e = entityVector.get(i);
     entity[i] = e === null || e === undefined ? null : typeof e === 'string' ? e : String(e);
-    tsMs[i] = toEpochMs(tsVector.get(i), tsType, i, timestampColumn);
   }
-  return { count, entity, tsMs };
+  return { count, entity, tsMs: labelTimesMs(arrow, tsVector, timestampColumn) };
+}
+
+/** Raw units per millisecond, indexed by Arrow's `TimeUnit` (SECOND = 0 … NANOSECOND = 3); seconds multiply instead. */
+const UNITS_PER_MS = [0n, 1n, 1000n, 1_000_000n] as const;
+
+/**
+ * Epoch milliseconds of every label time. Arrow timestamps are read from their raw 64-bit
+ * values, not through `get()`: apache-arrow's `get()` already returns epoch ms for every unit,
+ * but as a float, so a nanosecond time one tick before a cadence boundary rounds up onto the
+ * boundary and would see the feature row computed there. Every other type goes through `get()`.
+ */
+function labelTimesMs(arrow: ArrowModule, vector: Vector, column: string): Float64Array {
+  const out = new Float64Array(vector.length);
+  if (!arrow.DataType.isTimestamp(vector.type)) {
+    for (let i = 0; i < vector.length; i++) out[i] = toEpochMs(vector.get(i), i, column);
+    return out;
+  }
+  let row = 0;
+  for (const chunk of vector.data) {
+    const values = chunk.values as BigInt64Array;
+    const unit = (chunk.type as import('apache-arrow').Timestamp).unit;
+    for (let j = 0; j < chunk.length; j++, row++) out[row] = chunk.getValid(j) ? timestampToEpochMs(values[j]!, unit) : Number.NaN;
+  }
+  return out;
 }
 
 /**
- * A label time as epoch ms. Strings without an offset are read as UTC (never the machine's zone);
- * sub-millisecond digits are dropped (floor), which is exact against feature rows whose
- * `feature_ts` are millisecond-aligned cadence boundaries.
+ * One raw Arrow timestamp (an integer count of `unit`s since the epoch) as epoch ms, floored —
+ * also before 1970, where BigInt division alone would round toward zero, i.e. up.
+ *
+ * @example
+ * ```ts
+ * timestampToEpochMs(1_704_412_800n, 0)  // Timestamp<SECOND>     → 1704412800000
+ * timestampToEpochMs(-1_500n, 2)         // Timestamp<MICROSECOND> → -2 (1969-12-31T23:59:59.998Z)
+ * ```
  */
-export function toEpochMs(value: unknown, arrowType: string, row: number, column: string): number {
+export function timestampToEpochMs(raw: bigint, unit: TimeUnit): number {
+  if (unit === 0 /* TimeUnit.SECOND */) return Number(raw * 1000n);
+  const per = UNITS_PER_MS[unit];
+  const quotient = raw / per;
+  return Number(raw % per < 0n ? quotient - 1n : quotient);
+}
+
+/**
+ * A label time as epoch ms: a Date, epoch milliseconds (what apache-arrow's `get()` returns for
+ * Date32/Date64, and what plain numbers and BIGINTs mean here), or a string. Strings without an
+ * offset are read as UTC (never the machine's zone); sub-millisecond digits are dropped (floor),
+ * which is exact against feature rows whose `feature_ts` are millisecond-aligned cadence boundaries.
+ */
+export function toEpochMs(value: unknown, row: number, column: string): number {
   if (value === null || value === undefined) return Number.NaN;
   let ms: number;
   if (value instanceof Date) ms = value.getTime();
-  else if (typeof value === 'number') ms = arrowType.includes('SECOND>') && !arrowType.includes('MILLI') && !arrowType.includes('MICRO') && !arrowType.includes('NANO') ? value * 1000 : value;
-  else if (typeof value === 'bigint') {
-    ms = arrowType.includes('NANOSECOND') ? Number(value / 1_000_000n) : arrowType.includes('MICROSECOND') ? Number(value / 1000n) : Number(value);
-  } else if (typeof value === 'string') {
+  else if (typeof value === 'number') ms = value;
+  else if (typeof value === 'bigint') ms = Number(value);
+  else if (typeof value === 'string') {
     const text = value.trim();
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text);
     ms = Date.parse(hasZone ? text : `${text.replace(' ', 'T')}Z`);
