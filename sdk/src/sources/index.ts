@@ -7,6 +7,7 @@ export type { CsvColumnType, ObjectReadResult, RawRecord, Source, SourceObject }
 export { compareKeys, listSourceObjects, type ListOptions } from './object-listing.js';
 export { readObject, type ReadOptions } from './object-reader.js';
 export { fetchToLocalFile, type FetchOptions } from './parquet-fetcher.js';
+export { readParquetFooter, type ParquetFooter } from './parquet-footer.js';
 export { sampleObjects, type SamplePlan } from './sample-objects.js';
 export { detectFormat, FORMAT_EXTENSIONS, type DetectedFormat } from './format-detection.js';
 export { globToRegExp } from './glob-matcher.js';

@@ -6,7 +6,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawRecord } from '../../sources/index.js';
 import { printerFor } from '../../sql/dialects.js';
-import { EngineError } from '../../errors.js';
 
 export const RAW_TABLE = 'raw_rows';
 
@@ -58,16 +57,17 @@ export async function appendRecords(connection: DuckDBConnection, object: string
  * copies of remote objects).
  *
  * `limit` keeps the first rows in source order (whole files, the last one cut short) with a
- * filter on the row number, so that every read of the view sees the same rows.
+ * filter on the row number, so that every read of the view sees the same rows. Each file's
+ * `rows` (from `probeParquetFile`) saves counting it again.
  *
  * @example
  * ```ts
- * await loadParquetRawTable(connection, [{ object: 'flights.parquet', path: '/data/flights.parquet' }], 10_000);
+ * await loadParquetRawTable(connection, [{ object: 'flights.parquet', path: '/data/flights.parquet', rows: 3_000_000 }], 10_000);
  * ```
  */
 export async function loadParquetRawTable(
   connection: DuckDBConnection,
-  files: readonly { object: string; path: string }[],
+  files: readonly { object: string; path: string; rows?: number }[],
   limit?: number,
 ): Promise<void> {
   const p = printerFor('duckdb');
@@ -78,7 +78,7 @@ export async function loadParquetRawTable(
     let where = '';
     if (Number.isFinite(remaining)) {
       // The row count comes from the Parquet footer: no data is read.
-      const rows = Number((await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${p.stringLiteral(f.path)})`)).getRows()[0]![0]);
+      const rows = f.rows ?? (await probeParquetFile(connection, f.path));
       const take = Math.min(rows, remaining);
       remaining -= take;
       if (take < rows) where = ` WHERE file_row_number < ${take}`;
@@ -90,6 +90,27 @@ export async function loadParquetRawTable(
     );
     if (remaining <= 0) break;
   }
-  if (parts.length === 0) throw new EngineError('NO_PARQUET_FILES', 'loadParquetRawTable was given no files: list the source objects first (this is a sluice bug if it happens in a run).');
+  if (parts.length === 0) {
+    // Every object was unreadable (they are quarantined whole): an input with no rows and no columns.
+    await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS SELECT CAST(NULL AS BIGINT) AS _row_id, CAST(NULL AS VARCHAR) AS _object, CAST(NULL AS BIGINT) AS _line WHERE false`);
+    return;
+  }
   await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS ${parts.join(' UNION ALL ')}`);
+}
+
+/**
+ * Checks that DuckDB can read a Parquet file's metadata and returns its row count. Only the
+ * footer is read, whatever the file's size, so a file that is not Parquet, truncated, or has a
+ * corrupt footer is found before the `raw_rows` view is built over it (where it would fail the
+ * whole run). Throws DuckDB's error for such a file; the caller quarantines the object.
+ *
+ * @example
+ * ```ts
+ * const rows = await probeParquetFile(connection, '/data/flights.parquet'); // 3000000
+ * ```
+ */
+export async function probeParquetFile(connection: DuckDBConnection, path: string): Promise<number> {
+  const p = printerFor('duckdb');
+  const reader = await connection.runAndReadAll(`SELECT sum(num_rows) AS n FROM parquet_file_metadata(${p.stringLiteral(path)})`);
+  return Number(reader.getRows()[0]![0] ?? 0);
 }

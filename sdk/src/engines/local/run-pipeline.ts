@@ -5,6 +5,7 @@
  *   list → read (sample-aware) → raw_rows → validate → transforms → zones → aggregate → store
  */
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openRunDatabase } from './embedded-duckdb.js';
@@ -16,12 +17,13 @@ import type { ValidateNode } from '../../plan/validate-node.js';
 import type { WindowNode } from '../../plan/window-node.js';
 import type { FeatureStoreSinkNode } from '../../plan/sink-node.js';
 import { EngineError, GateError, PlanError } from '../../errors.js';
-import { listSourceObjects, readObject, fetchToLocalFile, type SourceObject } from '../../sources/index.js';
+import { listSourceObjects, readObject, type SourceObject } from '../../sources/index.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath, joinPath } from '../../features/store-layout.js';
 import { SDK_VERSION } from '../../version.js';
 import { appendRecords, createTextRawTable, loadParquetRawTable, RAW_TABLE } from './raw-loader.js';
+import { readParquetObject } from './parquet-object-reader.js';
 import { applyDerive, applyMap, type MapFailure } from './transform-stage.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
 import { runAggregateStage } from './aggregate-stage.js';
@@ -63,6 +65,8 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
   };
   const started = performance.now();
   const database = await openRunDatabase();
+  /** Temporary copies of s3 or gzip Parquet objects: the raw_rows view reads them until the run ends. */
+  const fetchedFolders: string[] = [];
   const connection = process.env.SLUICE_TRACE_SQL ? tracedConnection(database.connection) : database.connection;
   try {
     progress({ stage: 'list', done: 0, total: 1 });
@@ -70,7 +74,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     progress({ stage: 'list', done: 1, total: 1, message: `${objects.length} objects` });
 
     const columnTypes = Object.fromEntries(describeSchema(definition.schema).columns.map((c) => [c.name, c.type]));
-    const read = await time('read', () => readSource(connection, source, objects, options.sample, columnTypes, progress));
+    const read = await time('read', () => readSource(connection, source, objects, options.sample, columnTypes, progress, fetchedFolders));
 
     progress({ stage: 'validate', done: 0, total: 1 });
     const validation = await time('validate', () =>
@@ -200,6 +204,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     return result;
   } finally {
     await database.close();
+    for (const folder of fetchedFolders) await rm(folder, { recursive: true, force: true });
   }
 }
 
@@ -217,6 +222,7 @@ async function readSource(
   sample: number | undefined,
   columnTypes: Record<string, 'string' | 'number' | 'integer' | 'boolean' | 'timestamp'>,
   progress: (event: ProgressEvent) => void,
+  fetchedFolders: string[],
 ): Promise<ReadOutcome> {
   const formats = new Set(objects.map((o) => (o.format === 'parquet' ? 'parquet' : 'text')));
   if (formats.size > 1) {
@@ -225,11 +231,13 @@ async function readSource(
   const identities: [string, string][] = [];
   const objectFailures: { object: string; error: string }[] = [];
   if (formats.has('parquet')) {
-    const files: { object: string; path: string }[] = [];
+    const files: { object: string; path: string; rows: number }[] = [];
     for (const [i, object] of objects.entries()) {
-      files.push({ object: object.key, path: await fetchToLocalFile(source, object) });
-      identities.push([object.key, object.etag ?? `${object.size}`]);
-      progress({ stage: 'read', done: i + 1, total: objects.length });
+      const file = await readParquetObject(connection, source, object, fetchedFolders);
+      if (file.ok) files.push({ object: object.key, path: file.path, rows: file.rows });
+      else objectFailures.push({ object: object.key, error: file.error });
+      identities.push([object.key, file.identity]);
+      progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
     }
     await loadParquetRawTable(connection, files, sample);
     return { representation: 'typed', identities, objectFailures };

@@ -1,0 +1,88 @@
+/**
+ * DESIGN §4, bad input: one unreadable Parquet object (not Parquet, cut short, a broken gzip)
+ * is quarantined whole with its error; the other objects of the batch still run.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { file, pipeline } from '../../../sdk/src/index.js';
+
+const Row = z.object({ user: z.string(), x: z.number() });
+
+let dir: string;
+let good: Buffer;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-bad-parquet-'));
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  await c.run(`COPY (SELECT 'u' || range AS "user", range::DOUBLE AS x FROM range(5)) TO '${join(dir, 'good.parquet')}' (FORMAT PARQUET)`);
+  c.closeSync();
+  db.closeSync();
+  good = readFileSync(join(dir, 'good.parquet'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A folder holding a.parquet (5 good rows) and the bad object `name` with `bytes`. */
+function batch(folder: string, name: string, bytes: Buffer): string {
+  const path = join(dir, folder);
+  mkdirSync(path);
+  writeFileSync(join(path, 'a.parquet'), good);
+  writeFileSync(join(path, name), bytes);
+  return path;
+}
+
+async function runOver(path: string, glob: string) {
+  return pipeline('bad-parquet').from(file(join(path, glob))).validate(Row).run({ zones: join(path, 'zones') });
+}
+
+function quarantineLines(path: string | undefined): { object: string; issues: { code: string; message: string }[] }[] {
+  return readFileSync(path!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+describe('unreadable Parquet objects', () => {
+  const cases: [string, string, () => Buffer, RegExp][] = [
+    ['bytes that are not Parquet', 'b.parquet', () => Buffer.from('PAR1garbage'), /b\.parquet/],
+    ['a Parquet file cut short', 'b.parquet', () => good.subarray(0, Math.floor(good.length / 2)), /truncated/],
+    ['a truncated gzip', 'b.parquet.gz', () => gzipSync(good).subarray(0, 40), /gzip/],
+  ];
+  for (const [what, name, bytes, message] of cases) {
+    it(`${what}: quarantined whole, the good object still runs`, async () => {
+      const folder = batch(what.replace(/\W+/g, '-'), name, bytes());
+      const result = await runOver(folder, '*.parquet*');
+      expect(result.counts).toEqual({ in: 5, valid: 5, quarantined: 0 });
+      expect(result.quality.unreadableObjects).toHaveLength(1);
+      expect(result.quality.unreadableObjects[0]!.object).toBe(join(folder, name));
+      expect(result.quality.unreadableObjects[0]!.error).toMatch(message);
+      const lines = quarantineLines(result.outputs.quarantine);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ object: join(folder, name), issues: [{ code: 'unreadable_object' }] });
+      expect(lines[0]!.issues[0]!.message).toMatch(message);
+    });
+  }
+
+  it('a corrupt footer (right magic bytes, wrong content) is quarantined too', async () => {
+    const broken = Buffer.from(good);
+    // Overwrite the footer's thrift bytes, keeping its length and the magic bytes around it.
+    const footerLength = broken.readUInt32LE(broken.length - 8);
+    broken.fill(0xff, broken.length - 8 - footerLength, broken.length - 8);
+    const folder = batch('corrupt-footer', 'b.parquet', broken);
+    const result = await runOver(folder, '*.parquet');
+    expect(result.counts).toEqual({ in: 5, valid: 5, quarantined: 0 });
+    expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'b.parquet')]);
+  });
+
+  it('when every object is unreadable the run completes with no rows and lists them all', async () => {
+    const folder = join(dir, 'all-bad');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.parquet'), 'PAR1garbage');
+    writeFileSync(join(folder, 'b.parquet'), good.subarray(0, 100));
+    const result = await runOver(folder, '*.parquet');
+    expect(result.counts).toEqual({ in: 0, valid: 0, quarantined: 0 });
+    expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'a.parquet'), join(folder, 'b.parquet')]);
+    expect(quarantineLines(result.outputs.quarantine)).toHaveLength(2);
+  });
+});
