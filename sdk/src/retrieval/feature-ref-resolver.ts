@@ -30,9 +30,10 @@ export interface FeatureRequest {
  * resolveFeatureRefs(['engagement:clicks_7d'], [{ group: 'engagement', columns: [...] }], 'user')
  * // [{ group: 'engagement', features: [{ column: 'clicks_7d', type: 'BIGINT', outputName: 'engagement__clicks_7d' }], ... }]
  * ```
+ * @param notFound For a group that is not in `groups`: a sentence on where it was looked for and what to do.
  * @throws PlanError `UNKNOWN_FEATURE_GROUP`, `UNKNOWN_FEATURE`, `INVALID_FEATURE_REF`, `NO_FEATURES`.
  */
-export function resolveFeatureRefs(refs: readonly string[], groups: readonly GroupSchema[], entity: string): FeatureRequest[] {
+export function resolveFeatureRefs(refs: readonly string[], groups: readonly GroupSchema[], entity: string, notFound?: (group: string) => string): FeatureRequest[] {
   if (!Array.isArray(refs) || refs.length === 0) {
     throw new PlanError('NO_FEATURES', 'features', `trainingSet() needs at least one feature: features: ['<group>:<feature>'] or ['<group>:*'].`);
   }
@@ -52,7 +53,9 @@ export function resolveFeatureRefs(refs: readonly string[], groups: readonly Gro
         'UNKNOWN_FEATURE_GROUP',
         path,
         `The store has no feature group ${JSON.stringify(groupName)} for entity ${JSON.stringify(entity)}.${suggest(groupName, known)} ` +
-          (known.length ? `Groups: ${known.join(', ')}.` : 'No group has been written for this entity yet: run the pipeline with toFeatureStore() first.'),
+          [known.length ? `Groups: ${known.join(', ')}.` : '', notFound?.(groupName) ?? (known.length ? '' : 'No group has been written for this entity yet: run the pipeline with toFeatureStore() first.')]
+            .filter((s) => s !== '')
+            .join(' '),
       );
     }
     let entry = out.get(groupName);

@@ -8,6 +8,7 @@ import type { Table } from 'apache-arrow';
 import type { Dialect } from '../sql/sql-printer.js';
 import type { SourceNode } from '../plan/source-node.js';
 import type { Duration } from '../plan/duration.js';
+import type { GroupSchema } from './feature-ref-resolver.js';
 
 /** A feature store reference as `featureStore()` returns it (or just its root). */
 export interface FeatureStoreRef {
@@ -144,4 +145,17 @@ export interface TrainingSetEngine {
   /** Bytes this engine would scan, per query (Athena adds staged labels); defaults to the files. */
   estimate?(job: RetrievalJob): { readonly bytes: number; readonly queries: number };
   execute(job: RetrievalJob, options: EngineRunOptions): Promise<EngineOutput>;
+  /**
+   * A feature group's schema from the engine's own catalog, asked only when the store root has
+   * no catalog document for it: a promoted pipeline's store is catalogued by its Glue table
+   * alone (DESIGN §4), so Athena reads the group from there.
+   */
+  findGroupSchema?(entity: string, group: string): Promise<GroupSchemaLookup>;
+}
+
+/** What an engine's catalog holds for one group, and where it looked (for the error when nothing is found). */
+export interface GroupSchemaLookup {
+  readonly schema?: GroupSchema;
+  /** E.g. `the Glue table sluice_user_engagement.user__engagement`. */
+  readonly lookedIn: string;
 }

@@ -9,11 +9,10 @@ import type { Table } from 'apache-arrow';
 import { PlanError } from '../errors.js';
 import { durationMs } from '../plan/duration.js';
 import type { Dialect } from '../sql/sql-printer.js';
-import { readCatalogEntry } from '../features/catalog.js';
-import { joinPath } from '../features/store-layout.js';
-import { storeFiles, type StoreFiles } from '../features/store-files.js';
+import { storeFiles } from '../features/store-files.js';
 import { checkCostGuard, estimateCostUsd, formatBytes, type CostGuard } from './cost-estimate.js';
-import { resolveFeatureRefs, type GroupSchema } from './feature-ref-resolver.js';
+import { resolveFeatureRefs } from './feature-ref-resolver.js';
+import { readGroupSchemas } from './group-schema-reader.js';
 import { loadLabels, type LabelFrame } from './label-frame.js';
 import { listPrunedFiles } from './partition-lister.js';
 import { planTimeChunks } from './time-chunk-planner.js';
@@ -121,13 +120,21 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
   const ttlMs = options.ttl === 'unbounded' ? null : durationMs(options.ttl, 'ttl');
   if (!Array.isArray(options.features) || options.features.length === 0) resolveFeatureRefs([], [], options.entity);
   const frozen: TrainingSetOptions = Object.freeze({ ...options, features: Object.freeze([...options.features]) });
-  let prepared: Promise<RetrievalJob> | undefined;
-  const prepare = (): Promise<RetrievalJob> => (prepared ??= prepareJob(ref, frozen, ttlMs));
+  // One job per engine that has its own catalog (it may know groups the store root does not);
+  // every other engine shares the one resolved from the store alone.
+  const prepared = new Map<TrainingSetEngine | undefined, Promise<RetrievalJob>>();
+  const prepare = (engine?: TrainingSetEngine): Promise<RetrievalJob> => {
+    const key = engine?.findGroupSchema ? engine : undefined;
+    let job = prepared.get(key);
+    if (!job) prepared.set(key, (job = prepareJob(ref, frozen, ttlMs, key)));
+    return job;
+  };
   let labelsFrame: LabelFrame | undefined;
 
-  async function prepareJob(store: FeatureStoreRef, opts: TrainingSetOptions, ttl: number | null): Promise<RetrievalJob> {
+  async function prepareJob(store: FeatureStoreRef, opts: TrainingSetOptions, ttl: number | null, engine: TrainingSetEngine | undefined): Promise<RetrievalJob> {
     const files = storeFiles(store.root, { endpoint: store.endpoint, region: store.region, client: opts.s3Client });
-    const requests = resolveFeatureRefs(opts.features, await readGroupSchemas(files, store.root, opts.entity, opts.features), opts.entity);
+    const { schemas, notFound } = await readGroupSchemas(files, store.root, opts.entity, opts.features, engine);
+    const requests = resolveFeatureRefs(opts.features, schemas, opts.entity, notFound);
     const frame = await loadLabels(opts.labels, opts.entityColumn ?? 'entity_id', opts.timestampColumn ?? 'ts', opts.s3Client);
     labelsFrame = frame;
     const labelNames = new Set(frame.table.schema.fields.map((f) => f.name));
@@ -149,7 +156,7 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
   }
 
   async function explainWith(engine: TrainingSetEngine): Promise<TrainingSetExplain> {
-    const job = await prepare();
+    const job = await prepare(engine);
     const fileBytes = job.groups.reduce((s, g) => s + g.files.reduce((t, f) => t + f.size, 0), 0);
     // Engines without their own estimate are priced as Athena would run them: one statement.
     const estimate = engine.estimate?.(job) ?? { bytes: fileBytes, queries: 1 };
@@ -186,7 +193,7 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     const estimate = await explainWith(engine);
     // The guard runs here, before the engine is called at all.
     checkCostGuard(estimate.bytes, estimate.estimatedCostUsd, runOptions);
-    const job = await prepare();
+    const job = await prepare(engine);
     const output = await engine.execute(job, runOptions);
     return { table: await assembleTrainingSet(labelsFrame!.table, output.columns), stats: output.stats, estimate };
   }
@@ -202,7 +209,7 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     },
     async sql(dialectOrEngine: Dialect | TrainingSetEngine = 'duckdb') {
       const engine = typeof dialectOrEngine === 'string' ? await engineForDialect(dialectOrEngine) : dialectOrEngine;
-      return engine.sql(await prepare());
+      return engine.sql(await prepare(engine));
     },
     explain: async (o: { readonly engine?: TrainingSetEngine } = {}) => explainWith(await engineFor(o.engine)),
   });
@@ -215,23 +222,4 @@ async function engineForDialect(dialect: Dialect): Promise<TrainingSetEngine> {
     return athenaSqlPreview();
   }
   throw new PlanError('UNSUPPORTED_DIALECT', 'sql', `Training sets print as 'duckdb' (local) or 'trino' (Athena), not ${JSON.stringify(dialect)}.`);
-}
-
-async function readGroupSchemas(files: StoreFiles, root: string, entity: string, refs: readonly string[]): Promise<GroupSchema[]> {
-  const names = [...new Set(refs.map((r) => (typeof r === 'string' ? r.split(':')[0]! : '')))];
-  const schemas: GroupSchema[] = [];
-  let missing = false;
-  for (const group of names) {
-    const entry = await readCatalogEntry(files, root, entity, group);
-    if (entry) schemas.push({ group, columns: entry.columns, pipeline: entry.pipeline });
-    else missing = true;
-  }
-  if (missing) {
-    // Only to name the groups that do exist in the error message.
-    for (const doc of await files.list(joinPath(root, '_catalog', `entity=${entity}`))) {
-      const match = /feature_group=([^/\\]+)\.json$/.exec(doc.path);
-      if (match && !schemas.some((s) => s.group === match[1])) schemas.push({ group: match[1]!, columns: [] });
-    }
-  }
-  return schemas;
 }

@@ -12,6 +12,7 @@ import { EngineError, PlanError } from '../../errors.js';
 import { glueDatabaseName, glueTableName } from '../../features/glue-catalog-names.js';
 import { estimateCostUsd } from '../../retrieval/cost-estimate.js';
 import type { EngineOutput, EngineRunOptions, RetrievalJob, TrainingSetEngine } from '../../retrieval/training-set-types.js';
+import { readGlueGroupSchema } from './athena-group-schema.js';
 import { planAthenaStatements, shouldInline, type AthenaStatement, type FeatureTableRef } from './athena-query-plan.js';
 import { DEFAULT_POLL, runAthenaQuery, type PollOptions } from './athena-query-runner.js';
 import { createLabelsTable, deletePrefix, dropLabelsTable, labelKeysParquet, putObject, readUnloadedRows } from './athena-staging.js';
@@ -27,9 +28,11 @@ export interface AthenaConfig {
   readonly glueClient?: GlueClient;
   readonly s3Client?: S3Client;
   /**
-   * Where a feature group's table lives. Default: what `promote` creates — database
-   * `sluice_<pipeline>` (from the catalog's pipeline name), table `<entity>__<group>`, or
-   * `featureDatabase` when given.
+   * Where a feature group's table lives. Default: what `promote` creates — table
+   * `<entity>__<group>` in `featureDatabase` when given, else in `sluice_<pipeline>` when the
+   * store's catalog document names the pipeline, else in `database`. A group without a catalog
+   * document (a promoted pipeline's store: its Glue job writes none) takes its columns from
+   * that Glue table.
    */
   readonly featureTable?: (entity: string, group: string) => FeatureTableRef;
   readonly featureDatabase?: string;
@@ -56,11 +59,13 @@ export function athena(config: AthenaConfig): TrainingSetEngine {
     throw new PlanError('ATHENA_CONFIG', 'athena.outputLocation', `outputLocation must be an s3:// URI, not ${JSON.stringify(config.outputLocation)}.`);
   }
   const inlineMaxLabels = config.inlineMaxLabels ?? 200;
-  const tableFor = (job: RetrievalJob) => (group: string): FeatureTableRef =>
-    config.featureTable?.(job.entity, group) ?? {
-      database: config.featureDatabase ?? glueDatabaseName(job.groups.find((g) => g.group === group)?.pipeline ?? config.database),
-      table: glueTableName(job.entity, group),
+  const featureTable = (entity: string, group: string, pipeline: string | undefined): FeatureTableRef =>
+    config.featureTable?.(entity, group) ?? {
+      database: config.featureDatabase ?? (pipeline === undefined ? config.database : glueDatabaseName(pipeline)),
+      table: glueTableName(entity, group),
     };
+  const tableFor = (job: RetrievalJob) => (group: string): FeatureTableRef =>
+    featureTable(job.entity, group, job.groups.find((g) => g.group === group)?.pipeline);
   const base = (runId: string): string => `${config.outputLocation.replace(/\/+$/, '')}/sluice-tmp/${runId}`;
   const statementsFor = (job: RetrievalJob, runId: string): AthenaStatement[] => {
     const common = { featureTable: tableFor(job), inlineMaxLabels, resultBase: base(runId) };
@@ -81,12 +86,27 @@ export function athena(config: AthenaConfig): TrainingSetEngine {
     async execute(job, options) {
       return executeAthena(config, job, options, statementsFor, base);
     },
+    async findGroupSchema(entity, group) {
+      const ref = featureTable(entity, group, undefined);
+      const glue = config.glueClient ?? new (await import('@aws-sdk/client-glue')).GlueClient(config.region ? { region: config.region } : {});
+      const schema = await readGlueGroupSchema(glue, ref, group);
+      return { ...(schema ? { schema } : {}), lookedIn: `the Glue table ${ref.database}.${ref.table}` };
+    },
   };
 }
 
-/** The `.sql('trino')` preview: Athena's statements with placeholder names. */
+/**
+ * The `.sql('trino')` preview: Athena's statements with placeholder names. It has no Glue
+ * lookup: a preview never calls AWS, so it needs the store's catalog documents.
+ *
+ * @example
+ * ```ts
+ * athenaSqlPreview().sql(job) // 'UNLOAD (SELECT … FROM "sluice_user_engagement"."user__engagement" …'
+ * ```
+ */
 export function athenaSqlPreview(): TrainingSetEngine {
-  return athena({ workgroup: 'primary', database: 'default', outputLocation: 's3://athena-query-results/' });
+  const { findGroupSchema: _callsGlue, ...preview } = athena({ workgroup: 'primary', database: 'default', outputLocation: 's3://athena-query-results/' });
+  return preview;
 }
 
 function labelsTableName(runId: string): string {

@@ -1,0 +1,72 @@
+/**
+ * Where a training set learns each feature group's columns. A group has one catalog (DESIGN §4):
+ * a JSON document under the store root when a local run wrote it, the Glue table alone when a
+ * promoted pipeline's Glue job wrote it. The document is read first (it needs no engine); for a
+ * group without one, the engine is asked (Athena reads the Glue table). When neither has the
+ * group, the error says where both were looked for and what to pass.
+ */
+import { readCatalogEntry } from '../features/catalog.js';
+import { catalogPath, groupPath, joinPath } from '../features/store-layout.js';
+import type { StoreFiles } from '../features/store-files.js';
+import type { GroupSchema } from './feature-ref-resolver.js';
+import type { TrainingSetEngine } from './training-set-types.js';
+
+export interface GroupSchemas {
+  /** The groups found (and, when some were not, the other groups of the entity, for did-you-mean). */
+  readonly schemas: readonly GroupSchema[];
+  /** For a group found nowhere: where it was looked for and what to do. */
+  readonly notFound: (group: string) => string;
+}
+
+/**
+ * @example
+ * ```ts
+ * const { schemas, notFound } = await readGroupSchemas(storeFiles(root), root, 'user', ['engagement:clicks_7d'], athenaEngine);
+ * resolveFeatureRefs(['engagement:clicks_7d'], schemas, 'user', notFound);
+ * ```
+ */
+export async function readGroupSchemas(files: StoreFiles, root: string, entity: string, refs: readonly string[], engine?: TrainingSetEngine): Promise<GroupSchemas> {
+  const names = [...new Set(refs.map((r) => (typeof r === 'string' ? r.split(':')[0]! : '')))];
+  const schemas: GroupSchema[] = [];
+  const lookedIn = new Map<string, string>();
+  for (const group of names) {
+    const entry = await readCatalogEntry(files, root, entity, group);
+    if (entry) {
+      schemas.push({ group, columns: entry.columns, pipeline: entry.pipeline });
+      continue;
+    }
+    const found = await engine?.findGroupSchema?.(entity, group);
+    if (found?.schema) schemas.push({ ...found.schema, group });
+    else lookedIn.set(group, found?.lookedIn ?? '');
+  }
+  const hasData = new Set<string>();
+  if (lookedIn.size > 0) {
+    // Only for the error message: the groups that do exist, and whether the missing ones have data.
+    for (const doc of await files.list(joinPath(root, '_catalog', `entity=${entity}`))) {
+      const match = /feature_group=([^/\\]+)\.json$/.exec(doc.path);
+      if (match && !schemas.some((s) => s.group === match[1])) schemas.push({ group: match[1]!, columns: [] });
+    }
+    for (const group of lookedIn.keys()) if ((await files.list(groupPath(root, entity, group))).length > 0) hasData.add(group);
+  }
+  return { schemas, notFound: (group) => notFoundHint(root, entity, group, lookedIn.get(group) ?? '', hasData.has(group)) };
+}
+
+const ATHENA = "athena({ workgroup: 'sluice-<pipeline>', database: 'sluice_<pipeline>', outputLocation: 's3://…/' }) (<pipeline>: the pipeline's name in lowercase, - and other signs as _)";
+
+function notFoundHint(root: string, entity: string, group: string, engineLookedIn: string, hasData: boolean): string {
+  const document = catalogPath(root, entity, group);
+  const data = `${groupPath(root, entity, group)}/`;
+  if (engineLookedIn) {
+    return `Looked for ${document} (local runs write it) and ${engineLookedIn} (promote creates it). ` +
+      `If a promoted pipeline writes this group, give athena() the Glue database promote created for it: ${ATHENA}, or name it with featureDatabase.`;
+  }
+  if (hasData) {
+    return `Its partitions are under ${data}, but there is no catalog document ${document}: a promoted pipeline's Glue job writes none, ` +
+      `because its catalog is the Glue table, which only the Athena engine reads. Pass that engine to every call — .fetch({ engine }), .explain({ engine }), .sql(engine) — ` +
+      `with engine = ${ATHENA}.`;
+  }
+  const promoted = root.startsWith('s3://')
+    ? ` A promoted pipeline's store root is s3://<features bucket>/features (the stack output FeaturesLocation, up to /features); read it with engine = ${ATHENA}, passed to .fetch({ engine }), .explain({ engine }) or .sql(engine).`
+    : ' Run the pipeline that writes it (toFeatureStore()) first.';
+  return `Looked for ${document} and for data under ${data}: neither is there.${promoted}`;
+}
