@@ -131,7 +131,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     rowConditions.unshift(col('_ok'));
   } else if (model.unknownKeys === 'strict') {
     const known = new Set(model.fields.map((f) => f.name));
-    const extra = Object.keys(representation.columnTypes).filter((c) => !INTERNAL_COLUMNS.has(c) && !known.has(c));
+    const extra = Object.keys(representation.columnTypes).filter((c) => !POSITION_COLUMNS.has(c) && !known.has(c));
     if (extra.length) blockers.push(`the schema is strict and the data has columns it does not name: ${extra.join(', ')}`);
   }
 
@@ -266,8 +266,12 @@ function outcomeValue(outcome: Outcome): SqlExpr {
   return lit(outcome.value);
 }
 
-/** Columns the engine adds to raw_rows; everything else in a typed row is data. */
-export const INTERNAL_COLUMNS: ReadonlySet<string> = new Set(['_row_id', '_object', '_line', '_raw', '_json', '_error']);
+/**
+ * Columns the engine adds to every raw row: the source position. Everything else in a typed
+ * row is data — including columns the data itself names `_raw`, `_json` or `_error`: the
+ * engine has columns of those names only in the JSON-text representation, never beside typed ones.
+ */
+export const POSITION_COLUMNS: ReadonlySet<string> = new Set(['_row_id', '_object', '_line']);
 
 const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
 const WIDE_INTEGER_TYPES = new Set(['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT']);

@@ -102,7 +102,8 @@ export async function loadParquetRawTable(
  * Checks that DuckDB can read a Parquet file's metadata and returns its row count. Only the
  * footer is read, whatever the file's size, so a file that is not Parquet, truncated, or has a
  * corrupt footer is found before the `raw_rows` view is built over it (where it would fail the
- * whole run). Throws DuckDB's error for such a file; the caller quarantines the object.
+ * whole run). Throws DuckDB's error for such a file, or an error naming a data column that
+ * collides with the row numbers the view reads; the caller quarantines the object.
  *
  * @example
  * ```ts
@@ -112,5 +113,13 @@ export async function loadParquetRawTable(
 export async function probeParquetFile(connection: DuckDBConnection, path: string): Promise<number> {
   const p = printerFor('duckdb');
   const reader = await connection.runAndReadAll(`SELECT sum(num_rows) AS n FROM parquet_file_metadata(${p.stringLiteral(path)})`);
-  return Number(reader.getRows()[0]![0] ?? 0);
+  const rows = Number(reader.getRows()[0]![0] ?? 0);
+  const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${p.stringLiteral(path)})`)).getRows().map((r) => String(r[0]));
+  if (columns.includes(ROW_NUMBER_COLUMN)) {
+    throw new Error(`it has a column named "${ROW_NUMBER_COLUMN}", the name DuckDB's Parquet reader gives the row numbers sluice reads beside the data. Rename that column where the file is written`);
+  }
+  return rows;
 }
+
+/** What `read_parquet(..., file_row_number = true)` calls its row-number column. */
+const ROW_NUMBER_COLUMN = 'file_row_number';

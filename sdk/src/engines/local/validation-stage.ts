@@ -16,7 +16,7 @@ import type { GateSpec } from '../../plan/validate-node.js';
 import { printerFor, printSql } from '../../sql/dialects.js';
 import type { Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
 import { agg, as, asc, caseWhen, col, eq, isNull, lit, select, table } from '../../sql/sql-builders.js';
-import { compileChecks, describeFastPath, FLOAT_TYPES, INTERNAL_COLUMNS } from '../../quality/compile-checks.js';
+import { compileChecks, describeFastPath, FLOAT_TYPES, POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
@@ -157,7 +157,8 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
 
   const t1 = performance.now();
   const names = leftover?.columnNames() ?? [];
-  const dataColumns = names.filter((n) => !INTERNAL_COLUMNS.has(n));
+  // Typed rows have no _raw/_json/_error of the engine's: columns of those names are the data's own.
+  const dataColumns = names.filter((n) => !POSITION_COLUMNS.has(n));
   const sink = leftover ? await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns) : undefined;
   const quarantined: QuarantinedRow[] = [];
   let zodRows = 0;
@@ -185,11 +186,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
           }
         } else {
           const record = Object.fromEntries(dataColumns.map((n) => [n, duckValueToJs(row[n]!)]));
-          raw = typeof row._raw === 'string' ? row._raw : rowToRawJson(record);
-          if (row._error !== null && row._error !== undefined) {
-            quarantined.push(malformed(object, line, raw, String(row._error)));
-            continue;
-          }
+          raw = rowToRawJson(record);
           input = record;
         }
         zodRows++;
