@@ -44,7 +44,7 @@ export interface AthenaConfig {
 /**
  * @example
  * ```ts
- * const engine = athena({ workgroup: 'sluice-user-engagement', database: 'sluice_user_engagement', outputLocation: 's3://my-athena-results/' });
+ * const engine = athena({ workgroup: 'sluice-user_engagement', database: 'sluice_user_engagement', outputLocation: 's3://my-athena-results/' });
  * const table = await trainingSet(store, { labels, entity: 'user', features: ['engagement:*'], ttl: '30d' })
  *   .fetch({ engine, maxCostUsd: 0.5 });
  * ```
