@@ -48,8 +48,12 @@ export interface CaseExpr {
   readonly else?: ExprNode;
 }
 export interface CallExpr { readonly kind: 'call'; readonly fn: PortableFunction; readonly args: readonly ExprNode[] }
-/** Casts to a portable type: `cast(x as double)`. */
-export interface CastExpr { readonly kind: 'cast'; readonly operand: ExprNode; readonly to: 'string' | 'double' | 'bigint' | 'boolean' }
+/**
+ * Casts to a portable type: `cast(x as double)`. `try` marks a cast that can fail on a value
+ * (a string that holds no number, a double out of BIGINT's range): it yields NULL instead of
+ * failing the row (TRY_CAST in every dialect).
+ */
+export interface CastExpr { readonly kind: 'cast'; readonly operand: ExprNode; readonly to: 'string' | 'double' | 'bigint' | 'boolean'; readonly try?: true }
 
 /** A parsed, type-checked expression with the text the user wrote (for messages and display). */
 export interface ParsedExpression {

@@ -11,6 +11,27 @@
  * - `CAST(double AS string)` and timestamp casts: the text differs (`1.5` vs `1.5E0`) → refused.
  * - `greatest`/`least` skip NULL arguments (DuckDB and Spark do; Trino returns NULL), so the
  *   Trino printer must emulate that, e.g. `greatest(coalesce(a, b), coalesce(b, a))`.
+ *
+ * No value may fail a row (DESIGN §4: one bad row never crashes the batch), so every operation
+ * that some dialect would raise an error on is given a NULL result instead, the same in all
+ * three dialects and the Lambda's JS evaluator:
+ *
+ * - `a / b` and `a % b` with `b = 0`: Spark returns NULL, DuckDB ±Infinity or NaN, Trino raises
+ *   on integers → the divisor is printed as `nullif(b, 0)` (not for a non-zero literal).
+ * - `CAST(string AS double | boolean)` of text that holds no such value: DuckDB and Trino raise,
+ *   Spark raises or returns NULL depending on ANSI mode → `TRY_CAST` (Spark 3.5's `try_cast` is
+ *   its ANSI cast returning NULL instead of raising, whatever the session's ANSI setting).
+ * - `CAST(string AS bigint)`: DuckDB rounds '12.7' to 13, Spark truncates to 12, Trino refuses →
+ *   `TRY_CAST(round(TRY_CAST(s AS double)) AS bigint)`: the number the text holds, rounded half
+ *   away from zero (like a double), NULL when there is none or it does not fit.
+ * - `CAST(double AS bigint)` of NaN, ±Infinity or beyond ±2^63: NULL (`TRY_CAST`).
+ * - `sqrt` of a negative number, `ln` of zero or a negative number: DuckDB raises, Spark and
+ *   Trino return NaN, NULL or -Infinity → NULL (NaN stays NaN); the printers guard the
+ *   argument (sql-printer.ts).
+ *
+ * `substr()` with a literal length below 1 or a literal start of 0 is refused: the dialects
+ * disagree (DuckDB counts a negative length backwards from the start; Spark and Trino return '';
+ * for start 0 Trino returns '', DuckDB one character fewer, Spark as if it were 1).
  */
 import type { ExprNode, PortableFunction, ScalarType, ParsedExpression } from './expression-node.js';
 import { PORTABLE_FUNCTIONS } from './expression-node.js';
@@ -134,16 +155,16 @@ class Checker {
         return { node: { kind: 'binary', op, left: left.node, right: right.node }, type: 'boolean' };
       case '+': case '-': case '*': case '/': case '%': {
         const why = `Arithmetic (${op}) needs numbers`;
-        const fix = `${op === '+' ? 'To join strings use ||. ' : ''}CAST(x AS double) converts a string that holds a number.`;
+        const fix = `${op === '+' ? 'To join strings use ||. ' : ''}CAST(x AS double) converts a string that holds a number (NULL where it holds none).`;
         this.expectClass(left, node.left, 'numeric', why, fix);
         this.expectClass(right, node.right, 'numeric', why, fix);
         if (op === '/') {
           // See the file comment: integer division must not depend on the dialect.
           const dividend: ExprNode = left.type === 'number' ? left.node : { kind: 'cast', operand: left.node, to: 'double' };
-          return { node: { kind: 'binary', op, left: dividend, right: right.node }, type: 'number' };
+          return { node: { kind: 'binary', op, left: dividend, right: nullIfZero(right.node) }, type: 'number' };
         }
         const type: ScalarType = left.type === 'unknown' || right.type === 'unknown' ? 'unknown' : left.type === 'number' || right.type === 'number' ? 'number' : 'integer';
-        return { node: { kind: 'binary', op, left: left.node, right: right.node }, type };
+        return { node: { kind: 'binary', op, left: left.node, right: op === '%' ? nullIfZero(right.node) : right.node }, type };
       }
     }
   }
@@ -203,6 +224,7 @@ class Checker {
       case 'substr':
         this.expectClass(args[0]!, node.args[0]!, 'string', 'substr() takes a string first');
         for (let i = 1; i < args.length; i++) this.expectType(args[i]!, node.args[i]!, ['integer'], 'substr() takes whole-number positions (1-based) and lengths');
+        this.refuseUnportableSubstr(node);
         return call('string');
       case 'concat': {
         args.forEach((a, i) => this.expectClass(a, node.args[i]!, 'string', 'concat() joins strings', 'CAST(x AS string) first.'));
@@ -227,12 +249,28 @@ class Checker {
     if (node.to === 'string' && from === 'number') {
       this.fail('TYPE_MISMATCH', node.span, `CAST(${this.source(node.operand)} AS string) of a double is not portable: the dialects print doubles differently (1.5 vs 1.5E0). Round and cast to bigint first, e.g. CAST(CAST(x AS bigint) AS string).`);
     }
-    if (node.to === 'bigint' && from === 'number') {
-      // See the file comment: Spark truncates where DuckDB and Trino round.
-      return { node: { kind: 'cast', operand: { kind: 'call', fn: 'round', args: [operand.node] }, to: 'bigint' }, type: 'integer' };
+    const fromText = from === 'string' || from === 'unknown';
+    if (node.to === 'bigint' && (from === 'number' || fromText)) {
+      // See the file comment: Spark truncates where DuckDB and Trino round, and text goes
+      // through double so that '12.7' means the same everywhere.
+      const number: ExprNode = from === 'number' ? operand.node : { kind: 'cast', operand: operand.node, to: 'double', try: true };
+      return { node: { kind: 'cast', operand: { kind: 'call', fn: 'round', args: [number] }, to: 'bigint', try: true }, type: 'integer' };
     }
     const type: ScalarType = node.to === 'string' ? 'string' : node.to === 'double' ? 'number' : node.to === 'bigint' ? 'integer' : 'boolean';
-    return { node: { kind: 'cast', operand: operand.node, to: node.to }, type };
+    // See the file comment: text that holds no such value becomes NULL, not an error.
+    const cast: ExprNode = fromText && node.to !== 'string' ? { kind: 'cast', operand: operand.node, to: node.to, try: true } : { kind: 'cast', operand: operand.node, to: node.to };
+    return { node: cast, type };
+  }
+
+  /** See the file comment: literal positions and lengths on which the dialects disagree. */
+  private refuseUnportableSubstr(node: Extract<SyntaxNode, { kind: 'call' }>): void {
+    const [, start, length] = node.args;
+    if (start?.kind === 'literal' && start.value === 0) {
+      this.fail('TYPE_MISMATCH', start.span, 'substr() positions start at 1 (the first character); 0 means different things in DuckDB, Spark and Trino. Write 1, or a negative position to count from the end.');
+    }
+    if (length?.kind === 'literal' && typeof length.value === 'number' && length.value < 1) {
+      this.fail('TYPE_MISMATCH', length.span, `substr() takes a length of at least 1, got ${length.value}: DuckDB counts a negative length backwards while Spark and Trino return ''. To take characters before a position, start earlier: substr(s, start - n, n).`);
+    }
   }
 
   // ---- type rules ----
@@ -255,7 +293,7 @@ class Checker {
     const b = classOf(right.type);
     if (a !== 'any' && b !== 'any' && a !== b) {
       const span = { start: spanOf(leftSyntax).start, end: spanOf(rightSyntax).end };
-      const fix = a === 'string' || b === 'string' ? ' Compare like with like: quote text values, or CAST(x AS double) a string that holds a number.' : ' Compare values of the same type.';
+      const fix = a === 'string' || b === 'string' ? ' Compare like with like: quote text values, or CAST(x AS double) a string that holds a number (NULL where it holds none).' : ' Compare values of the same type.';
       this.fail('TYPE_MISMATCH', span, `Cannot compare ${this.source(leftSyntax)} (${left.type}) with ${this.source(rightSyntax)} (${right.type}) using ${op}.${fix}`);
     }
   }
@@ -283,6 +321,12 @@ class Checker {
     }
     return type;
   }
+}
+
+/** `nullif(divisor, 0)`, so that dividing by zero is NULL in every dialect (see the file comment). */
+function nullIfZero(divisor: ExprNode): ExprNode {
+  if (divisor.kind === 'literal' && typeof divisor.value === 'number' && divisor.value !== 0) return divisor;
+  return { kind: 'call', fn: 'nullif', args: [divisor, { kind: 'literal', value: 0 }] };
 }
 
 function classOf(type: ScalarType): TypeClass {

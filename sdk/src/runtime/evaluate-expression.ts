@@ -8,15 +8,22 @@
  * - `and`/`or`/`not` use three-valued logic; `x in (..)` is NULL when no member matches and
  *   one is NULL; `between` is `x >= low and x <= high`.
  * - `/` is floating-point division even on integers (`7 / 2 = 3.5`: DuckDB's `/`, and the
- *   parser makes it explicit with a cast to double for Spark and Trino). Division by zero
- *   is IEEE: `x / 0` is ±Infinity, `0 / 0` NaN (DuckDB on DOUBLE). Integer modulo by zero is
- *   NULL, double modulo by zero NaN;
+ *   parser makes it explicit with a cast to double for Spark and Trino). The parser also
+ *   turns every divisor into `nullif(b, 0)`, so dividing by zero is NULL here as in SQL.
  *   `%` keeps the dividend's sign (as in JS and DuckDB).
- * - `round` rounds half away from zero; `cast(double as bigint)` rounds half to even (DuckDB's cast).
- * - `sqrt` of a negative number and `ln` of a non-positive one are errors (DuckDB raises
- *   "Out of Range"); the runtime quarantines the row with that message.
+ * - No value fails a row (the type checker's file comment lists why each rule is so):
+ *   a cast marked `try` (TRY_CAST) is NULL where the value cannot be converted; `sqrt` of a
+ *   negative number and `ln` of zero or a negative number are NULL (NaN stays NaN).
+ * - Text → double accepts what DuckDB's cast accepts: surrounding whitespace, a sign, digits
+ *   with single `_` between them, a decimal point, an exponent, `inf`/`infinity`/`nan` in any
+ *   case; nothing else (no hex, no `1.5d`). Text → boolean: `true t yes y 1` / `false f no n 0`,
+ *   any case, no surrounding spaces.
+ * - `round` rounds half away from zero; `cast(double as bigint)` rounds half to even (DuckDB's
+ *   cast; the parser rounds first, so only integral values reach it) and is NULL beyond ±2^63.
  * - Strings compare by code point (= UTF-8 byte order, DuckDB's default collation);
- *   `length` and `substr` count code points; `substr` is 1-based with SQL's negative starts.
+ *   `length` and `substr` count code points; `substr` is 1-based with SQL's negative starts
+ *   and, for a negative length, DuckDB's rule: the characters before the start.
+ *   `lower`/`upper` map each code point to one (DuckDB's simple case mapping: 'İ' → 'i').
  *
  * Known differences: JS numbers hold integers exactly only up to 2^53 (DuckDB BIGINT raises
  * on overflow at 2^63); casting a double to text prints JS's shortest form with `.0` added
@@ -40,7 +47,8 @@ export type ColumnTypes = Readonly<Record<string, ScalarType>>;
  * f({ a: 7 }) // 3.5
  * f({ a: null }) // null
  * ```
- * @throws ExpressionError at evaluation time for DuckDB's out-of-range errors (sqrt(-1), ln(0), bad casts).
+ * @throws ExpressionError only for a node the type checker would not have produced (a cast
+ *   without `try` of text that holds no number); checked expressions never throw on a value.
  */
 export function compileExpression(node: ExprNode, columnTypes: ColumnTypes = {}): CompiledExpression {
   return compile(node, columnTypes);
@@ -169,7 +177,15 @@ function compile(node: ExprNode, types: ColumnTypes): CompiledExpression {
       const operand = compile(node.operand, types);
       const fromType = inferType(node.operand, types);
       const to = node.to;
-      return (row) => castValue(operand(row), to, fromType);
+      if (!node.try) return (row) => castValue(operand(row), to, fromType);
+      return (row) => {
+        try {
+          return castValue(operand(row), to, fromType);
+        } catch (error) {
+          if (error instanceof ExpressionError) return null;
+          throw error;
+        }
+      };
     }
     case 'call':
       return compileCall(node.fn, node.args.map((a) => compile(a, types)), node.args.map((a) => inferType(a, types)));
@@ -224,17 +240,9 @@ function compileCall(fn: string, args: CompiledExpression[], argTypes: ScalarTyp
     case 'floor': return strict1((v) => Math.floor(toNumber(v)));
     case 'ceil': return strict1((v) => Math.ceil(toNumber(v)));
     case 'exp': return strict1((v) => Math.exp(toNumber(v)));
-    case 'sqrt': return strict1((v) => {
-      const n = toNumber(v);
-      if (n < 0) throw new ExpressionError('OUT_OF_RANGE', 'derive', 'cannot take square root of a negative number');
-      return Math.sqrt(n);
-    });
-    case 'ln': return strict1((v) => {
-      const n = toNumber(v);
-      if (n === 0) throw new ExpressionError('OUT_OF_RANGE', 'derive', 'cannot take logarithm of zero');
-      if (n < 0) throw new ExpressionError('OUT_OF_RANGE', 'derive', 'cannot take logarithm of a negative number');
-      return Math.log(n);
-    });
+    // Outside the domain: NULL (the SQL printers guard the argument the same way); NaN stays NaN.
+    case 'sqrt': return strict1((v) => { const n = toNumber(v); return n < 0 ? null : Math.sqrt(n); });
+    case 'ln': return strict1((v) => { const n = toNumber(v); return n <= 0 ? null : Math.log(n); });
     case 'round':
       return (row) => {
         const v = a0!(row);
@@ -256,7 +264,7 @@ function compileCall(fn: string, args: CompiledExpression[], argTypes: ScalarTyp
         return best;
       };
     }
-    case 'lower': return strict1((v) => textOf(v, argTypes[0]!).toLowerCase());
+    case 'lower': return strict1((v) => lowerPerCodePoint(textOf(v, argTypes[0]!)));
     case 'upper': return strict1((v) => upperPerCodePoint(textOf(v, argTypes[0]!)));
     case 'length': return strict1((v) => codePointLength(textOf(v, argTypes[0]!)));
     case 'trim': return strict1((v) => textOf(v, argTypes[0]!).replace(/^ +| +$/g, ''));
@@ -360,16 +368,29 @@ function upperPerCodePoint(s: string): string {
   return out;
 }
 
-function sqlSubstr(s: string, start: number, length: number | undefined): string {
+function lowerPerCodePoint(s: string): string {
+  // DuckDB maps each character alone: 'İ' → 'i' (JS: 'i̇'), a final 'Σ' → 'σ' (JS: 'ς').
+  let out = '';
+  for (const ch of s) {
+    const l = ch.toLowerCase();
+    out += [...l].length === 1 ? l : ch === 'İ' ? 'i' : ch;
+  }
+  return out;
+}
+
+/**
+ * DuckDB's substring(), measured against it: 1-based, a negative start counts from the end,
+ * a negative length takes the characters before the start. Positions are clamped to the
+ * string only after the range is computed (so `substr('abc', 0, 2)` is 'a').
+ */
+function sqlSubstr(s: string, offset: number, length: number | undefined): string {
   const chars = [...s];
-  const n = chars.length;
-  // SQL positions are 1-based; a negative start counts from the end.
-  let from = start > 0 ? start - 1 : start < 0 ? n + start : -1;
-  let to = length === undefined ? n : from + length;
-  if (start === 0 && length !== undefined) to = length - 1;
-  from = Math.max(from, 0);
-  to = Math.min(to, n);
-  return from >= to ? '' : chars.slice(from, to).join('');
+  const size = chars.length;
+  const first = offset < 0 ? size + offset : offset - 1;
+  const [from, to] = length === undefined ? [first, size] : length >= 0 ? [first, first + length] : [first + length, first];
+  const start = Math.min(Math.max(from, 0), size);
+  const end = Math.min(Math.max(to, 0), size);
+  return start >= end ? '' : chars.slice(start, end).join('');
 }
 
 function roundHalfAway(v: number, digits: number): number {
@@ -398,25 +419,41 @@ function textOf(v: unknown, type: ScalarType): string {
   return String(v);
 }
 
+const DIGITS = String.raw`\d(?:_?\d)*`;
+const DECIMAL_TEXT = new RegExp(String.raw`^[+-]?(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?$`);
+const SPECIAL_TEXT = /^([+-]?)(inf|infinity|nan)$/i;
+
+/** Text → double as DuckDB's cast reads it (see the file comment). */
+function textToDouble(text: string): number {
+  const s = text.replace(/^[ \t\n\r\v\f]+|[ \t\n\r\v\f]+$/g, '');
+  if (DECIMAL_TEXT.test(s)) return Number(s.replaceAll('_', ''));
+  const special = SPECIAL_TEXT.exec(s);
+  if (special) return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  throw new ExpressionError('CONVERSION', 'derive', `Could not convert string '${text}' to DOUBLE`);
+}
+
 function castValue(v: unknown, to: 'string' | 'double' | 'bigint' | 'boolean', fromType: ScalarType): unknown {
   if (v === null) return null;
   switch (to) {
     case 'string':
       return textOf(v, fromType);
     case 'double':
-      return toNumber(typeof v === 'string' ? v.trim() : v);
+      return typeof v === 'string' ? textToDouble(v) : toNumber(v);
     case 'bigint': {
-      const n = toNumber(typeof v === 'string' ? v.trim() : v);
       if (typeof v === 'string' && !/^\s*[+-]?\d+\s*$/.test(v)) {
         throw new ExpressionError('CONVERSION', 'derive', `Could not convert string '${v}' to INT64`);
       }
       // DuckDB casts a DOUBLE to BIGINT rounding half to even (2.5 → 2, 3.5 → 4).
-      return roundHalfEven(n);
+      const n = roundHalfEven(toNumber(typeof v === 'string' ? v.trim() : v));
+      if (!(n >= -(2 ** 63) && n < 2 ** 63)) {
+        throw new ExpressionError('CONVERSION', 'derive', `The value ${String(v)} is out of range for INT64`);
+      }
+      return n;
     }
     case 'boolean': {
       if (typeof v === 'boolean') return v;
       if (typeof v === 'number') return v !== 0;
-      const s = String(v).trim().toLowerCase();
+      const s = String(v).toLowerCase();
       if (['true', 't', 'yes', 'y', '1'].includes(s)) return true;
       if (['false', 'f', 'no', 'n', '0'].includes(s)) return false;
       throw new ExpressionError('CONVERSION', 'derive', `Could not convert string '${String(v)}' to BOOL`);

@@ -39,6 +39,11 @@ export class DuckDbPrinter extends SqlPrinter {
     epoch_us: ([t]) => `epoch_us(${t})`,
   };
 
+  /** A one-element list filtered by the domain (NaN passes: DuckDB orders it above every number). */
+  protected domainGuarded(fn: 'sqrt' | 'ln', arg: string): string {
+    return `${fn}(list_filter([${arg}], lambda sluice_v: sluice_v ${fn === 'sqrt' ? '>=' : '>'} 0)[1])`;
+  }
+
   protected override qualify(condition: SqlExpr): string {
     return `QUALIFY ${this.expr(condition)}`;
   }

@@ -43,6 +43,21 @@ export class SparkPrinter extends SqlPrinter {
     epoch_us: ([t]) => `unix_micros(${t})`,
   };
 
+  /**
+   * Spark's ln is already NULL for x <= 0 (Hive's rule). Its sqrt of a negative is NaN: keep x
+   * only when in the domain (NaN passes: Spark orders NaN above every number, like DuckDB).
+   * `try_element_at` is NULL for the empty array whatever `spark.sql.ansi.enabled` says.
+   */
+  protected domainGuarded(fn: 'sqrt' | 'ln', arg: string): string {
+    if (fn === 'ln') return `ln(${arg})`;
+    return `sqrt(try_element_at(filter(array(${arg}), sluice_v -> sluice_v >= 0), 1))`;
+  }
+
+  /** `try_cast` is Spark's ANSI cast returning NULL instead of raising, whatever the session's ANSI mode. */
+  protected override cast(operand: string, type: string, orNull: boolean): string {
+    return `${orNull ? 'try_cast' : 'CAST'}(${operand} AS ${type})`;
+  }
+
   override quoteIdentifier(name: string): string {
     super.quoteIdentifier(name); // the shared NUL check
     return `\`${name.replaceAll('`', '``')}\``;

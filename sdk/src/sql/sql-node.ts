@@ -18,7 +18,8 @@ export type SqlExpr =
   | { readonly kind: 'between'; readonly operand: SqlExpr; readonly low: SqlExpr; readonly high: SqlExpr; readonly negated: boolean }
   | { readonly kind: 'case'; readonly whens: readonly { readonly when: SqlExpr; readonly then: SqlExpr }[]; readonly else?: SqlExpr }
   | { readonly kind: 'call'; readonly fn: PortableFunction; readonly args: readonly SqlExpr[] }
-  | { readonly kind: 'cast'; readonly operand: SqlExpr; readonly to: SqlType }
+  /** `try`: NULL where the value cannot be converted (TRY_CAST), instead of an error. */
+  | { readonly kind: 'cast'; readonly operand: SqlExpr; readonly to: SqlType; readonly try?: true }
   | { readonly kind: 'fn'; readonly name: InternalFunction; readonly args: readonly SqlExpr[] }
   | AggregateExpr
   | { readonly kind: 'over'; readonly fn: AggregateExpr | RankingExpr; readonly partitionBy: readonly SqlExpr[]; readonly orderBy: readonly OrderItem[]; readonly frame?: WindowFrame }

@@ -46,6 +46,19 @@ export abstract class SqlPrinter {
     return `${fn}(${args.join(', ')})`;
   }
 
+  /**
+   * `sqrt(x)` / `ln(x)` that are NULL where `x` is outside the function's domain (x < 0, resp.
+   * x <= 0) and NaN for a NaN `x`, as the JS evaluator computes them: DuckDB raises on such an
+   * `x`, Spark returns NaN (sqrt) or NULL (ln), Trino NaN or -Infinity. `x` is printed once
+   * (a guard such as `CASE WHEN x >= 0 THEN sqrt(x) END` would double the text at every nesting).
+   */
+  protected abstract domainGuarded(fn: 'sqrt' | 'ln', arg: string): string;
+
+  /** `CAST`, or `TRY_CAST` (NULL where the value cannot be converted) when `orNull`. */
+  protected cast(operand: string, type: string, orNull: boolean): string {
+    return `${orNull ? 'TRY_CAST' : 'CAST'}(${operand} AS ${type})`;
+  }
+
   protected aggregateName(fn: AggregateExpr['fn']): string {
     switch (fn) {
       case 'avg': return 'avg';
@@ -178,8 +191,11 @@ export abstract class SqlPrinter {
     between: (n) => `(${this.expr(n.operand)} ${n.negated ? 'NOT BETWEEN' : 'BETWEEN'} ${this.expr(n.low)} AND ${this.expr(n.high)})`,
     case: (n) =>
       `(CASE ${n.whens.map((w) => `WHEN ${this.expr(w.when)} THEN ${this.expr(w.then)}`).join(' ')}${n.else === undefined ? '' : ` ELSE ${this.expr(n.else)}`} END)`,
-    call: (n) => this.portableFunction(n.fn, n.args.map((a) => this.expr(a))),
-    cast: (n) => `CAST(${this.expr(n.operand)} AS ${this.typeNames[n.to]})`,
+    call: (n) =>
+      (n.fn === 'sqrt' || n.fn === 'ln') && !withinDomain(n.fn, n.args[0]!)
+        ? this.domainGuarded(n.fn, this.expr(n.args[0]!))
+        : this.portableFunction(n.fn, n.args.map((a) => this.expr(a))),
+    cast: (n) => this.cast(this.expr(n.operand), this.typeNames[n.to], n.try === true),
     fn: (n) => this.functions[n.name](n.args.map((a) => this.expr(a))),
     agg: (n) => this.aggregate(n),
     over: (n) => {
@@ -229,6 +245,16 @@ export abstract class SqlPrinter {
     };
     return `${frame.mode.toUpperCase()} BETWEEN ${bound(frame.start, 'start')} AND ${bound(frame.end, 'end')}`;
   }
+}
+
+/**
+ * Whether an argument is in the function's domain whatever the row, so the plain call is exact:
+ * the planners' own `sqrt(greatest(variance, 0))` stays as it is (and as fast).
+ */
+function withinDomain(fn: 'sqrt' | 'ln', arg: SqlExpr): boolean {
+  const literal = arg.kind === 'cast' && !arg.try ? arg.operand : arg;
+  if (literal.kind === 'literal' && typeof literal.value === 'number') return fn === 'sqrt' ? literal.value >= 0 : literal.value > 0;
+  return fn === 'sqrt' && arg.kind === 'call' && arg.fn === 'greatest' && arg.args.some((a) => withinDomain(fn, a));
 }
 
 function assertNoNul(text: string, what: string): void {

@@ -48,6 +48,14 @@ export class TrinoPrinter extends SqlPrinter {
     epoch_us: ([t]) => `date_diff('microsecond', ${EPOCH}, ${t})`,
   };
 
+  /**
+   * Trino compares NaN as IEEE does (NaN >= 0 is false), so NaN is let through explicitly;
+   * `element_at` of an empty array is NULL.
+   */
+  protected domainGuarded(fn: 'sqrt' | 'ln', arg: string): string {
+    return `${fn}(element_at(filter(ARRAY[CAST(${arg} AS DOUBLE)], sluice_v -> sluice_v ${fn === 'sqrt' ? '>=' : '>'} 0 OR is_nan(sluice_v)), 1))`;
+  }
+
   protected override tableFunction(item: Extract<FromItem, { kind: 'tableFunction' }>): string {
     if (item.name !== 'unnest') return super.tableFunction(item);
     const columns = item.columnAliases ? `(${item.columnAliases.map((c) => this.quoteIdentifier(c)).join(', ')})` : '';

@@ -106,6 +106,17 @@ describe('parseExpression: the supported subset', () => {
     });
   }
 
+  it('plans a NULL where a value would fail the row: TRY_CAST, nullif(divisor, 0)', () => {
+    const name = { kind: 'column', name: 'name' };
+    expect(parseExpression('CAST(name AS double)', COLUMNS, PATH).node).toEqual({ kind: 'cast', operand: name, to: 'double', try: true });
+    expect(parseExpression('CAST(name AS bigint)', COLUMNS, PATH).node).toEqual({
+      kind: 'cast', to: 'bigint', try: true, operand: { kind: 'call', fn: 'round', args: [{ kind: 'cast', operand: name, to: 'double', try: true }] },
+    });
+    expect(parseExpression('CAST(n AS double)', COLUMNS, PATH).node).toEqual({ kind: 'cast', operand: { kind: 'column', name: 'n' }, to: 'double' });
+    expect(parseExpression('amount % n', COLUMNS, PATH).node).toMatchObject({ right: { kind: 'call', fn: 'nullif', args: [{ kind: 'column', name: 'n' }, { kind: 'literal', value: 0 }] } });
+    expect(parseExpression('amount / 2', COLUMNS, PATH).node).toMatchObject({ right: { kind: 'literal', value: 2 } });
+  });
+
   it('returns frozen, JSON-serialisable data — never the text', () => {
     const parsed = parseExpression("name = 'a'", COLUMNS, PATH);
     expect(Object.isFrozen(parsed.node)).toBe(true);
@@ -148,6 +159,12 @@ const REJECTED: [string, string, RegExp][] = [
   ['CAST(amount AS string)', 'TYPE_MISMATCH', /not portable/],
   ['CAST(ts AS bigint)', 'TYPE_MISMATCH', /Casting a timestamp is not supported/],
   ['ts > 5', 'TYPE_MISMATCH', /Cannot compare ts \(timestamp\) with 5/],
+  // The dialects disagree on these literals (DuckDB counts a negative length backwards, Spark
+  // and Trino return ''; start 0 is '', one character fewer, or 1), so they are refused.
+  ['substr(name, 2, -1)', 'TYPE_MISMATCH', /substr\(\) takes a length of at least 1, got -1/],
+  ['substr(name, 2, 0)', 'TYPE_MISMATCH', /length of at least 1, got 0/],
+  ['substr(name, 0, 2)', 'TYPE_MISMATCH', /substr\(\) positions start at 1/],
+  ['substr(name, 0)', 'TYPE_MISMATCH', /positions start at 1/],
 ];
 
 describe('parseExpression: rejections', () => {
