@@ -26,14 +26,36 @@ export function queryCostUsd(bytes: number): number {
   return (billed / TB) * USD_PER_TB;
 }
 
-/** Dollars for `queries` queries that together scan `bytes` (each pays its own minimum). */
+/**
+ * Dollars for `queries` queries that together scan `bytes` (each pays its own minimum).
+ *
+ * @example
+ * ```ts
+ * estimateCostUsd(0, 3)              // 3 × the 10 MB minimum → 0.0001430511474609375
+ * estimateCostUsd(3 * 1024 ** 4, 3)  // 1 TiB per query → 15
+ * ```
+ */
 export function estimateCostUsd(bytes: number, queries: number): number {
   if (queries <= 1) return queryCostUsd(bytes);
   const per = bytes / queries;
   return queryCostUsd(per) * queries;
 }
 
-/** A query would cost more than the caller allowed. */
+/**
+ * A query would cost more than the caller allowed (`maxCostUsd`, `maxBytes`); thrown before
+ * anything is sent to the engine.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await set.fetch({ engine: athena({ ... }), maxCostUsd: 0.5 });
+ * } catch (error) {
+ *   if (!(error instanceof CostGuardError)) throw error;
+ *   console.log(error.code, error.estimatedBytes, error.estimatedCostUsd); // 'COST_GUARD' 5497558138880 25
+ *   await set.fetch({ engine: athena({ ... }), allowExpensive: true });   // only if that is really meant
+ * }
+ * ```
+ */
 export class CostGuardError extends SluiceError {
   readonly estimatedBytes: number;
   readonly estimatedCostUsd: number;

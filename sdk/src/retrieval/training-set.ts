@@ -71,7 +71,18 @@ export interface TrainingSet {
 
 let defaultEngine: (() => Promise<TrainingSetEngine>) | undefined;
 
-/** Lets `index.ts` wire the default (local) engine; tests may set their own. */
+/**
+ * Sets the engine `fetch()`, `run()`, `write()`, `explain()` and `sql()` use when none
+ * is passed. `index.ts` wires the local (DuckDB) engine; a team that always trains on Athena,
+ * or a test with a stub engine, may set its own.
+ *
+ * @example
+ * ```ts
+ * setDefaultTrainingSetEngine(async () =>
+ *   athena({ workgroup: 'sluice-user_engagement', database: 'sluice_user_engagement', outputLocation: 's3://my-athena-results/' }));
+ * const table = await trainingSet(store, { labels, entity: 'user', features: ['engagement:*'], ttl: '30d' }).fetch(); // on Athena
+ * ```
+ */
 export function setDefaultTrainingSetEngine(factory: () => Promise<TrainingSetEngine>): void {
   defaultEngine = factory;
 }
