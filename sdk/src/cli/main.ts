@@ -2,28 +2,24 @@
 /**
  * The `sluice` command. Each subcommand lives in its own file and is loaded on demand.
  */
-import { parseArgs } from 'node:util';
 import { SluiceError } from '../errors.js';
 import '../index.js';
-
-const HELP = `sluice — feature pipelines: explore in a notebook, promote to AWS, pull training sets
-
-Usage:
-  sluice run <module> [--sample N] [--dry-run] [--zones DIR] [--save-profile FILE] [--no-profile]
-  sluice demo [module] [--sample N]            make the demo clickstream if absent, run the pipeline
-  sluice catalog [--store DIR]                 list feature groups
-  sluice catalog <entity>/<group> [--store DIR] describe one group
-  sluice init <dir>                            scaffold a new project
-  sluice promote <module> --out <dir> [--schedule "rate(1 hour)"]
-  sluice dev <module>                          production behaviour on this machine (s3rver + dynalite)
-  sluice training-set --help                   build a point-in-time training set
-`;
+import { parseCommandArgs } from './command-args.js';
+import { COMMAND_SPECS, commandHelp, topLevelHelp, type CommandSpec } from './command-specs.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  /** Parses a subcommand's arguments; `undefined` when it asked for --help (already printed). */
+  const parse = <S extends CommandSpec>(spec: S) => {
+    const args = parseCommandArgs(spec, rest);
+    if (args.help) console.log(commandHelp(spec));
+    return args.help ? undefined : args;
+  };
   switch (command) {
     case 'run': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { sample: { type: 'string' }, 'dry-run': { type: 'boolean' }, zones: { type: 'string' }, 'save-profile': { type: 'string' }, 'no-profile': { type: 'boolean' } } });
+      const args = parse(COMMAND_SPECS.run);
+      if (!args) return 0;
+      const { values, positionals } = args;
       const module = positionals[0];
       if (!module) throw new SluiceError('USAGE', 'sluice run needs a module: sluice run pipelines/engagement.ts [--sample 10000]');
       const { runCommand } = await import('./run-command.js');
@@ -36,17 +32,23 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'demo': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { sample: { type: 'string' }, data: { type: 'string' } } });
+      const args = parse(COMMAND_SPECS.demo);
+      if (!args) return 0;
+      const { values, positionals } = args;
       const { demoCommand } = await import('./demo-command.js');
       return demoCommand({ module: positionals[0] ?? 'examples/engagement.ts', dataDir: values.data ?? 'data/events', ...(values.sample ? { sample: parseSample(values.sample) } : {}) });
     }
     case 'catalog': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { store: { type: 'string' } } });
+      const args = parse(COMMAND_SPECS.catalog);
+      if (!args) return 0;
+      const { values, positionals } = args;
       const { catalogCommand } = await import('./catalog-command.js');
       return catalogCommand(values.store ?? './.sluice/features', positionals[0]);
     }
     case 'promote': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' }, schedule: { type: 'string' }, 'budget-usd': { type: 'string' }, 'alarm-email': { type: 'string' } } });
+      const args = parse(COMMAND_SPECS.promote);
+      if (!args) return 0;
+      const { values, positionals } = args;
       const module = positionals[0];
       if (!module || !values.out) throw new SluiceError('USAGE', 'sluice promote needs a module and an output folder: sluice promote pipelines/engagement.ts --out deploy/user-engagement');
       const { promoteCommand } = await import('./promote-command.js');
@@ -62,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
       return trainingSetCommand(rest);
     }
     case 'init': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { force: { type: 'boolean' }, name: { type: 'string' } } });
+      const args = parse(COMMAND_SPECS.init);
+      if (!args) return 0;
+      const { values, positionals } = args;
       const dir = positionals[0];
       if (!dir) throw new SluiceError('USAGE', 'sluice init needs a folder: sluice init my-features');
       const { initProject } = await import('./init-command.js');
@@ -71,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'dev': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { dir: { type: 'string' }, 'aggregate-every': { type: 'string' } } });
+      const args = parse(COMMAND_SPECS.dev);
+      if (!args) return 0;
+      const { values, positionals } = args;
       const module = positionals[0];
       if (!module) throw new SluiceError('USAGE', 'sluice dev needs a pipeline module: sluice dev pipelines/engagement.ts');
       const { startDev } = await import('./dev-command.js');
@@ -89,10 +95,10 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      console.log(HELP);
+      console.log(topLevelHelp());
       return command === undefined ? 1 : 0;
     default:
-      console.error(`Unknown command "${command}".\n\n${HELP}`);
+      console.error(`Unknown command "${command}".\n\n${topLevelHelp()}`);
       return 1;
   }
 }

@@ -8,19 +8,18 @@ import type { SourceNode } from '../plan/source-node.js';
 import type { Duration } from '../plan/duration.js';
 import { trainingSet } from '../retrieval/training-set.js';
 import type { TrainingSetEngine } from '../retrieval/training-set-types.js';
+import { isParseArgsError, parseArgsProblem } from './command-args.js';
+import { TRAINING_SET_HELP } from './training-set-help.js';
 
-export const TRAINING_SET_HELP = `sluice training-set — a point-in-time-correct training set
+export { TRAINING_SET_HELP };
 
-Usage:
-  sluice training-set --labels <file|s3://…> --entity <entity> --features <g:f,g:*> --ttl <30d|unbounded> --out <file.parquet|file.csv|s3://…>
-                      [--store ./.sluice/features] [--entity-column entity_id] [--timestamp-column ts]
-                      [--format parquet|csv] [--explain] [--sql duckdb|trino]
-                      [--engine local|athena --workgroup W --database D --output-location s3://… [--region R]]
-                      [--max-cost-usd N] [--max-bytes N] [--allow-expensive] [--endpoint URL] [--region R]
-
-  --explain   print partitions, bytes and the estimated cost, and stop
-  --sql       print the query the engine would run, and stop
-`;
+const OPTIONS = {
+  labels: { type: 'string' }, entity: { type: 'string' }, features: { type: 'string', multiple: true }, ttl: { type: 'string' },
+  out: { type: 'string' }, store: { type: 'string' }, 'entity-column': { type: 'string' }, 'timestamp-column': { type: 'string' },
+  format: { type: 'string' }, explain: { type: 'boolean' }, sql: { type: 'string' }, engine: { type: 'string' },
+  workgroup: { type: 'string' }, database: { type: 'string' }, 'output-location': { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
+  'max-cost-usd': { type: 'string' }, 'max-bytes': { type: 'string' }, 'allow-expensive': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
 
 /**
  * Runs the command; returns the exit code.
@@ -31,16 +30,7 @@ Usage:
  * ```
  */
 export async function trainingSetCommand(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      labels: { type: 'string' }, entity: { type: 'string' }, features: { type: 'string', multiple: true }, ttl: { type: 'string' },
-      out: { type: 'string' }, store: { type: 'string' }, 'entity-column': { type: 'string' }, 'timestamp-column': { type: 'string' },
-      format: { type: 'string' }, explain: { type: 'boolean' }, sql: { type: 'string' }, engine: { type: 'string' },
-      workgroup: { type: 'string' }, database: { type: 'string' }, 'output-location': { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
-      'max-cost-usd': { type: 'string' }, 'max-bytes': { type: 'string' }, 'allow-expensive': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseOptions(argv);
   if (values.help) {
     out(TRAINING_SET_HELP);
     return 0;
@@ -103,6 +93,15 @@ async function engineFrom(values: Record<string, string | boolean | string[] | u
     outputLocation: values['output-location'] as string,
     ...(values.region ? { region: values.region as string } : {}),
   });
+}
+
+function parseOptions(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS });
+  } catch (error) {
+    if (isParseArgsError(error)) usage(`sluice training-set: ${parseArgsProblem(error.message, OPTIONS)}`);
+    throw error;
+  }
 }
 
 function positive(text: string, flag: string): number {

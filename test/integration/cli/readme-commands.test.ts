@@ -4,7 +4,7 @@
  * checkout's root. If the README, the example module or the demo data drift apart, this fails
  * (it did: a 1% gate over a 10,000-row sample of data that is ~0.9% malformed by design).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +24,13 @@ function readmeCommands(prefix: string): string[][] {
     .map((line) => line.slice('npx sluice '.length).split(/\s+/));
 }
 
-function sluice(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 180_000 });
+/** Async, not spawnSync: a blocked worker misses vitest's heartbeat on a loaded machine. */
+function sluice(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    execFile(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 180_000 }, (error, stdout, stderr) => {
+      resolveRun({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
 }
 
 beforeAll(async () => {
@@ -44,9 +49,9 @@ describe('the README', () => {
     expect(readmeCommands('npx sluice run examples/')).toHaveLength(1);
   });
 
-  it("Explore: `npx sluice run examples/engagement.ts --sample …` succeeds on the demo data", () => {
+  it("Explore: `npx sluice run examples/engagement.ts --sample …` succeeds on the demo data", async () => {
     const [args] = readmeCommands('npx sluice run examples/');
-    const result = sluice(args!);
+    const result = await sluice(args!);
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     const sample = Number(args![args!.indexOf('--sample') + 1]);
     const line = /in ([\d,]+) = valid ([\d,]+) \+ quarantined ([\d,]+)/.exec(result.stdout);
@@ -55,9 +60,9 @@ describe('the README', () => {
     expect(result.stdout).toContain('clicks_7d');
   });
 
-  it('Explore: the `npx sluice catalog` command after it describes the group the run wrote', () => {
+  it('Explore: the `npx sluice catalog` command after it describes the group the run wrote', async () => {
     const [args] = readmeCommands('npx sluice catalog ');
-    const result = sluice(args!);
+    const result = await sluice(args!);
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain('pipeline user-engagement');
   });

@@ -1,0 +1,104 @@
+/**
+ * `--help` on every subcommand, and command-line mistakes, through the built bin as a user
+ * meets them: help lists every flag the command takes (the flags below are written out here,
+ * not read from the CLI's own table), and a wrong flag gets one line naming it plus the
+ * usage — never a Node stack trace.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../../..');
+const bin = join(root, 'sdk/dist/cli/main.js');
+
+/** Each subcommand's flags, and a value for each flag that takes one. */
+const FLAGS: Record<string, Record<string, string | true>> = {
+  run: { sample: '100', 'dry-run': true, zones: 'z', 'save-profile': 'p.json', 'no-profile': true },
+  demo: { data: 'data/events', sample: '100' },
+  catalog: { store: 's' },
+  init: { name: 'n', force: true },
+  promote: { out: 'o', schedule: 'rate(1 hour)', 'budget-usd': '50', 'alarm-email': 'a@example.com' },
+  dev: { dir: 'd', 'aggregate-every': '30' },
+  'training-set': {
+    labels: 'l.parquet', entity: 'user', features: 'g:*', ttl: '1d', out: 'o.parquet', store: 's', 'entity-column': 'e', 'timestamp-column': 't',
+    format: 'csv', explain: true, sql: 'duckdb', engine: 'local', workgroup: 'w', database: 'd', 'output-location': 's3://b/p', region: 'eu-west-1',
+    endpoint: 'http://x', 'max-cost-usd': '1', 'max-bytes': '10', 'allow-expensive': true,
+  },
+};
+
+/** Async, not spawnSync: a blocked worker misses vitest's heartbeat on a loaded machine. */
+function sluice(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      resolveRun({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+function expectNoStackTrace(text: string): void {
+  expect(text).not.toMatch(/^\s+at /m);
+  expect(text).not.toContain('ERR_PARSE_ARGS');
+}
+
+beforeAll(() => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (npm test does it first).`);
+});
+
+describe('sluice --help', () => {
+  it('lists every subcommand with every flag it takes', async () => {
+    const result = await sluice(['--help']);
+    expect(result.status).toBe(0);
+    for (const [command, flags] of Object.entries(FLAGS)) {
+      expect(result.stdout).toContain(`sluice ${command}`);
+      for (const flag of Object.keys(flags)) expect(result.stdout, `${command} --${flag}`).toMatch(new RegExp(`sluice ${command} .*--${flag}\\b`, 's'));
+    }
+  });
+});
+
+describe.each(Object.entries(FLAGS))('sluice %s', (command, flags) => {
+  it('--help (after every flag it takes, each accepted) prints its usage and every flag, and exits 0', async () => {
+    const args = Object.entries(flags).flatMap(([flag, value]) => (value === true ? [`--${flag}`] : [`--${flag}`, value]));
+    for (const help of ['--help', '-h']) {
+      const result = await sluice([command, ...args, help]);
+      expect(result.status, result.stderr).toBe(0);
+      expectNoStackTrace(result.stderr);
+      expect(result.stdout).toContain(`sluice ${command}`);
+      for (const flag of Object.keys(flags)) expect(result.stdout).toContain(`--${flag}`);
+    }
+  });
+
+  it('an unknown flag: one line naming it, the usage, exit 1, no stack trace', async () => {
+    const result = await sluice([command, ...(command === 'training-set' ? [] : ['pipelines/x.ts']), '--bogus']);
+    expect(result.status).toBe(1);
+    expectNoStackTrace(result.stderr);
+    expect(result.stderr).toMatch(new RegExp(`^✖ sluice ${command}: unknown flag --bogus`));
+    expect(result.stderr).toContain(`sluice ${command} `);
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('command-line mistakes', () => {
+  it('a misspelt flag gets a suggestion', async () => {
+    const result = await sluice(['run', 'x.ts', '--smaple', '10']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('unknown flag --smaple (did you mean --sample?)');
+  });
+
+  it('a flag without its value names the flag and what it takes', async () => {
+    const result = await sluice(['run', 'x.ts', '--sample']);
+    expect(result.status).toBe(1);
+    expectNoStackTrace(result.stderr);
+    expect(result.stderr).toContain('--sample needs a value: --sample N');
+  });
+
+  it('a second module is refused, not ignored', async () => {
+    const result = await sluice(['run', 'a.ts', 'b.ts']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('unexpected argument "b.ts"');
+    const trainingSet = await sluice(['training-set', 'labels.parquet']);
+    expect(trainingSet.status).toBe(1);
+    expectNoStackTrace(trainingSet.stderr);
+    expect(trainingSet.stderr).toContain('unexpected argument "labels.parquet"');
+  });
+});
