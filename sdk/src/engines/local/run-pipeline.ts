@@ -106,7 +106,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       if (plan.steps.some((step) => step.kind === 'derive' || step.kind === 'map')) await materializeValidRows(connection, VALID_TABLE);
       let mapIndex = 0;
       for (const [index, step] of plan.steps.entries()) {
-        if (step.kind === 'derive') await applyDerive(connection, VALID_TABLE, step);
+        if (step.kind === 'derive') await applyDerive(connection, VALID_TABLE, step, `steps[${index}]`);
         if (step.kind === 'map') {
           const fn = definition.mapFunctions[mapIndex++];
           if (!fn) throw new EngineError('MAP_FUNCTION_MISSING', `The plan has a map() at steps[${index}] but no function travelled with it.`);

@@ -29,13 +29,15 @@ export async function describeTable(connection: DuckDBConnection, name: string):
 
 /**
  * Replaces `tableName` with itself plus the derived columns (a derived column may replace one).
+ * `stepPath` locates the step in the plan (`steps[3]`) for the error if DuckDB fails anyway.
  *
  * @example
  * ```ts
- * await applyDerive(connection, 'valid_rows', deriveNode);
+ * await applyDerive(connection, 'valid_rows', deriveNode, 'steps[3]');
  * ```
+ * @throws EngineError `DERIVE_FAILED` naming `steps[i].derive.<column>` and its expression.
  */
-export async function applyDerive(connection: DuckDBConnection, tableName: string, node: DeriveNode): Promise<void> {
+export async function applyDerive(connection: DuckDBConnection, tableName: string, node: DeriveNode, stepPath = 'steps[?]'): Promise<void> {
   const existing = await describeTable(connection, tableName);
   const derived = new Set(node.columns.map((c) => c.name));
   const items = [
@@ -43,9 +45,42 @@ export async function applyDerive(connection: DuckDBConnection, tableName: strin
     ...node.columns.map((c) => as(c.expression.node as SqlExpr, c.name)),
   ];
   const next = `${tableName}__derived`;
-  await connection.run(printSql({ kind: 'createTableAs', name: next, orReplace: true, query: select(items, { from: table(tableName) }) }, 'duckdb'));
+  try {
+    await connection.run(printSql({ kind: 'createTableAs', name: next, orReplace: true, query: select(items, { from: table(tableName) }) }, 'duckdb'));
+  } catch (error) {
+    throw await deriveFailure(connection, tableName, node, stepPath, error);
+  }
   await connection.run(`DROP TABLE ${printerFor('duckdb').quoteIdentifier(tableName)}`);
   await connection.run(`ALTER TABLE ${printerFor('duckdb').quoteIdentifier(next)} RENAME TO ${printerFor('duckdb').quoteIdentifier(tableName)}`);
+}
+
+/**
+ * The error for a derive step DuckDB could not compute. Type-checked expressions give NULL
+ * rather than fail on a value (see plan/expression-type-check.ts), so this is what is left,
+ * e.g. BIGINT overflow: the column is found by computing each expression alone, so the message
+ * names the one the user has to change.
+ */
+async function deriveFailure(connection: DuckDBConnection, tableName: string, node: DeriveNode, stepPath: string, error: unknown): Promise<EngineError> {
+  const reason = (error as Error).message.split('\n')[0];
+  let culprit: DeriveNode['columns'][number] | undefined;
+  const probeTable = `${tableName}__derive_probe`;
+  for (const column of node.columns) {
+    // Materialised, because DuckDB skips computing an expression an aggregate does not need.
+    const probe = select([as(column.expression.node as SqlExpr, 'v')], { from: table(tableName) });
+    const failed = await connection.run(printSql({ kind: 'createTableAs', name: probeTable, orReplace: true, temporary: true, query: probe }, 'duckdb')).then(() => false, () => true);
+    if (failed) {
+      culprit = column;
+      break;
+    }
+  }
+  await connection.run(printSql({ kind: 'dropTable', name: probeTable, ifExists: true }, 'duckdb')).catch(() => undefined);
+  const where = culprit ? `${stepPath}.derive.${culprit.name}` : `${stepPath}.derive`;
+  const what = culprit ? `the expression ${JSON.stringify(culprit.expression.text)}` : 'this derive() step';
+  return new EngineError(
+    'DERIVE_FAILED',
+    `${where}: DuckDB could not compute ${what} for every row (${reason}). A value that cannot be computed should give NULL, so please report this with the expression; until then, keep the value in range (e.g. CAST a large integer to double before multiplying), or guard it with CASE WHEN … THEN … END.`,
+    { cause: error },
+  );
 }
 
 /**
