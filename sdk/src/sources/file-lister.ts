@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { globToRegExp, hiddenAllowance, isHiddenName, splitGlob, type HiddenAllowance } from './glob-matcher.js';
+import { globToRegExp, isHiddenName, mayNameHidden, splitGlob } from './glob-matcher.js';
 
 /** A local file that a glob matched. */
 export interface ListedFile {
@@ -13,8 +13,10 @@ export interface ListedFile {
 /**
  * Lists the local files a glob matches, in no particular order. A path without glob
  * characters names one file or every file under a folder. Missing folders list nothing
- * (the caller reports an empty source). Names starting with `.` or `_` (`.git`,
- * `_SUCCESS`, `_temporary/`) are skipped unless the pattern spells that character out.
+ * (the caller reports an empty source). Below the folder the pattern spells literally, names
+ * starting with `.` or `_` (`.git`, `_SUCCESS`, `_temporary/`) are skipped unless the pattern
+ * spells that character at that segment: `data/.cache/*` lists `data/.cache/a.jsonl` but not
+ * `data/.cache/.DS_Store`.
  *
  * @example
  * ```ts
@@ -31,7 +33,8 @@ export async function listLocalFiles(pattern: string, cwd: string): Promise<List
     if (info.isFile()) return [{ key: literal, path, size: info.size }];
     if (!info.isDirectory()) return [];
     const prefix = literal.endsWith('/') ? literal : `${literal}/`;
-    return walk(path, prefix, { matches: () => true, maxDepth: Infinity, allowHidden: hiddenAllowance(pattern) });
+    // Nothing below a folder path is spelled by the pattern: every hidden name there is skipped.
+    return walk(path, prefix, { matches: (key) => !key.slice(prefix.length).split('/').some(isHiddenName), maxDepth: Infinity, enterHidden: false });
   }
   // Walk from the deepest folder that the glob spells literally.
   const baseKey = literal.slice(0, literal.lastIndexOf('/') + 1);
@@ -40,14 +43,16 @@ export async function listLocalFiles(pattern: string, cwd: string): Promise<List
   const basePath = baseKey === '' ? cwd : resolve(cwd, baseKey);
   const info = await statOrUndefined(basePath);
   if (!info?.isDirectory()) return [];
-  const re = globToRegExp(pattern);
-  return walk(basePath, baseKey, { matches: (key) => re.test(key), maxDepth, allowHidden: hiddenAllowance(pattern) });
+  const re = globToRegExp(pattern, { skipHidden: true });
+  return walk(basePath, baseKey, { matches: (key) => re.test(key), maxDepth, enterHidden: mayNameHidden(rest) });
 }
 
 interface WalkOptions {
+  /** Decides on every file, hidden names included. */
   readonly matches: (key: string) => boolean;
   readonly maxDepth: number;
-  readonly allowHidden: HiddenAllowance;
+  /** Walk into hidden folders (only when the pattern could name one: `.git/` is not walked for `**\/*.jsonl`). */
+  readonly enterHidden: boolean;
 }
 
 async function walk(root: string, rootKey: string, options: WalkOptions): Promise<ListedFile[]> {
@@ -59,13 +64,12 @@ async function walk(root: string, rootKey: string, options: WalkOptions): Promis
     if (parentReal !== undefined && (parentReal === real || parentReal.startsWith(`${real}${sep}`))) return;
     const entries = await readdir(dir, { withFileTypes: true });
     for (const entry of entries) {
-      if (isHiddenName(entry.name, options.allowHidden)) continue;
       const path = join(dir, entry.name);
       const key = keyPrefix + entry.name;
       const info = entry.isSymbolicLink() ? await statOrUndefined(path) : entry;
       if (!info) continue;
       if (info.isDirectory()) {
-        if (depth + 1 < options.maxDepth) await visit(path, `${key}/`, depth + 1, real);
+        if (depth + 1 < options.maxDepth && (options.enterHidden || !isHiddenName(entry.name))) await visit(path, `${key}/`, depth + 1, real);
       } else if (info.isFile() && options.matches(key)) {
         out.push({ key, path, size: (await stat(path)).size });
       }

@@ -37,6 +37,17 @@ export function splitGlob(pattern: string): { literal: string; hasGlob: boolean 
   return { literal, hasGlob: false };
 }
 
+/** Options of `globToRegExp`. */
+export interface GlobOptions {
+  /**
+   * Wildcards (`*`, `?`, `[…]`, `**`) do not match a path segment that starts with `.` or `_`
+   * (`.DS_Store`, `_SUCCESS`, Spark's `_temporary/`): such a segment matches only where the
+   * pattern spells that first character itself (`data/_raw/*.csv`, `.cache/*`). Decided per
+   * segment, as a shell does for dot files. Default false: every segment is matched alike.
+   */
+  readonly skipHidden?: boolean;
+}
+
 /**
  * Compiles a glob into an anchored regular expression over `/`-separated paths.
  *
@@ -45,35 +56,50 @@ export function splitGlob(pattern: string): { literal: string; hasGlob: boolean 
  * const re = globToRegExp('data/**\/*.{jsonl,csv}');
  * re.test('data/a/b/x.csv') // true
  * re.test('data/x.parquet') // false
+ * globToRegExp('data/*', { skipHidden: true }).test('data/_SUCCESS') // false
  * ```
  */
-export function globToRegExp(pattern: string): RegExp {
-  const state = { pos: 0 };
-  const body = compileSequence(pattern, state, false);
+export function globToRegExp(pattern: string, options: GlobOptions = {}): RegExp {
+  const state = { pos: 0, skipHidden: options.skipHidden === true };
+  const body = compileSequence(pattern, state, false, true);
   if (state.pos < pattern.length) {
     throw new GlobSyntaxError(`unexpected "${pattern[state.pos]}" at position ${state.pos}`);
   }
   return new RegExp(`^${body}$`, 'u');
 }
 
-function compileSequence(pattern: string, state: { pos: number }, inBraces: boolean): string {
+interface CompileState {
+  pos: number;
+  readonly skipHidden: boolean;
+}
+
+/** Put before a wildcard that starts a segment: the segment may not start with `.` or `_`. */
+const NOT_HIDDEN = '(?![._])';
+
+/** `startsSegment`: the sequence begins a path segment (the pattern's start, after `/`, or a `{…}` there). */
+function compileSequence(pattern: string, state: CompileState, inBraces: boolean, startsSegment: boolean): string {
   let out = '';
+  let atSegmentStart = startsSegment;
   while (state.pos < pattern.length) {
     const ch = pattern[state.pos]!;
     if (inBraces && (ch === ',' || ch === '}')) return out;
+    const guard = state.skipHidden && atSegmentStart ? NOT_HIDDEN : '';
+    atSegmentStart = ch === '/';
     if (ch === '\\') {
       if (state.pos + 1 >= pattern.length) throw new GlobSyntaxError('the pattern ends with a lone "\\"');
       out += escapeRegExp(pattern[state.pos + 1]!);
       state.pos += 2;
     } else if (ch === '*') {
-      out += compileStar(pattern, state);
+      out += compileStar(pattern, state, guard);
+      // `**/` takes its slash with it: what follows starts a segment.
+      atSegmentStart = pattern[state.pos - 1] === '/';
     } else if (ch === '?') {
-      out += '[^/]';
+      out += `${guard}[^/]`;
       state.pos++;
     } else if (ch === '[') {
-      out += compileClass(pattern, state);
+      out += guard + compileClass(pattern, state);
     } else if (ch === '{') {
-      out += compileBraces(pattern, state);
+      out += compileBraces(pattern, state, guard !== '');
     } else {
       out += escapeRegExp(ch);
       state.pos++;
@@ -83,24 +109,26 @@ function compileSequence(pattern: string, state: { pos: number }, inBraces: bool
   return out;
 }
 
-function compileStar(pattern: string, state: { pos: number }): string {
+function compileStar(pattern: string, state: CompileState, guard: string): string {
   const start = state.pos;
   while (pattern[state.pos] === '*') state.pos++;
   const stars = state.pos - start;
   const atSegmentStart = start === 0 || pattern[start - 1] === '/';
   const atSegmentEnd = state.pos === pattern.length || pattern[state.pos] === '/';
   if (stars >= 2 && atSegmentStart && atSegmentEnd) {
+    // Every segment `**` crosses is one the pattern does not spell: each gets the guard.
+    const segment = `${state.skipHidden ? NOT_HIDDEN : ''}[^/]*`;
     if (pattern[state.pos] === '/') {
       // `a/**/b` matches a/b, a/x/b, a/x/y/b: the segment and its slash are optional together.
       state.pos++;
-      return '(?:[^/]*/)*';
+      return `(?:${segment}/)*`;
     }
-    return '.*';
+    return state.skipHidden ? `${segment}(?:/${segment})*` : '.*';
   }
-  return '[^/]*';
+  return `${guard}[^/]*`;
 }
 
-function compileClass(pattern: string, state: { pos: number }): string {
+function compileClass(pattern: string, state: CompileState): string {
   let i = state.pos + 1;
   let negate = false;
   if (pattern[i] === '!' || pattern[i] === '^') {
@@ -128,11 +156,11 @@ function compileClass(pattern: string, state: { pos: number }): string {
   return negate ? `[^/${members}]` : `[${members}]`;
 }
 
-function compileBraces(pattern: string, state: { pos: number }): string {
+function compileBraces(pattern: string, state: CompileState, startsSegment: boolean): string {
   state.pos++; // past '{'
   const alternatives: string[] = [];
   for (;;) {
-    alternatives.push(compileSequence(pattern, state, true));
+    alternatives.push(compileSequence(pattern, state, true, startsSegment));
     if (state.pos >= pattern.length) throw new GlobSyntaxError('a "{" is never closed with "}"');
     const ch = pattern[state.pos++];
     if (ch === '}') break;
@@ -148,39 +176,31 @@ function escapeClassChar(ch: string): string {
   return /[\\\]^-]/.test(ch) ? `\\${ch}` : ch;
 }
 
-/** Which hidden-name prefixes a pattern allows (see `isHiddenName`). */
-export interface HiddenAllowance {
-  readonly dot: boolean;
-  readonly underscore: boolean;
-}
-
 /**
  * Names starting with `.` or `_` (`.DS_Store`, `_SUCCESS`, Spark's `_temporary/`) are not data,
- * by the Hadoop/Spark convention, and are skipped — unless the pattern itself spells a segment
- * starting with that character (`file('data/_raw/*.csv')`).
+ * by the Hadoop/Spark convention: listings skip them unless the pattern spells them.
  *
  * @example
  * ```ts
- * isHiddenName('_SUCCESS', hiddenAllowance('out/*'))      // true
- * isHiddenName('_raw', hiddenAllowance('data/_raw/*.csv')) // false
+ * isHiddenName('_SUCCESS') // true
+ * isHiddenName('part-0.parquet') // false
  * ```
  */
-export function isHiddenName(name: string, allow: HiddenAllowance): boolean {
-  return (name.startsWith('.') && !allow.dot) || (name.startsWith('_') && !allow.underscore);
+export function isHiddenName(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('_');
 }
 
 /**
- * The hidden-name allowance of a pattern: a segment starting with `.` (other than `.`/`..`) or `_`.
+ * Whether a pattern could spell a hidden segment: a `.` or `_` at the start of a segment or of
+ * a `{…}` alternative. A lister walks into hidden folders (`.git/`) only then; which keys match
+ * is still decided by `globToRegExp(pattern, { skipHidden: true })`.
  *
  * @example
  * ```ts
- * hiddenAllowance('data/_raw/*.csv') // { dot: false, underscore: true }
+ * mayNameHidden('**\/_delta_log/*.json') // true
+ * mayNameHidden('**\/*.jsonl')           // false
  * ```
  */
-export function hiddenAllowance(pattern: string): HiddenAllowance {
-  const segments = pattern.split('/');
-  return {
-    dot: segments.some((s) => s.startsWith('.') && s !== '.' && s !== '..'),
-    underscore: segments.some((s) => s.startsWith('_')),
-  };
+export function mayNameHidden(pattern: string): boolean {
+  return /(?:^|[/{,])[._]/.test(pattern);
 }

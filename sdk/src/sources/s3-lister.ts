@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SourceError } from '../errors.js';
-import { globToRegExp, hiddenAllowance, isHiddenName, splitGlob } from './glob-matcher.js';
+import { globToRegExp, isHiddenName, splitGlob } from './glob-matcher.js';
 import type { S3Location } from './s3-client.js';
 
 /** An S3 object that a listing matched. */
@@ -22,7 +22,8 @@ const MAX_PAGES = 10_000;
  * follows continuation tokens; when a server reports a truncated page without a token, the
  * next page starts after the last key seen. A server that fails ListObjectsV2 with a server
  * error is listed again with ListObjects (v1, marker paging). Keys are de-duplicated; folder
- * markers (keys ending in `/`) and hidden names (see `isHiddenName`) are skipped.
+ * markers (keys ending in `/`) are skipped, and so are hidden names (see `isHiddenName`) below
+ * the literal prefix unless the pattern spells them at that segment (as `listLocalFiles` does).
  *
  * @example
  * ```ts
@@ -32,7 +33,6 @@ const MAX_PAGES = 10_000;
 export async function listS3Objects(client: S3Client, location: S3Location, endpointText: string): Promise<{ objects: ListedS3Object[]; scanned: number }> {
   const { literal, hasGlob } = splitGlob(location.key);
   const matches = keyMatcher(location.key, literal, hasGlob);
-  const allow = hiddenAllowance(location.key);
   const prefix = literal;
   const found = new Map<string, ListedS3Object>();
   let scanned = 0;
@@ -40,7 +40,6 @@ export async function listS3Objects(client: S3Client, location: S3Location, endp
     for (const item of items) {
       if (item.Key !== undefined) scanned++;
       if (item.Key === undefined || item.Key.endsWith('/') || !matches(item.Key)) continue;
-      if (item.Key.slice(literal.lastIndexOf('/') + 1).split('/').some((segment) => isHiddenName(segment, allow))) continue;
       const etag = item.ETag?.replace(/^"|"$/g, '');
       found.set(item.Key, { key: item.Key, size: Number(item.Size ?? 0), ...(etag ? { etag } : {}) });
     }
@@ -138,13 +137,15 @@ function isServerFault(error: unknown): boolean {
 
 function keyMatcher(pattern: string, literal: string, hasGlob: boolean): (key: string) => boolean {
   if (hasGlob) {
-    const re = globToRegExp(pattern);
+    const re = globToRegExp(pattern, { skipHidden: true });
     return (key) => re.test(key);
   }
-  if (literal === '' || literal.endsWith('/')) return (key) => key.startsWith(literal);
+  // Below a folder the pattern spells nothing: hidden names there are skipped.
+  const visibleBelow = (key: string, folder: string): boolean => !key.slice(folder.length).split('/').some(isHiddenName);
+  if (literal === '' || literal.endsWith('/')) return (key) => key.startsWith(literal) && visibleBelow(key, literal);
   // `s3://b/events/a.jsonl` is that object; `s3://b/events` is everything under `events/`
   // (never `events-old/...`, which the bare prefix would also list).
-  return (key) => key === literal || key.startsWith(`${literal}/`);
+  return (key) => key === literal || (key.startsWith(`${literal}/`) && visibleBelow(key, `${literal}/`));
 }
 
 function listingError(error: unknown, location: S3Location, prefix: string, endpointText: string): SourceError {

@@ -193,4 +193,15 @@ describe('s3() against s3rver', () => {
     const last = await readObject(source, objects.at(-1)!, { s3Client: server.client });
     expect(last).toMatchObject({ ok: true, records: [{ line: 1, value: { i: 1049 } }] });
   });
+
+  test('hidden names are decided per segment below the prefix: a hidden folder in the prefix allows nothing below it', async () => {
+    for (const key of ['lake/.cache/d8/a.jsonl', 'lake/.cache/d8/_SUCCESS', 'lake/.cache/d8/.DS_Store', 'lake/.cache/d8/sub/b.jsonl', 'lake/.cache/d8/_tmp/c.jsonl']) {
+      await server.putObject('landing', key, Buffer.from('{}\n'));
+    }
+    const keys = async (uri: string) => (await listSourceObjects(node(uri), { s3Client: server.client })).map((o) => o.key);
+    expect(await keys('s3://landing/lake/.cache/d8/*')).toEqual(['lake/.cache/d8/a.jsonl']);
+    expect(await keys('s3://landing/lake/.cache/d8/')).toEqual(['lake/.cache/d8/a.jsonl', 'lake/.cache/d8/sub/b.jsonl']);
+    expect(await keys('s3://landing/lake/.cache/d8/**/*.jsonl')).toEqual(['lake/.cache/d8/a.jsonl', 'lake/.cache/d8/sub/b.jsonl']);
+    expect(await keys('s3://landing/lake/.cache/d8/_tmp/*')).toEqual(['lake/.cache/d8/_tmp/c.jsonl']);
+  });
 });

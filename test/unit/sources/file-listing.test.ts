@@ -80,6 +80,20 @@ describe('listSourceObjects over local files', () => {
     expect(await keys('data/.hidden/*')).toEqual(['data/.hidden/h.jsonl']);
   });
 
+  test('hidden names are decided per segment: a hidden folder in the literal part allows nothing below it', async () => {
+    // The literal .cache/ does not make .DS_Store or _SUCCESS beside the data visible.
+    const base = join(root, 'home/.cache/d8');
+    await mkdir(join(base, 'sub/.git'), { recursive: true });
+    for (const name of ['a.jsonl', '_SUCCESS', '.DS_Store', 'sub/b.jsonl', 'sub/.git/c.jsonl', 'sub/_tmp.jsonl']) await writeFile(join(base, name), '{}\n');
+    const absolute = async (glob: string) => (await listSourceObjects(file(glob, { format: 'jsonl' }).node)).map((o) => o.key.slice(base.length + 1));
+    expect(await absolute(`${base}/*`)).toEqual(['a.jsonl']);
+    expect(await absolute(`${base}/**/*.jsonl`)).toEqual(['a.jsonl', 'sub/b.jsonl']);
+    expect(await absolute(base)).toEqual(['a.jsonl', 'sub/b.jsonl']);
+    expect(await absolute(`${base}/_*`)).toEqual(['_SUCCESS']);
+    expect(await absolute(`${base}/sub/.git/*`)).toEqual(['sub/.git/c.jsonl']);
+    expect(await keys('data/_raw')).toEqual(['data/_raw/r.csv']);
+  });
+
   test('absolute globs give absolute keys', async () => {
     const glob = join(root, 'data/tables/*.parquet');
     const objects = await listSourceObjects(file(glob).node);

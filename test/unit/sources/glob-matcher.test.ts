@@ -66,6 +66,38 @@ describe('globToRegExp', () => {
     );
   });
 
+  // skipHidden: a wildcard never matches a segment's leading '.' or '_'; a literal one does, segment by segment.
+  const HIDDEN_CASES: [string, string, boolean][] = [
+    ['/abs/.cache/d8/*', '/abs/.cache/d8/a.jsonl', true],
+    ['/abs/.cache/d8/*', '/abs/.cache/d8/.DS_Store', false],
+    ['/abs/.cache/d8/*', '/abs/.cache/d8/_SUCCESS', false],
+    ['data/_raw/*.csv', 'data/_raw/r.csv', true],
+    ['data/_raw/*', 'data/_raw/_SUCCESS', false],
+    ['data/*/*.csv', 'data/_raw/r.csv', false],
+    ['data/_*/*.csv', 'data/_raw/r.csv', true],
+    ['data/.*', 'data/.env', true],
+    ['data/?x', 'data/.x', false],
+    ['data/[._]x', 'data/_x', false],
+    ['data/{*,_b}', 'data/_b', true],
+    ['data/{*,_b}', 'data/_c', false],
+    ['data/a*', 'data/a_b', true], // only a segment's first character counts
+    ['data/**/*.jsonl', 'data/x/y/a.jsonl', true],
+    ['data/**/*.jsonl', 'data/.git/a.jsonl', false],
+    ['data/**/*.jsonl', 'data/x/_temporary/a.jsonl', false],
+    ['data/**/_delta_log/*.json', 'data/t/_delta_log/0.json', true],
+    ['data/**', 'data/x/y.jsonl', true],
+    ['data/**', 'data/x/_y.jsonl', false],
+    ['data/**', 'data/_x/y.jsonl', false],
+  ];
+  test.each(HIDDEN_CASES)('skipHidden: %j vs %j → %s', (pattern, path, matches) => {
+    expect(globToRegExp(pattern, { skipHidden: true }).test(path)).toBe(matches);
+  });
+
+  test('without skipHidden a wildcard matches hidden names like any other', () => {
+    expect(globToRegExp('data/*').test('data/_SUCCESS')).toBe(true);
+    expect(globToRegExp('data/**/*.jsonl').test('data/.git/a.jsonl')).toBe(true);
+  });
+
   test.each([['a/{b,c'], ['a/[bc'], ['a/b\\'], ['a/{b']])('rejects %j', (pattern) => {
     expect(() => globToRegExp(pattern)).toThrow(GlobSyntaxError);
   });
