@@ -27,6 +27,7 @@ export interface ReferenceSpec {
 export interface DriftSpec {
   /** Path of a profile written by an earlier run (`run({ saveProfile })`). */
   readonly baseline: string;
+  /** Columns to compare. Default: every column except timestamps (each batch's times are later by nature) and ids (high-cardinality text). */
   readonly columns?: readonly string[];
   /** Population stability index above which the gate fails. Default 0.2. */
   readonly maxPsi: number;

@@ -25,14 +25,14 @@ function random(seed: number): () => number {
   };
 }
 
-function sample(seed: number, n: number, options: { shift?: number; kinds?: number[] } = {}) {
+function sample(seed: number, n: number, options: { shift?: number; kinds?: number[]; month?: number } = {}) {
   const r = random(seed);
   const weights = options.kinds ?? [0.6, 0.3, 0.1];
   return Array.from({ length: n }, (_, i) => {
     const normal = Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
     const u = r();
     const kind = u < weights[0]! ? 'view' : u < weights[0]! + weights[1]! ? 'click' : 'buy';
-    const ts = new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 30 * 86_400_000)).toISOString();
+    const ts = new Date(Date.UTC(2024, options.month ?? 0, 1) + Math.floor(r() * 28 * 86_400_000)).toISOString();
     return { object: 'events.jsonl', line: i + 1, raw: JSON.stringify({ amount: 100 + 15 * normal + (options.shift ?? 0), kind, ts }) };
   });
 }
@@ -94,12 +94,26 @@ describe('drift gate', () => {
     });
   });
 
-  it('a missing baseline is an error that says how to create one', async () => {
+  it('a later batch is not drift: the event timestamp is compared only when drift.columns names it', async () => {
+    await withConnection(async (c) => {
+      // January's baseline, February's batch: the same amounts and kinds, a month later.
+      await createJsonRawRows(c, sample(6, 5000, { month: 1 }));
+      const byDefault = await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline, maxPsi: 0.2 } } });
+      expect(byDefault.gates[0]!.passed).toBe(true);
+      expect((byDefault.gates[0]!.examples as { column: string }[]).map((e) => e.column).sort()).toEqual(['amount', 'kind']);
+      const named = await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline, maxPsi: 0.2, columns: ['ts'] } } });
+      expect(named.gates[0]).toMatchObject({ passed: false, detail: expect.stringMatching(/^PSI above 0\.2: ts /) });
+    });
+  });
+
+  it('a missing baseline is an error that says how to create one, with public API only', async () => {
     await withConnection(async (c) => {
       await createJsonRawRows(c, sample(5, 100));
       const missing = join(dir, 'nope.json');
-      await expect(runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline: missing, maxPsi: 0.2 } } }))
-        .rejects.toThrow(/does not exist.*saveProfile/s);
+      const error = await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline: missing, maxPsi: 0.2 } } }).catch((e: unknown) => e as Error);
+      expect((error as Error).message).toContain(`does not exist. Create it once from a run on data you trust — run({ saveProfile: '${missing}' }), or \`sluice run <module> --save-profile ${missing}\``);
+      // saveProfile() is internal (not exported from 'sluice'), and a run result carries no profile.
+      expect((error as Error).message).not.toMatch(/saveProfile\(|result\.profile/);
     });
   });
 });

@@ -15,6 +15,11 @@ export const DEFAULT_MAX_PSI = 0.2;
  * categories (plus "other"), with nulls as a bucket of their own. Fails when any column's PSI
  * exceeds `maxPsi` (default 0.2).
  *
+ * Which columns: those named in `drift.columns`; by default every column the baseline can
+ * compare except timestamps and high-cardinality text (ids). A batch's event times lie after
+ * the baseline's by nature — a February batch against a January baseline would always fail
+ * — so a timestamp column is compared only when `drift.columns` names it.
+ *
  * @example
  * ```ts
  * await driftGate({ baseline: 'baselines/events.json', maxPsi: 0.2 }, ctx)
@@ -28,7 +33,7 @@ export async function driftGate(spec: DriftSpec, ctx: GateContext, path = 'valid
       'DRIFT_BASELINE_MISSING',
       `${path}.baseline`,
       `The drift gate's baseline profile ${spec.baseline} does not exist. Create it once from a run on data you trust — ` +
-        `run({ saveProfile: '${spec.baseline}' }), or saveProfile('${spec.baseline}', result.profile) — then later runs are compared with it.`,
+        `run({ saveProfile: '${spec.baseline}' }), or \`sluice run <module> --save-profile ${spec.baseline}\` — then later runs are compared with it.`,
     );
   }
   const maxPsi = spec.maxPsi ?? DEFAULT_MAX_PSI;
@@ -52,8 +57,12 @@ export async function driftGate(spec: DriftSpec, ctx: GateContext, path = 'valid
   return { gate: 'drift', passed: false, count: drifted.length, examples, detail: `PSI above ${maxPsi}: ${drifted.map((s) => `${s.column} ${round(s.psi)}`).join(', ')}` };
 }
 
-/** High-cardinality text (ids) says nothing by PSI: compare it only when asked to. */
+/**
+ * High-cardinality text (ids) says nothing by PSI, and event times move forward with every
+ * batch (their PSI against an older baseline is always high): compare those only when asked to.
+ */
 function comparableByDefault(profile: ColumnProfile): boolean {
+  if (profile.type === 'timestamp') return false;
   if (profile.bins) return true;
   return profile.frequencies !== undefined && profile.distinctCount <= MAX_CATEGORIES;
 }
