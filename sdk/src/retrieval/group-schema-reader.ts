@@ -60,6 +60,9 @@ function notFoundHint(root: string, entity: string, group: string, engineLookedI
     return `Looked for ${document} (local runs write it) and ${engineLookedIn} (promote creates it). ` +
       `If a promoted pipeline writes this group, give athena() the Glue database promote created for it: ${ATHENA}, or name it with featureDatabase.`;
   }
+  if (hasData && !root.startsWith('s3://')) {
+    return `Its partitions are under ${data}, but there is no catalog document ${document}: re-run the pipeline that writes it to rewrite the document.`;
+  }
   if (hasData) {
     return `Its partitions are under ${data}, but there is no catalog document ${document}: a promoted pipeline's Glue job writes none, ` +
       `because its catalog is the Glue table, which only the Athena engine reads. Pass that engine to every call — .fetch({ engine }), .explain({ engine }), .sql(engine) — ` +

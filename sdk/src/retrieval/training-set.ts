@@ -108,7 +108,9 @@ async function engineFor(engine: TrainingSetEngine | undefined): Promise<Trainin
  * });
  * console.log((await set.explain()).summary);
  * const table = await set.fetch();                                  // DuckDB, locally
- * const cloud = await set.fetch({ engine: athena({ workgroup: 'ml', database: 'features', outputLocation: 's3://tmp/athena/' }) });
+ * // A promoted pipeline's store, on Athena (the root: the stack output FeaturesLocation, up to /features):
+ * const engine = athena({ workgroup: 'sluice-user_engagement', database: 'sluice_user_engagement', outputLocation: 's3://my-athena-results/' });
+ * const cloud = await trainingSet(featureStore('s3://<features bucket>/features'), { ...set.options }).fetch({ engine });
  * ```
  * @throws PlanError `TTL_REQUIRED` when `ttl` is missing (pass `ttl: 'unbounded'` to scan all history on purpose).
  */

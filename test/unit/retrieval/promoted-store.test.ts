@@ -7,6 +7,8 @@
  * without an engine that can, the error says exactly what to pass.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -14,6 +16,7 @@ import { trainingSet } from '../../../sdk/src/retrieval/training-set.js';
 import { athena } from '../../../sdk/src/engines/athena/athena-engine.js';
 import { catalogTypeOfHive } from '../../../sdk/src/engines/athena/athena-group-schema.js';
 import { FakeS3, fakeAthena, fakeGlue } from './fake-aws.js';
+import { tempDir } from './store-fixture.js';
 
 const BUCKET = 'sluice-user-engagement-features-1a2b3c';
 const ROOT = `s3://${BUCKET}/features`;
@@ -139,5 +142,21 @@ describe('training sets from a promoted pipeline\'s store', () => {
   it('Hive column types map to the catalog\'s DuckDB names', () => {
     expect(['string', 'bigint', 'double', 'boolean', 'timestamp', 'int', 'date', 'decimal(10, 2)', 'array<string>'].map(catalogTypeOfHive))
       .toEqual(['VARCHAR', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'TIMESTAMP', 'INTEGER', 'DATE', 'DECIMAL(10,2)', 'VARCHAR']);
+  });
+});
+
+describe('a local store with data but no catalog document', () => {
+  it('says to re-run the pipeline (not to use Athena)', async () => {
+    const root = await tempDir();
+    try {
+      const dt = join(root, 'entity=user', 'feature_group=engagement', 'dt=2024-01-05');
+      await mkdir(dt, { recursive: true });
+      await writeFile(join(dt, 'part-a.parquet'), 'not read: the error comes first');
+      const message = await trainingSet(root, options).sql('duckdb').catch((e: Error) => e.message);
+      expect(message).toContain('re-run the pipeline that writes it');
+      expect(message).not.toContain('athena(');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
