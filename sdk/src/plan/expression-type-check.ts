@@ -10,7 +10,7 @@
  *   which is NULL-propagating everywhere.
  * - `CAST(double AS string)` and timestamp casts: the text differs (`1.5` vs `1.5E0`) → refused.
  * - `greatest`/`least` skip NULL arguments (DuckDB and Spark do; Trino returns NULL), so the
- *   Trino printer must emulate that, e.g. `greatest(coalesce(a, b), coalesce(b, a))`.
+ *   Trino printer takes `array_max`/`array_min` of the non-NULL arguments.
  *
  * No value may fail a row (DESIGN §4: one bad row never crashes the batch), so every operation
  * that some dialect would raise an error on is given a NULL result instead, the same in all

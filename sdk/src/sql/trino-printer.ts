@@ -7,6 +7,7 @@
  * time zone` and doubles, so they depend on the session time zone and round. `date_add` /
  * `date_diff` in milliseconds against the epoch literal stay in plain `timestamp`, exact.
  */
+import type { PortableFunction } from '../plan/expression-node.js';
 import type { FromItem, InternalFunction, SqlType } from './sql-node.js';
 import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
 
@@ -47,6 +48,16 @@ export class TrinoPrinter extends SqlPrinter {
     trunc: ([x]) => `truncate(${x})`,
     epoch_us: ([t]) => `date_diff('microsecond', ${EPOCH}, ${t})`,
   };
+
+  /**
+   * Trino's greatest/least return NULL when any argument is NULL; sluice's skip NULLs (as DuckDB
+   * and Spark do, and the JS evaluator): take the extreme of the non-NULL arguments instead,
+   * each printed once.
+   */
+  protected override portableFunction(fn: PortableFunction, args: string[]): string {
+    if (fn !== 'greatest' && fn !== 'least') return super.portableFunction(fn, args);
+    return `${fn === 'greatest' ? 'array_max' : 'array_min'}(filter(ARRAY[${args.join(', ')}], sluice_v -> sluice_v IS NOT NULL))`;
+  }
 
   /**
    * Trino compares NaN as IEEE does (NaN >= 0 is false), so NaN is let through explicitly;

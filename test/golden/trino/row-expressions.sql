@@ -28,3 +28,7 @@ ln(element_at(filter(ARRAY[CAST(sqrt(element_at(filter(ARRAY[CAST("amount" AS DO
 substr("email", 2, 3)
 -- substr(email, n, n - 3)
 substr("email", "n", ("n" - 3))
+-- greatest(amount, n)
+array_max(filter(ARRAY["amount", "n"], sluice_v -> sluice_v IS NOT NULL))
+-- least(amount, n, 0)
+array_min(filter(ARRAY["amount", "n", 0], sluice_v -> sluice_v IS NOT NULL))

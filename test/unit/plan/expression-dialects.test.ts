@@ -1,7 +1,7 @@
 /**
  * User row expressions (`derive()`, `.where()`) printed for Spark (Glue) and Trino (Athena):
  * the rewrites that keep one bad value from failing a row — TRY_CAST, `nullif(divisor, 0)`,
- * domain-guarded sqrt/ln — compared with reviewed golden files, one expression per line, and
+ * domain-guarded sqrt/ln — and Trino's NULL-skipping greatest/least, compared with reviewed golden files, one expression per line, and
  * each parsed with dt-sql-parser's grammar for the dialect. Whether DuckDB and the JS evaluator
  * compute the same values on such rows is test/unit/runtime/evaluate-expression.test.ts.
  *
@@ -25,6 +25,8 @@ const EXPRESSIONS = [
   'CAST(email AS double)', 'CAST(email AS bigint)', 'CAST(email AS boolean)', 'CAST(amount AS bigint)', 'CAST(n AS double)',
   'sqrt(amount - 2)', 'ln(n)', 'sqrt(4)', 'ln(sqrt(amount))',
   'substr(email, 2, 3)', 'substr(email, n, n - 3)',
+  // NULL arguments are skipped (Trino's own greatest/least would return NULL).
+  'greatest(amount, n)', 'least(amount, n, 0)',
 ];
 
 const parsers = { spark: new SparkSQL(), trino: new TrinoSQL() } as const;
