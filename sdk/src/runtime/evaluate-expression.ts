@@ -394,10 +394,18 @@ function sqlSubstr(s: string, offset: number, length: number | undefined): strin
 }
 
 function roundHalfAway(v: number, digits: number): number {
-  const factor = Math.pow(10, digits);
-  // On doubles DuckDB rounds the binary value (1.005 is 1.00499..., so round(1.005, 2) = 1.0).
-  const rounded = Math.round(Math.abs(v) * factor) / factor;
-  return Math.sign(v) * rounded || 0;
+  const away = (x: number): number => Math.sign(x) * Math.round(Math.abs(x)) || 0;
+  // DuckDB's arithmetic, step for step: it divides by 10^-digits for negative digits (not
+  // multiplies by 10^digits), and where that overflows it returns 0, resp. the value itself
+  // (round(x, 400) = x). On doubles it rounds the binary value (round(1.005, 2) = 1.0).
+  if (digits < 0) {
+    const modifier = Math.pow(10, -digits);
+    const rounded = away(v / modifier) * modifier;
+    return Number.isFinite(rounded) ? rounded : 0;
+  }
+  const modifier = Math.pow(10, digits);
+  const rounded = away(v * modifier) / modifier;
+  return Number.isFinite(rounded) ? rounded : v;
 }
 
 function roundHalfEven(v: number): number {
