@@ -16,6 +16,11 @@ returns feature rows `entity_id, feature_ts, <feature>_<window>...`). This drive
 4. writes the feature store with `partitionOverwriteMode=dynamic`, so only the touched `dt`
    partitions are replaced, whole, and every other partition is left as it was.
 
+It writes no catalog document under the store root (`_catalog/...json`, what local runs
+write): on AWS the group's catalog is the Glue table promote created, with partition
+projection, so new `dt` partitions need no catalog update. Training sets read that table
+through the Athena engine (sdk/src/engines/athena/athena-group-schema.ts).
+
 The argument names are defined once in sdk/src/promote/glue-job-arguments.ts; a test checks
 that the list passed to getResolvedOptions below is exactly that one.
 """
