@@ -24,7 +24,8 @@ import { groupPath, joinPath } from '../../features/store-layout.js';
 import { SDK_VERSION } from '../../version.js';
 import { appendRecords, createTextRawTable, loadParquetRawTable, RAW_TABLE } from './raw-loader.js';
 import { readParquetObject } from './parquet-object-reader.js';
-import { applyDerive, applyMap, type MapFailure } from './transform-stage.js';
+import { applyDerive, applyMap, describeTable, type MapFailure } from './transform-stage.js';
+import { checkMapOutput } from './map-output-check.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
 import { runAggregateStage } from './aggregate-stage.js';
 import { writeFeatureGroup } from './feature-group-writer.js';
@@ -111,6 +112,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
           const fn = definition.mapFunctions[mapIndex++];
           if (!fn) throw new EngineError('MAP_FUNCTION_MISSING', `The plan has a map() at steps[${index}] but no function travelled with it.`);
           const { failures, millis } = await applyMap(connection, VALID_TABLE, fn, `steps[${index}].map`);
+          checkMapOutput(plan.steps, index, (await describeTable(connection, VALID_TABLE)).map((c) => c.name));
           mapFailures.push(...failures);
           notes.push(`steps[${index}].map() ran per row in JS, outside the vectorised path (${Math.round(millis)} ms). Prefer derive() where an expression will do.`);
         }
