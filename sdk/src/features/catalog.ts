@@ -46,7 +46,14 @@ export async function readCatalogEntry(files: StoreFiles, root: string, entity: 
   }
 }
 
-/** Writes one group's catalog entry (after the data it describes). */
+/**
+ * Writes one group's catalog entry (after the data it describes).
+ *
+ * @example
+ * ```ts
+ * await writeCatalogEntry(storeFiles(root), root, { ...entry, partitions: ['2024-01-01', '2024-01-02'], updatedAt: new Date().toISOString() });
+ * ```
+ */
 export async function writeCatalogEntry(files: StoreFiles, root: string, entry: CatalogEntry): Promise<void> {
   await files.write(catalogPath(root, entry.entity, entry.group), `${JSON.stringify(entry, null, 2)}\n`);
 }
@@ -71,7 +78,16 @@ export async function listCatalog(files: StoreFiles, root: string): Promise<Cata
   return entries;
 }
 
-/** The `dt` partitions present on storage for a group (the truth the catalog mirrors). */
+/**
+ * The `dt` partitions present on storage for a group (the truth the catalog mirrors), in date
+ * order, each with its Parquet files.
+ *
+ * @example
+ * ```ts
+ * await listPartitions(storeFiles(root), root, 'user', 'engagement')
+ * // [{ dt: '2024-01-01', files: [{ path: '<root>/entity=user/feature_group=engagement/dt=2024-01-01/part-3f2a….parquet', size: 18234 }] }, …]
+ * ```
+ */
 export async function listPartitions(files: StoreFiles, root: string, entity: string, group: string): Promise<{ dt: string; files: { path: string; size: number }[] }[]> {
   const base = groupPath(root, entity, group);
   const byDt = new Map<string, { path: string; size: number }[]>();

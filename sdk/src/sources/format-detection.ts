@@ -6,7 +6,15 @@ export interface DetectedFormat {
   readonly compression: 'none' | 'gzip';
 }
 
-/** The extensions sluice recognises, each optionally followed by `.gz`. */
+/**
+ * The extensions sluice recognises, each optionally followed by `.gz`.
+ *
+ * @example
+ * ```ts
+ * FORMAT_EXTENSIONS['.ndjson'] // 'jsonl'
+ * Object.keys(FORMAT_EXTENSIONS) // ['.jsonl', '.ndjson', '.json', '.csv', '.tsv', '.parquet']
+ * ```
+ */
 export const FORMAT_EXTENSIONS = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
