@@ -72,9 +72,9 @@ export interface TrainingSet {
 let defaultEngine: (() => Promise<TrainingSetEngine>) | undefined;
 
 /**
- * Sets the engine `fetch()`, `run()`, `write()`, `explain()` and `sql()` use when none
- * is passed. `index.ts` wires the local (DuckDB) engine; a team that always trains on Athena,
- * or a test with a stub engine, may set its own.
+ * Sets the engine `fetch()`, `run()`, `write()` and `explain()` use when none is passed
+ * (`sql('duckdb')` still prints DuckDB's SQL). `index.ts` wires the local (DuckDB) engine; a
+ * team that always trains on Athena, or a test with a stub engine, may set its own.
  *
  * @example
  * ```ts
@@ -229,7 +229,13 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
 }
 
 async function engineForDialect(dialect: Dialect): Promise<TrainingSetEngine> {
-  if (dialect === 'duckdb') return engineFor(undefined);
+  if (dialect === 'duckdb') {
+    // sql('duckdb') asks for DuckDB's SQL, even when the default engine is set to another dialect.
+    const engine = await engineFor(undefined);
+    if (engine.dialect === 'duckdb') return engine;
+    const { localEngine } = await import('../engines/local/training-set-local-engine.js');
+    return localEngine();
+  }
   if (dialect === 'trino') {
     const { athenaSqlPreview } = await import('../engines/athena/athena-engine.js');
     return athenaSqlPreview();
