@@ -9,7 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { file, pipeline } from '../../../sdk/src/index.js';
+import { file, pipeline, s3 } from '../../../sdk/src/index.js';
+import { startS3rver } from '../../helpers/s3rver.js';
 
 const Row = z.object({ user: z.string(), x: z.number() });
 
@@ -84,5 +85,28 @@ describe('unreadable Parquet objects', () => {
     expect(result.counts).toEqual({ in: 0, valid: 0, quarantined: 0 });
     expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'a.parquet'), join(folder, 'b.parquet')]);
     expect(quarantineLines(result.outputs.quarantine)).toHaveLength(2);
+  });
+
+  it('on S3 (s3rver) too: fetched objects that are not Parquet or not gzip are quarantined whole', async () => {
+    const server = await startS3rver({ buckets: ['landing'] });
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+    process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+    try {
+      await server.putObject('landing', 'flights/a.parquet', good);
+      await server.putObject('landing', 'flights/b.parquet', Buffer.from('PAR1garbage'));
+      await server.putObject('landing', 'flights/c.parquet.gz', gzipSync(good).subarray(0, 40));
+      const source = s3('s3://landing/flights/', { endpoint: server.endpoint, region: server.region });
+      const result = await pipeline('bad-parquet').from(source).validate(Row).run({ zones: join(dir, 's3-zones') });
+      expect(result.counts).toEqual({ in: 5, valid: 5, quarantined: 0 });
+      expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual(['flights/b.parquet', 'flights/c.parquet.gz']);
+      expect(quarantineLines(result.outputs.quarantine).map((l) => l.object)).toEqual(['flights/b.parquet', 'flights/c.parquet.gz']);
+    } finally {
+      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await server.stop();
+    }
   });
 });
