@@ -37,7 +37,7 @@ export async function describeTable(connection: DuckDBConnection, name: string):
  * ```
  * @throws EngineError `DERIVE_FAILED` naming `steps[i].derive.<column>` and its expression.
  */
-export async function applyDerive(connection: DuckDBConnection, tableName: string, node: DeriveNode, stepPath = 'steps[?]'): Promise<void> {
+export async function applyDerive(connection: DuckDBConnection, tableName: string, node: DeriveNode, stepPath: string): Promise<void> {
   const existing = await describeTable(connection, tableName);
   const derived = new Set(node.columns.map((c) => c.name));
   const items = [
