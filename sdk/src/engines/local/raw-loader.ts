@@ -95,7 +95,10 @@ export async function loadParquetRawTable(
     await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS SELECT CAST(NULL AS BIGINT) AS _row_id, CAST(NULL AS VARCHAR) AS _object, CAST(NULL AS BIGINT) AS _line WHERE false`);
     return;
   }
-  await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS ${parts.join(' UNION ALL ')}`);
+  // BY NAME: files written with their columns in another order, or without an optional column,
+  // line up by name (a missing column is NULL there). A positional UNION would move values
+  // into the wrong columns.
+  await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS ${parts.join(' UNION ALL BY NAME ')}`);
 }
 
 /**
