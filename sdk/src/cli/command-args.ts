@@ -89,7 +89,10 @@ export function parseArgsProblem(message: string, flags: Readonly<Record<string,
     const closest = closestName(name, Object.keys(flags));
     return `unknown flag ${flag}${closest ? ` (did you mean --${closest}?)` : ''}`;
   }
-  if (message.includes('argument missing') || message.includes('ambiguous')) return `${flag} needs a value: ${flag} ${flags[name]?.value ?? 'VALUE'}`;
+  const needsValue = `${flag} needs a value: ${flag} ${flags[name]?.value ?? 'VALUE'}`;
+  if (message.includes('argument missing')) return needsValue;
+  // parseArgs will not take "-5" as a value: it could be a flag. The "=" form says it is one.
+  if (message.includes('ambiguous')) return `${needsValue} (for a value that starts with "-", write ${flag}=-…)`;
   if (message.includes('does not take an argument')) return `${flag} takes no value`;
   if (message.startsWith('Unexpected argument')) return `unexpected argument "${flag}"`;
   return message.split('\n')[0]!;

@@ -6,6 +6,7 @@ import { SluiceError } from '../errors.js';
 import '../index.js';
 import { parseCommandArgs } from './command-args.js';
 import { COMMAND_SPECS, commandHelp, topLevelHelp, type CommandSpec } from './command-specs.js';
+import { nonNegativeNumberFlag, positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
       if (!module) throw new SluiceError('USAGE', 'sluice run needs a module: sluice run pipelines/engagement.ts [--sample 10000]');
       const { runCommand } = await import('./run-command.js');
       return runCommand(module, {
-        ...(values.sample ? { sample: parseSample(values.sample) } : {}),
+        ...(values.sample !== undefined ? { sample: sampleFlag(values.sample) } : {}),
         ...(values['dry-run'] ? { dryRun: true } : {}),
         ...(values.zones ? { zones: values.zones } : {}),
         ...(values['save-profile'] ? { saveProfile: values['save-profile'] } : {}),
@@ -36,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
       if (!args) return 0;
       const { values, positionals } = args;
       const { demoCommand } = await import('./demo-command.js');
-      return demoCommand({ module: positionals[0] ?? 'examples/engagement.ts', dataDir: values.data ?? 'data/events', ...(values.sample ? { sample: parseSample(values.sample) } : {}) });
+      return demoCommand({ module: positionals[0] ?? 'examples/engagement.ts', dataDir: values.data ?? 'data/events', ...(values.sample !== undefined ? { sample: sampleFlag(values.sample) } : {}) });
     }
     case 'catalog': {
       const args = parse(COMMAND_SPECS.catalog);
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       return promoteCommand(module, {
         out: values.out,
         ...(values.schedule ? { schedule: values.schedule } : {}),
-        ...(values['budget-usd'] ? { budgetUsd: Number(values['budget-usd']) } : {}),
+        ...(values['budget-usd'] !== undefined ? { budgetUsd: positiveNumberFlag('--budget-usd', values['budget-usd'], 'US dollars a month', '50') } : {}),
         ...(values['alarm-email'] ? { alarmEmail: values['alarm-email'] } : {}),
       });
     }
@@ -84,7 +85,9 @@ async function main(argv: string[]): Promise<number> {
       const session = await startDev({
         pipelineModule: module,
         ...(values.dir ? { dir: values.dir } : {}),
-        ...(values['aggregate-every'] ? { aggregateEveryMs: Number(values['aggregate-every']) * 1000 } : {}),
+        ...(values['aggregate-every'] !== undefined
+          ? { aggregateEveryMs: nonNegativeNumberFlag('--aggregate-every', values['aggregate-every'], 'seconds (0 = never)', '60') * 1000 }
+          : {}),
       });
       console.log(`sluice dev: put objects into the landing bucket at ${session.s3Endpoint} (path-style); Ctrl-C stops.`);
       await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));
@@ -103,10 +106,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function parseSample(text: string): number {
-  const n = Number(text.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n <= 0) throw new SluiceError('USAGE', `--sample takes a positive whole number of rows, e.g. --sample 10000; got "${text}".`);
-  return n;
+function sampleFlag(text: string): number {
+  return wholeNumberFlag('--sample', text, 'rows', '10000');
 }
 
 main(process.argv.slice(2)).then(

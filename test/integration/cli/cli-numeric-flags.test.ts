@@ -1,0 +1,63 @@
+/**
+ * Numeric flags through the built bin. `--budget-usd abc` used to reach the CDK template as
+ * `BudgetLimit {"Amount": null}`; every such flag must now be refused before anything runs,
+ * naming the flag, the rule and an example.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../../..');
+const bin = join(root, 'sdk/dist/cli/main.js');
+
+/** Async, not spawnSync: a blocked worker misses vitest's heartbeat on a loaded machine. */
+function sluice(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      resolveRun({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (npm test does it first).`);
+});
+
+// The module does not exist: a refused flag must be reported before the module is even looked for.
+const MISSING = 'no-such-pipeline.ts';
+
+describe('numeric flags', () => {
+  it.each(['abc', '', '0', '-5', 'Infinity', '0x10', '12abc'])('promote --budget-usd %j is refused', async (value) => {
+    // The "=" form, because parseArgs takes "-5" after a space for a flag, not a value.
+    const result = await sluice(['promote', MISSING, '--out', join(root, 'test', '.tmp-never-written'), `--budget-usd=${value}`]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`--budget-usd takes a positive number of US dollars a month, e.g. --budget-usd 50; got "${value}"`);
+    expect(existsSync(join(root, 'test', '.tmp-never-written'))).toBe(false);
+  });
+
+  it('a negative value after a space is named as such', async () => {
+    const result = await sluice(['promote', MISSING, '--out', 'o', '--budget-usd', '-5']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--budget-usd needs a value: --budget-usd N (for a value that starts with "-", write --budget-usd=-…)');
+  });
+
+  it('promote --budget-usd 12.5 is accepted (the run goes on to look for the module)', async () => {
+    const result = await sluice(['promote', MISSING, '--out', 'o', '--budget-usd', '12.5']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).not.toContain('--budget-usd');
+    expect(result.stderr).toContain(`No file at ${MISSING}`);
+  });
+
+  it.each(['soon', '', '-1', 'NaN'])('dev --aggregate-every %j is refused', async (value) => {
+    const result = await sluice(['dev', MISSING, `--aggregate-every=${value}`]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`--aggregate-every takes a number of seconds (0 = never), e.g. --aggregate-every 60; got "${value}"`);
+  });
+
+  it.each(['', '0', '2.5', '1e3'])('run --sample %j is refused', async (value) => {
+    const result = await sluice(['run', MISSING, `--sample=${value}`]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`--sample takes a positive whole number of rows, e.g. --sample 10000; got "${value}"`);
+  });
+});
