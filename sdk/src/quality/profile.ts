@@ -140,10 +140,11 @@ export interface SummaryOptions {
   readonly excludeFromMoments?: { readonly when: SqlExpr; readonly columns: ReadonlySet<string> };
   /**
    * Mean and stddev over the values scaled by 2^-600 (exact for doubles), then scaled back: for
-   * columns with values so large that their squares overflow a double. runProfileSummary
-   * retries with it when DuckDB reports the overflow.
+   * columns with values so large that their squares overflow a double. `true` scales every
+   * numeric column, a set only the named ones. runProfileSummary retries with it when DuckDB
+   * reports the overflow.
    */
-  readonly scaledMoments?: boolean;
+  readonly scaledMoments?: boolean | ReadonlySet<string>;
 }
 
 /** 2^600 and its inverse: powers of two scale a double without rounding. */
@@ -171,8 +172,9 @@ export function profileSummaryItems(columns: readonly ColumnDescription[], optio
     items.push(as(agg('min', [extremes]), `${prefix}min${i}`), as(agg('max', [extremes]), `${prefix}max${i}`));
     if (c.type === 'number' || c.type === 'integer') {
       const exclude = options.excludeFromMoments?.columns.has(c.name) ? not(options.excludeFromMoments.when) : undefined;
-      const v = options.scaledMoments ? bin('*', cast(x, 'double'), lit(1 / MOMENT_SCALE)) : x;
-      const back = (e: SqlExpr): SqlExpr => (options.scaledMoments ? bin('*', e, lit(MOMENT_SCALE)) : e);
+      const scaled = options.scaledMoments === true || (options.scaledMoments instanceof Set && options.scaledMoments.has(c.name));
+      const v = scaled ? bin('*', cast(x, 'double'), lit(1 / MOMENT_SCALE)) : x;
+      const back = (e: SqlExpr): SqlExpr => (scaled ? bin('*', e, lit(MOMENT_SCALE)) : e);
       items.push(as(back(agg('avg', [v], exclude)), `${prefix}avg${i}`), as(back(agg('stddev_samp', [v], exclude)), `${prefix}sd${i}`));
     }
   });
@@ -181,21 +183,43 @@ export function profileSummaryItems(columns: readonly ColumnDescription[], optio
 
 /**
  * Runs a query built from profileSummaryItems and returns its row; when DuckDB reports that a
- * mean or stddev left the range of a double, builds it again with `scaledMoments`.
+ * mean or stddev left the range of a double, builds it again with `scaledMoments` for the
+ * columns whose values are that large.
+ *
+ * Scaling must stay on those columns: a column of ordinary values scaled by 2^-600 has squares
+ * below the smallest double (1e3 · 2^-600, squared, is 0), and its stddev would come out 0.
+ * Which columns are large is read from the extremes of a first scaled run (min and max are not
+ * scaled); a third run then scales only those — three scans, in a case that is rare.
  *
  * @example
  * ```ts
- * const row = await runProfileSummary(run, (o) => printSql(select(profileSummaryItems(columns, o), { from: table('t') }), 'duckdb'));
+ * const row = await runProfileSummary(run, (o) => printSql(select(profileSummaryItems(columns, o), { from: table('t') }), 'duckdb'), columns);
  * ```
  */
-export async function runProfileSummary(run: SqlRunner, sqlFor: (options: { scaledMoments: boolean }) => string): Promise<Record<string, unknown>> {
+export async function runProfileSummary(
+  run: SqlRunner,
+  sqlFor: (options: { scaledMoments: boolean | ReadonlySet<string> }) => string,
+  columns: readonly ColumnDescription[],
+  prefix = '__p',
+): Promise<Record<string, unknown>> {
   try {
     return (await run(sqlFor({ scaledMoments: false })))[0]!;
   } catch (error) {
     if (!/out of range/i.test((error as Error).message)) throw error;
-    return (await run(sqlFor({ scaledMoments: true })))[0]!;
   }
+  const allScaled = (await run(sqlFor({ scaledMoments: true })))[0]!;
+  const numeric = columns.map((c, i) => ({ c, i })).filter(({ c }) => c.type === 'number' || c.type === 'integer');
+  const magnitude = (value: unknown): number => Math.abs(toNumber(value) ?? 0);
+  const large = new Set(numeric.filter(({ i }) => Math.max(magnitude(allScaled[`${prefix}min${i}`]), magnitude(allScaled[`${prefix}max${i}`])) >= LARGE_MOMENT_VALUE).map(({ c }) => c.name));
+  if (large.size === numeric.length) return allScaled;
+  return (await run(sqlFor({ scaledMoments: large })))[0]!;
 }
+
+/**
+ * Values from this magnitude up may overflow a double's squares summed over many rows (2^450
+ * squared is about 1e271: room for 1e37 rows below the largest double); smaller ones never do.
+ */
+const LARGE_MOMENT_VALUE = 2 ** 450;
 
 /**
  * Reads the row selected with profileSummaryItems (same columns, same prefix).
@@ -235,7 +259,7 @@ export async function computeProfile(
   run: SqlRunner, tableName: string, columns: readonly ColumnDescription[], options: ProfileOptions = {},
 ): Promise<Profile> {
   const summary = options.summary ?? readProfileSummary(
-    await runProfileSummary(run, (o) => printSql(select(profileSummaryItems(columns, o), { from: table(tableName) }), 'duckdb')),
+    await runProfileSummary(run, (o) => printSql(select(profileSummaryItems(columns, o), { from: table(tableName) }), 'duckdb'), columns),
     columns,
   );
   if (options.distributions === false) return { version: 1, rowCount: summary.rowCount, columns: summary.columns };

@@ -64,6 +64,27 @@ describe('column profile', () => {
     expect(Math.abs(x.mean! - mean) / Math.abs(mean)).toBeLessThan(1e-12);
   });
 
+  it('the scaled retry scales only the columns that need it: ordinary values beside huge ones keep their stddev', async () => {
+    // Scaled by 2^-600, 390 squared is below the smallest double: its stddev would come out 0.
+    const both: ColumnDescription[] = [
+      { name: 'huge', type: 'number', nullable: false, optional: false },
+      { name: 'distance', type: 'integer', nullable: false, optional: false },
+    ];
+    const huge = [5.0278992070795195e179, 31, 235];
+    const distance = [2441, 390, 298];
+    const profile = await withConnection(async (c) => {
+      await c.run(`CREATE TABLE t AS SELECT * FROM (VALUES ${huge.map((h, i) => `(${h}::DOUBLE, ${distance[i]}::BIGINT)`).join(', ')}) AS v(huge, distance)`);
+      const run = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+      return computeProfile(run, 't', both, { distributions: false });
+    });
+    const [h, d] = profile.columns;
+    const expectedDistance = jsMoments(distance);
+    expect(d!.mean).toBeCloseTo(1043, 9);
+    expect(Math.abs(d!.stddev! - expectedDistance.stddev) / expectedDistance.stddev).toBeLessThan(1e-12);
+    const expectedHuge = jsMoments(huge, 2 ** -600);
+    expect(Math.abs(h!.stddev! - expectedHuge.stddev) / expectedHuge.stddev).toBeLessThan(1e-12);
+  });
+
   it('distributions (bins, category frequencies) when a drift baseline needs them', async () => {
     const rows: [number, string][] = Array.from({ length: 100 }, (_, i) => [i, i % 4 === 0 ? 'rare' : 'common']);
     const profile = await profileOf(rows, true);

@@ -271,7 +271,7 @@ async function scanTypedRows(
       ...(profile ? profileSummaryItems(columns, { ...moments, excludeFromMoments: { when: col('__flag'), columns: floating } }) : [as(agg('count_star', []), '__pn')]),
     ],
     { from: { kind: 'subquery', alias: '__v', query: flagged } },
-  ), 'duckdb'));
+  ), 'duckdb'), profile ? columns : []);
   const rejected = Number(row.__rejected);
   return { rows: Number(row.__pn), rejected, ...(profile && rejected === 0 ? { summary: readProfileSummary(row, columns) } : {}) };
 }
