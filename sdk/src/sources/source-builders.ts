@@ -32,8 +32,10 @@ export interface S3SourceOptions extends SourceOptions {
 /**
  * A source of local files matched by a glob (relative to the working directory, or absolute).
  * A path without glob characters names one file, or every file under a folder.
- * Globs: `*`, `?`, `**`, `{a,b}`, `[a-z]`; `\` escapes. Files whose name starts with `.` or `_`
- * (`.DS_Store`, `_SUCCESS`) are skipped unless the pattern names them explicitly.
+ * Globs: `*`, `?`, `**`, `{a,b}`, `[a-z]`; `\` escapes. Files and folders whose name starts
+ * with `.` or `_` (`.DS_Store`, `_SUCCESS`, `_temporary/`) are skipped unless the pattern names
+ * them explicitly, segment by segment: `data/_raw/*.csv` reads `_raw/`, and `/home/me/.cache/d8/*`
+ * reads the files in `.cache/d8/` but still skips `.DS_Store` and `_SUCCESS` there.
  *
  * @example
  * ```ts
@@ -58,7 +60,8 @@ export function file(glob: string, options: SourceOptions = {}): Source {
 /**
  * A source of S3 objects: `s3://bucket/prefix` (every object under the prefix) or a glob after
  * the bucket (`s3://bucket/events/dt=*\/*.jsonl.gz`). Keys are matched as their raw text, as S3
- * stores them (not URL-encoded). Listing follows pagination; objects are read with
+ * stores them (not URL-encoded). Hidden names (`.` or `_` first) below the prefix are skipped
+ * as `file()` skips them. Listing follows pagination; objects are read with
  * `@aws-sdk/client-s3` using the usual credential chain.
  *
  * @example
