@@ -3,6 +3,8 @@
  * message that says what went wrong and what to do instead. Causes are passed as
  * `{ cause }` so the original stack is never lost.
  */
+// Type-only: errors.ts stays free of runtime imports, so every module can import it.
+import type { BaseRunResult } from './pipeline/run-types.js';
 
 /** Base class of every error sluice throws on purpose. */
 export class SluiceError extends Error {
@@ -41,9 +43,9 @@ export class SourceError extends SluiceError {}
 
 /** A batch gate (maxInvalidRatio, unique, notNull, references, drift) failed. */
 export class GateError extends SluiceError {
-  /** The run result, with its quality report, so callers can inspect what failed. */
-  readonly result: unknown;
-  constructor(message: string, result: unknown, options?: { cause?: unknown }) {
+  /** The run result, with its quality report (`result.quality.gates`), so callers can inspect what failed. */
+  readonly result: BaseRunResult;
+  constructor(message: string, result: BaseRunResult, options?: { cause?: unknown }) {
     super('GATE_FAILED', message, options);
     this.result = result;
   }

@@ -71,6 +71,27 @@ export async function explore() {
 }
 `;
 
+// The GateError message says "Inspect error.result.quality": that must compile in a cell.
+const GATE_CELL = `
+import { pipeline, file, GateError } from 'sluice';
+import { z } from 'zod';
+
+const events = pipeline('p').from(file('data/events/*.jsonl')).validate(z.object({ id: z.string() }), { maxInvalidRatio: 0.01 });
+
+export async function inspect() {
+  try {
+    await events.run();
+  } catch (e) {
+    if (e instanceof GateError) {
+      const failed: string[] = e.result.quality.gates.filter((g) => !g.passed).map((g) => g.gate);
+      const quarantined: number = e.result.counts.quarantined;
+      return { failed, quarantined, code: e.code };
+    }
+    throw e;
+  }
+}
+`;
+
 describe("sluice's types under tslab's TypeScript", () => {
   beforeAll(() => {
     if (!existsSync(join(ROOT, 'sdk/dist/index.d.ts'))) {
@@ -87,6 +108,7 @@ describe("sluice's types under tslab's TypeScript", () => {
       { source: USER_CELL, skipLibCheck: true },
       { source: USER_CELL, skipLibCheck: false },
       { source: typo },
+      { source: GATE_CELL, skipLibCheck: false },
     ]));
   }, 300_000);
 
@@ -101,6 +123,10 @@ describe("sluice's types under tslab's TypeScript", () => {
   it('compiles a typical user cell, with tslab settings and with sluice declarations lib-checked', () => {
     expect(results[1]!.messages).toEqual([]);
     expect(results[2]!.messages).toEqual([]);
+  });
+
+  it('types GateError.result: a cell can read error.result.quality, as the error message says to', () => {
+    expect(results[4]!.messages).toEqual([]);
   });
 
   it('rejects a misspelt entity column, as the notebook would', () => {
