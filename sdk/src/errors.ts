@@ -6,7 +6,20 @@
 // Type-only: errors.ts stays free of runtime imports, so every module can import it.
 import type { BaseRunResult } from './pipeline/run-types.js';
 
-/** Base class of every error sluice throws on purpose. */
+/**
+ * Base class of every error sluice throws on purpose. Branch on `code`, which is stable; the
+ * message is for people.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await engagement.run({ sample: 10_000 });
+ * } catch (e) {
+ *   if (!(e instanceof SluiceError)) throw e;  // a bug, not a mistake sluice recognised
+ *   console.error(`${e.code}: ${e.message}`);
+ * }
+ * ```
+ */
 export class SluiceError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -35,13 +48,51 @@ export class PlanError extends SluiceError {
   }
 }
 
-/** An expression given to `derive()` or `.where()` is outside the supported SQL subset. */
+/**
+ * An expression given to `derive()` or `.where()` is outside the supported SQL subset (or
+ * names a column the row does not have). Thrown while the plan is built.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   validated.derive({ usd: 'amout * 1.1' });
+ * } catch (e) {
+ *   if (e instanceof ExpressionError) console.log(e.path); // steps[2].derive.usd — and the message suggests "amount"
+ * }
+ * ```
+ */
 export class ExpressionError extends PlanError {}
 
-/** A source cannot be listed or read at all (missing folder, bad URI, access denied). */
+/**
+ * A source cannot be listed or read at all (missing folder, bad URI, access denied). A bad
+ * row or a bad object is not a `SourceError`: it is quarantined and reported.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await pipeline('p').from(file('data/evnts/*.jsonl')).validate(Event).run();
+ * } catch (e) {
+ *   if (e instanceof SourceError) console.error(`Check the path: ${e.message}`);
+ * }
+ * ```
+ */
 export class SourceError extends SluiceError {}
 
-/** A batch gate (maxInvalidRatio, unique, notNull, references, drift) failed. */
+/**
+ * A batch gate (maxInvalidRatio, unique, notNull, references, drift) failed; nothing was
+ * written to the feature store. `result` is the run result, so the report is still at hand.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await engagement.run();
+ * } catch (e) {
+ *   if (!(e instanceof GateError)) throw e;
+ *   console.log(e.result.quality.gates.filter((g) => !g.passed)); // which gate, and by how much
+ *   console.log(String(e.result.quality));                         // the whole report
+ * }
+ * ```
+ */
 export class GateError extends SluiceError {
   /** The run result, with its quality report (`result.quality.gates`), so callers can inspect what failed. */
   readonly result: BaseRunResult;
@@ -51,8 +102,31 @@ export class GateError extends SluiceError {
   }
 }
 
-/** The engine failed while executing a compiled plan (a bug or an environment problem). */
+/**
+ * The engine failed while executing a compiled plan (a bug or an environment problem, e.g. a
+ * `.map()` function that throws, or an Athena query that failed). `cause` holds the original.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await ts.fetch({ engine: athena({ workgroup, database, outputLocation }) });
+ * } catch (e) {
+ *   if (e instanceof EngineError) console.error(e.code, e.message, e.cause);
+ * }
+ * ```
+ */
 export class EngineError extends SluiceError {}
 
-/** Reading or writing the feature store failed, or its layout is not what sluice wrote. */
+/**
+ * Reading or writing the feature store failed, or its layout is not what sluice wrote.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await trainingSet(featureStore('s3://ml-features/features'), { labels, entity: 'user', features: ['engagement:*'], ttl: '30d' }).fetch();
+ * } catch (e) {
+ *   if (e instanceof StoreError && e.code === 'CATALOG_CORRUPT') console.error('Re-run the pipeline that writes this group.');
+ * }
+ * ```
+ */
 export class StoreError extends SluiceError {}
