@@ -3,10 +3,13 @@
 // from the files beside this one: plan.json, promote.json, lambda/, glue/, aggregate.spark.sql.
 // Deploy: npm install && npx cdk deploy   (see README.md)
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { checkAwsSolutions, createFeaturePipelineStack } from 'sluice/promote';
 
 const read = (file: string) => JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
+// A file path, not URL.pathname: the folder may have spaces or non-ASCII letters (which a URL escapes).
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const planFile = read('./plan.json');
 const config = read('./promote.json');
 
@@ -17,9 +20,9 @@ const { stack } = createFeaturePipelineStack(
     ...config.construct,
     plan: planFile.plan,
     planHash: planFile.hash,
-    bundlePath: new URL('./lambda', import.meta.url).pathname,
-    aggregateSqlPath: new URL('./aggregate.spark.sql', import.meta.url).pathname,
-    glueScriptPath: new URL('./glue/sluice_glue_driver.py', import.meta.url).pathname,
+    bundlePath: here('./lambda'),
+    aggregateSqlPath: here('./aggregate.spark.sql'),
+    glueScriptPath: here('./glue/sluice_glue_driver.py'),
   },
   config.stackName,
 );

@@ -27,7 +27,8 @@ const PIPELINE = 'user-engagement';
 const resourcesOf = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
 
 beforeAll(async () => {
-  out = join(mkdtempSync(join(tmpdir(), 'sluice-promote-')), 'deploy');
+  // A space and non-ASCII letters in the folder: the rendered app.ts must turn its file URLs into paths, not URL-escaped text.
+  out = join(mkdtempSync(join(tmpdir(), 'sluice-promote-')), 'déploy out');
   summary = await promote(definition(), { out, schedule: 'rate(1 hour)', budgetUsd: 75, alarmEmail: 'ml-oncall@example.com' });
   json = JSON.parse(readFileSync(join(out, 'template.json'), 'utf8'));
   template = Template.fromJSON(json);
@@ -64,7 +65,7 @@ describe('promote output folder', () => {
 });
 
 describe('the rendered CDK app', () => {
-  test('app.ts (as `cdk synth` runs it) builds the same stack as template.json', async () => {
+  test('app.ts (as `cdk synth` runs it) builds the same stack as template.json, from a folder whose path has a space and "é"', async () => {
     // esbuild stands in for tsx, and 'sluice/promote' resolves to the SDK source, as an installed sluice would.
     const esbuild = await import('esbuild');
     await esbuild.build({
