@@ -186,8 +186,11 @@ class PipelineBuilder {
   }
 
   get definition(): PipelineDefinition {
-    const { schema, mapFunctions } = this.#state;
-    return Object.freeze({ plan: this.plan, hash: this.hash, mapFunctions, ...(schema ? { schema } : {}) });
+    const { schema, mapFunctions, columns } = this.#state;
+    return Object.freeze({
+      plan: this.plan, hash: this.hash, mapFunctions, ...(schema ? { schema } : {}),
+      ...(columns ? { columnTypes: Object.freeze(Object.fromEntries(columns)) } : {}),
+    });
   }
 
   #next(step: PlanStep, patch: Partial<BuilderState>): PipelineBuilder {

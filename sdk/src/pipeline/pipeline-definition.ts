@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
+import type { ScalarType } from '../plan/expression-node.js';
 
 /**
  * What every backend receives from a built pipeline: the frozen plan (data), its canonical
@@ -11,4 +12,10 @@ export interface PipelineDefinition {
   readonly hash: string;
   readonly schema?: z.ZodObject<z.ZodRawShape>;
   readonly mapFunctions: readonly ((row: any) => any)[];
+  /**
+   * The row's column types after the last row step, as the builder knows them (schema, derive,
+   * and the types declared with `.map(fn, { columns })`, which the plan records by name only);
+   * absent once a `.map()` without declared columns ran. Not part of the plan or its hash.
+   */
+  readonly columnTypes?: Readonly<Record<string, ScalarType>>;
 }

@@ -96,6 +96,7 @@ export async function measureThroughput(definition: PipelineDefinition, rows: nu
   let parquetBytes = 0;
   const store = {
     getJson: async () => undefined,
+    getBytes: async () => undefined,
     putJson: async () => {},
     delete: async () => {},
     copy: async () => {},

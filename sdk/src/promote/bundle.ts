@@ -108,12 +108,13 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
 
   // Pass 2: the handler entry with the plan embedded.
   const template = await readFile(runtime.entryTemplate, 'utf8');
+  // Replacer functions: a replacement string would expand `$&`, `$'` and `$$` found in the plan (regexes, map sources).
   const entry = template
-    .replaceAll('__PIPELINE_NAME__', plan.name.replace(/[\r\n]/g, ' '))
-    .replace('__PIPELINE_MODULE__', JSON.stringify(pipelineModule))
-    .replace('__HANDLER_MODULE__', JSON.stringify(runtime.handler))
-    .replace('__PLAN_JSON__', JSON.stringify(plan))
-    .replace('__PLAN_HASH__', JSON.stringify(planHash));
+    .replaceAll('__PIPELINE_NAME__', () => plan.name.replace(/[\r\n]/g, ' '))
+    .replace('__PIPELINE_MODULE__', () => JSON.stringify(pipelineModule))
+    .replace('__HANDLER_MODULE__', () => JSON.stringify(runtime.handler))
+    .replace('__PLAN_JSON__', () => JSON.stringify(plan))
+    .replace('__PLAN_HASH__', () => JSON.stringify(planHash));
   const entryFile = join(outDir, '.entry.mjs');
   await writeFile(entryFile, entry);
   const file = join(outDir, 'index.mjs');

@@ -26,6 +26,7 @@ import { Construct } from 'constructs';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
 import { durationMs } from '../plan/duration.js';
 import { RUNTIME_ENV } from '../runtime/runtime-env.js';
+import { assertEventStageGates } from '../runtime/event-stage-gates.js';
 import { AUTO_DATE, GLUE_SYSTEM_ARGUMENTS, INPUT_VIEW, glueDefaultArguments } from './glue-job-arguments.js';
 import { aggregateSteps, featureTableColumns, glueDatabaseName, glueName, glueTableName } from '../features/glue-catalog-names.js';
 import { PipelineBuckets } from './pipeline-buckets.js';
@@ -108,6 +109,8 @@ export class FeaturePipeline extends Construct {
     super(scope, id);
     const plan = props.plan;
     const name = plan.name;
+    // A user's own CDK app reaches here without promote(): a gate the Lambda cannot enforce stops the synth too.
+    assertEventStageGates(plan);
     const { window, sink } = aggregateSteps(plan);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const stack = Stack.of(this);
@@ -201,19 +204,21 @@ export class FeaturePipeline extends Construct {
       reportBatchItemFailures: true,
       maxBatchingWindow: (props.batchSize ?? 10) > 10 ? Duration.seconds(5) : undefined,
     }));
-    // Least privilege, by explicit action: read landing; write the zones (the validated bucket
-    // also holds the runtime's manifests and checkpoints, which it replaces and deletes).
+    // Least privilege, by explicit action: read landing; write and delete in both zones (an object
+    // failing a gate after some segments has its validated AND quarantined row files deleted;
+    // checkpoints and unique-key files go when it is done). ListBucket: a missing key is a 404,
+    // not a 403. handler-permissions.test.ts derives these from every call the handler makes.
     const objects = (bucket: s3.Bucket, ...actions: string[]) => new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] });
     handlerRole.addToPolicy(objects(landing, 's3:GetObject', 's3:GetObjectVersion'));
     handlerRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [landing.bucketArn, validated.bucketArn, quarantine.bucketArn] }));
     handlerRole.addToPolicy(objects(validated, 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'));
-    handlerRole.addToPolicy(objects(quarantine, 's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'));
+    handlerRole.addToPolicy(objects(quarantine, 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'));
     this.idempotencyTable.grant(handlerRole, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     const bucketArnRef = (bucket: s3.Bucket) => `<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
     for (const [bucket, why] of [
       [landing, 'reads any object the notification names (keys are user data, unknown before the event)'],
-      [validated, 'writes Parquet segments, manifests and checkpoints at keys derived from each object identity and the plan hash'],
-      [quarantine, 'writes rejected rows and unreadable objects at keys derived from each object identity'],
+      [validated, 'writes (and replaces or deletes) Parquet segments, manifests, checkpoints and unique-key files at keys derived from each object identity and the plan hash'],
+      [quarantine, 'writes rejected rows and unreadable or gate-failed objects at keys derived from each object identity, and deletes the row files of an object it then quarantines whole'],
     ] as const) {
       Validations.of(handlerRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArnRef(bucket)}/*]`,

@@ -108,7 +108,7 @@ export class PipelineMonitoring extends Construct {
     }), `more than ${props.maxQuarantineRatio * 100}% of incoming rows were quarantined; look in the quarantine bucket for the reasons.`,
     props.maxQuarantineRatio);
     alarm('GateFailures', rows(RUNTIME_METRICS.gateFailures),
-      'a batch gate quarantined a whole object (maxInvalidRatio, unique, notNull, references or drift).', 1);
+      'a batch gate quarantined a whole object (maxInvalidRatio, unique, notNull or references).', 1);
 
     this.glueFailureRule = new events.Rule(this, 'GlueJobFailed', {
       description: `${props.pipelineName}: the aggregate Glue job failed, timed out or errored`,

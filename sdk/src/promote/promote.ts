@@ -12,6 +12,7 @@ import { bundlePipeline } from './bundle.js';
 import { compileAggregateSql } from './compile-aggregate.js';
 import type { FeaturePipelineProps } from './feature-pipeline-construct.js';
 import { assertSelfContained } from './free-variables.js';
+import { assertEventStageGates } from '../runtime/event-stage-gates.js';
 import { aggregateSteps, glueDatabaseName, glueTableName } from '../features/glue-catalog-names.js';
 import { toGlueCron } from './schedule-expression.js';
 import { stackNameFor, synthesizeFeaturePipeline, type NagFinding, type NagResult } from './synth-stack.js';
@@ -62,18 +63,16 @@ export interface PromoteSummary {
  * console.log(String(summary));
  * ```
  * @throws PlanError `MAP_NOT_SELF_CONTAINED` for a `.map()` that uses an outside variable,
+ *   `GATE_NOT_PROMOTABLE` for a gate the Lambda does not enforce (drift),
  *   `NOT_PROMOTABLE` without an aggregate step and feature store, `INVALID_SCHEDULE`.
  */
 export async function promote(definition: PipelineDefinition, options: PromoteOptions): Promise<PromoteSummary> {
   const log = options.log ?? (() => {});
   const { plan, hash } = definition;
-  // Everything that can be wrong with the definition is checked before anything is written.
-  plan.steps.forEach((step, i) => {
-    if (step.kind === 'map') assertSelfContained(step.source, `steps[${i}].map`);
-  });
-  const { sink } = aggregateSteps(plan);
   const schedule = options.schedule ?? 'rate(1 hour)';
-  toGlueCron(schedule);
+  // Everything that can be wrong with the definition is checked before anything is written.
+  assertPromotable(definition, schedule);
+  const { sink } = aggregateSteps(plan);
 
   const out = resolve(options.out);
   mkdirSync(join(out, 'glue'), { recursive: true });
@@ -150,6 +149,26 @@ export async function promote(definition: PipelineDefinition, options: PromoteOp
   };
   log(formatSummary(summary));
   return summary;
+}
+
+/**
+ * Everything promote checks about a definition before it writes a file: self-contained
+ * `.map()` functions, gates the Lambda enforces, an aggregate step and sink, the schedule.
+ *
+ * @example
+ * ```ts
+ * assertPromotable(engagement.definition, 'rate(1 hour)'); // throws PlanError, or returns
+ * ```
+ * @throws PlanError `MAP_NOT_SELF_CONTAINED`, `GATE_NOT_PROMOTABLE`, `NOT_PROMOTABLE`, `INVALID_SCHEDULE`.
+ */
+export function assertPromotable(definition: PipelineDefinition, schedule = 'rate(1 hour)'): void {
+  const { plan } = definition;
+  plan.steps.forEach((step, i) => {
+    if (step.kind === 'map') assertSelfContained(step.source, `steps[${i}].map`);
+  });
+  assertEventStageGates(plan);
+  aggregateSteps(plan);
+  toGlueCron(schedule);
 }
 
 async function buildBundle(pipelineModule: string | undefined, outDir: string, plan: PipelineDefinition['plan'], planHash: string): Promise<PromoteSummary['bundle']> {

@@ -1,11 +1,17 @@
 /**
  * Valid rows of one segment → one Parquet file (hyparquet-writer, pure JS: nothing native
  * enters the Lambda bundle). Types follow the schema: string → UTF8, number → DOUBLE,
- * integer → INT64, boolean → BOOLEAN, timestamp → TIMESTAMP (millis, UTC). Columns whose type
- * the plan cannot tell (a `.map()` without declared columns) are typed from the values:
- * numbers → DOUBLE (never INT64, so files of one object agree), booleans, Dates, else text
- * (objects as JSON). Lineage columns `_object` (s3://bucket/key) and `_line` come last: the
- * aggregate stage breaks first/last ties by them.
+ * integer → INT64, boolean → BOOLEAN, timestamp → TIMESTAMP (millis, UTC). Lineage columns
+ * `_object` (s3://bucket/key) and `_line` come last: the aggregate stage breaks first/last ties
+ * by them.
+ *
+ * A column whose type the definition cannot tell (a `.map()` without declared types) gets its
+ * type once per object, from the first segment with a value in it: numbers → DOUBLE (never
+ * INT64), booleans, Dates, else text (objects as JSON). The caller keeps that decision for the
+ * rest of the object (in its checkpoint), so every file of an object agrees — Spark's
+ * mergeSchema fails on one column typed two ways. Until a value has been seen the column is
+ * left out of the file rather than guessed: a missing column merges with any type (it reads
+ * as null), a guessed STRING does not merge with a later DOUBLE.
  */
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ScalarType } from '../plan/expression-node.js';
@@ -16,7 +22,10 @@ export interface ValidRow {
   readonly row: Readonly<Record<string, unknown>>;
 }
 
-type BasicType = 'STRING' | 'DOUBLE' | 'INT64' | 'BOOLEAN' | 'TIMESTAMP';
+export type ParquetType = 'STRING' | 'DOUBLE' | 'INT64' | 'BOOLEAN' | 'TIMESTAMP';
+
+/** The Parquet types decided so far for one object's columns of undeclared type (by column name). */
+export type ObjectColumnTypes = Record<string, ParquetType>;
 
 /**
  * Encodes rows as a Parquet file.
@@ -31,6 +40,7 @@ export function writeParquetSegment(
   columns: readonly OutputColumn[] | undefined,
   objectUri: string,
   metadata: Readonly<Record<string, string>>,
+  objectTypes: ObjectColumnTypes = {},
 ): Uint8Array {
   const effective = columns ?? columnsFromRows(rows);
   const values = effective.map((column) => {
@@ -38,7 +48,7 @@ export function writeParquetSegment(
     for (let i = 0; i < rows.length; i++) out[i] = rows[i]!.row[column.name];
     return out;
   });
-  return writeParquetColumns(effective, values, rows.map((r) => r.line), objectUri, metadata);
+  return writeParquetColumns(effective, values, rows.map((r) => r.line), objectUri, metadata, objectTypes);
 }
 
 /**
@@ -46,10 +56,14 @@ export function writeParquetSegment(
  * line is `lines[i]`) as a Parquet file: the same file `writeParquetSegment` writes for those
  * rows. The event stage buffers segments this way, so that row objects die young instead of
  * surviving — and being copied by the garbage collector — until the segment is written.
+ * `objectTypes` holds the types decided for the object's undeclared columns; types decided
+ * here are added to it.
  *
  * @example
  * ```ts
- * const bytes = writeParquetColumns([{ name: 'a', type: 'integer' }], [[1, 2]], [1, 2], 's3://landing/x.jsonl', {});
+ * const types = {};
+ * const bytes = writeParquetColumns([{ name: 'a', type: 'unknown' }], [[1.5, null]], [1, 2], 's3://landing/x.jsonl', {}, types);
+ * // types: { a: 'DOUBLE' }
  * ```
  */
 export function writeParquetColumns(
@@ -58,13 +72,16 @@ export function writeParquetColumns(
   lines: readonly number[],
   objectUri: string,
   metadata: Readonly<Record<string, string>>,
+  objectTypes: ObjectColumnTypes = {},
 ): Uint8Array {
-  const columnData: { name: string; data: unknown[]; type: BasicType }[] = columns.map((column, c) => {
+  const columnData: { name: string; data: unknown[]; type: ParquetType }[] = [];
+  columns.forEach((column, c) => {
     const raw = values[c]!;
-    const type = parquetType(column.type, raw);
+    const type = parquetType(column, raw, objectTypes);
+    if (type === undefined) return;
     const converted = new Array<unknown>(raw.length);
     for (let i = 0; i < raw.length; i++) converted[i] = convert(raw[i], type);
-    return { name: column.name, data: type === 'STRING' ? utf8Values(converted as (string | null)[]) : converted, type };
+    columnData.push({ name: column.name, data: type === 'STRING' ? utf8Values(converted as (string | null)[]) : converted, type });
   });
   columnData.push({ name: '_object', data: new Array<string>(lines.length).fill(objectUri), type: 'STRING' });
   const lineValues = new Array<bigint>(lines.length);
@@ -135,25 +152,30 @@ function columnsFromRows(rows: readonly ValidRow[]): OutputColumn[] {
   return [...names].map((name) => ({ name, type: 'unknown' as ScalarType }));
 }
 
-function parquetType(type: ScalarType, values: readonly unknown[]): BasicType {
-  switch (type) {
+/** The column's type: declared, else decided earlier in the object, else decided now; undefined while only nulls were seen. */
+function parquetType(column: OutputColumn, values: readonly unknown[], objectTypes: ObjectColumnTypes): ParquetType | undefined {
+  switch (column.type) {
     case 'string': return 'STRING';
     case 'number': return 'DOUBLE';
     case 'integer': return 'INT64';
     case 'boolean': return 'BOOLEAN';
     case 'timestamp': return 'TIMESTAMP';
     default: {
+      const decided = objectTypes[column.name];
+      if (decided) return decided;
       const present = values.filter((v) => v !== null && v !== undefined);
-      if (present.length === 0) return 'STRING';
-      if (present.every((v) => typeof v === 'number')) return 'DOUBLE';
-      if (present.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
-      if (present.every((v) => v instanceof Date)) return 'TIMESTAMP';
-      return 'STRING';
+      if (present.length === 0) return undefined;
+      const inferred: ParquetType = present.every((v) => typeof v === 'number') ? 'DOUBLE'
+        : present.every((v) => typeof v === 'boolean') ? 'BOOLEAN'
+        : present.every((v) => v instanceof Date) ? 'TIMESTAMP'
+        : 'STRING';
+      objectTypes[column.name] = inferred;
+      return inferred;
     }
   }
 }
 
-function convert(value: unknown, type: BasicType): unknown {
+function convert(value: unknown, type: ParquetType): unknown {
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'STRING':

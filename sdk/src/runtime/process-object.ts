@@ -12,11 +12,21 @@
  * partition the aggregate stage reads for their time); otherwise — and for a row whose
  * timestamp is null — from the object's LastModified, which is the event time of the
  * notification and, unlike anything in the notification, identical in every delivery path.
+ *
+ * Gates (`row-gates.ts`) are judged on the whole object, after its last record. What a
+ * verdict depends on survives a crash with the checkpoint: the violation counts and the
+ * Parquet types decided for undeclared columns are in it, and the hashes of the `unique` keys
+ * seen are stored beside it, one small file per segment holding only that segment's new keys.
+ * (Re-reading the written segments instead would need a Parquet reader in the bundle, and
+ * would not work when a map() replaces a key column; keeping all hashes in the checkpoint
+ * would rewrite every earlier key at every segment.) A resumed object therefore rebuilds the
+ * exact key set a clean run has at that point, and reaches the same verdict.
  */
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { SourceNode } from '../plan/source-node.js';
-import { writeParquetColumns, writeParquetSegment, type ValidRow } from './parquet-segment-writer.js';
+import { writeParquetColumns, writeParquetSegment, type ObjectColumnTypes, type ValidRow } from './parquet-segment-writer.js';
 import { formatOf, parserFor, recordBatches, type RawRecord } from './record-reader.js';
+import { createRowGates, type RowGates } from './row-gates.js';
 import type { RowIssue, RowTransformer } from './row-transformer.js';
 import { decompressed, UnreadableObjectError, utf8Text } from './text-stream.js';
 import { utcDate, zoneKeys, type ObjectIdentity } from './zone-keys.js';
@@ -50,8 +60,11 @@ export interface ObjectManifest {
   readonly error?: string;
 }
 
+/** 2: gate names as in local reports, decided column types, unique-key files. An older checkpoint is not resumed: the object starts over. */
+const CHECKPOINT_VERSION = 2;
+
 interface Checkpoint {
-  readonly checkpointVersion: 1;
+  readonly checkpointVersion: typeof CHECKPOINT_VERSION;
   readonly objectId: string;
   readonly recordsDone: number;
   readonly segment: number;
@@ -61,6 +74,10 @@ interface Checkpoint {
   readonly rows: RowCounts;
   readonly outputs: { validated: string[]; quarantine: string[] };
   readonly gateViolations: Record<string, number>;
+  /** Parquet types decided so far for columns of undeclared type: every file of the object uses them. */
+  readonly columnTypes: ObjectColumnTypes;
+  /** Files holding the hashes of the unique keys seen, one per checkpointed segment (deleted when the object is finished). */
+  readonly gateKeyFiles: string[];
 }
 
 export interface ObjectTarget extends ObjectIdentity {
@@ -98,21 +115,29 @@ export async function processObject(target: ObjectTarget, deps: ProcessDeps): Pr
   const existing = await store.getJson<ObjectManifest>(zones.validatedBucket, keys.manifest(target.objectId));
   if (existing) return { status: 'done', manifest: existing, resumedAt: 0, alreadyDone: true };
 
+  let gates = createRowGates(deps.transformer.gates);
   const saved = await store.getJson<Checkpoint>(zones.validatedBucket, keys.checkpoint(target.objectId));
-  const state: Checkpoint = saved?.objectId === target.objectId
-    ? { ...saved, segmentRows: saved.segmentRows ?? zones.segmentRows, segmentBytes: saved.segmentBytes ?? zones.segmentBytes }
-    : {
-        checkpointVersion: 1,
-        objectId: target.objectId,
-        recordsDone: 0,
-        segment: 0,
-        segmentRows: zones.segmentRows,
-        segmentBytes: zones.segmentBytes,
-        rows: { in: 0, valid: 0, quarantined: 0 },
-        outputs: { validated: [], quarantine: [] },
-        gateViolations: {},
-      };
-  const run = new SegmentRun(target, deps, structuredClone(state));
+  let state: Checkpoint;
+  if (saved?.checkpointVersion === CHECKPOINT_VERSION && saved.objectId === target.objectId && (await restoreGateKeys(saved, gates, deps))) {
+    state = saved;
+  } else {
+    // Nothing (usable) to resume from: a clean start, with gates that hold no restored key.
+    gates = createRowGates(deps.transformer.gates);
+    state = {
+      checkpointVersion: CHECKPOINT_VERSION,
+      objectId: target.objectId,
+      recordsDone: 0,
+      segment: 0,
+      segmentRows: zones.segmentRows,
+      segmentBytes: zones.segmentBytes,
+      rows: { in: 0, valid: 0, quarantined: 0 },
+      outputs: { validated: [], quarantine: [] },
+      gateViolations: {},
+      columnTypes: {},
+      gateKeyFiles: [],
+    };
+  }
+  const run = new SegmentRun(target, deps, gates, structuredClone(state));
   const objectDate = utcDate(target.lastModified);
 
   try {
@@ -125,14 +150,35 @@ export async function processObject(target: ObjectTarget, deps: ProcessDeps): Pr
     return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
   }
 
-  const failures = gateFailures(run.state, deps.transformer);
+  const failures = gates.failures(run.state.rows, run.state.gateViolations);
   if (failures.length > 0) {
     deps.log?.('object failed its gates; quarantining it whole', { failures });
     const manifest = await quarantineWhole(target, deps, run.state, objectDate, 'quarantined', `gate failed: ${failures.join('; ')}`, failures);
     return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
   }
-  const manifest = await finishObject(target, deps, { status: 'processed', rows: run.state.rows, outputs: run.state.outputs, gateFailures: [] });
+  const manifest = await finishObject(target, deps, run.state, { status: 'processed', rows: run.state.rows, outputs: run.state.outputs, gateFailures: [] });
   return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
+}
+
+/**
+ * Loads the unique keys a checkpoint's segments stored into `gates`; false when one of those
+ * files is gone or unreadable (then the object starts over: its outputs are rewritten with the
+ * same bytes, so nothing is lost but time).
+ */
+async function restoreGateKeys(saved: Checkpoint, gates: RowGates, deps: ProcessDeps): Promise<boolean> {
+  if (!gates.keepsKeys) return true;
+  if (!Array.isArray(saved.gateKeyFiles) || saved.gateKeyFiles.length !== saved.segment) return false;
+  for (const key of saved.gateKeyFiles) {
+    const bytes = await deps.store.getBytes(deps.zones.validatedBucket, key);
+    if (!bytes) return false;
+    try {
+      gates.restoreKeys(bytes);
+    } catch (error) {
+      deps.log?.('stored unique keys are unreadable; starting the object over', { key, error: (error as Error).message });
+      return false;
+    }
+  }
+  return true;
 }
 
 function describeObject(target: ObjectTarget) {
@@ -153,6 +199,7 @@ class SegmentRun {
   constructor(
     private readonly target: ObjectTarget,
     private readonly deps: ProcessDeps,
+    private readonly gates: RowGates,
     readonly state: { -readonly [K in keyof Checkpoint]: Checkpoint[K] },
   ) {
     this.objectUri = `s3://${target.bucket}/${target.key}`;
@@ -199,7 +246,7 @@ class SegmentRun {
       this.quarantine(record, outcome.issues);
       return;
     }
-    this.checkRowGates(outcome.row);
+    if (this.gates.columns.length > 0) this.gates.check(outcome.gated ?? outcome.row, this.state.gateViolations);
     const dt = this.dtOf(outcome.row);
     let bucket = this.validByDt.get(dt);
     if (!bucket) this.validByDt.set(dt, (bucket = newDtBuffer(this.deps.transformer.columns)));
@@ -216,17 +263,6 @@ class SegmentRun {
   private quarantine(record: RawRecord, issues: readonly RowIssue[]): void {
     this.state.rows.quarantined++;
     this.quarantined.push(JSON.stringify({ object: this.objectUri, line: record.line, raw: record.raw, issues }));
-  }
-
-  private checkRowGates(row: Record<string, unknown>): void {
-    const gates = this.deps.transformer.gates;
-    for (const column of gates.notNull ?? []) {
-      if (row[column] === null || row[column] === undefined) bump(this.state.gateViolations, `notNull:${column}`);
-    }
-    for (const ref of gates.references ?? []) {
-      const v = row[ref.column];
-      if (v !== null && v !== undefined && !ref.values.includes(v as string | number)) bump(this.state.gateViolations, `references:${ref.column}`);
-    }
   }
 
   private dtOf(row: Record<string, unknown>): string {
@@ -257,8 +293,8 @@ class SegmentRun {
       const key = this.keys.validated(dt, this.target.objectId, segment);
       const bucket = this.validByDt.get(dt)!;
       const bytes = bucket.kind === 'columns'
-        ? writeParquetColumns(this.deps.transformer.columns!, bucket.values, bucket.lines, this.objectUri, metadata)
-        : writeParquetSegment(bucket.rows, this.deps.transformer.columns, this.objectUri, metadata);
+        ? writeParquetColumns(this.deps.transformer.columns!, bucket.values, bucket.lines, this.objectUri, metadata, this.state.columnTypes)
+        : writeParquetSegment(bucket.rows, this.deps.transformer.columns, this.objectUri, metadata, this.state.columnTypes);
       await store.put(zones.validatedBucket, key, bytes, 'application/vnd.apache.parquet');
       if (!this.state.outputs.validated.includes(key)) this.state.outputs.validated.push(key);
     }
@@ -266,6 +302,12 @@ class SegmentRun {
       const key = this.keys.quarantineRows(this.objectDate, this.target.objectId, segment);
       await store.put(zones.quarantineBucket, key, this.quarantined.join('\n') + '\n', 'application/x-ndjson');
       if (!this.state.outputs.quarantine.includes(key)) this.state.outputs.quarantine.push(key);
+    }
+    // The keys this segment saw first, stored before the checkpoint that counts them (the last segment needs none: no checkpoint follows).
+    if (checkpoint && this.gates.keepsKeys) {
+      const key = this.keys.gateKeys(this.target.objectId, segment);
+      await store.put(zones.validatedBucket, key, this.gates.takeNewKeys(), 'application/octet-stream');
+      if (!this.state.gateKeyFiles.includes(key)) this.state.gateKeyFiles.push(key);
     }
     this.validByDt = new Map();
     this.quarantined = [];
@@ -292,21 +334,6 @@ function newDtBuffer(columns: RowTransformer['columns']): DtBuffer {
   return { kind: 'columns', names: columns.map((c) => c.name), values: columns.map(() => []), lines: [] };
 }
 
-function bump(counter: Record<string, number>, key: string): void {
-  counter[key] = (counter[key] ?? 0) + 1;
-}
-
-function gateFailures(state: Checkpoint, transformer: RowTransformer): string[] {
-  const failures: string[] = [];
-  const { maxInvalidRatio } = transformer.gates;
-  if (maxInvalidRatio !== undefined && state.rows.in > 0) {
-    const ratio = state.rows.quarantined / state.rows.in;
-    if (ratio > maxInvalidRatio) failures.push(`maxInvalidRatio: ${state.rows.quarantined}/${state.rows.in} rows invalid (${ratio.toFixed(4)} > ${maxInvalidRatio})`);
-  }
-  for (const [gate, count] of Object.entries(state.gateViolations)) failures.push(`${gate}: ${count} valid rows violate it`);
-  return failures;
-}
-
 /**
  * Sends the object whole to quarantine (with an error document), removes the segments this
  * object already wrote, and records the outcome. Conservation still holds: every record seen
@@ -329,7 +356,7 @@ async function quarantineWhole(
   const errorKey = keys.quarantineError(objectDate, target.objectId);
   await store.copy({ bucket: target.bucket, key: target.key, versionId: target.versionId }, { bucket: zones.quarantineBucket, key: objectKey });
   await store.putJson(zones.quarantineBucket, errorKey, { object: `s3://${target.bucket}/${target.key}`, version: target.version, status, error, gateFailures: failures, rowsSeen: state.rows.in });
-  return finishObject(target, deps, {
+  return finishObject(target, deps, state, {
     status,
     rows: { in: state.rows.in, valid: 0, quarantined: state.rows.in },
     outputs: { validated: [], quarantine: [objectKey, errorKey] },
@@ -340,11 +367,13 @@ async function quarantineWhole(
 
 /**
  * The last step for every object, whatever became of it: its manifest (which makes a
- * redelivery a no-op) is written, then the checkpoint a retry would have resumed from goes.
+ * redelivery a no-op) is written, then the checkpoint a retry would have resumed from goes,
+ * with the unique-key files it named.
  */
 async function finishObject(
   target: ObjectTarget,
   deps: ProcessDeps,
+  state: Pick<Checkpoint, 'gateKeyFiles'>,
   outcome: Pick<ObjectManifest, 'status' | 'rows' | 'outputs' | 'gateFailures' | 'error'>,
 ): Promise<ObjectManifest> {
   const { store, zones, definition } = deps;
@@ -358,6 +387,7 @@ async function finishObject(
     ...outcome,
   };
   await store.putJson(zones.validatedBucket, keys.manifest(target.objectId), manifest);
+  for (const key of state.gateKeyFiles) await store.delete(zones.validatedBucket, key);
   await store.delete(zones.validatedBucket, keys.checkpoint(target.objectId));
   return manifest;
 }

@@ -10,7 +10,9 @@ import type { WindowNode } from '../plan/window-node.js';
 import type { GateSpec } from '../plan/validate-node.js';
 import { describeSchema, type ColumnType } from '../quality/describe-schema.js';
 import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
+import { assertEventStageGates } from './event-stage-gates.js';
 import type { RawRecord } from './record-reader.js';
+import { rowGateColumns } from './row-gates.js';
 
 export interface RowIssue {
   readonly path: readonly (string | number)[];
@@ -19,12 +21,13 @@ export interface RowIssue {
 }
 
 export type RowOutcome =
-  | { readonly ok: true; readonly row: Record<string, unknown> }
+  /** `gated`: the row's gate columns as validate() produced them (before transforms); absent when no gate reads rows. */
+  | { readonly ok: true; readonly row: Record<string, unknown>; readonly gated?: Readonly<Record<string, unknown>> }
   | { readonly ok: false; readonly issues: readonly RowIssue[] };
 
 export interface OutputColumn {
   readonly name: string;
-  /** `unknown`: decided per segment from the values (a `.map()` without declared columns). */
+  /** `unknown`: decided once per object from the values (a `.map()` whose types the definition does not carry). */
   readonly type: ScalarType;
 }
 
@@ -52,6 +55,8 @@ type Step = (row: Record<string, unknown>) => Record<string, unknown>;
  * ```
  */
 export function createRowTransformer(definition: PipelineDefinition): RowTransformer {
+  // A gate this stage does not enforce stops the handler at start, never silently passes.
+  assertEventStageGates(definition.plan);
   const schema = definition.schema;
   const described = schema ? describeSchema(schema).columns : undefined;
   const inputColumnTypes = described ? Object.fromEntries(described.map((c) => [c.name, c.type])) : undefined;
@@ -82,7 +87,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
       const fn = definition.mapFunctions[mapIndex++];
       if (!fn) throw new Error(`The plan has a .map() step #${mapIndex} but the definition carries no function for it.`);
       // The plan names the columns a map() declares, added to the known ones (as the builder
-      // does); their types are not in the plan, so Parquet types them from the values.
+      // does); their types are not in the plan: they come from the definition below.
       const declared = step.columns;
       columns = declared && columns
         ? [...columns.filter((c) => !declared.includes(c.name)), ...declared.map((name) => ({ name, type: 'unknown' as ScalarType }))]
@@ -99,6 +104,13 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
       });
     }
   }
+  // Declared map() types travel in the definition (not the plan): with them every object's files
+  // agree on each column's Parquet type; without them the writer decides once per object.
+  const declaredTypes = definition.columnTypes;
+  if (columns && declaredTypes) {
+    columns = columns.map((c) => (c.type === 'unknown' && isKnown(declaredTypes[c.name]) ? { ...c, type: declaredTypes[c.name]! } : c));
+  }
+  const gateColumns = rowGateColumns(gates);
   return {
     columns,
     timestampColumn,
@@ -126,6 +138,12 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         }
         row = { ...(record.value as Record<string, unknown>) };
       }
+      // Transforms may replace a column (derive writes into the row): gates see it as validated.
+      let gated: Record<string, unknown> | undefined;
+      if (gateColumns.length > 0) {
+        gated = {};
+        for (const c of gateColumns) gated[c] = row[c];
+      }
       for (const step of steps) {
         try {
           row = step.run(row);
@@ -133,7 +151,11 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
           return { ok: false, issues: [{ path: [], code: `${step.kind}_error`, message: (error as Error).message }] };
         }
       }
-      return { ok: true, row };
+      return gated ? { ok: true, row, gated } : { ok: true, row };
     },
   };
+}
+
+function isKnown(type: ScalarType | undefined): type is ScalarType {
+  return type !== undefined && type !== 'unknown' && type !== 'null';
 }

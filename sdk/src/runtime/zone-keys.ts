@@ -8,6 +8,7 @@
  *   validated/<pipeline>/dt=YYYY-MM-DD/<objectId>-<segment>.parquet
  *   _manifests/<pipeline>/<objectId>.json      written LAST: readers trust only objects with one
  *   _checkpoints/<pipeline>/<objectId>.json    progress of an unfinished object
+ *   _gate-keys/<pipeline>/<objectId>-<segment>.bin   hashes of the unique keys a checkpointed segment saw first
  * Layout (quarantine bucket):
  *   quarantine/<pipeline>/dt=YYYY-MM-DD/<objectId>-<segment>.jsonl          rejected rows
  *   quarantine/<pipeline>/dt=YYYY-MM-DD/objects/<objectId>/<file name>      a whole object (unreadable, gate failed)
@@ -52,6 +53,7 @@ export function zoneKeys(pipeline: string) {
     quarantineError: (dt: string, objectId: string) => `quarantine/${pipeline}/dt=${dt}/objects/${objectId}.error.json`,
     manifest: (objectId: string) => `_manifests/${pipeline}/${objectId}.json`,
     checkpoint: (objectId: string) => `_checkpoints/${pipeline}/${objectId}.json`,
+    gateKeys: (objectId: string, segment: number) => `_gate-keys/${pipeline}/${objectId}-${segmentName(segment)}.bin`,
   } as const;
 }
 

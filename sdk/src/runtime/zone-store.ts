@@ -73,6 +73,17 @@ export function zoneStore(s3: S3Client) {
         throw error;
       }
     },
+    /** The object's bytes, or undefined when it does not exist. */
+    async getBytes(bucket: string, key: string): Promise<Uint8Array | undefined> {
+      const { GetObjectCommand } = s3Commands();
+      try {
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return await r.Body!.transformToByteArray();
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    },
     async put(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void> {
       const { PutObjectCommand } = s3Commands();
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));

@@ -161,7 +161,8 @@ describe('one delivery of each object, by every path', () => {
         expect(Buffer.from(await getBytes(s3.client, 'quarantine', copyKey!)).equals(Buffer.from(object.body))).toBe(true);
         const error = JSON.parse(await getText(s3.client, 'quarantine', errorKey!));
         expect(error.status).toBe(expected.status);
-        expect(error.error).toMatch(expected.status === 'unreadable' ? /gzip|UTF-8/ : /maxInvalidRatio/);
+        if (expected.status === 'unreadable') expect(error.error).toMatch(/gzip|UTF-8/);
+        else expect((error.gateFailures as string[]).map((f) => f.slice(0, f.indexOf(':'))), object.key).toEqual(expected.failedGates);
         const written = await listKeys(s3.client, 'validated', `validated/${PIPELINE}/`);
         expect(written.filter((k) => k.includes(manifest.objectId))).toEqual([]);
       }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { PipelineDefinition } from '../../../sdk/src/pipeline/pipeline-definition.js';
 import type { PipelinePlan } from '../../../sdk/src/plan/pipeline-plan.js';
+import type { GateSpec } from '../../../sdk/src/plan/validate-node.js';
 import type { AggregationNode, WindowNode } from '../../../sdk/src/plan/window-node.js';
 import { deepFreeze, planHash } from '../../../sdk/src/plan/canonical-json.js';
 
@@ -44,14 +45,16 @@ export function windowNode(overrides: Partial<WindowNode> = {}): WindowNode {
   return { kind: 'window', entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d', '7d', '30d'], features: ALL_FEATURES, ...overrides };
 }
 
-export function definition(options: { window?: WindowNode; mapSource?: string; name?: string } = {}): PipelineDefinition {
+export const DEFAULT_GATES: GateSpec = { maxInvalidRatio: 0.01, unique: ['event_id'] };
+
+export function definition(options: { window?: WindowNode; mapSource?: string; name?: string; gates?: GateSpec } = {}): PipelineDefinition {
   const mapSource = options.mapSource ?? '(row) => ({ ...row, domain: String(row.user_id).split("@")[1] ?? null })';
   const plan: PipelinePlan = deepFreeze({
     version: 1,
     name: options.name ?? 'user-engagement',
     steps: [
       { kind: 'source', scheme: 's3', uri: 's3://landing/events/', format: 'jsonl', compression: 'auto' },
-      { kind: 'validate', jsonSchema: z.toJSONSchema(Event, { unrepresentable: 'any' }), gates: { maxInvalidRatio: 0.01, unique: ['event_id'] } },
+      { kind: 'validate', jsonSchema: z.toJSONSchema(Event, { unrepresentable: 'any' }), gates: options.gates ?? DEFAULT_GATES },
       { kind: 'map', source: mapSource },
       options.window ?? windowNode(),
       { kind: 'featureStore', root: 's3://ml-features/features', entity: 'user', group: 'engagement' },

@@ -1,0 +1,106 @@
+/**
+ * The keys a `unique` gate has seen in one object, as 64-bit hashes in an open-addressing
+ * table of two Uint32Arrays: 8 bytes per key (×2 for the load factor), outside the JS heap,
+ * instead of a Set of key strings (tens of bytes each, on the heap the memory budget caps).
+ *
+ * A hash stands for its key, so two different keys with the same 64-bit hash count as a
+ * duplicate: for n keys the chance of any such collision is about n² / 2⁶⁵ (3·10⁻⁸ for a
+ * million-row object). The hash is the same in every process and Node version (pure JS over
+ * UTF-16 code units), which is what lets a resumed object rebuild the set from the hashes
+ * persisted beside its checkpoint and reach the verdict a clean run reaches.
+ */
+
+/**
+ * A 64-bit hash of a string as two unsigned 32-bit halves (cyrb53's mixing, both halves kept).
+ * Never returns [0, 0], which the table uses for an empty slot.
+ *
+ * @example
+ * ```ts
+ * const [hi, lo] = hashKey('["e1"]');
+ * ```
+ */
+export function hashKey(text: string): [number, number] {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const hi = h2 >>> 0;
+  const lo = h1 >>> 0;
+  return hi === 0 && lo === 0 ? [0, 1] : [hi, lo];
+}
+
+/**
+ * A set of 64-bit key hashes that also remembers which hashes were added since the last
+ * `takeAdded()` (what a segment must persist).
+ *
+ * @example
+ * ```ts
+ * const seen = new KeyHashSet();
+ * seen.add(...hashKey('["e1"]')); // true: new
+ * seen.add(...hashKey('["e1"]')); // false: a duplicate
+ * ```
+ */
+export class KeyHashSet {
+  private hi = new Uint32Array(1024);
+  private lo = new Uint32Array(1024);
+  private size = 0;
+  private added: number[] = [];
+
+  /** Adds a hash; false when it was already there. */
+  add(hi: number, lo: number): boolean {
+    if (!this.insert(hi, lo)) return false;
+    this.added.push(hi, lo);
+    if (this.size * 2 > this.hi.length) this.grow();
+    return true;
+  }
+
+  /** The hashes added since the last call, as big-endian (hi, lo) pairs of 4 bytes each. */
+  takeAdded(): Uint8Array {
+    const bytes = new Uint8Array(this.added.length * 4);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < this.added.length; i++) view.setUint32(i * 4, this.added[i]!);
+    this.added = [];
+    return bytes;
+  }
+
+  /** Adds hashes written by `takeAdded()` (they do not count as added again). */
+  restore(bytes: Uint8Array): void {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let offset = 0; offset + 8 <= bytes.byteLength; offset += 8) {
+      this.insert(view.getUint32(offset), view.getUint32(offset + 4));
+      if (this.size * 2 > this.hi.length) this.grow();
+    }
+  }
+
+  private insert(hi: number, lo: number): boolean {
+    const mask = this.hi.length - 1;
+    // lo is already well mixed; hi breaks up runs of equal lo.
+    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const h = this.hi[slot]!;
+      const l = this.lo[slot]!;
+      if (h === 0 && l === 0) break;
+      if (h === hi && l === lo) return false;
+      slot = (slot + 1) & mask;
+    }
+    this.hi[slot] = hi;
+    this.lo[slot] = lo;
+    this.size++;
+    return true;
+  }
+
+  private grow(): void {
+    const { hi, lo } = this;
+    this.hi = new Uint32Array(hi.length * 2);
+    this.lo = new Uint32Array(lo.length * 2);
+    this.size = 0;
+    for (let i = 0; i < hi.length; i++) if (hi[i] !== 0 || lo[i] !== 0) this.insert(hi[i]!, lo[i]!);
+  }
+}

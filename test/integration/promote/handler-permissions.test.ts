@@ -1,0 +1,249 @@
+/**
+ * The event-stage Lambda's IAM role, derived from what the handler does. The handler (source,
+ * not a bundle) runs over objects that take every path it has — rows quarantined, an object
+ * failing maxInvalidRatio and one failing unique after segments were written (their outputs
+ * are deleted), an unreadable object, an object checkpointed for lack of time and resumed, a
+ * missing object, a redelivery — against an in-memory S3 (versioned landing bucket, as
+ * deployed) and dynalite, recording every S3 and DynamoDB call. Each call is turned into the
+ * IAM actions AWS requires for it (the table below, from the S3 and DynamoDB authorization
+ * docs, written independently of the construct), and the synthesized role must allow each
+ * action on the exact ARN. A grant missing for any path the handler can take fails here, not
+ * in AWS as retries and a dead-letter queue.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CfnElement } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHandler, type SluiceHandler } from '../../../sdk/src/runtime/handler.js';
+import { synthesizeFeaturePipeline, type SynthesizedStack } from '../../../sdk/src/promote/synth-stack.js';
+import { startDynalite, type DynaliteHandle } from '../../helpers/dynalite.js';
+import { s3CreatedEvent, sqsBatch } from '../../helpers/s3-events.js';
+import { definition as fixtureDefinition } from '../../unit/promote/promote-fixtures.js';
+import { DRIVER_PATH } from '../../unit/promote/driver-arguments.js';
+import { MemoryS3, type S3Call } from '../runtime/memory-s3.js';
+
+const BUCKETS = { landing: 'landing', validated: 'validated', quarantine: 'quarantine' } as const;
+const TABLE = 'idempotency';
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+
+const definition = fixtureDefinition({ gates: { maxInvalidRatio: 0.5, unique: ['event_id'], notNull: ['user_id'] } });
+
+const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const good = (i: number, id = i) => JSON.stringify({ event_id: uuid(id), user_id: `u${i % 3}@example.com`, event_type: 'click', amount: i, ts: new Date(Date.UTC(2024, 2, 1, i)).toISOString() });
+const bad = (i: number) => JSON.stringify({ event_id: uuid(i), user_id: 'u', event_type: 'nope', amount: 1, ts: '2024-03-01T00:00:00Z' });
+const lines = (...rows: string[]) => `${rows.join('\n')}\n`;
+
+interface DynamoCall {
+  readonly operation: string;
+  readonly table: string;
+}
+
+let s3: MemoryS3;
+let ddb: DynaliteHandle;
+const dynamoCalls: DynamoCall[] = [];
+let synth: SynthesizedStack;
+let remainingMs = 600_000;
+const outcomes: { key: string; status: string }[] = [];
+
+async function deliver(handler: SluiceHandler, key: string, versionId?: string, etag = 'x'): Promise<void> {
+  const result = await handler(sqsBatch([s3CreatedEvent({ bucket: BUCKETS.landing, key, etag, ...(versionId ? { versionId } : {}) })]), { getRemainingTimeInMillis: () => remainingMs });
+  outcomes.push(...result.objects.map((o) => ({ key: o.key, status: o.status })));
+}
+
+beforeAll(async () => {
+  Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+  s3 = new MemoryS3({ [BUCKETS.landing]: { versioned: true }, [BUCKETS.validated]: {}, [BUCKETS.quarantine]: {} });
+  ddb = await startDynalite({ tables: [TABLE] });
+  const dynamo = recordingDynamo(ddb.client, dynamoCalls);
+  const handler = createHandler(definition, {
+    validatedBucket: BUCKETS.validated, quarantineBucket: BUCKETS.quarantine, idempotencyTable: TABLE,
+    segmentRows: 3, timeReserveMs: 1_000, s3Client: s3.client, dynamoDbClient: dynamo, env: {},
+  });
+
+  const objects: Record<string, string | Uint8Array> = {
+    // Processed, with a quarantined row.
+    'in/ok data.jsonl': lines(good(1), bad(2), good(3), good(4), good(5), good(6), good(7)),
+    // A segment of valid and rejected rows is written, then maxInvalidRatio fails: both are deleted.
+    'in/mostly bad.jsonl': lines(good(11), bad(12), good(13), bad(14), bad(15), bad(16), bad(17), bad(18), bad(19)),
+    // unique(event_id) fails on the last row, after two segments were written.
+    'in/dup ids.jsonl': lines(good(21), bad(22), good(23), good(24), good(25), good(26), good(27, 21)),
+    // Unreadable after a few segments: the gzip stream is cut.
+    'in/broken.jsonl.gz': gzipSync(lines(...Array.from({ length: 400 }, (_, i) => good(100 + i)))).subarray(0, 1_500),
+    // Checkpointed for lack of time, then resumed.
+    'in/long é+.jsonl': lines(...Array.from({ length: 12 }, (_, i) => good(1_000 + i))),
+  };
+  const versions = new Map<string, { etag: string; versionId?: string }>();
+  for (const [key, body] of Object.entries(objects)) versions.set(key, s3.putObject(BUCKETS.landing, key, body));
+  for (const key of Object.keys(objects).filter((k) => !k.startsWith('in/long'))) await deliver(handler, key, versions.get(key)!.versionId, versions.get(key)!.etag);
+
+  const long = 'in/long é+.jsonl';
+  s3.onCall = (call) => {
+    // Time runs short once the first segment of the long object is written.
+    if (call.operation === 'PutObject' && String(call.input.Key).endsWith('.parquet') && remainingMs > 1_000) remainingMs = 500;
+  };
+  await deliver(handler, long, versions.get(long)!.versionId, versions.get(long)!.etag);
+  s3.onCall = undefined;
+  remainingMs = 600_000;
+  await deliver(handler, long, versions.get(long)!.versionId, versions.get(long)!.etag);
+  // A deleted (missing) object, and a redelivery of a finished one.
+  await deliver(handler, 'in/gone.jsonl', 'v-gone');
+  await deliver(handler, 'in/ok data.jsonl', versions.get('in/ok data.jsonl')!.versionId, versions.get('in/ok data.jsonl')!.etag);
+
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-permissions-'));
+  mkdirSync(join(dir, 'lambda'));
+  writeFileSync(join(dir, 'lambda', 'index.mjs'), 'export const handler = async () => {};\n');
+  writeFileSync(join(dir, 'aggregate.spark.sql'), 'SELECT 1\n');
+  copyFileSync(resolve(DRIVER_PATH), join(dir, 'sluice_glue_driver.py'));
+  synth = synthesizeFeaturePipeline({
+    plan: definition.plan, planHash: definition.hash, bundlePath: join(dir, 'lambda'),
+    aggregateSqlPath: join(dir, 'aggregate.spark.sql'), glueScriptPath: join(dir, 'sluice_glue_driver.py'),
+  }, { outdir: join(dir, 'cdk.out') });
+}, 300_000);
+
+afterAll(async () => {
+  await ddb?.stop();
+});
+
+describe('the handler run exercised every path', () => {
+  test('each object ended as planned', () => {
+    const status = (key: string) => outcomes.filter((o) => o.key === key).map((o) => o.status);
+    expect(status('in/ok data.jsonl')).toEqual(['processed', 'duplicate']);
+    expect(status('in/mostly bad.jsonl')).toEqual(['quarantined']);
+    expect(status('in/dup ids.jsonl')).toEqual(['quarantined']);
+    expect(status('in/broken.jsonl.gz')).toEqual(['unreadable']);
+    expect(status('in/long é+.jsonl')).toEqual(['yielded', 'processed']);
+    expect(outcomes.filter((o) => o.status === 'failed').map((o) => o.key)).toEqual(['in/gone.jsonl']);
+  });
+
+  test('including the calls that were missing grants before: deletes in both zones, versioned reads of landing, stored unique keys read back', () => {
+    const seen = new Set(s3.calls.map((c) => `${c.operation} ${c.input.Bucket}${c.input.VersionId ? ' (version)' : ''}${c.missing ? ' (missing)' : ''}`));
+    for (const expected of [
+      'DeleteObject quarantine', 'DeleteObject validated', 'CopyObject quarantine', 'HeadObject landing (version)', 'GetObject landing (version)',
+      'HeadObject landing (version) (missing)', 'GetObject validated (missing)', 'GetObject validated', 'PutObject quarantine', 'PutObject validated',
+    ]) expect(seen, expected).toContain(expected);
+    expect(s3.calls.some((c) => c.operation === 'GetObject' && String(c.input.Key).startsWith('_gate-keys/'))).toBe(true);
+    expect(dynamoCalls.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the synthesized handler role', () => {
+  test('allows every S3 and DynamoDB action the handler needed, on the exact resource', () => {
+    const allow = handlerStatements(synth);
+    const needed = [...s3.calls.flatMap(requiredForS3), ...dynamoCalls.map(requiredForDynamo)];
+    const missing = [...new Set(needed.filter((n) => !allowed(allow, n.action, n.resource)).map((n) => `${n.action} on ${n.resource}`))];
+    expect(missing).toEqual([]);
+  });
+
+  test('the check is not vacuous: the role of an older construct (no s3:DeleteObject on quarantine) fails it', () => {
+    const allow = handlerStatements(synth).map((s) => (
+      [s.Resource].flat().some((r) => String(r).startsWith(`${arn(BUCKETS.quarantine)}/`))
+        ? { ...s, Action: [s.Action ?? []].flat().filter((a) => a !== 's3:DeleteObject') }
+        : s));
+    const deleteQuarantine = s3.calls.filter((c) => c.operation === 'DeleteObject' && c.input.Bucket === BUCKETS.quarantine).flatMap(requiredForS3);
+    expect(deleteQuarantine.length).toBeGreaterThan(0);
+    expect(deleteQuarantine.every((n) => !allowed(allow, n.action, n.resource))).toBe(true);
+  });
+});
+
+// ---- What AWS requires for each call (S3: "Required permissions for Amazon S3 API operations"; DynamoDB: one action per API) ----
+
+interface Needed {
+  readonly action: string;
+  readonly resource: string;
+}
+
+const arn = (bucket: string) => `arn:aws:s3:::${bucket}`;
+
+function requiredForS3(call: S3Call): Needed[] {
+  const { Bucket: bucket, Key: key, VersionId: versionId } = call.input as { Bucket: string; Key: string; VersionId?: string };
+  const object = `${arn(bucket)}/${key}`;
+  switch (call.operation) {
+    case 'HeadObject':
+    case 'GetObject':
+      // Without s3:ListBucket, a missing key is a 403, not the 404 the runtime relies on.
+      return [{ action: versionId ? 's3:GetObjectVersion' : 's3:GetObject', resource: object }, ...(call.missing ? [{ action: 's3:ListBucket', resource: arn(bucket) }] : [])];
+    case 'PutObject':
+      return [{ action: 's3:PutObject', resource: object }];
+    case 'DeleteObject':
+      return [{ action: versionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject', resource: object }];
+    case 'CopyObject': {
+      const [path, version] = String(call.input.CopySource).split('?versionId=');
+      const source = path!.split('/').map(decodeURIComponent).join('/');
+      return [{ action: version ? 's3:GetObjectVersion' : 's3:GetObject', resource: `arn:aws:s3:::${source}` }, { action: 's3:PutObject', resource: object }];
+    }
+    default:
+      throw new Error(`no IAM mapping for S3 ${call.operation}: add it here`);
+  }
+}
+
+function requiredForDynamo(call: DynamoCall): Needed {
+  return { action: `dynamodb:${call.operation}`, resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${call.table}` };
+}
+
+function recordingDynamo(client: DynamoDBClient, calls: DynamoCall[]): DynamoDBClient {
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return (command: { constructor: { name: string }; input: { TableName?: string } }) => {
+        calls.push({ operation: command.constructor.name.replace(/Command$/, ''), table: command.input.TableName ?? '?' });
+        return send(command);
+      };
+    },
+  });
+}
+
+// ---- A small evaluator of the synthesized identity policy (Allow statements; no conditions on these) ----
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action?: string | string[];
+  readonly Resource?: unknown;
+  readonly Condition?: unknown;
+  readonly NotAction?: unknown;
+  readonly NotResource?: unknown;
+}
+
+function handlerStatements(s: SynthesizedStack): Statement[] {
+  const { stack, pipeline, template } = s;
+  const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+  const roleId = logicalId(pipeline.handler.role as never);
+  const names = new Map<string, string>([
+    [logicalId(pipeline.buckets.landing), arn(BUCKETS.landing)],
+    [logicalId(pipeline.buckets.validated), arn(BUCKETS.validated)],
+    [logicalId(pipeline.buckets.quarantine), arn(BUCKETS.quarantine)],
+    [logicalId(pipeline.idempotencyTable), `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE}`],
+  ]);
+  const resolveValue = (value: any): string => {
+    if (typeof value === 'string') return value;
+    if (value?.['Fn::GetAtt']?.[1] === 'Arn') return names.get(value['Fn::GetAtt'][0]) ?? `unresolved:${value['Fn::GetAtt'][0]}`;
+    if (value?.['Fn::Join']) return (value['Fn::Join'][1] as unknown[]).map(resolveValue).join(value['Fn::Join'][0]);
+    if (value?.Ref === 'AWS::Partition') return 'aws';
+    if (value?.Ref === 'AWS::Region') return REGION;
+    if (value?.Ref === 'AWS::AccountId') return ACCOUNT;
+    return `unresolved:${JSON.stringify(value)}`;
+  };
+  const statements: Statement[] = [];
+  for (const resource of Object.values(template.Resources) as { Type: string; Properties: any }[]) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    if (!(resource.Properties.Roles as unknown[]).some((r: any) => r?.Ref === roleId)) continue;
+    for (const st of resource.Properties.PolicyDocument.Statement as Statement[]) {
+      expect(st.NotAction ?? st.NotResource, 'NotAction/NotResource are not evaluated here').toBeUndefined();
+      statements.push({ ...st, Resource: [st.Resource].flat().map(resolveValue) });
+    }
+  }
+  expect(statements.length).toBeGreaterThan(0);
+  return statements;
+}
+
+function allowed(statements: readonly Statement[], action: string, resource: string): boolean {
+  const matches = (pattern: string, value: string, ignoreCase: boolean) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'i' : '').test(value);
+  return statements.some((s) => s.Effect === 'Allow' && s.Condition === undefined &&
+    [s.Action].flat().some((a) => a !== undefined && matches(a, action, true)) &&
+    (s.Resource as string[]).some((r) => matches(r, resource, false)));
+}
