@@ -76,6 +76,16 @@ describe('unreadable Parquet objects', () => {
     expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'b.parquet')]);
   });
 
+  it('a sample stops reading objects once it has enough rows: a bad object after that is never reached', async () => {
+    const folder = batch('sample-stops-early', 'b.parquet', Buffer.from('PAR1garbage'));
+    const result = await pipeline('bad-parquet').from(file(join(folder, '*.parquet'))).validate(Row).run({ sample: 3, dryRun: true });
+    expect(result.counts).toEqual({ in: 3, valid: 3, quarantined: 0 });
+    expect(result.quality.unreadableObjects).toEqual([]);
+    const whole = await pipeline('bad-parquet').from(file(join(folder, '*.parquet'))).validate(Row).run({ sample: 6, dryRun: true });
+    expect(whole.counts).toEqual({ in: 5, valid: 5, quarantined: 0 });
+    expect(whole.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'b.parquet')]);
+  });
+
   it('when every object is unreadable the run completes with no rows and lists them all', async () => {
     const folder = join(dir, 'all-bad');
     mkdirSync(folder);

@@ -234,10 +234,17 @@ async function readSource(
   const objectFailures: { object: string; error: string }[] = [];
   if (formats.has('parquet')) {
     const files: { object: string; path: string; rows: number }[] = [];
+    let rows = 0;
     for (const [i, object] of objects.entries()) {
+      // As for text: a sample reads objects in key order until it has enough rows, no further.
+      if (sample !== undefined && rows >= sample) break;
       const file = await readParquetObject(connection, source, object, fetchedFolders);
-      if (file.ok) files.push({ object: object.key, path: file.path, rows: file.rows });
-      else objectFailures.push({ object: object.key, error: file.error });
+      if (file.ok) {
+        files.push({ object: object.key, path: file.path, rows: file.rows });
+        rows += file.rows;
+      } else {
+        objectFailures.push({ object: object.key, error: file.error });
+      }
       identities.push([object.key, file.identity]);
       progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
     }
