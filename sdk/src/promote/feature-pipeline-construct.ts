@@ -383,6 +383,8 @@ export class FeaturePipeline extends Construct {
 
     new CfnOutput(this, 'LandingBucket', { value: landing.bucketName, description: 'Put raw files here' });
     new CfnOutput(this, 'FeaturesLocation', { value: location, description: 'Feature store partitions (dt=YYYY-MM-DD)' });
+    // What trainingSet() and featureStore() take: the store root, above entity=/feature_group=.
+    new CfnOutput(this, 'FeatureStoreRoot', { value: features.s3UrlForObject('features'), description: 'The feature store root to pass to featureStore() for training sets (with the athena() engine)' });
     new CfnOutput(this, 'GlueJobName', { value: this.glueJob.ref });
     new CfnOutput(this, 'AthenaWorkgroup', { value: this.workgroup.ref });
 

@@ -69,7 +69,7 @@ function notFoundHint(root: string, entity: string, group: string, engineLookedI
       `with engine = ${ATHENA}.`;
   }
   const promoted = root.startsWith('s3://')
-    ? ` A promoted pipeline's store root is s3://<features bucket>/features (the stack output FeaturesLocation, up to /features); read it with engine = ${ATHENA}, passed to .fetch({ engine }), .explain({ engine }) or .sql(engine).`
+    ? ` A promoted pipeline's store root is s3://<features bucket>/features (the stack output FeatureStoreRoot); read it with engine = ${ATHENA}, passed to .fetch({ engine }), .explain({ engine }) or .sql(engine).`
     : ' Run the pipeline that writes it (toFeatureStore()) first.';
   return `Looked for ${document} and for data under ${data}: neither is there.${promoted}`;
 }

@@ -108,7 +108,7 @@ async function engineFor(engine: TrainingSetEngine | undefined): Promise<Trainin
  * });
  * console.log((await set.explain()).summary);
  * const table = await set.fetch();                                  // DuckDB, locally
- * // A promoted pipeline's store, on Athena (the root: the stack output FeaturesLocation, up to /features):
+ * // A promoted pipeline's store, on Athena (the root: the stack output FeatureStoreRoot):
  * const engine = athena({ workgroup: 'sluice-user_engagement', database: 'sluice_user_engagement', outputLocation: 's3://my-athena-results/' });
  * const cloud = await trainingSet(featureStore('s3://<features bucket>/features'), { ...set.options }).fetch({ engine });
  * ```

@@ -182,6 +182,13 @@ describe('synthesized template', () => {
     expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toMatch(/ParquetHiveSerDe/);
   });
 
+  test('the FeatureStoreRoot output is the root above the table location (what trainingSet takes)', () => {
+    const root = JSON.stringify(json.Outputs[Object.keys(json.Outputs).find((k) => k.includes('FeatureStoreRoot'))!].Value);
+    const location = JSON.stringify(json.Outputs[Object.keys(json.Outputs).find((k) => k.includes('FeaturesLocation'))!].Value);
+    expect(root).toMatch(/\/features"/);
+    expect(location).toBe(root.replace(/\/features"/, '/features/entity=user/feature_group=engagement/"'));
+  });
+
   test('the Athena workgroup enforces its settings, encrypts results and cuts off large scans', () => {
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       WorkGroupConfiguration: Match.objectLike({

@@ -38,15 +38,15 @@ describe('Athena snippets', () => {
 
   it('notebook 03 passes the root the Glue job writes, and says where to find it', () => {
     expect(notebook).toContain("featureStore('s3://<features bucket>/features')");
-    expect(notebook).toContain('FeaturesLocation, up to and including /features');
+    expect(notebook).toContain('the stack output FeatureStoreRoot (s3://<features bucket>/features)');
     expect(notebook).not.toContain("featureStore('s3://ml-features/features')");
   });
 
   it("a promoted stack's README says which root and engine to pass to trainingSet", () => {
     const section = stackReadme.slice(stackReadme.indexOf('## Pull training sets'));
     expect(section.length).toBeLessThan(stackReadme.length);
-    expect(section).toContain("featureStore('s3://<features bucket>/features')");
-    expect(section).toContain('FeaturesLocation, up to and including `/features`');
+    expect(section).toContain("featureStore('<stack output FeatureStoreRoot>')");
+    expect(section).toContain('FeatureStoreRoot (s3://<features bucket>/features)');
     expect(section).toContain("database: '{{GLUE_DATABASE}}'");
     expect(section).toContain('<stack output AthenaWorkgroup>');
     expect(section).toMatch(/explain\(\{ engine \}\)/);

@@ -122,7 +122,7 @@ describe('training sets from a promoted pipeline\'s store', () => {
   it('the stack output FeaturesLocation passed whole as the root: the error says which root to pass', async () => {
     const message = await trainingSet(`${GROUP}/`, { ...options, s3Client: s3.client }).sql('trino').catch((e: Error) => e.message);
     expect(message).toContain('neither is there');
-    expect(message).toContain("A promoted pipeline's store root is s3://<features bucket>/features (the stack output FeaturesLocation, up to /features)");
+    expect(message).toContain("A promoted pipeline's store root is s3://<features bucket>/features (the stack output FeatureStoreRoot)");
   });
 
   it('a Glue database without the table: the error names both places looked in and the database to give', async () => {
