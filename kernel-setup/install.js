@@ -3,20 +3,26 @@
 //   node kernel-setup/install.js            install Jupyter if needed (root on Debian), register
 //   node kernel-setup/install.js --check    report what is installed and missing; exit 1 if anything is
 //   node kernel-setup/install.js --uninstall
+import { INSTALL_USAGE, parseInstallArgs } from './arguments.js';
 import { checkSetup, ensureKernel, findJupyter, installCommand, unregisterKernel, KERNEL_NAME } from './kernel-spec.js';
 
 function main(argv) {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log('usage: node kernel-setup/install.js [--check | --uninstall]');
+  const { mode, error } = parseInstallArgs(argv);
+  if (error) {
+    console.error(`install.js: ${error}.\n${INSTALL_USAGE}`);
+    return 2;
+  }
+  if (mode === 'help') {
+    console.log(INSTALL_USAGE);
     return 0;
   }
-  if (argv.includes('--check')) {
+  if (mode === 'check') {
     const status = checkSetup();
     for (const item of status.items) console.log(`${item.ok ? 'ok     ' : 'MISSING'}  ${item.name}: ${item.detail}`);
     console.log(status.ok ? `Ready: the "${KERNEL_NAME}" kernel is registered.` : 'Not ready: see MISSING above.');
     return status.ok ? 0 : 1;
   }
-  if (argv.includes('--uninstall')) {
+  if (mode === 'uninstall') {
     const found = findJupyter();
     if (!found) {
       console.log('Jupyter is not installed: no kernel to remove.');

@@ -1,15 +1,25 @@
 #!/usr/bin/env node
 // `npm run notebook` — registers the kernel if needed, then starts Jupyter on notebooks/.
-// Extra arguments are passed to Jupyter (e.g. `npm run notebook -- --no-browser --port 9999`).
+// `--dir DIR` opens another notebooks folder; other arguments are passed to Jupyter
+// (e.g. `npm run notebook -- --no-browser --port 9999`).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LAUNCH_USAGE, parseLaunchArgs } from './arguments.js';
 import { ensureKernel, findNotebookServer, installCommand, KERNEL_NAME, REPO_ROOT } from './kernel-spec.js';
 
-const args = process.argv.slice(2);
-const dirFlag = args.indexOf('--dir');
+const parsed = parseLaunchArgs(process.argv.slice(2));
+if (parsed.help) {
+  console.log(LAUNCH_USAGE);
+  process.exit(0);
+}
+if (parsed.error) {
+  console.error(`launch.js: ${parsed.error}.\n${LAUNCH_USAGE}`);
+  process.exit(2);
+}
+const args = parsed.jupyterArgs;
 const root = process.env.SLUICE_PROJECT_ROOT ?? REPO_ROOT;
-const notebooks = dirFlag >= 0 ? resolve(args.splice(dirFlag, 2)[1]) : join(root, 'notebooks');
+const notebooks = parsed.dir !== undefined ? resolve(parsed.dir) : join(root, 'notebooks');
 
 let found;
 try {

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const INSTALL = join(ROOT, 'kernel-setup', 'install.js');
+const LAUNCH = join(ROOT, 'kernel-setup', 'launch.js');
 
 /** Runs a command without blocking the test worker (Jupyter start-up is slow on a busy machine). */
 function exec(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; out: string }> {
@@ -21,6 +22,36 @@ function exec(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<
 }
 
 const install = (args: string[], env: NodeJS.ProcessEnv) => exec(process.execPath, [INSTALL, ...args], env);
+
+describe('kernel-setup command lines', () => {
+  // Kernels would go to a temporary data dir, so a wrong answer cannot touch the real kernel.
+  const data = mkdtempSync(join(tmpdir(), 'sluice-jupyter-args-'));
+  const env = { ...process.env, JUPYTER_DATA_DIR: data };
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
+  const kernelFile = join(data, 'kernels', 'sluice', 'kernel.json');
+
+  it.each([[['--uninstal']], [['--chek']], [['uninstall']], [['--check', '--uninstall']]])('install.js %j: usage, exit 2, and nothing registered', async (args) => {
+    const r = await install(args, env);
+    expect(r.status).toBe(2);
+    expect(r.out).toContain('usage: node kernel-setup/install.js [--check | --uninstall]');
+    expect(r.out).not.toMatch(/^\s+at /m);
+    expect(r.out).not.toContain('Registered kernel');
+    expect(existsSync(kernelFile)).toBe(false);
+  });
+
+  it('install.js names the typo and the flag it resembles', async () => {
+    expect((await install(['--uninstal'], env)).out).toContain('unknown argument "--uninstal" (did you mean --uninstall?)');
+  });
+
+  it.each([[['--dir']], [['--dir', '--no-browser']], [['--dir=']]])('launch.js %j: says --dir needs a folder, usage, exit 2, starts nothing', async (args) => {
+    const r = await exec(process.execPath, [LAUNCH, ...args], env);
+    expect(r.status).toBe(2);
+    expect(r.out).toContain('--dir needs a folder');
+    expect(r.out).toContain('usage: node kernel-setup/launch.js [--dir NOTEBOOKS_DIR]');
+    expect(r.out).not.toMatch(/^\s+at /m);
+    expect(existsSync(kernelFile)).toBe(false);
+  });
+});
 
 describe('kernel-setup without Jupyter', () => {
   // A PATH with neither `jupyter`, `python3` nor `apt-get` on it.
