@@ -37,6 +37,9 @@ export class DuckDbPrinter extends SqlPrinter {
     is_finite: ([x]) => `isfinite(${x})`,
     trunc: ([x]) => `trunc(${x})`,
     epoch_us: ([t]) => `epoch_us(${t})`,
+    hll_estimate: () => {
+      throw new Error('DuckDB has no mergeable distinct-count sketch, so it cannot print hll_estimate(); the window planner counts distinct values exactly for duckdb.');
+    },
   };
 
   /** A one-element list filtered by the domain (NaN passes: DuckDB orders it above every number). */

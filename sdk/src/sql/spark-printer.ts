@@ -15,6 +15,7 @@ import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
  */
 export class SparkPrinter extends SqlPrinter {
   readonly dialect = 'spark' as const;
+  override readonly hasDistinctSketches = true;
 
   protected readonly typeNames: Record<SqlType, string> = {
     string: 'STRING', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE',
@@ -41,7 +42,20 @@ export class SparkPrinter extends SqlPrinter {
     is_finite: ([x]) => `(${x} NOT IN (double('NaN'), double('Infinity'), double('-Infinity')))`,
     trunc: ([x]) => `(CASE WHEN ${x} < 0 THEN ceil(${x}) ELSE floor(${x}) END)`,
     epoch_us: ([t]) => `unix_micros(${t})`,
+    hll_estimate: ([sketch]) => `hll_sketch_estimate(${sketch})`,
   };
+
+  /**
+   * Spark 3.5's DataSketches HLL functions. `hll_sketch_agg` takes only INT, BIGINT, STRING or
+   * BINARY and skips empty strings (DataSketches ignores an empty datum), so every value is
+   * first hashed to a BIGINT with `xxhash64`: any type works and '' counts as a value, as in the
+   * exact count. lgConfigK 12 (K = 4096 buckets) is Spark's default, printed so that the
+   * precision is visible in the SQL; `hll_union_agg` must then refuse sketches of another K
+   * (`allowDifferentLgConfigK` false).
+   */
+  protected override sketchAggregate(fn: 'hll_sketch' | 'hll_union', [arg]: string[]): string {
+    return fn === 'hll_sketch' ? `hll_sketch_agg(xxhash64(${arg}), 12)` : `hll_union_agg(${arg}, false)`;
+  }
 
   /**
    * Spark's ln is already NULL for x <= 0 (Hive's rule). Its sqrt of a negative is NaN: keep x

@@ -61,13 +61,19 @@ export type InternalFunction =
   | 'try_timestamp'       // (x) → TIMESTAMP, or NULL when x does not convert
   | 'is_finite'           // (double) → boolean
   | 'trunc'               // (double) → double rounded toward zero
-  | 'epoch_us';           // timestamp → bigint microseconds since the epoch (UTC)
+  | 'epoch_us'            // timestamp → bigint microseconds since the epoch (UTC)
+  | 'hll_estimate';       // (sketch from hll_sketch / hll_union) → bigint estimated distinct count; spark and trino only
 
 export interface AggregateExpr {
   readonly kind: 'agg';
   readonly fn: 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'stddev_samp' | 'count_distinct' | 'approx_count_distinct' | 'min_by' | 'max_by' | 'any_value'
     // (x, fraction literal or list_value of fractions) → the value(s) at those quantiles (profiles, drift bins)
-    | 'quantile_disc';
+    | 'quantile_disc'
+    // Mergeable distinct-count sketches (HyperLogLog), spark and trino only (DuckDB has no such type):
+    // hll_sketch(x: bigint | double | string) → the sketch of x's non-null values;
+    // hll_union(sketch) → the sketch of the union (NULL sketches are skipped). Read with fn('hll_estimate').
+    | 'hll_sketch'
+    | 'hll_union';
   readonly args: readonly SqlExpr[];
   /** `FILTER (WHERE …)`: supported by DuckDB, Spark 3 and Trino alike. */
   readonly filter?: SqlExpr;

@@ -233,8 +233,24 @@ export abstract class SqlPrinter {
     let text: string;
     if (n.fn === 'count_star') text = 'count(*)';
     else if (n.fn === 'count_distinct') text = `count(DISTINCT ${args.join(', ')})`;
+    else if (n.fn === 'hll_sketch' || n.fn === 'hll_union') text = this.sketchAggregate(n.fn, args);
     else text = `${this.aggregateName(n.fn)}(${args.join(', ')})`;
     return n.filter === undefined ? text : `${text} FILTER (WHERE ${this.expr(n.filter)})`;
+  }
+
+  /**
+   * Whether the dialect has a mergeable distinct-count sketch (HyperLogLog) that the window
+   * planner may use for `countDistinct(col, { approximate: true })`.
+   */
+  readonly hasDistinctSketches: boolean = false;
+
+  /**
+   * The mergeable distinct-count sketch aggregates (see `AggregateExpr`). A dialect without a
+   * sketch type keeps this default: the window planner plans an exact count for it instead, so
+   * reaching here is a planner bug.
+   */
+  protected sketchAggregate(fn: 'hll_sketch' | 'hll_union', _args: string[]): string {
+    throw new Error(`The ${this.dialect} dialect has no mergeable distinct-count sketch, so it cannot print ${fn}(); plan an exact count_distinct for ${this.dialect} (planWindowQuery does, given { dialect: '${this.dialect}' }).`);
   }
 
   protected frame(frame: WindowFrame): string {

@@ -23,6 +23,7 @@ const EPOCH = "TIMESTAMP '1970-01-01 00:00:00.000'";
  */
 export class TrinoPrinter extends SqlPrinter {
   readonly dialect = 'trino' as const;
+  override readonly hasDistinctSketches = true;
 
   protected readonly typeNames: Record<SqlType, string> = {
     string: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE',
@@ -47,7 +48,16 @@ export class TrinoPrinter extends SqlPrinter {
     is_finite: ([x]) => `is_finite(${x})`,
     trunc: ([x]) => `truncate(${x})`,
     epoch_us: ([t]) => `date_diff('microsecond', ${EPOCH}, ${t})`,
+    hll_estimate: ([sketch]) => `cardinality(${sketch})`,
   };
+
+  /**
+   * Trino's HyperLogLog: `approx_set` (bigint, double or varchar input; 4096 buckets, standard
+   * error about 1.625%) and `merge`, which is NULL when every input is NULL.
+   */
+  protected override sketchAggregate(fn: 'hll_sketch' | 'hll_union', [arg]: string[]): string {
+    return fn === 'hll_sketch' ? `approx_set(${arg})` : `merge(${arg})`;
+  }
 
   /**
    * Trino's greatest/least return NULL when any argument is NULL; sluice's skip NULLs (as DuckDB
