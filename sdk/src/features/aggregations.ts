@@ -127,12 +127,27 @@ export function stddev<C extends string>(column: C): Aggregation<C> {
 
 /**
  * Number of distinct non-null values; 0 over an empty window. Exact unless
- * `{ approximate: true }`, which lets an engine use an approximate distinct count (the local
- * engine always counts exactly).
+ * `{ approximate: true }`.
+ *
+ * With `{ approximate: true }`, the promoted jobs (Spark on Glue; Trino/Athena) keep one
+ * HyperLogLog sketch per entity and bucket and estimate each window's count from the union of
+ * its buckets' sketches: far less memory and shuffle than the exact count on high-cardinality
+ * columns, which needs every distinct (entity, bucket, value).
+ * - Spark: `hll_sketch_agg` with lgConfigK 12 (K = 4096 buckets; DataSketches HLL_8), merged by
+ *   `hll_union_agg`, read by `hll_sketch_estimate`. Relative standard error about 1.6%
+ *   (1.04/√K; 0.83/√K for a single unmerged sketch).
+ * - Trino: `approx_set` (4096 buckets, standard error about 1.625%), `merge`, `cardinality`.
+ * - Small counts (up to a few hundred values) are usually exact on both; an estimate may still
+ *   differ from the exact count by a value or two.
+ * - The local engine (DuckDB) always counts exactly: it has no mergeable sketch type, so local
+ *   runs and tests see the exact value that the approximate one estimates.
+ *
+ * Changing `approximate` changes the plan (and its hash): a new plan, recomputed from the start.
  *
  * @example
  * ```ts
  * countDistinct('session_id')
+ * countDistinct('device_id', { approximate: true }) // HLL sketches on Spark/Trino, exact locally
  * ```
  */
 export function countDistinct<C extends string>(column: C, options: { approximate?: boolean } = {}): Aggregation<C> {

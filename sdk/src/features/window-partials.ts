@@ -12,7 +12,8 @@
  *   subtraction from cancelling catastrophically when values are large and spread is small;
  * - first/last: the bucket's first/last value (by timestamp, then source order), then the
  *   value of the earliest/latest non-empty bucket of the frame.
- * count_distinct is planned separately (`window-distinct.ts`).
+ * count_distinct is planned separately: exactly in `window-distinct.ts`, and from mergeable
+ * sketches (approximate, on engines that have them) in `window-sketch-distinct.ts`.
  */
 import type { AggregationNode } from '../plan/window-node.js';
 import type { AggregateExpr, SqlExpr, WindowFrame } from '../sql/sql-node.js';

@@ -10,8 +10,9 @@
  * rows):
  *   __rows, __src  one pass over the input: entity as text, bucket index, one value column per
  *                  distinct (column, filter) — `.where()` folds into the value as CASE WHEN
- *                  (count_distinct reads the input again for its distinct values: see
- *                  window-distinct.ts)
+ *                  (exact count_distinct reads the input again for its distinct values: see
+ *                  window-distinct.ts; the approximate one, where the dialect has sketches,
+ *                  is a partial like the others: see window-sketch-distinct.ts)
  *   __parts        partial states GROUP BY (entity, bucket): the only aggregation over all rows
  *   __gaps, __islands, __ranges
  *                  an entity's buckets split into islands wherever two consecutive buckets are
@@ -30,12 +31,15 @@
  */
 import type { WindowNode } from '../plan/window-node.js';
 import type { Query, SelectItem, SqlExpr } from '../sql/sql-node.js';
+import type { Dialect } from '../sql/sql-printer.js';
+import { printerFor } from '../sql/dialects.js';
 import { and, as, asc, bin, cast, caseWhen, col, eq, fn, isNull, lit, select, table } from '../sql/sql-builders.js';
 import { durationMs } from '../plan/duration.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import { featureColumnName, featureColumnType } from './feature-naming.js';
 import { featureStages, over, type FeatureStages, type Named } from './window-partials.js';
 import { planDistinct, type DistinctPlan } from './window-distinct.js';
+import { sketchDistinctStages, sketchInput } from './window-sketch-distinct.js';
 
 /** Where the window reads its rows from. */
 export interface WindowInput {
@@ -45,16 +49,29 @@ export interface WindowInput {
   readonly orderColumns: readonly string[];
 }
 
+/** How the query will be run. */
+export interface WindowPlanOptions {
+  /**
+   * The dialect the query is printed for (default `duckdb`). It decides one thing: where the
+   * engine has mergeable distinct-count sketches (spark, trino), `countDistinct(col, {
+   * approximate: true })` merges per-bucket HyperLogLog sketches; elsewhere (DuckDB) it is
+   * counted exactly, with the same plan as `countDistinct(col)`.
+   */
+  readonly dialect?: Dialect;
+}
+
 /**
- * Plans the feature query of a window node.
+ * Plans the feature query of a window node, for the dialect in `options` (default duckdb).
  *
  * @example
  * ```ts
  * const query = planWindowQuery(node, { table: 'valid_rows', orderColumns: ['_object', '_line'] });
  * printSql({ kind: 'createTableAs', name: 'feature_rows', query }, 'duckdb');
+ * printSql(planWindowQuery(node, { table: 'valid_rows', orderColumns: ['_object', '_line'] }, { dialect: 'spark' }), 'spark');
  * ```
  */
-export function planWindowQuery(node: WindowNode, input: WindowInput): Query {
+export function planWindowQuery(node: WindowNode, input: WindowInput, options: WindowPlanOptions = {}): Query {
+  const sketches = printerFor(options.dialect ?? 'duckdb').hasDistinctSketches;
   const every = durationMs(node.every);
   const ks = node.windows.map((w) => durationMs(w) / every);
   const K = Math.max(...ks);
@@ -104,7 +121,9 @@ export function planWindowQuery(node: WindowNode, input: WindowInput): Query {
       valueExpr = where === undefined ? base : caseWhen([{ when: where, then: base }]);
     }
     const value = valueExpr === undefined || aggregation.fn === 'count_distinct' ? undefined : valueFor(valueExpr);
-    if (aggregation.fn === 'count_distinct') {
+    if (aggregation.fn === 'count_distinct' && aggregation.approximate === true && sketches) {
+      stages.push(sketchDistinctStages(i, valueFor(sketchInput(valueExpr!, aggregation.valueType))));
+    } else if (aggregation.fn === 'count_distinct') {
       const plan = planDistinct(i, distinctValues(valueExpr!), ks);
       distinct.push(plan);
       stages.push(plan.stages);

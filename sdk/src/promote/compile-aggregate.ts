@@ -29,7 +29,7 @@ export const VALIDATED_ORDER_COLUMNS = ['_object', '_line'] as const;
  */
 export function compileAggregateSql(definition: Pick<PipelineDefinition, 'plan'>, dialect: Dialect = 'spark'): string {
   const { window } = aggregateSteps(definition.plan);
-  const query = planWindowQuery(window, { table: INPUT_VIEW, orderColumns: VALIDATED_ORDER_COLUMNS });
+  const query = planWindowQuery(window, { table: INPUT_VIEW, orderColumns: VALIDATED_ORDER_COLUMNS }, { dialect });
   // In Spark a final ORDER BY is a global sort (a full shuffle) whose order the partitioned
   // write discards; the Glue driver sorts within each dt partition instead.
   const unsorted: Query = dialect === 'spark' && query.kind === 'select' ? { ...query, orderBy: [] } : query;

@@ -38,6 +38,8 @@ function buildNode(every: Duration, windows: Duration[]) {
       high: max('amount').where('amount < 500'),
       spread: stddev('amount'),
       kinds: countDistinct('kind'),
+      // The local engine has no mergeable sketch: the approximate form is counted exactly.
+      paid_kinds: countDistinct('kind', { approximate: true }).where('amount > 0'),
       first_kind: first('kind'),
       last_amount: last('amount').where("kind <> 'view'"),
     },
@@ -86,6 +88,7 @@ function oracle(events: Event[], everyMs: number, windows: { name: string; ms: n
           return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
         },
         kinds: (w) => new Set(nonNull(w.map((e) => e.kind))).size,
+        paid_kinds: (w) => new Set(nonNull(w.filter((e) => e.amount !== null && e.amount > 0).map((e) => e.kind))).size,
         first_kind: (w) => {
           const candidates = w.filter((e) => e.kind !== null).sort((a, b) => a.ts - b.ts || a.line - b.line);
           return candidates.length ? candidates[0]!.kind : null;
