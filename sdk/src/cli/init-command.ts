@@ -9,6 +9,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../errors.js';
 import { generateDemoEvents } from './demo-data.js';
+import { shellQuote } from './shell-quote.js';
 
 export interface InitOptions {
   /** npm package name of the new project (default: the folder name, made npm-safe). */
@@ -140,11 +141,13 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
     for (const f of await readdir(dataDir)) written.push(join('data', 'events', f));
   }
 
-  const rel = relative(process.cwd(), target) || '.';
+  const relativeDir = relative(process.cwd(), target) || '.';
+  // `cd -x` would read the folder as an option.
+  const rel = relativeDir.startsWith('-') ? `./${relativeDir}` : relativeDir;
   return {
     dir: target,
     files: written.sort(),
     ...(sampleEvents ? { sampleEvents } : {}),
-    nextSteps: [`cd ${rel}`, 'npm install', 'npm run notebook'].join('\n'),
+    nextSteps: [`cd ${shellQuote(rel)}`, 'npm install', 'npm run notebook'].join('\n'),
   };
 }
