@@ -23,6 +23,7 @@ import { localEngine, registeredPromoter } from './backend-ports.js';
 import type { PromoteOptions, PromoteSummary } from '../promote/promote.js';
 import type { RunOptions, RunResult } from './run-types.js';
 import { checkGateColumns, checkName } from './builder-checks.js';
+import { checkDeclaredColumns, checkRunOptions, rejectUnknownKeys, VALIDATE_OPTION_KEYS } from './option-checks.js';
 
 /** Gate options of `validate()`, typed by the schema's columns. */
 export interface ValidateOptions<Row> {
@@ -214,6 +215,7 @@ class PipelineBuilder {
   validate(schema: z.ZodObject<z.ZodRawShape>, options: ValidateOptions<Record<string, unknown>> = {}): PipelineBuilder {
     this.#expect(['sourced'], 'validate', 'Call validate() once, right after from().');
     const path = `steps[${this.#state.steps.length}]`;
+    rejectUnknownKeys(options, VALIDATE_OPTION_KEYS, 'validate(schema, options)', `${path}.validate`);
     const description = describeSchema(schema, `${path}.validate.schema`);
     const columns = new Map<string, ScalarType>(description.columns.map((c) => [c.name, c.type]));
     const gates: GateSpec = checkGateColumns(options, columns, `${path}.validate`);
@@ -244,7 +246,9 @@ class PipelineBuilder {
     this.#expect(['validated'], 'map', 'map() goes between validate() and aggregate().');
     const path = `steps[${this.#state.steps.length}].map`;
     if (typeof fn !== 'function') throw new PlanError('INVALID_MAP', path, 'map() takes a function (row) => newRow.');
-    const declared = options.columns ? new Map(Object.entries(options.columns)) : undefined;
+    rejectUnknownKeys(options, ['columns'], 'map(fn, options)', path);
+    const declaredTypes = checkDeclaredColumns(options?.columns, path);
+    const declared = declaredTypes ? new Map(Object.entries(declaredTypes)) : undefined;
     const source = fn.toString();
     return this.#next(
       { kind: 'map', source, ...(declared ? { columns: [...declared.keys()] } : {}) },
@@ -274,7 +278,8 @@ class PipelineBuilder {
     );
   }
 
-  run(options: RunOptions = {}): Promise<RunResult> {
+  async run(options: RunOptions = {}): Promise<RunResult> {
+    checkRunOptions(options);
     return localEngine().run(this.definition, options);
   }
 

@@ -1,0 +1,84 @@
+/**
+ * Checks of the options objects users pass to `validate()`, `map()` and `run()`. A misspelt
+ * key (`{ dryrun: true }`, `{ maxInvalidRate: 0.5 }`) would otherwise be ignored silently and
+ * the run would do something else than asked; file() and s3() already refuse them.
+ */
+import { PlanError } from '../errors.js';
+import type { ScalarType } from '../plan/expression-node.js';
+import { suggestionText } from '../plan/did-you-mean.js';
+
+/** Every key `run()` understands (RunOptions). */
+export const RUN_OPTION_KEYS = ['sample', 'zones', 'writeZones', 'dryRun', 'profile', 'saveProfile', 'failOnGate', 'previewRows', 'onProgress'] as const;
+
+/** Every key `validate()` understands (ValidateOptions). */
+export const VALIDATE_OPTION_KEYS = ['maxInvalidRatio', 'unique', 'notNull', 'references', 'drift'] as const;
+
+/** The column types a `.map(fn, { columns })` may declare. */
+export const DECLARABLE_COLUMN_TYPES = ['string', 'number', 'integer', 'boolean', 'timestamp'] as const satisfies readonly ScalarType[];
+
+/**
+ * Throws a PlanError naming the first key of `options` that `call` does not have, with the
+ * closest known key and the full list.
+ *
+ * @example
+ * ```ts
+ * rejectUnknownKeys({ dryrun: true }, RUN_OPTION_KEYS, 'run()', 'run') // throws: run() has no option "dryrun". Did you mean "dryRun"? …
+ * ```
+ */
+export function rejectUnknownKeys(options: unknown, known: readonly string[], call: string, path: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new PlanError('INVALID_OPTIONS', path, `${call} takes an options object, e.g. { ${known[0]}: … }; got ${JSON.stringify(options) ?? String(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new PlanError('UNKNOWN_OPTION', `${path}.${key}`, `${call} has no option "${key}". ${suggestionText(key, known, 'Options')}`);
+  }
+}
+
+/**
+ * Checks `run()` options before anything runs: known keys, and numbers that make sense.
+ *
+ * @example
+ * ```ts
+ * checkRunOptions({ sample: 10_000, previewRows: 5 }); // fine
+ * checkRunOptions({ sample: 0 });                       // throws PlanError INVALID_RUN_OPTION at run.sample
+ * ```
+ */
+export function checkRunOptions(options: unknown): void {
+  rejectUnknownKeys(options, RUN_OPTION_KEYS, 'run()', 'run');
+  const { sample, previewRows } = (options ?? {}) as { sample?: unknown; previewRows?: unknown };
+  if (sample !== undefined && !isWholeNumber(sample, 1)) {
+    throw new PlanError('INVALID_RUN_OPTION', 'run.sample', `sample is how many rows to read: a whole number of at least 1, e.g. run({ sample: 10_000 }); got ${JSON.stringify(sample) ?? String(sample)}. Leave it out to read everything.`);
+  }
+  if (previewRows !== undefined && !isWholeNumber(previewRows, 0)) {
+    throw new PlanError('INVALID_RUN_OPTION', 'run.previewRows', `previewRows is how many rows the preview shows: a whole number of at least 0, e.g. run({ previewRows: 5 }); got ${JSON.stringify(previewRows) ?? String(previewRows)}.`);
+  }
+}
+
+/**
+ * Checks the column types declared with `.map(fn, { columns })`, at build time.
+ *
+ * @example
+ * ```ts
+ * checkDeclaredColumns({ domain: 'string' }, 'steps[2].map');  // fine
+ * checkDeclaredColumns({ d: 'nmber' }, 'steps[2].map');         // throws: … Did you mean "number"? …
+ * ```
+ */
+export function checkDeclaredColumns(columns: unknown, path: string): Record<string, ScalarType> | undefined {
+  if (columns === undefined) return undefined;
+  if (columns === null || typeof columns !== 'object' || Array.isArray(columns)) {
+    throw new PlanError('INVALID_MAP', `${path}.columns`, `map(fn, { columns }) takes an object of column name → type, e.g. { columns: { domain: 'string' } }; got ${JSON.stringify(columns) ?? String(columns)}.`);
+  }
+  for (const [name, type] of Object.entries(columns)) {
+    if (!(DECLARABLE_COLUMN_TYPES as readonly unknown[]).includes(type)) {
+      const given = typeof type === 'string' ? `"${type}"` : (JSON.stringify(type) ?? String(type));
+      const suggestion = typeof type === 'string' ? suggestionText(type, DECLARABLE_COLUMN_TYPES, 'Types') : `Types: ${DECLARABLE_COLUMN_TYPES.join(', ')}.`;
+      throw new PlanError('UNKNOWN_COLUMN_TYPE', `${path}.columns.${name}`, `Column "${name}" is declared with the type ${given}, which sluice does not know. ${suggestion}`);
+    }
+  }
+  return columns as Record<string, ScalarType>;
+}
+
+function isWholeNumber(value: unknown, atLeast: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= atLeast;
+}
