@@ -34,9 +34,29 @@ export async function loadDefaultExport(modulePath: string): Promise<unknown> {
     return loaded.default;
   } catch (error) {
     if (error instanceof SluiceError) throw error;
-    const message = (error as { errors?: { text: string }[] }).errors?.map((e) => e.text).join('; ') ?? (error as Error).message;
+    const message = describeBuildErrors(error) ?? (error as Error).message;
     throw new SluiceError('MODULE_LOAD_FAILED', `Could not load ${modulePath}: ${message}`, { cause: error });
   } finally {
     await rm(outfile, { force: true });
   }
+}
+
+interface BuildMessage {
+  readonly text: string;
+  /** esbuild's: `line` counts from 1, `column` from 0. */
+  readonly location?: { readonly file: string; readonly line: number; readonly column: number; readonly lineText: string } | null;
+}
+
+/**
+ * esbuild's errors as an editor and a terminal show them: `file:line:column: message`, the
+ * line, and a caret under the column — so a syntax error can be found without guessing.
+ */
+function describeBuildErrors(error: unknown): string | undefined {
+  const errors = (error as { errors?: readonly BuildMessage[] }).errors;
+  if (!errors?.length) return undefined;
+  return errors
+    .map(({ text, location }) =>
+      location ? `\n${location.file}:${location.line}:${location.column + 1}: ${text}\n  ${location.lineText}\n  ${' '.repeat(location.column)}^` : `\n${text}`,
+    )
+    .join('');
 }
