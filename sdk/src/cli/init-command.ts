@@ -9,7 +9,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../errors.js';
 import { generateDemoEvents } from './demo-data.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../format/shell-quote.js';
 
 export interface InitOptions {
   /** npm package name of the new project (default: the folder name, made npm-safe). */

@@ -16,6 +16,7 @@ import { assertEventStageGates } from '../runtime/event-stage-gates.js';
 import { aggregateSteps, glueDatabaseName, glueTableName } from '../features/glue-catalog-names.js';
 import { toGlueCron } from './schedule-expression.js';
 import { stackNameFor, synthesizeFeaturePipeline, type NagFinding, type NagResult } from './synth-stack.js';
+import { shellQuote } from '../format/shell-quote.js';
 
 /** Construct settings promote passes through (JSON-serialisable; written to promote.json). */
 export type PromoteConstructOptions = Partial<Pick<FeaturePipelineProps,
@@ -250,7 +251,7 @@ function formatSummary(s: PromoteSummary): string {
     s.nag.unacknowledged.length === 0
       ? `  cdk-nag AwsSolutions: clean (${s.nag.acknowledged.length} acknowledged findings, each with a reason)`
       : `  cdk-nag AwsSolutions: ${s.nag.unacknowledged.length} unacknowledged findings:\n${s.nag.unacknowledged.map((f) => `    ${f.rule} at ${f.paths.join(', ')}`).join('\n')}`,
-    `  next: cd ${s.out} && npm install && npx cdk deploy`,
+    `  next: cd ${shellQuote(s.out)} && npm install && npx cdk deploy`,
   ];
   return lines.join('\n');
 }

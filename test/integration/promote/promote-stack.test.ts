@@ -21,7 +21,7 @@ import { DRIVER_PATH, driverArguments } from '../../unit/promote/driver-argument
 let out: string;
 let summary: PromoteSummary;
 let template: Template;
-let json: { Resources: Record<string, { Type: string; Properties?: any }> };
+let json: { Resources: Record<string, { Type: string; Properties?: any }>; Outputs: Record<string, { Value: unknown }> };
 
 const PIPELINE = 'user-engagement';
 const resourcesOf = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
@@ -61,6 +61,10 @@ describe('promote output folder', () => {
     expect(summary.resources).toEqual(counted);
     expect(summary.resourceCount).toBe(Object.keys(json.Resources).length);
     expect(String(summary)).toMatch(/cdk-nag AwsSolutions: clean/);
+  });
+
+  test('the next step quotes the output folder for the shell (its name has a space)', () => {
+    expect(String(summary)).toContain(`next: cd '${out}' && npm install && npx cdk deploy`);
   });
 });
 
