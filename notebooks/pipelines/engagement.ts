@@ -20,7 +20,7 @@ export const store = featureStore('.sluice/notebook-02/features');
 
 export default pipeline('user-engagement')
   .from(file('data/events/*.jsonl*'))
-  .validate(Event, { maxInvalidRatio: 0.01, unique: ['event_id'] })
+  .validate(Event, { maxInvalidRatio: 0.02, unique: ['event_id'] })
   .aggregate(
     window({
       entity: 'user_id',
