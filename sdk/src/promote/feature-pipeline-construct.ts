@@ -75,7 +75,14 @@ export interface FeaturePipelineProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** The cost-allocation tag every resource carries (and the budget filters on). */
+/**
+ * The cost-allocation tag every resource carries (and the budget filters on).
+ *
+ * @example
+ * ```ts
+ * Tags.of(myExtraBucket).add(PIPELINE_TAG, 'user-engagement'); // counted in the pipeline's budget
+ * ```
+ */
 export const PIPELINE_TAG = 'sluice:pipeline';
 
 /**

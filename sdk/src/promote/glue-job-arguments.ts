@@ -5,7 +5,14 @@
  * breaks the build, not a 3 a.m. job run.
  */
 
-/** Argument names as the driver reads them (Glue passes each as `--<name> <value>`). */
+/**
+ * Argument names as the driver reads them (Glue passes each as `--<name> <value>`).
+ *
+ * @example
+ * ```ts
+ * const args = { [`--${GLUE_JOB_ARGUMENTS.featuresPath}`]: 's3://features-bucket/features/entity=user/feature_group=engagement/' };
+ * ```
+ */
 export const GLUE_JOB_ARGUMENTS = {
   /** `s3://…/aggregate.spark.sql`: the compiled aggregate query (reads the input view, returns feature rows). */
   aggregateSqlUri: 'aggregate_sql_s3_uri',

@@ -30,7 +30,14 @@ export interface SynthesizedStack {
   readonly assemblyDir: string;
 }
 
-/** A CloudFormation stack name from a pipeline name: `user-engagement` → `SluiceUserEngagement`. */
+/**
+ * A CloudFormation stack name from a pipeline name.
+ *
+ * @example
+ * ```ts
+ * stackNameFor('user-engagement') // 'SluiceUserEngagement'
+ * ```
+ */
 export function stackNameFor(pipeline: string): string {
   return `Sluice${pipeline.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}`;
 }
