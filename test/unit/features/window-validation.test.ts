@@ -8,7 +8,8 @@ import { validateWindow } from '../../../sdk/src/features/window-validation.js';
 import { featureColumns } from '../../../sdk/src/features/feature-naming.js';
 import type { Duration } from '../../../sdk/src/plan/duration.js';
 import type { ScalarType } from '../../../sdk/src/plan/expression-node.js';
-import { ExpressionError, PlanError } from '../../../sdk/src/errors.js';
+import { ExpressionError } from '../../../sdk/src/errors.js';
+import { planError } from '../../helpers/plan-error.js';
 
 const COLUMNS = new Map<string, ScalarType>([
   ['user_id', 'string'], ['ts', 'timestamp'], ['amount', 'number'], ['qty', 'integer'], ['event_type', 'string'], ['price', 'number'], ['mapped', 'unknown'], ['ok', 'boolean'],
@@ -19,15 +20,6 @@ function spec(overrides: Partial<{ entity: string; timestamp: string; every: Dur
   return { entity: 'user_id', timestamp: 'ts', every: '1d' as Duration, windows: ['1d', '7d'] as Duration[], features: { clicks: count() }, ...overrides };
 }
 
-function planError(run: () => unknown): PlanError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlanError);
-    return error as PlanError;
-  }
-  throw new Error('expected a PlanError');
-}
 
 describe('validateWindow', () => {
   it('builds the plan node: parsed filters, value types, spec order', () => {

@@ -10,20 +10,12 @@ import { z } from 'zod';
 import { pipeline } from '../../../sdk/src/pipeline/pipeline-builder.js';
 import { file } from '../../../sdk/src/sources/index.js';
 import { PlanError, SluiceError } from '../../../sdk/src/errors.js';
+import { planError } from '../../helpers/plan-error.js';
 
 const Event = z.object({ user_id: z.string(), amount: z.number(), ts: z.coerce.date() });
 const sourced = () => pipeline('p').from(file('data/events/*.jsonl'));
 const validated = () => sourced().validate(Event);
 
-function planError(fn: () => unknown): PlanError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlanError);
-    return error as PlanError;
-  }
-  throw new Error('expected a PlanError');
-}
 
 async function runError(options: object): Promise<SluiceError> {
   const error = await validated().run(options as never).then(

@@ -6,6 +6,7 @@ import { file } from '../../../sdk/src/sources/index.js';
 import { window } from '../../../sdk/src/features/window.js';
 import { count, sum, mean } from '../../../sdk/src/features/aggregations.js';
 import { PlanError } from '../../../sdk/src/errors.js';
+import { planError as thrown } from '../../helpers/plan-error.js';
 
 const Event = z.object({
   event_id: z.string().uuid(),
@@ -32,15 +33,6 @@ function build() {
     .toFeatureStore(featureStore('./.sluice/features'), { entity: 'user', group: 'engagement' });
 }
 
-function thrown(fn: () => unknown): PlanError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlanError);
-    return error as PlanError;
-  }
-  throw new Error('expected a PlanError');
-}
 
 describe('pipeline builder', () => {
   it('produces a frozen, JSON-serialisable plan whose steps follow the calls', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { PlanError } from '../../../sdk/src/errors.js';
 import { file, s3 } from '../../../sdk/src/sources/index.js';
+import { planError } from '../../helpers/plan-error.js';
 
-function planError(fn: () => unknown): PlanError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlanError);
-    return error as PlanError;
-  }
-  throw new Error('expected a PlanError, nothing was thrown');
-}
 
 describe('file()', () => {
   test('builds a frozen plan node with defaults', () => {
