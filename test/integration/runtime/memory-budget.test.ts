@@ -58,8 +58,11 @@ it(`processes an object 10x the heap budget (${HEAP_BUDGET_MB} MB) within the bu
   // The cap binds the old generation; heapUsed also counts the young generation (a few MB), and
   // V8 lets the heap fill up to the cap before collecting, so the peak sits near the cap by design.
   expect(result.peakHeap).toBeLessThan((HEAP_BUDGET_MB + 8) * 1024 * 1024);
-  // Nothing proportional to the object stays in memory: RSS is a fraction of the object size.
-  expect(result.peakRss).toBeLessThan(objectBytes / 3);
+  // Nothing proportional to the object stays in memory: what the invocation adds to the RSS of
+  // the loaded bundle (~50 MB before any data) is a fraction of the object. Measured ~85-90 MB
+  // for this 400 MB object: the capped heap, a segment's Parquet buffers, upload parts and the
+  // unique gate's key hashes (16 bytes per row, off-heap).
+  expect(result.peakRss - result.loadedRss).toBeLessThan(objectBytes / 4);
   const manifest = (await manifestsByKey(h.s3.client, 'validated', PIPELINE)).get(KEY)!;
   expect(manifest.rows).toEqual({ in: rows, valid: rows, quarantined: 0 });
 
@@ -71,7 +74,7 @@ it(`processes an object 10x the heap budget (${HEAP_BUDGET_MB} MB) within the bu
 
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
   console.log(
-    `memory: object ${mb(objectBytes)} MB (${rows} rows) with --max-old-space-size=${HEAP_BUDGET_MB}: peak heap ${mb(result.peakHeap)} MB, peak RSS ${mb(result.peakRss)} MB; ` +
+    `memory: object ${mb(objectBytes)} MB (${rows} rows) with --max-old-space-size=${HEAP_BUDGET_MB}: peak heap ${mb(result.peakHeap)} MB, peak RSS ${mb(result.peakRss)} MB (${mb(result.loadedRss)} MB once loaded); ` +
       `${Math.round(rows / (result.handleMs / 1000))} rows/s, ${mb(objectBytes / (result.handleMs / 1000))} MB/s; bundle load ${result.loadMs.toFixed(0)} ms`,
   );
 }, 600_000);

@@ -23,6 +23,8 @@ export type Handler = (
 export interface ChildResult {
   loadMs: number;
   handleMs: number;
+  /** RSS once the bundle has loaded, before the invocation. */
+  loadedRss: number;
   peakRss: number;
   peakHeap: number;
   result?: Awaited<ReturnType<Handler>>;
@@ -97,7 +99,7 @@ export async function startHarness(settings: Record<string, string> = {}): Promi
         const code = await new Promise<number | null>((r) => child!.on('close', (c) => r(c)));
         const line = stdout.split('\n').find((l) => l.startsWith('SLUICE_CHILD_RESULT '));
         if (!line) {
-          if (killed) return { loadMs: 0, handleMs: 0, peakRss: 0, peakHeap: 0, error: 'killed', stdout };
+          if (killed) return { loadMs: 0, handleMs: 0, loadedRss: 0, peakRss: 0, peakHeap: 0, error: 'killed', stdout };
           throw new Error(`child exited with ${code} without a result:\n${stderr.slice(-3000)}`);
         }
         return { ...(JSON.parse(line.slice('SLUICE_CHILD_RESULT '.length)) as Omit<ChildResult, 'stdout'>), stdout };
