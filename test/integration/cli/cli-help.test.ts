@@ -4,10 +4,10 @@
  * not read from the CLI's own table), and a wrong flag gets one line naming it plus the
  * usage — never a Node stack trace.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/run-cli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'sdk/dist/cli/main.js');
@@ -27,14 +27,7 @@ const FLAGS: Record<string, Record<string, string | true>> = {
   },
 };
 
-/** Async, not spawnSync: a blocked worker misses vitest's heartbeat on a loaded machine. */
-function sluice(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      resolveRun({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const sluice = (args: string[]) => runCli(args, { cwd: root });
 
 function expectNoStackTrace(text: string): void {
   expect(text).not.toMatch(/^\s+at /m);

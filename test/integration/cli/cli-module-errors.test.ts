@@ -2,22 +2,16 @@
  * A pipeline module that does not compile: `sluice run` must say where, as an editor would
  * (file:line:column), with the line and a caret — the error is planted at a known place.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/run-cli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'sdk/dist/cli/main.js');
 let dir: string;
 
-function sluice(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const sluice = (args: string[]) => runCli(args, { cwd: dir });
 
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (npm test does it first).`);

@@ -3,22 +3,15 @@
  * `BudgetLimit {"Amount": null}`; every such flag must now be refused before anything runs,
  * naming the flag, the rule and an example.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/run-cli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'sdk/dist/cli/main.js');
 
-/** Async, not spawnSync: a blocked worker misses vitest's heartbeat on a loaded machine. */
-function sluice(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      resolveRun({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const sluice = (args: string[]) => runCli(args, { cwd: root });
 
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (npm test does it first).`);

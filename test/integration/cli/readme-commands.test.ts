@@ -4,11 +4,11 @@
  * checkout's root. If the README, the example module or the demo data drift apart, this fails
  * (it did: a 1% gate over a 10,000-row sample of data that is ~0.9% malformed by design).
  */
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'sdk/dist/cli/main.js');
@@ -24,14 +24,7 @@ function readmeCommands(prefix: string): string[][] {
     .map((line) => line.slice('npx sluice '.length).split(/\s+/));
 }
 
-/** Async, not spawnSync: a blocked worker misses vitest's heartbeat on a loaded machine. */
-function sluice(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 180_000 }, (error, stdout, stderr) => {
-      resolveRun({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const sluice = (args: string[]) => runCli(args, { cwd: dir, timeoutMs: 180_000 });
 
 beforeAll(async () => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (npm test does it first).`);
