@@ -17,7 +17,7 @@
  */
 import type { AggregationNode } from '../plan/window-node.js';
 import type { AggregateExpr, SqlExpr, WindowFrame } from '../sql/sql-node.js';
-import { agg, bin, cast, caseWhen, col, isNull, lit } from '../sql/sql-builders.js';
+import { agg, and, bin, cast, caseWhen, col, eq, isNull, lit } from '../sql/sql-builders.js';
 import { featureColumnType } from './feature-naming.js';
 
 /** A named expression in some SELECT list. */
@@ -104,19 +104,28 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
           { alias: `${p}_n`, expr: agg('count', [v!]) },
           { alias: `${p}_mu`, expr: agg('avg', [v!]) },
           { alias: `${p}_m2`, expr: coalesce(bin('*', bin('*', agg('stddev_samp', [v!]), agg('stddev_samp', [v!])), bin('-', agg('count', [v!]), lit(1))), lit(0)) },
+          // The bucket's extremes: a window whose values are all equal has stddev exactly 0, which
+          // the shifted sums only approach (their cancellation leaves ~sqrt(ulp(c²)), e.g. 1e-6).
+          { alias: `${p}_lo`, expr: agg('min', [v!]) },
+          { alias: `${p}_hi`, expr: agg('max', [v!]) },
         ],
         shifted: [{ alias: `${p}_d`, expr: bin('-', col(`${p}_mu`), over(agg('avg', [col(`${p}_mu`)]), [col('__e')], [])) }],
         windowed: (k, o) => [
           { alias: k$(k, 'n'), expr: o(sumOf(n)) },
           { alias: k$(k, 's'), expr: o(sumOf(bin('*', n, d))) },
           { alias: k$(k, 'q'), expr: o(sumOf(bin('+', col(`${p}_m2`), bin('*', n, bin('*', d, d))))) },
+          { alias: k$(k, 'lo'), expr: o(agg('min', [col(`${p}_lo`)])) },
+          { alias: k$(k, 'hi'), expr: o(agg('max', [col(`${p}_hi`)])) },
         ],
         final: (k) => {
           const N = col(k$(k, 'n'));
           const S = col(k$(k, 's'));
           const Q = col(k$(k, 'q'));
           const m2 = bin('-', Q, bin('/', bin('*', S, S), cast(N, 'double')));
-          return caseWhen([{ when: bin('>=', N, lit(2)), then: sqrt(greatest(bin('/', m2, cast(bin('-', N, lit(1)), 'double')), cast(lit(0), 'double'))) }], cast(lit(null), 'double'));
+          return caseWhen([
+            { when: and(bin('>=', N, lit(2)), eq(col(k$(k, 'lo')), col(k$(k, 'hi')))), then: cast(lit(0), 'double') },
+            { when: bin('>=', N, lit(2)), then: sqrt(greatest(bin('/', m2, cast(bin('-', N, lit(1)), 'double')), cast(lit(0), 'double'))) },
+          ], cast(lit(null), 'double'));
         },
       };
     }
