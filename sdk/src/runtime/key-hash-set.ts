@@ -20,6 +20,14 @@
  * ```
  */
 export function hashKey(text: string): [number, number] {
+  hashInto(text);
+  return [hashed.hi, hashed.lo];
+}
+
+/** The last hash computed by hashInto: two numbers, not a new array per row (GC on the hot path). */
+const hashed = { hi: 0, lo: 0 };
+
+function hashInto(text: string): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -31,42 +39,57 @@ export function hashKey(text: string): [number, number] {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  const hi = h2 >>> 0;
-  const lo = h1 >>> 0;
-  return hi === 0 && lo === 0 ? [0, 1] : [hi, lo];
+  hashed.hi = h2 >>> 0;
+  hashed.lo = h1 >>> 0;
+  if (hashed.hi === 0 && hashed.lo === 0) hashed.lo = 1;
 }
 
 /**
  * A set of 64-bit key hashes that also remembers which hashes were added since the last
- * `takeAdded()` (what a segment must persist).
+ * `takeAdded()` (what a segment must persist). Everything lives in typed arrays: a row adds no
+ * garbage for the collector (a Set of strings, or an array of numbers above 2^31, would).
  *
  * @example
  * ```ts
  * const seen = new KeyHashSet();
- * seen.add(...hashKey('["e1"]')); // true: new
- * seen.add(...hashKey('["e1"]')); // false: a duplicate
+ * seen.addText('["e1"]'); // true: new
+ * seen.addText('["e1"]'); // false: a duplicate
  * ```
  */
 export class KeyHashSet {
   private hi = new Uint32Array(1024);
   private lo = new Uint32Array(1024);
   private size = 0;
-  private added: number[] = [];
+  /** (hi, lo) pairs added since the last takeAdded(); `addedLength` of them are in use. */
+  private added = new Uint32Array(1024);
+  private addedLength = 0;
+
+  /** Hashes `text` and adds it; false when that hash was already there. */
+  addText(text: string): boolean {
+    hashInto(text);
+    return this.add(hashed.hi, hashed.lo);
+  }
 
   /** Adds a hash; false when it was already there. */
   add(hi: number, lo: number): boolean {
     if (!this.insert(hi, lo)) return false;
-    this.added.push(hi, lo);
+    if (this.addedLength + 2 > this.added.length) {
+      const larger = new Uint32Array(this.added.length * 2);
+      larger.set(this.added);
+      this.added = larger;
+    }
+    this.added[this.addedLength++] = hi;
+    this.added[this.addedLength++] = lo;
     if (this.size * 2 > this.hi.length) this.grow();
     return true;
   }
 
   /** The hashes added since the last call, as big-endian (hi, lo) pairs of 4 bytes each. */
   takeAdded(): Uint8Array {
-    const bytes = new Uint8Array(this.added.length * 4);
+    const bytes = new Uint8Array(this.addedLength * 4);
     const view = new DataView(bytes.buffer);
-    for (let i = 0; i < this.added.length; i++) view.setUint32(i * 4, this.added[i]!);
-    this.added = [];
+    for (let i = 0; i < this.addedLength; i++) view.setUint32(i * 4, this.added[i]!);
+    this.addedLength = 0;
     return bytes;
   }
 

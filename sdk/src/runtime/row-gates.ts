@@ -7,7 +7,7 @@
  * report's: `unique(event_id)`, `notNull(user_id)`, `references(country)`.
  */
 import type { GateSpec } from '../plan/validate-node.js';
-import { hashKey, KeyHashSet } from './key-hash-set.js';
+import { KeyHashSet } from './key-hash-set.js';
 
 export interface RowGates {
   /** The columns the checks read (snapshot them before transforms); empty: nothing to check per row. */
@@ -54,16 +54,9 @@ export function createRowGates(spec: GateSpec): RowGates {
     keepsKeys: uniques.length > 0,
     check(values, violations) {
       for (const u of uniques) {
-        const key: unknown[] = [];
-        let hasNull = false;
-        for (const c of u.columns) {
-          const v = values[c];
-          if (v === null || v === undefined) hasNull = true;
-          key.push(v);
-        }
+        const text = keyText(u.columns, values);
         // Rows with a null in the key are not compared, as SQL UNIQUE constraints (and the local gate) do.
-        if (hasNull) continue;
-        if (!u.seen.add(...hashKey(JSON.stringify(key)))) bump(violations, u.name);
+        if (text !== undefined && !u.seen.addText(text)) bump(violations, u.name);
       }
       for (const n of notNull) {
         const v = values[n.column];
@@ -132,4 +125,24 @@ export function rowGateColumns(spec: GateSpec): string[] {
 
 function bump(counter: Record<string, number>, key: string): void {
   counter[key] = (counter[key] ?? 0) + 1;
+}
+
+/**
+ * The text a unique key is hashed as; undefined when a part is null. A one-column string key
+ * (the usual event id) is its value behind a `s` tag, with no JSON encoding per row; anything
+ * else is its JSON array. The two never coincide: JSON text never starts with `s`.
+ */
+function keyText(columns: readonly string[], values: Readonly<Record<string, unknown>>): string | undefined {
+  if (columns.length === 1) {
+    const v = values[columns[0]!];
+    if (v === null || v === undefined) return undefined;
+    return typeof v === 'string' ? `s${v}` : JSON.stringify([v]);
+  }
+  const key: unknown[] = [];
+  for (const c of columns) {
+    const v = values[c];
+    if (v === null || v === undefined) return undefined;
+    key.push(v);
+  }
+  return JSON.stringify(key);
 }
