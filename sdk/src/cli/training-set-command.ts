@@ -10,6 +10,7 @@ import { trainingSet } from '../retrieval/training-set.js';
 import type { TrainingSetEngine } from '../retrieval/training-set-types.js';
 import { isParseArgsError, parseArgsProblem } from './command-args.js';
 import { TRAINING_SET_HELP } from './training-set-help.js';
+import { positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
 
 export { TRAINING_SET_HELP };
 
@@ -39,6 +40,11 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
     if (values[required] === undefined) throw new SluiceError('USAGE', `sluice training-set needs --${required}.\n\n${TRAINING_SET_HELP}`);
   }
   if (!values.explain && !values.sql && !values.out) throw new SluiceError('USAGE', 'sluice training-set needs --out <file> (or --explain / --sql to only look).');
+  // Read before any work starts: a mistyped limit must not surface after a slow explain().
+  const limits = {
+    ...(values['max-cost-usd'] !== undefined ? { maxCostUsd: positiveNumberFlag('--max-cost-usd', values['max-cost-usd'], 'dollars', '0.50') } : {}),
+    ...(values['max-bytes'] !== undefined ? { maxBytes: wholeNumberFlag('--max-bytes', values['max-bytes'], 'bytes', '10000000000') } : {}),
+  };
   const labels: SourceNode = {
     kind: 'source',
     scheme: values.labels!.startsWith('s3://') ? 's3' : 'file',
@@ -69,8 +75,7 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
   const written = await set.write(values.out!, {
     ...(engine ? { engine } : {}),
     ...(values.format ? { format: values.format === 'csv' ? 'csv' : values.format === 'parquet' ? 'parquet' : usage(`--format takes parquet or csv, not "${values.format}"`) } : {}),
-    ...(values['max-cost-usd'] ? { maxCostUsd: positive(values['max-cost-usd'], '--max-cost-usd') } : {}),
-    ...(values['max-bytes'] ? { maxBytes: positive(values['max-bytes'], '--max-bytes') } : {}),
+    ...limits,
     ...(values['allow-expensive'] ? { allowExpensive: true } : {}),
     // The CLI bar knows pipeline stages: downloads show as 'read', join queries as 'aggregate'.
     onProgress: (e) => bar({ stage: e.stage === 'download' ? 'read' : 'aggregate', done: e.done, total: e.total, message: `${e.stage} ${e.done}/${e.total}` }),
@@ -102,12 +107,6 @@ function parseOptions(argv: readonly string[]) {
     if (isParseArgsError(error)) usage(`sluice training-set: ${parseArgsProblem(error.message, OPTIONS)}`);
     throw error;
   }
-}
-
-function positive(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) usage(`${flag} takes a positive number, not "${text}"`);
-  return n;
 }
 
 function usage(message: string): never {

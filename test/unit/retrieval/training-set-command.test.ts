@@ -32,4 +32,12 @@ describe('sluice training-set', () => {
     await expect(trainingSetCommand(['--labels', 'x.parquet', '--entity', 'user', '--features', 'g:*'])).rejects.toThrow(/needs --ttl/);
     await expect(trainingSetCommand(['--labels', 'x.parquet', '--entity', 'user', '--features', 'g:*', '--ttl', '1d', '--out', 'o.parquet', '--engine', 'athena'])).rejects.toThrow(/needs --workgroup/);
   });
+
+  it('cost limits are read strictly: hex, empty and negative values are refused with the flag and an example', async () => {
+    const base = ['--labels', 'x.parquet', '--entity', 'user', '--features', 'g:*', '--ttl', '1d', '--explain'];
+    await expect(trainingSetCommand([...base, '--max-bytes', '0x10'])).rejects.toThrow(/--max-bytes takes a positive whole number of bytes, e.g. --max-bytes 10000000000; got "0x10"/);
+    await expect(trainingSetCommand([...base, '--max-bytes=1.5'])).rejects.toThrow(/--max-bytes takes a positive whole number/);
+    await expect(trainingSetCommand([...base, '--max-cost-usd='])).rejects.toThrow(/--max-cost-usd takes a positive number of dollars, e.g. --max-cost-usd 0.50; got ""/);
+    await expect(trainingSetCommand([...base, '--max-cost-usd=-1'])).rejects.toThrow(/--max-cost-usd takes a positive number of dollars/);
+  });
 });
