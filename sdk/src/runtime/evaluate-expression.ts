@@ -360,20 +360,24 @@ function codePointLength(s: string): number {
 
 function upperPerCodePoint(s: string): string {
   // DuckDB maps each character to one character (ß → ẞ); JS's toUpperCase can expand (ß → SS).
-  let out = '';
-  for (const ch of s) {
-    const u = ch.toUpperCase();
-    out += [...u].length === 1 ? u : ch === 'ß' ? 'ẞ' : ch;
-  }
-  return out;
+  return perCodePoint(s, (ch) => ch.toUpperCase(), { ß: 'ẞ' });
 }
 
 function lowerPerCodePoint(s: string): string {
   // DuckDB maps each character alone: 'İ' → 'i' (JS: 'i̇'), a final 'Σ' → 'σ' (JS: 'ς').
+  return perCodePoint(s, (ch) => ch.toLowerCase(), { İ: 'i' });
+}
+
+/**
+ * Case-maps one character at a time, as DuckDB does. Where JS's mapping of a character is
+ * more than one character, DuckDB's one-character mapping from `single` is used, or the
+ * character is kept.
+ */
+function perCodePoint(s: string, map: (ch: string) => string, single: Readonly<Record<string, string>>): string {
   let out = '';
   for (const ch of s) {
-    const l = ch.toLowerCase();
-    out += [...l].length === 1 ? l : ch === 'İ' ? 'i' : ch;
+    const mapped = map(ch);
+    out += [...mapped].length === 1 ? mapped : (single[ch] ?? ch);
   }
   return out;
 }
