@@ -176,6 +176,10 @@ export function profileSummaryItems(columns: readonly ColumnDescription[], optio
       const v = scaled ? bin('*', cast(x, 'double'), lit(1 / MOMENT_SCALE)) : x;
       const back = (e: SqlExpr): SqlExpr => (scaled ? bin('*', e, lit(MOMENT_SCALE)) : e);
       items.push(as(back(agg('avg', [v], exclude)), `${prefix}avg${i}`), as(back(agg('stddev_samp', [v], exclude)), `${prefix}sd${i}`));
+      // The largest magnitude among the rows the moments cover, for runProfileSummary to tell
+      // which columns need scaling: min and max cover every row, and a NaN in an excluded row
+      // would hide a huge value beside it (max is then NaN).
+      if (options.scaledMoments === true) items.push(as(agg('max', [{ kind: 'call', fn: 'abs', args: [cast(x, 'double')] }], exclude), `${prefix}amax${i}`));
     }
   });
   return items;
@@ -188,8 +192,8 @@ export function profileSummaryItems(columns: readonly ColumnDescription[], optio
  *
  * Scaling must stay on those columns: a column of ordinary values scaled by 2^-600 has squares
  * below the smallest double (1e3 · 2^-600, squared, is 0), and its stddev would come out 0.
- * Which columns are large is read from the extremes of a first scaled run (min and max are not
- * scaled); a third run then scales only those — three scans, in a case that is rare.
+ * Which columns are large is read from a first scaled run (the largest magnitude among the rows
+ * the moments cover, unscaled); a third run then scales only those — three scans, in a case that is rare.
  *
  * @example
  * ```ts
@@ -209,8 +213,7 @@ export async function runProfileSummary(
   }
   const allScaled = (await run(sqlFor({ scaledMoments: true })))[0]!;
   const numeric = columns.map((c, i) => ({ c, i })).filter(({ c }) => c.type === 'number' || c.type === 'integer');
-  const magnitude = (value: unknown): number => Math.abs(toNumber(value) ?? 0);
-  const large = new Set(numeric.filter(({ i }) => Math.max(magnitude(allScaled[`${prefix}min${i}`]), magnitude(allScaled[`${prefix}max${i}`])) >= LARGE_MOMENT_VALUE).map(({ c }) => c.name));
+  const large = new Set(numeric.filter(({ i }) => (toNumber(allScaled[`${prefix}amax${i}`]) ?? 0) >= LARGE_MOMENT_VALUE).map(({ c }) => c.name));
   if (large.size === numeric.length) return allScaled;
   return (await run(sqlFor({ scaledMoments: large })))[0]!;
 }
