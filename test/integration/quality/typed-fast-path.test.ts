@@ -120,6 +120,69 @@ describe('SQL fast path ≡ pure zod (typed rows)', () => {
     }), { numRuns: 30, endOnFailure: true });
   }, 240_000);
 
+  it('huge valid values beside a NaN in a rejected row: the profile scales only the huge column (no overflow error, no zero stddev)', async () => {
+    // max(delay) over the scan is NaN (the rejected row), which once hid the 1e308s from the
+    // overflow retry: it left delay unscaled and the run died with "STDDEV_SAMP is out of range".
+    const base = { origin: 'LAS', cancelled: true, micros: 1_000_000_000_000_000n, carrier: 'AA' };
+    const input: TypedRow[] = [
+      { ...base, delay: 1e308, distance: 10n },
+      { ...base, delay: 1.5e308, distance: 20n },
+      { ...base, delay: 5, distance: 30n },
+      { ...base, delay: 7, distance: 40n },
+      { ...base, delay: Number.NaN, distance: 50n },
+    ];
+    await withConnection(async (c) => {
+      await loadTypedRows(c, input);
+      const result = await runValidationStage(c, { schema: Flight, representation: 'typed', distributions: false });
+      expect(result.counts).toEqual({ in: 5, valid: 4, quarantined: 1 });
+      const profile = Object.fromEntries(result.profile!.columns.map((col) => [col.name, col]));
+      const scale = 2 ** -600;
+      const delays = [1e308, 1.5e308, 5, 7].map((d) => d * scale);
+      const mean = delays.reduce((a, b) => a + b, 0) / 4;
+      const sd = Math.sqrt(delays.reduce((a, x) => a + (x - mean) ** 2, 0) / 3) / scale;
+      expect(Math.abs(profile.delay!.stddev! - sd) / sd).toBeLessThan(1e-12);
+      expect(profile.distance!.stddev).toBeCloseTo(Math.sqrt(((10 - 25) ** 2 + (20 - 25) ** 2 + (30 - 25) ** 2 + (40 - 25) ** 2) / 3), 9);
+    });
+  });
+
+  it('integer checks over integer columns of every width: the fast path accepts exactly what zod accepts', async () => {
+    // A column's type may already prove a check (an INTEGER column is whole and within int32),
+    // or prove only part of it (a UINTEGER column is whole but may exceed int32): values at each
+    // type's edges and at each format's edges, against zod given the same numbers.
+    const Ints = z.object({
+      tiny: z.int32(),
+      small: z.uint32(),
+      int: z.int32(),
+      uint: z.int32(),
+      big: z.int(),
+      bigU: z.uint32(),
+      bigMin: z.int().min(-5),
+    });
+    const edges = {
+      tiny: [-128, 0, 127],
+      small: [-32_768, -1, 0, 32_767],
+      int: [-2_147_483_648, 0, 2_147_483_647],
+      uint: [0, 2_147_483_647, 2_147_483_648, 4_294_967_295],
+      big: [-(2n ** 63n), -MAX_SAFE - 1n, -MAX_SAFE, 0n, MAX_SAFE, MAX_SAFE + 1n, 2n ** 63n - 1n],
+      bigU: [-1n, 0n, 4_294_967_295n, 4_294_967_296n],
+      bigMin: [-6n, -5n, 7n, MAX_SAFE + 1n],
+    };
+    const types = { tiny: 'TINYINT', small: 'SMALLINT', int: 'INTEGER', uint: 'UINTEGER', big: 'BIGINT', bigU: 'BIGINT', bigMin: 'BIGINT' } as const;
+    const names = Object.keys(types) as (keyof typeof types)[];
+    const rows = fc.sample(fc.record(Object.fromEntries(names.map((n) => [n, fc.constantFrom(...(edges[n] as (number | bigint)[]))])) as Record<keyof typeof types, fc.Arbitrary<number | bigint>>), { numRuns: 200, seed: 7 });
+    const toZod = (v: number | bigint): number | bigint => (typeof v === 'number' ? v : v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v);
+    await withConnection(async (c) => {
+      await c.run(`CREATE TABLE raw_rows (_row_id BIGINT, _object VARCHAR, _line BIGINT, ${names.map((n) => `${n} ${types[n]}`).join(', ')})`);
+      await c.run(`INSERT INTO raw_rows VALUES ${rows.map((r, i) => `(${i + 1}, 'a.parquet', ${i + 1}, ${names.map((n) => String(r[n])).join(', ')})`).join(', ')}`);
+      const result = await runValidationStage(c, { schema: Ints, representation: 'typed', profile: false });
+      const expected = rows.map((r, i) => ({ line: i + 1, ok: Ints.safeParse(Object.fromEntries(names.map((n) => [n, toZod(r[n])]))).success }));
+      const validLines = new Set((await tableRows(c, 'valid_rows')).map((row) => Number(row._line)));
+      expect(expected.map((e) => ({ line: e.line, ok: validLines.has(e.line) }))).toEqual(expected);
+      expect(result.fastPath.sqlRows).toBe(expected.filter((e) => e.ok).length);
+      expect(expected.some((e) => e.ok) && expected.some((e) => !e.ok)).toBe(true);
+    });
+  });
+
   it('random typed rows', async () => {
     await fc.assert(fc.asyncProperty(fc.array(typedRow, { minLength: 20, maxLength: 120 }), async (input) => {
       await withConnection(async (c) => {
