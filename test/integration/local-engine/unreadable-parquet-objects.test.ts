@@ -76,6 +76,31 @@ describe('unreadable Parquet objects', () => {
     expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'b.parquet')]);
   });
 
+  it('a damaged data page behind a sound footer: found by the scan, quarantined whole, the batch re-runs without it', async () => {
+    // The footer probe reads no data, so it passes; DuckDB fails only when the validation scan
+    // decompresses the page ("Snappy decompression failure"), which once failed the whole run.
+    const source = join(dir, 'damaged-source.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`COPY (SELECT 'user' || (range % 1000) AS "user", range::DOUBLE AS x FROM range(100000)) TO '${source}' (FORMAT PARQUET, COMPRESSION SNAPPY)`);
+    const damaged = readFileSync(source);
+    const at = Math.floor(damaged.length * 0.2);
+    for (let i = at; i < at + 64; i++) damaged[i] = (damaged[i]! * 31 + 7) & 255;
+    const folder = batch('damaged-page', 'b.parquet', damaged);
+    // The premise: DuckDB reads the footer but not the data.
+    await c.run(`SELECT sum(num_rows) FROM parquet_file_metadata('${join(folder, 'b.parquet')}')`);
+    await expect(c.run(`SELECT min(hash(COLUMNS(*))) FROM read_parquet('${join(folder, 'b.parquet')}')`)).rejects.toThrow(/decompression|corrupt|Failed to read/i);
+    c.closeSync();
+    db.closeSync();
+
+    const result = await runOver(folder, '*.parquet');
+    expect(result.counts).toEqual({ in: 5, valid: 5, quarantined: 0 });
+    expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'b.parquet')]);
+    expect(result.quality.unreadableObjects[0]!.error).toMatch(/Cannot decode .*b\.parquet as Parquet: .*(decompression|corrupt|Failed to read)/i);
+    const lines = quarantineLines(result.outputs.quarantine);
+    expect(lines).toEqual([expect.objectContaining({ object: join(folder, 'b.parquet'), issues: [expect.objectContaining({ code: 'unreadable_object' })] })]);
+  });
+
   it('a sample stops reading objects once it has enough rows: a bad object after that is never reached', async () => {
     const folder = batch('sample-stops-early', 'b.parquet', Buffer.from('PAR1garbage'));
     const result = await pipeline('bad-parquet').from(file(join(folder, '*.parquet'))).validate(Row).run({ sample: 3, dryRun: true });

@@ -16,7 +16,7 @@ import type { SourceNode } from '../../plan/source-node.js';
 import type { ValidateNode } from '../../plan/validate-node.js';
 import type { WindowNode } from '../../plan/window-node.js';
 import type { FeatureStoreSinkNode } from '../../plan/sink-node.js';
-import { EngineError, GateError, PlanError } from '../../errors.js';
+import { EngineError, GateError, PlanError, SluiceError } from '../../errors.js';
 import { listSourceObjects, readObject, type SourceObject } from '../../sources/index.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import { storeFiles } from '../../features/store-files.js';
@@ -24,6 +24,7 @@ import { groupPath, joinPath } from '../../features/store-layout.js';
 import { SDK_VERSION } from '../../version.js';
 import { appendRecords, createTextRawTable, loadParquetRawTable, RAW_TABLE } from './raw-loader.js';
 import { readParquetObject } from './parquet-object-reader.js';
+import { findUndecodableParquetFiles, type ParquetFileRef } from './undecodable-parquet.js';
 import { applyDerive, applyMap, describeTable, type MapFailure } from './transform-stage.js';
 import { checkMapOutput } from './map-output-check.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
@@ -78,7 +79,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     const read = await time('read', () => readSource(connection, source, objects, options.sample, columnTypes, progress, fetchedFolders));
 
     progress({ stage: 'validate', done: 0, total: 1 });
-    const validation = await time('validate', () =>
+    const validateRows = () =>
       runValidationStage(connection, {
         schema: definition.schema!,
         gates: validate.gates,
@@ -88,8 +89,24 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         profile: options.profile !== false || options.saveProfile !== undefined,
         // Bins and frequencies serve only a saved drift baseline; the report needs the summary.
         distributions: options.saveProfile !== undefined,
-      }),
-    );
+      });
+    const validation = await time('validate', async () => {
+      for (;;) {
+        try {
+          return await validateRows();
+        } catch (error) {
+          // The validation scan is the first read of Parquet data pages: a damaged one fails it.
+          // Such objects are quarantined whole, like any unreadable object, and the rest re-run.
+          if (error instanceof SluiceError || read.parquetFiles.length === 0) throw error;
+          const undecodable = await findUndecodableParquetFiles(connection, read.parquetFiles);
+          if (undecodable.length === 0) throw error;
+          read.objectFailures.push(...undecodable);
+          const failed = new Set(undecodable.map((u) => u.object));
+          read.parquetFiles = read.parquetFiles.filter((f) => !failed.has(f.object));
+          await loadParquetRawTable(connection, read.parquetFiles, options.sample);
+        }
+      }
+    });
     progress({ stage: 'validate', done: 1, total: 1 });
     // With typed input, validate.sql includes the column profile taken in the same scan.
     timings['validate.sql'] = Math.round(validation.timings.sqlMs);
@@ -215,6 +232,8 @@ interface ReadOutcome {
   /** [object key, content identity] in key order: the run's inputs. */
   identities: [string, string][];
   objectFailures: { object: string; error: string }[];
+  /** The Parquet files `raw_rows` reads (empty for text sources). */
+  parquetFiles: (ParquetFileRef & { rows: number })[];
 }
 
 async function readSource(
@@ -249,7 +268,7 @@ async function readSource(
       progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
     }
     await loadParquetRawTable(connection, files, sample);
-    return { representation: 'typed', identities, objectFailures };
+    return { representation: 'typed', identities, objectFailures, parquetFiles: files };
   }
 
   await createTextRawTable(connection);
@@ -269,7 +288,7 @@ async function readSource(
     }
     progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
   }
-  return { representation: 'json', identities, objectFailures };
+  return { representation: 'json', identities, objectFailures, parquetFiles: [] };
 }
 
 function resolveZonesRoot(explicit: string | undefined, sink: FeatureStoreSinkNode | undefined, pipeline: string): string {
