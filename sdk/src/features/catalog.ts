@@ -5,7 +5,7 @@
 import { StoreError } from '../errors.js';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
 import { catalogPath, groupPath, joinPath, parseDtFolder } from './store-layout.js';
-import type { StoreFiles } from './store-files.js';
+import { relativeTo, type StoreFiles } from './store-files.js';
 
 export interface CatalogColumn {
   readonly name: string;
@@ -92,7 +92,8 @@ export async function listPartitions(files: StoreFiles, root: string, entity: st
   const base = groupPath(root, entity, group);
   const byDt = new Map<string, { path: string; size: number }[]>();
   for (const file of await files.list(base)) {
-    const rest = file.path.slice(base.length).replace(/^[/\\]+/, '');
+    // Relative, not sliced: a local listing spells paths normalised ('./store' comes back as 'store').
+    const rest = relativeTo(base, file.path);
     const dt = parseDtFolder(rest.split(/[/\\]/)[0] ?? '');
     if (dt && file.path.endsWith('.parquet')) byDt.set(dt, [...(byDt.get(dt) ?? []), file]);
   }

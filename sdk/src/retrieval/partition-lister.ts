@@ -4,7 +4,7 @@
  * store with years of history costs a handful of listing calls, not a full walk.
  */
 import { datesBetween, groupPath, parseDtFolder, partitionPath } from '../features/store-layout.js';
-import type { StoreFiles } from '../features/store-files.js';
+import { relativeTo, type StoreFiles } from '../features/store-files.js';
 import { mergedDtRanges } from './time-chunk-planner.js';
 import type { StoreFile, TimeChunk } from './training-set-types.js';
 
@@ -32,7 +32,8 @@ export async function listPrunedFiles(files: StoreFiles, root: string, entity: s
     const base = groupPath(root, entity, group);
     listed = [];
     for (const f of await files.list(base)) {
-      const dt = parseDtFolder(f.path.slice(base.length).replace(/^[/\\]+/, '').split(/[/\\]/)[0] ?? '');
+      // Relative, not sliced: a local listing spells paths normalised ('./store' comes back as 'store').
+      const dt = parseDtFolder(relativeTo(base, f.path).split('/')[0] ?? '');
       if (dt !== undefined) listed.push({ path: f.path, size: f.size, dt });
     }
   }
