@@ -8,7 +8,7 @@ import type { ScalarType } from '../plan/expression-node.js';
 import { suggestionText } from '../plan/did-you-mean.js';
 
 /** Every key `run()` understands (RunOptions). */
-export const RUN_OPTION_KEYS = ['sample', 'zones', 'writeZones', 'dryRun', 'profile', 'saveProfile', 'failOnGate', 'previewRows', 'onProgress'] as const;
+export const RUN_OPTION_KEYS = ['sample', 'writeSample', 'zones', 'writeZones', 'dryRun', 'profile', 'saveProfile', 'failOnGate', 'previewRows', 'onProgress'] as const;
 
 /** Every key `validate()` understands (ValidateOptions). */
 export const VALIDATE_OPTION_KEYS = ['maxInvalidRatio', 'unique', 'notNull', 'references', 'drift'] as const;

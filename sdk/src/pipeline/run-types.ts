@@ -6,6 +6,13 @@ import type { DistributionOptions, FeaturePlotOptions } from '../notebook/chart-
 export interface RunOptions {
   /** Read only about this many rows (whole objects in key order, the last one cut short). */
   readonly sample?: number;
+  /**
+   * Let a `sample` run write the feature store and the validated zone. Default false: a
+   * sample sees only part of the data, so its windows are incomplete, and since writes replace
+   * whole `dt` partitions its partial features would replace complete ones. A sample run still
+   * writes its quarantine file (named by its run id) and reports everything.
+   */
+  readonly writeSample?: boolean;
   /** Where the validated and quarantine zones go locally. Default: `.sluice/zones/<pipeline>` beside the store. */
   readonly zones?: string;
   /**

@@ -38,11 +38,14 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the README', () => {
-  it('shows a `sluice run` command for the example pipeline', () => {
-    expect(readmeCommands('npx sluice run examples/')).toHaveLength(1);
+  it('shows a sample run and a whole run of the example pipeline', () => {
+    const runs = readmeCommands('npx sluice run examples/');
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toContain('--sample');
+    expect(runs[1]).not.toContain('--sample');
   });
 
-  it("Explore: `npx sluice run examples/engagement.ts --sample …` succeeds on the demo data", async () => {
+  it("Explore: `npx sluice run examples/engagement.ts --sample …` reports on the demo data and writes no partitions", async () => {
     const [args] = readmeCommands('npx sluice run examples/');
     const result = await sluice(args!);
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
@@ -51,12 +54,18 @@ describe('the README', () => {
     expect(line).not.toBeNull();
     expect(Number(line![1]!.replaceAll(',', ''))).toBe(sample);
     expect(result.stdout).toContain('clicks_7d');
+    expect(result.stdout).toMatch(/A sample run: the feature store and the validated zone were not written/);
+    expect(existsSync(join(dir, '.sluice/features/entity=user'))).toBe(false);
   });
 
-  it('Explore: the `npx sluice catalog` command after it describes the group the run wrote', async () => {
-    const [args] = readmeCommands('npx sluice catalog ');
-    const result = await sluice(args!);
+  it('Explore: the whole run writes the store, and the `npx sluice catalog` command after it describes the group', async () => {
+    const [, args] = readmeCommands('npx sluice run examples/');
+    const run = await sluice(args!);
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const [catalogArgs] = readmeCommands('npx sluice catalog ');
+    const result = await sluice(catalogArgs!);
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain('pipeline user-engagement');
+    expect(result.stdout).toMatch(/partitions: [1-9]/);
   });
 });

@@ -219,5 +219,26 @@ describe('local engine', () => {
     const result = await engagement(join(dir, 'store-f')).run({ sample: 500, dryRun: true });
     expect(result.counts.in).toBe(500);
   });
+
+  it('a sample run never replaces complete partitions with partial ones, unless writeSample: true', async () => {
+    const root = join(dir, 'store-sample');
+    const zones = join(dir, 'zones-sample');
+    const full = await engagement(root).run({ zones });
+    const before = snapshot(root);
+    const validatedBefore = snapshot(join(zones, 'validated'));
+    const sampled = await engagement(root).run({ sample: 600, zones });
+    expect(sampled.featureRows).toBeGreaterThan(0);
+    expect(sampled.outputs.partitionsWritten).toEqual([]);
+    expect(sampled.outputs.featureStore).toBeUndefined();
+    expect(sampled.outputs.validated).toBeUndefined();
+    expect(sampled.notes.join('\n')).toMatch(/A sample run: the feature store and the validated zone were not written .* pass writeSample: true/);
+    expect(snapshot(root)).toEqual(before);
+    expect(snapshot(join(zones, 'validated'))).toEqual(validatedBefore);
+    // Asked for, it writes: the partitions the sample covers are replaced by its partial features.
+    const written = await engagement(root).run({ sample: 600, zones, writeSample: true });
+    expect(written.outputs.partitionsWritten.length).toBeGreaterThan(0);
+    expect(written.outputs.partitionsWritten.length).toBeLessThan(full.outputs.partitionsWritten.length);
+    expect(snapshot(root)).not.toEqual(before);
+  });
 });
 

@@ -151,7 +151,12 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
 
     const outcome = mergeOutcome(validation, mapFailures, read.objectFailures, validate.gates);
     const gatesPassed = outcome.gates.every((g) => g.passed);
-    const writeOutputs = !options.dryRun && gatesPassed;
+    // A sample's windows see only part of the data: its partitions would replace complete ones.
+    const partialSample = options.sample !== undefined && options.writeSample !== true;
+    const writeOutputs = !options.dryRun && gatesPassed && !partialSample;
+    if (partialSample && !options.dryRun && (sink || options.writeZones !== false)) {
+      notes.push(`A sample run: the ${sink ? 'feature store and the ' : ''}validated zone were not written (a sample sees only part of the data, and its partitions would replace complete ones). Run without a sample to write them, or pass writeSample: true.`);
+    }
     const zonesRoot = resolveZonesRoot(options.zones, sink, plan.name);
 
     const zones = await time('zones', () =>
