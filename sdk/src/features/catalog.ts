@@ -5,7 +5,7 @@
 import { StoreError } from '../errors.js';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
 import { catalogPath, groupPath, joinPath, parseDtFolder } from './store-layout.js';
-import { relativeTo, type StoreFiles } from './store-files.js';
+import { relativeTo, storeFiles, type StoreFiles } from './store-files.js';
 
 export interface CatalogColumn {
   readonly name: string;
@@ -63,10 +63,29 @@ export async function writeCatalogEntry(files: StoreFiles, root: string, entry: 
  *
  * @example
  * ```ts
- * await listCatalog(storeFiles(root), root) // [{ entity: 'user', group: 'engagement', ... }]
+ * await listCatalog(featureStore('./.sluice/features')) // [{ entity: 'user', group: 'engagement', ... }]
+ * await listCatalog('./.sluice/features')               // the same, by root
+ * await listCatalog(storeFiles(root), root)             // with file access of your own
  * ```
  */
-export async function listCatalog(files: StoreFiles, root: string): Promise<CatalogEntry[]> {
+export async function listCatalog(store: { readonly root: string; readonly endpoint?: string; readonly region?: string } | string): Promise<CatalogEntry[]>;
+export async function listCatalog(files: StoreFiles, root: string): Promise<CatalogEntry[]>;
+export async function listCatalog(
+  first: StoreFiles | { readonly root: string; readonly endpoint?: string; readonly region?: string } | string,
+  second?: string,
+): Promise<CatalogEntry[]> {
+  if (typeof first !== 'object' || first === null || !('list' in first)) {
+    const store = typeof first === 'string' ? { root: first } : (first ?? { root: undefined }) as { root?: unknown; endpoint?: string; region?: string };
+    if (typeof store.root !== 'string' || store.root === '') {
+      throw new StoreError('INVALID_STORE', `listCatalog() takes a feature store, e.g. listCatalog(featureStore('./.sluice/features')) or listCatalog('./.sluice/features'); got ${JSON.stringify(first)}.`);
+    }
+    return listCatalog(storeFiles(store.root, { ...(store.endpoint ? { endpoint: store.endpoint } : {}), ...(store.region ? { region: store.region } : {}) }), store.root);
+  }
+  if (typeof second !== 'string') {
+    throw new StoreError('INVALID_STORE', 'listCatalog(files, root) needs the store root as its second argument, e.g. listCatalog(storeFiles(root), root); or pass the store alone: listCatalog(store).');
+  }
+  const files = first;
+  const root = second;
   const documents = await files.list(joinPath(root, '_catalog'));
   const entries: CatalogEntry[] = [];
   for (const doc of documents) {
