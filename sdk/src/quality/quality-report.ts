@@ -16,8 +16,10 @@ export interface RuleResult {
   readonly failingCount: number;
   /** Up to three failing rows, in source order. */
   readonly examples: readonly QuarantinedRow[];
-  /** zod's message for the first example (they usually share it). */
+  /** zod's message, when the failing rows share it; else the most frequent, and how many others there are. */
   readonly message?: string;
+  /** How many different messages the failing rows carry (each example's own is in its issues). */
+  readonly messageCount?: number;
 }
 
 export interface QualityReport {
@@ -54,7 +56,7 @@ const MAX_EXAMPLES = 3;
  * ```
  */
 export function buildQualityReport(input: QualityReportInput): QualityReport {
-  const groups = new Map<string, { rows: number; examples: QuarantinedRow[]; message: string; field: string }>();
+  const groups = new Map<string, { rows: number; examples: QuarantinedRow[]; messages: Map<string, number>; field: string }>();
   for (const row of input.quarantined) {
     const seen = new Set<string>();
     for (const issue of row.issues) {
@@ -63,16 +65,17 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
       seen.add(name);
       let group = groups.get(name);
       if (!group) {
-        group = { rows: 0, examples: [], message: issue.message, field: String(issue.path[0] ?? '') };
+        group = { rows: 0, examples: [], messages: new Map(), field: String(issue.path[0] ?? '') };
         groups.set(name, group);
       }
       group.rows++;
+      group.messages.set(issue.message, (group.messages.get(issue.message) ?? 0) + 1);
       if (group.examples.length < MAX_EXAMPLES) group.examples.push(row);
     }
   }
   const failing: RuleResult[] = [...groups.entries()]
     .sort(([a, x], [b, y]) => y.rows - x.rows || a.localeCompare(b))
-    .map(([rule, g]) => ({ rule, passed: false, failingCount: g.rows, examples: g.examples, message: g.message }));
+    .map(([rule, g]) => ({ rule, passed: false, failingCount: g.rows, examples: g.examples, message: ruleMessage(g.messages), messageCount: g.messages.size }));
   const failedFields = new Set([...groups.values()].map((g) => g.field));
   const fieldNames = input.fastPath.fields?.map((f) => f.name) ?? input.profile?.columns.map((c) => c.name) ?? [];
   const passing: RuleResult[] = fieldNames.filter((f) => !failedFields.has(f)).map((f) => ({ rule: f, passed: true, failingCount: 0, examples: [] }));
@@ -86,6 +89,17 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
     fastPath: reason === undefined ? { compiled, sqlRows, zodRows } : { compiled, reason, sqlRows, zodRows },
     unreadableObjects: input.unreadableObjects ?? [],
   };
+}
+
+/**
+ * One rule (a zod code at a path) may carry different messages: a malformed record is "not
+ * valid JSON: …" on one line and "row has 4 fields, header has 5" on the next. Naming one of
+ * them for all would misdescribe the others, so several messages are counted instead, and
+ * each example shows its own.
+ */
+function ruleMessage(messages: ReadonlyMap<string, number>): string {
+  const [[most]] = [...messages.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return messages.size === 1 ? most! : `${most} — and ${messages.size - 1} other message${messages.size === 2 ? '' : 's'}; each example shows its own`;
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -120,7 +134,9 @@ export function formatQualityReport(report: QualityReport): string {
         continue;
       }
       lines.push(`  ✖ ${rule.rule.padEnd(width)}  ${n(rule.failingCount)} row${rule.failingCount === 1 ? '' : 's'}${rule.message ? `  (${rule.message})` : ''}`);
-      for (const example of rule.examples) lines.push(`      ${example.object}:${example.line}  ${truncate(example.raw, 100)}`);
+      // Several messages under one rule: each example says which is its own.
+      const own = (rule.messageCount ?? 1) > 1 ? (example: QuarantinedRow) => `  — ${example.issues.find((i) => ruleName(i) === rule.rule)?.message ?? ''}` : () => '';
+      for (const example of rule.examples) lines.push(`      ${example.object}:${example.line}  ${truncate(example.raw, 100)}${own(example)}`);
     }
   }
 

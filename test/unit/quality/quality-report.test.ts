@@ -47,3 +47,20 @@ describe('quality report', () => {
     expect(table[2]!.slice(nullsEnd - 1, nullsEnd)).toBe('0');
   });
 });
+
+describe('a rule whose rows carry different messages', () => {
+  it('says so instead of naming one message for all, and each example shows its own', () => {
+    const ragged: QuarantinedRow[] = [
+      { object: 'e.csv', line: 2, raw: 'c1,u1,click,2,x,y', issues: [{ path: [], code: 'malformed_record', message: 'row has 6 fields, header has 5' }] },
+      { object: 'e.csv', line: 5, raw: 'c6,u3,click,2', issues: [{ path: [], code: 'malformed_record', message: 'row has 4 fields, header has 5' }] },
+      { object: 'e.csv', line: 7, raw: 'c8,u1,view,1,a,b', issues: [{ path: [], code: 'malformed_record', message: 'row has 6 fields, header has 5' }] },
+    ];
+    const r = buildQualityReport({ counts: { in: 10, valid: 7, quarantined: 3 }, perObject: {}, quarantined: ragged, gates: [], fastPath: { compiled: true, sqlRows: 7, zodRows: 0 } });
+    expect(r.rules[0]).toMatchObject({ rule: '(row): malformed_record', failingCount: 3, messageCount: 2, message: 'row has 6 fields, header has 5 — and 1 other message; each example shows its own' });
+    const text = formatQualityReport(r);
+    expect(text).toContain('      e.csv:5  c6,u3,click,2  — row has 4 fields, header has 5');
+    expect(text).toContain('      e.csv:2  c1,u1,click,2,x,y  — row has 6 fields, header has 5');
+    // One message: examples carry no repetition of it.
+    expect(formatQualityReport(report)).toContain('      a.jsonl:3  {"amount":-1}\n');
+  });
+});
