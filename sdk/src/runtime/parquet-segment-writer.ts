@@ -186,6 +186,9 @@ function parquetType(column: OutputColumn, values: readonly unknown[], objectTyp
   }
 }
 
+/** The largest magnitude of a Date's time value (ECMAScript TimeClip). */
+const MAX_DATE_MS = 8.64e15;
+
 function convert(value: unknown, type: ParquetType): unknown {
   if (value === null || value === undefined) return null;
   switch (type) {
@@ -200,6 +203,8 @@ function convert(value: unknown, type: ParquetType): unknown {
     case 'BOOLEAN':
       return Boolean(value);
     case 'TIMESTAMP': {
+      // An integral number in the Date range is what new Date() would keep: no Date per value.
+      if (typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_DATE_MS) return BigInt(value);
       // Milliseconds as the writer stores them (TIMESTAMP_MILLIS): what it would compute from the Date.
       const date = value instanceof Date ? value : new Date(value as string | number);
       return BigInt(date.getTime());

@@ -49,7 +49,9 @@ describe('writeParquetColumns', () => {
         ([id, label, amount, ts, n, order]) => {
           const rows = id.length;
           const lines = Array.from({ length: rows }, (_, i) => (order === 'ascending' ? i : order === 'shuffled' ? (i * 7919) % rows : Math.floor(i / 50)) + 1);
-          const values = [id, label, amount, ts.map((t) => (t === null ? null : new Date(t))), n];
+          // The event stage buffers a timestamp column as epoch milliseconds; a derive() may yield Dates or strings.
+          const timestamps = ts.map((t, i) => (t === null ? null : i % 3 === 0 ? t : i % 3 === 1 ? new Date(t) : new Date(t).toISOString()));
+          const values = [id, label, amount, timestamps, n];
           const metadata = { 'sluice.pipeline': 'p' };
           const ours = writeParquetColumns(columns, values, lines, 's3://b/k.jsonl', metadata);
           const reference = new Uint8Array(parquetWriteBuffer({
