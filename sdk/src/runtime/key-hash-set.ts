@@ -1,6 +1,8 @@
 /**
  * The keys a `unique` gate has seen in one object, as 64-bit hashes in an open-addressing
- * table of two Uint32Arrays: 8 bytes per key (×2 for the load factor), outside the JS heap,
+ * table of one Uint32Array (hi, lo side by side, so a probe touches one cache line, not two:
+ * the table outgrows the CPU caches at a few hundred thousand keys and the misses showed in
+ * profiles): 8 bytes per key (×2 for the load factor), outside the JS heap,
  * instead of a Set of key strings (tens of bytes each, on the heap the memory budget caps).
  *
  * A hash stands for its key, so two different keys with the same 64-bit hash count as a
@@ -28,8 +30,20 @@ export function hashKey(text: string): [number, number] {
 const hashed = { hi: 0, lo: 0 };
 
 function hashInto(text: string): void {
+  hashTaggedInto(-1, text);
+}
+
+/**
+ * The hash of `String.fromCharCode(tag) + text` (of `text` alone when `tag` is -1), without
+ * building that string: a concatenation per row is garbage, and hashing it flattens it (a copy).
+ */
+function hashTaggedInto(tag: number, text: string): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
+  if (tag >= 0) {
+    h1 = Math.imul(h1 ^ tag, 2654435761);
+    h2 = Math.imul(h2 ^ tag, 1597334677);
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
@@ -57,8 +71,8 @@ function hashInto(text: string): void {
  * ```
  */
 export class KeyHashSet {
-  private hi = new Uint32Array(1024);
-  private lo = new Uint32Array(1024);
+  /** Slot i holds (hi, lo) at [2i, 2i + 1]; (0, 0) is empty. */
+  private slots = new Uint32Array(2 * 1024);
   private size = 0;
   /** (hi, lo) pairs added since the last takeAdded(); `addedLength` of them are in use. */
   private added = new Uint32Array(1024);
@@ -67,6 +81,15 @@ export class KeyHashSet {
   /** Hashes `text` and adds it; false when that hash was already there. */
   addText(text: string): boolean {
     hashInto(text);
+    return this.add(hashed.hi, hashed.lo);
+  }
+
+  /**
+   * Adds the key whose text is `String.fromCharCode(tag) + text` (the same hash, no string
+   * built); false when it was already there.
+   */
+  addTagged(tag: number, text: string): boolean {
+    hashTaggedInto(tag, text);
     return this.add(hashed.hi, hashed.lo);
   }
 
@@ -80,7 +103,7 @@ export class KeyHashSet {
     }
     this.added[this.addedLength++] = hi;
     this.added[this.addedLength++] = lo;
-    if (this.size * 2 > this.hi.length) this.grow();
+    if (this.size * 4 > this.slots.length) this.grow();
     return true;
   }
 
@@ -98,32 +121,32 @@ export class KeyHashSet {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let offset = 0; offset + 8 <= bytes.byteLength; offset += 8) {
       this.insert(view.getUint32(offset), view.getUint32(offset + 4));
-      if (this.size * 2 > this.hi.length) this.grow();
+      if (this.size * 4 > this.slots.length) this.grow();
     }
   }
 
   private insert(hi: number, lo: number): boolean {
-    const mask = this.hi.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
     // lo is already well mixed; hi breaks up runs of equal lo.
     let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
-      const h = this.hi[slot]!;
-      const l = this.lo[slot]!;
+      const h = slots[2 * slot]!;
+      const l = slots[2 * slot + 1]!;
       if (h === 0 && l === 0) break;
       if (h === hi && l === lo) return false;
       slot = (slot + 1) & mask;
     }
-    this.hi[slot] = hi;
-    this.lo[slot] = lo;
+    slots[2 * slot] = hi;
+    slots[2 * slot + 1] = lo;
     this.size++;
     return true;
   }
 
   private grow(): void {
-    const { hi, lo } = this;
-    this.hi = new Uint32Array(hi.length * 2);
-    this.lo = new Uint32Array(lo.length * 2);
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
     this.size = 0;
-    for (let i = 0; i < hi.length; i++) if (hi[i] !== 0 || lo[i] !== 0) this.insert(hi[i]!, lo[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.insert(old[i]!, old[i + 1]!);
   }
 }

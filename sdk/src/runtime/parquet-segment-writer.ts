@@ -13,8 +13,10 @@
  * left out of the file rather than guessed: a missing column merges with any type (it reads
  * as null), a guessed STRING does not merge with a later DOUBLE.
  */
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { ScalarType } from '../plan/expression-node.js';
+import { dictionaryWinsForStrings, sampleRulesOutDictionary } from './dictionary-choice.js';
+import { snappyCompress } from './snappy-compress.js';
 import type { OutputColumn } from './row-transformer.js';
 
 export interface ValidRow {
@@ -74,37 +76,69 @@ export function writeParquetColumns(
   metadata: Readonly<Record<string, string>>,
   objectTypes: ObjectColumnTypes = {},
 ): Uint8Array {
-  const columnData: { name: string; data: unknown[]; type: ParquetType }[] = [];
+  const columnData: ColumnSource[] = [];
   columns.forEach((column, c) => {
     const raw = values[c]!;
     const type = parquetType(column, raw, objectTypes);
     if (type === undefined) return;
     const converted = new Array<unknown>(raw.length);
     for (let i = 0; i < raw.length; i++) converted[i] = convert(raw[i], type);
-    columnData.push({ name: column.name, data: type === 'STRING' ? utf8Values(converted as (string | null)[]) : converted, type });
+    columnData.push(columnSource(column.name, type, converted));
   });
   columnData.push({ name: '_object', data: new Array<string>(lines.length).fill(objectUri), type: 'STRING' });
   const lineValues = new Array<bigint>(lines.length);
-  for (let i = 0; i < lines.length; i++) lineValues[i] = BigInt(lines[i]!);
-  columnData.push({ name: '_line', data: lineValues, type: 'INT64' });
+  let ascending = true;
+  for (let i = 0; i < lines.length; i++) {
+    lineValues[i] = BigInt(lines[i]!);
+    if (i > 0 && lines[i]! <= lines[i - 1]!) ascending = false;
+  }
+  // Distinct line numbers (they only grow within a file) always fail the writer's dictionary sample.
+  const linesPlain = ascending || sampleRulesOutDictionary(lineValues, identity, eightBytes);
+  columnData.push({ name: '_line', data: lineValues, type: 'INT64', ...(linesPlain ? { encoding: 'PLAIN' as const } : {}) });
   const buffer = parquetWriteBuffer({
     columnData,
     kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     rowGroupSize: 100_000,
+    // The writer's Snappy, byte for byte, without its per-byte ByteWriter calls.
+    compressors: { SNAPPY: snappyCompress },
   });
   return new Uint8Array(buffer);
 }
 
 /**
- * A text column the writer will store PLAIN (mostly distinct values, like ids), as UTF-8 bytes
- * encoded in one pass into one buffer. hyparquet-writer otherwise encodes each such value
- * into its own small buffer, which dominated the time and garbage of a segment. A column the
- * writer may dictionary-encode is left as strings (it then encodes only the dictionary), and
- * so is any non-ASCII column: for ASCII the writer's size estimates (string length vs byte
- * length) agree, so the file is byte-for-byte the one it writes from the strings.
+ * One column for the writer, with `encoding: 'PLAIN'` when its dictionary trial would choose
+ * PLAIN anyway (`dictionary-choice.ts`): the file is the one it writes without the hint, minus
+ * the trial's time. BOOLEAN columns never get a dictionary; the writer decides those at once.
+ */
+function columnSource(name: string, type: ParquetType, data: unknown[]): ColumnSource {
+  switch (type) {
+    case 'STRING': {
+      const strings = data as (string | null)[];
+      if (!sampleRulesOutDictionary(strings, identity, stringBytes) && dictionaryWinsForStrings(strings)) return { name, data: strings, type };
+      return { name, data: utf8Values(strings), type, encoding: 'PLAIN' };
+    }
+    case 'DOUBLE':
+    case 'INT64':
+    case 'TIMESTAMP':
+      return sampleRulesOutDictionary(data, identity, eightBytes) ? { name, data, type, encoding: 'PLAIN' } : { name, data, type };
+    case 'BOOLEAN':
+      return { name, data, type };
+  }
+}
+
+const identity = (value: unknown): unknown => value;
+const eightBytes = (): number => 8;
+/** The writer's estimate for a string: its length, plus the 4-byte length prefix of a PLAIN byte array. */
+const stringBytes = (value: unknown): number => (value as string).length + 4;
+
+/**
+ * A text column the writer will store PLAIN, as UTF-8 bytes encoded in one pass into one
+ * buffer. hyparquet-writer otherwise encodes each such value into its own small buffer, which
+ * dominated the time and garbage of a segment. A non-ASCII column is left as strings: for
+ * ASCII the writer's size estimates (string length vs byte length) agree, so the file is
+ * byte-for-byte the one it writes from the strings.
  */
 function utf8Values(values: readonly (string | null)[]): (string | Uint8Array | null)[] {
-  if (!mostlyDistinct(values)) return values as (string | null)[];
   const present = values.filter((v): v is string => v !== null);
   const text = present.join('');
   const bytes = Buffer.from(text, 'utf8');
@@ -121,29 +155,6 @@ function utf8Values(values: readonly (string | null)[]): (string | Uint8Array | 
     out[i] = all.subarray(offset, (offset += v.length));
   }
   return out;
-}
-
-/**
- * A cheap guess at hyparquet-writer's own first test for a dictionary (useDictionary in its
- * dictionary.js: distinct bytes above 90% of all bytes in a sample mean PLAIN), over fewer
- * values. A wrong guess costs time only: for ASCII text the file is the same either way.
- */
-function mostlyDistinct(values: readonly (string | null)[]): boolean {
-  const sampleSize = Math.min(values.length, 128);
-  const seen = new Set<string>();
-  let distinctSize = 0;
-  let totalSize = 0;
-  for (let i = 0; i < sampleSize; i++) {
-    const v = values[sampleSize === 1 ? 0 : Math.floor((i * (values.length - 1)) / (sampleSize - 1))];
-    if (v === null || v === undefined) continue;
-    const size = v.length + 4;
-    if (!seen.has(v)) {
-      seen.add(v);
-      distinctSize += size;
-    }
-    totalSize += size;
-  }
-  return totalSize > 0 && distinctSize / totalSize > 0.9;
 }
 
 function columnsFromRows(rows: readonly ValidRow[]): OutputColumn[] {
@@ -175,6 +186,9 @@ function parquetType(column: OutputColumn, values: readonly unknown[], objectTyp
   }
 }
 
+/** The largest magnitude of a Date's time value (ECMAScript TimeClip). */
+const MAX_DATE_MS = 8.64e15;
+
 function convert(value: unknown, type: ParquetType): unknown {
   if (value === null || value === undefined) return null;
   switch (type) {
@@ -189,6 +203,8 @@ function convert(value: unknown, type: ParquetType): unknown {
     case 'BOOLEAN':
       return Boolean(value);
     case 'TIMESTAMP': {
+      // An integral number in the Date range is what new Date() would keep: no Date per value.
+      if (typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_DATE_MS) return BigInt(value);
       // Milliseconds as the writer stores them (TIMESTAMP_MILLIS): what it would compute from the Date.
       const date = value instanceof Date ? value : new Date(value as string | number);
       return BigInt(date.getTime());

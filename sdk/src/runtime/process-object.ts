@@ -195,6 +195,8 @@ class SegmentRun {
   private readonly objectUri: string;
   private readonly objectDate: string;
   private readonly keys: ReturnType<typeof zoneKeys>;
+  /** By output column: declared a timestamp (buffered as epoch milliseconds). */
+  private readonly timestampAt: readonly boolean[];
 
   constructor(
     private readonly target: ObjectTarget,
@@ -205,6 +207,7 @@ class SegmentRun {
     this.objectUri = `s3://${target.bucket}/${target.key}`;
     this.objectDate = utcDate(target.lastModified);
     this.keys = zoneKeys(deps.definition.plan.name);
+    this.timestampAt = (deps.transformer.columns ?? []).map((c) => c.type === 'timestamp');
   }
 
   /** Returns true when it stopped early at a checkpoint. */
@@ -252,7 +255,13 @@ class SegmentRun {
     if (!bucket) this.validByDt.set(dt, (bucket = newDtBuffer(this.deps.transformer.columns)));
     if (bucket.kind === 'columns') {
       const { names, values } = bucket;
-      for (let c = 0; c < names.length; c++) values[c]!.push(outcome.row[names[c]!]);
+      const row = outcome.row;
+      for (let c = 0; c < names.length; c++) {
+        const v = row[names[c]!];
+        // A Date held until the segment is written survives young-generation collections and is
+        // copied by each; its milliseconds (all the file stores) sit unboxed in a number array.
+        values[c]!.push(this.timestampAt[c] && v instanceof Date ? v.getTime() : v);
+      }
       bucket.lines.push(record.line);
     } else {
       bucket.rows.push({ line: record.line, row: outcome.row });

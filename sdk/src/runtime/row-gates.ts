@@ -54,6 +54,14 @@ export function createRowGates(spec: GateSpec): RowGates {
     keepsKeys: uniques.length > 0,
     check(values, violations) {
       for (const u of uniques) {
+        if (u.columns.length === 1) {
+          const v = values[u.columns[0]!];
+          // The usual event id: hashed as keyText's `s`-tagged text, without building that string per row.
+          if (typeof v === 'string') {
+            if (!u.seen.addTagged(STRING_TAG, v)) bump(violations, u.name);
+            continue;
+          }
+        }
         const text = keyText(u.columns, values);
         // Rows with a null in the key are not compared, as SQL UNIQUE constraints (and the local gate) do.
         if (text !== undefined && !u.seen.addText(text)) bump(violations, u.name);
@@ -132,6 +140,9 @@ function bump(counter: Record<string, number>, key: string): void {
  * (the usual event id) is its value behind a `s` tag, with no JSON encoding per row; anything
  * else is its JSON array. The two never coincide: JSON text never starts with `s`.
  */
+/** The `s` of keyText's one-column string keys, as a char code. */
+const STRING_TAG = 0x73;
+
 function keyText(columns: readonly string[], values: Readonly<Record<string, unknown>>): string | undefined {
   if (columns.length === 1) {
     const v = values[columns[0]!];

@@ -27,6 +27,20 @@ describe('KeyHashSet', () => {
   });
 });
 
+describe('KeyHashSet.addTagged', () => {
+  it('stores the hash of the tag and text joined (keys stored by an earlier version still match on resume)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 40 }), (texts) => {
+        const joined = new KeyHashSet();
+        const tagged = new KeyHashSet();
+        for (const text of texts) expect(tagged.addTagged(0x73, text)).toBe(joined.addText(`s${text}`));
+        expect(tagged.takeAdded()).toEqual(joined.takeAdded());
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('createRowGates: unique', () => {
   it('counts the duplicates a Set of JSON keys counts (one and two columns, strings and numbers, nulls skipped)', () => {
     const value = fc.option(fc.oneof(fc.constantFrom('1', 'a', 's1', '["1"]', '[1]', ''), fc.constantFrom(1, 2)), { nil: null, freq: 6 });
