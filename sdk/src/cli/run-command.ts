@@ -8,7 +8,14 @@ import type { RunOptions, RunResult } from '../pipeline/run-types.js';
 import { loadDefaultExport } from './load-module.js';
 import { progressBar } from './progress-bar.js';
 
-/** Loads a module's default export and checks it is a runnable pipeline. */
+/**
+ * Loads a module's default export and checks it is a runnable pipeline.
+ *
+ * @example
+ * ```ts
+ * const engagement = await loadPipeline('examples/engagement.ts');
+ * ```
+ */
 export async function loadPipeline(modulePath: string): Promise<RunnablePipeline> {
   const exported = await loadDefaultExport(modulePath);
   if (!exported || typeof (exported as RunnablePipeline).run !== 'function' || !(exported as RunnablePipeline).plan) {
@@ -26,7 +33,19 @@ export async function loadPipeline(modulePath: string): Promise<RunnablePipeline
  * ```
  */
 export async function runCommand(modulePath: string, options: RunOptions, out: (text: string) => void = console.log): Promise<number> {
-  const pipeline = await loadPipeline(modulePath);
+  return runLoadedPipeline(await loadPipeline(modulePath), options, out);
+}
+
+/**
+ * Runs a pipeline already loaded (e.g. one the demo pointed at its data) and prints its
+ * result; returns the process exit code: 0, or 2 when a gate failed.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runLoadedPipeline(await loadPipeline('examples/engagement.ts'), { sample: 1_000 });
+ * ```
+ */
+export async function runLoadedPipeline(pipeline: RunnablePipeline, options: RunOptions, out: (text: string) => void = console.log): Promise<number> {
   out(`Running ${pipeline.name} (plan ${pipeline.hash})${options.sample ? ` on a sample of about ${options.sample.toLocaleString('en-US')} rows` : ''}`);
   let result: RunResult;
   try {
