@@ -55,9 +55,10 @@ async function main(argv: string[]): Promise<number> {
       const { promoteCommand } = await import('./promote-command.js');
       return promoteCommand(module, {
         out: values.out,
-        ...(values.schedule ? { schedule: values.schedule } : {}),
+        // An empty --schedule "" or --alarm-email "" goes on to promote() to be refused, not dropped for the default.
+        ...(values.schedule !== undefined ? { schedule: values.schedule } : {}),
         ...(values['budget-usd'] !== undefined ? { budgetUsd: positiveNumberFlag('--budget-usd', values['budget-usd'], 'US dollars a month', '50') } : {}),
-        ...(values['alarm-email'] ? { alarmEmail: values['alarm-email'] } : {}),
+        ...(values['alarm-email'] !== undefined ? { alarmEmail: values['alarm-email'] } : {}),
       });
     }
     case 'training-set': {
