@@ -6,7 +6,11 @@ import type { DistributionOptions, FeaturePlotOptions } from '../notebook/chart-
 export interface RunOptions {
   /** Read only about this many rows (whole objects in key order, the last one cut short). */
   readonly sample?: number;
-  /** Where the validated and quarantine zones go locally. Default: `.sluice/zones/<pipeline>` beside the store. */
+  /**
+   * Where the validated and quarantine zones go locally. Default: `zones/<pipeline>` in the
+   * parent folder of a local store (`./.sluice/features` → `./.sluice/zones/<pipeline>`), and
+   * `./.sluice/zones/<pipeline>` when the store is on S3 or the pipeline has none.
+   */
   readonly zones?: string;
   /**
    * Write the validated zone (`<zones>/validated/dt=…/part-….parquet`, a copy of every valid

@@ -80,6 +80,14 @@ describe.each(Object.entries(FLAGS))('sluice %s', (command, flags) => {
   });
 });
 
+describe('sluice run --help', () => {
+  it("says where the zones go by default as the engine decides: beside a local store, else under .sluice/", async () => {
+    const result = await sluice(['run', '--help']);
+    expect(result.stdout).toContain("<the local store's parent>/zones/<pipeline>");
+    expect(result.stdout).toContain('.sluice/zones/<pipeline> when the store is on S3 or there is none');
+  });
+});
+
 describe('command-line mistakes', () => {
   it('a misspelt flag gets a suggestion', async () => {
     const result = await sluice(['run', 'x.ts', '--smaple', '10']);
