@@ -4,6 +4,7 @@
  */
 import { SluiceError } from '../errors.js';
 import '../index.js';
+import { inCliTerms } from './cli-wording.js';
 import { parseCommandArgs } from './command-args.js';
 import { COMMAND_SPECS, commandHelp, topLevelHelp, type CommandSpec } from './command-specs.js';
 import { nonNegativeNumberFlag, positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
@@ -115,7 +116,8 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  (thrown: unknown) => {
+    const error = inCliTerms(thrown, process.argv[2]);
     if (error instanceof SluiceError) console.error(`✖ ${error.message}`);
     else console.error(error);
     process.exitCode = 1;

@@ -5,6 +5,7 @@
 import { GateError, SluiceError } from '../errors.js';
 import type { RunnablePipeline } from '../pipeline/pipeline-builder.js';
 import type { RunOptions, RunResult } from '../pipeline/run-types.js';
+import { inCliTerms } from './cli-wording.js';
 import { loadDefaultExport } from './load-module.js';
 import { progressBar } from './progress-bar.js';
 
@@ -53,7 +54,7 @@ export async function runLoadedPipeline(pipeline: RunnablePipeline, options: Run
   } catch (error) {
     if (error instanceof GateError) {
       out(String(error.result));
-      out(`\n✖ ${error.message}`);
+      out(`\n✖ ${(inCliTerms(error, 'run') as Error).message}`);
       return 2;
     }
     throw error;
