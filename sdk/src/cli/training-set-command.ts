@@ -8,7 +8,7 @@ import type { SourceNode } from '../plan/source-node.js';
 import type { Duration } from '../plan/duration.js';
 import { trainingSet } from '../retrieval/training-set.js';
 import type { TrainingSetEngine } from '../retrieval/training-set-types.js';
-import { isParseArgsError, parseArgsProblem } from './command-args.js';
+import { isParseArgsError, parseArgsProblem, withNegativeNumbersAttached } from './command-args.js';
 import { TRAINING_SET_FLAGS, TRAINING_SET_HELP, type TrainingSetFlagSpec } from './training-set-help.js';
 import { positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
 
@@ -105,7 +105,7 @@ async function engineFrom(values: Record<string, string | boolean | string[] | u
 
 function parseOptions(argv: readonly string[]) {
   try {
-    return parseArgs({ args: [...argv], options: OPTIONS });
+    return parseArgs({ args: withNegativeNumbersAttached(argv, OPTIONS), options: OPTIONS });
   } catch (error) {
     if (isParseArgsError(error)) usage(`sluice training-set: ${parseArgsProblem(error.message, OPTIONS)}`);
     throw error;
