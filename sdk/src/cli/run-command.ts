@@ -2,7 +2,9 @@
  * `sluice run <module> [--sample N]`: runs the pipeline a module exports by default, with a
  * progress bar, and exits non-zero when a gate fails.
  */
+import { existsSync } from 'node:fs';
 import { GateError, SluiceError } from '../errors.js';
+import { formatRunResult } from '../format/run-result-text.js';
 import type { RunnablePipeline } from '../pipeline/pipeline-builder.js';
 import type { RunOptions, RunResult } from '../pipeline/run-types.js';
 import { inCliTerms } from './cli-wording.js';
@@ -49,16 +51,22 @@ export async function runCommand(modulePath: string, options: RunOptions, out: (
 export async function runLoadedPipeline(pipeline: RunnablePipeline, options: RunOptions, out: (text: string) => void = console.log): Promise<number> {
   out(`Running ${pipeline.name} (plan ${pipeline.hash})${options.sample ? ` on a sample of about ${options.sample.toLocaleString('en-US')} rows` : ''}`);
   let result: RunResult;
+  const print = (printed: Omit<RunResult, 'toString'> | GateError['result']) =>
+    out(formatRunResult(printed, {
+      ...(options.dryRun ? { dryRun: true } : {}),
+      // Named only when it is there: the engine saves no profile when it computed none.
+      ...(options.saveProfile && existsSync(options.saveProfile) ? { savedProfile: options.saveProfile } : {}),
+    }));
   try {
     result = await pipeline.run({ onProgress: progressBar(), ...options });
   } catch (error) {
     if (error instanceof GateError) {
-      out(String(error.result));
+      print(error.result);
       out(`\n✖ ${(inCliTerms(error, 'run') as Error).message}`);
       return 2;
     }
     throw error;
   }
-  out(String(result));
+  print(result);
   return 0;
 }
