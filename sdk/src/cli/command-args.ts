@@ -31,7 +31,7 @@ export function parseCommandArgs<S extends CommandSpec>(spec: S, argv: readonly 
   for (const [name, flag] of Object.entries(spec.flags)) options[name] = { type: flag.type };
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true }) as typeof parsed;
+    parsed = parseArgs({ args: withNegativeNumbersAttached(argv, options), options, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (error) {
     if (isParseArgsError(error)) throw usageError(spec, parseArgsProblem(error.message, spec.flags), error);
     throw error;
@@ -43,6 +43,31 @@ export function parseCommandArgs<S extends CommandSpec>(spec: S, argv: readonly 
   }
   const { help: _help, ...values } = parsed.values;
   return { values: values as FlagValues<S>, positionals: parsed.positionals, help };
+}
+
+/**
+ * `--sample -5` as `--sample=-5`. parseArgs will not take a value that starts with "-" after a
+ * space (it could be a flag) and calls it ambiguous; but no flag starts with a digit, so a
+ * negative number after a flag that takes a value is that value — and the flag's own rule can
+ * then say what is wrong with it ("--sample takes a positive whole number …; got "-5"").
+ *
+ * @example
+ * ```ts
+ * withNegativeNumbersAttached(['x.ts', '--sample', '-5'], { sample: { type: 'string' } }) // ['x.ts', '--sample=-5']
+ * ```
+ */
+export function withNegativeNumbersAttached(argv: readonly string[], options: Readonly<Record<string, { readonly type: string }>>): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const takesValue = arg.startsWith('--') && !arg.includes('=') && options[arg.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else args.push(arg);
+  }
+  return args;
 }
 
 /**

@@ -31,7 +31,12 @@ export const COMMAND_SPECS = {
     flags: {
       sample: { type: 'string', value: 'N', description: 'read only about N rows: the first N, objects in key order' },
       'dry-run': { type: 'boolean', description: 'compute everything, write nothing to the store or the zones' },
-      zones: { type: 'string', value: 'DIR', description: 'where the validated and quarantine zones go (default .sluice/zones/<pipeline>)' },
+      zones: {
+        type: 'string',
+        value: 'DIR',
+        // As run-pipeline.ts resolveZonesRoot decides: beside a local store, else under .sluice/.
+        description: "where the validated and quarantine zones go (default: <the local store's parent>/zones/<pipeline>, e.g. .sluice/zones/<pipeline> for ./.sluice/features; .sluice/zones/<pipeline> when the store is on S3 or there is none)",
+      },
       'save-profile': { type: 'string', value: 'FILE', description: "save this run's column profile as a drift baseline" },
       'no-profile': { type: 'boolean', description: 'skip the column profile (faster on large runs)' },
     },

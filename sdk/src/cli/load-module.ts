@@ -3,10 +3,11 @@
  * `sluice promote` need it: transpiled with esbuild next to the original, so that its own
  * imports ('sluice', 'zod', relative files) resolve exactly as they would for the user.
  */
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SluiceError } from '../errors.js';
+import { closestName } from '../plan/did-you-mean.js';
 
 /**
  * Imports a module and returns its default export.
@@ -21,7 +22,10 @@ export async function loadDefaultExport(modulePath: string): Promise<unknown> {
   try {
     await stat(absolute);
   } catch {
-    throw new SluiceError('MODULE_NOT_FOUND', `No file at ${modulePath}. Pass the path of a module that default-exports a pipeline, e.g. sluice run pipelines/engagement.ts.`);
+    throw new SluiceError(
+      'MODULE_NOT_FOUND',
+      `No file at ${modulePath}${await didYouMean(modulePath)}. Give the path of a module that default-exports a pipeline, relative to ${process.cwd()} or absolute.`,
+    );
   }
   const { build } = await import('esbuild');
   const outfile = join(dirname(absolute), `.sluice-${basename(absolute).replace(/\W/g, '_')}-${process.pid}.mjs`);
@@ -39,6 +43,14 @@ export async function loadDefaultExport(modulePath: string): Promise<unknown> {
   } finally {
     await rm(outfile, { force: true });
   }
+}
+
+/** ` (did you mean examples/engagement.ts?)` for a misspelt file name beside a real one, else ''. */
+async function didYouMean(modulePath: string): Promise<string> {
+  const folder = dirname(modulePath);
+  const names = await readdir(resolve(folder)).catch(() => [] as string[]);
+  const closest = closestName(basename(modulePath), names.filter((name) => /\.[cm]?[jt]s$/.test(name)));
+  return closest ? ` (did you mean ${folder === '.' && !modulePath.startsWith('.') ? closest : join(folder, closest)}?)` : '';
 }
 
 interface BuildMessage {

@@ -4,6 +4,7 @@
  */
 import { SluiceError } from '../errors.js';
 import '../index.js';
+import { inCliTerms } from './cli-wording.js';
 import { parseCommandArgs } from './command-args.js';
 import { COMMAND_SPECS, commandHelp, topLevelHelp, type CommandSpec } from './command-specs.js';
 import { nonNegativeNumberFlag, positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
@@ -55,9 +56,10 @@ async function main(argv: string[]): Promise<number> {
       const { promoteCommand } = await import('./promote-command.js');
       return promoteCommand(module, {
         out: values.out,
-        ...(values.schedule ? { schedule: values.schedule } : {}),
+        // An empty --schedule "" or --alarm-email "" goes on to promote() to be refused, not dropped for the default.
+        ...(values.schedule !== undefined ? { schedule: values.schedule } : {}),
         ...(values['budget-usd'] !== undefined ? { budgetUsd: positiveNumberFlag('--budget-usd', values['budget-usd'], 'US dollars a month', '50') } : {}),
-        ...(values['alarm-email'] ? { alarmEmail: values['alarm-email'] } : {}),
+        ...(values['alarm-email'] !== undefined ? { alarmEmail: values['alarm-email'] } : {}),
       });
     }
     case 'training-set': {
@@ -114,7 +116,8 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  (thrown: unknown) => {
+    const error = inCliTerms(thrown, process.argv[2]);
     if (error instanceof SluiceError) console.error(`✖ ${error.message}`);
     else console.error(error);
     process.exitCode = 1;

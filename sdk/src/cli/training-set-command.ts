@@ -8,18 +8,21 @@ import type { SourceNode } from '../plan/source-node.js';
 import type { Duration } from '../plan/duration.js';
 import { trainingSet } from '../retrieval/training-set.js';
 import type { TrainingSetEngine } from '../retrieval/training-set-types.js';
-import { isParseArgsError, parseArgsProblem } from './command-args.js';
-import { TRAINING_SET_HELP } from './training-set-help.js';
+import { isParseArgsError, parseArgsProblem, withNegativeNumbersAttached } from './command-args.js';
+import { TRAINING_SET_FLAGS, TRAINING_SET_HELP, type TrainingSetFlagSpec } from './training-set-help.js';
 import { positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
 
 export { TRAINING_SET_HELP };
 
+/** One flag of the table as node:util parseArgs wants it (its `type`, and `multiple` when set). */
+type ParseOption<F> = F extends { readonly type: infer T; readonly multiple: true } ? { type: T; multiple: true } : F extends { readonly type: infer T } ? { type: T } : never;
+
+/** node:util parseArgs options, made from the same table as the help. */
 const OPTIONS = {
-  labels: { type: 'string' }, entity: { type: 'string' }, features: { type: 'string', multiple: true }, ttl: { type: 'string' },
-  out: { type: 'string' }, store: { type: 'string' }, 'entity-column': { type: 'string' }, 'timestamp-column': { type: 'string' },
-  format: { type: 'string' }, explain: { type: 'boolean' }, sql: { type: 'string' }, engine: { type: 'string' },
-  workgroup: { type: 'string' }, database: { type: 'string' }, 'output-location': { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
-  'max-cost-usd': { type: 'string' }, 'max-bytes': { type: 'string' }, 'allow-expensive': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  ...(Object.fromEntries(
+    Object.entries(TRAINING_SET_FLAGS as Readonly<Record<string, TrainingSetFlagSpec>>).map(([name, flag]) => [name, { type: flag.type, ...(flag.multiple ? { multiple: true } : {}) }]),
+  ) as { [K in keyof typeof TRAINING_SET_FLAGS]: ParseOption<(typeof TRAINING_SET_FLAGS)[K]> }),
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /**
@@ -102,7 +105,7 @@ async function engineFrom(values: Record<string, string | boolean | string[] | u
 
 function parseOptions(argv: readonly string[]) {
   try {
-    return parseArgs({ args: [...argv], options: OPTIONS });
+    return parseArgs({ args: withNegativeNumbersAttached(argv, OPTIONS), options: OPTIONS });
   } catch (error) {
     if (isParseArgsError(error)) usage(`sluice training-set: ${parseArgsProblem(error.message, OPTIONS)}`);
     throw error;

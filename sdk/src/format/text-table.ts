@@ -4,12 +4,17 @@
 import type { Table } from 'apache-arrow';
 
 /**
+ * The first `limit` rows, aligned. The last line says how many rows are shown of how many: of
+ * the table's, or of `totalRows` when the table is itself a preview of more rows (a run's
+ * preview holds 20 of its 172,509 feature rows; the old "… 10 more rows (20 in all)" under
+ * "features: 172,509 rows" read as a contradiction).
+ *
  * @example
  * ```ts
- * console.log(formatTextTable(result.preview, { limit: 10 }));
+ * console.log(formatTextTable(result.preview, { limit: 10, totalRows: result.featureRows })); // … "10 of 172,509 rows shown"
  * ```
  */
-export function formatTextTable(table: Table, options: { limit?: number; maxWidth?: number } = {}): string {
+export function formatTextTable(table: Table, options: { limit?: number; maxWidth?: number; totalRows?: number } = {}): string {
   const limit = options.limit ?? 20;
   const maxWidth = options.maxWidth ?? 24;
   const names = table.schema.fields.map((f) => f.name);
@@ -22,8 +27,8 @@ export function formatTextTable(table: Table, options: { limit?: number; maxWidt
   const numeric = table.schema.fields.map((f) => /Int|Float|Decimal/.test(String(f.type)));
   const line = (cells: string[]): string => cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
   const out = [line(names.map((n) => clip(n, maxWidth))), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
-  const more = table.numRows - rows.length;
-  out.push(more > 0 ? `… ${more.toLocaleString('en-US')} more rows (${table.numRows.toLocaleString('en-US')} in all)` : `${table.numRows.toLocaleString('en-US')} rows`);
+  const total = Math.max(options.totalRows ?? 0, table.numRows);
+  out.push(total > rows.length ? `${rows.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows shown` : `${total.toLocaleString('en-US')} rows`);
   return out.join('\n');
 }
 

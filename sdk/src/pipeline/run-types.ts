@@ -13,7 +13,11 @@ export interface RunOptions {
    * writes its quarantine file (named by its run id) and reports everything.
    */
   readonly writeSample?: boolean;
-  /** Where the validated and quarantine zones go locally. Default: `.sluice/zones/<pipeline>` beside the store. */
+  /**
+   * Where the validated and quarantine zones go locally. Default: `zones/<pipeline>` in the
+   * parent folder of a local store (`./.sluice/features` → `./.sluice/zones/<pipeline>`), and
+   * `./.sluice/zones/<pipeline>` when the store is on S3 or the pipeline has none.
+   */
   readonly zones?: string;
   /**
    * Write the validated zone (`<zones>/validated/dt=…/part-….parquet`, a copy of every valid

@@ -15,6 +15,7 @@ import { assertSelfContained } from './free-variables.js';
 import { assertEventStageGates } from '../runtime/event-stage-gates.js';
 import { aggregateSteps, glueDatabaseName, glueTableName } from '../features/glue-catalog-names.js';
 import { toGlueCron } from './schedule-expression.js';
+import { checkPromoteOptions } from './promote-option-checks.js';
 import { stackNameFor, synthesizeFeaturePipeline, type NagFinding, type NagResult } from './synth-stack.js';
 import { shellQuote } from '../format/shell-quote.js';
 
@@ -32,6 +33,7 @@ export interface PromoteOptions extends PromoteConstructOptions {
   readonly pipelineModule?: string;
   /** Monthly budget, USD (default 50). */
   readonly budgetUsd?: number;
+  /** Alarms and budget warnings are also emailed here (checked: it must look like an address). */
   readonly alarmEmail?: string;
   readonly stackName?: string;
   /** How the generated app depends on sluice (default: `file:` this SDK's folder). */
@@ -65,9 +67,11 @@ export interface PromoteSummary {
  * ```
  * @throws PlanError `MAP_NOT_SELF_CONTAINED` for a `.map()` that uses an outside variable,
  *   `GATE_NOT_PROMOTABLE` for a gate the Lambda does not enforce (drift),
- *   `NOT_PROMOTABLE` without an aggregate step and feature store, `INVALID_SCHEDULE`.
+ *   `NOT_PROMOTABLE` without an aggregate step and feature store, `INVALID_SCHEDULE`,
+ *   `UNKNOWN_OPTION` / `INVALID_PROMOTE_OPTION` for an option it cannot use (e.g. an alarmEmail that is not an address).
  */
 export async function promote(definition: PipelineDefinition, options: PromoteOptions): Promise<PromoteSummary> {
+  checkPromoteOptions(options);
   const log = options.log ?? (() => {});
   const { plan, hash } = definition;
   const schedule = options.schedule ?? 'rate(1 hour)';

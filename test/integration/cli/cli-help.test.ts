@@ -1,7 +1,7 @@
 /**
  * `--help` on every subcommand, and command-line mistakes, through the built bin as a user
- * meets them: help lists every flag the command takes (the flags below are written out here,
- * not read from the CLI's own table), and a wrong flag gets one line naming it plus the
+ * meets them: help lists and explains every flag the command takes (the flags below are written
+ * out here, not read from the CLI's own table), and a wrong flag gets one line naming it plus the
  * usage — never a Node stack trace.
  */
 import { existsSync } from 'node:fs';
@@ -61,6 +61,15 @@ describe.each(Object.entries(FLAGS))('sluice %s', (command, flags) => {
     }
   });
 
+  it('--help explains every flag on a line of its own (flag, then what it does), and no flag this table lacks', async () => {
+    const result = await sluice([command, '--help']);
+    expect(result.status, result.stderr).toBe(0);
+    // An option line: indent, --flag, its value if any, two spaces or more, a description.
+    const explained = [...result.stdout.matchAll(/^ {2}(?:-h, )?--([a-z-]+)(?: \S+)? {2,}\S/gm)].map((m) => m[1]);
+    expect(explained.sort()).toEqual([...Object.keys(flags), 'help'].sort());
+    expect(result.stdout).toMatch(new RegExp(`^Examples?:\\n {2}sluice ${command} `, 'm'));
+  });
+
   it('an unknown flag: one line naming it, the usage, exit 1, no stack trace', async () => {
     const result = await sluice([command, ...(command === 'training-set' ? [] : ['pipelines/x.ts']), '--bogus']);
     expect(result.status).toBe(1);
@@ -68,6 +77,14 @@ describe.each(Object.entries(FLAGS))('sluice %s', (command, flags) => {
     expect(result.stderr).toMatch(new RegExp(`^✖ sluice ${command}: unknown flag --bogus`));
     expect(result.stderr).toContain(`sluice ${command} `);
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('sluice run --help', () => {
+  it("says where the zones go by default as the engine decides: beside a local store, else under .sluice/", async () => {
+    const result = await sluice(['run', '--help']);
+    expect(result.stdout).toContain("<the local store's parent>/zones/<pipeline>");
+    expect(result.stdout).toContain('.sluice/zones/<pipeline> when the store is on S3 or there is none');
   });
 });
 

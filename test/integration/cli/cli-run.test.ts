@@ -50,6 +50,16 @@ describe('sluice CLI', () => {
     expect(result.stdout).toContain('clicks_7d');
   });
 
+  it('--dry-run says it wrote nothing; --save-profile says where the profile went', () => {
+    const result = sluice(['run', 'passing.ts', '--sample', '500', '--dry-run', '--save-profile', 'baseline.json']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('none: this was a dry run, which writes nothing to the feature store or the zones');
+    expect(result.stdout).toContain("profile        baseline.json (a drift baseline: validate(schema, { drift: { baseline: 'baseline.json' } }))");
+    expect(existsSync(join(dir, 'baseline.json'))).toBe(true);
+    expect(result.stdout).toMatch(/^features: [\d,]+ rows; preview of the first 10 \(a dry run writes none of them\):$/m);
+    expect(result.stdout).toMatch(/^10 of [\d,]+ rows shown$/m);
+  });
+
   it('exits non-zero when a gate fails, naming the gate', () => {
     const result = sluice(['run', 'strict.ts']);
     expect(result.status).toBe(2);

@@ -1,0 +1,34 @@
+/**
+ * `sluice demo --data DIR` as a user runs it: the pipeline it runs reads DIR — not the
+ * `data/events/` folder examples/engagement.ts was written for, which a fresh clone lacks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
+import { REPO_ROOT, runCli } from '../../helpers/run-cli.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  // Inside the checkout, so that the example's 'sluice' and 'zod' imports resolve; it has no data/events/.
+  dir = mkdtempSync(join(REPO_ROOT, 'test', '.tmp-demo-'));
+  await generateDemoEvents({ dir: join(dir, 'clicks'), users: 30, days: 8, eventsPerDay: 200, seed: 3 });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sluice demo --data', () => {
+  it('runs the pipeline on the folder --data names', async () => {
+    const result = await runCli(['demo', join(REPO_ROOT, 'examples/engagement.ts'), '--data', 'clicks', '--sample', '500'], { cwd: dir, timeoutMs: 120_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Using the demo clickstream in clicks');
+    expect(result.stdout).toMatch(/^ {2}clicks\/events-2024-01-01\.jsonl: in /m);
+    expect(result.stdout).not.toContain('data/events');
+  });
+
+  it('with an absolute --data too', async () => {
+    const result = await runCli(['demo', join(REPO_ROOT, 'examples/engagement.ts'), '--data', join(dir, 'clicks'), '--sample', '200'], { cwd: dir, timeoutMs: 120_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${join(dir, 'clicks')}/events-2024-01-01.jsonl: in `);
+  });
+});
