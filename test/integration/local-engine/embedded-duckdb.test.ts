@@ -30,6 +30,22 @@ describe('embedded DuckDB, one database per run', () => {
     }
   });
 
+  it("connect() opens another connection to the same run's database, in UTC", async () => {
+    const run = await openRunDatabase();
+    const other = await openRunDatabase();
+    const extra = await run.connect();
+    try {
+      await run.connection.run('CREATE TABLE feature_rows AS SELECT 42 AS x');
+      await other.connection.run('CREATE TABLE feature_rows AS SELECT 7 AS x');
+      expect(Number((await extra.runAndReadAll('SELECT x FROM feature_rows')).getRows()[0]![0])).toBe(42);
+      expect((await extra.runAndReadAll("SELECT current_setting('TimeZone')")).getRows()[0]![0]).toBe('UTC');
+    } finally {
+      extra.closeSync();
+      await run.close();
+      await other.close();
+    }
+  });
+
   it('a closed run leaves no tables behind for the next one', async () => {
     const first = await openRunDatabase();
     await first.connection.run('CREATE TABLE feature_rows AS SELECT 1 AS x');

@@ -18,6 +18,12 @@ export interface RunDatabase {
   readonly connection: DuckDBConnection;
   /** The run's database name (for diagnostics). */
   readonly name: string;
+  /**
+   * Another connection to the run's database, for statements that run side by side with the
+   * main connection's (DuckDB runs one statement per connection at a time). The caller closes
+   * it (`closeSync()`) before the run's `close()`.
+   */
+  connect(): Promise<DuckDBConnection>;
   /** Detaches the run's database (freeing its tables) and closes the connection. */
   close(): Promise<void>;
 }
@@ -48,8 +54,7 @@ export async function openRunDatabase(): Promise<RunDatabase> {
   const name = `sluice_run_${++opened}`;
   try {
     await connection.run(`ATTACH ':memory:' AS ${name}`);
-    await connection.run(`USE ${name}`);
-    await connection.run(`SET TimeZone = 'UTC'`);
+    await useRunDatabase(connection, name);
   } catch (error) {
     connection.closeSync();
     throw error;
@@ -57,6 +62,16 @@ export async function openRunDatabase(): Promise<RunDatabase> {
   return {
     connection,
     name,
+    async connect() {
+      const extra = await instance.connect();
+      try {
+        await useRunDatabase(extra, name);
+      } catch (error) {
+        extra.closeSync();
+        throw error;
+      }
+      return extra;
+    },
     async close() {
       try {
         await connection.run('USE memory');
@@ -66,4 +81,10 @@ export async function openRunDatabase(): Promise<RunDatabase> {
       }
     },
   };
+}
+
+/** Makes the run's database the connection's default, with the settings every run needs. */
+async function useRunDatabase(connection: DuckDBConnection, name: string): Promise<void> {
+  await connection.run(`USE ${name}`);
+  await connection.run(`SET TimeZone = 'UTC'`);
 }

@@ -20,6 +20,12 @@ export interface FeatureGroupWrite {
   readonly window: WindowNode;
   readonly definition: PipelineDefinition;
   readonly metadata: Readonly<Record<string, string>>;
+  /**
+   * More connections to the run's database: partitions are then written side by side. (The
+   * feature rows are a small table; the validated zone is not split this way, since each writer
+   * would scan the whole input again to pick its partitions.)
+   */
+  readonly connect?: () => Promise<DuckDBConnection>;
 }
 
 /**
@@ -47,6 +53,7 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
     base,
     files,
     metadata: write.metadata,
+    ...(write.connect ? { connect: write.connect } : {}),
   });
   await writeCatalogEntry(files, sink.root, {
     entity: sink.entity,

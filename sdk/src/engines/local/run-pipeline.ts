@@ -185,7 +185,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       if (sink && writeOutputs) {
         progress({ stage: 'write', done: 0, total: 1 });
         const written = await time('write', () =>
-          writeFeatureGroup(connection, { table: aggregated.table, sink, window: windowNode, definition, metadata: lineage }),
+          writeFeatureGroup(connection, { table: aggregated.table, sink, window: windowNode, definition, metadata: lineage, connect: database.connect }),
         );
         partitions.written.push(...written.written);
         partitions.unchanged.push(...written.unchanged);
