@@ -29,7 +29,8 @@ export const COMMAND_SPECS = {
     arguments: '<module>',
     summary: 'run the pipeline a module default-exports, on this machine (DuckDB), and print its quality report',
     flags: {
-      sample: { type: 'string', value: 'N', description: 'read only about N rows: the first N, objects in key order' },
+      sample: { type: 'string', value: 'N', description: 'read only about N rows: the first N, objects in key order (reports and previews; writes no partitions)' },
+      'write-sample': { type: 'boolean', description: "with --sample, write the feature store and the validated zone anyway (a sample's partial partitions replace complete ones)" },
       'dry-run': { type: 'boolean', description: 'compute everything, write nothing to the store or the zones' },
       zones: {
         type: 'string',

@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
       const { runCommand } = await import('./run-command.js');
       return runCommand(module, {
         ...(values.sample !== undefined ? { sample: sampleFlag(values.sample) } : {}),
+        ...(values['write-sample'] ? { writeSample: true } : {}),
         ...(values['dry-run'] ? { dryRun: true } : {}),
         ...(values.zones ? { zones: values.zones } : {}),
         ...(values['save-profile'] ? { saveProfile: values['save-profile'] } : {}),

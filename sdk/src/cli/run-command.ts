@@ -52,7 +52,7 @@ export async function runLoadedPipeline(pipeline: RunnablePipeline, options: Run
   out(`Running ${pipeline.name} (plan ${pipeline.hash})${options.sample ? ` on a sample of about ${options.sample.toLocaleString('en-US')} rows` : ''}`);
   let result: RunResult;
   const print = (printed: Omit<RunResult, 'toString'> | GateError['result']) =>
-    out(formatRunResult(printed, {
+    out(formatRunResult({ ...printed, notes: printed.notes.map(noteInCliTerms) }, {
       ...(options.dryRun ? { dryRun: true } : {}),
       // Named only when it is there: the engine saves no profile when it computed none.
       ...(options.saveProfile && existsSync(options.saveProfile) ? { savedProfile: options.saveProfile } : {}),
@@ -69,4 +69,9 @@ export async function runLoadedPipeline(pipeline: RunnablePipeline, options: Run
   }
   print(result);
   return 0;
+}
+
+/** The run's notes name SDK options; at the terminal the flag is what to pass. */
+function noteInCliTerms(note: string): string {
+  return note.replace('pass writeSample: true', 'pass --write-sample');
 }

@@ -75,6 +75,19 @@ describe('sluice CLI', () => {
     expect(bad.stderr).toContain('--sample takes a positive whole number');
   });
 
+  it('a --sample run writes no partitions and says which flag would; --write-sample writes them', () => {
+    const sampled = sluice(['run', 'passing.ts', '--sample', '300', '--zones', 'zones-sample']);
+    expect(sampled.status, sampled.stderr).toBe(0);
+    expect(sampled.stdout).toContain('note: A sample run: the feature store and the validated zone were not written');
+    expect(sampled.stdout).toContain('pass --write-sample.');
+    expect(sampled.stdout).not.toContain('writeSample');
+    expect(existsSync(join(dir, 'store'))).toBe(false);
+    const written = sluice(['run', 'passing.ts', '--sample', '300', '--zones', 'zones-sample', '--write-sample']);
+    expect(written.status, written.stderr).toBe(0);
+    expect(written.stdout).toMatch(/feature store .*\(([1-9]\d*) partitions written/);
+    expect(written.stdout).not.toContain('A sample run');
+  });
+
   it('catalog describes the group the run wrote', () => {
     expect(sluice(['run', 'passing.ts']).status).toBe(0);
     const result = sluice(['catalog', 'user/engagement', '--store', 'store']);

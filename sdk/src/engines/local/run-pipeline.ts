@@ -220,7 +220,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         partitionsUnchanged: partitions.unchanged,
       },
       notes,
-    });
+    }, { dryRun: options.dryRun === true });
     if (!gatesPassed && options.failOnGate !== false) {
       const failed = outcome.report.gates.filter((g) => !g.passed).map((g) => `${g.gate}: ${g.detail}`).join('; ');
       throw new GateError(`Quality gates failed, so nothing was written to the feature store: ${failed}. Inspect error.result.quality, fix the data or relax the gate.`, result);
