@@ -58,6 +58,12 @@ describe('initProject', () => {
     expect(pkg.dependencies.sluice).toBe(`file:${join(ROOT, 'sdk')}`);
     expect(pkg.dependencies.zod).toMatch(/^\^?4\./);
     expect(pkg.scripts.notebook).toBe('node scripts/notebook.mjs');
+    // Every `npm run <script>` the project's README shows is one package.json defines; the
+    // sample run writes nothing, so a whole run comes before the catalog.
+    const shown = [...readFileSync(join(project, 'README.md'), 'utf8').matchAll(/^npm run (\S+)/gm)].map((m) => m[1]!);
+    expect(shown).toEqual(['notebook', 'run:sample', 'run:all', 'catalog']);
+    for (const script of shown) expect(pkg.scripts[script], script).toBeDefined();
+    expect(pkg.scripts['run:all']).toBe('sluice run pipelines/engagement.ts');
     for (const f of result.files.filter((f) => !f.startsWith('data/'))) {
       expect(readFileSync(join(project, f), 'utf8'), f).not.toMatch(/\{\{\w+\}\}/);
     }
