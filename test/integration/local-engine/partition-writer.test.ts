@@ -2,7 +2,7 @@
  * Partitions written by two writers side by side (one connection each) are the files one
  * writer writes: same names, same rows. Only the time it takes may differ.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,23 +10,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { openRunDatabase } from '../../../sdk/src/engines/local/embedded-duckdb.js';
 import { writePartitions } from '../../../sdk/src/engines/local/partition-writer.js';
 import { storeFiles } from '../../../sdk/src/features/store-files.js';
+import { fileTree } from '../../helpers/file-tree.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-partition-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Every file under `root`, as relative path → bytes (base64, so that toEqual shows a diff). */
-function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (folder: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out[relative(root, path)] = readFileSync(path).toString('base64');
-    }
-  };
-  walk(root);
-  return out;
-}
 
 describe('writePartitions', () => {
   it('two writers side by side write the files one writer writes: same names, same rows in each', async () => {
@@ -48,7 +35,7 @@ describe('writePartitions', () => {
       expect(opened).toBe(1);
       expect(two).toEqual(one);
       expect(one.written).toHaveLength(40);
-      expect(Object.keys(snapshot(join(dir, 'two')))).toEqual(Object.keys(snapshot(join(dir, 'one'))));
+      expect(Object.keys(fileTree(join(dir, 'two')))).toEqual(Object.keys(fileTree(join(dir, 'one'))));
       // The rows of each file, as a set (DuckDB may interleave a file's sorted batches).
       const rows = async (root: string) => (await db.connection.runAndReadAll(
         `SELECT filename, entity_id, feature_ts, v FROM read_parquet('${root}/*/*.parquet', filename = true) ORDER BY ALL`,
@@ -71,11 +58,11 @@ describe('writePartitions', () => {
         base, files: storeFiles(base), metadata: {}, connect: db.connect,
       });
       await write();
-      const before = snapshot(base);
+      const before = fileTree(base);
       await db.connection.run(`UPDATE t SET v = v + 1 WHERE feature_ts IN (TIMESTAMP '2024-02-03', TIMESTAMP '2024-02-08')`);
       const second = await write();
       expect(second.written).toEqual(['2024-02-03', '2024-02-08']);
-      const after = snapshot(base);
+      const after = fileTree(base);
       const changed = Object.keys(after).filter((k) => before[k] !== after[k]).map((k) => k.split('/')[0]);
       expect([...new Set(changed)].sort()).toEqual(['dt=2024-02-03', 'dt=2024-02-08']);
       expect(Object.keys(after)).toHaveLength(10);

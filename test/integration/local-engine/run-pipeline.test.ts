@@ -2,16 +2,16 @@
  * The local engine end to end on a small seeded clickstream: conservation of rows, the store
  * layout and lineage, idempotent re-runs (byte-identical store) and partition-precise updates.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { pipeline, file, window, count, sum, mean, featureStore, GateError } from '../../../sdk/src/index.js';
 import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
+import { fileTree } from '../../helpers/file-tree.js';
 
 const Event = z.object({
   event_id: z.string().uuid(),
@@ -53,19 +53,6 @@ function countLines(folder: string): number {
     n += text.split('\n').filter((l: string) => l.trim() !== '').length;
   }
   return n;
-}
-
-function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out[relative(root, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
 }
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
@@ -132,9 +119,9 @@ describe('local engine', () => {
   it('re-running over the same inputs leaves the store byte-identical', async () => {
     const root = join(dir, 'store-c');
     await engagement(root).run();
-    const first = snapshot(root);
+    const first = fileTree(root);
     const again = await engagement(root).run();
-    expect(snapshot(root)).toEqual(first);
+    expect(fileTree(root)).toEqual(first);
     expect(again.outputs.partitionsWritten).toEqual([]);
   });
 
@@ -146,10 +133,10 @@ describe('local engine', () => {
     const stale = join(group, '.sluice-staging-crashed', `__dt=${dt}`);
     mkdirSync(stale, { recursive: true });
     writeFileSync(join(stale, 'data_0.parquet'), 'half-written');
-    const before = snapshot(root);
+    const before = fileTree(root);
     const again = await engagement(root).run();
     expect(again.outputs.partitionsWritten).toEqual([]);
-    expect(snapshot(root)).toEqual(before);
+    expect(fileTree(root)).toEqual(before);
   });
 
   it('adding one day of events rewrites exactly the partitions that day affects', async () => {
@@ -157,7 +144,7 @@ describe('local engine', () => {
     const events = join(dir, 'events-growing');
     await generateDemoEvents({ dir: events, users: 40, days: 12, eventsPerDay: 250, seed: 7 });
     await engagement(root, join(events, '*.jsonl*')).run();
-    const before = snapshot(root);
+    const before = fileTree(root);
     // One more day, 2024-01-20, well after the last day (2024-01-12): its events feed the
     // boundaries 2024-01-21 … 2024-01-27 (7d windows), and nothing else.
     const lines = Array.from({ length: 30 }, (_, i) =>
@@ -167,7 +154,7 @@ describe('local engine', () => {
     const result = await engagement(root, join(events, '*.jsonl*')).run();
     const expected = ['2024-01-21', '2024-01-22', '2024-01-23', '2024-01-24', '2024-01-25', '2024-01-26', '2024-01-27'];
     expect([...result.outputs.partitionsWritten].sort()).toEqual(expected);
-    const after = snapshot(root);
+    const after = fileTree(root);
     for (const [path, hash] of Object.entries(before)) {
       if (path.startsWith('_catalog')) continue;
       expect(after[path], path).toBe(hash);
@@ -224,21 +211,21 @@ describe('local engine', () => {
     const root = join(dir, 'store-sample');
     const zones = join(dir, 'zones-sample');
     const full = await engagement(root).run({ zones });
-    const before = snapshot(root);
-    const validatedBefore = snapshot(join(zones, 'validated'));
+    const before = fileTree(root);
+    const validatedBefore = fileTree(join(zones, 'validated'));
     const sampled = await engagement(root).run({ sample: 600, zones });
     expect(sampled.featureRows).toBeGreaterThan(0);
     expect(sampled.outputs.partitionsWritten).toEqual([]);
     expect(sampled.outputs.featureStore).toBeUndefined();
     expect(sampled.outputs.validated).toBeUndefined();
     expect(sampled.notes.join('\n')).toMatch(/A sample run: the feature store and the validated zone were not written .* pass writeSample: true/);
-    expect(snapshot(root)).toEqual(before);
-    expect(snapshot(join(zones, 'validated'))).toEqual(validatedBefore);
+    expect(fileTree(root)).toEqual(before);
+    expect(fileTree(join(zones, 'validated'))).toEqual(validatedBefore);
     // Asked for, it writes: the partitions the sample covers are replaced by its partial features.
     const written = await engagement(root).run({ sample: 600, zones, writeSample: true });
     expect(written.outputs.partitionsWritten.length).toBeGreaterThan(0);
     expect(written.outputs.partitionsWritten.length).toBeLessThan(full.outputs.partitionsWritten.length);
-    expect(snapshot(root)).not.toEqual(before);
+    expect(fileTree(root)).not.toEqual(before);
   });
 });
 
