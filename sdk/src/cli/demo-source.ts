@@ -5,9 +5,7 @@
  */
 import { deepFreeze, planHash } from '../plan/canonical-json.js';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
-import { localEngine } from '../pipeline/backend-ports.js';
-import { checkRunOptions } from '../pipeline/option-checks.js';
-import type { RunnablePipeline } from '../pipeline/pipeline-builder.js';
+import { runDefinition, type RunnablePipeline } from '../pipeline/pipeline-builder.js';
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import { file } from '../sources/source-builders.js';
 
@@ -35,10 +33,7 @@ export function readingDemoFolder(pipeline: RunnablePipeline, dir: string): Runn
     plan,
     hash: resourced.hash,
     definition: resourced,
-    run: async (options = {}) => {
-      checkRunOptions(options);
-      return localEngine().run(resourced, options);
-    },
+    run: (options = {}) => runDefinition(resourced, options),
     toJSON: () => plan,
   });
 }

@@ -279,8 +279,7 @@ class PipelineBuilder {
   }
 
   async run(options: RunOptions = {}): Promise<RunResult> {
-    checkRunOptions(options);
-    return localEngine().run(this.definition, options);
+    return runDefinition(this.definition, options);
   }
 
   promote(options: PromoteOptions): Promise<PromoteSummary> {
@@ -301,4 +300,18 @@ class PipelineBuilder {
 
 function describeStage(stage: BuilderState['stage']): string {
   return { start: 'pipeline()', sourced: 'from()', validated: 'validate()', aggregated: 'aggregate()', sunk: 'toFeatureStore()' }[stage];
+}
+
+/**
+ * What `run()` does for any definition: checks the options, then runs it on the local engine.
+ * For code that derives a definition of its own (the demo points a pipeline at its data folder).
+ *
+ * @example
+ * ```ts
+ * const result = await runDefinition(pipeline.definition, { sample: 1_000 });
+ * ```
+ */
+export async function runDefinition(definition: PipelineDefinition, options: RunOptions = {}): Promise<RunResult> {
+  checkRunOptions(options);
+  return localEngine().run(definition, options);
 }
