@@ -86,6 +86,8 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
   bar({ stage: 'done', done: 1, total: 1 });
   const scanned = written.stats.bytesScanned === undefined ? '' : `, Athena scanned ${written.stats.bytesScanned} bytes ($${(written.stats.costUsd ?? 0).toFixed(6)})`;
   out(`wrote ${written.rows} rows to ${written.uri} (${written.bytes} bytes) in ${written.stats.elapsedMs} ms${scanned}`);
+  // The plan's warnings were printed with it; these are the ones only the result could show.
+  for (const warning of written.warnings.filter((w) => !explained.warnings.includes(w))) out(`warning: ${warning}`);
   return 0;
 }
 

@@ -17,6 +17,7 @@ import { loadLabels, type LabelFrame } from './label-frame.js';
 import { listPrunedFiles } from './partition-lister.js';
 import { planTimeChunks } from './time-chunk-planner.js';
 import { assembleTrainingSet } from './training-set-result.js';
+import { allNullWarnings, missingPartitionWarnings } from './coverage-warnings.js';
 import { writeTable, type TrainingSetFormat } from './training-set-writer.js';
 import type { EngineRunStats, FeatureStoreRef, RetrievalJob, TrainingSetEngine, TrainingSetOptions } from './training-set-types.js';
 
@@ -31,6 +32,12 @@ export interface TrainingSetRun {
   readonly table: Table;
   readonly stats: EngineRunStats;
   readonly estimate: TrainingSetExplain;
+  /**
+   * What makes the table suspect: a group with no partitions where the labels need them, or
+   * one whose features came back null for every label. Empty when all is well. (`fetch()`,
+   * which returns the bare table, emits these as process warnings instead.)
+   */
+  readonly warnings: readonly string[];
 }
 
 export interface GroupExplain {
@@ -52,17 +59,22 @@ export interface TrainingSetExplain {
   /** Athena pricing of the scan ($5/TB, 10 MB minimum per query), whichever engine runs it. */
   readonly estimatedCostUsd: number;
   readonly sql: string;
-  /** A one-screen text summary. */
+  /** Groups with no partitions in the range the labels need: their features would be all null. */
+  readonly warnings: readonly string[];
+  /** A one-screen text summary (warnings included). */
   readonly summary: string;
 }
 
 export interface TrainingSet {
   readonly options: TrainingSetOptions;
-  /** Runs the join and returns an Arrow table: the label columns plus `<group>__<feature>` columns. */
+  /**
+   * Runs the join and returns an Arrow table: the label columns plus `<group>__<feature>` columns.
+   * What `run()` returns as `warnings` is emitted as a process warning (`SLUICE_TRAINING_SET`).
+   */
   fetch(options?: FetchOptions): Promise<Table>;
   /** Like `fetch`, with the run's statistics (bytes read or scanned, actual cost) and the estimate. */
   run(options?: FetchOptions): Promise<TrainingSetRun>;
-  write(uri: string, options?: FetchOptions & { readonly format?: TrainingSetFormat }): Promise<{ uri: string; rows: number; bytes: number; stats: EngineRunStats }>;
+  write(uri: string, options?: FetchOptions & { readonly format?: TrainingSetFormat }): Promise<{ uri: string; rows: number; bytes: number; stats: EngineRunStats; warnings: readonly string[] }>;
   /** The query the engine would run (`'duckdb'` = local, `'trino'` = Athena's form). */
   sql(dialectOrEngine?: Dialect | TrainingSetEngine): Promise<string>;
   /** Partitions, files, bytes and estimated cost, before anything runs. */
@@ -182,10 +194,12 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     }));
     const cost = estimateCostUsd(estimate.bytes, estimate.queries);
     const chunks = job.chunks.map((c) => ({ dtFrom: c.dtFrom, dtTo: c.dtTo, labels: c.rows.length }));
+    const warnings = missingPartitionWarnings(job);
     const lines = [
       `training set: ${job.keys.count} labels, ${chunks.length} time chunk(s), engine ${engine.name}`,
       ...groups.map((g) => `  ${g.group}: ${g.features.length} feature(s), ${g.partitions.length} partition(s) ${g.partitions.length ? `${g.partitions[0]}..${g.partitions[g.partitions.length - 1]}` : ''}, ${g.files} file(s), ${formatBytes(g.bytes)}`),
       `  scan ≤ ${formatBytes(estimate.bytes)} in ${estimate.queries} quer${estimate.queries === 1 ? 'y' : 'ies'}: ≈ $${cost.toFixed(6)} at Athena's $5/TB (10 MB minimum per query)`,
+      ...warnings.map((w) => `  warning: ${w}`),
     ];
     return {
       engine: engine.name,
@@ -197,6 +211,7 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
       queries: estimate.queries,
       estimatedCostUsd: cost,
       sql: engine.sql(job),
+      warnings,
       summary: lines.join('\n'),
     };
   }
@@ -208,17 +223,24 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     checkCostGuard(estimate.bytes, estimate.estimatedCostUsd, runOptions);
     const job = await prepare(engine);
     const output = await engine.execute(job, runOptions);
-    return { table: await assembleTrainingSet(labelsFrame!.table, output.columns), stats: output.stats, estimate };
+    const table = await assembleTrainingSet(labelsFrame!.table, output.columns);
+    const missing = new Set(job.groups.filter((g) => g.partitions.length === 0).map((g) => g.group));
+    return { table, stats: output.stats, estimate, warnings: [...estimate.warnings, ...allNullWarnings(table, job, missing)] };
   }
 
   return Object.freeze({
     options: frozen,
     run,
-    fetch: async (o?: FetchOptions) => (await run(o)).table,
+    async fetch(o?: FetchOptions) {
+      const result = await run(o);
+      // The bare table has nowhere to carry them; a notebook or script shows process warnings on stderr.
+      for (const warning of result.warnings) process.emitWarning(`training set: ${warning}`, { code: 'SLUICE_TRAINING_SET' });
+      return result.table;
+    },
     async write(uri: string, o: FetchOptions & { readonly format?: TrainingSetFormat } = {}) {
       const result = await run(o);
       const written = await writeTable(result.table, uri, { format: o.format, s3Client: frozen.s3Client, endpoint: ref.endpoint, region: ref.region });
-      return { ...written, stats: result.stats };
+      return { ...written, stats: result.stats, warnings: result.warnings };
     },
     async sql(dialectOrEngine: Dialect | TrainingSetEngine = 'duckdb') {
       const engine = typeof dialectOrEngine === 'string' ? await engineForDialect(dialectOrEngine) : dialectOrEngine;
