@@ -30,7 +30,7 @@
  * boundary (validation normally rejects them before this stage).
  */
 import type { WindowNode } from '../plan/window-node.js';
-import type { Query, SelectItem, SqlExpr } from '../sql/sql-node.js';
+import type { AggregateExpr, Query, SelectItem, SqlExpr } from '../sql/sql-node.js';
 import type { Dialect } from '../sql/sql-printer.js';
 import { printerFor } from '../sql/dialects.js';
 import { and, as, asc, bin, cast, caseWhen, col, eq, fn, isNull, lit, select, table } from '../sql/sql-builders.js';
@@ -201,7 +201,9 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
 
   // ---- __win: partials combined over k-bucket frames ----
   const frameOver = (k: number) => (aggregate: Parameters<typeof over>[0]) =>
-    over(aggregate, [col('__e'), col('__island')], [col('__j')], { mode: 'rows', start: -(k - 1), end: 0 });
+    k === 1 && isOneRowIdentity(aggregate)
+      ? aggregate.args[0]!
+      : over(aggregate, [col('__e'), col('__island')], [col('__j')], { mode: 'rows', start: -(k - 1), end: 0 });
   const windowed: Named[] = stages.flatMap((s) => ks.flatMap((k) => s.windowed(k, frameOver(k))));
   const win = select([as(col('__e')), as(col('__j')), ...windowed.map((n) => as(n.expr, n.alias))], { from: table('__dense') });
 
@@ -230,3 +232,13 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
   return select(outputs, { ctes, from: table('__win'), orderBy: [asc(col('entity_id')), asc(col('feature_ts'))] });
 }
 
+/**
+ * Whether a window aggregate over a one-row frame is just its argument: sum, min and max of one
+ * value are that value (NULL stays NULL). A window as long as the cadence covers one bucket,
+ * and engines still run a windowed aggregate per row for it (on flights-3m, the three 1d
+ * windows cost ~20 ms of a 190 ms feature query). min_by/max_by are not: over one row they
+ * give NULL when the key is NULL although the value is not.
+ */
+function isOneRowIdentity(aggregate: Parameters<typeof over>[0]): aggregate is AggregateExpr {
+  return aggregate.kind === 'agg' && (aggregate.fn === 'sum' || aggregate.fn === 'min' || aggregate.fn === 'max') && aggregate.filter === undefined && aggregate.args.length === 1;
+}

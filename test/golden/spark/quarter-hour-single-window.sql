@@ -6,5 +6,5 @@ WITH `__rows` AS (SELECT CAST(`user_id` AS STRING) AS `__e`, unix_millis(`ts`) A
 `__ranges` AS (SELECT `__e`, `__island`, min(`__b`) AS `__lo`, max(`__b`) AS `__hi` FROM `__islands` GROUP BY `__e`, `__island`),
 `__grid` AS (SELECT `r`.`__e`, `r`.`__island`, `g`.`__j` FROM `__ranges` AS `r` LATERAL VIEW explode(sequence(CAST((`r`.`__lo` + 1) AS BIGINT), CAST((`r`.`__hi` + 1) AS BIGINT), CAST(1 AS BIGINT))) `g` AS `__j`),
 `__dense` AS (SELECT `g`.`__e`, `g`.`__island`, `g`.`__j`, `p`.`__f0_s`, `p`.`__f0_n` FROM `__grid` AS `g` LEFT JOIN `__parts` AS `p` ON ((`p`.`__e` = `g`.`__e`) AND (`p`.`__b` = (`g`.`__j` - 1)))),
-`__win` AS (SELECT `__e`, `__j`, sum(`__f0_s`) OVER (PARTITION BY `__e`, `__island` ORDER BY `__j` ASC ROWS BETWEEN CURRENT ROW AND CURRENT ROW) AS `__f0_s_1`, sum(`__f0_n`) OVER (PARTITION BY `__e`, `__island` ORDER BY `__j` ASC ROWS BETWEEN CURRENT ROW AND CURRENT ROW) AS `__f0_n_1` FROM `__dense`)
+`__win` AS (SELECT `__e`, `__j`, `__f0_s` AS `__f0_s_1`, `__f0_n` AS `__f0_n_1` FROM `__dense`)
 SELECT `__e` AS `entity_id`, timestamp_millis(CAST((`__j` * 900000) AS BIGINT)) AS `feature_ts`, CAST((`__f0_s_1` / nullif(CAST(`__f0_n_1` AS DOUBLE), 0)) AS DOUBLE) AS `avg_spend_15m` FROM `__win`
