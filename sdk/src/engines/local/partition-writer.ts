@@ -5,11 +5,12 @@
  * of events rewrites only the partitions that day affects.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { printerFor } from '../../sql/dialects.js';
+import { EngineError } from '../../errors.js';
 import { joinPath, partFileName } from '../../features/store-layout.js';
 import type { StoreFiles } from '../../features/store-files.js';
 
@@ -97,17 +98,25 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
     try {
       const metadata = Object.entries(options.metadata).map(([k, v]) => `${p.stringLiteral(k)}: ${p.stringLiteral(v)}`).join(', ');
       const groups = splitByRows(changed, options.connect ? SIDE_BY_SIDE_WRITERS : 1);
+      /** The files DuckDB wrote, by staged partition folder. */
+      const stagedParts = new Map<string, string[]>();
       const extras = await Promise.all(groups.slice(1).map(() => options.connect!()));
       try {
         // Each writer gets whole partitions (neighbours, about equal rows): every file holds the
         // rows one writer would put there, under the same name (its content identity).
-        await Promise.all(groups.map((group, g) => {
+        // RETURN_FILES names every file written, so placing them needs no listing of 2 × N folders.
+        const writtenFiles = await Promise.all(groups.map(async (group, g) => {
           const only = group.length === wanted.length ? '' : ` WHERE "__dt" IN (${group.map((c) => p.stringLiteral(c.dt)).join(', ')})`;
-          return (g === 0 ? connection : extras[g - 1]!).run(
+          const reader = await (g === 0 ? connection : extras[g - 1]!).runAndReadAll(
             `COPY (SELECT * FROM ${source}${only} ORDER BY "__dt", ${order}) TO ${p.stringLiteral(join(staging, `g${g}`))} ` +
-              `(FORMAT PARQUET, PARTITION_BY ("__dt"), COMPRESSION SNAPPY${metadata ? `, KV_METADATA {${metadata}}` : ''})`,
+              `(FORMAT PARQUET, PARTITION_BY ("__dt"), COMPRESSION SNAPPY, RETURN_FILES true${metadata ? `, KV_METADATA {${metadata}}` : ''})`,
           );
+          return reader.getRowObjectsJS().flatMap((row) => (row.Files as string[] | null) ?? []);
         }));
+        for (const path of writtenFiles.flat()) {
+          const folder = dirname(path);
+          stagedParts.set(folder, [...(stagedParts.get(folder) ?? []), basename(path)]);
+        }
       } finally {
         for (const extra of extras) extra.closeSync();
       }
@@ -115,7 +124,9 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
       // Partitions are independent of each other: place them concurrently.
       await forEachLimited(changed, PARALLEL_FILE_OPERATIONS, async ({ dt, name }) => {
         const folder = stagedFolders.get(dt)!;
-        const parts = (await readdir(folder)).filter((f) => f.endsWith('.parquet')).sort();
+        const parts = [...(stagedParts.get(folder) ?? [])].sort();
+        // Every changed partition has rows, so DuckDB wrote it; placing nothing would drop it silently.
+        if (parts.length === 0) throw new EngineError('STORE_WRITE_FAILED', `DuckDB reported no file for partition dt=${dt} of ${options.table} (expected under ${folder}); that partition keeps its previous files. Run again; if it persists, report it with this message.`);
         // DuckDB may split a large partition across threads; each piece keeps the identity.
         const names = parts.length === 1 ? [name] : parts.map((_, i) => `${identity(name)}-${i}.parquet`);
         const old = filesByDt.get(dt) ?? [];
