@@ -28,8 +28,8 @@ export async function runAggregateStage(
   const query = planWindowQuery(node, input);
   const sql = printSql({ kind: 'createTableAs', name: FEATURE_ROWS_TABLE, query, orReplace: true }, 'duckdb');
   try {
-    await connection.run(sql);
-    const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${FEATURE_ROWS_TABLE}`);
+    // CREATE TABLE … AS answers with the number of rows it inserted: no second scan to count them.
+    const reader = await connection.runAndReadAll(sql);
     return { table: FEATURE_ROWS_TABLE, rows: Number(reader.getRows()[0]![0]) };
   } catch (cause) {
     throw new EngineError('AGGREGATE_FAILED', `DuckDB could not compute the window features over ${input.table}: ${(cause as Error).message}`, { cause });
