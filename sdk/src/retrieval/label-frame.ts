@@ -30,7 +30,8 @@ export async function loadLabels(labels: LabelsInput, entityColumn: string, time
   else if (Array.isArray(labels)) table = objectsToArrow(arrow, labels as readonly Record<string, unknown>[]);
   else {
     const node = sourceNodeOf(labels);
-    table = objectsToArrow(arrow, await readLabelSource(node, s3Client));
+    // The entity id is read as text from CSV: the store keys by the id's text, so '1.0' must stay '1.0'.
+    table = objectsToArrow(arrow, await readLabelSource(node, s3Client, [entityColumn]));
   }
   return { table, keys: extractKeys(arrow, table, entityColumn, timestampColumn) };
 }

@@ -1,7 +1,8 @@
 /**
  * Reads a labels source (`file()` / `s3()`) into plain objects: Parquet through hyparquet
  * (typed: INT64 stays bigint, timestamps become Dates), JSON lines, and CSV with numbers
- * recognised. Labels are small next to feature history, so reading them whole is fine.
+ * recognised where that loses nothing. Labels are small next to feature history, so reading
+ * them whole is fine.
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
@@ -11,10 +12,12 @@ import type { SourceNode } from '../plan/source-node.js';
 /**
  * @example
  * ```ts
- * const rows = await readLabelSource(file('data/labels.parquet').node);
+ * const rows = await readLabelSource(file('data/labels.csv').node, undefined, ['entity_id']);
  * ```
+ * @param textColumns CSV columns kept exactly as written (the entity id: the store keys by its text,
+ *   so `1.0` must not become `1`).
  */
-export async function readLabelSource(node: SourceNode, s3Client?: unknown): Promise<Record<string, unknown>[]> {
+export async function readLabelSource(node: SourceNode, s3Client?: unknown, textColumns: readonly string[] = []): Promise<Record<string, unknown>[]> {
   const { listSourceObjects } = await import('../sources/object-listing.js');
   const objects = await listSourceObjects(node, s3Client ? { s3Client: s3Client as never } : {});
   const rows: Record<string, unknown>[] = [];
@@ -36,7 +39,7 @@ export async function readLabelSource(node: SourceNode, s3Client?: unknown): Pro
         }
       });
     } else {
-      rows.push(...parseCsv(new TextDecoder().decode(bytes), node.csv?.delimiter ?? ','));
+      rows.push(...parseCsv(new TextDecoder().decode(bytes), node.csv?.delimiter ?? ',', textColumns));
     }
   }
   return rows;
@@ -52,8 +55,17 @@ async function readBytes(node: SourceNode, uri: string, s3Client?: unknown): Pro
   return response.Body!.transformToByteArray();
 }
 
-/** RFC 4180 CSV with a header row; cells that are plain decimal numbers become numbers. */
-export function parseCsv(text: string, delimiter: string): Record<string, unknown>[] {
+/**
+ * RFC 4180 CSV with a header row. A cell that is a plain decimal number becomes a number, unless
+ * its column is in `textColumns` or it is an integer a double cannot hold exactly (an id like
+ * 12345678901234567891 stays text rather than silently becoming ...7000).
+ *
+ * @example
+ * ```ts
+ * parseCsv('entity_id,y\n1.0,2\n', ',', ['entity_id']) // [{ entity_id: '1.0', y: 2 }]
+ * ```
+ */
+export function parseCsv(text: string, delimiter: string, textColumns: readonly string[] = []): Record<string, unknown>[] {
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];
@@ -77,11 +89,20 @@ export function parseCsv(text: string, delimiter: string): Record<string, unknow
   if (field !== '' || record.length) (record.push(field), records.push(record));
   const [header, ...body] = records;
   if (!header) return [];
+  const keep = new Set(textColumns);
   return body.map((cells) =>
     Object.fromEntries(header.map((name, j) => {
       const cell = cells[j];
       if (cell === undefined || cell === '') return [name, null];
-      return [name, /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/.test(cell) ? Number(cell) : cell];
+      return [name, keep.has(name) ? cell : csvNumber(cell) ?? cell];
     })),
   );
+}
+
+function csvNumber(cell: string): number | undefined {
+  if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/.test(cell)) return undefined;
+  const n = Number(cell);
+  // A decimal fraction is a measurement, read to the nearest double as any CSV reader does; an
+  // integer past 2^53 is almost always an identifier, and rounding it would change which row it names.
+  return /^-?\d+$/.test(cell) && !Number.isSafeInteger(n) ? undefined : n;
 }
