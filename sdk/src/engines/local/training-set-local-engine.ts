@@ -93,6 +93,10 @@ async function executeLocal(
   const onAbort = (): void => connection.interrupt();
   options.signal?.addEventListener('abort', onAbort);
   try {
+    // The SQL compares feature_ts with UTC TIMESTAMP literals. A store whose feature_ts is
+    // TIMESTAMP WITH TIME ZONE would have them cast in the session's zone (the machine's by
+    // default), shifting every label by its offset: features from the future leak in.
+    await connection.run(`SET TimeZone = 'UTC'`);
     throwIfAborted(options.signal);
     const needed = [...new Set(job.groups.flatMap((_, g) => job.chunks.flatMap((__, c) => filesOf(job, c, g))))];
     let bytesRead = 0;
