@@ -7,7 +7,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
+import {
+  DuckDBDateValue,
+  DuckDBInstance,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBConnection,
+  type DuckDBVector,
+} from '@duckdb/node-api';
 import { EngineError } from '../../errors.js';
 import { storeFiles } from '../../features/store-files.js';
 import { printSql } from '../../sql/dialects.js';
@@ -228,9 +238,21 @@ function placeVector(target: unknown[] | TypedColumn, rows: Int32Array, values: 
 }
 
 function toJs(value: unknown): unknown {
-  if (value instanceof DuckDBTimestampValue) return new Date(Number(value.micros / 1000n));
+  // Every temporal type becomes the instant it names (the assembler makes a Timestamp<ms> of it),
+  // as Athena's results do; String() would give text such as '2020-01-02', which is NaN as a time.
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) return new Date(floorDiv(value.micros, 1000n));
+  if (value instanceof DuckDBTimestampNanosecondsValue) return new Date(floorDiv(value.nanos, 1_000_000n));
+  if (value instanceof DuckDBTimestampMillisecondsValue) return new Date(Number(value.millis));
+  if (value instanceof DuckDBTimestampSecondsValue) return new Date(Number(value.seconds) * 1000);
+  if (value instanceof DuckDBDateValue) return new Date(value.days * 86_400_000);
   if (typeof value === 'object' && value !== null) return String(value);
   return value;
+}
+
+/** Floor division (BigInt `/` rounds toward zero, i.e. later, before 1970). */
+function floorDiv(value: bigint, per: bigint): number {
+  const quotient = value / per;
+  return Number(value % per < 0n ? quotient - 1n : quotient);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
