@@ -108,7 +108,8 @@ export function timestampToEpochMs(raw: bigint, unit: TimeUnit): number {
 /**
  * A label time as epoch ms: a Date, epoch milliseconds (what apache-arrow's `get()` returns for
  * Date32/Date64, and what plain numbers and BIGINTs mean here), or a string. Strings without an
- * offset are read as UTC (never the machine's zone); sub-millisecond digits are dropped (floor),
+ * offset are read as UTC (never the machine's zone); an offset may be `Z`, `±HH:MM`, `±HHMM` or
+ * `±HH`. Sub-millisecond digits are dropped (floor),
  * which is exact against feature rows whose `feature_ts` are millisecond-aligned cadence boundaries.
  */
 export function toEpochMs(value: unknown, row: number, column: string): number {
@@ -118,7 +119,9 @@ export function toEpochMs(value: unknown, row: number, column: string): number {
   else if (typeof value === 'number') ms = value;
   else if (typeof value === 'bigint') ms = Number(value);
   else if (typeof value === 'string') {
-    const text = value.trim();
+    // An offset of hours only (`+00`, `-08`) is how DuckDB and PostgreSQL print a TIMESTAMP WITH
+    // TIME ZONE; JavaScript's parser knows only `±HH:MM`, so the minutes are spelled out.
+    const text = value.trim().replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+-]\d{2})$/, '$1$2:00');
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text);
     ms = Date.parse(hasZone ? text : `${text.replace(' ', 'T')}Z`);
   } else ms = Number.NaN;
