@@ -50,7 +50,10 @@ async function toParquet(table: Table): Promise<Uint8Array> {
     const typeName = String(field.type);
     const values = Array.from({ length: table.numRows }, (_, i) => vector.get(i) as unknown);
     if (typeName === 'Int64') return { name: field.name, data: values as (bigint | null)[], type: 'INT64' as const };
-    if (typeName === 'Int32') return { name: field.name, data: values as (number | null)[], type: 'INT32' as const };
+    // Narrower integers (a label table's Int8 class, Uint16 count) widen to the Parquet type that
+    // holds every value; Uint64 may not fit INT64 and stays text below.
+    if (['Int8', 'Int16', 'Int32', 'Uint8', 'Uint16'].includes(typeName)) return { name: field.name, data: values as (number | null)[], type: 'INT32' as const };
+    if (typeName === 'Uint32') return { name: field.name, data: values.map((v) => (v === null ? null : BigInt(v as number))), type: 'INT64' as const };
     if (typeName.startsWith('Float')) return { name: field.name, data: values as (number | null)[], type: 'DOUBLE' as const };
     if (typeName === 'Bool') return { name: field.name, data: values as (boolean | null)[], type: 'BOOLEAN' as const };
     if (typeName.startsWith('Timestamp') || typeName.startsWith('Date')) {
