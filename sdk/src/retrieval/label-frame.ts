@@ -8,6 +8,7 @@ import { PlanError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
 import type { LabelKeys, LabelsInput } from './training-set-types.js';
 import { readLabelSource } from './label-source-reader.js';
+import { tableFromColumns } from './ordered-table.js';
 
 export interface LabelFrame {
   readonly table: Table;
@@ -31,7 +32,8 @@ export async function loadLabels(labels: LabelsInput, entityColumn: string, time
   else {
     const node = sourceNodeOf(labels);
     // The entity id is read as text from CSV: the store keys by the id's text, so '1.0' must stay '1.0'.
-    table = objectsToArrow(arrow, await readLabelSource(node, s3Client, [entityColumn]));
+    const { columns, rows } = await readLabelSource(node, s3Client, [entityColumn]);
+    table = objectsToArrow(arrow, rows, columns);
   }
   return { table, keys: extractKeys(arrow, table, entityColumn, timestampColumn) };
 }
@@ -137,17 +139,23 @@ export function toEpochMs(value: unknown, row: number, column: string): number {
 
 type ArrowModule = typeof import('apache-arrow');
 
-/** Plain objects → Arrow, one column per key (first-seen order), typed from the values. */
-export function objectsToArrow(arrow: ArrowModule, rows: readonly Record<string, unknown>[]): Table {
-  const names: string[] = [];
-  const seen = new Set<string>();
+/**
+ * Plain objects → Arrow, one column per name: `columns` when the source knows its order (a CSV
+ * header, a Parquet schema), else each key in first-seen order (JavaScript itself lists an
+ * object's integer-like keys first, so that order is the object's, not the text's).
+ *
+ * @example
+ * ```ts
+ * objectsToArrow(await import('apache-arrow'), [{ entity_id: 'u1', ts: new Date(), y: 1 }]);
+ * ```
+ */
+export function objectsToArrow(arrow: ArrowModule, rows: readonly Record<string, unknown>[], columns?: readonly string[]): Table {
+  const names: string[] = [...(columns ?? [])];
+  const seen = new Set<string>(names);
   for (const row of rows) for (const key of Object.keys(row)) if (!seen.has(key)) (seen.add(key), names.push(key));
-  const vectors: Record<string, import('apache-arrow').Vector> = {};
-  for (const name of names) {
-    const values = rows.map((r) => (r[name] === undefined ? null : r[name]));
-    vectors[name] = vectorFor(arrow, values);
-  }
-  return new arrow.Table(vectors);
+  // Own properties only: a column named like an Object.prototype member ('constructor') is absent, not a function.
+  const cell = (row: Record<string, unknown>, name: string): unknown => (Object.hasOwn(row, name) && row[name] !== undefined ? row[name] : null);
+  return tableFromColumns(arrow, names.map((name) => [name, vectorFor(arrow, rows.map((r) => cell(r, name)))] as const));
 }
 
 function vectorFor(arrow: ArrowModule, values: unknown[]): import('apache-arrow').Vector {
