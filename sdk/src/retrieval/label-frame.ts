@@ -8,6 +8,7 @@ import { PlanError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
 import type { LabelKeys, LabelsInput } from './training-set-types.js';
 import { readLabelSource } from './label-source-reader.js';
+import { parseIsoInstant } from './label-time-text.js';
 import { tableFromColumns } from './ordered-table.js';
 
 export interface LabelFrame {
@@ -109,10 +110,10 @@ export function timestampToEpochMs(raw: bigint, unit: TimeUnit): number {
 
 /**
  * A label time as epoch ms: a Date, epoch milliseconds (what apache-arrow's `get()` returns for
- * Date32/Date64, and what plain numbers and BIGINTs mean here), or a string. Strings without an
- * offset are read as UTC (never the machine's zone); an offset may be `Z`, `±HH:MM`, `±HHMM` or
- * `±HH`. Sub-millisecond digits are dropped (floor),
- * which is exact against feature rows whose `feature_ts` are millisecond-aligned cadence boundaries.
+ * Date32/Date64, and what plain numbers and BIGINTs mean here), or an ISO-8601 string
+ * (`parseIsoInstant`: UTC unless it carries an offset; nothing is guessed). Sub-millisecond digits
+ * are dropped (floor), which is exact against feature rows whose `feature_ts` are
+ * millisecond-aligned cadence boundaries.
  */
 export function toEpochMs(value: unknown, row: number, column: string): number {
   if (value === null || value === undefined) return Number.NaN;
@@ -120,18 +121,13 @@ export function toEpochMs(value: unknown, row: number, column: string): number {
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === 'number') ms = value;
   else if (typeof value === 'bigint') ms = Number(value);
-  else if (typeof value === 'string') {
-    // An offset of hours only (`+00`, `-08`) is how DuckDB and PostgreSQL print a TIMESTAMP WITH
-    // TIME ZONE; JavaScript's parser knows only `±HH:MM`, so the minutes are spelled out.
-    const text = value.trim().replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+-]\d{2})$/, '$1$2:00');
-    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text);
-    ms = Date.parse(hasZone ? text : `${text.replace(' ', 'T')}Z`);
-  } else ms = Number.NaN;
+  else if (typeof value === 'string') ms = parseIsoInstant(value) ?? Number.NaN;
+  else ms = Number.NaN;
   if (!Number.isFinite(ms)) {
     throw new PlanError(
       'LABEL_TS_INVALID',
       `labels[${row}].${column}`,
-      `Label row ${row} has ${JSON.stringify(String(value))} in ${JSON.stringify(column)}, which is not a point in time. Use a Date, epoch milliseconds, or an ISO-8601 string (UTC unless it carries an offset).`,
+      `Label row ${row} has ${JSON.stringify(String(value))} in ${JSON.stringify(column)}, which is not a point in time. Use a Date, epoch milliseconds, or an ISO-8601 string such as '2024-01-05T10:00:00Z' or '2024-01-05 10:00:00+00' (UTC unless it carries an offset).`,
     );
   }
   return Math.floor(ms);

@@ -27,6 +27,10 @@ describe('label time strings', () => {
     ['2024-01-05 02:00:00-08', AT],
     ['2024-01-05T10:00:00.123456+00', AT + 123], // sub-millisecond digits floor
     ['2024-01-05', Date.UTC(2024, 0, 5)],
+    ['2024-02-29T23:59:59.999Z', Date.UTC(2024, 1, 29, 23, 59, 59, 999)],
+    ['2024-01-05t10:00:00z', AT],
+    ['2024-01-05 10:00:00 +00:00', AT],
+    ['0099-01-05T10:00:00Z', Date.UTC(2000, 0, 5, 10) - Date.UTC(2000, 0, 1) + Date.parse('0099-01-01T00:00:00Z')],
   ];
   for (const [text, ms] of cases) {
     it(`${JSON.stringify(text)} is ${new Date(ms).toISOString()}`, () => {
@@ -36,6 +40,13 @@ describe('label time strings', () => {
 
   it('text that is not a time is refused with the row and the column', () => {
     for (const text of ['yesterday', '2024-01-05 10:00:00+', '2024-13-05']) {
+      expect(() => toEpochMs(text, 3, 'ts')).toThrow(expect.objectContaining({ code: 'LABEL_TS_INVALID', path: 'labels[3].ts' }));
+    }
+  });
+
+  it('a date that does not exist, or one only a guess could read, is refused rather than read a day or months off', () => {
+    // Date.parse reads these as 2024-03-01, 2023-03-01, 2024-01-06, January 5th, 2024-01-01 and so on.
+    for (const text of ['2024-02-30', '2023-02-29T00:00:00Z', '2024-01-05T24:00:00Z', '01/05/2024', '2024/01/05', 'Jan 5, 2024', '2024', '2024-1-5', 'Fri Jan 05 2024 10:00:00 GMT+0100']) {
       expect(() => toEpochMs(text, 3, 'ts')).toThrow(expect.objectContaining({ code: 'LABEL_TS_INVALID', path: 'labels[3].ts' }));
     }
   });
