@@ -45,8 +45,9 @@ export async function writeTable(table: Table, uri: string, target: WriteTarget 
 
 async function toParquet(table: Table): Promise<Uint8Array> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
-  const columnData = table.schema.fields.map((field) => {
-    const vector = table.getChild(field.name)!;
+  // Columns by position, not name: two label columns may share one.
+  const columnData = table.schema.fields.map((field, j) => {
+    const vector = table.getChildAt(j)!;
     const typeName = String(field.type);
     const values = Array.from({ length: table.numRows }, (_, i) => vector.get(i) as unknown);
     if (typeName === 'Int64') return { name: field.name, data: values as (bigint | null)[], type: 'INT64' as const };
@@ -66,7 +67,7 @@ async function toParquet(table: Table): Promise<Uint8Array> {
 
 function toCsv(table: Table): string {
   const fields = table.schema.fields;
-  const vectors = fields.map((f) => table.getChild(f.name)!);
+  const vectors = fields.map((_, j) => table.getChildAt(j)!);
   const isTime = fields.map((f) => String(f.type).startsWith('Timestamp') || String(f.type).startsWith('Date'));
   const lines = [fields.map((f) => csvCell(f.name)).join(',')];
   for (let i = 0; i < table.numRows; i++) {

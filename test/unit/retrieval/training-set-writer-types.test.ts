@@ -1,13 +1,13 @@
 /**
- * write() as Parquet keeps a label column's kind: an Arrow label table's 8-, 16- and 32-bit
- * integers (a class label `y: Int8`, a count `Uint16`) must come back as integers, not text.
- * Read back by DuckDB, independently of the writer.
+ * write() keeps every label column as it is: an Arrow label table's 8-, 16- and 32-bit integers
+ * (a class label `y: Int8`, a count `Uint16`) come back as integers, not text, and two columns
+ * of one name each keep their own values. Read back by DuckDB, independently of the writer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { tableFromArrays } from 'apache-arrow';
+import { Field, RecordBatch, Schema, Struct, Table, makeData, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { writeTable } from '../../../sdk/src/retrieval/training-set-writer.js';
 import { tempDir } from './store-fixture.js';
 
@@ -45,4 +45,25 @@ describe('write() as Parquet, integer label columns', () => {
     for (const name of ['i8', 'i16', 'u8', 'u16', 'u32']) expect([name, types[name]]).toEqual([name, expect.stringMatching(/^(INTEGER|BIGINT)$/)]);
     expect(rows.map((r) => r.map(Number))).toEqual([[1, -2, 0, 3, 4], [-128, 32767, 255, 65535, 4_000_000_000]]);
   });
+});
+
+describe('write(), two label columns of one name', () => {
+  for (const format of ['csv', 'parquet'] as const) {
+    it(`${format}: each keeps its own values`, async () => {
+      const vectors = [vectorFromArray(['first']), vectorFromArray(['second'])];
+      const fields = vectors.map((v) => new Field('y', v.type, true));
+      const table = new Table([new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: 1, nullCount: 0, children: vectors.map((v) => v.data[0]!) }))]);
+      const path = join(dir, `dup.${format}`);
+      await writeTable(table, path);
+      const db = await DuckDBInstance.create(':memory:');
+      const c = await db.connect();
+      try {
+        const reader = format === 'csv' ? `read_csv('${path}', header = true, all_varchar = true)` : `read_parquet('${path}')`;
+        expect((await c.runAndReadAll(`SELECT * FROM ${reader}`)).getRows()).toEqual([['first', 'second']]);
+      } finally {
+        c.closeSync();
+        db.closeSync();
+      }
+    });
+  }
 });
