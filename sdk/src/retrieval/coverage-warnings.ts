@@ -22,9 +22,7 @@ import type { RetrievalJob } from './training-set-types.js';
 export function missingPartitionWarnings(job: RetrievalJob): string[] {
   const timed = job.chunks.reduce((n, c) => n + c.rows.length, 0);
   if (job.keys.count === 0) return [];
-  if (timed === 0) {
-    return [`none of the ${job.keys.count} labels has a timestamp, so no feature row can be joined: every feature will be null. Check the labels' timestamp column (timestampColumn).`];
-  }
+  if (timed === 0) return [unjoinableLabelsWarning(job)];
   const ranges = mergedDtRanges(job.chunks);
   const from = ranges[0]?.from;
   const to = ranges.reduce((last, r) => (r.to > last ? r.to : last), ranges[0]!.to);
@@ -60,4 +58,25 @@ export function allNullWarnings(table: Table, job: RetrievalJob, alreadyWarned: 
         `${g.group}: every label got null for ${g.features.length === 1 ? 'its feature' : `all ${g.features.length} features`} (${g.partitions.length} partition(s) were read). ` +
         `No label found a feature row of its entity within the ttl: check that the labels' entity ids are the store's (${job.entity} ids as text) and that the ttl covers the cadence.`,
     );
+}
+
+/**
+ * No label has both an entity id and a time (the only labels a join can use). Says which of the
+ * two is missing, so the user checks the right column.
+ */
+function unjoinableLabelsWarning(job: RetrievalJob): string {
+  let noEntity = 0;
+  let noTime = 0;
+  for (let i = 0; i < job.keys.count; i++) {
+    if (job.keys.entity[i] === null) noEntity++;
+    if (!Number.isFinite(job.keys.tsMs[i]!)) noTime++;
+  }
+  const n = job.keys.count;
+  const outcome = 'so no feature row can be joined: every feature will be null.';
+  if (noTime === 0) return `none of the ${n} labels has an entity id, ${outcome} Check the labels' entity id column (entityColumn).`;
+  if (noEntity === 0) return `none of the ${n} labels has a timestamp, ${outcome} Check the labels' timestamp column (timestampColumn).`;
+  return (
+    `none of the ${n} labels has both an entity id and a timestamp (${noEntity} without an entity id, ${noTime} without a timestamp), ${outcome} ` +
+    `Check the labels' entity id column (entityColumn) and timestamp column (timestampColumn).`
+  );
 }

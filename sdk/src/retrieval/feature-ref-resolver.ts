@@ -31,7 +31,7 @@ export interface FeatureRequest {
  * // [{ group: 'engagement', features: [{ column: 'clicks_7d', type: 'BIGINT', outputName: 'engagement__clicks_7d' }], ... }]
  * ```
  * @param notFound For a group that is not in `groups`: a sentence on where it was looked for and what to do.
- * @throws PlanError `UNKNOWN_FEATURE_GROUP`, `UNKNOWN_FEATURE`, `INVALID_FEATURE_REF`, `NO_FEATURES`.
+ * @throws PlanError `UNKNOWN_FEATURE_GROUP`, `UNKNOWN_FEATURE`, `INVALID_FEATURE_REF`, `NO_FEATURES`, `FEATURE_NAME_CONFLICT`.
  */
 export function resolveFeatureRefs(refs: readonly string[], groups: readonly GroupSchema[], entity: string, notFound?: (group: string) => string): FeatureRequest[] {
   if (!Array.isArray(refs) || refs.length === 0) {
@@ -39,6 +39,20 @@ export function resolveFeatureRefs(refs: readonly string[], groups: readonly Gro
   }
   const byGroup = new Map(groups.map((g) => [g.group, g]));
   const out = new Map<string, { all: ResolvedFeature[]; picked: Map<string, ResolvedFeature>; pipeline?: string }>();
+  // Output name → the feature that claimed it: `a:b__c` and `a__b:c` would both be `a__b__c`.
+  const owners = new Map<string, string>();
+  const claim = (group: string, f: ResolvedFeature, path: string): void => {
+    const ref = `${group}:${f.column}`;
+    const owner = owners.get(f.outputName);
+    if (owner !== undefined && owner !== ref) {
+      throw new PlanError(
+        'FEATURE_NAME_CONFLICT',
+        path,
+        `The features ${owner} and ${ref} would both be the column ${JSON.stringify(f.outputName)} of the training set, so one would hide the other. Request only one of them, or rename the feature or the group that writes it.`,
+      );
+    }
+    owners.set(f.outputName, ref);
+  };
   refs.forEach((ref, i) => {
     const path = `features[${i}]`;
     const match = typeof ref === 'string' ? /^([^:]+):([^:]+)$/.exec(ref) : null;
@@ -67,7 +81,7 @@ export function resolveFeatureRefs(refs: readonly string[], groups: readonly Gro
       out.set(groupName, entry);
     }
     if (featureName === '*') {
-      for (const f of entry.all) entry.picked.set(f.column, f);
+      for (const f of entry.all) (claim(groupName, f, path), entry.picked.set(f.column, f));
       return;
     }
     const feature = entry.all.find((f) => f.column === featureName);
@@ -79,6 +93,7 @@ export function resolveFeatureRefs(refs: readonly string[], groups: readonly Gro
         `Feature group ${JSON.stringify(groupName)} has no feature ${JSON.stringify(featureName)}.${suggest(featureName, names)} Features: ${names.join(', ')}.`,
       );
     }
+    claim(groupName, feature, path);
     entry.picked.set(feature.column, feature);
   });
   return [...out.entries()].map(([group, e]) => ({ group, ...(e.pipeline === undefined ? {} : { pipeline: e.pipeline }), features: [...e.picked.values()], allFeatures: e.all }));

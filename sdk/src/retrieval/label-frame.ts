@@ -8,6 +8,8 @@ import { PlanError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
 import type { LabelKeys, LabelsInput } from './training-set-types.js';
 import { readLabelSource } from './label-source-reader.js';
+import { parseIsoInstant } from './label-time-text.js';
+import { tableFromColumns } from './ordered-table.js';
 
 export interface LabelFrame {
   readonly table: Table;
@@ -30,7 +32,9 @@ export async function loadLabels(labels: LabelsInput, entityColumn: string, time
   else if (Array.isArray(labels)) table = objectsToArrow(arrow, labels as readonly Record<string, unknown>[]);
   else {
     const node = sourceNodeOf(labels);
-    table = objectsToArrow(arrow, await readLabelSource(node, s3Client));
+    // The entity id is read as text from CSV: the store keys by the id's text, so '1.0' must stay '1.0'.
+    const { columns, rows } = await readLabelSource(node, s3Client, [entityColumn]);
+    table = objectsToArrow(arrow, rows, columns);
   }
   return { table, keys: extractKeys(arrow, table, entityColumn, timestampColumn) };
 }
@@ -106,9 +110,10 @@ export function timestampToEpochMs(raw: bigint, unit: TimeUnit): number {
 
 /**
  * A label time as epoch ms: a Date, epoch milliseconds (what apache-arrow's `get()` returns for
- * Date32/Date64, and what plain numbers and BIGINTs mean here), or a string. Strings without an
- * offset are read as UTC (never the machine's zone); sub-millisecond digits are dropped (floor),
- * which is exact against feature rows whose `feature_ts` are millisecond-aligned cadence boundaries.
+ * Date32/Date64, and what plain numbers and BIGINTs mean here), or an ISO-8601 string
+ * (`parseIsoInstant`: UTC unless it carries an offset; nothing is guessed). Sub-millisecond digits
+ * are dropped (floor), which is exact against feature rows whose `feature_ts` are
+ * millisecond-aligned cadence boundaries.
  */
 export function toEpochMs(value: unknown, row: number, column: string): number {
   if (value === null || value === undefined) return Number.NaN;
@@ -116,16 +121,13 @@ export function toEpochMs(value: unknown, row: number, column: string): number {
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === 'number') ms = value;
   else if (typeof value === 'bigint') ms = Number(value);
-  else if (typeof value === 'string') {
-    const text = value.trim();
-    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text);
-    ms = Date.parse(hasZone ? text : `${text.replace(' ', 'T')}Z`);
-  } else ms = Number.NaN;
+  else if (typeof value === 'string') ms = parseIsoInstant(value) ?? Number.NaN;
+  else ms = Number.NaN;
   if (!Number.isFinite(ms)) {
     throw new PlanError(
       'LABEL_TS_INVALID',
       `labels[${row}].${column}`,
-      `Label row ${row} has ${JSON.stringify(String(value))} in ${JSON.stringify(column)}, which is not a point in time. Use a Date, epoch milliseconds, or an ISO-8601 string (UTC unless it carries an offset).`,
+      `Label row ${row} has ${JSON.stringify(String(value))} in ${JSON.stringify(column)}, which is not a point in time. Use a Date, epoch milliseconds, or an ISO-8601 string such as '2024-01-05T10:00:00Z' or '2024-01-05 10:00:00+00' (UTC unless it carries an offset).`,
     );
   }
   return Math.floor(ms);
@@ -133,17 +135,23 @@ export function toEpochMs(value: unknown, row: number, column: string): number {
 
 type ArrowModule = typeof import('apache-arrow');
 
-/** Plain objects → Arrow, one column per key (first-seen order), typed from the values. */
-export function objectsToArrow(arrow: ArrowModule, rows: readonly Record<string, unknown>[]): Table {
-  const names: string[] = [];
-  const seen = new Set<string>();
+/**
+ * Plain objects → Arrow, one column per name: `columns` when the source knows its order (a CSV
+ * header, a Parquet schema), else each key in first-seen order (JavaScript itself lists an
+ * object's integer-like keys first, so that order is the object's, not the text's).
+ *
+ * @example
+ * ```ts
+ * objectsToArrow(await import('apache-arrow'), [{ entity_id: 'u1', ts: new Date(), y: 1 }]);
+ * ```
+ */
+export function objectsToArrow(arrow: ArrowModule, rows: readonly Record<string, unknown>[], columns?: readonly string[]): Table {
+  const names: string[] = [...(columns ?? [])];
+  const seen = new Set<string>(names);
   for (const row of rows) for (const key of Object.keys(row)) if (!seen.has(key)) (seen.add(key), names.push(key));
-  const vectors: Record<string, import('apache-arrow').Vector> = {};
-  for (const name of names) {
-    const values = rows.map((r) => (r[name] === undefined ? null : r[name]));
-    vectors[name] = vectorFor(arrow, values);
-  }
-  return new arrow.Table(vectors);
+  // Own properties only: a column named like an Object.prototype member ('constructor') is absent, not a function.
+  const cell = (row: Record<string, unknown>, name: string): unknown => (Object.hasOwn(row, name) && row[name] !== undefined ? row[name] : null);
+  return tableFromColumns(arrow, names.map((name) => [name, vectorFor(arrow, rows.map((r) => cell(r, name)))] as const));
 }
 
 function vectorFor(arrow: ArrowModule, values: unknown[]): import('apache-arrow').Vector {

@@ -13,7 +13,7 @@
  * one string, never the user's label columns.
  */
 import { and, as, asc, bin, cast, col, eq, fn, lit, or, select } from '../sql/sql-builders.js';
-import type { FromItem, Join, OrderItem, Query, SqlExpr, SqlType } from '../sql/sql-node.js';
+import type { FromItem, Join, OrderItem, Query, SqlExpr } from '../sql/sql-node.js';
 import type { LabelKeys, ResolvedFeature } from './training-set-types.js';
 
 export const LABEL_COLUMNS = ['_sluice_row', '_sluice_entity', '_sluice_ts_ms', '_sluice_lo_ms'] as const;
@@ -119,22 +119,6 @@ export function labelValues(keys: LabelKeys, rows: readonly number[], ttlMs: num
   };
 }
 
-/** A relation with the group's columns and no rows (when no partition is in range). */
-export function emptyFeatureRows(columns: readonly ResolvedFeature[]): FromItem {
-  return {
-    kind: 'subquery',
-    alias: 'no_rows',
-    query: select(
-      [
-        as(cast(lit(null), 'string'), 'entity_id'),
-        as(cast(lit(null), 'timestamp'), 'feature_ts'),
-        ...columns.map((c) => as(cast(lit(null), sqlTypeOf(c.type)), c.column)),
-      ],
-      { where: lit(false) },
-    ),
-  };
-}
-
 /** `dt BETWEEN a AND b OR …` for the pruned ranges (`from` undefined = no lower bound). */
 export function dtRangePredicate(ranges: readonly { from: string | undefined; to: string }[]): SqlExpr {
   if (ranges.length === 0) return lit(false);
@@ -145,14 +129,4 @@ export function dtRangePredicate(ranges: readonly { from: string | undefined; to
         : { kind: 'between', operand: col('dt'), low: lit(r.from), high: lit(r.to), negated: false },
     ),
   );
-}
-
-export function sqlTypeOf(catalogType: string): SqlType {
-  const t = catalogType.toUpperCase();
-  if (t === 'DOUBLE' || t === 'FLOAT' || t === 'REAL' || t.startsWith('DECIMAL')) return 'double';
-  if (t === 'BIGINT' || t === 'INTEGER' || t === 'INT' || t === 'SMALLINT' || t === 'TINYINT') return 'bigint';
-  if (t === 'BOOLEAN') return 'boolean';
-  if (t.startsWith('TIMESTAMP')) return 'timestamp';
-  if (t === 'DATE') return 'date';
-  return 'string';
 }

@@ -3,6 +3,7 @@
  * order) plus one Arrow vector per feature, typed from the catalog.
  */
 import type { Table, Vector } from 'apache-arrow';
+import { tableFromColumns } from './ordered-table.js';
 import type { FeatureColumnValues, TypedColumn } from './training-set-types.js';
 
 /**
@@ -13,12 +14,12 @@ import type { FeatureColumnValues, TypedColumn } from './training-set-types.js';
  */
 export async function assembleTrainingSet(labels: Table, columns: readonly FeatureColumnValues[]): Promise<Table> {
   const arrow = await import('apache-arrow');
-  const vectors: Record<string, Vector> = {};
-  for (const field of labels.schema.fields) vectors[field.name] = labels.getChild(field.name)!;
+  // By position, not by name: label columns may be named anything, even twice.
+  const vectors: [string, Vector][] = labels.schema.fields.map((field, i) => [field.name, labels.getChildAt(i)!]);
   for (const c of columns) {
-    vectors[c.feature.outputName] = Array.isArray(c.values) ? featureVector(arrow, c.feature.type, c.values) : typedVector(arrow, c.values as TypedColumn);
+    vectors.push([c.feature.outputName, Array.isArray(c.values) ? featureVector(arrow, c.feature.type, c.values) : typedVector(arrow, c.values as TypedColumn)]);
   }
-  return new arrow.Table(vectors);
+  return tableFromColumns(arrow, vectors);
 }
 
 /** Typed arrays → Arrow without touching values one by one (validity packed into a bitmap). */

@@ -45,12 +45,16 @@ export async function writeTable(table: Table, uri: string, target: WriteTarget 
 
 async function toParquet(table: Table): Promise<Uint8Array> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
-  const columnData = table.schema.fields.map((field) => {
-    const vector = table.getChild(field.name)!;
+  // Columns by position, not name: two label columns may share one.
+  const columnData = table.schema.fields.map((field, j) => {
+    const vector = table.getChildAt(j)!;
     const typeName = String(field.type);
     const values = Array.from({ length: table.numRows }, (_, i) => vector.get(i) as unknown);
     if (typeName === 'Int64') return { name: field.name, data: values as (bigint | null)[], type: 'INT64' as const };
-    if (typeName === 'Int32') return { name: field.name, data: values as (number | null)[], type: 'INT32' as const };
+    // Narrower integers (a label table's Int8 class, Uint16 count) widen to the Parquet type that
+    // holds every value; Uint64 may not fit INT64 and stays text below.
+    if (['Int8', 'Int16', 'Int32', 'Uint8', 'Uint16'].includes(typeName)) return { name: field.name, data: values as (number | null)[], type: 'INT32' as const };
+    if (typeName === 'Uint32') return { name: field.name, data: values.map((v) => (v === null ? null : BigInt(v as number))), type: 'INT64' as const };
     if (typeName.startsWith('Float')) return { name: field.name, data: values as (number | null)[], type: 'DOUBLE' as const };
     if (typeName === 'Bool') return { name: field.name, data: values as (boolean | null)[], type: 'BOOLEAN' as const };
     if (typeName.startsWith('Timestamp') || typeName.startsWith('Date')) {
@@ -63,7 +67,7 @@ async function toParquet(table: Table): Promise<Uint8Array> {
 
 function toCsv(table: Table): string {
   const fields = table.schema.fields;
-  const vectors = fields.map((f) => table.getChild(f.name)!);
+  const vectors = fields.map((_, j) => table.getChildAt(j)!);
   const isTime = fields.map((f) => String(f.type).startsWith('Timestamp') || String(f.type).startsWith('Date'));
   const lines = [fields.map((f) => csvCell(f.name)).join(',')];
   for (let i = 0; i < table.numRows; i++) {

@@ -81,6 +81,12 @@ export interface TrainingSet {
   explain(options?: { readonly engine?: TrainingSetEngine }): Promise<TrainingSetExplain>;
 }
 
+/** A job and the labels it was planned from (the result is assembled onto these). */
+interface PreparedJob {
+  readonly job: RetrievalJob;
+  readonly labels: LabelFrame;
+}
+
 let defaultEngine: (() => Promise<TrainingSetEngine>) | undefined;
 
 /**
@@ -145,23 +151,17 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
   const ttlMs = options.ttl === 'unbounded' ? null : durationMs(options.ttl, 'ttl');
   if (!Array.isArray(options.features) || options.features.length === 0) resolveFeatureRefs([], [], options.entity);
   const frozen: TrainingSetOptions = Object.freeze({ ...options, features: Object.freeze([...options.features]) });
-  // One job per engine that has its own catalog (it may know groups the store root does not);
-  // every other engine shares the one resolved from the store alone.
-  const prepared = new Map<TrainingSetEngine | undefined, Promise<RetrievalJob>>();
-  const prepare = (engine?: TrainingSetEngine): Promise<RetrievalJob> => {
-    const key = engine?.findGroupSchema ? engine : undefined;
-    let job = prepared.get(key);
-    if (!job) prepared.set(key, (job = prepareJob(ref, frozen, ttlMs, key)));
-    return job;
-  };
-  let labelsFrame: LabelFrame | undefined;
+  // Resolved afresh by every call: between two fetches a notebook re-runs the pipeline, which adds
+  // partitions and rewrites others under new file names, so a listing kept from an earlier call
+  // would silently miss the new rows (or name files that are gone). Within one call the one job
+  // serves throughout: what run() executes is what its estimate priced.
+  const prepare = (engine: TrainingSetEngine): Promise<PreparedJob> => prepareJob(ref, frozen, ttlMs, engine.findGroupSchema ? engine : undefined);
 
-  async function prepareJob(store: FeatureStoreRef, opts: TrainingSetOptions, ttl: number | null, engine: TrainingSetEngine | undefined): Promise<RetrievalJob> {
+  async function prepareJob(store: FeatureStoreRef, opts: TrainingSetOptions, ttl: number | null, engine: TrainingSetEngine | undefined): Promise<PreparedJob> {
     const files = storeFiles(store.root, { endpoint: store.endpoint, region: store.region, client: opts.s3Client });
     const { schemas, notFound } = await readGroupSchemas(files, store.root, opts.entity, opts.features, engine);
     const requests = resolveFeatureRefs(opts.features, schemas, opts.entity, notFound);
     const frame = await loadLabels(opts.labels, opts.entityColumn ?? 'entity_id', opts.timestampColumn ?? 'ts', opts.s3Client);
-    labelsFrame = frame;
     const labelNames = new Set(frame.table.schema.fields.map((f) => f.name));
     for (const r of requests) {
       for (const f of r.features) {
@@ -177,11 +177,10 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
         return { group: r.group, pipeline: r.pipeline, features: r.features, tieBreakColumns: r.allFeatures, files: groupFiles, partitions: [...new Set(groupFiles.map((f) => f.dt))].sort() };
       }),
     );
-    return { store, entity: opts.entity, groups, keys: frame.keys, ttlMs: ttl, chunks, s3Client: opts.s3Client };
+    return { job: { store, entity: opts.entity, groups, keys: frame.keys, ttlMs: ttl, chunks, s3Client: opts.s3Client }, labels: frame };
   }
 
-  async function explainWith(engine: TrainingSetEngine): Promise<TrainingSetExplain> {
-    const job = await prepare(engine);
+  function explainJob(engine: TrainingSetEngine, job: RetrievalJob): TrainingSetExplain {
     const fileBytes = job.groups.reduce((s, g) => s + g.files.reduce((t, f) => t + f.size, 0), 0);
     // Engines without their own estimate are priced as Athena would run them: one statement.
     const estimate = engine.estimate?.(job) ?? { bytes: fileBytes, queries: 1 };
@@ -218,12 +217,12 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
 
   async function run(runOptions: FetchOptions = {}): Promise<TrainingSetRun> {
     const engine = await engineFor(runOptions.engine);
-    const estimate = await explainWith(engine);
+    const { job, labels } = await prepare(engine);
+    const estimate = explainJob(engine, job);
     // The guard runs here, before the engine is called at all.
     checkCostGuard(estimate.bytes, estimate.estimatedCostUsd, runOptions);
-    const job = await prepare(engine);
     const output = await engine.execute(job, runOptions);
-    const table = await assembleTrainingSet(labelsFrame!.table, output.columns);
+    const table = await assembleTrainingSet(labels.table, output.columns);
     const missing = new Set(job.groups.filter((g) => g.partitions.length === 0).map((g) => g.group));
     return { table, stats: output.stats, estimate, warnings: [...estimate.warnings, ...allNullWarnings(table, job, missing)] };
   }
@@ -244,9 +243,12 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     },
     async sql(dialectOrEngine: Dialect | TrainingSetEngine = 'duckdb') {
       const engine = typeof dialectOrEngine === 'string' ? await engineForDialect(dialectOrEngine) : dialectOrEngine;
-      return engine.sql(await prepare(engine));
+      return engine.sql((await prepare(engine)).job);
     },
-    explain: async (o: { readonly engine?: TrainingSetEngine } = {}) => explainWith(await engineFor(o.engine)),
+    async explain(o: { readonly engine?: TrainingSetEngine } = {}) {
+      const engine = await engineFor(o.engine);
+      return explainJob(engine, (await prepare(engine)).job);
+    },
   });
 }
 

@@ -16,14 +16,13 @@ import type { ResolvedGroup, TimeChunk } from '../../retrieval/training-set-type
 
 const printer = new DuckDbPrinter();
 const id = (name: string): string => printer.quoteIdentifier(name);
-const str = (text: string): string => printer.stringLiteral(text);
 
 export interface AsofQueryInput {
   readonly labelsTable: string;
   readonly chunk: TimeChunk;
   readonly group: ResolvedGroup;
-  /** The local files of this chunk's partitions. */
-  readonly files: readonly string[];
+  /** The relation holding the group's feature rows for this chunk (`featureSourceViewSql`'s view). */
+  readonly source: string;
   readonly ttlMs: number | null;
   /** The chunk's labels: `_sluice_row` positions `[first, last]` in the labels table. */
   readonly rowRange: readonly [number, number];
@@ -32,7 +31,8 @@ export interface AsofQueryInput {
 /**
  * @example
  * ```ts
- * await connection.runAndReadAll(asofChunkSql({ labelsTable: 'label_keys', chunk, group, files, ttlMs, rowRange: [0, 999] }));
+ * await connection.run(featureSourceViewSql('g0_source', group, files));
+ * await connection.runAndReadAll(asofChunkSql({ labelsTable: 'label_keys', chunk, group, source: 'g0_source', ttlMs, rowRange: [0, 999] }));
  * ```
  */
 export function asofChunkSql(input: AsofQueryInput): string {
@@ -42,9 +42,6 @@ export function asofChunkSql(input: AsofQueryInput): string {
   const lower = ttlMs === null ? undefined : chunk.minTsMs - ttlMs;
   const rangeFilter = [`${id('feature_ts')} <= ${printer.timestampLiteral(chunk.maxTsMs)}`];
   if (lower !== undefined) rangeFilter.push(`${id('feature_ts')} > ${printer.timestampLiteral(lower)}`);
-  const source = input.files.length
-    ? `read_parquet([${input.files.map(str).join(', ')}])`
-    : `(SELECT CAST(NULL AS VARCHAR) AS ${id('entity_id')}, CAST(NULL AS TIMESTAMP) AS ${id('feature_ts')}${all.map((f) => `, CAST(NULL AS ${duckType(f.type)}) AS ${id(f.column)}`).join('')} WHERE FALSE)`;
   const tieBreak = all.length ? all.map((f) => `${id(f.column)} ASC NULLS LAST`).join(', ') : id('feature_ts');
   const value = (column: string): string =>
     ttlMs === null ? `${id('f')}.${id(column)}` : `CASE WHEN ${id('f')}.${id('feature_ts')} > ${id('l')}.${id('_sluice_lo')} THEN ${id('f')}.${id(column)} END`;
@@ -53,7 +50,7 @@ export function asofChunkSql(input: AsofQueryInput): string {
     `  SELECT ${id('_sluice_row')}, ${id('_sluice_entity')}, epoch_ms(CAST(${id('_sluice_ts_ms')} AS BIGINT)) AS ${id('_sluice_ts')}, epoch_ms(CAST(${id('_sluice_lo_ms')} AS BIGINT)) AS ${id('_sluice_lo')}`,
     `  FROM ${id(input.labelsTable)} WHERE ${id('_sluice_row')} BETWEEN ${input.rowRange[0]} AND ${input.rowRange[1]}`,
     `), ${id('f')} AS (`,
-    `  SELECT ${featureList} FROM ${source}`,
+    `  SELECT ${featureList} FROM ${id(input.source)}`,
     `  WHERE ${rangeFilter.join(' AND ')}`,
     `  QUALIFY row_number() OVER (PARTITION BY ${id('entity_id')}, ${id('feature_ts')} ORDER BY ${tieBreak}) = 1`,
     `)`,
@@ -61,9 +58,4 @@ export function asofChunkSql(input: AsofQueryInput): string {
     // No ORDER BY: the engine places each result row by _sluice_row.
     `FROM ${id('l')} ASOF LEFT JOIN ${id('f')} ON ${id('l')}.${id('_sluice_entity')} = ${id('f')}.${id('entity_id')} AND ${id('l')}.${id('_sluice_ts')} >= ${id('f')}.${id('feature_ts')}`,
   ].join('\n');
-}
-
-export function duckType(catalogType: string): string {
-  // Catalog types are DuckDB type names already; anything unexpected is kept out of SQL.
-  return /^[A-Z_]+(\(\d+(,\s*\d+)?\))?$/i.test(catalogType) ? catalogType.toUpperCase() : 'VARCHAR';
 }

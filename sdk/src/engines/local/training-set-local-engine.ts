@@ -7,14 +7,25 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
+import {
+  DuckDBDateValue,
+  DuckDBInstance,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBConnection,
+  type DuckDBVector,
+} from '@duckdb/node-api';
 import { EngineError } from '../../errors.js';
 import { storeFiles } from '../../features/store-files.js';
 import { printSql } from '../../sql/dialects.js';
 import { chunkCovers } from '../../retrieval/time-chunk-planner.js';
-import { emptyFeatureRows, pointInTimeQuery } from '../../retrieval/point-in-time-query.js';
+import { pointInTimeQuery } from '../../retrieval/point-in-time-query.js';
 import type { EngineOutput, EngineRunOptions, RetrievalJob, TrainingSetEngine, TypedColumn } from '../../retrieval/training-set-types.js';
 import { asofChunkSql } from './training-set-asof-sql.js';
+import { featureSourceViewSql } from './training-set-feature-source.js';
 
 export interface LocalEngineOptions {
   /** `asof` (default): DuckDB's ASOF JOIN. `range`: the portable form Athena runs. */
@@ -22,6 +33,12 @@ export interface LocalEngineOptions {
 }
 
 const LABELS = 'label_keys';
+
+/** What one (chunk, group) runs: the view of its feature rows, then the join. */
+interface ChunkStatements {
+  readonly view: string;
+  readonly query: string;
+}
 
 /**
  * @example
@@ -31,12 +48,16 @@ const LABELS = 'label_keys';
  */
 export function localEngine(options: LocalEngineOptions = {}): TrainingSetEngine {
   const strategy = options.strategy ?? 'asof';
-  const chunkSql = (job: RetrievalJob, chunkIndex: number, groupIndex: number, files: readonly string[]): string => {
+  // Two statements per (chunk, group): the view of the group's feature rows over the chunk's
+  // files, then the join reading it.
+  const chunkSql = (job: RetrievalJob, chunkIndex: number, groupIndex: number, files: readonly string[]): ChunkStatements => {
     const chunk = job.chunks[chunkIndex]!;
     const group = job.groups[groupIndex]!;
     const rowRange = positionRange(job, chunkIndex);
-    if (strategy === 'asof') return asofChunkSql({ labelsTable: LABELS, chunk, group, files, ttlMs: job.ttlMs, rowRange });
-    return printSql(
+    const source = `g${groupIndex}_source`;
+    const view = featureSourceViewSql(source, group, files);
+    if (strategy === 'asof') return { view, query: asofChunkSql({ labelsTable: LABELS, chunk, group, source, ttlMs: job.ttlMs, rowRange }) };
+    return { view, query: printSql(
       pointInTimeQuery({
         labels: {
           kind: 'subquery',
@@ -49,7 +70,7 @@ export function localEngine(options: LocalEngineOptions = {}): TrainingSetEngine
           },
         },
         groups: [{
-          source: files.length ? { kind: 'tableFunction', name: 'read_parquet', args: files.map((f) => ({ kind: 'literal', value: f })) } : emptyFeatureRows(group.tieBreakColumns),
+          source: { kind: 'table', name: source },
           features: group.features,
           tieBreakColumns: group.tieBreakColumns,
         }],
@@ -57,7 +78,7 @@ export function localEngine(options: LocalEngineOptions = {}): TrainingSetEngine
         ordered: true,
       }),
       'duckdb',
-    );
+    ) };
   };
   const filesOf = (job: RetrievalJob, chunkIndex: number, groupIndex: number): string[] =>
     job.groups[groupIndex]!.files.filter((f) => chunkCovers(job.chunks[chunkIndex]!, f.dt)).map((f) => f.path);
@@ -68,7 +89,12 @@ export function localEngine(options: LocalEngineOptions = {}): TrainingSetEngine
     sql(job) {
       const parts: string[] = [];
       const shown = Math.min(job.chunks.length, 3);
-      for (let c = 0; c < shown; c++) for (let g = 0; g < job.groups.length; g++) parts.push(`-- chunk ${c + 1}/${job.chunks.length}, group ${job.groups[g]!.group}\n${chunkSql(job, c, g, filesOf(job, c, g))}`);
+      for (let c = 0; c < shown; c++) {
+        for (let g = 0; g < job.groups.length; g++) {
+          const { view, query } = chunkSql(job, c, g, filesOf(job, c, g));
+          parts.push(`-- chunk ${c + 1}/${job.chunks.length}, group ${job.groups[g]!.group}\n${view};\n${query}`);
+        }
+      }
       if (job.chunks.length > shown) parts.push(`-- … ${job.chunks.length - shown} more chunk(s) of the same shape`);
       return parts.join(';\n\n');
     },
@@ -81,7 +107,7 @@ export function localEngine(options: LocalEngineOptions = {}): TrainingSetEngine
 async function executeLocal(
   job: RetrievalJob,
   options: EngineRunOptions,
-  chunkSql: (job: RetrievalJob, c: number, g: number, files: readonly string[]) => string,
+  chunkSql: (job: RetrievalJob, c: number, g: number, files: readonly string[]) => ChunkStatements,
   filesOf: (job: RetrievalJob, c: number, g: number) => string[],
 ): Promise<EngineOutput> {
   const started = Date.now();
@@ -93,6 +119,10 @@ async function executeLocal(
   const onAbort = (): void => connection.interrupt();
   options.signal?.addEventListener('abort', onAbort);
   try {
+    // The SQL compares feature_ts with UTC TIMESTAMP literals. A store whose feature_ts is
+    // TIMESTAMP WITH TIME ZONE would have them cast in the session's zone (the machine's by
+    // default), shifting every label by its offset: features from the future leak in.
+    await connection.run(`SET TimeZone = 'UTC'`);
     throwIfAborted(options.signal);
     const needed = [...new Set(job.groups.flatMap((_, g) => job.chunks.flatMap((__, c) => filesOf(job, c, g))))];
     let bytesRead = 0;
@@ -132,7 +162,9 @@ async function executeLocal(
       for (let g = 0; g < job.groups.length; g++) {
         throwIfAborted(options.signal);
         const files = filesOf(job, c, g).map((p) => localPath.get(p) ?? p);
-        const result = await connection.run(chunkSql(job, c, g, files));
+        const { view, query } = chunkSql(job, c, g, files);
+        await connection.run(view);
+        const result = await connection.run(query);
         queries++;
         lap('query');
         const n = job.groups[g]!.features.length;
@@ -224,9 +256,21 @@ function placeVector(target: unknown[] | TypedColumn, rows: Int32Array, values: 
 }
 
 function toJs(value: unknown): unknown {
-  if (value instanceof DuckDBTimestampValue) return new Date(Number(value.micros / 1000n));
+  // Every temporal type becomes the instant it names (the assembler makes a Timestamp<ms> of it),
+  // as Athena's results do; String() would give text such as '2020-01-02', which is NaN as a time.
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) return new Date(floorDiv(value.micros, 1000n));
+  if (value instanceof DuckDBTimestampNanosecondsValue) return new Date(floorDiv(value.nanos, 1_000_000n));
+  if (value instanceof DuckDBTimestampMillisecondsValue) return new Date(Number(value.millis));
+  if (value instanceof DuckDBTimestampSecondsValue) return new Date(Number(value.seconds) * 1000);
+  if (value instanceof DuckDBDateValue) return new Date(value.days * 86_400_000);
   if (typeof value === 'object' && value !== null) return String(value);
   return value;
+}
+
+/** Floor division (BigInt `/` rounds toward zero, i.e. later, before 1970). */
+function floorDiv(value: bigint, per: bigint): number {
+  const quotient = value / per;
+  return Number(value % per < 0n ? quotient - 1n : quotient);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
