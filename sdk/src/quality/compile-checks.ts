@@ -55,9 +55,11 @@ export interface CompileOptions {
   /** RE2 patterns DuckDB refused to compile; checks using them are left to zod. */
   readonly refusedPatterns?: ReadonlySet<string>;
   /**
-   * `_json` was written by `JSON.stringify` (as the local engine's loader does): no repeated
-   * keys, no NaN/Infinity, no trailing commas, no `-0`, no whitespace. Skips the checks for
-   * those hazards (the expensive part of reading raw text). Rows remain exact either way.
+   * `_json` was written by `JSON.stringify` (as the local engine's loader does, through
+   * `exactJson`): no repeated keys, no NaN, no trailing commas, no whitespace; ±Infinity and -0
+   * only as `1e999`, `-1e999` and `-0.0`, which DuckDB reads as ±inf (never accepted) and -0.0.
+   * Skips the checks for the hazards of hand-written text (the expensive part of reading raw
+   * text). Rows remain exact either way.
    */
   readonly canonicalJson?: boolean;
 }

@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawRecord } from '../../sources/index.js';
 import { printerFor } from '../../sql/dialects.js';
+import { exactJson } from './exact-json.js';
 
 export const RAW_TABLE = 'raw_rows';
 
@@ -33,7 +34,7 @@ export async function appendRecords(connection: DuckDBConnection, object: string
       appender.appendBigInt(BigInt(record.line));
       appender.appendVarchar(record.raw);
       if (record.value !== undefined && record.error === undefined) {
-        appender.appendVarchar(JSON.stringify(record.value));
+        appender.appendVarchar(exactJson(record.value));
         appender.appendNull();
       } else {
         appender.appendNull();

@@ -47,7 +47,8 @@ export interface ValidationStageOptions {
    */
   readonly distributions?: boolean;
   /**
-   * `_json` was written by `JSON.stringify` (the engine's raw loader does this), so the checks
+   * `_json` was written by `JSON.stringify` (the engine's raw loader does this, through
+   * `exactJson`, which spells ±Infinity and -0 so that they read back exactly), so the checks
    * for hazards of hand-written JSON text (repeated keys, NaN, trailing commas, `-0`) can be
    * skipped. Default true; pass false for JSON text from anywhere else.
    */
