@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawRecord } from '../../sources/index.js';
 import { printerFor } from '../../sql/dialects.js';
+import { POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import { exactJson } from './exact-json.js';
 
 export const RAW_TABLE = 'raw_rows';
@@ -61,20 +62,26 @@ export async function appendRecords(connection: DuckDBConnection, object: string
  * filter on the row number, so that every read of the view sees the same rows. Each file's
  * `rows` (from `probeParquetFile`) saves counting it again.
  *
+ * Returns the columns of the view that some files do not have (column → those objects): the
+ * view gives them NULL there, and validation must treat them as missing keys instead, as it
+ * would reading the file alone (pass it on as `absentColumns`).
+ *
  * @example
  * ```ts
- * await loadParquetRawTable(connection, [{ object: 'flights.parquet', path: '/data/flights.parquet', rows: 3_000_000 }], 10_000);
+ * const absentColumns = await loadParquetRawTable(connection, [{ object: 'flights.parquet', path: '/data/flights.parquet', rows: 3_000_000 }], 10_000);
  * ```
  */
 export async function loadParquetRawTable(
   connection: DuckDBConnection,
   files: readonly { object: string; path: string; rows?: number }[],
   limit?: number,
-): Promise<void> {
+): Promise<Record<string, string[]>> {
   const p = printerFor('duckdb');
   let remaining = limit === undefined ? Infinity : Math.max(0, Math.trunc(limit));
   const parts: string[] = [];
+  const read: { object: string; path: string }[] = [];
   for (const [i, f] of files.entries()) {
+    read.push(f);
     const reader = `read_parquet(${p.stringLiteral(f.path)}, file_row_number = true)`;
     let where = '';
     if (Number.isFinite(remaining)) {
@@ -94,12 +101,28 @@ export async function loadParquetRawTable(
   if (parts.length === 0) {
     // Every object was unreadable (they are quarantined whole): an input with no rows and no columns.
     await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS SELECT CAST(NULL AS BIGINT) AS _row_id, CAST(NULL AS VARCHAR) AS _object, CAST(NULL AS BIGINT) AS _line WHERE false`);
-    return;
+    return {};
   }
   // BY NAME: files written with their columns in another order, or without an optional column,
   // line up by name (a missing column is NULL there). A positional UNION would move values
   // into the wrong columns.
   await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS ${parts.join(' UNION ALL BY NAME ')}`);
+  return read.length < 2 ? {} : absentColumns(connection, read);
+}
+
+/** The view's columns each file lacks, as column → objects. Only footers are read. */
+async function absentColumns(connection: DuckDBConnection, files: readonly { object: string; path: string }[]): Promise<Record<string, string[]>> {
+  const p = printerFor('duckdb');
+  const namesOf = async (from: string): Promise<string[]> => (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRows().map((r) => String(r[0]));
+  const absent: Record<string, string[]> = {};
+  const columns = (await namesOf(RAW_TABLE)).filter((name) => !POSITION_COLUMNS.has(name));
+  for (const f of files) {
+    // Exact names, as zod reads keys: UNION BY NAME also matches `Country` to `country`, but a
+    // schema field `country` finds no such key in that file read alone.
+    const has = new Set(await namesOf(`read_parquet(${p.stringLiteral(f.path)})`));
+    for (const column of columns) if (!has.has(column)) (absent[column] ??= []).push(f.object);
+  }
+  return absent;
 }
 
 /**

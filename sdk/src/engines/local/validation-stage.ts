@@ -53,6 +53,11 @@ export interface ValidationStageOptions {
    * skipped. Default true; pass false for JSON text from anywhere else.
    */
   readonly canonicalJson?: boolean;
+  /**
+   * Typed rows only: columns that some objects do not have (column → those objects), as
+   * `loadParquetRawTable` reports them. In those objects' rows the column is missing, not null.
+   */
+  readonly absentColumns?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface FastPathInfo {
@@ -111,7 +116,10 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
 
   const t0 = performance.now();
   const representation: Representation =
-    options.representation === 'json' ? { kind: 'json' } : { kind: 'typed', columnTypes: await describeTable(runRows, rawTable) };
+    options.representation === 'json'
+      ? { kind: 'json' }
+      : { kind: 'typed', columnTypes: await describeTable(runRows, rawTable), ...(options.absentColumns ? { absentFrom: options.absentColumns } : {}) };
+  const absentIn = columnsAbsentIn(options.absentColumns ?? {});
   const compile = async (canonicalJson: boolean): Promise<CompiledChecks> => {
     const first = compileChecks(schema, representation, { canonicalJson });
     const refused = await refusedPatterns(connection, first.patterns);
@@ -186,7 +194,8 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
             continue;
           }
         } else {
-          const record = Object.fromEntries(dataColumns.map((n) => [n, duckValueToJs(row[n]!)]));
+          const absent = absentIn.get(object);
+          const record = Object.fromEntries(dataColumns.filter((n) => !absent?.has(n)).map((n) => [n, duckValueToJs(row[n]!)]));
           raw = rowToRawJson(record);
           input = record;
         }
@@ -240,6 +249,19 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields };
   const report = buildQualityReport({ counts, perObject, quarantined, gates, profile, fastPath });
   return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, timings: { sqlMs, zodMs, gatesMs, profileMs } };
+}
+
+/** column → objects without it, turned around: object → the columns it does not have. */
+function columnsAbsentIn(absentFrom: Readonly<Record<string, readonly string[]>>): Map<string, Set<string>> {
+  const byObject = new Map<string, Set<string>>();
+  for (const [column, objects] of Object.entries(absentFrom)) {
+    for (const object of objects) {
+      const set = byObject.get(object) ?? new Set<string>();
+      set.add(column);
+      byObject.set(object, set);
+    }
+  }
+  return byObject;
 }
 
 function malformed(object: string, line: bigint, raw: string, error: string): QuarantinedRow {
