@@ -52,7 +52,32 @@ export function describeSchema(schema: z.ZodType, path = 'validate.schema'): Sch
     );
   }
   const columns = Object.entries(def.shape).map(([name, field]) => describeColumn(name, field._zod.def, `${path}.${name}`));
+  checkColumnNames(columns.map((c) => c.name), path);
   return { columns };
+}
+
+/**
+ * Each field becomes a column, and column names are matched without regard to case by DuckDB
+ * (valid_rows renames a second `a` to `a_1`, and readers of `a` then get `A`'s values), Glue
+ * and Athena: names that differ only in case would be one column. An empty name is none.
+ */
+function checkColumnNames(names: readonly string[], path: string): void {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    if (name === '') {
+      throw new PlanError('EMPTY_COLUMN_NAME', `${path}[""]`, 'A schema field has an empty name, which cannot be a column. Give it a name, e.g. z.object({ amount: z.number() }).');
+    }
+    const key = name.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new PlanError(
+        'COLUMN_NAMES_DIFFER_IN_CASE',
+        `${path}.${name}`,
+        `The schema fields "${other}" and "${name}" differ only in case, but DuckDB, Glue and Athena match column names without regard to case, so they would be one column. Keep one of them, or rename one where the data is written.`,
+      );
+    }
+    seen.set(key, name);
+  }
 }
 
 function describeColumn(name: string, def: Def, path: string): ColumnDescription {
