@@ -5,7 +5,8 @@
  *    accept straight into `valid_rows`, as typed columns.
  * 2. Every other row is read back and given to zod (`safeParse`), which has the final word:
  *    accepted → appended to `valid_rows` with zod's output; rejected → quarantined with zod's
- *    issues. Undecodable records (`_error`) are quarantined as `malformed_record`.
+ *    issues. Undecodable records (`_error`) are quarantined as `malformed_record`, and a row zod
+ *    accepted with a value its column cannot hold (a bigint beyond 64 bits) as `not_storable`.
  * 3. The conservation law `in = valid + quarantined` is checked per object and overall.
  * 4. Gates, the column profile and the quality report are computed over `valid_rows`.
  */
@@ -202,8 +203,9 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
         zodRows++;
         const parsed = schema.safeParse(input);
         if (parsed.success) {
-          sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
-          zodAccepted++;
+          const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
+          if (unstorable) quarantined.push({ object, line: Number(line), raw, issues: [unstorable] });
+          else zodAccepted++;
         } else {
           quarantined.push({ object, line: Number(line), raw, issues: rowIssues(parsed.error.issues) });
         }
