@@ -286,14 +286,18 @@ async function scanTypedRows(
   run: SqlRunner, checks: CompiledChecks, rawTable: string, columns: readonly ColumnDescription[], representation: Representation, profile: boolean,
 ): Promise<{ rows: number; rejected: number; summary?: ProfileSummary }> {
   // Rows SQL did not accept may hold NaN or ±Infinity in floating-point columns: they are kept
-  // out of the moments (DuckDB refuses a stddev that is not finite). Nothing else can fail.
+  // out of the moments (DuckDB refuses a stddev that is not finite).
   const columnTypes = representation.kind === 'typed' ? representation.columnTypes : {};
   const floating = new Set(Object.keys(columnTypes).filter((name) => FLOAT_TYPES.has(columnTypes[name]!.toUpperCase())));
+  // Instants of rows SQL did not accept may lie beyond JavaScript's dates, which a max of them
+  // could not be read back as: they are kept out of the extremes.
+  const instants = new Set(columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
   const flagged = validRowsQuery(checks, rawTable, false, notAccepted(checks));
+  const exclusions = { excludeFromMoments: { when: col('__flag'), columns: floating }, excludeFromExtremes: { when: col('__flag'), columns: instants } };
   const row = await runProfileSummary(run, (moments) => printSql(select(
     [
       as(agg('count_star', [], col('__flag')), '__rejected'),
-      ...(profile ? profileSummaryItems(columns, { ...moments, excludeFromMoments: { when: col('__flag'), columns: floating } }) : [as(agg('count_star', []), '__pn')]),
+      ...(profile ? profileSummaryItems(columns, { ...moments, ...exclusions }) : [as(agg('count_star', []), '__pn')]),
     ],
     { from: { kind: 'subquery', alias: '__v', query: flagged } },
   ), 'duckdb'), profile ? columns : []);
