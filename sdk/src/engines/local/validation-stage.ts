@@ -30,7 +30,7 @@ import type { QualityReport } from '../../quality/quality-report.js';
 import { MALFORMED_RECORD, rowIssues } from '../../quality/quarantine.js';
 import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
 import type { SqlRunner } from '../../quality/sql-runner.js';
-import { duckValueToJs, rowToRawJson } from './validation/duckdb-row-values.js';
+import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
 import { openValidRowSink } from './validation/valid-row-appender.js';
 
 export interface ValidationStageOptions {
@@ -181,9 +181,11 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
         const object = String(row._object);
         const line = row._line as bigint;
         let input: unknown;
-        let raw: string;
+        /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
+        let rawOf: () => string;
         if (options.representation === 'json') {
-          raw = (row._raw ?? row._json ?? '') as string;
+          const raw = (row._raw ?? row._json ?? '') as string;
+          rawOf = () => raw;
           if (row._error !== null && row._error !== undefined) {
             quarantined.push(malformed(object, line, raw, String(row._error)));
             continue;
@@ -196,18 +198,18 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
           }
         } else {
           const absent = absentIn.get(object);
-          const record = Object.fromEntries(dataColumns.filter((n) => !absent?.has(n)).map((n) => [n, duckValueToJs(row[n]!)]));
-          raw = rowToRawJson(record);
-          input = record;
+          const present = dataColumns.filter((n) => !absent?.has(n));
+          input = Object.fromEntries(present.map((n) => [n, duckValueToJs(row[n]!)]));
+          rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [n, duckValueToRaw(row[n]!)])));
         }
         zodRows++;
         const parsed = schema.safeParse(input);
         if (parsed.success) {
           const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
-          if (unstorable) quarantined.push({ object, line: Number(line), raw, issues: [unstorable] });
+          if (unstorable) quarantined.push({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
           else zodAccepted++;
         } else {
-          quarantined.push({ object, line: Number(line), raw, issues: rowIssues(parsed.error.issues) });
+          quarantined.push({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
         }
       }
     }
