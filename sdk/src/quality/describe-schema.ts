@@ -27,6 +27,9 @@ interface Def {
   out?: { _zod: { def: Def } };
   shape?: Record<string, { _zod: { def: Def } }>;
   checks?: { _zod: { def: { check?: string; format?: string } } }[];
+  /** z.int(), z.int32()…: the schema is itself a number_format check. */
+  check?: string;
+  format?: string;
   entries?: Record<string, string | number>;
   values?: readonly unknown[];
 }
@@ -104,7 +107,9 @@ function describeColumn(name: string, def: Def, path: string): ColumnDescription
     case 'string':
       return { ...base, type: 'string' };
     case 'number': {
-      const integer = (current.checks ?? []).some((c) => c._zod.def.check === 'number_format' && /int/.test(c._zod.def.format ?? ''));
+      // z.number().int() lists the check; z.int() (and z.int32()…) is the check itself.
+      const isIntegerFormat = (d: { check?: string; format?: string }): boolean => d.check === 'number_format' && /int/.test(d.format ?? '');
+      const integer = isIntegerFormat(current) || (current.checks ?? []).some((c) => isIntegerFormat(c._zod.def));
       return { ...base, type: integer ? 'integer' : 'number' };
     }
     case 'int':
