@@ -34,18 +34,32 @@ export async function appendRecords(connection: DuckDBConnection, object: string
       appender.appendVarchar(object);
       appender.appendBigInt(BigInt(record.line));
       appender.appendVarchar(record.raw);
-      if (record.value !== undefined && record.error === undefined) {
-        appender.appendVarchar(exactJson(record.value));
+      const json = record.value !== undefined && record.error === undefined ? jsonText(record.value) : { error: record.error ?? 'record could not be decoded' };
+      if ('text' in json) {
+        appender.appendVarchar(json.text);
         appender.appendNull();
       } else {
         appender.appendNull();
-        appender.appendVarchar(record.error ?? 'record could not be decoded');
+        appender.appendVarchar(json.error);
       }
       appender.endRow();
     }
     appender.flushSync();
   } finally {
     appender.closeSync();
+  }
+}
+
+/**
+ * A record's JSON text, or why it has none: JSON.parse reads nesting deeper than the stack
+ * allows writing back (a RangeError), and such a record is quarantined, not the run failed.
+ */
+function jsonText(value: Record<string, unknown>): { text: string } | { error: string } {
+  try {
+    return { text: exactJson(value) };
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { error: `the record is nested too deeply to process (${error.message}); flatten it where it is written` };
   }
 }
 
