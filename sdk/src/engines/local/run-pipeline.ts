@@ -104,7 +104,11 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
           read.objectFailures.push(...undecodable);
           const failed = new Set(undecodable.map((u) => u.object));
           read.parquetFiles = read.parquetFiles.filter((f) => !failed.has(f.object));
-          read.absentColumns = await loadParquetRawTable(connection, read.parquetFiles, options.sample);
+          const loaded = await loadParquetRawTable(connection, read.parquetFiles, options.sample);
+          read.objectFailures.push(...loaded.conflicts);
+          const conflicted = new Set(loaded.conflicts.map((c) => c.object));
+          read.parquetFiles = read.parquetFiles.filter((f) => !conflicted.has(f.object));
+          read.absentColumns = loaded.absentColumns;
         }
       }
     });
@@ -275,8 +279,10 @@ async function readSource(
       identities.push([object.key, file.identity]);
       progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
     }
-    const absentColumns = await loadParquetRawTable(connection, files, sample);
-    return { representation: 'typed', identities, objectFailures, parquetFiles: files, absentColumns };
+    const loaded = await loadParquetRawTable(connection, files, sample);
+    objectFailures.push(...loaded.conflicts);
+    const conflicted = new Set(loaded.conflicts.map((c) => c.object));
+    return { representation: 'typed', identities, objectFailures, parquetFiles: files.filter((f) => !conflicted.has(f.object)), absentColumns: loaded.absentColumns };
   }
 
   await createTextRawTable(connection);
