@@ -60,11 +60,15 @@ export function describeSchema(schema: z.ZodType, path = 'validate.schema'): Sch
 }
 
 /**
- * Each field becomes a column, and column names are matched without regard to case by DuckDB
+ * Each field becomes a column (so there must be one), and column names are matched without regard to case by DuckDB
  * (valid_rows renames a second `a` to `a_1`, and readers of `a` then get `A`'s values), Glue
  * and Athena: names that differ only in case would be one column. An empty name is none.
  */
 function checkColumnNames(names: readonly string[], path: string): void {
+  if (names.length === 0) {
+    // Nothing to store: every later step (zones, preview, features) reads at least one column.
+    throw new PlanError('SCHEMA_NO_FIELDS', path, 'validate() got z.object({}), a schema with no fields: list the fields a row must have, e.g. z.object({ user_id: z.string(), ts: z.coerce.date() }).');
+  }
   const seen = new Map<string, string>();
   for (const name of names) {
     if (name === '') {
