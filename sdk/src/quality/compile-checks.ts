@@ -20,7 +20,16 @@ import { modelSchema } from './zod-field-model.js';
 /** How rows reach the validation stage: JSON text in `_json`, or typed columns (DuckDB type names). */
 export type Representation =
   | { readonly kind: 'json' }
-  | { readonly kind: 'typed'; readonly columnTypes: Readonly<Record<string, string>> };
+  | {
+      readonly kind: 'typed';
+      readonly columnTypes: Readonly<Record<string, string>>;
+      /**
+       * Columns that some objects do not have (column → those objects). Several Parquet files are
+       * read as one table, where such a column is NULL in the rows of a file without it; zod must
+       * see those rows without the key, as it would reading the file alone.
+       */
+      readonly absentFrom?: Readonly<Record<string, readonly string[]>>;
+    };
 
 export interface CompiledField {
   readonly name: string;
@@ -55,9 +64,11 @@ export interface CompileOptions {
   /** RE2 patterns DuckDB refused to compile; checks using them are left to zod. */
   readonly refusedPatterns?: ReadonlySet<string>;
   /**
-   * `_json` was written by `JSON.stringify` (as the local engine's loader does): no repeated
-   * keys, no NaN/Infinity, no trailing commas, no `-0`, no whitespace. Skips the checks for
-   * those hazards (the expensive part of reading raw text). Rows remain exact either way.
+   * `_json` was written by `JSON.stringify` (as the local engine's loader does, through
+   * `exactJson`): no repeated keys, no NaN, no trailing commas, no whitespace; ±Infinity and -0
+   * only as `1e999`, `-1e999` and `-0.0`, which DuckDB reads as ±inf (never accepted) and -0.0.
+   * Skips the checks for the hazards of hand-written text (the expensive part of reading raw
+   * text). Rows remain exact either way.
    */
   readonly canonicalJson?: boolean;
 }
@@ -145,7 +156,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
       site = jsonSite(col(`_f${i}`));
     } else {
       const columnType = representation.columnTypes[field.name];
-      site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase());
+      site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase(), representation.absentFrom?.[field.name] ?? []);
     }
     const present = presentAccept(field, type, site, notCompiled, patterns, refused);
     const absent = fitOutcome(field.absent, type, notCompiled);
@@ -159,7 +170,9 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     );
     // A typed column read as is (or cast) maps NULL to NULL by itself: when a null value stays
     // null, the CASE is left out, so readers of the valid rows evaluate no per-row branching.
-    const plainRead = !json && site.column !== undefined && isNullLiteral(outcomeValue(nullOutcome)) && readsColumnStrictly(present.value, site.column);
+    // Not where some object lacks the column: the union by name may fill it there from a column
+    // spelled in another case (`Country`), which that object's rows do not have under this name.
+    const plainRead = !json && site.column !== undefined && isFalseLiteral(site.missing) && isNullLiteral(outcomeValue(nullOutcome)) && readsColumnStrictly(present.value, site.column);
     const value = cast(
       plainRead
         ? present.value
@@ -231,8 +244,10 @@ function fragmentIsBoolean(f: SqlExpr): SqlExpr {
   return { kind: 'in', operand: f, list: [lit('true'), lit('false')], negated: false };
 }
 
-function typedSite(column: SqlExpr, columnType: string): FieldSite {
-  return { missing: lit(false), isNull: isNull(column), column, columnType };
+/** A typed column; it is missing (not null) in the rows of the objects that do not have it. */
+function typedSite(column: SqlExpr, columnType: string, absentIn: readonly string[]): FieldSite {
+  const missing: SqlExpr = absentIn.length === 0 ? lit(false) : { kind: 'in', operand: col('_object'), list: absentIn.map((o) => lit(o)), negated: false };
+  return { missing, isNull: isNull(column), column, columnType };
 }
 
 function missingSite(): FieldSite {
@@ -254,6 +269,7 @@ function fitOutcome(outcome: Outcome, type: ColumnType, notCompiled: string[]): 
 }
 
 const isNullLiteral = (expr: SqlExpr): boolean => expr.kind === 'literal' && expr.value === null;
+const isFalseLiteral = (expr: SqlExpr): boolean => expr.kind === 'literal' && expr.value === false;
 
 /** `expr` is the column itself or casts of it: NULL exactly when the column is NULL. */
 function readsColumnStrictly(expr: SqlExpr, column: SqlExpr): boolean {

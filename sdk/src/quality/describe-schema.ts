@@ -27,6 +27,9 @@ interface Def {
   out?: { _zod: { def: Def } };
   shape?: Record<string, { _zod: { def: Def } }>;
   checks?: { _zod: { def: { check?: string; format?: string } } }[];
+  /** z.int(), z.int32()…: the schema is itself a number_format check. */
+  check?: string;
+  format?: string;
   entries?: Record<string, string | number>;
   values?: readonly unknown[];
 }
@@ -52,7 +55,36 @@ export function describeSchema(schema: z.ZodType, path = 'validate.schema'): Sch
     );
   }
   const columns = Object.entries(def.shape).map(([name, field]) => describeColumn(name, field._zod.def, `${path}.${name}`));
+  checkColumnNames(columns.map((c) => c.name), path);
   return { columns };
+}
+
+/**
+ * Each field becomes a column (so there must be one), and column names are matched without regard to case by DuckDB
+ * (valid_rows renames a second `a` to `a_1`, and readers of `a` then get `A`'s values), Glue
+ * and Athena: names that differ only in case would be one column. An empty name is none.
+ */
+function checkColumnNames(names: readonly string[], path: string): void {
+  if (names.length === 0) {
+    // Nothing to store: every later step (zones, preview, features) reads at least one column.
+    throw new PlanError('SCHEMA_NO_FIELDS', path, 'validate() got z.object({}), a schema with no fields: list the fields a row must have, e.g. z.object({ user_id: z.string(), ts: z.coerce.date() }).');
+  }
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    if (name === '') {
+      throw new PlanError('EMPTY_COLUMN_NAME', `${path}[""]`, 'A schema field has an empty name, which cannot be a column. Give it a name, e.g. z.object({ amount: z.number() }).');
+    }
+    const key = name.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new PlanError(
+        'COLUMN_NAMES_DIFFER_IN_CASE',
+        `${path}.${name}`,
+        `The schema fields "${other}" and "${name}" differ only in case, but DuckDB, Glue and Athena match column names without regard to case, so they would be one column. Keep one of them, or rename one where the data is written.`,
+      );
+    }
+    seen.set(key, name);
+  }
 }
 
 function describeColumn(name: string, def: Def, path: string): ColumnDescription {
@@ -79,7 +111,9 @@ function describeColumn(name: string, def: Def, path: string): ColumnDescription
     case 'string':
       return { ...base, type: 'string' };
     case 'number': {
-      const integer = (current.checks ?? []).some((c) => c._zod.def.check === 'number_format' && /int/.test(c._zod.def.format ?? ''));
+      // z.number().int() lists the check; z.int() (and z.int32()…) is the check itself.
+      const isIntegerFormat = (d: { check?: string; format?: string }): boolean => d.check === 'number_format' && /int/.test(d.format ?? '');
+      const integer = isIntegerFormat(current) || (current.checks ?? []).some((c) => isIntegerFormat(c._zod.def));
       return { ...base, type: integer ? 'integer' : 'number' };
     }
     case 'int':

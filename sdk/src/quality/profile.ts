@@ -139,6 +139,11 @@ export interface SummaryOptions {
    */
   readonly excludeFromMoments?: { readonly when: SqlExpr; readonly columns: ReadonlySet<string> };
   /**
+   * Rows that must stay out of the min and max of these columns: e.g. rows validation did not
+   * accept, whose timestamps may lie beyond JavaScript's dates (reading such a max back throws).
+   */
+  readonly excludeFromExtremes?: { readonly when: SqlExpr; readonly columns: ReadonlySet<string> };
+  /**
    * Mean and stddev over the values scaled by 2^-600 (exact for doubles), then scaled back: for
    * columns with values so large that their squares overflow a double. `true` scales every
    * numeric column, a set only the named ones. runProfileSummary retries with it when DuckDB
@@ -169,7 +174,8 @@ export function profileSummaryItems(columns: readonly ColumnDescription[], optio
     // min/max in the column's own type (converting every row first measured 40% dearer); the
     // reader converts the two results.
     const extremes = c.type === 'boolean' ? cast(x, 'string') : x;
-    items.push(as(agg('min', [extremes]), `${prefix}min${i}`), as(agg('max', [extremes]), `${prefix}max${i}`));
+    const outside = options.excludeFromExtremes?.columns.has(c.name) ? not(options.excludeFromExtremes.when) : undefined;
+    items.push(as(agg('min', [extremes], outside), `${prefix}min${i}`), as(agg('max', [extremes], outside), `${prefix}max${i}`));
     if (c.type === 'number' || c.type === 'integer') {
       const exclude = options.excludeFromMoments?.columns.has(c.name) ? not(options.excludeFromMoments.when) : undefined;
       const scaled = options.scaledMoments === true || (options.scaledMoments instanceof Set && options.scaledMoments.has(c.name));

@@ -27,6 +27,9 @@ export interface RowCounts {
 /** The code given to records that could not be decoded at all (bad JSON, ragged CSV…). */
 export const MALFORMED_RECORD = 'malformed_record';
 
+/** The code given to a row zod accepted with a value its column cannot hold (a bigint beyond 64 bits). */
+export const NOT_STORABLE = 'not_storable';
+
 /**
  * Converts zod issues into plain row issues.
  *

@@ -131,6 +131,10 @@ function translate(source: string): string | undefined {
       i += 1;
       quantifiable = true;
     } else if (ch === '^' || ch === '$') {
+      // Only `^` first and `$` last. JS (no m flag) and RE2 agree on inner anchors, but DuckDB
+      // rewrites literal-like patterns into substring tests and drops them: regexp_matches over
+      // a column says 'a^b' matches "ab". Such patterns are rare enough to leave to zod.
+      if (ch === '^' ? i !== 0 : i !== source.length - 1) return undefined;
       out += ch;
       i += 1;
       quantifiable = false;

@@ -6,6 +6,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawRecord } from '../../sources/index.js';
 import { printerFor } from '../../sql/dialects.js';
+import { POSITION_COLUMNS } from '../../quality/compile-checks.js';
+import { exactJson } from './exact-json.js';
+import { parquetColumns, typeConflicts, type FileColumns } from './parquet-column-types.js';
 
 export const RAW_TABLE = 'raw_rows';
 
@@ -32,12 +35,13 @@ export async function appendRecords(connection: DuckDBConnection, object: string
       appender.appendVarchar(object);
       appender.appendBigInt(BigInt(record.line));
       appender.appendVarchar(record.raw);
-      if (record.value !== undefined && record.error === undefined) {
-        appender.appendVarchar(JSON.stringify(record.value));
+      const json = record.value !== undefined && record.error === undefined ? jsonText(record.value) : { error: record.error ?? 'record could not be decoded' };
+      if ('text' in json) {
+        appender.appendVarchar(json.text);
         appender.appendNull();
       } else {
         appender.appendNull();
-        appender.appendVarchar(record.error ?? 'record could not be decoded');
+        appender.appendVarchar(json.error);
       }
       appender.endRow();
     }
@@ -45,6 +49,34 @@ export async function appendRecords(connection: DuckDBConnection, object: string
   } finally {
     appender.closeSync();
   }
+}
+
+/**
+ * A record's JSON text, or why it has none: JSON.parse reads nesting deeper than the stack
+ * allows writing back (a RangeError), and such a record is quarantined, not the run failed.
+ */
+function jsonText(value: Record<string, unknown>): { text: string } | { error: string } {
+  try {
+    return { text: exactJson(value) };
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { error: `the record is nested too deeply to process (${error.message}); flatten it where it is written` };
+  }
+}
+
+/** What `loadParquetRawTable` found beyond the rows themselves. */
+export interface ParquetRawTable {
+  /**
+   * Columns of the view that some files do not have (column → those objects): the view gives
+   * them NULL there, and validation must treat them as missing keys instead, as it would
+   * reading the file alone (pass it on as `absentColumns`).
+   */
+  readonly absentColumns: Record<string, string[]>;
+  /**
+   * Files left out of the view because the combined table would change their values' types
+   * (see parquet-column-types.ts), with the reason: the caller quarantines them whole.
+   */
+  readonly conflicts: { object: string; error: string }[];
 }
 
 /**
@@ -62,18 +94,50 @@ export async function appendRecords(connection: DuckDBConnection, object: string
  *
  * @example
  * ```ts
- * await loadParquetRawTable(connection, [{ object: 'flights.parquet', path: '/data/flights.parquet', rows: 3_000_000 }], 10_000);
+ * const { absentColumns, conflicts } = await loadParquetRawTable(connection, [{ object: 'flights.parquet', path: '/data/flights.parquet', rows: 3_000_000 }], 10_000);
  * ```
  */
 export async function loadParquetRawTable(
   connection: DuckDBConnection,
   files: readonly { object: string; path: string; rows?: number }[],
   limit?: number,
-): Promise<void> {
+): Promise<ParquetRawTable> {
+  const conflicts: { object: string; error: string }[] = [];
+  let kept = files;
+  for (;;) {
+    const read = await createParquetView(connection, kept, limit);
+    // One file has one type per column: nothing to reconcile.
+    if (read.length < 2) return { absentColumns: {}, conflicts };
+    const withColumns = [];
+    for (const f of read) withColumns.push({ ...f, columns: await parquetColumns(connection, f.path) });
+    const tableTypes = await viewColumns(connection);
+    const found = await typeConflicts(connection, withColumns, tableTypes);
+    if (found.length === 0) return { absentColumns: absentColumns(tableTypes, withColumns), conflicts };
+    // Without the conflicting files the combined types may narrow: build the view again and re-check.
+    conflicts.push(...found);
+    const failed = new Set(found.map((c) => c.object));
+    kept = kept.filter((f) => !failed.has(f.object));
+  }
+}
+
+/** The view's column names and types (binding it reads footers only, no data). */
+async function viewColumns(connection: DuckDBConnection): Promise<FileColumns> {
+  const rows = (await connection.runAndReadAll(`DESCRIBE ${RAW_TABLE}`)).getRows();
+  return new Map(rows.map((r) => [String(r[0]), String(r[1])]));
+}
+
+/** Creates the view over `files` (within `limit` rows) and returns the files it reads. */
+async function createParquetView(
+  connection: DuckDBConnection,
+  files: readonly { object: string; path: string; rows?: number }[],
+  limit: number | undefined,
+): Promise<{ object: string; path: string }[]> {
   const p = printerFor('duckdb');
   let remaining = limit === undefined ? Infinity : Math.max(0, Math.trunc(limit));
   const parts: string[] = [];
+  const read: { object: string; path: string }[] = [];
   for (const [i, f] of files.entries()) {
+    read.push(f);
     const reader = `read_parquet(${p.stringLiteral(f.path)}, file_row_number = true)`;
     let where = '';
     if (Number.isFinite(remaining)) {
@@ -93,12 +157,25 @@ export async function loadParquetRawTable(
   if (parts.length === 0) {
     // Every object was unreadable (they are quarantined whole): an input with no rows and no columns.
     await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS SELECT CAST(NULL AS BIGINT) AS _row_id, CAST(NULL AS VARCHAR) AS _object, CAST(NULL AS BIGINT) AS _line WHERE false`);
-    return;
+    return [];
   }
   // BY NAME: files written with their columns in another order, or without an optional column,
   // line up by name (a missing column is NULL there). A positional UNION would move values
   // into the wrong columns.
   await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS ${parts.join(' UNION ALL BY NAME ')}`);
+  return read;
+}
+
+/** The view's columns each file lacks, as column → objects. */
+function absentColumns(tableTypes: FileColumns, files: readonly { object: string; columns: FileColumns }[]): Record<string, string[]> {
+  const absent: Record<string, string[]> = {};
+  const columns = [...tableTypes.keys()].filter((name) => !POSITION_COLUMNS.has(name));
+  for (const f of files) {
+    // Exact names, as zod reads keys: UNION BY NAME also matches `Country` to `country`, but a
+    // schema field `country` finds no such key in that file read alone.
+    for (const column of columns) if (!f.columns.has(column)) (absent[column] ??= []).push(f.object);
+  }
+  return absent;
 }
 
 /**

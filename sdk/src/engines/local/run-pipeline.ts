@@ -84,6 +84,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         schema: definition.schema!,
         gates: validate.gates,
         representation: read.representation,
+        absentColumns: read.absentColumns,
         rawTable: RAW_TABLE,
         validTable: VALID_TABLE,
         profile: options.profile !== false || options.saveProfile !== undefined,
@@ -103,7 +104,11 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
           read.objectFailures.push(...undecodable);
           const failed = new Set(undecodable.map((u) => u.object));
           read.parquetFiles = read.parquetFiles.filter((f) => !failed.has(f.object));
-          await loadParquetRawTable(connection, read.parquetFiles, options.sample);
+          const loaded = await loadParquetRawTable(connection, read.parquetFiles, options.sample);
+          read.objectFailures.push(...loaded.conflicts);
+          const conflicted = new Set(loaded.conflicts.map((c) => c.object));
+          read.parquetFiles = read.parquetFiles.filter((f) => !conflicted.has(f.object));
+          read.absentColumns = loaded.absentColumns;
         }
       }
     });
@@ -239,6 +244,8 @@ interface ReadOutcome {
   objectFailures: { object: string; error: string }[];
   /** The Parquet files `raw_rows` reads (empty for text sources). */
   parquetFiles: (ParquetFileRef & { rows: number })[];
+  /** Columns of `raw_rows` that some Parquet files lack (column → objects): missing there, not null. */
+  absentColumns: Record<string, string[]>;
 }
 
 async function readSource(
@@ -272,8 +279,10 @@ async function readSource(
       identities.push([object.key, file.identity]);
       progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
     }
-    await loadParquetRawTable(connection, files, sample);
-    return { representation: 'typed', identities, objectFailures, parquetFiles: files };
+    const loaded = await loadParquetRawTable(connection, files, sample);
+    objectFailures.push(...loaded.conflicts);
+    const conflicted = new Set(loaded.conflicts.map((c) => c.object));
+    return { representation: 'typed', identities, objectFailures, parquetFiles: files.filter((f) => !conflicted.has(f.object)), absentColumns: loaded.absentColumns };
   }
 
   await createTextRawTable(connection);
@@ -293,7 +302,7 @@ async function readSource(
     }
     progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
   }
-  return { representation: 'json', identities, objectFailures, parquetFiles: [] };
+  return { representation: 'json', identities, objectFailures, parquetFiles: [], absentColumns: {} };
 }
 
 function resolveZonesRoot(explicit: string | undefined, sink: FeatureStoreSinkNode | undefined, pipeline: string): string {

@@ -5,7 +5,8 @@
  *    accept straight into `valid_rows`, as typed columns.
  * 2. Every other row is read back and given to zod (`safeParse`), which has the final word:
  *    accepted → appended to `valid_rows` with zod's output; rejected → quarantined with zod's
- *    issues. Undecodable records (`_error`) are quarantined as `malformed_record`.
+ *    issues. Undecodable records (`_error`) are quarantined as `malformed_record`, and a row zod
+ *    accepted with a value its column cannot hold (a bigint beyond 64 bits) as `not_storable`.
  * 3. The conservation law `in = valid + quarantined` is checked per object and overall.
  * 4. Gates, the column profile and the quality report are computed over `valid_rows`.
  */
@@ -29,7 +30,7 @@ import type { QualityReport } from '../../quality/quality-report.js';
 import { MALFORMED_RECORD, rowIssues } from '../../quality/quarantine.js';
 import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
 import type { SqlRunner } from '../../quality/sql-runner.js';
-import { duckValueToJs, rowToRawJson } from './validation/duckdb-row-values.js';
+import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
 import { openValidRowSink } from './validation/valid-row-appender.js';
 
 export interface ValidationStageOptions {
@@ -47,11 +48,17 @@ export interface ValidationStageOptions {
    */
   readonly distributions?: boolean;
   /**
-   * `_json` was written by `JSON.stringify` (the engine's raw loader does this), so the checks
+   * `_json` was written by `JSON.stringify` (the engine's raw loader does this, through
+   * `exactJson`, which spells ±Infinity and -0 so that they read back exactly), so the checks
    * for hazards of hand-written JSON text (repeated keys, NaN, trailing commas, `-0`) can be
    * skipped. Default true; pass false for JSON text from anywhere else.
    */
   readonly canonicalJson?: boolean;
+  /**
+   * Typed rows only: columns that some objects do not have (column → those objects), as
+   * `loadParquetRawTable` reports them. In those objects' rows the column is missing, not null.
+   */
+  readonly absentColumns?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface FastPathInfo {
@@ -110,7 +117,10 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
 
   const t0 = performance.now();
   const representation: Representation =
-    options.representation === 'json' ? { kind: 'json' } : { kind: 'typed', columnTypes: await describeTable(runRows, rawTable) };
+    options.representation === 'json'
+      ? { kind: 'json' }
+      : { kind: 'typed', columnTypes: await describeTable(runRows, rawTable), ...(options.absentColumns ? { absentFrom: options.absentColumns } : {}) };
+  const absentIn = columnsAbsentIn(options.absentColumns ?? {});
   const compile = async (canonicalJson: boolean): Promise<CompiledChecks> => {
     const first = compileChecks(schema, representation, { canonicalJson });
     const refused = await refusedPatterns(connection, first.patterns);
@@ -171,9 +181,11 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
         const object = String(row._object);
         const line = row._line as bigint;
         let input: unknown;
-        let raw: string;
+        /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
+        let rawOf: () => string;
         if (options.representation === 'json') {
-          raw = (row._raw ?? row._json ?? '') as string;
+          const raw = (row._raw ?? row._json ?? '') as string;
+          rawOf = () => raw;
           if (row._error !== null && row._error !== undefined) {
             quarantined.push(malformed(object, line, raw, String(row._error)));
             continue;
@@ -185,17 +197,19 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
             continue;
           }
         } else {
-          const record = Object.fromEntries(dataColumns.map((n) => [n, duckValueToJs(row[n]!)]));
-          raw = rowToRawJson(record);
-          input = record;
+          const absent = absentIn.get(object);
+          const present = dataColumns.filter((n) => !absent?.has(n));
+          input = Object.fromEntries(present.map((n) => [n, duckValueToJs(row[n]!)]));
+          rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [n, duckValueToRaw(row[n]!)])));
         }
         zodRows++;
         const parsed = schema.safeParse(input);
         if (parsed.success) {
-          sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
-          zodAccepted++;
+          const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
+          if (unstorable) quarantined.push({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
+          else zodAccepted++;
         } else {
-          quarantined.push({ object, line: Number(line), raw, issues: rowIssues(parsed.error.issues) });
+          quarantined.push({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
         }
       }
     }
@@ -241,6 +255,19 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, timings: { sqlMs, zodMs, gatesMs, profileMs } };
 }
 
+/** column → objects without it, turned around: object → the columns it does not have. */
+function columnsAbsentIn(absentFrom: Readonly<Record<string, readonly string[]>>): Map<string, Set<string>> {
+  const byObject = new Map<string, Set<string>>();
+  for (const [column, objects] of Object.entries(absentFrom)) {
+    for (const object of objects) {
+      const set = byObject.get(object) ?? new Set<string>();
+      set.add(column);
+      byObject.set(object, set);
+    }
+  }
+  return byObject;
+}
+
 function malformed(object: string, line: bigint, raw: string, error: string): QuarantinedRow {
   return { object, line: Number(line), raw, issues: [{ path: [], code: MALFORMED_RECORD, message: error }] };
 }
@@ -261,14 +288,18 @@ async function scanTypedRows(
   run: SqlRunner, checks: CompiledChecks, rawTable: string, columns: readonly ColumnDescription[], representation: Representation, profile: boolean,
 ): Promise<{ rows: number; rejected: number; summary?: ProfileSummary }> {
   // Rows SQL did not accept may hold NaN or ±Infinity in floating-point columns: they are kept
-  // out of the moments (DuckDB refuses a stddev that is not finite). Nothing else can fail.
+  // out of the moments (DuckDB refuses a stddev that is not finite).
   const columnTypes = representation.kind === 'typed' ? representation.columnTypes : {};
   const floating = new Set(Object.keys(columnTypes).filter((name) => FLOAT_TYPES.has(columnTypes[name]!.toUpperCase())));
+  // Instants of rows SQL did not accept may lie beyond JavaScript's dates, which a max of them
+  // could not be read back as: they are kept out of the extremes.
+  const instants = new Set(columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
   const flagged = validRowsQuery(checks, rawTable, false, notAccepted(checks));
+  const exclusions = { excludeFromMoments: { when: col('__flag'), columns: floating }, excludeFromExtremes: { when: col('__flag'), columns: instants } };
   const row = await runProfileSummary(run, (moments) => printSql(select(
     [
       as(agg('count_star', [], col('__flag')), '__rejected'),
-      ...(profile ? profileSummaryItems(columns, { ...moments, excludeFromMoments: { when: col('__flag'), columns: floating } }) : [as(agg('count_star', []), '__pn')]),
+      ...(profile ? profileSummaryItems(columns, { ...moments, ...exclusions }) : [as(agg('count_star', []), '__pn')]),
     ],
     { from: { kind: 'subquery', alias: '__v', query: flagged } },
   ), 'duckdb'), profile ? columns : []);

@@ -8,11 +8,20 @@ import { DuckDBTimestampValue } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { EngineError } from '../../../errors.js';
 import type { ColumnType } from '../../../quality/describe-schema.js';
+import { NOT_STORABLE } from '../../../quality/quarantine.js';
+import type { RowIssue } from '../../../quality/quarantine.js';
 
 export interface ValidRowSink {
-  append(output: Record<string, unknown>, rowId: bigint, object: string, line: bigint): void;
+  /**
+   * Appends the row, or returns why its column cannot hold a value zod accepted (a bigint
+   * beyond 64 bits): nothing is appended then, and the caller quarantines the row.
+   */
+  append(output: Record<string, unknown>, rowId: bigint, object: string, line: bigint): RowIssue | undefined;
   close(): void;
 }
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * Opens an appender on `table`, whose columns are `columns` then `_row_id, _object, _line`.
@@ -30,16 +39,32 @@ export async function openValidRowSink(
   const appender = await connection.createAppender(table);
   return {
     append(output, rowId, object, line) {
+      // Checked before the first value goes in: the appender cannot take back half a row.
+      for (const column of columns) {
+        const issue = unstorable(column, output[column.name]);
+        if (issue) return issue;
+      }
       for (const column of columns) appendValue(appender, column, output[column.name]);
       appender.appendBigInt(rowId);
       appender.appendVarchar(object);
       appender.appendBigInt(line);
       appender.endRow();
+      return undefined;
     },
     close() {
       appender.flushSync();
       appender.closeSync();
     },
+  };
+}
+
+/** A value of the column's own type that the column still cannot hold. */
+function unstorable(column: { name: string; type: ColumnType }, value: unknown): RowIssue | undefined {
+  if (column.type !== 'integer' || typeof value !== 'bigint' || (value >= INT64_MIN && value <= INT64_MAX)) return undefined;
+  return {
+    path: [column.name],
+    code: NOT_STORABLE,
+    message: `${value} does not fit the 64-bit integer column sluice stores "${column.name}" in (${INT64_MIN} to ${INT64_MAX}). Bound the field, e.g. z.int64() or .max(), so that zod rejects such values.`,
   };
 }
 
