@@ -40,7 +40,7 @@ async function runOver(path: string, glob: string) {
   return pipeline('bad-parquet').from(file(join(path, glob))).validate(Row).run({ zones: join(path, 'zones') });
 }
 
-function quarantineLines(path: string | undefined): { object: string; issues: { code: string; message: string }[] }[] {
+function quarantineLines(path: string | undefined): { object: string; copy?: string; issues: { code: string; message: string }[] }[] {
   return readFileSync(path!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 }
 
@@ -62,6 +62,12 @@ describe('unreadable Parquet objects', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatchObject({ object: join(folder, name), issues: [{ code: 'unreadable_object' }] });
       expect(lines[0]!.issues[0]!.message).toMatch(message);
+      // Whole: the quarantine zone holds the object's bytes as stored, beside its error document.
+      expect(lines[0]!.copy).toMatch(new RegExp(`zones/quarantine/objects/[0-9a-f]{20}/${name.replace(/\./g, '\\.')}$`));
+      expect(readFileSync(lines[0]!.copy!).equals(bytes())).toBe(true);
+      const document = JSON.parse(readFileSync(lines[0]!.copy!.replace(/\/[^/]+$/, '.error.json'), 'utf8'));
+      expect(document).toMatchObject({ object: join(folder, name), copy: lines[0]!.copy });
+      expect(document.error).toMatch(message);
     });
   }
 
@@ -135,7 +141,10 @@ describe('unreadable Parquet objects', () => {
       const result = await pipeline('bad-parquet').from(source).validate(Row).run({ zones: join(dir, 's3-zones') });
       expect(result.counts).toEqual({ in: 5, valid: 5, quarantined: 0 });
       expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual(['flights/b.parquet', 'flights/c.parquet.gz']);
-      expect(quarantineLines(result.outputs.quarantine).map((l) => l.object)).toEqual(['flights/b.parquet', 'flights/c.parquet.gz']);
+      const lines = quarantineLines(result.outputs.quarantine);
+      expect(lines.map((l) => l.object)).toEqual(['flights/b.parquet', 'flights/c.parquet.gz']);
+      expect(readFileSync(lines[0]!.copy!).equals(Buffer.from('PAR1garbage'))).toBe(true);
+      expect(readFileSync(lines[1]!.copy!).equals(gzipSync(good).subarray(0, 40))).toBe(true);
     } finally {
       for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
         if (value === undefined) delete process.env[name];

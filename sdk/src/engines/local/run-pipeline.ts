@@ -18,6 +18,7 @@ import type { WindowNode } from '../../plan/window-node.js';
 import type { FeatureStoreSinkNode } from '../../plan/sink-node.js';
 import { EngineError, GateError, PlanError, SluiceError } from '../../errors.js';
 import { listSourceObjects, readObject, type SourceObject } from '../../sources/index.js';
+import { openObjectStream } from '../../sources/raw-object-stream.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath, joinPath } from '../../features/store-layout.js';
@@ -171,6 +172,12 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         timestampColumn: windowNode?.timestamp,
         quarantined: outcome.quarantined,
         objectFailures: read.objectFailures,
+        reopen: (key) => {
+          const object = objects.find((o) => o.key === key);
+          if (!object) return undefined;
+          const identity = read.identities.find(([k]) => k === key)?.[1] ?? object.etag ?? 'unknown';
+          return { identity, open: () => openObjectStream(source, object, {}) };
+        },
         runId,
         metadata: lineage,
         write: !options.dryRun,

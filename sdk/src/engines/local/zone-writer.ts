@@ -1,7 +1,8 @@
 /**
  * The local validated and quarantine zones, laid out as production lays them out:
  * `<zones>/validated/dt=YYYY-MM-DD/part-<hash>.parquet` and
- * `<zones>/quarantine/run-<runId>.jsonl` (one JSON object per rejected row or object).
+ * `<zones>/quarantine/run-<runId>.jsonl` (one JSON object per rejected row or object), and
+ * each unreadable object whole under `<zones>/quarantine/objects/` (quarantine-objects.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { storeFiles } from '../../features/store-files.js';
@@ -9,6 +10,7 @@ import { joinPath } from '../../features/store-layout.js';
 import { printerFor } from '../../sql/dialects.js';
 import { describeTable } from './transform-stage.js';
 import { writePartitions } from './partition-writer.js';
+import { quarantineObjectsWhole, type ObjectToQuarantine } from './quarantine-objects.js';
 
 export interface QuarantinedRow {
   readonly object: string;
@@ -23,6 +25,8 @@ export interface ZoneWrite {
   readonly timestampColumn?: string;
   readonly quarantined: readonly QuarantinedRow[];
   readonly objectFailures: readonly { object: string; error: string }[];
+  /** How to reach an object of `objectFailures` again, to quarantine it whole (undefined: record it only). */
+  readonly reopen?: (object: string) => Omit<ObjectToQuarantine, 'object' | 'error'> | undefined;
   readonly runId: string;
   readonly metadata: Readonly<Record<string, string>>;
   /** Write anything at all (false on dry runs). */
@@ -56,8 +60,16 @@ export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite):
     });
     out.validated = validated;
   }
+  const reachable = zone.objectFailures.flatMap((f) => {
+    const again = zone.reopen?.(f.object);
+    return again ? [{ ...again, object: f.object, error: f.error }] : [];
+  });
+  const copies = reachable.length > 0 ? await quarantineObjectsWhole(files, zone.root, reachable) : new Map<string, string>();
   const lines = [
-    ...zone.objectFailures.map((f) => JSON.stringify({ object: f.object, line: null, raw: null, issues: [{ path: [], code: 'unreadable_object', message: f.error }] })),
+    ...zone.objectFailures.map((f) => {
+      const copy = copies.get(f.object);
+      return JSON.stringify({ object: f.object, line: null, raw: null, ...(copy ? { copy } : {}), issues: [{ path: [], code: 'unreadable_object', message: f.error }] });
+    }),
     ...zone.quarantined.map((q) => JSON.stringify(q)),
   ];
   if (lines.length > 0) {
