@@ -3,7 +3,8 @@
  * function threw on leave the valid set for the quarantine, and unreadable objects are listed
  * whole. The conservation law is checked again on the merged counts, and the gate that reads
  * those counts (`maxInvalidRatio`) is evaluated again on them: a row quarantined by `.map()`
- * counts against the limit like a row zod rejected.
+ * counts against the limit like a row zod rejected, and an unreadable object against the same
+ * limit among the objects read.
  */
 import { EngineError } from '../../errors.js';
 import type { GateSpec } from '../../plan/validate-node.js';
@@ -26,7 +27,7 @@ export interface RunOutcome {
 /**
  * @example
  * ```ts
- * const outcome = mergeOutcome(validation, mapFailures, [{ object: 'bad.jsonl.gz', error: 'unexpected end of file' }], { maxInvalidRatio: 0.01 });
+ * const outcome = mergeOutcome(validation, mapFailures, [{ object: 'bad.jsonl.gz', error: 'unexpected end of file' }], { maxInvalidRatio: 0.01 }, 12);
  * outcome.gates.every((g) => g.passed)
  * ```
  */
@@ -35,6 +36,8 @@ export function mergeOutcome(
   mapFailures: readonly MapFailure[],
   objectFailures: readonly { object: string; error: string }[],
   gateSpec: GateSpec = {},
+  /** How many objects the run read (readable or not); default: those the counts name. */
+  objectsRead?: number,
 ): RunOutcome {
   const perObject: Record<string, RowCounts> = { ...validation.perObject };
   for (const failure of mapFailures) {
@@ -52,7 +55,8 @@ export function mergeOutcome(
   }
   const quarantined = [...validation.quarantined, ...mapFailures];
   const ratio = gateSpec.maxInvalidRatio;
-  const gates = validation.gates.map((g) => (g.gate === 'maxInvalidRatio' && ratio !== undefined ? maxInvalidRatioGate(ratio, { counts }) : g));
+  const objects = { unreadable: objectFailures.length, objects: Math.max(objectsRead ?? 0, Object.keys(perObject).length) };
+  const gates = validation.gates.map((g) => (g.gate === 'maxInvalidRatio' && ratio !== undefined ? maxInvalidRatioGate(ratio, { counts }, objects) : g));
   const report = buildQualityReport({
     counts,
     perObject,
