@@ -27,7 +27,7 @@ export interface RunOutcome {
 /**
  * @example
  * ```ts
- * const outcome = mergeOutcome(validation, mapFailures, [{ object: 'bad.jsonl.gz', error: 'unexpected end of file' }], { maxInvalidRatio: 0.01 }, 12);
+ * const outcome = mergeOutcome(validation, mapFailures, [{ object: 'bad.jsonl.gz', error: 'unexpected end of file' }], { maxInvalidRatio: 0.01 }, ['a.jsonl', 'bad.jsonl.gz']);
  * outcome.gates.every((g) => g.passed)
  * ```
  */
@@ -36,15 +36,15 @@ export function mergeOutcome(
   mapFailures: readonly MapFailure[],
   objectFailures: readonly { object: string; error: string }[],
   gateSpec: GateSpec = {},
-  /** How many objects the run read (readable or not); default: those the counts name. */
-  objectsRead?: number,
+  /** Every object the run read, readable or not: each gets its line in the per-object counts, empty ones too. */
+  objectsRead: readonly string[] = [],
 ): RunOutcome {
   const perObject: Record<string, RowCounts> = { ...validation.perObject };
   for (const failure of mapFailures) {
     const c = perObject[failure.object] ?? { in: 0, valid: 0, quarantined: 0 };
     perObject[failure.object] = { in: c.in, valid: c.valid - 1, quarantined: c.quarantined + 1 };
   }
-  for (const failure of objectFailures) perObject[failure.object] ??= { in: 0, valid: 0, quarantined: 0 };
+  for (const object of [...objectsRead, ...objectFailures.map((f) => f.object)]) perObject[object] ??= { in: 0, valid: 0, quarantined: 0 };
   const counts: RowCounts = {
     in: validation.counts.in,
     valid: validation.counts.valid - mapFailures.length,
@@ -55,7 +55,7 @@ export function mergeOutcome(
   }
   const quarantined = [...validation.quarantined, ...mapFailures];
   const ratio = gateSpec.maxInvalidRatio;
-  const objects = { unreadable: objectFailures.length, objects: Math.max(objectsRead ?? 0, Object.keys(perObject).length) };
+  const objects = { unreadable: objectFailures.length, objects: Object.keys(perObject).length };
   const gates = validation.gates.map((g) => (g.gate === 'maxInvalidRatio' && ratio !== undefined ? maxInvalidRatioGate(ratio, { counts }, objects) : g));
   const report = buildQualityReport({
     counts,

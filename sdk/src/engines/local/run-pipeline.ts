@@ -155,7 +155,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       'sluice.source_count': String(read.identities.length),
     };
 
-    const outcome = mergeOutcome(validation, mapFailures, read.objectFailures, validate.gates, read.identities.length);
+    const outcome = mergeOutcome(validation, mapFailures, read.objectFailures, validate.gates, read.identities.map(([key]) => key));
     const gatesPassed = outcome.gates.every((g) => g.passed);
     // A sample's windows see only part of the data: its partitions would replace complete ones.
     const partialSample = options.sample !== undefined && options.writeSample !== true;
