@@ -154,7 +154,7 @@ function failure(error: unknown, object: SourceObject, parser: TextRecordParser,
       : '';
     return {
       ok: false,
-      error: `not valid UTF-8: ${object.key} has bytes that are not UTF-8 after line ${parser.line}. sluice reads text sources as UTF-8: re-encode the object (e.g. iconv -f latin1 -t utf-8).${gzipHint}`,
+      error: `not valid UTF-8: ${object.key} has bytes that are not UTF-8 at or after line ${parser.line} (the first line not yet read whole when decoding failed). sluice reads text sources as UTF-8: re-encode the object (e.g. iconv -f latin1 -t utf-8).${gzipHint}`,
       ...contentHash,
     };
   }
