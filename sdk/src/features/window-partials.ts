@@ -7,9 +7,10 @@
  * - count, sum: sums of per-bucket counts/sums;
  * - mean: Σsum / Σcount;
  * - min, max: min/max of per-bucket min/max;
- * - stddev: per bucket (n, mean, M2), combined around a per-entity shift `c` (Chan et al.):
+ * - stddev: per bucket (n, mean, stddev), combined around a per-island shift `c` (Chan et al.):
  *   M2 = Σ[M2_b + n_b(mean_b - c)²] - (Σ n_b(mean_b - c))² / N — shifting keeps the
  *   subtraction from cancelling catastrophically when values are large and spread is small;
+ *   every term is divided by a per-island scale so that values near 1e200 do not overflow;
  * - first/last: the bucket's first/last value (by timestamp, then source order), then the
  *   value of the earliest/latest non-empty bucket of the frame.
  * count_distinct is planned separately: exactly in `window-distinct.ts`, and from mergeable
@@ -30,7 +31,7 @@ export interface Named {
 export interface FeatureStages {
   /** Columns of the per-(entity, bucket) partial-state table, computed from the value column. */
   readonly partials: readonly Named[];
-  /** Columns added to the partial-state table by window functions over the whole entity (the stddev shift). */
+  /** Columns added to the partial-state table by window functions over each (`__e`, `__island`) (the stddev shift). */
   readonly shifted?: readonly Named[];
   /** Columns of the windowed table for a window of `k` buckets, given the frame's `over()` wrapper. */
   windowed(k: number, over: (fn: AggregateExpr) => SqlExpr): Named[];
@@ -49,6 +50,28 @@ const coalesce = (...args: SqlExpr[]): SqlExpr => ({ kind: 'call', fn: 'coalesce
 const greatest = (...args: SqlExpr[]): SqlExpr => ({ kind: 'call', fn: 'greatest', args });
 const sqrt = (arg: SqlExpr): SqlExpr => ({ kind: 'call', fn: 'sqrt', args: [arg] });
 const nullif = (a: SqlExpr, b: SqlExpr): SqlExpr => ({ kind: 'call', fn: 'nullif', args: [a, b] });
+
+/** Beyond this magnitude a bucket's squared deviations can overflow a double (2^400 ≈ 2.6e120). */
+const HUGE = 2 ** 400;
+
+/**
+ * The sample stddev of one bucket's values, 0 for fewer than two. DuckDB's stddev_samp raises
+ * "Out of Range" instead of returning inf once the squared deviations overflow, which failed
+ * the whole run for one valid row of 1e200; a bucket holding values beyond 2^400 is therefore
+ * computed on values times 2^-600 (exact: a power of two), and the other buckets, as before,
+ * on the values themselves (the FILTER keeps huge values away from that aggregate).
+ */
+function bucketStddev(v: SqlExpr): SqlExpr {
+  const ordinary = and(bin('>', v, lit(-HUGE)), bin('<', v, lit(HUGE)));
+  const bucketOrdinary = and(bin('>', agg('min', [v]), lit(-HUGE)), bin('<', agg('max', [v]), lit(HUGE)));
+  return coalesce(
+    caseWhen(
+      [{ when: bucketOrdinary, then: agg('stddev_samp', [v], ordinary) }],
+      bin('*', agg('stddev_samp', [bin('*', v, lit(2 ** -600))]), lit(2 ** 600)),
+    ),
+    lit(0),
+  );
+}
 
 /**
  * The stages of feature number `i` (`p` prefixes its internal columns). `value` names the
@@ -97,25 +120,40 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
     }
     case 'stddev': {
       const n = col(`${p}_n`);
-      // Centred per bucket: d = mean_b - c, with c the entity's shift (added in the shifted stage).
+      const mu = col(`${p}_mu`);
+      const sd = col(`${p}_sd`);
+      // Shift and scale are per island of the entity (no window reaches across islands): one
+      // far-off value months earlier must not become every later window's reference point.
+      // The scale is the spread of the island's bucket means and its largest bucket stddev.
+      // Sums of squares are taken of values divided by it, so they stay near 1 and cannot
+      // overflow (|x| ~ 1e200 squared is inf); dividing costs no precision the shift does not
+      // already lose. NULL when every value is equal: then every window is the lo = hi case.
+      const entity = (fn: 'max' | 'min' | 'avg', e: SqlExpr) => over(agg(fn, [e]), [col('__e'), col('__island')], []);
+      const scale = nullif(greatest(bin('-', entity('max', mu), entity('min', mu)), entity('max', sd)), lit(0));
       const d = col(`${p}_d`);
       return {
         partials: [
           { alias: `${p}_n`, expr: agg('count', [v!]) },
           { alias: `${p}_mu`, expr: agg('avg', [v!]) },
-          { alias: `${p}_m2`, expr: coalesce(bin('*', bin('*', agg('stddev_samp', [v!]), agg('stddev_samp', [v!])), bin('-', agg('count', [v!]), lit(1))), lit(0)) },
+          { alias: `${p}_sd`, expr: bucketStddev(v!) },
           // The bucket's extremes: a window whose values are all equal has stddev exactly 0, which
           // the shifted sums only approach (their cancellation leaves ~sqrt(ulp(c²)), e.g. 1e-6).
           { alias: `${p}_lo`, expr: agg('min', [v!]) },
           { alias: `${p}_hi`, expr: agg('max', [v!]) },
         ],
-        shifted: [{ alias: `${p}_d`, expr: bin('-', col(`${p}_mu`), over(agg('avg', [col(`${p}_mu`)]), [col('__e')], [])) }],
+        // Centred and scaled per bucket: d = (mean_b - c) / scale, m2 = M2_b / scale².
+        shifted: [
+          { alias: `${p}_d`, expr: bin('/', bin('-', mu, entity('avg', mu)), scale) },
+          { alias: `${p}_m2`, expr: bin('*', bin('*', bin('/', sd, scale), bin('/', sd, scale)), bin('-', n, lit(1))) },
+          { alias: `${p}_sc`, expr: scale },
+        ],
         windowed: (k, o) => [
           { alias: k$(k, 'n'), expr: o(sumOf(n)) },
           { alias: k$(k, 's'), expr: o(sumOf(bin('*', n, d))) },
           { alias: k$(k, 'q'), expr: o(sumOf(bin('+', col(`${p}_m2`), bin('*', n, bin('*', d, d))))) },
           { alias: k$(k, 'lo'), expr: o(agg('min', [col(`${p}_lo`)])) },
           { alias: k$(k, 'hi'), expr: o(agg('max', [col(`${p}_hi`)])) },
+          { alias: k$(k, 'sc'), expr: o(agg('max', [col(`${p}_sc`)])) },
         ],
         final: (k) => {
           const N = col(k$(k, 'n'));
@@ -124,7 +162,7 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
           const m2 = bin('-', Q, bin('/', bin('*', S, S), cast(N, 'double')));
           return caseWhen([
             { when: and(bin('>=', N, lit(2)), eq(col(k$(k, 'lo')), col(k$(k, 'hi')))), then: cast(lit(0), 'double') },
-            { when: bin('>=', N, lit(2)), then: sqrt(greatest(bin('/', m2, cast(bin('-', N, lit(1)), 'double')), cast(lit(0), 'double'))) },
+            { when: bin('>=', N, lit(2)), then: bin('*', col(k$(k, 'sc')), sqrt(greatest(bin('/', m2, cast(bin('-', N, lit(1)), 'double')), cast(lit(0), 'double')))) },
           ], cast(lit(null), 'double'));
         },
       };

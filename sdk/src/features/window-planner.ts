@@ -14,6 +14,9 @@
  *                  window-distinct.ts; the approximate one, where the dialect has sketches,
  *                  is a partial like the others: see window-sketch-distinct.ts)
  *   __parts        partial states GROUP BY (entity, bucket): the only aggregation over all rows
+ *   __placed, __shifted
+ *                  (stddev only) the partials with their island, and stddev's per-island shift
+ *                  and scale
  *   __gaps, __islands, __ranges
  *                  an entity's buckets split into islands wherever two consecutive buckets are
  *                  more than K apart; an island's rows are exactly j = lo + 1 … hi + K, all
@@ -220,16 +223,32 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
     { name: '__rows', query: rows },
     { name: '__src', query: src },
     { name: '__parts', query: parts },
-    ...(shifted.length ? [{ name: '__shifted', query: select([as({ kind: 'star' }), ...shifted.map((n) => as(n.expr, n.alias))], { from: table('__parts') }) }] : []),
     { name: '__gaps', query: gaps },
     { name: '__islands', query: islands },
     { name: '__ranges', query: ranges },
+    ...(shifted.length ? shiftedStages(shifted) : []),
     { name: '__grid', query: grid },
     ...distinct.flatMap((d) => d.ctes),
     { name: '__dense', query: dense },
     { name: '__win', query: win },
   ];
   return select(outputs, { ctes, from: table('__win'), orderBy: [asc(col('entity_id')), asc(col('feature_ts'))] });
+}
+
+/**
+ * The partials with their island, then the columns computed per (entity, island) over them
+ * (stddev's shift and scale): no window spans two islands, so an island is the widest
+ * reference a window's values can need.
+ */
+function shiftedStages(shifted: readonly Named[]): { name: string; query: Query }[] {
+  const placed = select([as({ kind: 'star', table: 'p' }), as(col('__island', 'i'))], {
+    from: table('__parts', 'p'),
+    joins: [{ type: 'inner', from: table('__islands', 'i'), on: and(eq(col('__e', 'i'), col('__e', 'p')), eq(col('__b', 'i'), col('__b', 'p'))) }],
+  });
+  return [
+    { name: '__placed', query: placed },
+    { name: '__shifted', query: select([as({ kind: 'star' }), ...shifted.map((n) => as(n.expr, n.alias))], { from: table('__placed') }) },
+  ];
 }
 
 /**

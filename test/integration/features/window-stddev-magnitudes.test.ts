@@ -1,0 +1,65 @@
+/**
+ * stddev over values too large for the plain sum of squared deviations (|x| beyond ~1e154):
+ * DuckDB's stddev_samp raises "Out of Range" there, which failed the whole aggregate stage
+ * for one valid row. The oracle is the textbook scaled two-pass formula (scale by max |x|,
+ * then s · sd(x / s)), written here independently of the planner.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stddev } from '../../../sdk/src/features/aggregations.js';
+import { window } from '../../../sdk/src/features/window.js';
+import { validateWindow } from '../../../sdk/src/features/window-validation.js';
+import { planWindowQuery } from '../../../sdk/src/features/window-planner.js';
+import { printSql } from '../../../sdk/src/sql/dialects.js';
+import type { ScalarType } from '../../../sdk/src/plan/expression-node.js';
+
+const COLUMNS = new Map<string, ScalarType>([['user', 'string'], ['ts', 'timestamp'], ['x', 'number'], ['_line', 'integer']]);
+const DAY = 86_400_000;
+
+function scaledSampleStddev(xs: number[]): number | null {
+  if (xs.length < 2) return null;
+  const s = Math.max(...xs.map(Math.abs));
+  if (s === 0) return 0;
+  const ys = xs.map((x) => x / s);
+  const m = ys.reduce((a, b) => a + b, 0) / ys.length;
+  return s * Math.sqrt(ys.reduce((a, y) => a + (y - m) ** 2, 0) / (ys.length - 1));
+}
+
+let db: DuckDBInstance;
+let c: DuckDBConnection;
+beforeAll(async () => {
+  db = await DuckDBInstance.create(':memory:');
+  c = await db.connect();
+});
+afterAll(() => {
+  c.closeSync();
+  db.closeSync();
+});
+
+/** (day, value) events of one user; returns stddev_1d by feature day. */
+async function spread1d(events: [number, number][]): Promise<Map<number, number | null>> {
+  await c.run('CREATE OR REPLACE TABLE ev ("user" VARCHAR, ts TIMESTAMP, x DOUBLE, _line BIGINT)');
+  await c.run(`INSERT INTO ev VALUES ${events.map(([d, x], i) => `('u', epoch_ms(CAST(${d * DAY + i * 1000} AS BIGINT)), CAST('${x}' AS DOUBLE), ${i})`).join(', ')}`);
+  const node = validateWindow(window({ entity: 'user', timestamp: 'ts', every: '1d', windows: ['1d'], features: { sd: stddev('x') } }), COLUMNS, 'steps[2].window');
+  const rows = (await c.runAndReadAll(printSql(planWindowQuery(node, { table: 'ev', orderColumns: ['_line'] }), 'duckdb'))).getRowObjectsJS();
+  return new Map(rows.map((r) => [(r.feature_ts as Date).getTime() / DAY, r.sd_1d as number | null]));
+}
+
+describe('windowed stddev at extreme magnitudes', () => {
+  it.each([
+    ['two huge values', [1e200, 2e200]],
+    ['a huge value beside an ordinary one', [1e200, 3]],
+    ['huge negative and positive values', [-1e160, 1e160, 5e159]],
+    ['near the largest double', [1.5e308, -1.5e308 / 2]],
+  ])('%s: the sample stddev, not an engine error', async (_, xs) => {
+    const got = (await spread1d(xs.map((x) => [0, x]))).get(1)!;
+    const want = scaledSampleStddev(xs)!;
+    expect(Math.abs(got - want) / want).toBeLessThan(1e-12);
+  });
+
+  it('keeps an island of ordinary values exact after an island holding huge ones', async () => {
+    const got = await spread1d([[0, 1e200], [0, 1e200], [5, 1], [5, 2]]);
+    expect(got.get(1)).toBe(0);
+    expect(got.get(6)).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+});
