@@ -98,6 +98,13 @@ export function tokenize(text: string, path: string): Token[] {
       tokens.push({ kind: 'operator', value: op, start, end: i });
       continue;
     }
+    if (/^\p{L}/u.test(String.fromCodePoint(text.codePointAt(i)!))) {
+      // A letter of another script inside a name: the user means a column, so say how to write it.
+      const start = i - /[\p{L}\p{N}_]*$/u.exec(text.slice(0, i))![0].length;
+      const end = i + /^[\p{L}\p{N}_]*/u.exec(text.slice(i))![0].length;
+      const name = text.slice(start, end);
+      fail(start, end, `The name ${name} has characters beyond a-z, 0-9 and _: quote it, "${name.replaceAll('"', '""')}", to name a column.`);
+    }
     fail(i, i + 1, `The character ${JSON.stringify(c)} is not part of the expression subset (columns, literals, + - * / % ||, comparisons, AND/OR/NOT, IS NULL, IN, BETWEEN, CASE, CAST and the portable functions).`);
   }
   tokens.push({ kind: 'end', value: '', start: text.length, end: text.length });

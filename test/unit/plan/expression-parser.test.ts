@@ -144,6 +144,10 @@ const REJECTED: [string, string, RegExp][] = [
   ['', 'EXPRESSION_SYNTAX', /empty/],
   ['amount amount', 'EXPRESSION_SYNTAX', /Unexpected word/],
   ['n @ 2', 'EXPRESSION_SYNTAX', /character "@" is not part of the expression subset/],
+  // A name in another script is a column the user means: the fix is to quote it.
+  ['größe * 2', 'EXPRESSION_SYNTAX', /The name größe has characters beyond a-z, 0-9 and _: quote it, "größe"/],
+  ['montant_€ > 1', 'EXPRESSION_SYNTAX', /character "€" is not part of the expression subset/],
+  ['n @x', 'EXPRESSION_SYNTAX', /character "@" is not part of the expression subset/],
   ['CASE WHEN n > 1 THEN 1', 'EXPRESSION_SYNTAX', /Expected END/],
   ['amout * 2', 'UNKNOWN_COLUMN', /Unknown column "amout"\. Did you mean "amount"\? Available columns: amount, flag, n, name, quote"d, ts, weird col\./],
   ['"NAME" = \'a\'', 'UNKNOWN_COLUMN', /Quoted names match exactly: did you mean "name"/],
