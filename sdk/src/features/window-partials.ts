@@ -8,8 +8,9 @@
  * - mean: Σsum / Σcount;
  * - min, max: min/max of per-bucket min/max;
  * - stddev: per bucket (n, mean, stddev), combined around a per-island shift `c` (Chan et al.):
- *   M2 = Σ[M2_b + n_b(mean_b - c)²] - (Σ n_b(mean_b - c))² / N — shifting keeps the
- *   subtraction from cancelling catastrophically when values are large and spread is small;
+ *   M2 = Σ M2_b + [Σ n_b(mean_b - c)² - (Σ n_b(mean_b - c))² / N] — shifting keeps the
+ *   subtraction from cancelling catastrophically when values are large and spread is small,
+ *   and the within-bucket sum Σ M2_b is kept out of the subtraction altogether;
  *   every term is divided by a per-island scale so that values near 1e200 do not overflow;
  * - first/last: the bucket's first/last value (by timestamp, then source order), then the
  *   value of the earliest/latest non-empty bucket of the frame.
@@ -150,7 +151,11 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
         windowed: (k, o) => [
           { alias: k$(k, 'n'), expr: o(sumOf(n)) },
           { alias: k$(k, 's'), expr: o(sumOf(bin('*', n, d))) },
-          { alias: k$(k, 'q'), expr: o(sumOf(bin('+', col(`${p}_m2`), bin('*', n, bin('*', d, d))))) },
+          // Within-bucket and between-bucket sums apart: the second cancels (a frame whose buckets
+          // sit far from the island's shift loses its low digits), and must not take the first,
+          // computed exactly per bucket, with it.
+          { alias: k$(k, 'w'), expr: o(sumOf(col(`${p}_m2`))) },
+          { alias: k$(k, 'q'), expr: o(sumOf(bin('*', n, bin('*', d, d)))) },
           { alias: k$(k, 'lo'), expr: o(agg('min', [col(`${p}_lo`)])) },
           { alias: k$(k, 'hi'), expr: o(agg('max', [col(`${p}_hi`)])) },
           { alias: k$(k, 'sc'), expr: o(agg('max', [col(`${p}_sc`)])) },
@@ -159,7 +164,10 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
           const N = col(k$(k, 'n'));
           const S = col(k$(k, 's'));
           const Q = col(k$(k, 'q'));
-          const m2 = bin('-', Q, bin('/', bin('*', S, S), cast(N, 'double')));
+          // M2 = Σ M2_b + [Σ n_b d_b² - (Σ n_b d_b)² / N]; the bracket is ≥ 0 but for rounding.
+          // (The outer greatest(…, 0) is a no-op that tells the printers sqrt needs no domain guard.)
+          const between = greatest(bin('-', Q, bin('/', bin('*', S, S), cast(N, 'double'))), cast(lit(0), 'double'));
+          const m2 = bin('+', col(k$(k, 'w')), between);
           return caseWhen([
             { when: and(bin('>=', N, lit(2)), eq(col(k$(k, 'lo')), col(k$(k, 'hi')))), then: cast(lit(0), 'double') },
             { when: bin('>=', N, lit(2)), then: bin('*', col(k$(k, 'sc')), sqrt(greatest(bin('/', m2, cast(bin('-', N, lit(1)), 'double')), cast(lit(0), 'double')))) },

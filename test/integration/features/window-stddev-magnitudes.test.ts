@@ -63,3 +63,28 @@ describe('windowed stddev at extreme magnitudes', () => {
     expect(got.get(6)).toBeCloseTo(Math.SQRT1_2, 12);
   });
 });
+
+describe('windowed stddev of values whose magnitudes differ within an island', () => {
+  // 1e9 and 1e9 + 1, then 1 and 2 three days later (one island for a 7d window): the windows
+  // holding one pair have stddev 0.7071...; the spread between the pairs must not swamp it.
+  const events: [number, number][] = [[0, 1e9], [0, 1e9 + 1], [3, 1], [3, 2]];
+
+  async function spreads(): Promise<Map<number, { d1: number | null; d7: number | null }>> {
+    await c.run('CREATE OR REPLACE TABLE ev ("user" VARCHAR, ts TIMESTAMP, x DOUBLE, _line BIGINT)');
+    await c.run(`INSERT INTO ev VALUES ${events.map(([d, x], i) => `('u', epoch_ms(CAST(${d * DAY + (i + 1) * 1000} AS BIGINT)), ${x}, ${i})`).join(', ')}`);
+    const node = validateWindow(window({ entity: 'user', timestamp: 'ts', every: '1d', windows: ['1d', '7d'], features: { sd: stddev('x') } }), COLUMNS, 'steps[2].window');
+    const rows = (await c.runAndReadAll(printSql(planWindowQuery(node, { table: 'ev', orderColumns: ['_line'] }), 'duckdb'))).getRowObjectsJS();
+    return new Map(rows.map((r) => [(r.feature_ts as Date).getTime() / DAY, { d1: r.sd_1d as number | null, d7: r.sd_7d as number | null }]));
+  }
+
+  it('gives each window the stddev of its own values', async () => {
+    const got = await spreads();
+    const pair = scaledSampleStddev([1, 2])!;
+    const all = scaledSampleStddev(events.map(([, x]) => x))!;
+    expect(got.get(1)!.d1).toBeCloseTo(pair, 9); // [1e9, 1e9 + 1]
+    expect(got.get(2)!.d7).toBeCloseTo(pair, 9);
+    expect(got.get(4)!.d1).toBeCloseTo(pair, 9); // [1, 2]
+    expect(Math.abs(got.get(4)!.d7! - all) / all).toBeLessThan(1e-12);
+    expect(got.get(9)!.d7).toBeCloseTo(pair, 9); // [2 Jan, 9 Jan): 1 and 2 only
+  });
+});
