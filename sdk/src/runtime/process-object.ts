@@ -219,22 +219,31 @@ class SegmentRun {
     }
     if (detected.format === 'parquet') throw new UnreadableObjectError('Parquet landing objects are not read by the event stage yet; land JSON lines or CSV');
     const body = await this.deps.store.body(this.target.bucket, this.target.key, this.target.versionId);
-    // Beyond the extension, a gzip body is recognised by its magic number (unless the source says 'none').
-    const compression = source?.compression === 'none' ? 'none' : detected.compression === 'gzip' ? 'gzip' : 'auto';
+    // Compression as a local run decides it (the source's, else the key's .gz), never sniffed:
+    // a gzip body named .jsonl is unreadable in both, so both put the same rows in the same place.
+    const compression = detected.compression;
+    const head: { bytes?: Uint8Array } = {};
     const parser = parserFor(this.target.key, detected.format, source, this.deps.transformer.inputColumnTypes);
-    const records = recordBatches(utf8Text(decompressed(body, compression)), parser);
+    const records = recordBatches(utf8Text(decompressed(firstBytesOf(body, head), compression)), parser);
     let seen = 0;
     const skip = this.state.recordsDone;
-    for await (const batch of records) {
-      for (const record of batch) {
-        // Resuming: records before the checkpoint were written by an earlier invocation.
-        if (seen++ < skip) continue;
-        this.take(record);
-        if (this.segmentRecords >= this.state.segmentRows || this.segmentBytes >= this.state.segmentBytes) {
-          await this.flush(seen);
-          if (this.deps.shouldYield()) return true;
+    try {
+      for await (const batch of records) {
+        for (const record of batch) {
+          // Resuming: records before the checkpoint were written by an earlier invocation.
+          if (seen++ < skip) continue;
+          this.take(record);
+          if (this.segmentRecords >= this.state.segmentRows || this.segmentBytes >= this.state.segmentBytes) {
+            await this.flush(seen);
+            if (this.deps.shouldYield()) return true;
+          }
         }
       }
+    } catch (error) {
+      if (error instanceof UnreadableObjectError && compression === 'none' && head.bytes?.[0] === 0x1f && head.bytes[1] === 0x8b) {
+        throw new UnreadableObjectError(`${error.message}. The object starts like gzip data: name it with .gz or give the source compression: 'gzip'.`, { cause: error });
+      }
+      throw error;
     }
     if (this.segmentRecords > 0) await this.flush(seen, false);
     return false;
@@ -326,6 +335,14 @@ class SegmentRun {
     this.state.recordsDone = recordsDone;
     if (checkpoint) await store.putJson(zones.validatedBucket, this.keys.checkpoint(this.target.objectId), this.state);
     this.deps.log?.('segment written', { segment, recordsDone, rows: { ...this.state.rows } });
+  }
+}
+
+/** Passes `body` through, keeping its first two bytes in `head` (to tell a misnamed gzip object in an error). */
+async function* firstBytesOf(body: AsyncIterable<Uint8Array>, head: { bytes?: Uint8Array }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    if (!head.bytes || head.bytes.length < 2) head.bytes = head.bytes ? Buffer.concat([head.bytes, chunk]).subarray(0, 2) : chunk.subarray(0, 2);
+    yield chunk;
   }
 }
 

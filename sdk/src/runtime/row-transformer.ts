@@ -9,6 +9,7 @@ import type { ScalarType } from '../plan/expression-node.js';
 import type { WindowNode } from '../plan/window-node.js';
 import type { GateSpec } from '../plan/validate-node.js';
 import { describeSchema, type ColumnType } from '../quality/describe-schema.js';
+import { MALFORMED_RECORD } from '../quality/quarantine.js';
 import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
 import { assertEventStageGates } from './event-stage-gates.js';
 import type { RawRecord } from './record-reader.js';
@@ -117,7 +118,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
     gates,
     inputColumnTypes,
     transform(record) {
-      if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: 'unreadable_record', message: record.error }] };
+      // The local engine's code for the same record, so reports and rules read the same in both.
+      if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: MALFORMED_RECORD, message: record.error }] };
       let row: Record<string, unknown>;
       if (schema) {
         const parsed = schema.safeParse(record.value);

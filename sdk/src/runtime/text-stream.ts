@@ -17,7 +17,8 @@ export class UnreadableObjectError extends SluiceError {
 
 /**
  * Yields the body's bytes, gunzipped when the compression says so (`auto`: by the gzip magic
- * number, so a `.gz` key holding plain text and a gzip body without `.gz` both work).
+ * number). The event stage passes the compression the source or the key's `.gz` decides, as local
+ * runs do, so that both read the same objects; `auto` is for callers that want sniffing.
  *
  * @example
  * ```ts
