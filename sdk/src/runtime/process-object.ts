@@ -255,6 +255,9 @@ class SegmentRun {
     this.state.rows.in++;
     const outcome = this.deps.transformer.transform(record);
     if (!outcome.ok) {
+      // A row validate() accepted and a transform rejected: the local gates (over the validated
+      // rows, before any map()) count it, so these do too.
+      if (outcome.gated) this.gates.check(outcome.gated, this.state.gateViolations);
       this.quarantine(record, outcome.issues);
       return;
     }

@@ -24,7 +24,8 @@ export interface RowIssue {
 export type RowOutcome =
   /** `gated`: the row's gate columns as validate() produced them (before transforms); absent when no gate reads rows. */
   | { readonly ok: true; readonly row: Record<string, unknown>; readonly gated?: Readonly<Record<string, unknown>> }
-  | { readonly ok: false; readonly issues: readonly RowIssue[] };
+  /** `gated`: present when validate() accepted the row and a transform rejected it — the gates still count it, as local runs do. */
+  | { readonly ok: false; readonly issues: readonly RowIssue[]; readonly gated?: Readonly<Record<string, unknown>> };
 
 export interface OutputColumn {
   readonly name: string;
@@ -150,7 +151,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         try {
           row = step.run(row);
         } catch (error) {
-          return { ok: false, issues: [{ path: [], code: `${step.kind}_error`, message: (error as Error).message }] };
+          const issues = [{ path: [], code: `${step.kind}_error`, message: (error as Error).message }];
+          return gated ? { ok: false, issues, gated } : { ok: false, issues };
         }
       }
       return gated ? { ok: true, row, gated } : { ok: true, row };
