@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { file, pipeline, type RunResult } from '../../../sdk/src/index.js';
-import type { GateSpec } from '../../../sdk/src/plan/validate-node.js';
+import { file, pipeline, type RunResult, type ValidateOptions } from '../../../sdk/src/index.js';
+
 import { toPipelineDefinition } from '../../../sdk/src/runtime/handler.js';
 import { invokeUntilDone, landObject, newMemoryS3 } from './object-runner.js';
 
 const Row = z.object({ id: z.number().int(), name: z.string().nullable(), country: z.string() });
+type GateSpec = ValidateOptions<z.output<typeof Row>>;
 // Row 2 repeats id 1 and map() throws on it; row 3 has no name (map throws) and a country outside the list; row 5 fails zod.
 const TEXT = [
   { id: 1, name: 'a', country: 'DE' },
