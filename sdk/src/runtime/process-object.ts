@@ -218,7 +218,8 @@ class SegmentRun {
       throw new UnreadableObjectError(`cannot tell the format of "${this.target.key}": give the source a format, or use a .jsonl/.csv key (optionally .gz)`);
     }
     if (detected.format === 'parquet') throw new UnreadableObjectError('Parquet landing objects are not read by the event stage yet; land JSON lines or CSV');
-    const body = await this.deps.store.body(this.target.bucket, this.target.key, this.target.versionId);
+    // Unversioned: `version` is the ETag the identity was made of, and the read is pinned to it.
+    const body = await this.deps.store.body(this.target.bucket, this.target.key, this.target.versionId, this.target.versionId ? undefined : this.target.version);
     // Compression as a local run decides it (the source's, else the key's .gz), never sniffed:
     // a gzip body named .jsonl is unreadable in both, so both put the same rows in the same place.
     const compression = detected.compression;
@@ -383,7 +384,7 @@ async function quarantineWhole(
   for (const key of state.outputs.quarantine) await store.delete(zones.quarantineBucket, key);
   const objectKey = keys.quarantineObject(objectDate, target.objectId, target.key);
   const errorKey = keys.quarantineError(objectDate, target.objectId);
-  await store.copy({ bucket: target.bucket, key: target.key, versionId: target.versionId }, { bucket: zones.quarantineBucket, key: objectKey });
+  await store.copy({ bucket: target.bucket, key: target.key, ...(target.versionId ? { versionId: target.versionId } : { etag: target.version }) }, { bucket: zones.quarantineBucket, key: objectKey });
   await store.putJson(zones.quarantineBucket, errorKey, { object: `s3://${target.bucket}/${target.key}`, version: target.version, status, error, gateFailures: failures, rowsSeen: state.rows.in });
   return finishObject(target, deps, state, {
     status,
