@@ -20,9 +20,14 @@ const OBJECTS: Record<string, string | Uint8Array> = {
   'crlf.jsonl': '{"id":1,"name":"a","amount":1}\r\n{"id":2,"name":"","amount":1}\r\n{bad json\r\n\r\n[1]\r\n{"id":"3","name":"c","amount":null}\r\n',
   'bom.jsonl': '\uFEFF{"id":4,"name":"d","amount":2}\n',
   'rows.csv': 'id,name,amount\n1,x,2\n2,,3\n3,y\n4,z,abc\n',
+  'bom-crlf.csv': '\uFEFFid,name,amount\r\n1,x,2\r\n"2","",3\r\n3,"y\r\nz",\r\n',
+  'rows.tsv': 'id\tname\tamount\n1\tx\t2\n2\t\t3\n',
+  'rows.csv.gz': gzipSync('id,name,amount\n1,x,2\n2,,3\n'),
   'rows.jsonl.gz': gzipSync('{"id":5,"name":"e","amount":3}\n{"id":5}\n'),
   // A gzip body under a name without .gz: local runs refuse it (with a hint to rename it).
   'gzip-inside.jsonl': gzipSync('{"id":6,"name":"f","amount":3}\n'),
+  // And the reverse: plain text under a .gz name.
+  'plain.jsonl.gz': '{"id":9,"name":"h","amount":3}\n',
   'empty.jsonl': '',
   'empty.jsonl.gz': '',
   'truncated.jsonl.gz': gzipSync('{"id":7,"name":"g","amount":3}\n'.repeat(50)).subarray(0, 40),
