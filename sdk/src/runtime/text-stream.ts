@@ -56,7 +56,7 @@ export async function* decompressed(body: AsyncIterable<Uint8Array>, compression
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code?.startsWith('Z_') || /unexpected end of file|incorrect header/i.test(String(cause))) {
-      throw new UnreadableObjectError(`gzip stream is damaged: ${(cause as Error).message}`, { cause });
+      throw new UnreadableObjectError(`gzip stream is damaged (truncated or corrupt): ${(cause as Error).message}; upload the complete object again`, { cause });
     }
     throw cause;
   } finally {
@@ -81,7 +81,7 @@ export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerato
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch (cause) {
-      throw new UnreadableObjectError(`object is not valid UTF-8 text (near byte ${offset})`, { cause });
+      throw new UnreadableObjectError(`object is not valid UTF-8 text (near byte ${offset}); sluice reads text sources as UTF-8: re-encode it (e.g. iconv -f latin1 -t utf-8) and upload it again`, { cause });
     }
     offset += chunk.length;
     if (text) yield text;
@@ -90,7 +90,7 @@ export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerato
   try {
     tail = decoder.decode();
   } catch (cause) {
-    throw new UnreadableObjectError('object ends inside a UTF-8 character (truncated or not text)', { cause });
+    throw new UnreadableObjectError('object ends inside a UTF-8 character (truncated or not text); if it is text in another encoding, re-encode it (e.g. iconv -f latin1 -t utf-8) and upload it again', { cause });
   }
   if (tail) yield tail;
 }
