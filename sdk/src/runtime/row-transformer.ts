@@ -9,7 +9,7 @@ import type { ScalarType } from '../plan/expression-node.js';
 import type { WindowNode } from '../plan/window-node.js';
 import type { GateSpec } from '../plan/validate-node.js';
 import { describeSchema, type ColumnType } from '../quality/describe-schema.js';
-import { MALFORMED_RECORD } from '../quality/quarantine.js';
+import { MALFORMED_RECORD, NOT_STORABLE } from '../quality/quarantine.js';
 import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
 import { assertEventStageGates } from './event-stage-gates.js';
 import type { RawRecord } from './record-reader.js';
@@ -113,6 +113,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
     columns = columns.map((c) => (c.type === 'unknown' && isKnown(declaredTypes[c.name]) ? { ...c, type: declaredTypes[c.name]! } : c));
   }
   const gateColumns = rowGateColumns(gates);
+  const int64Columns = (described ?? []).filter((c) => c.type === 'integer').map((c) => c.name);
   return {
     columns,
     timestampColumn,
@@ -135,6 +136,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
           };
         }
         row = parsed.data as Record<string, unknown>;
+        const unstorable = int64Issue(int64Columns, row);
+        if (unstorable) return { ok: false, issues: [unstorable] };
       } else {
         if (record.value === null || typeof record.value !== 'object' || Array.isArray(record.value)) {
           return { ok: false, issues: [{ path: [], code: 'invalid_type', message: 'expected a record object' }] };
@@ -158,6 +161,28 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
       return gated ? { ok: true, row, gated } : { ok: true, row };
     },
   };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A bigint zod accepted that the column's Parquet INT64 cannot hold. The Parquet writer would
+ * throw for the whole object (retried into the dead-letter queue); the row is quarantined
+ * instead, with the issue the local engine gives it (its valid-row appender; backends do not
+ * import each other, so the wording is repeated here and a parity test keeps the two equal).
+ */
+function int64Issue(columns: readonly string[], row: Readonly<Record<string, unknown>>): RowIssue | undefined {
+  for (const name of columns) {
+    const value = row[name];
+    if (typeof value !== 'bigint' || (value >= INT64_MIN && value <= INT64_MAX)) continue;
+    return {
+      path: [name],
+      code: NOT_STORABLE,
+      message: `${value} does not fit the 64-bit integer column sluice stores "${name}" in (${INT64_MIN} to ${INT64_MAX}). Bound the field, e.g. z.int64() or .max(), so that zod rejects such values.`,
+    };
+  }
+  return undefined;
 }
 
 function isKnown(type: ScalarType | undefined): type is ScalarType {

@@ -1,18 +1,16 @@
 /**
  * The event stage must decide each row as a local run over the same object does (DESIGN §1:
- * "what a notebook shows is what production computes"). The oracle is the local engine itself:
- * each object is run locally alone, then through `processObject`, and the counts, the
- * quarantined lines with their issues (path, code, message) and the unreadable verdict compared.
+ * "what a notebook shows is what production computes"). The oracle is the local engine itself
+ * (parity-decisions.ts): each object is run locally alone, then through `processObject`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { file, pipeline, type RunResult } from '../../../sdk/src/index.js';
-import { toPipelineDefinition } from '../../../sdk/src/runtime/handler.js';
-import { invokeUntilDone, landObject, newMemoryS3 } from './object-runner.js';
+import { file, pipeline } from '../../../sdk/src/index.js';
+import { eventStageDecision, localDecision } from './parity-decisions.js';
 
 const Row = z.object({ id: z.coerce.number().int(), name: z.string().min(1), amount: z.number().nullable() });
 
@@ -34,12 +32,6 @@ const OBJECTS: Record<string, string | Uint8Array> = {
   'latin1.jsonl': Uint8Array.from([...Buffer.from('{"id":8,"name":"caf'), 0xe9, ...Buffer.from('","amount":1}\n')]),
 };
 
-interface Decision {
-  unreadable: boolean;
-  counts: { in: number; valid: number; quarantined: number };
-  quarantined: { line: number; issues: unknown }[];
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'sluice-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,50 +39,11 @@ function pipelineFor(path: string) {
   return pipeline('parity').from(file(path)).validate(Row);
 }
 
-async function localDecision(name: string): Promise<Decision> {
-  const inDir = join(dir, 'in', name.replace(/\W/g, '_'));
-  mkdirSync(inDir, { recursive: true });
-  writeFileSync(join(inDir, name), OBJECTS[name]!);
-  const zones = join(dir, 'zones', name.replace(/\W/g, '_'));
-  const result = (await pipelineFor(join(inDir, name)).run({ zones }).catch((e: { result?: RunResult }) => {
-    if (!e.result) throw e;
-    return e.result;
-  })) as RunResult;
-  const unreadable = result.quality.unreadableObjects.length > 0;
-  const quarantined: Decision['quarantined'] = [];
-  const quarantineDir = join(zones, 'quarantine');
-  for (const f of existsSync(quarantineDir) ? readdirSync(quarantineDir) : []) {
-    if (!f.endsWith('.jsonl')) continue;
-    for (const line of readFileSync(join(zones, 'quarantine', f), 'utf8').split('\n').filter(Boolean)) {
-      const q = JSON.parse(line) as { line: number; issues?: unknown };
-      if (q.issues && q.line !== null) quarantined.push({ line: q.line, issues: q.issues });
-    }
-  }
-  return { unreadable, counts: { ...result.counts }, quarantined: unreadable ? [] : quarantined.sort((a, b) => a.line - b.line) };
-}
-
-async function eventStageDecision(name: string): Promise<Decision> {
-  const definition = toPipelineDefinition(pipelineFor(join(dir, 'unused', name)));
-  const s3 = newMemoryS3();
-  const { manifest } = await invokeUntilDone(s3, landObject(s3, `in/${name}`, OBJECTS[name]!, definition), definition, { segmentRows: 2 });
-  const quarantined: Decision['quarantined'] = [];
-  for (const key of manifest.outputs.quarantine) {
-    // Rejected rows only: an object quarantined whole is copied under objects/ with its own name.
-    if (key.includes('/objects/')) continue;
-    for (const line of new TextDecoder().decode(s3.bytes('quarantine', key)).split('\n').filter(Boolean)) {
-      const q = JSON.parse(line) as { line: number; issues: unknown };
-      quarantined.push({ line: q.line, issues: q.issues });
-    }
-  }
-  const unreadable = manifest.status === 'unreadable';
-  // An unreadable object has no row decisions: locally it counts no rows, in the event stage the whole object is quarantined.
-  return { unreadable, counts: unreadable ? { in: 0, valid: 0, quarantined: 0 } : { ...manifest.rows }, quarantined: quarantined.sort((a, b) => a.line - b.line) };
-}
-
 describe('the event stage decides each object as a local run does', () => {
   for (const name of Object.keys(OBJECTS)) {
     it(name, async () => {
-      const [local, event] = [await localDecision(name), await eventStageDecision(name)];
+      const local = await localDecision(dir, pipelineFor, name, OBJECTS[name]!);
+      const event = await eventStageDecision(pipelineFor, name, OBJECTS[name]!);
       expect(event).toEqual(local);
     });
   }
