@@ -46,6 +46,13 @@ export interface RowTransformer {
 
 type Step = (row: Record<string, unknown>) => Record<string, unknown>;
 
+interface CompiledStep {
+  readonly kind: string;
+  readonly run: Step;
+  /** The issue of a row this step threw on (default: `<kind>_error` with the bare message). */
+  readonly failure?: (message: string) => RowIssue;
+}
+
 /**
  * Compiles a pipeline definition into a row transformer.
  *
@@ -63,11 +70,11 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   const described = schema ? describeSchema(schema).columns : undefined;
   const inputColumnTypes = described ? Object.fromEntries(described.map((c) => [c.name, c.type])) : undefined;
   let columns: OutputColumn[] | undefined = described?.map((c) => ({ name: c.name, type: c.type }));
-  const steps: { kind: string; run: Step }[] = [];
+  const steps: CompiledStep[] = [];
   let mapIndex = 0;
   let gates: GateSpec = {};
   let timestampColumn: string | undefined;
-  for (const step of definition.plan.steps) {
+  for (const [stepIndex, step] of definition.plan.steps.entries()) {
     if (step.kind === 'validate') gates = step.gates;
     else if (step.kind === 'window') timestampColumn = (step as WindowNode).timestamp;
     else if (step.kind === 'derive') {
@@ -96,10 +103,12 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         : undefined;
       steps.push({
         kind: 'map',
+        // The local engine's code and wording (transform-stage.ts), so a rejected row reads the same in both.
+        failure: (message) => ({ path: [], code: 'map_failed', message: `steps[${stepIndex}].map: ${message}` }),
         run: (row) => {
           const out = fn(row);
           if (out === null || typeof out !== 'object' || Array.isArray(out)) {
-            throw new Error(`.map() returned ${Array.isArray(out) ? 'an array' : typeof out}, not a row object`);
+            throw new Error(`map() must return an object (the new row); it returned ${Array.isArray(out) ? 'an array' : String(out)}`);
           }
           return { ...out };
         },
@@ -154,7 +163,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         try {
           row = step.run(row);
         } catch (error) {
-          const issues = [{ path: [], code: `${step.kind}_error`, message: (error as Error).message }];
+          const message = (error as Error)?.message ?? String(error);
+          const issues = [step.failure ? step.failure(message) : { path: [], code: `${step.kind}_error`, message }];
           return gated ? { ok: false, issues, gated } : { ok: false, issues };
         }
       }
