@@ -14,6 +14,7 @@ import { compileExpression, type ColumnTypes, type CompiledExpression } from './
 import { assertEventStageGates } from './event-stage-gates.js';
 import type { RawRecord } from './record-reader.js';
 import { rowGateColumns } from './row-gates.js';
+import { storableCheck } from './storable-values.js';
 
 export interface RowIssue {
   readonly path: readonly (string | number)[];
@@ -123,6 +124,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   }
   const gateColumns = rowGateColumns(gates);
   const int64Columns = (described ?? []).filter((c) => c.type === 'integer').map((c) => c.name);
+  const unstorable = storableCheck(columns);
   return {
     columns,
     timestampColumn,
@@ -168,6 +170,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
           return gated ? { ok: false, issues, gated } : { ok: false, issues };
         }
       }
+      const notStorable = unstorable(row);
+      if (notStorable) return gated ? { ok: false, issues: [notStorable], gated } : { ok: false, issues: [notStorable] };
       return gated ? { ok: true, row, gated } : { ok: true, row };
     },
   };
