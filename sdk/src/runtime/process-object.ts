@@ -28,7 +28,7 @@ import { writeParquetColumns, writeParquetSegment, type ObjectColumnTypes, type 
 import { formatOf, parserFor, recordBatches, type RawRecord } from './record-reader.js';
 import { createRowGates, type RowGates } from './row-gates.js';
 import type { RowIssue, RowTransformer } from './row-transformer.js';
-import { decompressed, UnreadableObjectError, utf8Text } from './text-stream.js';
+import { decompressed, firstBytesOf, UnreadableObjectError, utf8Text } from './text-stream.js';
 import { utcDate, zoneKeys, type ObjectIdentity } from './zone-keys.js';
 import type { ZoneStore } from './zone-store.js';
 
@@ -339,14 +339,6 @@ class SegmentRun {
     this.state.recordsDone = recordsDone;
     if (checkpoint) await store.putJson(zones.validatedBucket, this.keys.checkpoint(this.target.objectId), this.state);
     this.deps.log?.('segment written', { segment, recordsDone, rows: { ...this.state.rows } });
-  }
-}
-
-/** Passes `body` through, keeping its first two bytes in `head` (to tell a misnamed gzip object in an error). */
-async function* firstBytesOf(body: AsyncIterable<Uint8Array>, head: { bytes?: Uint8Array }): AsyncGenerator<Uint8Array> {
-  for await (const chunk of body) {
-    if (!head.bytes || head.bytes.length < 2) head.bytes = head.bytes ? Buffer.concat([head.bytes, chunk]).subarray(0, 2) : chunk.subarray(0, 2);
-    yield chunk;
   }
 }
 

@@ -94,3 +94,21 @@ export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerato
   }
   if (tail) yield tail;
 }
+
+/**
+ * Passes `body` through, keeping its first two bytes in `head` (so an error can tell that an
+ * object read as plain text starts like gzip data).
+ *
+ * @example
+ * ```ts
+ * const head: { bytes?: Uint8Array } = {};
+ * for await (const text of utf8Text(firstBytesOf(body, head))) parser.push(text);
+ * // head.bytes?.[0] === 0x1f && head.bytes[1] === 0x8b: a gzip body
+ * ```
+ */
+export async function* firstBytesOf(body: AsyncIterable<Uint8Array>, head: { bytes?: Uint8Array }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    if (!head.bytes || head.bytes.length < 2) head.bytes = head.bytes ? Buffer.concat([head.bytes, chunk]).subarray(0, 2) : chunk.subarray(0, 2);
+    yield chunk;
+  }
+}
