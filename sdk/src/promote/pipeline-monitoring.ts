@@ -77,12 +77,18 @@ export class PipelineMonitoring extends Construct {
     }));
     const notify = new actions.SnsAction(this.topic);
 
-    const alarm = (name: string, metric: cloudwatch.IMetric, description: string, threshold: number) => {
+    const alarm = (
+      name: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+      threshold: number,
+      comparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    ) => {
       const a = new cloudwatch.Alarm(this, name, {
         metric,
         threshold,
         evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparisonOperator,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: `${props.pipelineName}: ${description}`,
       });
@@ -106,7 +112,8 @@ export class PipelineMonitoring extends Construct {
       label: 'quarantined / rows in',
       period: Duration.minutes(15),
     }), `more than ${props.maxQuarantineRatio * 100}% of incoming rows were quarantined; look in the quarantine bucket for the reasons.`,
-    props.maxQuarantineRatio);
+    // Strictly above, as maxInvalidRatio fails only above its limit: a ratio equal to it passes the gate and must not page.
+    props.maxQuarantineRatio, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD);
     alarm('GateFailures', rows(RUNTIME_METRICS.gateFailures),
       'a batch gate quarantined a whole object (maxInvalidRatio, unique, notNull or references).', 1);
 

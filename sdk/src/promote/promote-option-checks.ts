@@ -66,7 +66,7 @@ export function checkPromoteOptions(options: unknown): void {
   if (typeof o.stackName === 'string' && !STACK_NAME.test(o.stackName)) {
     throw invalid('stackName', `stackName must start with a letter and hold only letters, digits and "-" (at most 128), as CloudFormation requires, e.g. 'SluiceUserEngagement'; got ${describe(o.stackName)}`);
   }
-  if (typeof o.projectionStartDate === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(o.projectionStartDate)) {
+  if (typeof o.projectionStartDate === 'string' && !isCalendarDate(o.projectionStartDate)) {
     throw invalid('projectionStartDate', `projectionStartDate is the first dt= partition Athena knows, as YYYY-MM-DD, e.g. '2020-01-01'; got ${describe(o.projectionStartDate)}`);
   }
   for (const [key, [min, max, unit]] of Object.entries(WHOLE_NUMBER_RANGES)) {
@@ -82,6 +82,13 @@ export function checkPromoteOptions(options: unknown): void {
   if (o.tags !== undefined && !isStringRecord(o.tags)) {
     throw invalid('tags', `tags are cost-allocation tags, name → string value, e.g. { team: 'ml-platform' }; got ${describe(o.tags)}`);
   }
+}
+
+/** `YYYY-MM-DD` naming a real day: '2024-02-30' is shaped right, but Athena's projection rejects it at every query. */
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
 }
 
 function invalid(key: string, message: string): PlanError {

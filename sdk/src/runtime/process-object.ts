@@ -28,7 +28,7 @@ import { writeParquetColumns, writeParquetSegment, type ObjectColumnTypes, type 
 import { formatOf, parserFor, recordBatches, type RawRecord } from './record-reader.js';
 import { createRowGates, type RowGates } from './row-gates.js';
 import type { RowIssue, RowTransformer } from './row-transformer.js';
-import { decompressed, UnreadableObjectError, utf8Text } from './text-stream.js';
+import { decompressed, firstBytesOf, UnreadableObjectError, utf8Text } from './text-stream.js';
 import { utcDate, zoneKeys, type ObjectIdentity } from './zone-keys.js';
 import type { ZoneStore } from './zone-store.js';
 
@@ -218,23 +218,33 @@ class SegmentRun {
       throw new UnreadableObjectError(`cannot tell the format of "${this.target.key}": give the source a format, or use a .jsonl/.csv key (optionally .gz)`);
     }
     if (detected.format === 'parquet') throw new UnreadableObjectError('Parquet landing objects are not read by the event stage yet; land JSON lines or CSV');
-    const body = await this.deps.store.body(this.target.bucket, this.target.key, this.target.versionId);
-    // Beyond the extension, a gzip body is recognised by its magic number (unless the source says 'none').
-    const compression = source?.compression === 'none' ? 'none' : detected.compression === 'gzip' ? 'gzip' : 'auto';
+    // Unversioned: `version` is the ETag the identity was made of, and the read is pinned to it.
+    const body = await this.deps.store.body(this.target.bucket, this.target.key, this.target.versionId, this.target.versionId ? undefined : this.target.version);
+    // Compression as a local run decides it (the source's, else the key's .gz), never sniffed:
+    // a gzip body named .jsonl is unreadable in both, so both put the same rows in the same place.
+    const compression = detected.compression;
+    const head: { bytes?: Uint8Array } = {};
     const parser = parserFor(this.target.key, detected.format, source, this.deps.transformer.inputColumnTypes);
-    const records = recordBatches(utf8Text(decompressed(body, compression)), parser);
+    const records = recordBatches(utf8Text(decompressed(firstBytesOf(body, head), compression)), parser);
     let seen = 0;
     const skip = this.state.recordsDone;
-    for await (const batch of records) {
-      for (const record of batch) {
-        // Resuming: records before the checkpoint were written by an earlier invocation.
-        if (seen++ < skip) continue;
-        this.take(record);
-        if (this.segmentRecords >= this.state.segmentRows || this.segmentBytes >= this.state.segmentBytes) {
-          await this.flush(seen);
-          if (this.deps.shouldYield()) return true;
+    try {
+      for await (const batch of records) {
+        for (const record of batch) {
+          // Resuming: records before the checkpoint were written by an earlier invocation.
+          if (seen++ < skip) continue;
+          this.take(record);
+          if (this.segmentRecords >= this.state.segmentRows || this.segmentBytes >= this.state.segmentBytes) {
+            await this.flush(seen);
+            if (this.deps.shouldYield()) return true;
+          }
         }
       }
+    } catch (error) {
+      if (error instanceof UnreadableObjectError && compression === 'none' && head.bytes?.[0] === 0x1f && head.bytes[1] === 0x8b) {
+        throw new UnreadableObjectError(`${error.message}. The object starts like gzip data: name it with .gz or give the source compression: 'gzip'.`, { cause: error });
+      }
+      throw error;
     }
     if (this.segmentRecords > 0) await this.flush(seen, false);
     return false;
@@ -246,6 +256,9 @@ class SegmentRun {
     this.state.rows.in++;
     const outcome = this.deps.transformer.transform(record);
     if (!outcome.ok) {
+      // A row validate() accepted and a transform rejected: the local gates (over the validated
+      // rows, before any map()) count it, so these do too.
+      if (outcome.gated) this.gates.check(outcome.gated, this.state.gateViolations);
       this.quarantine(record, outcome.issues);
       return;
     }
@@ -363,7 +376,7 @@ async function quarantineWhole(
   for (const key of state.outputs.quarantine) await store.delete(zones.quarantineBucket, key);
   const objectKey = keys.quarantineObject(objectDate, target.objectId, target.key);
   const errorKey = keys.quarantineError(objectDate, target.objectId);
-  await store.copy({ bucket: target.bucket, key: target.key, versionId: target.versionId }, { bucket: zones.quarantineBucket, key: objectKey });
+  await store.copy({ bucket: target.bucket, key: target.key, ...(target.versionId ? { versionId: target.versionId } : { etag: target.version }) }, { bucket: zones.quarantineBucket, key: objectKey });
   await store.putJson(zones.quarantineBucket, errorKey, { object: `s3://${target.bucket}/${target.key}`, version: target.version, status, error, gateFailures: failures, rowsSeen: state.rows.in });
   return finishObject(target, deps, state, {
     status,

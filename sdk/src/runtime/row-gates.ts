@@ -1,6 +1,7 @@
 /**
  * The batch gates of the event stage, whose batch is one object: `unique`, `notNull` and
- * `references` are counted row by row over the object's valid rows, `maxInvalidRatio` from its
+ * `references` are counted row by row over the rows validate() accepted (also those a later
+ * derive/map rejects), `maxInvalidRatio` from its
  * counts, and the verdict is taken once the whole object has been read. As in the local
  * engine (whose gates run over the valid table before any derive/map), the checks read the
  * values validate() produced, not what later transforms made of them. Gate names are the local

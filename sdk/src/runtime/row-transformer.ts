@@ -9,10 +9,12 @@ import type { ScalarType } from '../plan/expression-node.js';
 import type { WindowNode } from '../plan/window-node.js';
 import type { GateSpec } from '../plan/validate-node.js';
 import { describeSchema, type ColumnType } from '../quality/describe-schema.js';
+import { MALFORMED_RECORD, NOT_STORABLE } from '../quality/quarantine.js';
 import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
 import { assertEventStageGates } from './event-stage-gates.js';
 import type { RawRecord } from './record-reader.js';
 import { rowGateColumns } from './row-gates.js';
+import { storableCheck } from './storable-values.js';
 
 export interface RowIssue {
   readonly path: readonly (string | number)[];
@@ -23,7 +25,8 @@ export interface RowIssue {
 export type RowOutcome =
   /** `gated`: the row's gate columns as validate() produced them (before transforms); absent when no gate reads rows. */
   | { readonly ok: true; readonly row: Record<string, unknown>; readonly gated?: Readonly<Record<string, unknown>> }
-  | { readonly ok: false; readonly issues: readonly RowIssue[] };
+  /** `gated`: present when validate() accepted the row and a transform rejected it — the gates still count it, as local runs do. */
+  | { readonly ok: false; readonly issues: readonly RowIssue[]; readonly gated?: Readonly<Record<string, unknown>> };
 
 export interface OutputColumn {
   readonly name: string;
@@ -44,6 +47,13 @@ export interface RowTransformer {
 
 type Step = (row: Record<string, unknown>) => Record<string, unknown>;
 
+interface CompiledStep {
+  readonly kind: string;
+  readonly run: Step;
+  /** The issue of a row this step threw on (default: `<kind>_error` with the bare message). */
+  readonly failure?: (message: string) => RowIssue;
+}
+
 /**
  * Compiles a pipeline definition into a row transformer.
  *
@@ -61,11 +71,11 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   const described = schema ? describeSchema(schema).columns : undefined;
   const inputColumnTypes = described ? Object.fromEntries(described.map((c) => [c.name, c.type])) : undefined;
   let columns: OutputColumn[] | undefined = described?.map((c) => ({ name: c.name, type: c.type }));
-  const steps: { kind: string; run: Step }[] = [];
+  const steps: CompiledStep[] = [];
   let mapIndex = 0;
   let gates: GateSpec = {};
   let timestampColumn: string | undefined;
-  for (const step of definition.plan.steps) {
+  for (const [stepIndex, step] of definition.plan.steps.entries()) {
     if (step.kind === 'validate') gates = step.gates;
     else if (step.kind === 'window') timestampColumn = (step as WindowNode).timestamp;
     else if (step.kind === 'derive') {
@@ -94,10 +104,12 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         : undefined;
       steps.push({
         kind: 'map',
+        // The local engine's code and wording (transform-stage.ts), so a rejected row reads the same in both.
+        failure: (message) => ({ path: [], code: 'map_failed', message: `steps[${stepIndex}].map: ${message}` }),
         run: (row) => {
           const out = fn(row);
           if (out === null || typeof out !== 'object' || Array.isArray(out)) {
-            throw new Error(`.map() returned ${Array.isArray(out) ? 'an array' : typeof out}, not a row object`);
+            throw new Error(`map() must return an object (the new row); it returned ${Array.isArray(out) ? 'an array' : String(out)}`);
           }
           return { ...out };
         },
@@ -111,13 +123,16 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
     columns = columns.map((c) => (c.type === 'unknown' && isKnown(declaredTypes[c.name]) ? { ...c, type: declaredTypes[c.name]! } : c));
   }
   const gateColumns = rowGateColumns(gates);
+  const int64Columns = (described ?? []).filter((c) => c.type === 'integer').map((c) => c.name);
+  const unstorable = storableCheck(columns);
   return {
     columns,
     timestampColumn,
     gates,
     inputColumnTypes,
     transform(record) {
-      if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: 'unreadable_record', message: record.error }] };
+      // The local engine's code for the same record, so reports and rules read the same in both.
+      if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: MALFORMED_RECORD, message: record.error }] };
       let row: Record<string, unknown>;
       if (schema) {
         const parsed = schema.safeParse(record.value);
@@ -132,6 +147,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
           };
         }
         row = parsed.data as Record<string, unknown>;
+        const unstorable = int64Issue(int64Columns, row);
+        if (unstorable) return { ok: false, issues: [unstorable] };
       } else {
         if (record.value === null || typeof record.value !== 'object' || Array.isArray(record.value)) {
           return { ok: false, issues: [{ path: [], code: 'invalid_type', message: 'expected a record object' }] };
@@ -148,12 +165,38 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         try {
           row = step.run(row);
         } catch (error) {
-          return { ok: false, issues: [{ path: [], code: `${step.kind}_error`, message: (error as Error).message }] };
+          const message = (error as Error)?.message ?? String(error);
+          const issues = [step.failure ? step.failure(message) : { path: [], code: `${step.kind}_error`, message }];
+          return gated ? { ok: false, issues, gated } : { ok: false, issues };
         }
       }
+      const notStorable = unstorable(row);
+      if (notStorable) return gated ? { ok: false, issues: [notStorable], gated } : { ok: false, issues: [notStorable] };
       return gated ? { ok: true, row, gated } : { ok: true, row };
     },
   };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A bigint zod accepted that the column's Parquet INT64 cannot hold. The Parquet writer would
+ * throw for the whole object (retried into the dead-letter queue); the row is quarantined
+ * instead, with the issue the local engine gives it (its valid-row appender; backends do not
+ * import each other, so the wording is repeated here and a parity test keeps the two equal).
+ */
+function int64Issue(columns: readonly string[], row: Readonly<Record<string, unknown>>): RowIssue | undefined {
+  for (const name of columns) {
+    const value = row[name];
+    if (typeof value !== 'bigint' || (value >= INT64_MIN && value <= INT64_MAX)) continue;
+    return {
+      path: [name],
+      code: NOT_STORABLE,
+      message: `${value} does not fit the 64-bit integer column sluice stores "${name}" in (${INT64_MIN} to ${INT64_MAX}). Bound the field, e.g. z.int64() or .max(), so that zod rejects such values.`,
+    };
+  }
+  return undefined;
 }
 
 function isKnown(type: ScalarType | undefined): type is ScalarType {

@@ -17,7 +17,8 @@ export class UnreadableObjectError extends SluiceError {
 
 /**
  * Yields the body's bytes, gunzipped when the compression says so (`auto`: by the gzip magic
- * number, so a `.gz` key holding plain text and a gzip body without `.gz` both work).
+ * number). The event stage passes the compression the source or the key's `.gz` decides, as local
+ * runs do, so that both read the same objects; `auto` is for callers that want sniffing.
  *
  * @example
  * ```ts
@@ -55,7 +56,7 @@ export async function* decompressed(body: AsyncIterable<Uint8Array>, compression
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code?.startsWith('Z_') || /unexpected end of file|incorrect header/i.test(String(cause))) {
-      throw new UnreadableObjectError(`gzip stream is damaged: ${(cause as Error).message}`, { cause });
+      throw new UnreadableObjectError(`gzip stream is damaged (truncated or corrupt): ${(cause as Error).message}; upload the complete object again`, { cause });
     }
     throw cause;
   } finally {
@@ -80,7 +81,7 @@ export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerato
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch (cause) {
-      throw new UnreadableObjectError(`object is not valid UTF-8 text (near byte ${offset})`, { cause });
+      throw new UnreadableObjectError(`object is not valid UTF-8 text (near byte ${offset}); sluice reads text sources as UTF-8: re-encode it (e.g. iconv -f latin1 -t utf-8) and upload it again`, { cause });
     }
     offset += chunk.length;
     if (text) yield text;
@@ -89,7 +90,25 @@ export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerato
   try {
     tail = decoder.decode();
   } catch (cause) {
-    throw new UnreadableObjectError('object ends inside a UTF-8 character (truncated or not text)', { cause });
+    throw new UnreadableObjectError('object ends inside a UTF-8 character (truncated or not text); if it is text in another encoding, re-encode it (e.g. iconv -f latin1 -t utf-8) and upload it again', { cause });
   }
   if (tail) yield tail;
+}
+
+/**
+ * Passes `body` through, keeping its first two bytes in `head` (so an error can tell that an
+ * object read as plain text starts like gzip data).
+ *
+ * @example
+ * ```ts
+ * const head: { bytes?: Uint8Array } = {};
+ * for await (const text of utf8Text(firstBytesOf(body, head))) parser.push(text);
+ * // head.bytes?.[0] === 0x1f && head.bytes[1] === 0x8b: a gzip body
+ * ```
+ */
+export async function* firstBytesOf(body: AsyncIterable<Uint8Array>, head: { bytes?: Uint8Array }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    if (!head.bytes || head.bytes.length < 2) head.bytes = head.bytes ? Buffer.concat([head.bytes, chunk]).subarray(0, 2) : chunk.subarray(0, 2);
+    yield chunk;
+  }
 }

@@ -24,12 +24,42 @@ export class ObjectMissingError extends SluiceError {
   }
 }
 
+/**
+ * The object was overwritten since its ETag was read (unversioned bucket): its content is no
+ * longer the version this delivery is for. The new content has its own event and identity; a
+ * retry of this one heads the key again and processes (or skips) that.
+ */
+export class ObjectChangedError extends SluiceError {
+  constructor(bucket: string, key: string, etag: string) {
+    super('OBJECT_CHANGED', `s3://${bucket}/${key} changed while it was being processed (its ETag is no longer ${etag}); the redelivery reads the new version.`);
+  }
+}
+
+function isChanged(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
+}
+
 function isMissing(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
-/** Creates the zone store over an S3 client. */
+/** A version id names the content already; without one, the ETag pins it (quoted, as HTTP wants). */
+function ifMatch(versionId: string | undefined, etag: string | undefined): string | undefined {
+  return versionId === undefined && etag ? `"${etag}"` : undefined;
+}
+
+/**
+ * Creates the zone store over an S3 client.
+ *
+ * @example
+ * ```ts
+ * const store = zoneStore(new S3Client({}));
+ * const head = await store.head('landing', ['in/a.jsonl']);
+ * for await (const bytes of await store.body('landing', head.key, head.versionId, head.etag)) hash.update(bytes);
+ * ```
+ */
 export function zoneStore(s3: S3Client) {
   return {
     /** Heads the first of `keys` that exists. */
@@ -51,13 +81,15 @@ export function zoneStore(s3: S3Client) {
       }
       throw new ObjectMissingError(bucket, keys);
     },
-    async body(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
+    /** The object's bytes: the version given, else the content whose ETag is `etag` (If-Match: never a newer overwrite). */
+    async body(bucket: string, key: string, versionId?: string, etag?: string): Promise<AsyncIterable<Uint8Array>> {
       const { GetObjectCommand } = s3Commands();
       try {
-        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, ...(ifMatch(versionId, etag) ? { IfMatch: ifMatch(versionId, etag) } : {}) }));
         return r.Body as unknown as AsyncIterable<Uint8Array>;
       } catch (error) {
         if (isMissing(error)) throw new ObjectMissingError(bucket, [key]);
+        if (isChanged(error)) throw new ObjectChangedError(bucket, key, etag!);
         throw error;
       }
     },
@@ -96,16 +128,24 @@ export function zoneStore(s3: S3Client) {
       const { DeleteObjectCommand } = s3Commands();
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
-    async copy(from: { bucket: string; key: string; versionId?: string }, to: { bucket: string; key: string }): Promise<void> {
+    /** Copies an object version, else the content whose ETag is `from.etag` (as `body`). */
+    async copy(from: { bucket: string; key: string; versionId?: string; etag?: string }, to: { bucket: string; key: string }): Promise<void> {
       const { CopyObjectCommand } = s3Commands();
       const source = `${from.bucket}/${from.key}`.split('/').map(encodeURIComponent).join('/');
-      await s3.send(
-        new CopyObjectCommand({
-          Bucket: to.bucket,
-          Key: to.key,
-          CopySource: from.versionId ? `${source}?versionId=${encodeURIComponent(from.versionId)}` : source,
-        }),
-      );
+      const match = ifMatch(from.versionId, from.etag);
+      try {
+        await s3.send(
+          new CopyObjectCommand({
+            Bucket: to.bucket,
+            Key: to.key,
+            CopySource: from.versionId ? `${source}?versionId=${encodeURIComponent(from.versionId)}` : source,
+            ...(match ? { CopySourceIfMatch: match } : {}),
+          }),
+        );
+      } catch (error) {
+        if (isChanged(error)) throw new ObjectChangedError(from.bucket, from.key, from.etag!);
+        throw error;
+      }
     },
   };
 }

@@ -223,6 +223,15 @@ describe('synthesized template', () => {
     });
   });
 
+  test('the quarantine-ratio alarm fires above the limit, as the gate fails only above maxInvalidRatio (a ratio equal to it passes)', () => {
+    const ratio = resourcesOf('AWS::CloudWatch::Alarm').find(([, a]) => JSON.stringify(a.Properties.Metrics ?? []).includes('quarantined / rowsIn'));
+    expect(ratio).toBeDefined();
+    const validate = definition().plan.steps.find((s) => s.kind === 'validate');
+    const maxInvalidRatio = validate?.kind === 'validate' ? validate.gates.maxInvalidRatio : undefined;
+    expect(maxInvalidRatio).toBeTypeOf('number');
+    expect(ratio![1].Properties).toMatchObject({ Threshold: maxInvalidRatio, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
   test('the alarms watch the metrics the runtime actually emits', () => {
     expect(RUNTIME_METRICS.rowsIn).toBe(RUNTIME_EMITS.rowsIn);
     expect(RUNTIME_METRICS.rowsQuarantined).toBe(RUNTIME_EMITS.rowsQuarantined);

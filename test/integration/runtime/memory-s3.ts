@@ -3,7 +3,7 @@
  * lacks (versioned buckets, as the landing bucket is in AWS) or that record every call the
  * event stage makes. It answers the commands `runtime/zone-store.ts` sends — HeadObject,
  * GetObject, PutObject, DeleteObject, CopyObject — as S3 does (404 `NotFound`/`NoSuchKey` for a
- * missing key, quoted ETags), and anything else with an error, so a new kind of call is noticed.
+ * missing key, quoted ETags, 412 `PreconditionFailed` for an `If-Match` on another ETag), and anything else with an error, so a new kind of call is noticed.
  *
  * ```ts
  * const s3 = new MemoryS3({ landing: { versioned: true }, validated: {}, quarantine: {} });
@@ -106,6 +106,7 @@ export class MemoryS3 {
       }
       case 'GetObject': {
         const o = this.find(input.Bucket, input.Key, input.VersionId, 'NoSuchKey');
+        preconditionHolds(input.IfMatch, o);
         return { ETag: `"${o.etag}"`, VersionId: o.versionId, LastModified: LAST_MODIFIED, ContentLength: o.body.byteLength, Body: responseBody(o.body) };
       }
       case 'PutObject': {
@@ -123,6 +124,7 @@ export class MemoryS3 {
         const [path, query] = String(input.CopySource).split('?versionId=');
         const [sourceBucket, ...keyParts] = path!.split('/').map(decodeURIComponent);
         const o = this.find(sourceBucket!, keyParts.join('/'), query === undefined ? undefined : decodeURIComponent(query), 'NoSuchKey');
+        preconditionHolds(input.CopySourceIfMatch, o);
         const stored = this.store(input.Bucket, input.Key, o.body, o.contentType);
         return { CopyObjectResult: { ETag: `"${stored.etag}"` } };
       }
@@ -156,6 +158,12 @@ export class MemoryS3 {
     else bucket.objects.set(key, [stored]);
     return stored;
   }
+}
+
+/** S3's `If-Match` (GetObject) and `x-amz-copy-source-if-match` (CopyObject): 412 PreconditionFailed when the ETag differs. */
+function preconditionHolds(ifMatch: unknown, o: StoredObject): void {
+  if (ifMatch === undefined || ifMatch === '*' || String(ifMatch).replace(/^"|"$/g, '') === o.etag) return;
+  throw Object.assign(new Error('PreconditionFailed: At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
 }
 
 /** A GetObject body as the SDK gives it in Node: async-iterable chunks plus the transform helpers. */

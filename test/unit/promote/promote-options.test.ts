@@ -64,6 +64,10 @@ describe('promote() options', () => {
     expect(() => checkPromoteOptions({ out: 'o', glueWorkers: 1.5 })).toThrow(/glueWorkers/);
     expect(() => checkPromoteOptions({ out: 'o', maxQuarantineRatio: 5 })).toThrow(/at most 1/);
     expect(() => checkPromoteOptions({ out: 'o', projectionStartDate: '1/1/2020' })).toThrow(/YYYY-MM-DD/);
+    // Shaped right but no calendar day: Athena would reject every query on the table, long after deploy.
+    expect(() => checkPromoteOptions({ out: 'o', projectionStartDate: '2024-02-30' })).toThrow(/projectionStartDate .* got "2024-02-30"/);
+    expect(() => checkPromoteOptions({ out: 'o', projectionStartDate: '2024-13-01' })).toThrow(/projectionStartDate .* got "2024-13-01"/);
+    expect(() => checkPromoteOptions({ out: 'o', projectionStartDate: '2024-02-29' })).not.toThrow();
     expect(() => checkPromoteOptions({ out: 'o', tags: { team: 7 } })).toThrow(/tags/);
   });
 

@@ -38,6 +38,13 @@ describe('streaming decode', () => {
     await expect(readAll(new TextEncoder().encode(text), 100, 'gzip')).rejects.toBeInstanceOf(UnreadableObjectError);
   });
 
+  it('the unreadable-object errors say what to do (they are what the quarantine error document shows)', async () => {
+    const gz = gzipSync(text);
+    await expect(readAll(gz.subarray(0, gz.length - 20), 100)).rejects.toThrow(/upload .* again/);
+    await expect(readAll(Uint8Array.from([0x7b, 0xff, 0x7d, 0x0a]), 2)).rejects.toThrow(/re-encode .*iconv/);
+    await expect(readAll(Uint8Array.from([0x7b, 0x7d, 0x0a, 0xe6, 0x97]), 2)).rejects.toThrow(/re-encode .*iconv/);
+  });
+
   it('bytes that are not UTF-8 make the object unreadable, also when the object ends mid-character', async () => {
     await expect(readAll(Uint8Array.from([0x7b, 0xff, 0x7d, 0x0a]), 2)).rejects.toThrow(/not valid UTF-8/);
     await expect(readAll(Uint8Array.from([0x7b, 0x7d, 0x0a, 0xe6, 0x97]), 2)).rejects.toThrow(/UTF-8/);

@@ -1,0 +1,62 @@
+/**
+ * The row decisions of one object, taken by the local engine (the oracle) and by the event
+ * stage's `processObject`, in one comparable form: counts, quarantined lines with their issues
+ * (path, code, message), and whether the object was unreadable. An unreadable object has no
+ * row decisions: locally it counts no rows, in the event stage it is quarantined whole.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunResult } from '../../../sdk/src/index.js';
+import { toPipelineDefinition } from '../../../sdk/src/runtime/handler.js';
+import { invokeUntilDone, landObject, newMemoryS3 } from './object-runner.js';
+
+export interface Decision {
+  unreadable: boolean;
+  counts: { in: number; valid: number; quarantined: number };
+  quarantined: { line: number; issues: unknown }[];
+}
+
+/** A pipeline reading one file path (what each side is given). */
+type PipelineFor = (path: string) => { run(options: { zones: string }): Promise<RunResult> };
+
+/** Runs the object alone through a local run in `dir`. */
+export async function localDecision(dir: string, pipelineFor: PipelineFor, name: string, body: string | Uint8Array): Promise<Decision> {
+  const slug = name.replace(/\W/g, '_');
+  const inDir = join(dir, 'in', slug);
+  mkdirSync(inDir, { recursive: true });
+  writeFileSync(join(inDir, name), body);
+  const zones = join(dir, 'zones', slug);
+  const result = (await pipelineFor(join(inDir, name)).run({ zones }).catch((e: { result?: RunResult }) => {
+    if (!e.result) throw e;
+    return e.result;
+  })) as RunResult;
+  const unreadable = result.quality.unreadableObjects.length > 0;
+  const quarantined: Decision['quarantined'] = [];
+  const quarantineDir = join(zones, 'quarantine');
+  for (const f of existsSync(quarantineDir) ? readdirSync(quarantineDir) : []) {
+    if (!f.endsWith('.jsonl')) continue;
+    for (const line of readFileSync(join(quarantineDir, f), 'utf8').split('\n').filter(Boolean)) {
+      const q = JSON.parse(line) as { line: number; issues?: unknown };
+      if (q.issues && q.line !== null) quarantined.push({ line: q.line, issues: q.issues });
+    }
+  }
+  return { unreadable, counts: { ...result.counts }, quarantined: unreadable ? [] : quarantined.sort((a, b) => a.line - b.line) };
+}
+
+/** Runs the object through the event stage (segments of two records, so boundaries are crossed). */
+export async function eventStageDecision(pipelineFor: PipelineFor, name: string, body: string | Uint8Array): Promise<Decision> {
+  const definition = toPipelineDefinition(pipelineFor(`/unused/${name}`));
+  const s3 = newMemoryS3();
+  const { manifest } = await invokeUntilDone(s3, landObject(s3, `in/${name}`, body, definition), definition, { segmentRows: 2 });
+  const quarantined: Decision['quarantined'] = [];
+  for (const key of manifest.outputs.quarantine) {
+    // Rejected rows only: an object quarantined whole is copied under objects/ with its own name.
+    if (key.includes('/objects/')) continue;
+    for (const line of new TextDecoder().decode(s3.bytes('quarantine', key)).split('\n').filter(Boolean)) {
+      const q = JSON.parse(line) as { line: number; issues: unknown };
+      quarantined.push({ line: q.line, issues: q.issues });
+    }
+  }
+  const unreadable = manifest.status === 'unreadable';
+  return { unreadable, counts: unreadable ? { in: 0, valid: 0, quarantined: 0 } : { ...manifest.rows }, quarantined: quarantined.sort((a, b) => a.line - b.line) };
+}
