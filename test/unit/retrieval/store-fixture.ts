@@ -100,3 +100,27 @@ export function oracle(
     return [...tied[0]!.values.map((v) => v ?? null)];
   });
 }
+
+/**
+ * A group of one Parquet file in `dt=2024-01-05`, written from a SELECT as it stands (for column
+ * types `writeStore` does not make: DATE, TIMESTAMPTZ…), with its catalog entry. The SELECT is
+ * run with DuckDB's session in UTC, so its literals name the same instants on any machine.
+ */
+export async function writeOneFileGroup(root: string, select: string, columns: { name: string; type: string }[]): Promise<void> {
+  const dir = join(root, 'entity=user', 'feature_group=g', 'dt=2024-01-05');
+  await mkdir(dir, { recursive: true });
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  try {
+    await c.run(`SET TimeZone = 'UTC'`);
+    await c.run(`COPY (${select}) TO ${sqlString(join(dir, 'part-a.parquet'))} (FORMAT PARQUET)`);
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+  await mkdir(join(root, '_catalog', 'entity=user'), { recursive: true });
+  await writeFile(join(root, '_catalog', 'entity=user', 'feature_group=g.json'), JSON.stringify({
+    entity: 'user', group: 'g', pipeline: 'p', planHash: 'p', plan: {}, every: '1h', windows: [], partitions: ['2024-01-05'], updatedAt: '2024-01-05T00:00:00.000Z',
+    columns, features: columns.map((col) => col.name).filter((n) => !['entity_id', 'feature_ts', '_plan_hash'].includes(n)),
+  }));
+}

@@ -5,12 +5,10 @@
  * as the Athena engine returns them), not fail or produce NaN.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { rm } from 'node:fs/promises';
 import { trainingSet } from '../../../sdk/src/retrieval/training-set.js';
 import { localEngine } from '../../../sdk/src/engines/local/training-set-local-engine.js';
-import { tempDir } from './store-fixture.js';
+import { tempDir, writeOneFileGroup } from './store-fixture.js';
 
 // name, DuckDB type, SQL literal, the instant it names (epoch ms, written out independently)
 const COLUMNS: [string, string, string, number][] = [
@@ -25,21 +23,9 @@ let root: string;
 
 beforeAll(async () => {
   root = await tempDir();
-  const dir = join(root, 'entity=user', 'feature_group=g', 'dt=2024-01-05');
-  await mkdir(dir, { recursive: true });
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  await c.run(`SET TimeZone = 'UTC'`);
   const values = COLUMNS.map(([name, type, literal]) => `CAST(${literal} AS ${type}) AS "${name}"`).join(', ');
-  await c.run(`COPY (SELECT 'u' AS entity_id, TIMESTAMP '2024-01-05 10:00:00' AS feature_ts, ${values}, 'p' AS _plan_hash) TO '${join(dir, 'part-a.parquet')}' (FORMAT PARQUET)`);
-  c.closeSync();
-  db.closeSync();
-  await mkdir(join(root, '_catalog', 'entity=user'), { recursive: true });
-  await writeFile(join(root, '_catalog', 'entity=user', 'feature_group=g.json'), JSON.stringify({
-    entity: 'user', group: 'g', pipeline: 'p', planHash: 'p', plan: {}, every: '1h', windows: [], partitions: ['2024-01-05'], updatedAt: '2024-01-05T00:00:00.000Z',
-    columns: [{ name: 'entity_id', type: 'VARCHAR' }, { name: 'feature_ts', type: 'TIMESTAMP' }, ...COLUMNS.map(([name, type]) => ({ name, type })), { name: '_plan_hash', type: 'VARCHAR' }],
-    features: COLUMNS.map(([name]) => name),
-  }));
+  await writeOneFileGroup(root, `SELECT 'u' AS entity_id, TIMESTAMP '2024-01-05 10:00:00' AS feature_ts, ${values}, 'p' AS _plan_hash`,
+    [{ name: 'entity_id', type: 'VARCHAR' }, { name: 'feature_ts', type: 'TIMESTAMP' }, ...COLUMNS.map(([name, type]) => ({ name, type })), { name: '_plan_hash', type: 'VARCHAR' }]);
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
 

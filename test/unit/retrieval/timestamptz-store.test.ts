@@ -5,12 +5,10 @@
  * zone (vitest pins TZ=America/New_York, five hours off UTC).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { rm } from 'node:fs/promises';
 import { trainingSet } from '../../../sdk/src/retrieval/training-set.js';
 import { localEngine } from '../../../sdk/src/engines/local/training-set-local-engine.js';
-import { tempDir } from './store-fixture.js';
+import { tempDir, writeOneFileGroup } from './store-fixture.js';
 
 const H = 3_600_000;
 const FEATURE_TS = Date.UTC(2024, 0, 5, 10);
@@ -18,21 +16,9 @@ let root: string;
 
 beforeAll(async () => {
   root = await tempDir();
-  const dir = join(root, 'entity=user', 'feature_group=g', 'dt=2024-01-05');
-  await mkdir(dir, { recursive: true });
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  // Written in UTC so the stored instant is exactly 2024-01-05T10:00Z, whatever TZ says.
-  await c.run(`SET TimeZone = 'UTC'`);
-  await c.run(`COPY (SELECT 'u' AS entity_id, TIMESTAMPTZ '2024-01-05 10:00:00+00' AS feature_ts, 1.5::DOUBLE AS x, 'p' AS _plan_hash) TO '${join(dir, 'part-a.parquet')}' (FORMAT PARQUET)`);
-  c.closeSync();
-  db.closeSync();
-  await mkdir(join(root, '_catalog', 'entity=user'), { recursive: true });
-  await writeFile(join(root, '_catalog', 'entity=user', 'feature_group=g.json'), JSON.stringify({
-    entity: 'user', group: 'g', pipeline: 'p', planHash: 'p', plan: {}, every: '1h', windows: [], partitions: ['2024-01-05'], updatedAt: '2024-01-05T00:00:00.000Z',
-    columns: [{ name: 'entity_id', type: 'VARCHAR' }, { name: 'feature_ts', type: 'TIMESTAMP WITH TIME ZONE' }, { name: 'x', type: 'DOUBLE' }, { name: '_plan_hash', type: 'VARCHAR' }],
-    features: ['x'],
-  }));
+  // Written in UTC, so the stored instant is exactly 2024-01-05T10:00Z, whatever TZ says.
+  await writeOneFileGroup(root, `SELECT 'u' AS entity_id, TIMESTAMPTZ '2024-01-05 10:00:00+00' AS feature_ts, 1.5::DOUBLE AS x, 'p' AS _plan_hash`,
+    [{ name: 'entity_id', type: 'VARCHAR' }, { name: 'feature_ts', type: 'TIMESTAMP WITH TIME ZONE' }, { name: 'x', type: 'DOUBLE' }, { name: '_plan_hash', type: 'VARCHAR' }]);
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
 
