@@ -13,6 +13,8 @@ export interface ColumnDescription {
   readonly type: ColumnType;
   readonly nullable: boolean;
   readonly optional: boolean;
+  /** True when the field has `.default()` (or `.prefault()`): a missing value gets it. */
+  readonly defaulted?: boolean;
   readonly enumValues?: readonly string[];
 }
 
@@ -90,13 +92,15 @@ function checkColumnNames(names: readonly string[], path: string): void {
 function describeColumn(name: string, def: Def, path: string): ColumnDescription {
   let nullable = false;
   let optional = false;
+  let defaulted = false;
   let current = def;
   // Unwrap modifiers; a transform's output type is unknown to us, so its input type stands in
   // only when the pipe is a plain coercion chain (validated again by zod at run time).
   for (;;) {
     if (current.type === 'nullable') nullable = true;
     else if (current.type === 'optional') optional = true;
-    else if (current.type === 'default' || current.type === 'prefault' || current.type === 'readonly' || current.type === 'catch' || current.type === 'nonoptional') {
+    else if (current.type === 'default' || current.type === 'prefault') defaulted = true;
+    else if (current.type === 'readonly' || current.type === 'catch' || current.type === 'nonoptional') {
       // fall through to the inner type
     } else if (current.type === 'pipe' && current.out) {
       const out = current.out._zod.def;
@@ -106,7 +110,7 @@ function describeColumn(name: string, def: Def, path: string): ColumnDescription
     if (!current.innerType) break;
     current = current.innerType._zod.def;
   }
-  const base = { name, nullable, optional };
+  const base = { name, nullable, optional, ...(defaulted ? { defaulted } : {}) };
   switch (current.type) {
     case 'string':
       return { ...base, type: 'string' };

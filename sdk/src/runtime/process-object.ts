@@ -224,7 +224,7 @@ class SegmentRun {
     // a gzip body named .jsonl is unreadable in both, so both put the same rows in the same place.
     const compression = detected.compression;
     const head: { bytes?: Uint8Array } = {};
-    const parser = parserFor(this.target.key, detected.format, source, this.deps.transformer.inputColumnTypes);
+    const parser = parserFor(this.target.key, detected.format, source, this.deps.transformer.csvDecoding);
     const records = recordBatches(utf8Text(decompressed(firstBytesOf(body, head), compression)), parser);
     let seen = 0;
     const skip = this.state.recordsDone;

@@ -5,8 +5,8 @@
  * them from a stream, one chunk at a time.
  */
 import type { SourceNode } from '../plan/source-node.js';
-import type { ColumnType } from '../quality/describe-schema.js';
 import { createCsvParser } from '../sources/csv-parser.js';
+import type { CsvDecoding } from '../sources/csv-decoding.js';
 import { csvDelimiterFor, detectFormat, type DetectedFormat } from '../sources/format-detection.js';
 import { createJsonlParser } from '../sources/jsonl-parser.js';
 import type { RawRecord } from '../sources/source-object.js';
@@ -28,25 +28,25 @@ export function formatOf(key: string, source: SourceNode | undefined): DetectedF
 }
 
 /**
- * The record parser for an object: JSON lines, or CSV with the schema's column types (so
- * numeric CSV text becomes numbers, as in a local run).
+ * The record parser for an object: JSON lines, or CSV decoded as the schema says (so numeric
+ * CSV text becomes numbers and an empty cell a missing value, as in a local run).
  *
  * @example
  * ```ts
- * const parser = parserFor('a.csv', 'csv', source, { amount: 'number' });
+ * const parser = parserFor('a.csv', 'csv', source, { columnTypes: { amount: 'number' }, nullColumns: [] });
  * ```
  */
 export function parserFor(
   key: string,
   format: 'jsonl' | 'csv',
   source: SourceNode | undefined,
-  columnTypes: Readonly<Record<string, ColumnType>> | undefined,
+  decoding: CsvDecoding | undefined,
 ): TextRecordParser {
   if (format === 'jsonl') return createJsonlParser();
   return createCsvParser({
     delimiter: csvDelimiterFor(key, source?.csv?.delimiter),
     header: source?.csv?.header ?? true,
-    ...(columnTypes ? { columnTypes } : {}),
+    ...(decoding ? { columnTypes: decoding.columnTypes, nullColumns: decoding.nullColumns } : {}),
   });
 }
 

@@ -8,7 +8,8 @@ import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { ScalarType } from '../plan/expression-node.js';
 import type { WindowNode } from '../plan/window-node.js';
 import type { GateSpec } from '../plan/validate-node.js';
-import { describeSchema, type ColumnType } from '../quality/describe-schema.js';
+import { describeSchema } from '../quality/describe-schema.js';
+import { csvDecodingFor, type CsvDecoding } from '../sources/csv-decoding.js';
 import { MALFORMED_RECORD, NOT_STORABLE } from '../quality/quarantine.js';
 import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
 import { assertEventStageGates } from './event-stage-gates.js';
@@ -40,8 +41,8 @@ export interface RowTransformer {
   /** The window's timestamp column (dt comes from it), when the plan aggregates. */
   readonly timestampColumn: string | undefined;
   readonly gates: GateSpec;
-  /** The schema's column types, for decoding CSV text (as the local sources do). */
-  readonly inputColumnTypes: Readonly<Record<string, ColumnType>> | undefined;
+  /** How the schema decodes CSV text (as the local sources do), when there is a schema. */
+  readonly csvDecoding: CsvDecoding | undefined;
   transform(record: RawRecord): RowOutcome;
 }
 
@@ -69,7 +70,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   assertEventStageGates(definition.plan);
   const schema = definition.schema;
   const described = schema ? describeSchema(schema).columns : undefined;
-  const inputColumnTypes = described ? Object.fromEntries(described.map((c) => [c.name, c.type])) : undefined;
+  const csvDecoding = described ? csvDecodingFor(described) : undefined;
   let columns: OutputColumn[] | undefined = described?.map((c) => ({ name: c.name, type: c.type }));
   const steps: CompiledStep[] = [];
   let mapIndex = 0;
@@ -129,7 +130,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
     columns,
     timestampColumn,
     gates,
-    inputColumnTypes,
+    csvDecoding,
     transform(record) {
       // The local engine's code for the same record, so reports and rules read the same in both.
       if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: MALFORMED_RECORD, message: record.error }] };

@@ -9,39 +9,51 @@ export interface CsvParserOptions {
   readonly header: boolean;
   /** Decode these columns from text; the others stay strings. */
   readonly columnTypes?: Readonly<Record<string, CsvColumnType>>;
+  /**
+   * Typed columns whose empty cell is `null` (the schema accepts null but not a missing
+   * field). Every other typed column's empty cell is a missing field: the record has no such
+   * key, so `.optional()` and `.default()` apply and a required field is reported as missing.
+   */
+  readonly nullColumns?: readonly string[];
 }
 
 /**
  * A CSV parser producing one record per data row. Values are strings, except for columns
  * that `columnTypes` types: numeric text becomes a number (non-numeric text stays a string,
- * so validation reports it with the original value), `true`/`false` become booleans, and an
- * empty cell becomes `null` for every non-string type. Timestamps stay text (the schema
- * coerces them). A row whose field count differs from the header's becomes a record with an
+ * so validation reports it with the original value), and `true`/`false` become booleans.
+ * Timestamps stay text (the schema coerces them). An empty (or blank) cell of a typed column
+ * is a missing value: the field is left out of the record, or is `null` for the columns in
+ * `nullColumns`. Why not always null: `z.coerce.date()` turns null into 1970-01-01 and
+ * `z.coerce.number()` into 0, silently, and `.optional()` / `.default()` do not apply to null.
+ * A text column keeps its cell as written, `''` included (text is text; `z.string().min(1)`
+ * refuses a blank one). A row whose field count differs from the header's becomes a record with an
  * error. A header that repeats a column name fails the whole object (`ObjectFormatError`).
  *
  * @example
  * ```ts
  * const p = createCsvParser({ delimiter: ',', header: true, columnTypes: { n: 'integer' } });
- * p.push('id,n\na,1\nb,2,3\n');
+ * p.push('id,n\na,1\nb,\nc,2,3\n');
  * // [{ line: 2, raw: 'a,1', value: { id: 'a', n: 1 } },
- * //  { line: 3, raw: 'b,2,3', error: 'row has 3 fields, header has 2' }]
+ * //  { line: 3, raw: 'b,', value: { id: 'b' } },
+ * //  { line: 4, raw: 'c,2,3', error: 'row has 3 fields, header has 2' }]
  * ```
  */
 export function createCsvParser(options: CsvParserOptions): TextRecordParser {
   const splitter = new CsvRowSplitter(options.delimiter);
   let columns: string[] | undefined;
   let decoders: ((text: string) => unknown)[] = [];
+  const nulls = new Set(options.nullColumns ?? []);
   const toRecords = (rows: CsvRow[]): RawRecord[] => {
     const out: RawRecord[] = [];
     for (const row of rows) {
       if (columns === undefined) {
         if (options.header) {
           columns = headerColumns(row);
-          decoders = columns.map((name) => decoderFor(options.columnTypes?.[name]));
+          decoders = columns.map((name) => decoderFor(options.columnTypes?.[name], nulls.has(name)));
           continue;
         }
         columns = row.fields.map((_, i) => `column${i}`);
-        decoders = columns.map((name) => decoderFor(options.columnTypes?.[name]));
+        decoders = columns.map((name) => decoderFor(options.columnTypes?.[name], nulls.has(name)));
       }
       out.push(toRecord(row, columns, decoders, options.header));
     }
@@ -78,13 +90,22 @@ function toRecord(row: CsvRow, columns: string[], decoders: ((text: string) => u
     return { line, raw, error: `row has ${row.fields.length} fields, ${reference} ${columns.length}` };
   }
   // fromEntries defines own properties, so a column named "__proto__" stays a plain column.
-  const value = Object.fromEntries(columns.map((name, i) => [name, decoders[i]!(row.fields[i]!)]));
+  const entries: [string, unknown][] = [];
+  for (const [i, name] of columns.entries()) {
+    const decoded = decoders[i]!(row.fields[i]!);
+    if (decoded !== MISSING) entries.push([name, decoded]);
+  }
+  const value = Object.fromEntries(entries);
   return { line, raw, value };
 }
 
+/** What a decoder returns for a cell that leaves its field out of the record. */
+const MISSING = Symbol('missing');
+
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function decoderFor(type: CsvColumnType | undefined): (text: string) => unknown {
+function decoderFor(type: CsvColumnType | undefined, blankIsNull: boolean): (text: string) => unknown {
+  const blank = blankIsNull ? null : MISSING;
   switch (type) {
     case undefined:
     case 'string':
@@ -92,13 +113,13 @@ function decoderFor(type: CsvColumnType | undefined): (text: string) => unknown 
     case 'number':
       return (text) => {
         const t = text.trim();
-        if (t === '') return null;
+        if (t === '') return blank;
         return NUMERIC.test(t) ? Number(t) : text;
       };
     case 'integer':
       return (text) => {
         const t = text.trim();
-        if (t === '') return null;
+        if (t === '') return blank;
         if (!NUMERIC.test(t)) return text;
         // Beyond 2^53 a number would silently change value: keep the text so validation reports it.
         const n = Number(t);
@@ -107,10 +128,10 @@ function decoderFor(type: CsvColumnType | undefined): (text: string) => unknown 
     case 'boolean':
       return (text) => {
         const t = text.trim().toLowerCase();
-        if (t === '') return null;
+        if (t === '') return blank;
         return t === 'true' ? true : t === 'false' ? false : text;
       };
     case 'timestamp':
-      return (text) => (text.trim() === '' ? null : text);
+      return (text) => (text.trim() === '' ? blank : text);
   }
 }

@@ -20,6 +20,8 @@ export interface ReadOptions {
   readonly s3Client?: S3Client;
   /** CSV only: decode these columns (usually from the validation schema); the others stay strings. */
   readonly csvColumnTypes?: Readonly<Record<string, CsvColumnType>>;
+  /** CSV only: typed columns whose empty cell is null, not a missing field (see csvDecodingFor). */
+  readonly csvNullColumns?: readonly string[];
 }
 
 interface ByteState {
@@ -100,6 +102,7 @@ function parserFor(node: SourceNode, object: SourceObject, options: ReadOptions)
     delimiter: csvDelimiterFor(object.key, node.csv?.delimiter),
     header: node.csv?.header ?? true,
     ...(options.csvColumnTypes ? { columnTypes: options.csvColumnTypes } : {}),
+    ...(options.csvNullColumns ? { nullColumns: options.csvNullColumns } : {}),
   });
 }
 

@@ -31,6 +31,7 @@ import { checkMapOutput } from './map-output-check.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
 import { runAggregateStage } from './aggregate-stage.js';
 import { writeFeatureGroup } from './feature-group-writer.js';
+import { csvDecodingFor, type CsvDecoding } from '../../sources/csv-decoding.js';
 import { writeZones } from './zone-writer.js';
 import { queryArrow } from './duckdb-to-arrow.js';
 import { buildRunResult } from './run-result.js';
@@ -76,8 +77,8 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     const objects = await time('list', () => listSourceObjects(source));
     progress({ stage: 'list', done: 1, total: 1, message: `${objects.length} objects` });
 
-    const columnTypes = Object.fromEntries(describeSchema(definition.schema).columns.map((c) => [c.name, c.type]));
-    const read = await time('read', () => readSource(connection, source, objects, options.sample, columnTypes, progress, fetchedFolders));
+    const csv = csvDecodingFor(describeSchema(definition.schema).columns);
+    const read = await time('read', () => readSource(connection, source, objects, options.sample, csv, progress, fetchedFolders));
 
     progress({ stage: 'validate', done: 0, total: 1 });
     const validateRows = () =>
@@ -260,7 +261,7 @@ async function readSource(
   source: SourceNode,
   objects: readonly SourceObject[],
   sample: number | undefined,
-  columnTypes: Record<string, 'string' | 'number' | 'integer' | 'boolean' | 'timestamp'>,
+  csv: CsvDecoding,
   progress: (event: ProgressEvent) => void,
   fetchedFolders: string[],
 ): Promise<ReadOutcome> {
@@ -297,7 +298,7 @@ async function readSource(
   let rowId = 1;
   for (const [i, object] of objects.entries()) {
     if (remaining <= 0) break;
-    const result = await readObject(source, object, { ...(Number.isFinite(remaining) ? { limit: remaining } : {}), csvColumnTypes: columnTypes });
+    const result = await readObject(source, object, { ...(Number.isFinite(remaining) ? { limit: remaining } : {}), csvColumnTypes: csv.columnTypes, csvNullColumns: csv.nullColumns });
     if (!result.ok) {
       objectFailures.push({ object: object.key, error: result.error });
       identities.push([object.key, result.contentHash ?? object.etag ?? 'unreadable']);
