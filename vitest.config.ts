@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     env: { TZ: 'America/New_York' },
+    setupFiles: ['test/helpers/quiet-training-set-warnings.ts'],
   },
 });

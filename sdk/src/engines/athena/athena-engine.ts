@@ -171,7 +171,7 @@ async function executeAthena(
     // Cleanup on every path; a cleanup failure must not hide the original error.
     if (tableCreated) await dropLabelsTable(clients.glue, config.database, tableName).catch((e: unknown) => warnings.push(`could not drop ${config.database}.${tableName}: ${String(e)}`));
     await deletePrefix(clients.s3, `${base(runId)}/`).catch((e: unknown) => warnings.push(`could not delete ${base(runId)}/: ${String(e)}`));
-    if (warnings.length) process.emitWarning(`sluice training set: ${warnings.join('; ')}`);
+    if (warnings.length) process.emitWarning(`sluice training set (Athena cleanup): ${warnings.join('; ')}`, { code: 'SLUICE_ATHENA_CLEANUP' });
   }
 }
 
