@@ -8,7 +8,7 @@ import type { ScalarType } from '../plan/expression-node.js';
 import { suggestionText } from '../plan/did-you-mean.js';
 
 /** Every key `run()` understands (RunOptions). */
-export const RUN_OPTION_KEYS = ['sample', 'writeSample', 'zones', 'writeZones', 'dryRun', 'profile', 'saveProfile', 'failOnGate', 'previewRows', 'onProgress'] as const;
+export const RUN_OPTION_KEYS = ['sample', 'writeSample', 'zones', 'writeZones', 'dryRun', 'profile', 'saveProfile', 'failOnGate', 'previewRows', 'maxFeatureRows', 'onProgress'] as const;
 
 /** Every key `validate()` understands (ValidateOptions). */
 export const VALIDATE_OPTION_KEYS = ['maxInvalidRatio', 'unique', 'notNull', 'references', 'drift'] as const;
@@ -46,12 +46,15 @@ export function rejectUnknownKeys(options: unknown, known: readonly string[], ca
  */
 export function checkRunOptions(options: unknown): void {
   rejectUnknownKeys(options, RUN_OPTION_KEYS, 'run()', 'run');
-  const { sample, previewRows } = (options ?? {}) as { sample?: unknown; previewRows?: unknown };
+  const { sample, previewRows, maxFeatureRows } = (options ?? {}) as { sample?: unknown; previewRows?: unknown; maxFeatureRows?: unknown };
   if (sample !== undefined && !isWholeNumber(sample, 1)) {
     throw new PlanError('INVALID_RUN_OPTION', 'run.sample', `sample is how many rows to read: a whole number of at least 1, e.g. run({ sample: 10_000 }); got ${JSON.stringify(sample) ?? String(sample)}. Leave it out to read everything.`);
   }
   if (previewRows !== undefined && !isWholeNumber(previewRows, 0)) {
     throw new PlanError('INVALID_RUN_OPTION', 'run.previewRows', `previewRows is how many rows the preview shows: a whole number of at least 0, e.g. run({ previewRows: 5 }); got ${JSON.stringify(previewRows) ?? String(previewRows)}.`);
+  }
+  if (maxFeatureRows !== undefined && !isWholeNumber(maxFeatureRows, 1)) {
+    throw new PlanError('INVALID_RUN_OPTION', 'run.maxFeatureRows', `maxFeatureRows is the most feature rows a local run computes: a whole number of at least 1, e.g. run({ maxFeatureRows: 100_000_000 }); got ${JSON.stringify(maxFeatureRows) ?? String(maxFeatureRows)}.`);
   }
 }
 

@@ -40,6 +40,15 @@ export interface RunOptions {
   readonly failOnGate?: boolean;
   /** Rows in the preview table (default 20). */
   readonly previewRows?: number;
+  /**
+   * The most feature rows a local run computes (default 50,000,000). A window emits a row per
+   * entity at every boundary where a window is non-empty, so a long window at a fine cadence
+   * (`windows: ['30d'], every: '1m'` is 43,200 rows per entity after each event) can ask for
+   * hundreds of millions of rows: minutes of work and more memory than a laptop has. The run
+   * counts them first (one pass over the distinct entity-buckets) and stops with
+   * `FEATURE_ROWS_LIMIT` above this, naming the count and coarser choices.
+   */
+  readonly maxFeatureRows?: number;
   /** Progress callback; the CLI draws a bar, a notebook a live display. */
   readonly onProgress?: (event: ProgressEvent) => void;
 }

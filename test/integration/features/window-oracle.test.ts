@@ -10,6 +10,7 @@ import { count, countDistinct, first, last, max, mean, min, stddev, sum } from '
 import { window } from '../../../sdk/src/features/window.js';
 import { validateWindow } from '../../../sdk/src/features/window-validation.js';
 import { planWindowQuery } from '../../../sdk/src/features/window-planner.js';
+import { planFeatureRowCount } from '../../../sdk/src/features/window-row-count.js';
 import { featureColumns } from '../../../sdk/src/features/feature-naming.js';
 import { printSql } from '../../../sdk/src/sql/dialects.js';
 import type { Duration } from '../../../sdk/src/plan/duration.js';
@@ -129,13 +130,26 @@ afterAll(() => {
 
 const sqlString = (s: string | null) => (s === null ? 'NULL' : `'${s.replaceAll("'", "''")}'`);
 
-async function runPlanned(events: Event[], every: Duration, windows: Duration[]): Promise<Row[]> {
+async function createEventsTable(events: Event[]): Promise<string> {
   const name = `events_${tableId++}`;
   await connection.run(`CREATE TABLE ${name} ("user" VARCHAR, ts TIMESTAMP, amount DOUBLE, kind VARCHAR, _line BIGINT)`);
   if (events.length) {
     const values = events.map((e) => `(${sqlString(e.user)}, ${e.ts === null ? 'NULL' : `epoch_ms(CAST(${e.ts} AS BIGINT))`}, ${e.amount === null ? 'NULL' : String(e.amount)}, ${sqlString(e.kind)}, ${e.line})`);
     await connection.run(`INSERT INTO ${name} VALUES ${values.join(', ')}`);
   }
+  return name;
+}
+
+/** What planFeatureRowCount says the window will emit over these events. */
+async function countPlanned(events: Event[], every: Duration, windows: Duration[]): Promise<number> {
+  const name = await createEventsTable(events);
+  const reader = await connection.runAndReadAll(printSql(planFeatureRowCount(buildNode(every, windows), name), 'duckdb'));
+  await connection.run(`DROP TABLE ${name}`);
+  return Number(reader.getRows()[0]![0] ?? 0);
+}
+
+async function runPlanned(events: Event[], every: Duration, windows: Duration[]): Promise<Row[]> {
+  const name = await createEventsTable(events);
   const node = buildNode(every, windows);
   const sql = printSql(planWindowQuery(node, { table: name, orderColumns: ['_line'] }), 'duckdb');
   const reader = await connection.runAndReadAll(sql);
@@ -197,6 +211,22 @@ describe('window planner vs naive oracle', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('the row count taken before computing (planFeatureRowCount) is the number of rows the oracle emits', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        cadence.chain((c) => fc.tuple(fc.constant(c), eventsFor(c.ms), windowSets)),
+        async ([c, events, multiples]) => {
+          const unit = c.every.slice(-1) as keyof typeof UNIT_MS;
+          const size = Number(c.every.slice(0, -1));
+          const windows = multiples.map((k) => `${k * size}${unit}` as Duration);
+          const expected = oracle(events, c.ms, windows.map((w) => ({ name: w, ms: Number(w.slice(0, -1)) * UNIT_MS[unit] })));
+          expect(await countPlanned(events, c.every, windows)).toBe(expected.length);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

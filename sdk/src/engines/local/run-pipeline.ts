@@ -30,6 +30,7 @@ import { applyDerive, applyMap, describeTable, type MapFailure } from './transfo
 import { checkMapOutput } from './map-output-check.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
 import { runAggregateStage } from './aggregate-stage.js';
+import { checkFeatureRowLimit, DEFAULT_MAX_FEATURE_ROWS, profileBounds } from './feature-row-limit.js';
 import { writeFeatureGroup } from './feature-group-writer.js';
 import { csvDecodingFor, type CsvDecoding } from '../../sources/csv-decoding.js';
 import { writeZones } from './zone-writer.js';
@@ -125,10 +126,11 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     if (validation.profile?.sampleRows !== undefined) {
       notes.push(`The saved profile's distributions (bins, frequencies) come from a ${validation.profile.sampleRows.toLocaleString('en-US')}-row sample (every k-th row) of ${validation.profile.rowCount.toLocaleString('en-US')} valid rows; its counts, nulls, distinct counts, min/max, mean and stddev describe every row.`);
     }
+    const transformed = plan.steps.some((step) => step.kind === 'derive' || step.kind === 'map');
     const mapFailures: MapFailure[] = [];
     await time('transform', async () => {
       // Typed input leaves valid_rows a view over the source; derive and map replace a table.
-      if (plan.steps.some((step) => step.kind === 'derive' || step.kind === 'map')) await materializeValidRows(connection, VALID_TABLE);
+      if (transformed) await materializeValidRows(connection, VALID_TABLE);
       let mapIndex = 0;
       for (const [index, step] of plan.steps.entries()) {
         if (step.kind === 'derive') await applyDerive(connection, VALID_TABLE, step, `steps[${index}]`);
@@ -191,7 +193,15 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     let previewTable = VALID_TABLE;
     if (windowNode) {
       progress({ stage: 'aggregate', done: 0, total: 1 });
-      const aggregated = await time('aggregate', () => runAggregateStage(connection, windowNode, { table: VALID_TABLE, orderColumns: ['_row_id'] }));
+      const aggregated = await time('aggregate', async () => {
+        await checkFeatureRowLimit(connection, windowNode, VALID_TABLE, {
+          inputRows: validation.counts.valid,
+          // The profile describes the validated columns: a derive or map may have replaced them since.
+          ...(transformed ? {} : profileBounds(validation.profile, windowNode)),
+          limit: options.maxFeatureRows ?? DEFAULT_MAX_FEATURE_ROWS,
+        });
+        return runAggregateStage(connection, windowNode, { table: VALID_TABLE, orderColumns: ['_row_id'] });
+      });
       featureRows = aggregated.rows;
       previewTable = aggregated.table;
       progress({ stage: 'aggregate', done: 1, total: 1 });
