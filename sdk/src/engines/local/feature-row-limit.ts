@@ -52,7 +52,7 @@ export async function checkFeatureRowLimit(
     'FEATURE_ROWS_LIMIT',
     `This window would emit ${n(rows)} feature rows (a row per entity at every '${node.every}' boundary up to ${longest} after each event: ${n(steps)} boundaries), ` +
       `more than this run's limit of ${n(options.limit)}. ` +
-      (coarser ? `Choose a coarser cadence (every: '${coarser.every}' gives at most about ${n(rows / coarser.factor + 1)} rows), shorter windows, ` : 'Choose shorter windows, ') +
+      (coarser ? `Choose a coarser cadence (every: '${coarser.every}' gives about ${n(rows / coarser.factor)} rows), shorter windows, ` : 'Choose shorter windows, ') +
       `run on a sample (run({ sample: 10_000 })), or raise the limit with run({ maxFeatureRows: ${Math.ceil(rows / 1e6) * 1e6} }).`,
   );
 }
