@@ -129,7 +129,10 @@ describe('synthesized template', () => {
       expect(policy.Properties.PolicyDocument.Statement, id).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
     template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: { QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'] })] },
+      NotificationConfiguration: {
+        // Only keys under the source's prefix are announced (landing-notification-filter.test.ts covers the globs).
+        QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'events/' }] } } })],
+      },
     });
     const handlers = resourcesOf('AWS::Lambda::Function').filter(([, f]) => String(f.Properties.Description ?? '').includes('event stage'));
     expect(handlers).toHaveLength(1);
