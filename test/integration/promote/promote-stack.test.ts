@@ -53,6 +53,8 @@ describe('promote output folder', () => {
     expect(readFileSync(join(out, 'lambda/index.mjs'), 'utf8')).toMatch(/PLACEHOLDER/);
     expect(summary.bundle.status).toBe('placeholder');
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toMatch(/npx cdk deploy/);
+    // Which landing keys are read, from the fixture's source s3('s3://landing/events/').
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(`keys at or under "events/" (s3('s3://landing/events/')`);
   });
 
   test('the summary counts the template resources by type and states the cdk-nag result', () => {
