@@ -126,7 +126,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const handler = (await import(`${pathToFileURL(bundle.file).href}?t=${Date.now()}`)).handler as (
     event: unknown,
     context: { getRemainingTimeInMillis(): number },
-  ) => Promise<{ objects: { key: string; status: string; rows?: { in: number; valid: number; quarantined: number }; error?: string }[] }>;
+  ) => Promise<{ objects: { key: string; status: string; rows?: { in: number; valid: number; quarantined: number }; error?: string; reason?: string }[] }>;
 
   // Events are handled one at a time, in arrival order, like a Lambda with reserved concurrency 1.
   let chain: Promise<void> = Promise.resolve();
@@ -139,7 +139,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       try {
         const result = await handler(event, { getRemainingTimeInMillis: () => 15 * 60_000 });
         for (const o of result.objects) {
-          const rows = o.rows ? `in ${o.rows.in}, valid ${o.rows.valid}, quarantined ${o.rows.quarantined}` : (o.error ?? '');
+          const rows = o.rows ? `in ${o.rows.in}, valid ${o.rows.valid}, quarantined ${o.rows.quarantined}` : (o.error ?? o.reason ?? '');
           log(`  ${o.status.padEnd(11)} s3://${BUCKETS.landing}/${o.key}  ${rows}  (${Date.now() - started} ms)`);
         }
       } catch (error) {

@@ -33,6 +33,8 @@ import { PipelineBuckets } from './pipeline-buckets.js';
 import { acknowledgeSharedFindings } from './nag-acknowledgements.js';
 import { PipelineMonitoring, RUNTIME_METRICS } from './pipeline-monitoring.js';
 import { toGlueCron } from './schedule-expression.js';
+import { landingKeyFilter } from './landing-key-filter.js';
+import { landingKeyRuleOf } from '../sources/landing-keys.js';
 
 export interface FeaturePipelineProps {
   /** The pipeline's plan (`plan.json`) and its hash. */
@@ -161,7 +163,10 @@ export class FeaturePipeline extends Construct {
       visibilityTimeout: Duration.seconds(lambdaTimeout.toSeconds() * 6),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
     });
-    landing.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue));
+    // Only keys the source could select are announced; the handler decides exactly (and logs
+    // and counts what it skips), since S3 can test no more than a literal prefix and suffix.
+    const keyFilter = landingKeyFilter(landingKeyRuleOf(plan));
+    landing.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), ...(keyFilter ? [keyFilter] : []));
     // CDK's bucket-notification custom resource now exists at stack level: acknowledge its findings, with reasons.
     acknowledgeSharedFindings(stack);
 

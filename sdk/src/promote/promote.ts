@@ -18,6 +18,7 @@ import { toGlueCron } from './schedule-expression.js';
 import { checkPromoteOptions } from './promote-option-checks.js';
 import { stackNameFor, synthesizeFeaturePipeline, type NagFinding, type NagResult } from './synth-stack.js';
 import { shellQuote } from '../format/shell-quote.js';
+import { landingKeyRuleOf } from '../sources/landing-keys.js';
 
 /** Construct settings promote passes through (JSON-serialisable; written to promote.json). */
 export type PromoteConstructOptions = Partial<Pick<FeaturePipelineProps,
@@ -117,6 +118,7 @@ export async function promote(definition: PipelineDefinition, options: PromoteOp
     BUDGET_USD: String(options.budgetUsd ?? 50),
     GLUE_DATABASE: glueDatabaseName(plan.name),
     GLUE_TABLE: glueTableName(sink.entity, sink.group),
+    LANDING_KEYS: landingKeyRuleOf(plan).text,
     BUNDLE_STATUS: bundle.status === 'built' ? `${bundle.bytes} bytes` : `PLACEHOLDER — ${bundle.reason}`,
     GENERATED_AT: new Date().toISOString(),
     SLUICE_DEPENDENCY: options.sluiceDependency ?? `file:${sdk}`,

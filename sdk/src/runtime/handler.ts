@@ -5,6 +5,10 @@
  * since every output key is deterministic and overwritten, even work that idempotency lets
  * through twice (a crash, an expired record) converges to the same zones.
  *
+ * An object whose key the source's glob does not select (a `_SUCCESS` marker, another format,
+ * another prefix) is skipped before anything is read or recorded: logged with its key and the
+ * reason, counted in the `ObjectsSkipped` metric, never a failure — as a local run ignores it.
+ *
  * Answers: for SQS, `{ batchItemFailures: [{ itemIdentifier }] }` naming exactly the messages
  * to retry (poison messages, missing objects, concurrent duplicates still in progress,
  * objects checkpointed for lack of time). For direct and EventBridge invocations a failure
@@ -26,6 +30,7 @@ import { processObject, type ObjectManifest, type ProcessDeps } from './process-
 import { createRowTransformer } from './row-transformer.js';
 import { createTelemetry, type Telemetry } from './runtime-telemetry.js';
 import { REQUIRED_RUNTIME_ENV, RUNTIME_ENV } from './runtime-env.js';
+import { sourceSelection, type Selection } from './source-selection.js';
 import { objectIdOf } from './zone-keys.js';
 import { zoneStore, type ZoneStore } from './zone-store.js';
 
@@ -55,11 +60,13 @@ export interface ObjectOutcome {
   readonly bucket: string;
   readonly key: string;
   readonly objectId?: string;
-  readonly status: 'processed' | 'quarantined' | 'unreadable' | 'duplicate' | 'yielded' | 'in-progress' | 'failed';
+  readonly status: 'processed' | 'quarantined' | 'unreadable' | 'duplicate' | 'yielded' | 'in-progress' | 'failed' | 'skipped';
   readonly rows?: { readonly in: number; readonly valid: number; readonly quarantined: number };
   /** Input records an earlier invocation had done (from its checkpoint): this one started there. */
   readonly resumedAt?: number;
   readonly error?: string;
+  /** `skipped`: why the object was not read (its key is not selected by the source). */
+  readonly reason?: string;
 }
 
 export interface HandlerResult {
@@ -214,6 +221,7 @@ async function initRuntime(definition: PipelineDefinition, config: HandlerConfig
 class HandlerRuntime implements Runtime {
   private context: LambdaContextLike | undefined;
   private readonly processIdempotent: (payload: IdentityPayload, ref: ResolvedObject) => Promise<StoredResult>;
+  private readonly select: (ref: ObjectRef) => Selection;
 
   constructor(
     private readonly definition: PipelineDefinition,
@@ -226,6 +234,7 @@ class HandlerRuntime implements Runtime {
     private readonly timeReserveMs: number,
     makeIdempotent: typeof import('@aws-lambda-powertools/idempotency').makeIdempotent,
   ) {
+    this.select = sourceSelection(definition.plan);
     this.processIdempotent = makeIdempotent((payload: IdentityPayload, ref: ResolvedObject) => this.processOnce(payload, ref), {
       persistenceStore,
       config: idempotencyConfig,
@@ -255,7 +264,14 @@ class HandlerRuntime implements Runtime {
           this.telemetry.objectFailed();
           itemFailed = true;
         }
-        for (const ref of item.objects) {
+        for (const object of item.objects) {
+          // Skipping costs no S3 or DynamoDB call: decided before the clock is even looked at.
+          const selection = this.select(object);
+          if ('skipped' in selection) {
+            outcomes.push(this.skip(object, selection.skipped));
+            continue;
+          }
+          const { ref } = selection;
           if (outOfTime || context.getRemainingTimeInMillis() < this.timeReserveMs) {
             outOfTime = true;
             outcomes.push({ bucket: ref.bucket, key: ref.keys[0]!, status: 'yielded' });
@@ -280,6 +296,15 @@ class HandlerRuntime implements Runtime {
       );
     }
     return { batchItemFailures: failures, objects: outcomes };
+  }
+
+  private skip(ref: ObjectRef, reason: string): ObjectOutcome {
+    const key = ref.keys[0]!;
+    this.telemetry.objectSkipped();
+    // WARN, not INFO: the landing bucket holds inputs only, so an object nobody reads is a marker
+    // at best and misplaced data at worst, which someone should see.
+    this.telemetry.logger.warn('object skipped: its key is not selected by the source', { object: `s3://${ref.bucket}/${key}`, key, reason });
+    return { bucket: ref.bucket, key, status: 'skipped', reason };
   }
 
   private async handleObject(ref: ObjectRef): Promise<ObjectOutcome> {

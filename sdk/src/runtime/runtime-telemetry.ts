@@ -12,6 +12,8 @@ export const RUNTIME_METRICS = {
   gateFailures: 'GateFailures',
   objectsFailed: 'ObjectsFailed',
   objectsUnreadable: 'ObjectsUnreadable',
+  /** Landing objects whose key the source's glob does not select: not read, not quarantined. */
+  objectsSkipped: 'ObjectsSkipped',
   duration: 'Duration',
 } as const;
 
@@ -20,6 +22,7 @@ export interface Telemetry {
   readonly metrics: Metrics;
   objectDone(rows: { in: number; valid: number; quarantined: number }, durationMs: number, gateFailed: boolean, unreadable: boolean): void;
   objectFailed(): void;
+  objectSkipped(): void;
   flush(): void;
 }
 
@@ -30,6 +33,7 @@ export interface Telemetry {
  * ```ts
  * const t = createTelemetry('user-engagement', 'sluice');
  * t.objectDone({ in: 10, valid: 9, quarantined: 1 }, 120, false, false);
+ * t.objectSkipped(); // a landing key the source's glob does not select
  * t.flush();
  * ```
  */
@@ -53,6 +57,10 @@ export function createTelemetry(serviceName: string, namespace: string): Telemet
     objectFailed() {
       pending = true;
       metrics.addMetric(RUNTIME_METRICS.objectsFailed, MetricUnit.Count, 1);
+    },
+    objectSkipped() {
+      pending = true;
+      metrics.addMetric(RUNTIME_METRICS.objectsSkipped, MetricUnit.Count, 1);
     },
     flush() {
       if (pending) metrics.publishStoredMetrics();

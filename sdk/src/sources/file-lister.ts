@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { globToRegExp, isHiddenName, mayNameHidden, splitGlob } from './glob-matcher.js';
+import { isHiddenName, mayNameHidden, splitGlob, splitGlobFolder } from './glob-matcher.js';
+import { sourceKeyMatcher } from './source-key-matcher.js';
 
 /** A local file that a glob matched. */
 export interface ListedFile {
@@ -34,17 +35,15 @@ export async function listLocalFiles(pattern: string, cwd: string): Promise<List
     if (!info.isDirectory()) return [];
     const prefix = literal.endsWith('/') ? literal : `${literal}/`;
     // Nothing below a folder path is spelled by the pattern: every hidden name there is skipped.
-    return walk(path, prefix, { matches: (key) => !key.slice(prefix.length).split('/').some(isHiddenName), maxDepth: Infinity, enterHidden: false });
+    return walk(path, prefix, { matches: sourceKeyMatcher(pattern), maxDepth: Infinity, enterHidden: false });
   }
   // Walk from the deepest folder that the glob spells literally.
-  const baseKey = literal.slice(0, literal.lastIndexOf('/') + 1);
-  const rest = pattern.slice(patternIndexOfLiteralEnd(pattern, baseKey));
+  const { folder: baseKey, rest } = splitGlobFolder(pattern);
   const maxDepth = rest.includes('**') ? Infinity : rest.split('/').length;
   const basePath = baseKey === '' ? cwd : resolve(cwd, baseKey);
   const info = await statOrUndefined(basePath);
   if (!info?.isDirectory()) return [];
-  const re = globToRegExp(pattern, { skipHidden: true });
-  return walk(basePath, baseKey, { matches: (key) => re.test(key), maxDepth, enterHidden: mayNameHidden(rest) });
+  return walk(basePath, baseKey, { matches: sourceKeyMatcher(pattern), maxDepth, enterHidden: mayNameHidden(rest) });
 }
 
 interface WalkOptions {
@@ -77,17 +76,6 @@ async function walk(root: string, rootKey: string, options: WalkOptions): Promis
   };
   await visit(root, rootKey, 0, undefined);
   return out;
-}
-
-/** Where, in the raw pattern, the literal base folder ends (escapes make lengths differ). */
-function patternIndexOfLiteralEnd(pattern: string, baseKey: string): number {
-  let consumed = 0;
-  let i = 0;
-  while (consumed < baseKey.length && i < pattern.length) {
-    i += pattern[i] === '\\' ? 2 : 1;
-    consumed++;
-  }
-  return i;
 }
 
 async function statOrUndefined(path: string) {

@@ -37,6 +37,82 @@ export function splitGlob(pattern: string): { literal: string; hasGlob: boolean 
   return { literal, hasGlob: false };
 }
 
+/**
+ * Splits a glob at the last `/` of its literal leading part: the folder it starts in (escapes
+ * resolved) and the raw pattern below that folder. A local listing walks from `folder`; a
+ * landing bucket matches `rest` (see landing-keys.ts).
+ *
+ * @example
+ * ```ts
+ * splitGlobFolder('data/events/2024-*\/*.jsonl') // { folder: 'data/events/', rest: '2024-*\/*.jsonl' }
+ * splitGlobFolder('data/rows.jsonl')            // { folder: 'data/', rest: 'rows.jsonl' }
+ * ```
+ */
+export function splitGlobFolder(pattern: string): { folder: string; rest: string } {
+  const { literal } = splitGlob(pattern);
+  const folder = literal.slice(0, literal.lastIndexOf('/') + 1);
+  // The folder's characters, counted in the raw pattern (an escape is two characters there).
+  let i = 0;
+  for (let consumed = 0; consumed < folder.length && i < pattern.length; consumed++) i += pattern[i] === '\\' ? 2 : 1;
+  return { folder, rest: pattern.slice(i) };
+}
+
+/**
+ * The literal text that every path a glob matches ends with, read from its last segment
+ * (escapes resolved): `.csv.gz` for `events/**\/*.csv.gz`. Empty when the last segment ends in
+ * a wildcard, or holds `[…]` or `{…}`: their common ending is not worth guessing.
+ *
+ * @example
+ * ```ts
+ * globLiteralSuffix('events/{a,b}/*.jsonl') // '.jsonl'
+ * globLiteralSuffix('events/*.{jsonl,csv}') // ''
+ * ```
+ */
+export function globLiteralSuffix(pattern: string): string {
+  let tail = '';
+  let complex = false;
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\') {
+      if (depth === 0) tail += pattern[i + 1] ?? '';
+      i++;
+    } else if (ch === '[') {
+      i = classEnd(pattern, i);
+      complex = true;
+      tail = '';
+    } else if (ch === '{') {
+      depth++;
+      complex = true;
+      tail = '';
+    } else if (ch === '}' && depth > 0) {
+      depth--;
+    } else if (depth > 0) {
+      // Inside alternatives, a `/` is no segment boundary of the whole pattern.
+    } else if (ch === '/') {
+      tail = '';
+      complex = false;
+    } else if (ch === '*' || ch === '?') {
+      tail = '';
+    } else {
+      tail += ch;
+    }
+  }
+  return complex ? '' : tail;
+}
+
+/** Index of the `]` closing the class opened at `start`, read as `compileClass` reads it. */
+function classEnd(pattern: string, start: number): number {
+  let i = start + 1;
+  if (pattern[i] === '!' || pattern[i] === '^') i++;
+  let first = true;
+  while (i < pattern.length && (pattern[i] !== ']' || first)) {
+    i += pattern[i] === '\\' ? 2 : 1;
+    first = false;
+  }
+  return i;
+}
+
 /** Options of `globToRegExp`. */
 export interface GlobOptions {
   /**

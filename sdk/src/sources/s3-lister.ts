@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SourceError } from '../errors.js';
-import { globToRegExp, isHiddenName, splitGlob } from './glob-matcher.js';
+import { splitGlob } from './glob-matcher.js';
+import { sourceKeyMatcher } from './source-key-matcher.js';
 import type { S3Location } from './s3-client.js';
 
 /** An S3 object that a listing matched. */
@@ -31,9 +32,8 @@ const MAX_PAGES = 10_000;
  * ```
  */
 export async function listS3Objects(client: S3Client, location: S3Location, endpointText: string): Promise<{ objects: ListedS3Object[]; scanned: number }> {
-  const { literal, hasGlob } = splitGlob(location.key);
-  const matches = keyMatcher(location.key, literal, hasGlob);
-  const prefix = literal;
+  const matches = sourceKeyMatcher(location.key);
+  const prefix = splitGlob(location.key).literal;
   const found = new Map<string, ListedS3Object>();
   let scanned = 0;
   const collect = (items: readonly { Key?: string; Size?: number; ETag?: string }[]): void => {
@@ -133,19 +133,6 @@ function tooManyPages(where: string): SourceError {
 function isServerFault(error: unknown): boolean {
   const e = error as { $fault?: string; name?: string; $metadata?: { httpStatusCode?: number } };
   return e.$fault === 'server' || e.name === 'InternalError' || e.name === 'NotImplemented' || (e.$metadata?.httpStatusCode ?? 0) >= 500;
-}
-
-function keyMatcher(pattern: string, literal: string, hasGlob: boolean): (key: string) => boolean {
-  if (hasGlob) {
-    const re = globToRegExp(pattern, { skipHidden: true });
-    return (key) => re.test(key);
-  }
-  // Below a folder the pattern spells nothing: hidden names there are skipped.
-  const visibleBelow = (key: string, folder: string): boolean => !key.slice(folder.length).split('/').some(isHiddenName);
-  if (literal === '' || literal.endsWith('/')) return (key) => key.startsWith(literal) && visibleBelow(key, literal);
-  // `s3://b/events/a.jsonl` is that object; `s3://b/events` is everything under `events/`
-  // (never `events-old/...`, which the bare prefix would also list).
-  return (key) => key === literal || (key.startsWith(`${literal}/`) && visibleBelow(key, `${literal}/`));
 }
 
 function listingError(error: unknown, location: S3Location, prefix: string, endpointText: string): SourceError {

@@ -36,6 +36,8 @@ export interface S3SourceOptions extends SourceOptions {
  * with `.` or `_` (`.DS_Store`, `_SUCCESS`, `_temporary/`) are skipped unless the pattern names
  * them explicitly, segment by segment: `data/_raw/*.csv` reads `_raw/`, and `/home/me/.cache/d8/*`
  * reads the files in `.cache/d8/` but still skips `.DS_Store` and `_SUCCESS` there.
+ * Promoted, the folder the glob starts in keeps its name at the root of the stack's landing
+ * bucket: `file('data/events/*.jsonl')` reads `events/<name>.jsonl` there, and skips other keys.
  *
  * @example
  * ```ts
@@ -62,7 +64,8 @@ export function file(glob: string, options: SourceOptions = {}): Source {
  * the bucket (`s3://bucket/events/dt=*\/*.jsonl.gz`). Keys are matched as their raw text, as S3
  * stores them (not URL-encoded). Hidden names (`.` or `_` first) below the prefix are skipped
  * as `file()` skips them. Listing follows pagination; objects are read with
- * `@aws-sdk/client-s3` using the usual credential chain.
+ * `@aws-sdk/client-s3` using the usual credential chain. Promoted, the stack's landing bucket
+ * takes this bucket's place: the same keys are read there, and other keys are skipped.
  *
  * @example
  * ```ts

@@ -66,21 +66,21 @@ beforeAll(async () => {
 
   const objects: Record<string, string | Uint8Array> = {
     // Processed, with a quarantined row.
-    'in/ok data.jsonl': lines(good(1), bad(2), good(3), good(4), good(5), good(6), good(7)),
+    'events/ok data.jsonl': lines(good(1), bad(2), good(3), good(4), good(5), good(6), good(7)),
     // A segment of valid and rejected rows is written, then maxInvalidRatio fails: both are deleted.
-    'in/mostly bad.jsonl': lines(good(11), bad(12), good(13), bad(14), bad(15), bad(16), bad(17), bad(18), bad(19)),
+    'events/mostly bad.jsonl': lines(good(11), bad(12), good(13), bad(14), bad(15), bad(16), bad(17), bad(18), bad(19)),
     // unique(event_id) fails on the last row, after two segments were written.
-    'in/dup ids.jsonl': lines(good(21), bad(22), good(23), good(24), good(25), good(26), good(27, 21)),
+    'events/dup ids.jsonl': lines(good(21), bad(22), good(23), good(24), good(25), good(26), good(27, 21)),
     // Unreadable after a few segments: the gzip stream is cut.
-    'in/broken.jsonl.gz': gzipSync(lines(...Array.from({ length: 400 }, (_, i) => good(100 + i)))).subarray(0, 1_500),
+    'events/broken.jsonl.gz': gzipSync(lines(...Array.from({ length: 400 }, (_, i) => good(100 + i)))).subarray(0, 1_500),
     // Checkpointed for lack of time, then resumed.
-    'in/long é+.jsonl': lines(...Array.from({ length: 12 }, (_, i) => good(1_000 + i))),
+    'events/long é+.jsonl': lines(...Array.from({ length: 12 }, (_, i) => good(1_000 + i))),
   };
   const versions = new Map<string, { etag: string; versionId?: string }>();
   for (const [key, body] of Object.entries(objects)) versions.set(key, s3.putObject(BUCKETS.landing, key, body));
-  for (const key of Object.keys(objects).filter((k) => !k.startsWith('in/long'))) await deliver(handler, key, versions.get(key)!.versionId, versions.get(key)!.etag);
+  for (const key of Object.keys(objects).filter((k) => !k.startsWith('events/long'))) await deliver(handler, key, versions.get(key)!.versionId, versions.get(key)!.etag);
 
-  const long = 'in/long é+.jsonl';
+  const long = 'events/long é+.jsonl';
   s3.onCall = (call) => {
     // Time runs short once the first segment of the long object is written.
     if (call.operation === 'PutObject' && String(call.input.Key).endsWith('.parquet') && remainingMs > 1_000) remainingMs = 500;
@@ -90,8 +90,8 @@ beforeAll(async () => {
   remainingMs = 600_000;
   await deliver(handler, long, versions.get(long)!.versionId, versions.get(long)!.etag);
   // A deleted (missing) object, and a redelivery of a finished one.
-  await deliver(handler, 'in/gone.jsonl', 'v-gone');
-  await deliver(handler, 'in/ok data.jsonl', versions.get('in/ok data.jsonl')!.versionId, versions.get('in/ok data.jsonl')!.etag);
+  await deliver(handler, 'events/gone.jsonl', 'v-gone');
+  await deliver(handler, 'events/ok data.jsonl', versions.get('events/ok data.jsonl')!.versionId, versions.get('events/ok data.jsonl')!.etag);
 
   const dir = mkdtempSync(join(tmpdir(), 'sluice-permissions-'));
   mkdirSync(join(dir, 'lambda'));
@@ -111,12 +111,12 @@ afterAll(async () => {
 describe('the handler run exercised every path', () => {
   test('each object ended as planned', () => {
     const status = (key: string) => outcomes.filter((o) => o.key === key).map((o) => o.status);
-    expect(status('in/ok data.jsonl')).toEqual(['processed', 'duplicate']);
-    expect(status('in/mostly bad.jsonl')).toEqual(['quarantined']);
-    expect(status('in/dup ids.jsonl')).toEqual(['quarantined']);
-    expect(status('in/broken.jsonl.gz')).toEqual(['unreadable']);
-    expect(status('in/long é+.jsonl')).toEqual(['yielded', 'processed']);
-    expect(outcomes.filter((o) => o.status === 'failed').map((o) => o.key)).toEqual(['in/gone.jsonl']);
+    expect(status('events/ok data.jsonl')).toEqual(['processed', 'duplicate']);
+    expect(status('events/mostly bad.jsonl')).toEqual(['quarantined']);
+    expect(status('events/dup ids.jsonl')).toEqual(['quarantined']);
+    expect(status('events/broken.jsonl.gz')).toEqual(['unreadable']);
+    expect(status('events/long é+.jsonl')).toEqual(['yielded', 'processed']);
+    expect(outcomes.filter((o) => o.status === 'failed').map((o) => o.key)).toEqual(['events/gone.jsonl']);
   });
 
   test('including the calls that were missing grants before: deletes in both zones, versioned reads of landing, stored unique keys read back', () => {

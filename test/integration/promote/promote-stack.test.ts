@@ -53,6 +53,8 @@ describe('promote output folder', () => {
     expect(readFileSync(join(out, 'lambda/index.mjs'), 'utf8')).toMatch(/PLACEHOLDER/);
     expect(summary.bundle.status).toBe('placeholder');
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toMatch(/npx cdk deploy/);
+    // Which landing keys are read, from the fixture's source s3('s3://landing/events/').
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(`keys at or under "events/" (s3('s3://landing/events/')`);
   });
 
   test('the summary counts the template resources by type and states the cdk-nag result', () => {
@@ -129,7 +131,10 @@ describe('synthesized template', () => {
       expect(policy.Properties.PolicyDocument.Statement, id).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
     template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: { QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'] })] },
+      NotificationConfiguration: {
+        // Only keys under the source's prefix are announced (landing-notification-filter.test.ts covers the globs).
+        QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'events/' }] } } })],
+      },
     });
     const handlers = resourcesOf('AWS::Lambda::Function').filter(([, f]) => String(f.Properties.Description ?? '').includes('event stage'));
     expect(handlers).toHaveLength(1);

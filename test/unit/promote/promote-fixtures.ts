@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { PipelineDefinition } from '../../../sdk/src/pipeline/pipeline-definition.js';
 import type { PipelinePlan } from '../../../sdk/src/plan/pipeline-plan.js';
+import type { SourceNode } from '../../../sdk/src/plan/source-node.js';
 import type { GateSpec } from '../../../sdk/src/plan/validate-node.js';
 import type { AggregationNode, WindowNode } from '../../../sdk/src/plan/window-node.js';
 import { deepFreeze, planHash } from '../../../sdk/src/plan/canonical-json.js';
@@ -47,13 +48,15 @@ export function windowNode(overrides: Partial<WindowNode> = {}): WindowNode {
 
 export const DEFAULT_GATES: GateSpec = { maxInvalidRatio: 0.01, unique: ['event_id'] };
 
-export function definition(options: { window?: WindowNode; mapSource?: string; name?: string; gates?: GateSpec } = {}): PipelineDefinition {
+export const DEFAULT_SOURCE: SourceNode = { kind: 'source', scheme: 's3', uri: 's3://landing/events/', format: 'jsonl', compression: 'auto' };
+
+export function definition(options: { window?: WindowNode; mapSource?: string; name?: string; gates?: GateSpec; source?: SourceNode } = {}): PipelineDefinition {
   const mapSource = options.mapSource ?? '(row) => ({ ...row, domain: String(row.user_id).split("@")[1] ?? null })';
   const plan: PipelinePlan = deepFreeze({
     version: 1,
     name: options.name ?? 'user-engagement',
     steps: [
-      { kind: 'source', scheme: 's3', uri: 's3://landing/events/', format: 'jsonl', compression: 'auto' },
+      options.source ?? DEFAULT_SOURCE,
       { kind: 'validate', jsonSchema: z.toJSONSchema(Event, { unrepresentable: 'any' }), gates: options.gates ?? DEFAULT_GATES },
       { kind: 'map', source: mapSource },
       options.window ?? windowNode(),

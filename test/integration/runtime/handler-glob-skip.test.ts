@@ -1,0 +1,129 @@
+/**
+ * The event stage reads only the landing objects the source's glob selects, as a local run
+ * does: one SQS batch mixes matching keys with a `_SUCCESS` marker, a `.csv` beside `*.jsonl`,
+ * keys under other prefixes — keys with spaces, `+`, `%` and non-ASCII letters, which arrive
+ * form-URL-encoded. The handler (source) runs against s3rver and dynalite. A skipped object
+ * is not read, not quarantined and not recorded; it is logged (key and reason), counted in
+ * the `ObjectsSkipped` metric, and its message does not fail.
+ */
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { z } from 'zod';
+import { pipeline, s3 as s3Source } from '../../../sdk/src/index.js';
+import { createHandler, toPipelineDefinition, type HandlerResult } from '../../../sdk/src/runtime/handler.js';
+import { objectIdOf } from '../../../sdk/src/runtime/zone-keys.js';
+import { startDynalite, type DynaliteHandle } from '../../helpers/dynalite.js';
+import { s3CreatedEvent, sqsBatch } from '../../helpers/s3-events.js';
+import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
+import { listKeys } from './zone-inspection.js';
+
+const TABLE = 'idempotency';
+const GLOB = 'events/**/*.jsonl';
+const definition = toPipelineDefinition(
+  pipeline('glob-skip').from(s3Source(`s3://landing/${GLOB}`)).validate(z.object({ id: z.number(), name: z.string().min(1) })),
+);
+
+const rows = (...ids: number[]) => ids.map((id) => JSON.stringify({ id, name: id === 0 ? '' : `n${id}` })).join('\n') + '\n';
+
+// Raw keys, as S3 stores them; the events carry them form-URL-encoded (s3CreatedEvent encodes).
+const MATCHING = ['events/2024/a b+c%d=é.jsonl', 'events/b.jsonl'];
+const SKIPPED = [
+  'events/2024/_SUCCESS', // a marker: hidden names match only where the glob spells them
+  'events/2024/notes é+1%.csv', // another format beside the data
+  'other prefix/x+y%z é.jsonl', // outside the glob's prefix
+  'events-old/c.jsonl', // shares the literal text "events" but not the folder
+  'events/sub dir/README', // no extension
+];
+const BODIES: Record<string, string> = {
+  [MATCHING[0]!]: rows(1, 2, 0), // one row is quarantined: the object itself is processed
+  [MATCHING[1]!]: rows(3),
+  [SKIPPED[0]!]: '',
+  [SKIPPED[1]!]: 'id,name\n1,x\n',
+  [SKIPPED[2]!]: rows(4),
+  [SKIPPED[3]!]: rows(5),
+  [SKIPPED[4]!]: 'not data\n',
+};
+
+let s3: S3rverHandle;
+let ddb: DynaliteHandle;
+let result: HandlerResult;
+const etags = new Map<string, string>();
+const output: string[] = [];
+
+beforeAll(async () => {
+  [s3, ddb] = await Promise.all([startS3rver({ buckets: ['landing', 'validated', 'quarantine'] }), startDynalite({ tables: [TABLE] })]);
+  for (const [key, body] of Object.entries(BODIES)) {
+    await s3.putObject('landing', key, body);
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'landing', Key: key }));
+    etags.set(key, head.ETag!.replace(/"/g, ''));
+  }
+  // Powertools prints logs and EMF metrics as JSON lines on stdout/stderr: collect them.
+  Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_DEV: '' });
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+      output.push(String(chunk));
+      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write);
+  }
+  const handler = createHandler(definition, {
+    validatedBucket: 'validated', quarantineBucket: 'quarantine', idempotencyTable: TABLE,
+    s3Client: s3.client, dynamoDbClient: ddb.client, env: { POWERTOOLS_METRICS_NAMESPACE: 'sluice' },
+  });
+  const event = (key: string) => s3CreatedEvent({ bucket: 'landing', key, etag: etags.get(key)!, size: BODIES[key]!.length });
+  // One message per object, and one S3 notification holding a matching and a skipped record.
+  const mixed = { Records: [...event(MATCHING[1]!).Records, ...event(SKIPPED[4]!).Records] };
+  const keys = [MATCHING[0]!, ...SKIPPED.slice(0, 4)];
+  result = await handler(sqsBatch([...keys.map(event), mixed], [...keys.map((_, i) => `m${i}`), 'mixed']), { getRemainingTimeInMillis: () => 600_000 });
+  vi.restoreAllMocks();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([s3?.stop(), ddb?.stop()]);
+});
+
+const jsonLines = () => output.flatMap((chunk) => chunk.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+
+describe('a mixed SQS batch', () => {
+  test('no message fails: a skipped object is an answer, not an error', () => {
+    expect(result.batchItemFailures).toEqual([]);
+  });
+
+  test('matching keys are processed; every other key is skipped, with the glob in the reason', () => {
+    const status = Object.fromEntries(result.objects.map((o) => [o.key, o.status]));
+    expect(status).toEqual({ ...Object.fromEntries(MATCHING.map((k) => [k, 'processed'])), ...Object.fromEntries(SKIPPED.map((k) => [k, 'skipped'])) });
+    for (const o of result.objects.filter((x) => x.status === 'skipped')) {
+      expect(o.reason, o.key).toContain(GLOB);
+      expect(o.rows, o.key).toBeUndefined();
+    }
+    expect(result.objects.find((o) => o.key === MATCHING[0])?.rows).toEqual({ in: 3, valid: 2, quarantined: 1 });
+  });
+
+  test('skipped objects leave nothing in either zone and no idempotency record', async () => {
+    const idOf = (key: string) => objectIdOf({ bucket: 'landing', key, version: etags.get(key)!, planHash: definition.hash });
+    const written = [...(await listKeys(s3.client, 'validated')), ...(await listKeys(s3.client, 'quarantine'))];
+    expect(written.length).toBeGreaterThan(0);
+    for (const key of SKIPPED) expect(written.filter((k) => k.includes(idOf(key))), key).toEqual([]);
+    // Everything written belongs to a processed object.
+    const processedIds = MATCHING.map(idOf);
+    expect(written.filter((k) => !processedIds.some((id) => k.includes(id)))).toEqual([]);
+    expect((await ddb.scan(TABLE)).length).toBe(MATCHING.length);
+  });
+
+  test('each skip is logged with its key and reason', () => {
+    const skips = jsonLines().filter((l) => l.message === 'object skipped: its key is not selected by the source');
+    expect(skips.map((l) => l.key).sort()).toEqual([...SKIPPED].sort());
+    for (const line of skips) {
+      expect(line.level).toBe('WARN');
+      expect(line.object).toBe(`s3://landing/${line.key}`);
+      expect(line.reason).toContain(GLOB);
+    }
+  });
+
+  test('each skip is counted in the ObjectsSkipped metric', () => {
+    const emf = jsonLines().filter((l) => l._aws?.CloudWatchMetrics);
+    const values = emf.flatMap((l) => (l.ObjectsSkipped === undefined ? [] : [l.ObjectsSkipped].flat() as number[]));
+    expect(values.reduce((a, b) => a + b, 0)).toBe(SKIPPED.length);
+    expect(emf.some((l) => l._aws.CloudWatchMetrics[0].Namespace === 'sluice')).toBe(true);
+  });
+});
