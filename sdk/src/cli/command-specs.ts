@@ -3,7 +3,7 @@
  * and the top-level help are all made from it, so a flag cannot be accepted without being
  * documented, or documented without being accepted.
  */
-import { TRAINING_SET_HELP } from './training-set-help.js';
+import { TRAINING_SET_USAGE } from './training-set-help.js';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';
@@ -137,13 +137,12 @@ export function commandHelp(spec: CommandSpec): string {
  */
 export function topLevelHelp(): string {
   const specs: readonly CommandSpec[] = Object.values(COMMAND_SPECS);
-  const trainingSetUsage = TRAINING_SET_HELP.split('\n').filter((line) => line.startsWith('  sluice training-set') || line.startsWith('         '));
   return [
     'sluice — feature pipelines: explore in a notebook, promote to AWS, pull training sets',
     '',
     'Usage:',
     ...specs.map((spec) => `  ${usageLine(spec)}`),
-    ...trainingSetUsage,
+    ...TRAINING_SET_USAGE.split('\n'),
     '',
     'Commands:',
     ...[...specs.map((spec) => [spec.name, spec.summary] as const), ['training-set', 'build a point-in-time-correct training set from the feature store'] as const].map(
@@ -156,7 +155,8 @@ export function topLevelHelp(): string {
 }
 
 /**
- * `sluice promote <module> [--out DIR] …`: the command, its arguments and every flag.
+ * `sluice promote <module> --out DIR [--schedule EXPR] …`: the command, its arguments and every flag
+ * (a required flag without brackets).
  *
  * @example
  * ```ts
