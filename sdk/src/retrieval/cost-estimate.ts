@@ -77,7 +77,8 @@ export interface CostGuard {
  *
  * @example
  * ```ts
- * checkCostGuard(5e12, 0.02, { maxCostUsd: 1 }) // throws CostGuardError COST_GUARD
+ * checkCostGuard(5e12, estimateCostUsd(5e12, 1), { maxCostUsd: 1 }) // throws CostGuardError COST_GUARD: about $22.74 is above $1
+ * checkCostGuard(5e12, 0.02, { maxBytes: 1e12 })                     // throws too: 4.5 TiB is above maxBytes
  * ```
  */
 export function checkCostGuard(bytes: number, costUsd: number, guard: CostGuard): void {
