@@ -39,7 +39,7 @@ export const COMMAND_SPECS = {
         description: "where the validated and quarantine zones go (default: <the local store's parent>/zones/<pipeline>, e.g. .sluice/zones/<pipeline> for ./.sluice/features; .sluice/zones/<pipeline> when the store is on S3 or there is none)",
       },
       'save-profile': { type: 'string', value: 'FILE', description: "save this run's column profile as a drift baseline" },
-      'no-profile': { type: 'boolean', description: 'skip the column profile (faster on large runs)' },
+      'no-profile': { type: 'boolean', description: 'skip the column profile (faster on large runs); --save-profile computes it anyway' },
     },
     example: 'sluice run examples/engagement.ts --sample 10000',
   },
