@@ -89,7 +89,7 @@ export class SourceError extends SluiceError {}
  * } catch (e) {
  *   if (!(e instanceof GateError)) throw e;
  *   console.log(e.result.quality.gates.filter((g) => !g.passed)); // which gate, and by how much
- *   console.log(String(e.result.quality));                         // the whole report
+ *   console.log(qualityReportToText(e.result.quality));            // the whole report, as text
  * }
  * ```
  */

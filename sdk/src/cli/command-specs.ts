@@ -3,7 +3,7 @@
  * and the top-level help are all made from it, so a flag cannot be accepted without being
  * documented, or documented without being accepted.
  */
-import { TRAINING_SET_HELP } from './training-set-help.js';
+import { TRAINING_SET_USAGE } from './training-set-help.js';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';
@@ -39,7 +39,7 @@ export const COMMAND_SPECS = {
         description: "where the validated and quarantine zones go (default: <the local store's parent>/zones/<pipeline>, e.g. .sluice/zones/<pipeline> for ./.sluice/features; .sluice/zones/<pipeline> when the store is on S3 or there is none)",
       },
       'save-profile': { type: 'string', value: 'FILE', description: "save this run's column profile as a drift baseline" },
-      'no-profile': { type: 'boolean', description: 'skip the column profile (faster on large runs)' },
+      'no-profile': { type: 'boolean', description: 'skip the column profile (faster on large runs); --save-profile computes it anyway' },
     },
     example: 'sluice run examples/engagement.ts --sample 10000',
   },
@@ -137,13 +137,12 @@ export function commandHelp(spec: CommandSpec): string {
  */
 export function topLevelHelp(): string {
   const specs: readonly CommandSpec[] = Object.values(COMMAND_SPECS);
-  const trainingSetUsage = TRAINING_SET_HELP.split('\n').filter((line) => line.startsWith('  sluice training-set') || line.startsWith('         '));
   return [
     'sluice — feature pipelines: explore in a notebook, promote to AWS, pull training sets',
     '',
     'Usage:',
     ...specs.map((spec) => `  ${usageLine(spec)}`),
-    ...trainingSetUsage,
+    ...TRAINING_SET_USAGE.split('\n'),
     '',
     'Commands:',
     ...[...specs.map((spec) => [spec.name, spec.summary] as const), ['training-set', 'build a point-in-time-correct training set from the feature store'] as const].map(
@@ -156,7 +155,8 @@ export function topLevelHelp(): string {
 }
 
 /**
- * `sluice promote <module> [--out DIR] …`: the command, its arguments and every flag.
+ * `sluice promote <module> --out DIR [--schedule EXPR] …`: the command, its arguments and every flag
+ * (a required flag without brackets).
  *
  * @example
  * ```ts

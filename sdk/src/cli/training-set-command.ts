@@ -43,7 +43,8 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
     if (values[required] === undefined) throw new SluiceError('USAGE', `sluice training-set needs --${required}.\n\n${TRAINING_SET_HELP}`);
   }
   if (!values.explain && !values.sql && !values.out) throw new SluiceError('USAGE', 'sluice training-set needs --out <file> (or --explain / --sql to only look).');
-  // Read before any work starts: a mistyped limit must not surface after a slow explain().
+  // Read before any work starts: a mistyped limit or format must not surface after a slow explain().
+  const format = values.format === undefined ? undefined : values.format === 'csv' || values.format === 'parquet' ? values.format : usage(`--format takes parquet or csv, not "${values.format}"`);
   const limits = {
     ...(values['max-cost-usd'] !== undefined ? { maxCostUsd: positiveNumberFlag('--max-cost-usd', values['max-cost-usd'], 'dollars', '0.50') } : {}),
     ...(values['max-bytes'] !== undefined ? { maxBytes: wholeNumberFlag('--max-bytes', values['max-bytes'], 'bytes', '10000000000') } : {}),
@@ -77,7 +78,7 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
   const bar = progressBar();
   const written = await set.write(values.out!, {
     ...(engine ? { engine } : {}),
-    ...(values.format ? { format: values.format === 'csv' ? 'csv' : values.format === 'parquet' ? 'parquet' : usage(`--format takes parquet or csv, not "${values.format}"`) } : {}),
+    ...(format ? { format } : {}),
     ...limits,
     ...(values['allow-expensive'] ? { allowExpensive: true } : {}),
     // The CLI bar knows pipeline stages: downloads show as 'read', join queries as 'aggregate'.

@@ -35,6 +35,13 @@ export const TRAINING_SET_FLAGS = {
 
 const HELP_FLAG = '-h, --help';
 
+/** The usage lines alone: the top-level help shows them beside the other commands' usage. */
+export const TRAINING_SET_USAGE = `  sluice training-set --labels <file|s3://…> --entity <entity> --features <g:f,g:*> --ttl <30d|unbounded> --out <file.parquet|file.csv|s3://…>
+                      [--store ./.sluice/features] [--entity-column entity_id] [--timestamp-column ts]
+                      [--format parquet|csv] [--explain] [--sql duckdb|trino]
+                      [--engine local|athena --workgroup W --database D --output-location s3://… [--region R]]
+                      [--max-cost-usd N] [--max-bytes N] [--allow-expensive] [--endpoint URL] [--region R]`;
+
 export const TRAINING_SET_HELP = helpText();
 
 function helpText(): string {
@@ -46,11 +53,7 @@ function helpText(): string {
   return `sluice training-set — a point-in-time-correct training set: each label row gets the features as they were at its time
 
 Usage:
-  sluice training-set --labels <file|s3://…> --entity <entity> --features <g:f,g:*> --ttl <30d|unbounded> --out <file.parquet|file.csv|s3://…>
-                      [--store ./.sluice/features] [--entity-column entity_id] [--timestamp-column ts]
-                      [--format parquet|csv] [--explain] [--sql duckdb|trino]
-                      [--engine local|athena --workgroup W --database D --output-location s3://… [--region R]]
-                      [--max-cost-usd N] [--max-bytes N] [--allow-expensive] [--endpoint URL] [--region R]
+${TRAINING_SET_USAGE}
 
 Required:
 ${flags.filter(([, , required]) => required).map(line).join('\n')}

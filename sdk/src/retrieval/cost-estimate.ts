@@ -77,14 +77,15 @@ export interface CostGuard {
  *
  * @example
  * ```ts
- * checkCostGuard(5e12, 0.02, { maxCostUsd: 1 }) // throws CostGuardError COST_GUARD
+ * checkCostGuard(5e12, estimateCostUsd(5e12, 1), { maxCostUsd: 1 }) // throws CostGuardError COST_GUARD: about $22.74 is above $1
+ * checkCostGuard(5e12, 0.02, { maxBytes: 1e12 })                     // throws too: 4.5 TiB is above maxBytes
  * ```
  */
 export function checkCostGuard(bytes: number, costUsd: number, guard: CostGuard): void {
   if (guard.allowExpensive) return;
   const over: string[] = [];
   if (guard.maxBytes !== undefined && bytes > guard.maxBytes) over.push(`${formatBytes(bytes)} to scan is above maxBytes ${formatBytes(guard.maxBytes)}`);
-  if (guard.maxCostUsd !== undefined && costUsd > guard.maxCostUsd) over.push(`an estimated $${costUsd.toFixed(4)} is above maxCostUsd $${guard.maxCostUsd}`);
+  if (guard.maxCostUsd !== undefined && costUsd > guard.maxCostUsd) over.push(`an estimated $${formatUsd(costUsd)} is above maxCostUsd $${guard.maxCostUsd}`);
   if (over.length) {
     throw new CostGuardError(
       `Refusing to run the training-set query: ${over.join('; ')}. Narrow the labels' time range or the ttl, ` +
@@ -93,6 +94,20 @@ export function checkCostGuard(bytes: number, costUsd: number, guard: CostGuard)
       costUsd,
     );
   }
+}
+
+/**
+ * Dollars as a refusal should show them: cents from a cent up; below that six decimals, since
+ * Athena's smallest charge (10 MB, $0.0000477) would otherwise print as $0.0000 or $0.00.
+ *
+ * @example
+ * ```ts
+ * formatUsd(22.737) // '22.74'
+ * formatUsd(estimateCostUsd(0, 1)) // '0.000048'
+ * ```
+ */
+export function formatUsd(usd: number): string {
+  return usd >= 0.01 ? usd.toFixed(2) : usd.toFixed(6);
 }
 
 export function formatBytes(bytes: number): string {

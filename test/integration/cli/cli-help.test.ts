@@ -47,6 +47,15 @@ describe('sluice --help', () => {
       for (const flag of Object.keys(flags)) expect(result.stdout, `${command} --${flag}`).toMatch(new RegExp(`sluice ${command} .*--${flag}\\b`, 's'));
     }
   });
+
+  it('shows one usage line per command, and no example among them', async () => {
+    const result = await sluice(['--help']);
+    const usage = /^Usage:\n([\s\S]*?)\n\n/m.exec(result.stdout)![1]!;
+    const commandsShown = [...usage.matchAll(/^ {2}sluice (\S+)/gm)].map((m) => m[1]);
+    expect(commandsShown.sort()).toEqual(Object.keys(FLAGS).sort());
+    // An example has values where a usage line has placeholders.
+    expect(usage).not.toContain('data/labels.parquet');
+  });
 });
 
 describe.each(Object.entries(FLAGS))('sluice %s', (command, flags) => {
