@@ -39,6 +39,11 @@ function retell(error: SluiceError, command: string | undefined): string | undef
         .replace(/\b(maxBytes|maxCostUsd) /g, (_, option: string) => `${TRAINING_SET_FLAGS[option]} `);
     case 'LABEL_COLUMN_MISSING':
       return withoutPlanPath(error).replace(/\{ (entityColumn|timestampColumn): '<column>' \}/, (_, option: string) => `${TRAINING_SET_FLAGS[option]} <column>`);
+    case 'FEATURE_ROWS_LIMIT':
+      return error.message
+        .replace('run({ sample: 10_000 })', '--sample 10000')
+        .replace(/run\(\{ maxFeatureRows: (\d+) \}\)/, '--max-feature-rows $1')
+        .replace("this run's limit", 'the limit');
     case 'GATE_FAILED':
       return error.message.replace(
         'Inspect error.result.quality, fix the data or relax the gate.',

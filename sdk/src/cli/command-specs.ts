@@ -40,6 +40,7 @@ export const COMMAND_SPECS = {
       },
       'save-profile': { type: 'string', value: 'FILE', description: "save this run's column profile as a drift baseline" },
       'no-profile': { type: 'boolean', description: 'skip the column profile (faster on large runs); --save-profile computes it anyway' },
+      'max-feature-rows': { type: 'string', value: 'N', description: 'stop before computing more than N feature rows (default 50000000): a long window at a fine cadence can ask for hundreds of millions' },
     },
     example: 'sluice run examples/engagement.ts --sample 10000',
   },

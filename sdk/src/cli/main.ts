@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.zones ? { zones: values.zones } : {}),
         ...(values['save-profile'] ? { saveProfile: values['save-profile'] } : {}),
         ...(values['no-profile'] ? { profile: false } : {}),
+        ...(values['max-feature-rows'] !== undefined ? { maxFeatureRows: wholeNumberFlag('--max-feature-rows', values['max-feature-rows'], 'rows', '100000000') } : {}),
       });
     }
     case 'demo': {

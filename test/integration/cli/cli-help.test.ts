@@ -14,7 +14,7 @@ const bin = join(root, 'sdk/dist/cli/main.js');
 
 /** Each subcommand's flags, and a value for each flag that takes one. */
 const FLAGS: Record<string, Record<string, string | true>> = {
-  run: { sample: '100', 'write-sample': true, 'dry-run': true, zones: 'z', 'save-profile': 'p.json', 'no-profile': true },
+  run: { sample: '100', 'write-sample': true, 'dry-run': true, zones: 'z', 'save-profile': 'p.json', 'no-profile': true, 'max-feature-rows': '1000' },
   demo: { data: 'data/events', sample: '100' },
   catalog: { store: 's' },
   init: { name: 'n', force: true },

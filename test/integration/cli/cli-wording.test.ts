@@ -64,6 +64,15 @@ describe('CLI errors in CLI terms', () => {
     expect(result.stdout).not.toContain('error.result');
   });
 
+  it('too many feature rows names --max-feature-rows and --sample; the flag moves the limit', async () => {
+    writeFileSync(join(dir, 'minutely.ts'), moduleText(0.05).replace("every: '1d', windows: ['7d']", "every: '1m', windows: ['1d']").replace("'cli-wording'", "'minutely'"));
+    const result = await sluice(['run', 'minutely.ts', '--max-feature-rows', '1000']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/would emit [\d,]+ feature rows .* more than the limit of 1,000\. .*every: '5m'.*--sample 10000.*--max-feature-rows \d+\./);
+    expect(result.stderr).not.toMatch(/run\(\{|maxFeatureRows/);
+    expect((await sluice(['run', 'minutely.ts', '--max-feature-rows', '0'])).stderr).toContain('--max-feature-rows takes a positive whole number of rows, e.g. --max-feature-rows 100000000; got "0".');
+  });
+
   it('a misspelt module: the closest file, and the usage of the command that was run', async () => {
     const result = await runCli(['promote', 'examples/engagment.ts', '--out', join(dir, 'deploy')]);
     expect(result.status).toBe(1);
