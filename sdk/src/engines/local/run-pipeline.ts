@@ -30,6 +30,7 @@ import { applyDerive, applyMap, describeTable, type MapFailure } from './transfo
 import { checkMapOutput } from './map-output-check.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
 import { runAggregateStage } from './aggregate-stage.js';
+import { outsideWindowsNote, rowsOutsideWindows } from './rows-outside-windows.js';
 import { checkFeatureRowLimit, DEFAULT_MAX_FEATURE_ROWS, profileBounds } from './feature-row-limit.js';
 import { writeFeatureGroup } from './feature-group-writer.js';
 import { csvDecodingFor, type CsvDecoding } from '../../sources/csv-decoding.js';
@@ -204,6 +205,8 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       });
       featureRows = aggregated.rows;
       previewTable = aggregated.table;
+      const outside = await rowsOutsideWindows(connection, windowNode, VALID_TABLE, { columns: describeSchema(definition.schema!).columns, transformed });
+      if (outside > 0) notes.push(outsideWindowsNote(outside, windowNode));
       progress({ stage: 'aggregate', done: 1, total: 1 });
       if (sink && writeOutputs) {
         progress({ stage: 'write', done: 0, total: 1 });
