@@ -197,35 +197,30 @@ function eventsFor(everyMs: number) {
 
 const windowSets = fc.uniqueArray(fc.constantFrom(1, 2, 3, 7), { minLength: 1, maxLength: 3 });
 
+/** A cadence, random events, windows that are multiples of the cadence, and the oracle's rows for them. */
+const randomCase = cadence.chain((c) => fc.tuple(fc.constant(c), eventsFor(c.ms), windowSets)).map(([c, events, multiples]) => {
+  const unit = c.every.slice(-1) as keyof typeof UNIT_MS;
+  const size = Number(c.every.slice(0, -1));
+  const windows = multiples.map((k) => `${k * size}${unit}` as Duration);
+  const expected = oracle(events, c.ms, windows.map((w) => ({ name: w, ms: Number(w.slice(0, -1)) * UNIT_MS[unit] })));
+  return { every: c.every, events, windows, expected };
+});
+
 describe('window planner vs naive oracle', () => {
   it('matches the oracle on random event sets (boundaries, gaps, decay, nulls, filters, ties, pre-1970)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        cadence.chain((c) => fc.tuple(fc.constant(c), eventsFor(c.ms), windowSets)),
-        async ([c, events, multiples]) => {
-          const unit = c.every.slice(-1) as keyof typeof UNIT_MS;
-          const size = Number(c.every.slice(0, -1));
-          const windows = multiples.map((k) => `${k * size}${unit}` as Duration);
-          const expected = oracle(events, c.ms, windows.map((w) => ({ name: w, ms: Number(w.slice(0, -1)) * UNIT_MS[unit] })));
-          expectSameRows(await runPlanned(events, c.every, windows), expected);
-        },
-      ),
+      fc.asyncProperty(randomCase, async ({ every, events, windows, expected }) => {
+        expectSameRows(await runPlanned(events, every, windows), expected);
+      }),
       { numRuns: 40 },
     );
   });
 
   it('the row count taken before computing (planFeatureRowCount) is the number of rows the oracle emits', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        cadence.chain((c) => fc.tuple(fc.constant(c), eventsFor(c.ms), windowSets)),
-        async ([c, events, multiples]) => {
-          const unit = c.every.slice(-1) as keyof typeof UNIT_MS;
-          const size = Number(c.every.slice(0, -1));
-          const windows = multiples.map((k) => `${k * size}${unit}` as Duration);
-          const expected = oracle(events, c.ms, windows.map((w) => ({ name: w, ms: Number(w.slice(0, -1)) * UNIT_MS[unit] })));
-          expect(await countPlanned(events, c.every, windows)).toBe(expected.length);
-        },
-      ),
+      fc.asyncProperty(randomCase, async ({ every, events, windows, expected }) => {
+        expect(await countPlanned(events, every, windows)).toBe(expected.length);
+      }),
       { numRuns: 60 },
     );
   });

@@ -79,7 +79,8 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     const objects = await time('list', () => listSourceObjects(source));
     progress({ stage: 'list', done: 1, total: 1, message: `${objects.length} objects` });
 
-    const csv = csvDecodingFor(describeSchema(definition.schema).columns);
+    const schemaColumns = describeSchema(definition.schema).columns;
+    const csv = csvDecodingFor(schemaColumns);
     const read = await time('read', () => readSource(connection, source, objects, options.sample, csv, progress, fetchedFolders));
 
     progress({ stage: 'validate', done: 0, total: 1 });
@@ -205,7 +206,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       });
       featureRows = aggregated.rows;
       previewTable = aggregated.table;
-      const outside = await rowsOutsideWindows(connection, windowNode, VALID_TABLE, { columns: describeSchema(definition.schema!).columns, transformed });
+      const outside = await rowsOutsideWindows(connection, windowNode, VALID_TABLE, { columns: schemaColumns, transformed });
       if (outside > 0) notes.push(outsideWindowsNote(outside, windowNode));
       progress({ stage: 'aggregate', done: 1, total: 1 });
       if (sink && writeOutputs) {
