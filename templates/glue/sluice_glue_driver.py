@@ -10,7 +10,10 @@ returns feature rows `entity_id, feature_ts, <feature>_<window>...`). This drive
 2. reads the validated zone's Parquet for exactly those `dt` partitions (partition pruning:
    only the matching `dt=` folders are listed and opened), and of those only the files of
    objects the event stage finished (their completion manifest exists under
-   --manifests_path: a crashed, half-written object is never aggregated);
+   --manifests_path: a crashed, half-written object is never aggregated) that are the current
+   version of their landing key (--current_versions_path: the newest marker of the key names
+   them; an overwritten version's rows and a deleted object's rows are left out, as a local
+   run leaves them out — see sdk/src/runtime/current-versions.ts);
 3. runs the compiled SQL over it, keeps the feature rows whose `feature_ts` falls in the
    range, adds `_plan_hash` and `dt`;
 4. writes the feature store with `partitionOverwriteMode=dynamic`, so only the touched `dt`
@@ -25,6 +28,7 @@ The argument names are defined once in sdk/src/promote/glue-job-arguments.ts; a 
 that the list passed to getResolvedOptions below is exactly that one.
 """
 
+import json
 import sys
 from datetime import date, datetime, timedelta, timezone
 
@@ -62,35 +66,92 @@ def object_id_of(file_name):
     return file_name.rsplit("-", 1)[0]
 
 
-def complete_files(listing, has_manifest):
-    """The Parquet files of finished objects.
+def newest_marker(names, read_marker):
+    """A landing key's current state: the readable marker with the greatest name, or None.
 
-    listing: (file uri, file name) pairs; has_manifest: objectId → bool (asked once per object).
+    Marker names start with the event's sequencer, padded so that names sort in event order
+    (sdk/src/runtime/current-versions.ts writes them); read_marker(name) → dict or None.
+    """
+    for name in sorted((n for n in names if n.endswith(".json")), reverse=True):
+        marker = read_marker(name)
+        if marker is not None:
+            return marker
+    return None
+
+
+def is_current(object_id, manifest, current_of):
+    """Whether a finished object's rows are read.
+
+    manifest: the object's manifest (None: not finished); current_of: keyId → the key's newest
+    marker, or None when the key has none (objects finished before markers existed, events
+    without a sequencer: every finished object of such a key is read, as before).
+    """
+    if manifest is None:
+        return False
+    key_id = (manifest.get("object") or {}).get("keyId")
+    if not key_id:
+        return True
+    current = current_of(key_id)
+    if current is None:
+        return True
+    return not current.get("removed") and current.get("objectId") == object_id
+
+
+def complete_files(listing, manifest_of, current_of):
+    """The Parquet files of finished objects that are their key's current version.
+
+    listing: (file uri, file name) pairs; manifest_of: objectId → manifest dict or None (asked
+    once per object); current_of: keyId → newest marker or None (asked once per key).
     """
     known = {}
+    currents = {}
+
+    def current_once(key_id):
+        if key_id not in currents:
+            currents[key_id] = current_of(key_id)
+        return currents[key_id]
+
     files = []
     for uri, name in listing:
         if not name.endswith(".parquet"):
             continue
         object_id = object_id_of(name)
         if object_id not in known:
-            known[object_id] = has_manifest(object_id)
+            known[object_id] = is_current(object_id, manifest_of(object_id), current_once)
         if known[object_id]:
             files.append(uri)
     return files
 
 
-def list_validated(spark, validated_path, manifests_path, dates):
+def list_validated(spark, validated_path, manifests_path, current_path, dates):
     """Lists the dt folders of `dates` through Hadoop's S3 file system (no other client needed)."""
     jvm = spark._jvm
     Path = jvm.org.apache.hadoop.fs.Path
     fs = Path(validated_path).getFileSystem(spark._jsc.hadoopConfiguration())
+
+    def read_json(uri):
+        path = Path(uri)
+        if not fs.exists(path):
+            return None
+        stream = fs.open(path)
+        try:
+            return json.loads(jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
+        finally:
+            stream.close()
+
+    def current_of(key_id):
+        folder = Path(current_path + key_id)
+        if not fs.exists(folder):
+            return None
+        names = [st.getPath().getName() for st in fs.listStatus(folder)]
+        return newest_marker(names, lambda name: read_json(current_path + key_id + "/" + name))
+
     listing = []
     for dt in dates:
         folder = Path(validated_path + "dt=" + dt)
         if fs.exists(folder):
             listing.extend((st.getPath().toString(), st.getPath().getName()) for st in fs.listStatus(folder))
-    return complete_files(listing, lambda object_id: fs.exists(Path(manifests_path + object_id + ".json")))
+    return complete_files(listing, lambda object_id: read_json(manifests_path + object_id + ".json"), current_of)
 
 
 def read_text(spark, uri):
@@ -112,6 +173,7 @@ def main():
             "aggregate_sql_s3_uri",
             "validated_path",
             "manifests_path",
+            "current_versions_path",
             "features_path",
             "input_view",
             "start_dt",
@@ -145,7 +207,8 @@ def main():
 
     validated_path = args["validated_path"].rstrip("/") + "/"
     manifests_path = args["manifests_path"].rstrip("/") + "/"
-    files = list_validated(spark, validated_path, manifests_path, dates_between(read_first_dt, last_dt))
+    current_path = args["current_versions_path"].rstrip("/") + "/"
+    files = list_validated(spark, validated_path, manifests_path, current_path, dates_between(read_first_dt, last_dt))
     if not files:
         logger.warn("sluice: no finished validated objects in dt %s..%s; nothing to do" % (read_first_dt, last_dt))
         job.commit()

@@ -14,6 +14,7 @@ export {
   encodeS3EventKey,
   eventBridgeCreated,
   s3CreatedEvent,
+  s3RemovedEvent,
   sqsBatch,
   S3_TEST_EVENT,
   type S3Notification,

@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { bundlePipeline, type BundleResult } from '../promote/bundle.js';
 import { adaptS3rverEvent } from './dev-event-adapter.js';
+import { currentMarker, currentVersionsPrefix, isCurrentObject, type CurrentVersionMarker } from '../runtime/current-versions.js';
+import { zoneStore } from '../runtime/zone-store.js';
 
 export interface DevOptions {
   /** The module that default-exports the pipeline (as for `sluice promote`). */
@@ -133,7 +135,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   s3rver.on('event', (raw) => {
     const event = adaptS3rverEvent(raw);
     const record = event.Records[0];
-    if (!record || record.s3.bucket.name !== BUCKETS.landing || !record.eventName.startsWith('ObjectCreated:')) return;
+    if (!record || record.s3.bucket.name !== BUCKETS.landing || !/^Object(Created|Removed):/.test(record.eventName)) return;
     chain = chain.then(async () => {
       const started = Date.now();
       try {
@@ -202,6 +204,14 @@ async function defaultAggregate(context: DevAggregateContext): Promise<string> {
   const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
   const s3 = new S3Client({ endpoint: context.s3Endpoint, forcePathStyle: true, region: 'us-east-1', requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   const work = await mkdtemp(join(tmpdir(), 'sluice-dev-aggregate-'));
+  const store = zoneStore(s3);
+  const currents = new Map<string, Promise<CurrentVersionMarker | undefined>>();
+  const current = (keyId: string | undefined): Promise<CurrentVersionMarker | undefined> => {
+    if (keyId === undefined) return Promise.resolve(undefined);
+    const prefix = currentVersionsPrefix(context.pipeline, keyId);
+    if (!currents.has(keyId)) currents.set(keyId, store.list(context.validatedBucket, prefix).then((names) => currentMarker(names, (name) => store.getJson(context.validatedBucket, prefix + name))));
+    return currents.get(keyId)!;
+  };
   try {
     const files: string[] = [];
     let token: string | undefined;
@@ -209,6 +219,8 @@ async function defaultAggregate(context: DevAggregateContext): Promise<string> {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: context.validatedBucket, Prefix: `_manifests/${context.pipeline}/`, ContinuationToken: token, MaxKeys: 1000 }));
       for (const item of page.Contents ?? []) {
         const manifest = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: context.validatedBucket, Key: item.Key! }))).Body!.transformToString());
+        // As the Glue driver: only the current version of each landing key (not an overwritten or deleted one).
+        if (!isCurrentObject(manifest.objectId, manifest.object?.keyId, await current(manifest.object?.keyId))) continue;
         for (const key of manifest.outputs.validated as string[]) {
           const body = await (await s3.send(new GetObjectCommand({ Bucket: context.validatedBucket, Key: key }))).Body!.transformToByteArray();
           const file = join(work, `${files.length}.parquet`);

@@ -82,7 +82,7 @@ export function adaptS3rverEvent(event: unknown): S3Notification {
  * s3CreatedEvent({ bucket: 'landing', key: 'in/a b.jsonl', etag: 'abc', size: 10 })
  * ```
  */
-export function s3CreatedEvent(object: { bucket: string; key: string; etag?: string; size?: number; versionId?: string; time?: string; eventName?: string }): S3Notification {
+export function s3CreatedEvent(object: { bucket: string; key: string; etag?: string; size?: number; versionId?: string; time?: string; eventName?: string; sequencer?: string }): S3Notification {
   return {
     Records: [
       {
@@ -100,12 +100,26 @@ export function s3CreatedEvent(object: { bucket: string; key: string; etag?: str
             ...(object.size !== undefined ? { size: object.size } : {}),
             ...(object.etag ? { eTag: object.etag } : {}),
             ...(object.versionId ? { versionId: object.versionId } : {}),
-            sequencer: '0',
+            sequencer: object.sequencer ?? '0',
           },
         },
       },
     ],
   };
+}
+
+/**
+ * An S3 "object removed" notification in AWS's form: `ObjectRemoved:Delete` (with a `versionId`
+ * in a versioned bucket: that version is permanently deleted), or `ObjectRemoved:DeleteMarkerCreated`.
+ *
+ * @example
+ * ```ts
+ * s3RemovedEvent({ bucket: 'landing', key: 'in/a.jsonl', sequencer: '0062E99A88DC407462' })
+ * ```
+ */
+export function s3RemovedEvent(object: { bucket: string; key: string; sequencer: string; versionId?: string; deleteMarker?: boolean }): S3Notification {
+  const [record] = s3CreatedEvent({ ...object, eventName: object.deleteMarker ? 'ObjectRemoved:DeleteMarkerCreated' : 'ObjectRemoved:Delete' }).Records;
+  return { Records: [record!] };
 }
 
 /** What S3 sends once when a notification is configured. */

@@ -99,6 +99,7 @@ export async function measureThroughput(definition: PipelineDefinition, rows: nu
     getBytes: async () => undefined,
     putJson: async () => {},
     delete: async () => {},
+    list: async () => [],
     copy: async () => {},
     head: async () => {
       throw new Error('not used');

@@ -35,6 +35,7 @@ import { PipelineMonitoring, RUNTIME_METRICS } from './pipeline-monitoring.js';
 import { toGlueCron } from './schedule-expression.js';
 import { landingKeyFilter } from './landing-key-filter.js';
 import { landingKeyRuleOf } from '../sources/landing-keys.js';
+import { currentVersionsPrefix } from '../runtime/current-versions.js';
 
 export interface FeaturePipelineProps {
   /** The pipeline's plan (`plan.json`) and its hash. */
@@ -140,9 +141,11 @@ export class FeaturePipeline extends Construct {
       removalPolicy,
     });
     const { landing, validated, quarantine, features, athenaResults } = this.buckets;
-    // The event stage's layout (runtime/zone-keys.ts): data, then completion manifests.
+    // The event stage's layout (runtime/zone-keys.ts): data, then completion manifests, and
+    // which version of each landing key is current (runtime/current-versions.ts).
     const validatedPrefix = `validated/${name}/`;
     const manifestsPrefix = `_manifests/${name}/`;
+    const currentPrefix = currentVersionsPrefix(name);
     const featuresPrefix = `features/entity=${sink.entity}/feature_group=${sink.group}/`;
 
     // ---- event stage ----
@@ -167,6 +170,9 @@ export class FeaturePipeline extends Construct {
     // and counts what it skips), since S3 can test no more than a literal prefix and suffix.
     const keyFilter = landingKeyFilter(landingKeyRuleOf(plan));
     landing.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), ...(keyFilter ? [keyFilter] : []));
+    // Removals too: an overwritten or deleted object's rows leave the next aggregation, as they
+    // leave a local run. (Lifecycle expirations are retention, not retractions: not subscribed.)
+    landing.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SqsDestination(this.queue), ...(keyFilter ? [keyFilter] : []));
     // CDK's bucket-notification custom resource now exists at stack level: acknowledge its findings, with reasons.
     acknowledgeSharedFindings(stack);
 
@@ -229,7 +235,7 @@ export class FeaturePipeline extends Construct {
     const bucketArnRef = (bucket: s3.Bucket) => `<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
     for (const [bucket, why] of [
       [landing, 'reads any object the notification names (keys are user data, unknown before the event)'],
-      [validated, 'writes (and replaces or deletes) Parquet segments, manifests, checkpoints and unique-key files at keys derived from each object identity and the plan hash'],
+      [validated, 'writes (and replaces or deletes) Parquet segments, manifests, checkpoints, unique-key files and current-version markers at keys derived from each object identity and the plan hash'],
       [quarantine, 'writes rejected rows and unreadable or gate-failed objects at keys derived from each object identity, and deletes the row files of an object it then quarantines whole'],
     ] as const) {
       Validations.of(handlerRole).acknowledge({
@@ -256,7 +262,7 @@ export class FeaturePipeline extends Construct {
     glueRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [validated.bucketArn, features.bucketArn] }));
     glueRole.addToPolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject'],
-      resources: [validated.arnForObjects(`${validatedPrefix}*`), validated.arnForObjects(`${manifestsPrefix}*`)],
+      resources: [validated.arnForObjects(`${validatedPrefix}*`), validated.arnForObjects(`${manifestsPrefix}*`), validated.arnForObjects(`${currentPrefix}*`)],
     }));
     // Dynamic partition overwrite stages files, then replaces each touched dt folder.
     glueRole.addToPolicy(new iam.PolicyStatement({
@@ -284,7 +290,7 @@ export class FeaturePipeline extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/*]`,
       reason: 'Glue names its log groups per run and security configuration under /aws-glue/; the role may write only there.',
     });
-    for (const [bucket, prefix] of [[validated, validatedPrefix], [validated, manifestsPrefix], [features, featuresPrefix]] as const) {
+    for (const [bucket, prefix] of [[validated, validatedPrefix], [validated, manifestsPrefix], [validated, currentPrefix], [features, featuresPrefix]] as const) {
       Validations.of(glueRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArnRef(bucket)}/${prefix}*]`,
         reason: `The Glue job reads (features: rewrites) objects under ${prefix} whose names are known only at run time; access is limited to that prefix and its actions are listed one by one.`,
@@ -322,6 +328,7 @@ export class FeaturePipeline extends Construct {
           aggregateSqlUri: sql.s3ObjectUrl,
           validatedPath: validated.s3UrlForObject(validatedPrefix),
           manifestsPath: validated.s3UrlForObject(manifestsPrefix),
+          currentVersionsPath: validated.s3UrlForObject(currentPrefix),
           featuresPath: features.s3UrlForObject(featuresPrefix),
           inputView: INPUT_VIEW,
           startDt: AUTO_DATE,

@@ -20,6 +20,8 @@ export const GLUE_JOB_ARGUMENTS = {
   validatedPath: 'validated_path',
   /** `s3://bucket/_manifests/<pipeline>/`: the event stage's completion manifests; only files of finished objects are read. */
   manifestsPath: 'manifests_path',
+  /** `s3://bucket/_current/<pipeline>/`: which version of each landing key is current (runtime/current-versions.ts); only its files are read. */
+  currentVersionsPath: 'current_versions_path',
   /** `s3://bucket/features/entity=<e>/feature_group=<g>/`: where feature rows are written by `dt`. */
   featuresPath: 'features_path',
   /** The view name the compiled SQL reads (`valid_rows`). */

@@ -1,5 +1,5 @@
 /**
- * Turns whatever invoked the Lambda into a list of created objects. Three delivery paths
+ * Turns whatever invoked the Lambda into a list of created and removed objects. Three delivery paths
  * reach the event stage, and each spells the same fact differently:
  *
  * - S3 → Lambda directly: `{ Records: [{ eventVersion: '2.x', eventSource: 'aws:s3', s3: { bucket, object } }] }`,
@@ -12,7 +12,14 @@
  */
 import { SluiceError } from '../errors.js';
 
-/** One created S3 object, as the events describe it. */
+/**
+ * What an event removed: `deleted` — the key's object is gone (unversioned bucket);
+ * `delete-marker` — a delete marker hides the key (versioned bucket); `version-deleted` — one
+ * version (`versionId`) was permanently deleted, and the previous one is current again.
+ */
+export type Removal = 'deleted' | 'delete-marker' | 'version-deleted';
+
+/** One created (or, with `removal`, removed) S3 object, as the events describe it. */
 export interface ObjectRef {
   readonly bucket: string;
   /** Keys to try, in order (first that exists wins). Usually one. */
@@ -22,6 +29,10 @@ export interface ObjectRef {
   readonly etag?: string;
   readonly size?: number;
   readonly eventTime?: string;
+  /** S3's order of the events on this key (hex; runtime/current-versions.ts compares them). */
+  readonly sequencer?: string;
+  /** Set for removal events: the object is not read, its key's current state changes. */
+  readonly removal?: Removal;
 }
 
 /** One unit that succeeds or fails as a whole: an SQS message, or the whole direct invocation. */
@@ -31,7 +42,7 @@ export interface DeliveryItem {
   readonly objects: readonly ObjectRef[];
   /** Why this item cannot be understood (poison message): it is reported as failed, never dropped. */
   readonly error?: string;
-  /** Items that carry nothing to do (`s3:TestEvent`, object removals). */
+  /** Items that carry nothing to do (`s3:TestEvent`, events about anything but objects created or removed). */
   readonly skipped?: string;
 }
 
@@ -113,7 +124,9 @@ function itemFromS3Notification(event: Record<string, unknown>): DeliveryItem {
       throw new SluiceError('BAD_EVENT', `S3 notification eventVersion "${version}" is not 2.x; this runtime understands 2.x only.`);
     }
     const name = String(record.eventName ?? '');
-    if (!name.startsWith('ObjectCreated:')) {
+    // A lifecycle expiration is retention, not a retraction: its rows stay (the promoted stack does not subscribe to it).
+    const removed = name.startsWith('ObjectRemoved:');
+    if (!name.startsWith('ObjectCreated:') && !removed) {
       skipped.push(name);
       continue;
     }
@@ -121,14 +134,17 @@ function itemFromS3Notification(event: Record<string, unknown>): DeliveryItem {
     const bucket = String(s3.bucket?.name ?? '');
     const rawKey = s3.object?.key;
     if (!bucket || typeof rawKey !== 'string') throw new SluiceError('BAD_EVENT', 'An S3 notification record lacks bucket.name or object.key.');
+    const versionId = versionIdOf(s3.object.versionId);
     objects.push(
       compact({
         bucket,
         keys: [decodeS3Key(rawKey)],
-        versionId: s3.object.versionId || undefined,
+        versionId,
         etag: stripQuotes(s3.object.eTag),
         size: typeof s3.object.size === 'number' ? s3.object.size : undefined,
         eventTime: typeof record.eventTime === 'string' ? record.eventTime : undefined,
+        sequencer: typeof s3.object.sequencer === 'string' ? s3.object.sequencer : undefined,
+        removal: removed ? removalOf(name.endsWith('DeleteMarkerCreated'), versionId) : undefined,
       }),
     );
   }
@@ -136,12 +152,13 @@ function itemFromS3Notification(event: Record<string, unknown>): DeliveryItem {
 }
 
 function itemFromEventBridge(event: Record<string, unknown>): DeliveryItem {
-  if (event['detail-type'] !== 'Object Created') return { objects: [], skipped: String(event['detail-type']) };
+  const type = event['detail-type'];
+  if (type !== 'Object Created' && type !== 'Object Deleted') return { objects: [], skipped: String(type) };
   const detail = event.detail as Record<string, any> | undefined;
   const bucket = detail?.bucket?.name;
   const key = detail?.object?.key;
   if (typeof bucket !== 'string' || typeof key !== 'string') {
-    throw new SluiceError('BAD_EVENT', 'An EventBridge "Object Created" event lacks detail.bucket.name or detail.object.key.');
+    throw new SluiceError('BAD_EVENT', `An EventBridge "${type}" event lacks detail.bucket.name or detail.object.key.`);
   }
   let decoded: string | undefined;
   try {
@@ -150,18 +167,35 @@ function itemFromEventBridge(event: Record<string, unknown>): DeliveryItem {
     decoded = undefined;
   }
   const keys = decoded !== undefined && decoded !== key ? [key, decoded] : [key];
+  const versionId = versionIdOf(detail!.object['version-id']);
   return {
     objects: [
       compact({
         bucket,
         keys,
-        versionId: detail!.object['version-id'] || undefined,
+        versionId,
         etag: stripQuotes(detail!.object.etag),
         size: typeof detail!.object.size === 'number' ? detail!.object.size : undefined,
         eventTime: typeof event.time === 'string' ? event.time : undefined,
+        sequencer: typeof detail!.object.sequencer === 'string' ? detail!.object.sequencer : undefined,
+        removal: type === 'Object Deleted' ? removalOf(detail!['deletion-type'] === 'Delete Marker Created', versionId) : undefined,
       }),
     ],
   };
+}
+
+/** A version id, or undefined for none: unversioned (and versioning-suspended) buckets report "null". */
+function versionIdOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && value !== 'null' ? value : undefined;
+}
+
+/**
+ * What a removal did: a delete marker hides the key; a delete naming a version removed that
+ * version only (versioned bucket); a delete without one removed the object (unversioned).
+ */
+function removalOf(deleteMarker: boolean, versionId: string | undefined): Removal {
+  if (deleteMarker) return 'delete-marker';
+  return versionId === undefined ? 'deleted' : 'version-deleted';
 }
 
 function stripQuotes(etag: unknown): string | undefined {

@@ -9,6 +9,11 @@
  * another prefix) is skipped before anything is read or recorded: logged with its key and the
  * reason, counted in the `ObjectsSkipped` metric, never a failure — as a local run ignores it.
  *
+ * Each finished object, and each removal S3 reports, is recorded in the current-version index
+ * (runtime/current-versions.ts): the aggregate stage then reads only the version of a key that
+ * S3 serves now — an overwritten object's old rows and a deleted object's rows drop out, as
+ * they do from a local run, which reads the files as they are.
+ *
  * Answers: for SQS, `{ batchItemFailures: [{ itemIdentifier }] }` naming exactly the messages
  * to retry (poison messages, missing objects, concurrent duplicates still in progress,
  * objects checkpointed for lack of time). For direct and EventBridge invocations a failure
@@ -28,11 +33,12 @@ import { loadDynamoDb, loadS3 } from './aws-sdk-loader.js';
 import { parseS3Event, type ObjectRef } from './event-records.js';
 import { processObject, type ObjectManifest, type ProcessDeps } from './process-object.js';
 import { createRowTransformer } from './row-transformer.js';
+import { recordCurrentVersion, recordRemoval, removedAfter, type MarkerTarget } from './current-version-writer.js';
 import { createTelemetry, type Telemetry } from './runtime-telemetry.js';
 import { REQUIRED_RUNTIME_ENV, RUNTIME_ENV } from './runtime-env.js';
 import { sourceSelection, type Selection } from './source-selection.js';
 import { objectIdOf } from './zone-keys.js';
-import { zoneStore, type ZoneStore } from './zone-store.js';
+import { ObjectMissingError, zoneStore, type ZoneStore } from './zone-store.js';
 
 /** The parts of the Lambda context the handler uses. */
 export interface LambdaContextLike {
@@ -60,7 +66,7 @@ export interface ObjectOutcome {
   readonly bucket: string;
   readonly key: string;
   readonly objectId?: string;
-  readonly status: 'processed' | 'quarantined' | 'unreadable' | 'duplicate' | 'yielded' | 'in-progress' | 'failed' | 'skipped';
+  readonly status: 'processed' | 'quarantined' | 'unreadable' | 'duplicate' | 'yielded' | 'in-progress' | 'failed' | 'skipped' | 'removed';
   readonly rows?: { readonly in: number; readonly valid: number; readonly quarantined: number };
   /** Input records an earlier invocation had done (from its checkpoint): this one started there. */
   readonly resumedAt?: number;
@@ -272,6 +278,12 @@ class HandlerRuntime implements Runtime {
             continue;
           }
           const { ref } = selection;
+          if (ref.removal) {
+            const outcome = await this.handleRemoval(ref);
+            outcomes.push(outcome);
+            if (outcome.status === 'failed') itemFailed = true;
+            continue;
+          }
           if (outOfTime || context.getRemainingTimeInMillis() < this.timeReserveMs) {
             outOfTime = true;
             outcomes.push({ bucket: ref.bucket, key: ref.keys[0]!, status: 'yielded' });
@@ -315,6 +327,8 @@ class HandlerRuntime implements Runtime {
       const payload: IdentityPayload = { bucket: ref.bucket, key: head.key, version: ref.versionId ?? head.versionId ?? head.etag, planHash: this.definition.hash };
       const resolved: ResolvedObject = { payload, versionId: ref.versionId ?? head.versionId, lastModified: head.lastModified };
       const result = await this.processIdempotent(payload, resolved);
+      // Also for a replay: this event may be a newer one for content finished before (A, B, A again).
+      await recordCurrentVersion(this.markers, { bucket: ref.bucket, key: head.key, sequencer: ref.sequencer, version: payload.version, objectId: result.objectId });
       if (result.replayed) return { bucket: ref.bucket, key: head.key, objectId: result.objectId, status: 'duplicate', rows: result.rows };
       this.telemetry.objectDone(result.rows, Date.now() - started, result.status === 'quarantined', result.status === 'unreadable');
       this.telemetry.logger.info('object done', { object: `s3://${ref.bucket}/${head.key}`, objectId: result.objectId, status: result.status, rows: result.rows });
@@ -325,6 +339,11 @@ class HandlerRuntime implements Runtime {
         this.telemetry.logger.info('checkpointed; a redelivery resumes', { object: `s3://${ref.bucket}/${key}` });
         return { bucket: ref.bucket, key, status: 'yielded' };
       }
+      if (error instanceof ObjectMissingError && (await removedAfter(this.markers, ref.bucket, key, ref.sequencer).catch(() => false))) {
+        // Created, then deleted before this event was handled: nothing to read, nothing to retry.
+        this.telemetry.logger.info('object deleted after this event: nothing to read', { object: `s3://${ref.bucket}/${key}` });
+        return { bucket: ref.bucket, key, status: 'removed' };
+      }
       if (name === 'IdempotencyAlreadyInProgressError') {
         this.telemetry.logger.info('a concurrent delivery is processing this object; retry later', { object: `s3://${ref.bucket}/${key}` });
         return { bucket: ref.bucket, key, status: 'in-progress' };
@@ -333,6 +352,30 @@ class HandlerRuntime implements Runtime {
       this.telemetry.logger.error('object failed', { object: `s3://${ref.bucket}/${key}`, error: error as Error });
       return { bucket: ref.bucket, key, status: 'failed', error: (error as Error)?.message ?? String(error) };
     }
+  }
+
+  /** Records what a removal event did to its key; no object is read. */
+  private async handleRemoval(ref: ObjectRef): Promise<ObjectOutcome> {
+    const key = ref.keys[0]!;
+    try {
+      // EventBridge may name two spellings of the key: the one that was the object is among them.
+      let recorded = false;
+      for (const candidate of ref.keys) {
+        recorded = (await recordRemoval(this.markers, { bucket: ref.bucket, key: candidate, removal: ref.removal!, ...(ref.sequencer ? { sequencer: ref.sequencer } : {}), ...(ref.versionId ? { versionId: ref.versionId } : {}) })) || recorded;
+      }
+      if (recorded) this.telemetry.logger.info('object removed: its rows leave the next aggregation', { object: `s3://${ref.bucket}/${key}`, removal: ref.removal, versionId: ref.versionId });
+      // Without a sequencer there is no telling this removal from an older one: nothing can be recorded safely.
+      else this.telemetry.logger.warn('object removal not recorded: the event has no sequencer', { object: `s3://${ref.bucket}/${key}`, removal: ref.removal });
+      return { bucket: ref.bucket, key, status: 'removed' };
+    } catch (error) {
+      this.telemetry.objectFailed();
+      this.telemetry.logger.error('object removal failed', { object: `s3://${ref.bucket}/${key}`, error: error as Error });
+      return { bucket: ref.bucket, key, status: 'failed', error: (error as Error)?.message ?? String(error) };
+    }
+  }
+
+  private get markers(): MarkerTarget {
+    return { store: this.store, bucket: this.zones.validatedBucket, pipeline: this.definition.plan.name };
   }
 
   /** Runs inside the idempotent section: at most one delivery of an object gets here at a time. */

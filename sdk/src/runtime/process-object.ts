@@ -29,6 +29,7 @@ import { formatOf, parserFor, recordBatches, type RawRecord } from './record-rea
 import { createRowGates, type RowGates } from './row-gates.js';
 import type { RowIssue, RowTransformer } from './row-transformer.js';
 import { decompressed, firstBytesOf, UnreadableObjectError, utf8Text } from './text-stream.js';
+import { keyIdOf } from './current-versions.js';
 import { utcDate, zoneKeys, type ObjectIdentity } from './zone-keys.js';
 import type { ZoneStore } from './zone-store.js';
 
@@ -51,7 +52,8 @@ export interface ObjectManifest {
   readonly pipeline: string;
   readonly planHash: string;
   readonly objectId: string;
-  readonly object: { readonly bucket: string; readonly key: string; readonly version: string; readonly lastModified: string };
+  /** `keyId`: the key's folder in the current-version index (runtime/current-versions.ts), which decides whether this version is read. */
+  readonly object: { readonly bucket: string; readonly key: string; readonly version: string; readonly lastModified: string; readonly keyId: string };
   /** `processed`: rows split into valid/quarantined; `quarantined`: a gate failed, the object went whole to quarantine; `unreadable`: it could not be decoded. */
   readonly status: 'processed' | 'quarantined' | 'unreadable';
   readonly rows: RowCounts;
@@ -182,7 +184,7 @@ async function restoreGateKeys(saved: Checkpoint, gates: RowGates, deps: Process
 }
 
 function describeObject(target: ObjectTarget) {
-  return { bucket: target.bucket, key: target.key, version: target.version, lastModified: target.lastModified.toISOString() };
+  return { bucket: target.bucket, key: target.key, version: target.version, lastModified: target.lastModified.toISOString(), keyId: keyIdOf(target.bucket, target.key) };
 }
 
 /** Streams the object from the checkpoint on, writing one segment at a time. */

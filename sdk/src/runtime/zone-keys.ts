@@ -9,6 +9,7 @@
  *   _manifests/<pipeline>/<objectId>.json      written LAST: readers trust only objects with one
  *   _checkpoints/<pipeline>/<objectId>.json    progress of an unfinished object
  *   _gate-keys/<pipeline>/<objectId>-<segment>.bin   hashes of the unique keys a checkpointed segment saw first
+ *   _current/<pipeline>/<keyId>/<order>-<versionTag>.json   which version of a landing key is current (current-versions.ts)
  * Layout (quarantine bucket):
  *   quarantine/<pipeline>/dt=YYYY-MM-DD/<objectId>-<segment>.jsonl          rejected rows
  *   quarantine/<pipeline>/dt=YYYY-MM-DD/objects/<objectId>/<file name>      a whole object (unreadable, gate failed)

@@ -124,6 +124,18 @@ export function zoneStore(s3: S3Client) {
       const { PutObjectCommand } = s3Commands();
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: 'application/json' }));
     },
+    /** The names (the part after `prefix`) of every object under `prefix`. */
+    async list(bucket: string, prefix: string): Promise<string[]> {
+      const { ListObjectsV2Command } = s3Commands();
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+        for (const item of page.Contents ?? []) if (item.Key) names.push(item.Key.slice(prefix.length));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return names;
+    },
     async delete(bucket: string, key: string): Promise<void> {
       const { DeleteObjectCommand } = s3Commands();
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));

@@ -3,7 +3,7 @@
  * not a bundle) runs over objects that take every path it has — rows quarantined, an object
  * failing maxInvalidRatio and one failing unique after segments were written (their outputs
  * are deleted), an unreadable object, an object checkpointed for lack of time and resumed, a
- * missing object, a redelivery — against an in-memory S3 (versioned landing bucket, as
+ * missing object, a redelivery, removals (a version deleted, a delete marker) — against an in-memory S3 (versioned landing bucket, as
  * deployed) and dynalite, recording every S3 and DynamoDB call. Each call is turned into the
  * IAM actions AWS requires for it (the table below, from the S3 and DynamoDB authorization
  * docs, written independently of the construct), and the synthesized role must allow each
@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHandler, type SluiceHandler } from '../../../sdk/src/runtime/handler.js';
 import { synthesizeFeaturePipeline, type SynthesizedStack } from '../../../sdk/src/promote/synth-stack.js';
 import { startDynalite, type DynaliteHandle } from '../../helpers/dynalite.js';
-import { s3CreatedEvent, sqsBatch } from '../../helpers/s3-events.js';
+import { s3CreatedEvent, s3RemovedEvent, sqsBatch } from '../../helpers/s3-events.js';
 import { definition as fixtureDefinition } from '../../unit/promote/promote-fixtures.js';
 import { DRIVER_PATH } from '../../unit/promote/driver-arguments.js';
 import { MemoryS3, type S3Call } from '../runtime/memory-s3.js';
@@ -92,6 +92,12 @@ beforeAll(async () => {
   // A deleted (missing) object, and a redelivery of a finished one.
   await deliver(handler, 'events/gone.jsonl', 'v-gone');
   await deliver(handler, 'events/ok data.jsonl', versions.get('events/ok data.jsonl')!.versionId, versions.get('events/ok data.jsonl')!.etag);
+  // Removals: a version permanently deleted (its current-version markers are listed and deleted), and a delete marker (one is written).
+  const removed = await handler(sqsBatch([
+    s3RemovedEvent({ bucket: BUCKETS.landing, key: 'events/mostly bad.jsonl', versionId: versions.get('events/mostly bad.jsonl')!.versionId!, sequencer: '10' }),
+    s3RemovedEvent({ bucket: BUCKETS.landing, key: 'events/broken.jsonl.gz', versionId: 'delete-marker-1', deleteMarker: true, sequencer: '11' }),
+  ]), { getRemainingTimeInMillis: () => remainingMs });
+  outcomes.push(...removed.objects.map((o) => ({ key: o.key, status: o.status })));
 
   const dir = mkdtempSync(join(tmpdir(), 'sluice-permissions-'));
   mkdirSync(join(dir, 'lambda'));
@@ -112,9 +118,9 @@ describe('the handler run exercised every path', () => {
   test('each object ended as planned', () => {
     const status = (key: string) => outcomes.filter((o) => o.key === key).map((o) => o.status);
     expect(status('events/ok data.jsonl')).toEqual(['processed', 'duplicate']);
-    expect(status('events/mostly bad.jsonl')).toEqual(['quarantined']);
+    expect(status('events/mostly bad.jsonl')).toEqual(['quarantined', 'removed']);
     expect(status('events/dup ids.jsonl')).toEqual(['quarantined']);
-    expect(status('events/broken.jsonl.gz')).toEqual(['unreadable']);
+    expect(status('events/broken.jsonl.gz')).toEqual(['unreadable', 'removed']);
     expect(status('events/long é+.jsonl')).toEqual(['yielded', 'processed']);
     expect(outcomes.filter((o) => o.status === 'failed').map((o) => o.key)).toEqual(['events/gone.jsonl']);
   });
@@ -126,6 +132,10 @@ describe('the handler run exercised every path', () => {
       'HeadObject landing (version) (missing)', 'GetObject validated (missing)', 'GetObject validated', 'PutObject quarantine', 'PutObject validated',
     ]) expect(seen, expected).toContain(expected);
     expect(s3.calls.some((c) => c.operation === 'GetObject' && String(c.input.Key).startsWith('_gate-keys/'))).toBe(true);
+    // The current-version index: markers listed, written and deleted.
+    for (const operation of ['ListObjectsV2', 'PutObject', 'DeleteObject']) {
+      expect(s3.calls.some((c) => c.operation === operation && String(c.input.Key ?? c.input.Prefix).startsWith('_current/')), operation).toBe(true);
+    }
     expect(dynamoCalls.length).toBeGreaterThan(0);
   });
 });
@@ -168,6 +178,8 @@ function requiredForS3(call: S3Call): Needed[] {
       return [{ action: versionId ? 's3:GetObjectVersion' : 's3:GetObject', resource: object }, ...(call.missing ? [{ action: 's3:ListBucket', resource: arn(bucket) }] : [])];
     case 'PutObject':
       return [{ action: 's3:PutObject', resource: object }];
+    case 'ListObjectsV2':
+      return [{ action: 's3:ListBucket', resource: arn(bucket) }];
     case 'DeleteObject':
       return [{ action: versionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject', resource: object }];
     case 'CopyObject': {

@@ -133,7 +133,11 @@ describe('synthesized template', () => {
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: {
         // Only keys under the source's prefix are announced (landing-notification-filter.test.ts covers the globs).
-        QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'events/' }] } } })],
+        // Removals too: an overwritten or deleted object's rows leave the next aggregation (runtime/current-versions.ts).
+        QueueConfigurations: [
+          Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'events/' }] } } }),
+          Match.objectLike({ Events: ['s3:ObjectRemoved:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'events/' }] } } }),
+        ],
       },
     });
     const handlers = resourcesOf('AWS::Lambda::Function').filter(([, f]) => String(f.Properties.Description ?? '').includes('event stage'));

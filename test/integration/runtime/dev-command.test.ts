@@ -1,12 +1,14 @@
 /**
  * `sluice dev` end to end: objects put into s3rver's landing bucket (a plain put with a key
  * needing encoding, and a multipart upload) reach the bundled handler as AWS-form events, land
- * in the zones with manifests, and the aggregate stage writes feature partitions locally.
+ * in the zones with manifests, and the aggregate stage writes feature partitions locally —
+ * from the current version of each key only (an overwrite replaces, a delete removes).
  */
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDev, type DevSession } from '../../../sdk/src/cli/dev-command.js';
 import { PIPELINE } from './fixtures/landing-objects.js';
@@ -50,4 +52,26 @@ it('delivers puts and multipart uploads to the bundled handler and aggregates th
   expect(summary).toMatch(/feature row/);
   const files = await readdir(join(dir, 'features'), { recursive: true });
   expect(files.some((f) => String(f).endsWith('.parquet'))).toBe(true);
+}, 120_000);
+
+it('an overwritten object counts with its new content only, and a deleted one not at all', async () => {
+  await s3.send(new PutObjectCommand({ Bucket: 'landing', Key: 'events/a b+c=é.jsonl', Body: [row(6), row(7)].join('\n') }));
+  await s3.send(new DeleteObjectCommand({ Bucket: 'landing', Key: 'events/multi part.jsonl' }));
+  await new Promise((r) => setTimeout(r, 200));
+  await dev.idle();
+  expect(lines.some((l) => l.includes('removed') && l.includes('multi part.jsonl'))).toBe(true);
+
+  lines.length = 0;
+  await dev.aggregateNow();
+  expect(lines.find((l) => l.includes('aggregate'))).toMatch(/ 1 validated file\(s\)/);
+  // Every event falls in exactly one 1-day window: the spend features add up to the current events' amounts (6 + 7).
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  try {
+    const reader = await connection.runAndReadAll(`SELECT sum(spend_1d) AS spend FROM read_parquet('${join(dir, 'features').replace(/'/g, "''")}/**/*.parquet')`);
+    expect(Number(reader.getRowObjectsJS()[0]!.spend)).toBe(13);
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
 }, 120_000);

@@ -2,7 +2,7 @@
  * An in-memory S3 behind the `send()` of an S3Client, for runtime tests that need what s3rver
  * lacks (versioned buckets, as the landing bucket is in AWS) or that record every call the
  * event stage makes. It answers the commands `runtime/zone-store.ts` sends — HeadObject,
- * GetObject, PutObject, DeleteObject, CopyObject — as S3 does (404 `NotFound`/`NoSuchKey` for a
+ * GetObject, PutObject, DeleteObject, CopyObject, ListObjectsV2 (one page) — as S3 does (404 `NotFound`/`NoSuchKey` for a
  * missing key, quoted ETags, 412 `PreconditionFailed` for an `If-Match` on another ETag), and anything else with an error, so a new kind of call is noticed.
  *
  * ```ts
@@ -119,6 +119,10 @@ export class MemoryS3 {
         if (bucket.versioned) throw new Error('MemoryS3: deleting from a versioned bucket is not modelled (the event stage never does)');
         bucket.objects.delete(input.Key);
         return {};
+      }
+      case 'ListObjectsV2': {
+        const keys = this.keys(input.Bucket, input.Prefix ?? '');
+        return { Contents: keys.map((Key) => ({ Key })), KeyCount: keys.length, IsTruncated: false };
       }
       case 'CopyObject': {
         const [path, query] = String(input.CopySource).split('?versionId=');

@@ -1,7 +1,7 @@
 /**
  * The generic Glue driver: it compiles under Python, reads exactly the job arguments the CDK
  * construct passes (one list in glue-job-arguments.ts), and its pure helpers (date range,
- * lookback, finished-object filter) behave as written out here by hand.
+ * lookback, the finished-and-current-object filter) behave as written out here by hand.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -54,21 +54,47 @@ describe('Glue driver', () => {
     expect(() => python('print(d.resolve_dates("2024-03-05", "2024-03-01", "1", "0", None))')).toThrow(/after end_dt/);
   });
 
-  test('dates_between and complete_files: only Parquet files of objects with a manifest, each manifest asked once', () => {
+  test('dates_between', () => {
     expect(python('print(d.dates_between("2024-02-27", "2024-03-01"))')).toBe("['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']");
+  });
+
+  test('complete_files: Parquet files of finished objects that are their key\'s current version; each manifest and each key asked once', () => {
     const out = python(`
-asked = []
-def has(o):
-    asked.append(o)
-    return o in ("aaaa", "cccc")
+manifests = {
+    "aaaa": {"object": {"keyId": "K1"}},   # the newest marker of K1 names it
+    "cccc": {"object": {}},                # finished before manifests carried a key id
+    "dddd": {"object": {"keyId": "K2"}},   # overwritten: K2's newest marker names eeee
+    "eeee": {"object": {"keyId": "K2"}},
+    "ffff": {"object": {"keyId": "K3"}},   # deleted: K3's newest marker is a removal
+    "gggg": {"object": {"keyId": "K4"}},   # K4 has no markers (events without a sequencer)
+}
+currents = {"K1": {"objectId": "aaaa"}, "K2": {"objectId": "eeee"}, "K3": {"removed": True, "objectId": None}, "K4": None}
+asked_manifests, asked_keys = [], []
+def manifest_of(o):
+    asked_manifests.append(o)
+    return manifests.get(o)
+def current_of(k):
+    asked_keys.append(k)
+    return currents[k]
 listing = [("s3://b/v/dt=1/aaaa-00000.parquet", "aaaa-00000.parquet"), ("s3://b/v/dt=1/aaaa-00001.parquet", "aaaa-00001.parquet"),
            ("s3://b/v/dt=1/bbbb-00000.parquet", "bbbb-00000.parquet"), ("s3://b/v/dt=1/_SUCCESS", "_SUCCESS"),
-           ("s3://b/v/dt=2/cccc-00003.parquet", "cccc-00003.parquet")]
-print(d.complete_files(listing, has)); print(asked)`);
+           ("s3://b/v/dt=1/dddd-00000.parquet", "dddd-00000.parquet"), ("s3://b/v/dt=2/eeee-00000.parquet", "eeee-00000.parquet"),
+           ("s3://b/v/dt=2/ffff-00000.parquet", "ffff-00000.parquet"), ("s3://b/v/dt=2/gggg-00000.parquet", "gggg-00000.parquet"),
+           ("s3://b/v/dt=2/cccc-00003.parquet", "cccc-00003.parquet"), ("s3://b/v/dt=2/dddd-00001.parquet", "dddd-00001.parquet")]
+print(d.complete_files(listing, manifest_of, current_of)); print(asked_manifests); print(asked_keys)`);
     expect(out.split('\n')).toEqual([
-      "['s3://b/v/dt=1/aaaa-00000.parquet', 's3://b/v/dt=1/aaaa-00001.parquet', 's3://b/v/dt=2/cccc-00003.parquet']",
-      "['aaaa', 'bbbb', 'cccc']",
+      "['s3://b/v/dt=1/aaaa-00000.parquet', 's3://b/v/dt=1/aaaa-00001.parquet', 's3://b/v/dt=2/eeee-00000.parquet', 's3://b/v/dt=2/gggg-00000.parquet', 's3://b/v/dt=2/cccc-00003.parquet']",
+      "['aaaa', 'bbbb', 'dddd', 'eeee', 'ffff', 'gggg', 'cccc']",
+      "['K1', 'K2', 'K3', 'K4']",
     ]);
+  });
+
+  test('newest_marker: the greatest name wins; one that cannot be read yields to the next; none is None', () => {
+    const out = python(`
+markers = {"0A0-x.json": {"objectId": "old"}, "0B0-y.json": {"objectId": "new"}, "0C0-z.json": None}
+print(d.newest_marker(["0B0-y.json", "0C0-z.json", "0A0-x.json", "notes.txt"], lambda n: markers[n]))
+print(d.newest_marker([], lambda n: None))`);
+    expect(out.split('\n')).toEqual(["{'objectId': 'new'}", 'None']);
   });
 });
 

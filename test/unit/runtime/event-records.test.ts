@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeS3Key, parseS3Event } from '../../../sdk/src/runtime/event-records.js';
-import { adaptS3rverEvent, encodeS3EventKey, eventBridgeCreated, s3CreatedEvent, sqsBatch, S3_TEST_EVENT } from '../../helpers/s3-events.js';
+import { adaptS3rverEvent, encodeS3EventKey, eventBridgeCreated, s3CreatedEvent, s3RemovedEvent, sqsBatch, S3_TEST_EVENT } from '../../helpers/s3-events.js';
 
 describe('decodeS3Key', () => {
   it('decodes the examples from the S3 documentation and the tricky characters', () => {
@@ -28,7 +28,7 @@ describe('parseS3Event', () => {
   it('reads a direct S3 notification, decoding the key', () => {
     const parsed = parseS3Event(s3CreatedEvent(object));
     expect(parsed.shape).toBe('s3');
-    expect(parsed.items).toEqual([{ objects: [{ bucket: 'landing', keys: ['in/a b+c%=é.jsonl'], etag: 'abc', size: 10, eventTime: '2024-01-01T00:00:00.000Z' }] }]);
+    expect(parsed.items).toEqual([{ objects: [{ bucket: 'landing', keys: ['in/a b+c%=é.jsonl'], etag: 'abc', size: 10, eventTime: '2024-01-01T00:00:00.000Z', sequencer: '0' }] }]);
   });
 
   it('matches eventVersion by its major number only', () => {
@@ -39,10 +39,31 @@ describe('parseS3Event', () => {
     expect(() => parseS3Event(event)).toThrow(/not 2\.x/);
   });
 
-  it('skips the test event and object removals', () => {
+  it('skips the test event, events about anything but objects created or removed, and lifecycle expirations', () => {
     expect(parseS3Event(S3_TEST_EVENT).items).toEqual([{ objects: [], skipped: 's3:TestEvent' }]);
-    const removed = s3CreatedEvent({ ...object, eventName: 'ObjectRemoved:Delete' });
-    expect(parseS3Event(removed).items[0]!.skipped).toBe('ObjectRemoved:Delete');
+    for (const eventName of ['ObjectRestore:Completed', 'LifecycleExpiration:Delete', 'ObjectTagging:Put']) {
+      expect(parseS3Event(s3CreatedEvent({ ...object, eventName })).items[0], eventName).toEqual({ objects: [], skipped: eventName });
+    }
+  });
+
+  it('reads removals: a delete (unversioned), a delete marker, and a version permanently deleted', () => {
+    const removal = (event: unknown) => parseS3Event(event).items[0]!.objects[0]!;
+    expect(removal(s3RemovedEvent({ bucket: 'landing', key: 'in/a b.jsonl', sequencer: '0062E99A88DC407462' }))).toEqual({
+      bucket: 'landing', keys: ['in/a b.jsonl'], eventTime: '2024-01-01T00:00:00.000Z', sequencer: '0062E99A88DC407462', removal: 'deleted',
+    });
+    expect(removal(s3RemovedEvent({ bucket: 'landing', key: 'a.jsonl', sequencer: '0A', versionId: 'dm1', deleteMarker: true }))).toMatchObject({ removal: 'delete-marker', versionId: 'dm1' });
+    expect(removal(s3RemovedEvent({ bucket: 'landing', key: 'a.jsonl', sequencer: '0B', versionId: 'v1' }))).toMatchObject({ removal: 'version-deleted', versionId: 'v1' });
+    // A versioning-suspended bucket names its null version "null": that is no version id.
+    expect(removal(s3RemovedEvent({ bucket: 'landing', key: 'a.jsonl', sequencer: '0C', versionId: 'null' }))).toMatchObject({ removal: 'deleted' });
+    const eventBridge = (deletionType: string, versionId?: string) => ({
+      'detail-type': 'Object Deleted',
+      source: 'aws.s3',
+      time: '2024-01-01T00:00:00Z',
+      detail: { bucket: { name: 'landing' }, object: { key: 'a.jsonl', sequencer: '0D', ...(versionId ? { 'version-id': versionId } : {}) }, 'deletion-type': deletionType },
+    });
+    expect(removal(eventBridge('Permanently Deleted'))).toMatchObject({ keys: ['a.jsonl'], sequencer: '0D', removal: 'deleted' });
+    expect(removal(eventBridge('Permanently Deleted', 'v2'))).toMatchObject({ removal: 'version-deleted', versionId: 'v2' });
+    expect(removal(eventBridge('Delete Marker Created', 'dm2'))).toMatchObject({ removal: 'delete-marker', versionId: 'dm2' });
   });
 
   it('reads SQS batches: one item per message, poison messages reported as errors', () => {
