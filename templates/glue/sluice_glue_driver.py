@@ -4,9 +4,12 @@ It holds NO pipeline logic. `sluice promote` compiles the pipeline's aggregation
 Spark SQL query (`aggregate.spark.sql`, which reads the view named by --input_view and
 returns feature rows `entity_id, feature_ts, <feature>_<window>...`). This driver only:
 
-1. works out which feature dates to (re)compute (--start_dt/--end_dt, or the most recent
-   --reprocess_days when they are `auto`) and how much input that needs (--lookback_days:
-   the longest window, so every window ending inside the range sees all of its events);
+1. works out which feature dates to (re)compute — --start_dt/--end_dt, or the most recent
+   --reprocess_days when they are `auto`, plus every date whose rows changed since the last
+   run however old (the event stage marks them under --dirty_dates_path: late data, a
+   corrected or deleted file; see sdk/src/runtime/dirty-dates.ts) with the features they
+   feed — and how much input that needs (--lookback_days: the longest window, so every
+   window ending inside a range sees all of its events);
 2. reads the validated zone's Parquet for exactly those `dt` partitions (partition pruning:
    only the matching `dt=` folders are listed and opened), and of those only the files of
    objects the event stage finished (their completion manifest exists under
@@ -17,7 +20,8 @@ returns feature rows `entity_id, feature_ts, <feature>_<window>...`). This drive
 3. runs the compiled SQL over it, keeps the feature rows whose `feature_ts` falls in the
    range, adds `_plan_hash` and `dt`;
 4. writes the feature store with `partitionOverwriteMode=dynamic`, so only the touched `dt`
-   partitions are replaced, whole, and every other partition is left as it was.
+   partitions are replaced, whole, and every other partition is left as it was; then deletes
+   exactly the dirty-date markers it read (one written meanwhile waits for the next run).
 
 It writes no catalog document under the store root (`_catalog/...json`, what local runs
 write): on AWS the group's catalog is the Glue table promote created, with partition
@@ -53,6 +57,40 @@ def resolve_dates(start_dt, end_dt, reprocess_days, lookback_days, today):
         raise ValueError("start_dt %s is after end_dt %s" % (first.isoformat(), last.isoformat()))
     read_first = first - timedelta(days=lookback)
     return first.isoformat(), last.isoformat(), read_first.isoformat()
+
+
+def feature_ranges(first_dt, last_dt, dirty_dts, lookback_days):
+    """The feature date ranges to recompute, merged, as (first, last) `YYYY-MM-DD` pairs.
+
+    The scheduled range first_dt..last_dt, and for each dirty validated date d the features
+    its rows feed: d up to d + lookback_days (an event on day d is inside windows ending no
+    later than the longest window after it).
+    """
+    lookback = int(lookback_days)
+    spans = [(date.fromisoformat(first_dt), date.fromisoformat(last_dt))]
+    spans += [(date.fromisoformat(d), date.fromisoformat(d) + timedelta(days=lookback)) for d in dirty_dts]
+    merged = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return [(first.isoformat(), last.isoformat()) for first, last in merged]
+
+
+def input_dates(ranges, lookback_days):
+    """Every validated date the ranges' features read: each range's first date minus the lookback, to its last."""
+    lookback = int(lookback_days)
+    dates = set()
+    for first, last in ranges:
+        read_first = (date.fromisoformat(first) - timedelta(days=lookback)).isoformat()
+        dates.update(dates_between(read_first, last))
+    return sorted(dates)
+
+
+def dirty_dates_of(listing):
+    """The dates of dirty-date marker files: (file uri, parent folder name) pairs → sorted distinct dates."""
+    return sorted({folder for _, folder in listing if len(folder) == 10 and folder[4] == "-" and folder[7] == "-"})
 
 
 def dates_between(first_dt, last_dt):
@@ -154,6 +192,30 @@ def list_validated(spark, validated_path, manifests_path, current_path, dates):
     return complete_files(listing, lambda object_id: read_json(manifests_path + object_id + ".json"), current_of)
 
 
+def list_dirty(spark, dirty_path):
+    """The dirty-date marker files as (file uri, date folder name) pairs (none when the folder is absent)."""
+    jvm = spark._jvm
+    Path = jvm.org.apache.hadoop.fs.Path
+    root = Path(dirty_path)
+    fs = root.getFileSystem(spark._jsc.hadoopConfiguration())
+    if not fs.exists(root):
+        return []
+    found = []
+    files = fs.listFiles(root, True)
+    while files.hasNext():
+        path = files.next().getPath()
+        found.append((path.toString(), path.getParent().getName()))
+    return found
+
+
+def delete_files(spark, uris):
+    """Deletes the given files (a missing one is already gone)."""
+    jvm = spark._jvm
+    for uri in uris:
+        path = jvm.org.apache.hadoop.fs.Path(uri)
+        path.getFileSystem(spark._jsc.hadoopConfiguration()).delete(path, False)
+
+
 def read_text(spark, uri):
     """The whole content of one small text object (the compiled SQL)."""
     return spark.read.text(uri, wholetext=True).first()[0]
@@ -174,6 +236,7 @@ def main():
             "validated_path",
             "manifests_path",
             "current_versions_path",
+            "dirty_dates_path",
             "features_path",
             "input_view",
             "start_dt",
@@ -198,19 +261,24 @@ def main():
     logger = glue.get_logger()
 
     today = datetime.now(timezone.utc).date()
-    first_dt, last_dt, read_first_dt = resolve_dates(
+    first_dt, last_dt, _ = resolve_dates(
         args["start_dt"], args["end_dt"], args["reprocess_days"], args["lookback_days"], today
     )
+    dirty = list_dirty(spark, args["dirty_dates_path"].rstrip("/") + "/")
+    ranges = feature_ranges(first_dt, last_dt, dirty_dates_of(dirty), args["lookback_days"])
+    reads = input_dates(ranges, args["lookback_days"])
     logger.info(
-        "sluice: features dt %s..%s from validated dt %s..%s" % (first_dt, last_dt, read_first_dt, last_dt)
+        "sluice: features dt %s (scheduled %s..%s, %d dirty dates) from %d validated dates"
+        % (", ".join("%s..%s" % r for r in ranges), first_dt, last_dt, len(dirty_dates_of(dirty)), len(reads))
     )
 
     validated_path = args["validated_path"].rstrip("/") + "/"
     manifests_path = args["manifests_path"].rstrip("/") + "/"
     current_path = args["current_versions_path"].rstrip("/") + "/"
-    files = list_validated(spark, validated_path, manifests_path, current_path, dates_between(read_first_dt, last_dt))
+    files = list_validated(spark, validated_path, manifests_path, current_path, reads)
     if not files:
-        logger.warn("sluice: no finished validated objects in dt %s..%s; nothing to do" % (read_first_dt, last_dt))
+        logger.warn("sluice: no finished validated objects in the dates read; nothing to do")
+        delete_files(spark, [uri for uri, _ in dirty])
         job.commit()
         return
     logger.info("sluice: reading %d validated files" % len(files))
@@ -220,11 +288,15 @@ def main():
     rows.createOrReplaceTempView(args["input_view"])
 
     sql = read_text(spark, args["aggregate_sql_s3_uri"])
-    range_start = F.to_timestamp(F.lit(first_dt + " 00:00:00"))
-    range_end = F.to_timestamp(F.lit((date.fromisoformat(last_dt) + timedelta(days=1)).isoformat() + " 00:00:00"))
+    in_ranges = None
+    for first, last in ranges:
+        start = F.to_timestamp(F.lit(first + " 00:00:00"))
+        end = F.to_timestamp(F.lit((date.fromisoformat(last) + timedelta(days=1)).isoformat() + " 00:00:00"))
+        inside = (F.col("feature_ts") >= start) & (F.col("feature_ts") < end)
+        in_ranges = inside if in_ranges is None else (in_ranges | inside)
     features = (
         spark.sql(sql)
-        .where((F.col("feature_ts") >= range_start) & (F.col("feature_ts") < range_end))
+        .where(in_ranges)
         .withColumn("_plan_hash", F.lit(args["plan_hash"]))
         .withColumn("dt", F.date_format(F.col("feature_ts"), "yyyy-MM-dd"))
         # The store's feature_ts is a UTC wall-clock TIMESTAMP without a time zone.
@@ -238,6 +310,8 @@ def main():
         .partitionBy("dt")
         .parquet(args["features_path"].rstrip("/") + "/")
     )
+    # Only now: a failed run leaves the dates dirty for the next one.
+    delete_files(spark, [uri for uri, _ in dirty])
     job.commit()
 
 

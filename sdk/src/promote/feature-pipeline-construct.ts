@@ -36,6 +36,7 @@ import { toGlueCron } from './schedule-expression.js';
 import { landingKeyFilter } from './landing-key-filter.js';
 import { landingKeyRuleOf } from '../sources/landing-keys.js';
 import { currentVersionsPrefix } from '../runtime/current-versions.js';
+import { dirtyDatesPrefix } from '../runtime/dirty-dates.js';
 
 export interface FeaturePipelineProps {
   /** The pipeline's plan (`plan.json`) and its hash. */
@@ -146,6 +147,7 @@ export class FeaturePipeline extends Construct {
     const validatedPrefix = `validated/${name}/`;
     const manifestsPrefix = `_manifests/${name}/`;
     const currentPrefix = currentVersionsPrefix(name);
+    const dirtyPrefix = dirtyDatesPrefix(name);
     const featuresPrefix = `features/entity=${sink.entity}/feature_group=${sink.group}/`;
 
     // ---- event stage ----
@@ -235,7 +237,7 @@ export class FeaturePipeline extends Construct {
     const bucketArnRef = (bucket: s3.Bucket) => `<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
     for (const [bucket, why] of [
       [landing, 'reads any object the notification names (keys are user data, unknown before the event)'],
-      [validated, 'writes (and replaces or deletes) Parquet segments, manifests, checkpoints, unique-key files and current-version markers at keys derived from each object identity and the plan hash'],
+      [validated, 'writes (and replaces or deletes) Parquet segments, manifests, checkpoints, unique-key files, current-version and dirty-date markers at keys derived from each object identity and the plan hash'],
       [quarantine, 'writes rejected rows and unreadable or gate-failed objects at keys derived from each object identity, and deletes the row files of an object it then quarantines whole'],
     ] as const) {
       Validations.of(handlerRole).acknowledge({
@@ -264,6 +266,8 @@ export class FeaturePipeline extends Construct {
       actions: ['s3:GetObject'],
       resources: [validated.arnForObjects(`${validatedPrefix}*`), validated.arnForObjects(`${manifestsPrefix}*`), validated.arnForObjects(`${currentPrefix}*`)],
     }));
+    // Dirty-date markers: read, then deleted once their features are written.
+    glueRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [validated.arnForObjects(`${dirtyPrefix}*`)] }));
     // Dynamic partition overwrite stages files, then replaces each touched dt folder.
     glueRole.addToPolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
@@ -290,10 +294,10 @@ export class FeaturePipeline extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/*]`,
       reason: 'Glue names its log groups per run and security configuration under /aws-glue/; the role may write only there.',
     });
-    for (const [bucket, prefix] of [[validated, validatedPrefix], [validated, manifestsPrefix], [validated, currentPrefix], [features, featuresPrefix]] as const) {
+    for (const [bucket, prefix] of [[validated, validatedPrefix], [validated, manifestsPrefix], [validated, currentPrefix], [validated, dirtyPrefix], [features, featuresPrefix]] as const) {
       Validations.of(glueRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArnRef(bucket)}/${prefix}*]`,
-        reason: `The Glue job reads (features: rewrites) objects under ${prefix} whose names are known only at run time; access is limited to that prefix and its actions are listed one by one.`,
+        reason: `The Glue job reads (features: rewrites; dirty-date markers: deletes once processed) objects under ${prefix} whose names are known only at run time; access is limited to that prefix and its actions are listed one by one.`,
       });
     }
     for (const ack of ['Resource::*']) {
@@ -329,6 +333,7 @@ export class FeaturePipeline extends Construct {
           validatedPath: validated.s3UrlForObject(validatedPrefix),
           manifestsPath: validated.s3UrlForObject(manifestsPrefix),
           currentVersionsPath: validated.s3UrlForObject(currentPrefix),
+          dirtyDatesPath: validated.s3UrlForObject(dirtyPrefix),
           featuresPath: features.s3UrlForObject(featuresPrefix),
           inputView: INPUT_VIEW,
           startDt: AUTO_DATE,

@@ -22,6 +22,8 @@ export const GLUE_JOB_ARGUMENTS = {
   manifestsPath: 'manifests_path',
   /** `s3://bucket/_current/<pipeline>/`: which version of each landing key is current (runtime/current-versions.ts); only its files are read. */
   currentVersionsPath: 'current_versions_path',
+  /** `s3://bucket/_dirty/<pipeline>/`: validated dates whose rows changed since the last run (runtime/dirty-dates.ts); recomputed however old, then their markers deleted. */
+  dirtyDatesPath: 'dirty_dates_path',
   /** `s3://bucket/features/entity=<e>/feature_group=<g>/`: where feature rows are written by `dt`. */
   featuresPath: 'features_path',
   /** The view name the compiled SQL reads (`valid_rows`). */

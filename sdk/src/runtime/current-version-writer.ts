@@ -3,8 +3,14 @@
  * object is finished, a marker naming it; after a removal, a marker saying so, or — for a
  * permanently deleted version — the removal of that version's markers. Every write is a
  * plain PUT or DELETE of a key derived from the event, so a redelivery repeats it harmlessly.
+ *
+ * Whenever that changes which version of a key is read, the dates of both versions' files are
+ * marked dirty (runtime/dirty-dates.ts), so the aggregate stage recomputes them however old
+ * they are — before the change (a crash after it must not lose them) and after it (an
+ * aggregation running in between may have read the old state and consumed the first marks).
  */
 import { currentMarker, currentVersionsPrefix, keyIdOf, markerIsOfVersion, markerKey, sequencerOrder, type CurrentVersionMarker } from './current-versions.js';
+import { datesOfObject, markDatesDirty } from './dirty-dates.js';
 import type { Removal } from './event-records.js';
 import type { ZoneStore } from './zone-store.js';
 
@@ -15,10 +21,52 @@ export interface MarkerTarget {
   readonly pipeline: string;
 }
 
+/** One key's markers: their names, and a reader of each. */
+interface KeyMarkers {
+  readonly prefix: string;
+  readonly names: string[];
+  read(name: string): Promise<CurrentVersionMarker | undefined>;
+}
+
+async function markersOf(target: MarkerTarget, bucket: string, key: string): Promise<KeyMarkers> {
+  const prefix = currentVersionsPrefix(target.pipeline, keyIdOf(bucket, key));
+  return {
+    prefix,
+    names: await target.store.list(target.bucket, prefix),
+    read: (name) => target.store.getJson<CurrentVersionMarker>(target.bucket, prefix + name),
+  };
+}
+
+/** What the aggregate stage reads for a key in this state: one object, nothing (removed), or — unmarked — every finished object. */
+const readsOf = (marker: CurrentVersionMarker | undefined): string => (marker === undefined ? 'unmarked' : marker.removed ? 'removed' : String(marker.objectId));
+
+/**
+ * Applies `change` to a key's markers. When the key's newest marker is `before` and will be
+ * `after`, and that changes what is read, the dates of both are marked dirty around it.
+ */
+async function changeKey(
+  target: MarkerTarget,
+  change: { readonly bucket: string; readonly key: string; readonly id: string },
+  before: CurrentVersionMarker | undefined,
+  after: CurrentVersionMarker | undefined,
+  apply: () => Promise<void>,
+): Promise<void> {
+  if (readsOf(before) === readsOf(after)) return apply();
+  const objects = [before, after].filter((m): m is CurrentVersionMarker => m?.objectId !== undefined && m.removed !== true).map((m) => m.objectId!);
+  const dates = (await Promise.all(objects.map((o) => datesOfObject(target.store, target.bucket, target.pipeline, o)))).flat();
+  const name = `${change.bucket}/${change.key}@${change.id}`;
+  await markDatesDirty(target.store, target.bucket, target.pipeline, dates, `${name}/before`);
+  await apply();
+  await markDatesDirty(target.store, target.bucket, target.pipeline, dates, `${name}/after`);
+}
+
+/** Whether `marker` (to be written under `name`) sorts after every existing marker: it becomes the newest. */
+const becomesNewest = (names: readonly string[], name: string): boolean => names.every((n) => n < name);
+
 /**
  * Records that the event `sequencer` made `version` of the key current, its rows in
- * `objectId`'s files. Returns false (and writes nothing) when the event carried no usable
- * sequencer: the key then keeps the rule for keys without markers (every finished object counts).
+ * `objectId`'s files. Without a usable sequencer no marker is written: the key keeps the rule
+ * for unmarked keys (every finished object is read), and the object's own dates are marked dirty.
  *
  * @example
  * ```ts
@@ -28,13 +76,18 @@ export interface MarkerTarget {
 export async function recordCurrentVersion(
   target: MarkerTarget,
   version: { bucket: string; key: string; sequencer?: string; version: string; objectId: string },
-): Promise<boolean> {
-  if (version.sequencer === undefined) return false;
-  const marker: CurrentVersionMarker = { bucket: version.bucket, key: version.key, sequencer: version.sequencer, version: version.version, objectId: version.objectId };
-  const key = markerKey(target.pipeline, marker);
-  if (key === undefined) return false;
-  await target.store.putJson(target.bucket, key, marker);
-  return true;
+): Promise<void> {
+  const marker: CurrentVersionMarker = { bucket: version.bucket, key: version.key, sequencer: version.sequencer ?? '', version: version.version, objectId: version.objectId };
+  const key = version.sequencer === undefined ? undefined : markerKey(target.pipeline, marker);
+  if (key === undefined) {
+    const dates = await datesOfObject(target.store, target.bucket, target.pipeline, version.objectId);
+    return markDatesDirty(target.store, target.bucket, target.pipeline, dates, `${version.objectId}/unmarked`);
+  }
+  const markers = await markersOf(target, version.bucket, version.key);
+  const name = key.slice(markers.prefix.length);
+  const before = await currentMarker(markers.names, markers.read);
+  const after = becomesNewest(markers.names, name) ? marker : before;
+  await changeKey(target, { bucket: version.bucket, key: version.key, id: name }, before, after, () => target.store.putJson(target.bucket, key, marker));
 }
 
 /**
@@ -52,12 +105,14 @@ export async function recordRemoval(
   target: MarkerTarget,
   removed: { bucket: string; key: string; sequencer?: string; versionId?: string; removal: Removal },
 ): Promise<boolean> {
+  const markers = await markersOf(target, removed.bucket, removed.key);
+  const before = await currentMarker(markers.names, markers.read);
   if (removed.removal === 'version-deleted') {
-    const prefix = currentVersionsPrefix(target.pipeline, keyIdOf(removed.bucket, removed.key));
-    const names = await target.store.list(target.bucket, prefix);
-    for (const name of names) {
-      if (markerIsOfVersion(name, removed.bucket, removed.key, removed.versionId!)) await target.store.delete(target.bucket, prefix + name);
-    }
+    const gone = markers.names.filter((name) => markerIsOfVersion(name, removed.bucket, removed.key, removed.versionId!));
+    const after = await currentMarker(markers.names.filter((name) => !gone.includes(name)), markers.read);
+    await changeKey(target, { bucket: removed.bucket, key: removed.key, id: `deleted-version-${removed.versionId}` }, before, after, async () => {
+      for (const name of gone) await target.store.delete(target.bucket, markers.prefix + name);
+    });
     return true;
   }
   if (removed.sequencer === undefined) return false;
@@ -71,7 +126,9 @@ export async function recordRemoval(
   };
   const key = markerKey(target.pipeline, marker);
   if (key === undefined) return false;
-  await target.store.putJson(target.bucket, key, marker);
+  const name = key.slice(markers.prefix.length);
+  const after = becomesNewest(markers.names, name) ? marker : before;
+  await changeKey(target, { bucket: removed.bucket, key: removed.key, id: name }, before, after, () => target.store.putJson(target.bucket, key, marker));
   return true;
 }
 
@@ -88,8 +145,7 @@ export async function recordRemoval(
 export async function removedAfter(target: MarkerTarget, bucket: string, key: string, sequencer: string | undefined): Promise<boolean> {
   const order = sequencerOrder(sequencer);
   if (order === undefined) return false;
-  const prefix = currentVersionsPrefix(target.pipeline, keyIdOf(bucket, key));
-  const names = await target.store.list(target.bucket, prefix);
-  const newest = await currentMarker(names, (name) => target.store.getJson<CurrentVersionMarker>(target.bucket, prefix + name));
+  const markers = await markersOf(target, bucket, key);
+  const newest = await currentMarker(markers.names, markers.read);
   return newest?.removed === true && sequencerOrder(newest.sequencer)! > order;
 }

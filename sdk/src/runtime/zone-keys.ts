@@ -10,6 +10,7 @@
  *   _checkpoints/<pipeline>/<objectId>.json    progress of an unfinished object
  *   _gate-keys/<pipeline>/<objectId>-<segment>.bin   hashes of the unique keys a checkpointed segment saw first
  *   _current/<pipeline>/<keyId>/<order>-<versionTag>.json   which version of a landing key is current (current-versions.ts)
+ *   _dirty/<pipeline>/<YYYY-MM-DD>/<change>.json     dates whose readable rows changed, for the next aggregation (dirty-dates.ts)
  * Layout (quarantine bucket):
  *   quarantine/<pipeline>/dt=YYYY-MM-DD/<objectId>-<segment>.jsonl          rejected rows
  *   quarantine/<pipeline>/dt=YYYY-MM-DD/objects/<objectId>/<file name>      a whole object (unreadable, gate failed)

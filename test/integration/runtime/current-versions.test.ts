@@ -5,7 +5,8 @@
  * them. What the aggregate stage reads is decided twice, independently — by the JS selection
  * `sluice dev` uses and by the Glue driver's Python — from the manifests and markers in the
  * validated bucket; both must name the files of the current versions only, and their rows must
- * be the rows a local run over the landing bucket validates.
+ * be the rows a local run over the landing bucket validates. Each change of what is read marks
+ * the dates of the versions involved dirty, for the aggregate stage to recompute.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -14,9 +15,10 @@ import { join } from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
-import { pipeline, s3 as s3Source } from '../../../sdk/src/index.js';
+import { count, featureStore, pipeline, s3 as s3Source, window } from '../../../sdk/src/index.js';
 import { createHandler, toPipelineDefinition, type HandlerResult, type SluiceHandler } from '../../../sdk/src/runtime/handler.js';
 import { currentMarker, currentVersionsPrefix, isCurrentObject, type CurrentVersionMarker } from '../../../sdk/src/runtime/current-versions.js';
+import { dirtyDatesPrefix } from '../../../sdk/src/runtime/dirty-dates.js';
 import { startDynalite, type DynaliteHandle } from '../../helpers/dynalite.js';
 import { s3CreatedEvent, s3RemovedEvent, sqsBatch } from '../../helpers/s3-events.js';
 import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
@@ -197,4 +199,37 @@ describe('versioned landing bucket (MemoryS3)', () => {
     expect(s3.keys('validated', currentVersionsPrefix('versions'))).toEqual([]);
     expect(await idsIn(s3.client, await filesReadByJs(s3.client))).toEqual([5, 6]);
   }, 120_000);
+
+  test('every change of what is read marks the dates of both versions dirty, however old; a change that reads the same marks nothing', async () => {
+    const windowed = toPipelineDefinition(
+      pipeline('dirty').from(s3Source('s3://landing/events/*.jsonl')).validate(z.object({ id: z.number().int(), ts: z.coerce.date() }))
+        .aggregate(window({ entity: 'id', timestamp: 'ts', every: '1d', windows: ['7d'], features: { n: count() } }))
+        .toFeatureStore(featureStore('s3://features/store'), { entity: 'thing', group: 'counts' }),
+    );
+    const s3 = new MemoryS3({ landing: { versioned: true }, validated: {}, quarantine: {} });
+    const handler = createHandler(windowed, { validatedBucket: 'validated', quarantineBucket: 'quarantine', idempotencyTable: 'idempotency', s3Client: s3.client, dynamoDbClient: ddb.client, env: {} });
+    const deliver = (...events: unknown[]) => handler(sqsBatch(events), ANY_TIME);
+    const at = (id: number, ts: string) => `${JSON.stringify({ id, ts })}\n`;
+    /** The dirty dates, consumed as the Glue driver consumes them. */
+    const consume = (): string[] => {
+      const keys = s3.keys('validated', dirtyDatesPrefix('dirty'));
+      for (const key of keys) s3.removeObject('validated', key);
+      return [...new Set(keys.map((k) => k.slice(dirtyDatesPrefix('dirty').length).split('/')[0]!))].sort();
+    };
+    const v1 = s3.putObject('landing', 'events/a.jsonl', at(1, '2024-01-05T10:00:00Z') + at(2, '2024-01-06T10:00:00Z'));
+    await deliver(s3CreatedEvent({ bucket: 'landing', key: 'events/a.jsonl', versionId: v1.versionId!, sequencer: '01' }));
+    expect(consume()).toEqual(['2024-01-05', '2024-01-06']); // a first version: its own dates (late data, however old)
+    const v2 = s3.putObject('landing', 'events/a.jsonl', at(1, '2024-01-09T10:00:00Z'));
+    await deliver(s3CreatedEvent({ bucket: 'landing', key: 'events/a.jsonl', versionId: v2.versionId!, sequencer: '02' }));
+    expect(consume()).toEqual(['2024-01-05', '2024-01-06', '2024-01-09']); // the replaced version's dates and the new one's
+    await deliver(s3CreatedEvent({ bucket: 'landing', key: 'events/a.jsonl', versionId: v1.versionId!, sequencer: '01' }));
+    expect(consume()).toEqual([]); // an old event again: what is read does not change
+    await deliver(s3RemovedEvent({ bucket: 'landing', key: 'events/a.jsonl', versionId: 'dm', deleteMarker: true, sequencer: '03' }));
+    expect(consume()).toEqual(['2024-01-09']);
+    await deliver(s3RemovedEvent({ bucket: 'landing', key: 'events/a.jsonl', versionId: 'dm', sequencer: '04' }));
+    expect(consume()).toEqual(['2024-01-09']); // the delete marker deleted: v2 is read again
+    await deliver(s3RemovedEvent({ bucket: 'landing', key: 'events/a.jsonl', versionId: v2.versionId!, sequencer: '05' }));
+    expect(consume()).toEqual(['2024-01-05', '2024-01-06', '2024-01-09']); // v2 deleted: v1 is read again
+  }, 120_000);
 });
+

@@ -12,11 +12,12 @@ import { z } from 'zod';
 import { pipeline, s3 as s3Source } from '../../../sdk/src/index.js';
 import { createHandler, toPipelineDefinition, type HandlerResult } from '../../../sdk/src/runtime/handler.js';
 import { currentVersionsPrefix, keyIdOf } from '../../../sdk/src/runtime/current-versions.js';
+import { dirtyDatesPrefix } from '../../../sdk/src/runtime/dirty-dates.js';
 import { objectIdOf } from '../../../sdk/src/runtime/zone-keys.js';
 import { startDynalite, type DynaliteHandle } from '../../helpers/dynalite.js';
 import { s3CreatedEvent, sqsBatch } from '../../helpers/s3-events.js';
 import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
-import { listKeys } from './zone-inspection.js';
+import { getText, listKeys } from './zone-inspection.js';
 
 const TABLE = 'idempotency';
 const GLOB = 'events/**/*.jsonl';
@@ -105,10 +106,17 @@ describe('a mixed SQS batch', () => {
     const written = [...(await listKeys(s3.client, 'validated')), ...(await listKeys(s3.client, 'quarantine'))];
     expect(written.length).toBeGreaterThan(0);
     for (const key of SKIPPED) expect(written.filter((k) => k.includes(idOf(key))), key).toEqual([]);
-    // Everything written belongs to a processed object: its outputs, or its key's current-version marker.
+    // Everything written belongs to a processed object: its outputs, its key's current-version
+    // marker, or the dirty-date markers of its change (which name the key they come from).
     const processedIds = MATCHING.map(idOf);
     const processedKeyFolders = MATCHING.map((key) => currentVersionsPrefix(definition.plan.name, keyIdOf('landing', key)));
-    expect(written.filter((k) => !processedIds.some((id) => k.includes(id)) && !processedKeyFolders.some((folder) => k.startsWith(folder)))).toEqual([]);
+    const dirty = written.filter((k) => k.startsWith(dirtyDatesPrefix(definition.plan.name)));
+    expect(dirty.length).toBeGreaterThan(0);
+    for (const key of dirty) {
+      const { change } = JSON.parse(await getText(s3.client, 'validated', key)) as { change: string };
+      expect(MATCHING.some((m) => change.startsWith(`landing/${m}@`)), change).toBe(true);
+    }
+    expect(written.filter((k) => !processedIds.some((id) => k.includes(id)) && !processedKeyFolders.some((folder) => k.startsWith(folder)) && !dirty.includes(k))).toEqual([]);
     expect((await ddb.scan(TABLE)).length).toBe(MATCHING.length);
   });
 

@@ -58,6 +58,23 @@ describe('Glue driver', () => {
     expect(python('print(d.dates_between("2024-02-27", "2024-03-01"))')).toBe("['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']");
   });
 
+  test('feature_ranges: the scheduled range plus, for each dirty date, the features it feeds (up to the lookback after it), merged', () => {
+    // Scheduled 03-09..03-10; dirty 03-01 feeds 03-01..03-08 (lookback 7), adjacent to the scheduled range: one range.
+    expect(python('print(d.feature_ranges("2024-03-09", "2024-03-10", ["2024-03-01"], "7"))')).toBe("[('2024-03-01', '2024-03-10')]");
+    // Far apart: separate ranges, in order; duplicates and overlaps merge.
+    expect(python('print(d.feature_ranges("2024-03-09", "2024-03-10", ["2024-01-05", "2024-01-06", "2024-01-05"], "2"))')).toBe("[('2024-01-05', '2024-01-08'), ('2024-03-09', '2024-03-10')]");
+    expect(python('print(d.feature_ranges("2024-03-09", "2024-03-10", [], "30"))')).toBe("[('2024-03-09', '2024-03-10')]");
+    // A dirty date inside the scheduled range that feeds beyond it extends it.
+    expect(python('print(d.feature_ranges("2024-03-09", "2024-03-10", ["2024-03-10"], "3"))')).toBe("[('2024-03-09', '2024-03-13')]");
+  });
+
+  test('input_dates: each range read from its first date minus the lookback; dirty_dates_of: date folders only', () => {
+    expect(python('print(d.input_dates([("2024-01-05", "2024-01-06"), ("2024-01-09", "2024-01-09")], "2"))'))
+      .toBe("['2024-01-03', '2024-01-04', '2024-01-05', '2024-01-06', '2024-01-07', '2024-01-08', '2024-01-09']");
+    expect(python('print(d.dirty_dates_of([("s3://b/_dirty/p/2024-01-05/a.json", "2024-01-05"), ("s3://b/_dirty/p/2024-01-05/b.json", "2024-01-05"), ("s3://b/_dirty/p/x.json", "p")]))'))
+      .toBe("['2024-01-05']");
+  });
+
   test('complete_files: Parquet files of finished objects that are their key\'s current version; each manifest and each key asked once', () => {
     const out = python(`
 manifests = {
