@@ -27,6 +27,7 @@ export const RUNTIME_METRICS = {
   rowsIn: 'RowsIn',
   rowsQuarantined: 'RowsQuarantined',
   gateFailures: 'GateFailures',
+  objectsSkipped: 'ObjectsSkipped',
 } as const;
 
 export interface PipelineMonitoringProps {
@@ -119,6 +120,14 @@ export class PipelineMonitoring extends Construct {
     alarm('GateFailures', runtimeSum(RUNTIME_METRICS.gateFailures),
       'an object went whole to the quarantine bucket: a batch gate failed (maxInvalidRatio, unique, notNull or references), or a map() dropped a column a later step reads. ' +
       'Its .error.json beside it says which and what to change; land the object again once the data or the pipeline is fixed.', 1);
+    // A skipped object is never read, quarantined or retried: without this alarm, data landed
+    // at the wrong key (or a glob that misses it) would be left out of every feature silently.
+    // Threshold 1, as for gate failures: the landing bucket holds inputs only, so even one object
+    // nobody reads deserves a look (the handler logs each at WARN for the same reason).
+    alarm('ObjectsSkipped', runtimeSum(RUNTIME_METRICS.objectsSkipped),
+      'the landing bucket received objects the pipeline never reads (their keys are not selected by the source\'s glob): misplaced data or a wrong glob. ' +
+      'The event-stage Lambda\'s log has a WARN line "object skipped: its key is not selected by the source" with each key and the reason. Move such objects to keys the glob selects, ' +
+      'or change the source\'s glob to select them and promote again; stop writers from putting other files (e.g. _SUCCESS markers) into the landing bucket.', 1);
 
     this.glueFailureRule = new events.Rule(this, 'GlueJobFailed', {
       description: `${props.pipelineName}: the aggregate Glue job failed, timed out or errored`,
