@@ -4,7 +4,11 @@
  * event stage sees one object, row by row, so it collects the same thing over the object —
  * the keys the map's rows returned — and judges them with the same function after the last
  * record, when the union is complete (a column returned by any row counts, as it makes a
- * column of the local table; the rows without it read null in both).
+ * column of the local table; the rows without it read null in both). One difference remains:
+ * a local run judges the union over all its objects, the event stage over one object, so an
+ * object none of whose rows returns the column is quarantined even when other objects' rows
+ * return it (a local run over all of them would read null for its rows). A map that drops a
+ * column usually drops it from every row, and then both refuse.
  *
  * Cost: which columns each map must return is worked out once per definition. Per row, a map
  * whose rows have returned every needed column is done after one comparison; keys are only
