@@ -27,6 +27,7 @@ export const RUNTIME_METRICS = {
   rowsIn: 'RowsIn',
   rowsQuarantined: 'RowsQuarantined',
   gateFailures: 'GateFailures',
+  objectsSkipped: 'ObjectsSkipped',
 } as const;
 
 export interface PipelineMonitoringProps {
@@ -103,19 +104,30 @@ export class PipelineMonitoring extends Construct {
       'objects landed in the dead-letter queue after repeated failures; inspect and redrive them.', 1);
 
     const service = { service: props.pipelineName };
-    const rows = (metricName: string) => new cloudwatch.Metric({
+    const runtimeSum = (metricName: string) => new cloudwatch.Metric({
       namespace: RUNTIME_METRICS.namespace, metricName, dimensionsMap: service, statistic: 'Sum', period: Duration.minutes(15),
     });
     alarm('QuarantineRatio', new cloudwatch.MathExpression({
       expression: 'IF(rowsIn > 0, quarantined / rowsIn, 0)',
-      usingMetrics: { rowsIn: rows(RUNTIME_METRICS.rowsIn), quarantined: rows(RUNTIME_METRICS.rowsQuarantined) },
+      usingMetrics: { rowsIn: runtimeSum(RUNTIME_METRICS.rowsIn), quarantined: runtimeSum(RUNTIME_METRICS.rowsQuarantined) },
       label: 'quarantined / rows in',
       period: Duration.minutes(15),
     }), `more than ${props.maxQuarantineRatio * 100}% of incoming rows were quarantined; look in the quarantine bucket for the reasons.`,
     // Strictly above, as maxInvalidRatio fails only above its limit: a ratio equal to it passes the gate and must not page.
     props.maxQuarantineRatio, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD);
-    alarm('GateFailures', rows(RUNTIME_METRICS.gateFailures),
-      'a batch gate quarantined a whole object (maxInvalidRatio, unique, notNull or references).', 1);
+    // The runtime counts an object in GateFailures when it goes whole to quarantine for either
+    // reason (its manifest status is `quarantined`); the metric keeps its older, narrower name.
+    alarm('GateFailures', runtimeSum(RUNTIME_METRICS.gateFailures),
+      'an object went whole to the quarantine bucket: a batch gate failed (maxInvalidRatio, unique, notNull or references), or a map() dropped a column a later step reads. ' +
+      'Its .error.json beside it says which and what to change; land the object again once the data or the pipeline is fixed.', 1);
+    // A skipped object is never read, quarantined or retried: without this alarm, data landed
+    // at the wrong key (or a glob that misses it) would be left out of every feature silently.
+    // Threshold 1, as for gate failures: the landing bucket holds inputs only, so even one object
+    // nobody reads deserves a look (the handler logs each at WARN for the same reason).
+    alarm('ObjectsSkipped', runtimeSum(RUNTIME_METRICS.objectsSkipped),
+      'the landing bucket received objects the pipeline never reads (their keys are not selected by the source\'s glob): misplaced data or a wrong glob. ' +
+      'The event-stage Lambda\'s log has a WARN line "object skipped: its key is not selected by the source" with each key and the reason. Move such objects to keys the glob selects, ' +
+      'or change the source\'s glob to select them and promote again; stop writers from putting other files (e.g. _SUCCESS markers) into the landing bucket.', 1);
 
     this.glueFailureRule = new events.Rule(this, 'GlueJobFailed', {
       description: `${props.pipelineName}: the aggregate Glue job failed, timed out or errored`,

@@ -24,6 +24,7 @@
  */
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { SourceNode } from '../plan/source-node.js';
+import type { MapOutputState } from './map-output-columns.js';
 import { writeParquetColumns, writeParquetSegment, type ObjectColumnTypes, type ValidRow } from './parquet-segment-writer.js';
 import { formatOf, parserFor, recordBatches, type RawRecord } from './record-reader.js';
 import { createRowGates, type RowGates } from './row-gates.js';
@@ -54,7 +55,7 @@ export interface ObjectManifest {
   readonly objectId: string;
   /** `keyId`: the key's folder in the current-version index (runtime/current-versions.ts), which decides whether this version is read. */
   readonly object: { readonly bucket: string; readonly key: string; readonly version: string; readonly lastModified: string; readonly keyId: string };
-  /** `processed`: rows split into valid/quarantined; `quarantined`: a gate failed, the object went whole to quarantine; `unreadable`: it could not be decoded. */
+  /** `processed`: rows split into valid/quarantined; `quarantined`: a gate failed, or a map() dropped a column a later step reads, and the object went whole to quarantine; `unreadable`: it could not be decoded. */
   readonly status: 'processed' | 'quarantined' | 'unreadable';
   readonly rows: RowCounts;
   readonly outputs: { readonly validated: readonly string[]; readonly quarantine: readonly string[] };
@@ -62,8 +63,8 @@ export interface ObjectManifest {
   readonly error?: string;
 }
 
-/** 2: gate names as in local reports, decided column types, unique-key files. An older checkpoint is not resumed: the object starts over. */
-const CHECKPOINT_VERSION = 2;
+/** 2: gate names as in local reports, decided column types, unique-key files. 3: map outputs. An older checkpoint is not resumed: the object starts over. */
+const CHECKPOINT_VERSION = 3;
 
 interface Checkpoint {
   readonly checkpointVersion: typeof CHECKPOINT_VERSION;
@@ -80,6 +81,8 @@ interface Checkpoint {
   readonly columnTypes: ObjectColumnTypes;
   /** Files holding the hashes of the unique keys seen, one per checkpointed segment (deleted when the object is finished). */
   readonly gateKeyFiles: string[];
+  /** The columns each map() returned in the segments done so far, for the map-output check. */
+  readonly mapOutputs: MapOutputState;
 }
 
 export interface ObjectTarget extends ObjectIdentity {
@@ -137,6 +140,7 @@ export async function processObject(target: ObjectTarget, deps: ProcessDeps): Pr
       gateViolations: {},
       columnTypes: {},
       gateKeyFiles: [],
+      mapOutputs: {},
     };
   }
   const run = new SegmentRun(target, deps, gates, structuredClone(state));
@@ -153,6 +157,20 @@ export async function processObject(target: ObjectTarget, deps: ProcessDeps): Pr
   }
 
   const failures = gates.failures(run.state.rows, run.state.gateViolations);
+  // A map() whose rows lack a column a later step reads is a mistake in the pipeline, not in
+  // the data, and every row of the object went through it: written anyway, the column would be
+  // null (or missing) in the validated zone, and the aggregate stage would compute zeros and
+  // nulls from it (or fail inside Spark). Judging row by row would keep the rows that happen to
+  // carry the column and reject the same rows a local run keeps (there, a column any row
+  // returned is a column of the map's table). So the object goes whole to quarantine with the
+  // local run's error, like an object that fails a gate: nothing is lost, and it can be landed
+  // again once the map is fixed.
+  const dropped = deps.transformer.mapOutputProblem(run.state.mapOutputs);
+  if (dropped) {
+    deps.log?.('a map() dropped a column a later step reads; quarantining the object whole', { error: dropped.message });
+    const manifest = await quarantineWhole(target, deps, run.state, objectDate, 'quarantined', `${dropped.code}: ${dropped.message}`, failures);
+    return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
+  }
   if (failures.length > 0) {
     deps.log?.('object failed its gates; quarantining it whole', { failures });
     const manifest = await quarantineWhole(target, deps, run.state, objectDate, 'quarantined', `gate failed: ${failures.join('; ')}`, failures);
@@ -256,7 +274,7 @@ class SegmentRun {
     this.segmentRecords++;
     this.segmentBytes += record.raw.length;
     this.state.rows.in++;
-    const outcome = this.deps.transformer.transform(record);
+    const outcome = this.deps.transformer.transform(record, this.state.mapOutputs);
     if (!outcome.ok) {
       // A row validate() accepted and a transform rejected: the local gates (over the validated
       // rows, before any map()) count it, so these do too.

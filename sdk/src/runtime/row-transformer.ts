@@ -2,8 +2,11 @@
  * Per-row work of the event stage, compiled once per pipeline: zod validation (zod has the
  * final word, as everywhere in sluice), then the plan's transforms in step order — `derive`
  * through the JS evaluator, `map` through the live functions. A row that fails anywhere is
- * quarantined with issues `{ path, code, message }`; nothing is dropped.
+ * quarantined with issues `{ path, code, message }`; nothing is dropped. What a map's rows
+ * return is noted per object for the map-output check (map-output-columns.ts), which judges
+ * the whole object, not a row.
  */
+import type { PlanError } from '../errors.js';
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { ScalarType } from '../plan/expression-node.js';
 import type { WindowNode } from '../plan/window-node.js';
@@ -13,6 +16,7 @@ import { csvDecodingFor, type CsvDecoding } from '../sources/csv-decoding.js';
 import { MALFORMED_RECORD, NOT_STORABLE } from '../quality/quarantine.js';
 import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
 import { assertEventStageGates } from './event-stage-gates.js';
+import { watchMapOutputs, type MapOutputNote, type MapOutputState } from './map-output-columns.js';
 import type { RawRecord } from './record-reader.js';
 import { rowGateColumns } from './row-gates.js';
 import { storableCheck } from './storable-values.js';
@@ -43,7 +47,13 @@ export interface RowTransformer {
   readonly gates: GateSpec;
   /** How the schema decodes CSV text (as the local sources do), when there is a schema. */
   readonly csvDecoding: CsvDecoding | undefined;
-  transform(record: RawRecord): RowOutcome;
+  /**
+   * Transforms one record. `mapOutputs`: the object's map-output state, into which the rows
+   * each `.map()` returns are noted (omit it to skip the check).
+   */
+  transform(record: RawRecord, mapOutputs?: MapOutputState): RowOutcome;
+  /** After an object's last record: the PlanError of a map whose rows lacked a column a later step reads, if any. */
+  mapOutputProblem(mapOutputs: Readonly<MapOutputState>): PlanError | undefined;
 }
 
 type Step = (row: Record<string, unknown>) => Record<string, unknown>;
@@ -53,6 +63,8 @@ interface CompiledStep {
   readonly run: Step;
   /** The issue of a row this step threw on (default: `<kind>_error` with the bare message). */
   readonly failure?: (message: string) => RowIssue;
+  /** A map whose output later steps read: notes the keys of the rows it returns. */
+  readonly note?: MapOutputNote;
 }
 
 /**
@@ -61,8 +73,11 @@ interface CompiledStep {
  * @example
  * ```ts
  * const t = createRowTransformer(definition);
- * const outcome = t.transform({ line: 1, raw: '{"a":1}', value: { a: 1 } });
+ * const mapOutputs: MapOutputState = {};  // one per object, kept in its checkpoint
+ * const outcome = t.transform({ line: 1, raw: '{"a":1}', value: { a: 1 } }, mapOutputs);
  * if (outcome.ok) write(outcome.row); else quarantine(outcome.issues);
+ * // after the object's last record:
+ * const dropped = t.mapOutputProblem(mapOutputs); // PlanError MAP_DROPPED_COLUMNS, or undefined
  * ```
  */
 export function createRowTransformer(definition: PipelineDefinition): RowTransformer {
@@ -76,6 +91,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   let mapIndex = 0;
   let gates: GateSpec = {};
   let timestampColumn: string | undefined;
+  const mapOutputs = watchMapOutputs(definition.plan.steps);
   for (const [stepIndex, step] of definition.plan.steps.entries()) {
     if (step.kind === 'validate') gates = step.gates;
     else if (step.kind === 'window') timestampColumn = (step as WindowNode).timestamp;
@@ -103,8 +119,12 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
       columns = declared && columns
         ? [...columns.filter((c) => !declared.includes(c.name)), ...declared.map((name) => ({ name, type: 'unknown' as ScalarType }))]
         : undefined;
+      // Those declared names say what the function should return, not what it does: the
+      // columns of its rows are noted, and checked once the object is read.
+      const note = mapOutputs.noteFor(stepIndex);
       steps.push({
         kind: 'map',
+        ...(note ? { note } : {}),
         // The local engine's code and wording (transform-stage.ts), so a rejected row reads the same in both.
         failure: (message) => ({ path: [], code: 'map_failed', message: `steps[${stepIndex}].map: ${message}` }),
         run: (row) => {
@@ -131,7 +151,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
     timestampColumn,
     gates,
     csvDecoding,
-    transform(record) {
+    mapOutputProblem: (state) => mapOutputs.problem(state),
+    transform(record, mapOutputState) {
       // The local engine's code for the same record, so reports and rules read the same in both.
       if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: MALFORMED_RECORD, message: record.error }] };
       let row: Record<string, unknown>;
@@ -170,6 +191,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
           const issues = [step.failure ? step.failure(message) : { path: [], code: `${step.kind}_error`, message }];
           return gated ? { ok: false, issues, gated } : { ok: false, issues };
         }
+        // Also for a row a later step rejects: its map returned it, as it makes the local map table.
+        if (step.note && mapOutputState) step.note(row, mapOutputState);
       }
       const notStorable = unstorable(row);
       if (notStorable) return gated ? { ok: false, issues: [notStorable], gated } : { ok: false, issues: [notStorable] };

@@ -1,6 +1,6 @@
 /**
  * Structured logs (Powertools Logger) and CloudWatch metrics in EMF (Powertools Metrics).
- * Metric names are a contract with the CDK alarms (quarantine ratio, failures).
+ * Metric names are a contract with the CDK alarms (quarantine ratio, gate failures, skipped objects).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';

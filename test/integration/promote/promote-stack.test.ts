@@ -212,19 +212,20 @@ describe('synthesized template', () => {
     });
   });
 
-  test('alarms (Lambda errors, DLQ depth, quarantine ratio, gate failures) and a Glue-failure rule notify one encrypted, SSL-only topic', () => {
+  test('alarms (Lambda errors, DLQ depth, quarantine ratio, gate failures, skipped objects) and a Glue-failure rule notify one encrypted, SSL-only topic', () => {
     const [[topicId, topic]] = resourcesOf('AWS::SNS::Topic') as [[string, any]];
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     const topicPolicy = resourcesOf('AWS::SNS::TopicPolicy').map(([, p]) => p.Properties.PolicyDocument.Statement).flat();
     expect(topicPolicy).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-oncall@example.com' });
     const alarms = resourcesOf('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topicId }]);
     const metricNames = JSON.stringify(alarms.map(([, a]) => a.Properties));
     expect(metricNames).toContain('"MetricName":"Errors"');
     expect(metricNames).toContain('"MetricName":"ApproximateNumberOfMessagesVisible"');
     expect(metricNames).toContain(`"MetricName":"${RUNTIME_METRICS.rowsQuarantined}"`);
+    expect(metricNames).toContain(`"MetricName":"${RUNTIME_METRICS.objectsSkipped}"`);
     expect(metricNames).toContain(`"Namespace":"${RUNTIME_METRICS.namespace}"`);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.glue'], 'detail-type': ['Glue Job State Change'], detail: { jobName: [Match.anyValue()], state: ['FAILED', 'TIMEOUT', 'ERROR'] } },
@@ -241,10 +242,36 @@ describe('synthesized template', () => {
     expect(ratio![1].Properties).toMatchObject({ Threshold: maxInvalidRatio, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
+  test('the skipped-objects alarm pages at the first landing object the source never reads (15-minute sums, as the gate-failure alarm), and says what to do', () => {
+    const skipped = resourcesOf('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ObjectsSkipped');
+    expect(skipped).toHaveLength(1);
+    const [, alarm] = skipped[0]!;
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'sluice',
+      Dimensions: [{ Name: 'service', Value: PIPELINE }],
+      Statistic: 'Sum',
+      Period: 900,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    const gate = resourcesOf('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'GateFailures')![1];
+    for (const key of ['Namespace', 'Dimensions', 'Statistic', 'Period', 'EvaluationPeriods', 'TreatMissingData']) expect(alarm.Properties[key], key).toEqual(gate.Properties[key]);
+    const description: string = alarm.Properties.AlarmDescription;
+    expect(description.startsWith(`${PIPELINE}: `)).toBe(true);
+    expect(description).toContain('objects the pipeline never reads');
+    expect(description).toMatch(/misplaced data or a wrong glob/);
+    // The handler's log message, as handler-glob-skip.test.ts asserts it: the operator searches the log for it.
+    expect(description).toContain('"object skipped: its key is not selected by the source"');
+    expect(description).toMatch(/Move such objects to keys the glob selects, or change the source's glob to select them and promote again/);
+  });
+
   test('the alarms watch the metrics the runtime actually emits', () => {
     expect(RUNTIME_METRICS.rowsIn).toBe(RUNTIME_EMITS.rowsIn);
     expect(RUNTIME_METRICS.rowsQuarantined).toBe(RUNTIME_EMITS.rowsQuarantined);
     expect(RUNTIME_METRICS.gateFailures).toBe(RUNTIME_EMITS.gateFailures);
+    expect(RUNTIME_METRICS.objectsSkipped).toBe(RUNTIME_EMITS.objectsSkipped);
   });
 
   test('a monthly cost budget with 50/80/100% notifications, filtered on the pipeline tag', () => {

@@ -27,7 +27,7 @@ import { appendRecords, createTextRawTable, loadParquetRawTable, RAW_TABLE } fro
 import { readParquetObject } from './parquet-object-reader.js';
 import { findUndecodableParquetFiles, type ParquetFileRef } from './undecodable-parquet.js';
 import { applyDerive, applyMap, describeTable, type MapFailure } from './transform-stage.js';
-import { checkMapOutput } from './map-output-check.js';
+import { checkMapOutput } from '../../plan/map-output-check.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
 import { runAggregateStage } from './aggregate-stage.js';
 import { outsideWindowsNote, rowsOutsideWindows } from './rows-outside-windows.js';

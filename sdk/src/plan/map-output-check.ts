@@ -1,15 +1,21 @@
 /**
  * A `.map()` function is opaque: the builder cannot see which columns it keeps, and users who
  * do not type-check (JavaScript, `sluice run`) can drop a column a later step reads. DuckDB
- * would then fail deep inside the aggregation ("Referenced column "amount" not found"); this
- * check names the map, the missing columns and the step that needs them instead.
+ * would then fail deep inside the aggregation ("Referenced column "amount" not found"), and the
+ * event stage would write Parquet without the column (or with it all null), from which the
+ * Glue job computes zeros and nulls or fails inside Spark. This check names the map, the
+ * missing columns and the step that needs them instead.
+ *
+ * It lives with the plan, not in a backend, because both backends make it: the local engine
+ * over the table a map produced, the event stage over the rows a map returned for one object.
+ * The need analysis reads the plan only, so a backend runs it once per definition.
  */
-import { PlanError } from '../../errors.js';
-import type { ExprNode } from '../../plan/expression-node.js';
-import type { PlanStep } from '../../plan/pipeline-plan.js';
+import { PlanError } from '../errors.js';
+import type { ExprNode } from './expression-node.js';
+import type { PlanStep } from './pipeline-plan.js';
 
 /** A column a later step reads, and where in the plan it is read. */
-interface ColumnNeed {
+export interface ColumnNeed {
   readonly column: string;
   readonly at: string;
 }
@@ -27,14 +33,30 @@ interface ColumnNeed {
  * ```
  */
 export function checkMapOutput(steps: readonly PlanStep[], mapIndex: number, outputColumns: readonly string[]): void {
+  const problem = mapOutputProblem(steps, mapIndex, outputColumns);
+  if (problem) throw problem;
+}
+
+/**
+ * The result-returning form of `checkMapOutput`: the PlanError it would throw, or undefined.
+ * The event stage does not throw it — one object's rows are not the whole pipeline's — but
+ * quarantines the object with its message.
+ *
+ * @example
+ * ```ts
+ * const problem = mapOutputProblem(plan.steps, 2, ['user_id', 'ts']);
+ * if (problem) quarantineObject(`${problem.code}: ${problem.message}`);
+ * ```
+ */
+export function mapOutputProblem(steps: readonly PlanStep[], mapIndex: number, outputColumns: readonly string[]): PlanError | undefined {
   const present = new Set(outputColumns);
-  const missing = columnsNeededAfter(steps, mapIndex).filter((need) => !present.has(need.column));
-  if (missing.length === 0) return;
+  const missing = columnsNeededAfterMap(steps, mapIndex).filter((need) => !present.has(need.column));
+  if (missing.length === 0) return undefined;
   const byColumn = new Map<string, string[]>();
   for (const need of missing) byColumn.set(need.column, [...(byColumn.get(need.column) ?? []), need.at]);
   const list = [...byColumn].map(([column, at]) => `"${column}" (read by ${at.join(', ')})`).join(', ');
   const names = [...byColumn.keys()];
-  throw new PlanError(
+  return new PlanError(
     'MAP_DROPPED_COLUMNS',
     `steps[${mapIndex}].map`,
     `The rows this map() returns have no column ${list}. Return ${names.length > 1 ? 'those columns' : 'that column'} from the function — ` +
@@ -43,7 +65,16 @@ export function checkMapOutput(steps: readonly PlanStep[], mapIndex: number, out
   );
 }
 
-function columnsNeededAfter(steps: readonly PlanStep[], mapIndex: number): ColumnNeed[] {
+/**
+ * The columns the steps after `steps[mapIndex]` (up to the next map) read from the map's
+ * output, each with where it is read; empty when nothing after the map reads a column.
+ *
+ * @example
+ * ```ts
+ * columnsNeededAfterMap(plan.steps, 2).map((n) => n.column); // ['user_id', 'ts', 'amount', 'kind']
+ * ```
+ */
+export function columnsNeededAfterMap(steps: readonly PlanStep[], mapIndex: number): ColumnNeed[] {
   const needs: ColumnNeed[] = [];
   const derived = new Set<string>();
   const need = (column: string, at: string): void => {
