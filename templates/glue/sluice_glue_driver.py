@@ -20,8 +20,9 @@ returns feature rows `entity_id, feature_ts, <feature>_<window>...`). This drive
 3. runs the compiled SQL over it, keeps the feature rows whose `feature_ts` falls in the
    range, adds `_plan_hash` and `dt`;
 4. writes the feature store with `partitionOverwriteMode=dynamic`, so only the touched `dt`
-   partitions are replaced, whole, and every other partition is left as it was; then deletes
-   exactly the dirty-date markers it read (one written meanwhile waits for the next run).
+   partitions are replaced, whole, and every other partition is left as it was; a date inside
+   the recomputed ranges that has no feature rows any more loses its old partition; then it
+   deletes exactly the dirty-date markers it read (one written meanwhile waits for the next run).
 
 It writes no catalog document under the store root (`_catalog/...json`, what local runs
 write): on AWS the group's catalog is the Glue table promote created, with partition
@@ -86,6 +87,17 @@ def input_dates(ranges, lookback_days):
         read_first = (date.fromisoformat(first) - timedelta(days=lookback)).isoformat()
         dates.update(dates_between(read_first, last))
     return sorted(dates)
+
+
+def stale_partitions(ranges, written_dts):
+    """Feature dates inside the recomputed ranges that the run wrote no row for, sorted.
+
+    Inside a range the run read every input the features need, so such a date has no features
+    any more (its data was deleted or replaced): its old partition must go, or readers would
+    keep serving features of data that is gone. Dynamic overwrite only replaces dates written.
+    """
+    written = set(written_dts)
+    return [d for first, last in ranges for d in dates_between(first, last) if d not in written]
 
 
 def dirty_dates_of(listing):
@@ -216,6 +228,16 @@ def delete_files(spark, uris):
         path.getFileSystem(spark._jsc.hadoopConfiguration()).delete(path, False)
 
 
+def delete_partitions(spark, features_path, dts):
+    """Deletes the `dt=` folders of the given dates under the feature store path (absent ones are skipped)."""
+    jvm = spark._jvm
+    for dt in dts:
+        path = jvm.org.apache.hadoop.fs.Path(features_path + "dt=" + dt)
+        fs = path.getFileSystem(spark._jsc.hadoopConfiguration())
+        if fs.exists(path):
+            fs.delete(path, True)
+
+
 def read_text(spark, uri):
     """The whole content of one small text object (the compiled SQL)."""
     return spark.read.text(uri, wholetext=True).first()[0]
@@ -277,7 +299,8 @@ def main():
     current_path = args["current_versions_path"].rstrip("/") + "/"
     files = list_validated(spark, validated_path, manifests_path, current_path, reads)
     if not files:
-        logger.warn("sluice: no finished validated objects in the dates read; nothing to do")
+        logger.warn("sluice: no finished validated objects in the dates read; no features in the ranges")
+        delete_partitions(spark, args["features_path"].rstrip("/") + "/", stale_partitions(ranges, []))
         delete_files(spark, [uri for uri, _ in dirty])
         job.commit()
         return
@@ -303,13 +326,21 @@ def main():
         .withColumn("feature_ts", F.col("feature_ts").cast("timestamp_ntz"))
     )
 
+    # Cached: the dates written are needed after the write, without computing the features twice.
+    features = features.cache()
+    written_dts = [row["dt"] for row in features.select("dt").distinct().collect()]
+    features_path = args["features_path"].rstrip("/") + "/"
     (
         features.repartition("dt")
         .sortWithinPartitions("entity_id", "feature_ts")
         .write.mode("overwrite")
         .partitionBy("dt")
-        .parquet(args["features_path"].rstrip("/") + "/")
+        .parquet(features_path)
     )
+    stale = stale_partitions(ranges, written_dts)
+    if stale:
+        logger.info("sluice: removing %d feature partitions that no longer have rows" % len(stale))
+        delete_partitions(spark, features_path, stale)
     # Only now: a failed run leaves the dates dirty for the next one.
     delete_files(spark, [uri for uri, _ in dirty])
     job.commit()

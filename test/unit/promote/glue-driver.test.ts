@@ -75,6 +75,12 @@ describe('Glue driver', () => {
       .toBe("['2024-01-05']");
   });
 
+  test('stale_partitions: dates inside the recomputed ranges that got no feature row, in order', () => {
+    expect(python('print(d.stale_partitions([("2024-01-05", "2024-01-08"), ("2024-03-09", "2024-03-10")], ["2024-01-06", "2024-03-09", "2024-02-01"]))'))
+      .toBe("['2024-01-05', '2024-01-07', '2024-01-08', '2024-03-10']");
+    expect(python('print(d.stale_partitions([("2024-01-05", "2024-01-06")], ["2024-01-05", "2024-01-06"]))')).toBe('[]');
+  });
+
   test('complete_files: Parquet files of finished objects that are their key\'s current version; each manifest and each key asked once', () => {
     const out = python(`
 manifests = {
