@@ -8,7 +8,8 @@
  * IAM actions AWS requires for it (the table below, from the S3 and DynamoDB authorization
  * docs, written independently of the construct), and the synthesized role must allow each
  * action on the exact ARN. A grant missing for any path the handler can take fails here, not
- * in AWS as retries and a dead-letter queue.
+ * in AWS as retries and a dead-letter queue. The Glue role is checked the same way against the
+ * S3 calls of the driver, written out by hand.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +141,38 @@ describe('the handler run exercised every path', () => {
   });
 });
 
+describe('the synthesized Glue role', () => {
+  // What the driver (templates/glue/sluice_glue_driver.py) does through Hadoop's S3 file system,
+  // written out by hand: list and read the validated zone, manifests, current-version and
+  // dirty-date markers; delete the dirty-date markers it read; write the features and delete a
+  // recomputed date's partition left without rows.
+  const name = definition.plan.name;
+  const features = `${arn('features')}/features/entity=user/feature_group=engagement`;
+  const needed: Needed[] = [
+    { action: 's3:ListBucket', resource: arn(BUCKETS.validated) },
+    { action: 's3:ListBucket', resource: arn('features') },
+    { action: 's3:GetObject', resource: `${arn(BUCKETS.validated)}/validated/${name}/dt=2024-01-05/0123abcd-00000.parquet` },
+    { action: 's3:GetObject', resource: `${arn(BUCKETS.validated)}/_manifests/${name}/0123abcd.json` },
+    { action: 's3:GetObject', resource: `${arn(BUCKETS.validated)}/_current/${name}/k123/0A00-tag.json` },
+    { action: 's3:GetObject', resource: `${arn(BUCKETS.validated)}/_dirty/${name}/2024-01-05/c123.json` },
+    { action: 's3:DeleteObject', resource: `${arn(BUCKETS.validated)}/_dirty/${name}/2024-01-05/c123.json` },
+    { action: 's3:PutObject', resource: `${features}/dt=2024-01-05/part-0000.snappy.parquet` },
+    { action: 's3:DeleteObject', resource: `${features}/dt=2024-01-05/part-0000.snappy.parquet` },
+  ];
+
+  test('allows every S3 call of the driver, on the exact resource', () => {
+    const allow = glueStatements(synth);
+    expect(needed.filter((n) => !allowed(allow, n.action, n.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual([]);
+  });
+
+  test('and nothing beyond its prefixes: no deleting validated rows or manifests, no reading another pipeline', () => {
+    const allow = glueStatements(synth);
+    expect(allowed(allow, 's3:DeleteObject', `${arn(BUCKETS.validated)}/validated/${name}/dt=2024-01-05/0123abcd-00000.parquet`)).toBe(false);
+    expect(allowed(allow, 's3:DeleteObject', `${arn(BUCKETS.validated)}/_manifests/${name}/0123abcd.json`)).toBe(false);
+    expect(allowed(allow, 's3:GetObject', `${arn(BUCKETS.validated)}/_dirty/other-pipeline/2024-01-05/c.json`)).toBe(false);
+  });
+});
+
 describe('the synthesized handler role', () => {
   test('allows every S3 and DynamoDB action the handler needed, on the exact resource', () => {
     const allow = handlerStatements(synth);
@@ -221,13 +254,24 @@ interface Statement {
 }
 
 function handlerStatements(s: SynthesizedStack): Statement[] {
+  const logicalId = (c: { node: { defaultChild?: unknown } }) => s.stack.getLogicalId(c.node.defaultChild as CfnElement);
+  return roleStatements(s, logicalId(s.pipeline.handler.role as never));
+}
+
+/** The Glue job's role: the one its `Role` names. */
+function glueStatements(s: SynthesizedStack): Statement[] {
+  const job = Object.values(s.template.Resources as Record<string, { Type: string; Properties: any }>).find((r) => r.Type === 'AWS::Glue::Job')!;
+  return roleStatements(s, job.Properties.Role['Fn::GetAtt'][0] as string);
+}
+
+function roleStatements(s: SynthesizedStack, roleId: string): Statement[] {
   const { stack, pipeline, template } = s;
   const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
-  const roleId = logicalId(pipeline.handler.role as never);
   const names = new Map<string, string>([
     [logicalId(pipeline.buckets.landing), arn(BUCKETS.landing)],
     [logicalId(pipeline.buckets.validated), arn(BUCKETS.validated)],
     [logicalId(pipeline.buckets.quarantine), arn(BUCKETS.quarantine)],
+    [logicalId(pipeline.buckets.features), arn('features')],
     [logicalId(pipeline.idempotencyTable), `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE}`],
   ]);
   const resolveValue = (value: any): string => {
