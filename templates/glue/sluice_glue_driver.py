@@ -35,9 +35,12 @@ that the list passed to getResolvedOptions below is exactly that one.
 
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 
 AUTO = "auto"
+# S3 requests in flight at once when reading manifests and current-version markers.
+PARALLEL_REQUESTS = 16
 
 
 def resolve_dates(start_dt, end_dt, reprocess_days, lookback_days, today):
@@ -201,7 +204,13 @@ def list_validated(spark, validated_path, manifests_path, current_path, dates):
         folder = Path(validated_path + "dt=" + dt)
         if fs.exists(folder):
             listing.extend((st.getPath().toString(), st.getPath().getName()) for st in fs.listStatus(folder))
-    return complete_files(listing, lambda object_id: read_json(manifests_path + object_id + ".json"), current_of)
+    # One small request per object and per key: issued side by side, since a backfill may name thousands.
+    object_ids = sorted({object_id_of(name) for _, name in listing if name.endswith(".parquet")})
+    with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+        manifests = dict(zip(object_ids, pool.map(lambda o: read_json(manifests_path + o + ".json"), object_ids)))
+        key_ids = sorted({(m.get("object") or {}).get("keyId") for m in manifests.values() if m} - {None})
+        currents = dict(zip(key_ids, pool.map(current_of, key_ids)))
+    return complete_files(listing, manifests.get, currents.get)
 
 
 def list_dirty(spark, dirty_path):

@@ -50,29 +50,26 @@ async function filesReadByJs(client: S3Client): Promise<string[]> {
   return files.sort();
 }
 
-/** The same decision by the Glue driver's own functions, over the same manifests and markers. */
+/**
+ * The same decision by the Glue driver's own list_validated, run over the validated bucket as
+ * it stands (JSON documents as written; Parquet as placeholders) through a stand-in for
+ * Hadoop's file system (test/helpers/fake_hadoop_fs.py): its paths, listings and reads.
+ */
 async function filesReadByGlueDriver(client: S3Client): Promise<string[]> {
-  const manifests: Record<string, Manifest> = {};
-  for (const key of await listKeys(client, 'validated', '_manifests/versions/')) {
-    const manifest = JSON.parse(await getText(client, 'validated', key)) as Manifest;
-    manifests[manifest.objectId] = manifest;
-  }
-  const markers: Record<string, Record<string, unknown>> = {};
-  for (const key of await listKeys(client, 'validated', currentVersionsPrefix('versions'))) {
-    markers[key.slice(currentVersionsPrefix('versions').length)] = JSON.parse(await getText(client, 'validated', key)) as Record<string, unknown>;
-  }
-  const listing = (await listKeys(client, 'validated', 'validated/versions/')).map((key) => [key, key.split('/').pop()!]);
-  const driver = join(import.meta.dirname, '..', '..', '..', 'templates', 'glue');
+  const objects: Record<string, string> = {};
+  for (const key of await listKeys(client, 'validated')) objects[`s3://validated/${key}`] = key.endsWith('.json') ? await getText(client, 'validated', key) : 'parquet';
+  const dates = [...new Set(Object.keys(objects).map((k) => /\/dt=([^/]+)\//.exec(k)?.[1]).filter((d): d is string => d !== undefined))];
   const script = `
 import json, sys
-sys.path.insert(0, ${JSON.stringify(driver)})
+sys.path.insert(0, ${JSON.stringify(join(import.meta.dirname, '..', '..', '..', 'templates', 'glue'))})
+sys.path.insert(0, ${JSON.stringify(join(import.meta.dirname, '..', '..', 'helpers'))})
 import sluice_glue_driver as d
+from fake_hadoop_fs import FakeSpark
 data = json.load(sys.stdin)
-def current_of(key_id):
-    names = [n.split("/", 1)[1] for n in data["markers"] if n.startswith(key_id + "/")]
-    return d.newest_marker(names, lambda name: data["markers"].get(key_id + "/" + name)) if names else None
-print(json.dumps(sorted(d.complete_files(data["listing"], lambda o: data["manifests"].get(o), current_of))))`;
-  const out = execFileSync('python3', ['-c', script], { input: JSON.stringify({ manifests, markers, listing }), encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+spark = FakeSpark(data["objects"])
+files = d.list_validated(spark, "s3://validated/validated/versions/", "s3://validated/_manifests/versions/", "s3://validated/_current/versions/", sorted(data["dates"]))
+print(json.dumps(sorted(f[len("s3://validated/"):] for f in files)))`;
+  const out = execFileSync('python3', ['-c', script], { input: JSON.stringify({ objects, dates }), encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   return JSON.parse(out) as string[];
 }
 

@@ -81,6 +81,28 @@ describe('Glue driver', () => {
     expect(python('print(d.stale_partitions([("2024-01-05", "2024-01-06")], ["2024-01-05", "2024-01-06"]))')).toBe('[]');
   });
 
+  test('list_dirty, delete_files and delete_partitions over a stand-in for Hadoop\'s file system (test/helpers/fake_hadoop_fs.py)', () => {
+    const out = python(`
+sys.path.insert(0, ${JSON.stringify(join(import.meta.dirname, '..', '..', 'helpers'))})
+from fake_hadoop_fs import FakeSpark
+spark = FakeSpark({
+    "s3://v/_dirty/p/2024-01-05/a.json": "{}", "s3://v/_dirty/p/2024-01-05/b.json": "{}", "s3://v/_dirty/p/2024-01-09/c.json": "{}",
+    "s3://v/_dirty/other/2024-02-01/x.json": "{}",
+    "s3://f/features/dt=2024-01-05/part-0.parquet": "", "s3://f/features/dt=2024-01-05/part-1.parquet": "", "s3://f/features/dt=2024-01-06/part-0.parquet": "",
+})
+dirty = d.list_dirty(spark, "s3://v/_dirty/p/")
+print(d.dirty_dates_of(dirty))
+d.delete_files(spark, [uri for uri, _ in dirty])
+d.delete_partitions(spark, "s3://f/features/", ["2024-01-05", "2024-01-07"])
+print(sorted(spark.fs.objects))
+print(d.list_dirty(spark, "s3://v/_dirty/none/"))`);
+    expect(out.split('\n')).toEqual([
+      "['2024-01-05', '2024-01-09']",
+      "['s3://f/features/dt=2024-01-06/part-0.parquet', 's3://v/_dirty/other/2024-02-01/x.json']",
+      '[]',
+    ]);
+  });
+
   test('complete_files: Parquet files of finished objects that are their key\'s current version; each manifest and each key asked once', () => {
     const out = python(`
 manifests = {
