@@ -43,7 +43,8 @@ function zodInput(r: TypedRow): Record<string, unknown> {
     delay: r.delay,
     distance: r.distance === null ? null : r.distance >= -MAX_SAFE && r.distance <= MAX_SAFE ? Number(r.distance) : r.distance,
     cancelled: r.cancelled,
-    date: r.micros === null ? null : new Date(Number(r.micros / 1000n)),
+    // Floored to the millisecond, as JS reads the same instant from text ('…59.9995Z' is …59.999).
+    date: r.micros === null ? null : new Date(Math.floor(Number(r.micros) / 1000)),
     carrier: r.carrier,
   };
 }

@@ -23,17 +23,21 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * @example
  * ```ts
  * duckValueToJs(12n) // 12
- * duckValueToJs(new DuckDBTimestampValue(1_500n)) // new Date(1)
+ * duckValueToJs(new DuckDBTimestampValue(1_500n))  // new Date(1)
+ * duckValueToJs(new DuckDBTimestampValue(-1_500n)) // new Date(-2): floored, as JS reads '1969-12-31T23:59:59.9985Z'
  * ```
  */
 export function duckValueToJs(value: DuckDBValue): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
   if (typeof value === 'bigint') return value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : value;
   // `new Date(n)` with n outside JS's range is an Invalid Date, which zod rejects: no throw here.
-  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) return new Date(Number(value.micros / 1000n));
+  // Sub-millisecond digits are floored, as JS drops them from text ('…59.9995Z' is …59.999): BigInt
+  // division truncates toward zero, which would move a pre-1970 instant into the next millisecond,
+  // and across a window boundary when it lies within 1 ms before one.
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) return new Date(Number(floorDiv(value.micros, 1000n)));
   if (value instanceof DuckDBTimestampMillisecondsValue) return new Date(Number(value.millis));
   if (value instanceof DuckDBTimestampSecondsValue) return new Date(Number(value.seconds) * 1000);
-  if (value instanceof DuckDBTimestampNanosecondsValue) return new Date(Number(value.nanos / 1_000_000n));
+  if (value instanceof DuckDBTimestampNanosecondsValue) return new Date(Number(floorDiv(value.nanos, 1_000_000n)));
   if (value instanceof DuckDBDateValue) return new Date(value.days * 86_400_000);
   if (value instanceof DuckDBDecimalValue) return value.toDouble();
   if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(duckValueToJs);
@@ -77,4 +81,10 @@ export function duckValueToRaw(value: DuckDBValue): unknown {
  */
 export function rowToRawJson(row: Record<string, unknown>): string {
   return JSON.stringify(row, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** a / b rounded toward negative infinity (b > 0). */
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b < 0n ? q - 1n : q;
 }
