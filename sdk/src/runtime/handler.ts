@@ -164,6 +164,10 @@ async function initRuntime(definition: PipelineDefinition, config: HandlerConfig
     segmentBytes: number(config.segmentBytes, RUNTIME_ENV.segmentBytes, 16 * 1024 * 1024),
   };
   const timeReserveMs = number(config.timeReserveMs, RUNTIME_ENV.timeReserveMs, 20_000);
+  // Lambda runs in UTC already; `sluice dev` runs this handler in a local process, which must
+  // read zone-less text ('2024-01-01 10:00') as Lambda does. (The local engine switches to UTC
+  // around its zod and map() calls; here records are parsed between awaits, so the process is set.)
+  if (!/^:?UTC$/.test(env.TZ ?? process.env.TZ ?? '')) process.env.TZ = 'UTC';
   // Loading the AWS SDK costs hundreds of milliseconds: it happens here, once, not at import.
   const { S3Client } = loadS3();
   const { DynamoDBClient } = loadDynamoDb();

@@ -8,6 +8,7 @@ import type { DeriveNode } from '../../plan/transform-node.js';
 import { printSql } from '../../sql/dialects.js';
 import { as, col, select, table } from '../../sql/sql-builders.js';
 import type { SqlExpr } from '../../sql/sql-node.js';
+import { inUtc } from './utc-time-zone.js';
 import { printerFor } from '../../sql/dialects.js';
 import { EngineError } from '../../errors.js';
 
@@ -100,28 +101,31 @@ export async function applyMap(
   const rows = reader.getRowObjectsJS();
   const out: Record<string, unknown>[] = [];
   const failures: MapFailure[] = [];
-  for (const row of rows) {
-    const user: Record<string, unknown> = {};
-    for (const c of columns) {
-      if ((POSITION_COLUMNS as readonly string[]).includes(c.name)) continue;
-      const value = row[c.name];
-      user[c.name] = typeof value === 'bigint' ? Number(value) : value;
-    }
-    try {
-      const result = fn(user);
-      if (result === null || typeof result !== 'object' || Array.isArray(result)) {
-        throw new Error(`map() must return an object (the new row); it returned ${Array.isArray(result) ? 'an array' : String(result)}`);
+  // In UTC, as Lambda runs the same function: a Date built from zone-less text agrees.
+  inUtc(() => {
+    for (const row of rows) {
+      const user: Record<string, unknown> = {};
+      for (const c of columns) {
+        if ((POSITION_COLUMNS as readonly string[]).includes(c.name)) continue;
+        const value = row[c.name];
+        user[c.name] = typeof value === 'bigint' ? Number(value) : value;
       }
-      out.push({ ...(result as Record<string, unknown>), _row_id: row._row_id, _object: row._object, _line: row._line });
-    } catch (error) {
-      failures.push({
-        object: String(row._object),
-        line: Number(row._line),
-        raw: JSON.stringify(user),
-        issues: [{ path: [], code: 'map_failed', message: `${stepPath}: ${(error as Error).message}` }],
-      });
+      try {
+        const result = fn(user);
+        if (result === null || typeof result !== 'object' || Array.isArray(result)) {
+          throw new Error(`map() must return an object (the new row); it returned ${Array.isArray(result) ? 'an array' : String(result)}`);
+        }
+        out.push({ ...(result as Record<string, unknown>), _row_id: row._row_id, _object: row._object, _line: row._line });
+      } catch (error) {
+        failures.push({
+          object: String(row._object),
+          line: Number(row._line),
+          raw: JSON.stringify(user),
+          issues: [{ path: [], code: 'map_failed', message: `${stepPath}: ${(error as Error).message}` }],
+        });
+      }
     }
-  }
+  });
   await writeRows(connection, tableName, out, columns);
   return { failures, millis: performance.now() - started };
 }

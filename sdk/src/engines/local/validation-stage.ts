@@ -32,6 +32,7 @@ import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
 import type { SqlRunner } from '../../quality/sql-runner.js';
 import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
 import { openValidRowSink } from './validation/valid-row-appender.js';
+import { inUtc } from './utc-time-zone.js';
 
 export interface ValidationStageOptions {
   readonly schema: z.ZodType;
@@ -174,45 +175,48 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   let zodRows = 0;
   let zodAccepted = 0;
   try {
-    for (let c = 0; c < (leftover?.chunkCount ?? 0); c++) {
-      for (const values of leftover!.getChunk(c).getRows()) {
-        const row = Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<string, DuckDBValue>;
-        const rowId = row._row_id as bigint;
-        const object = String(row._object);
-        const line = row._line as bigint;
-        let input: unknown;
-        /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
-        let rawOf: () => string;
-        if (options.representation === 'json') {
-          const raw = (row._raw ?? row._json ?? '') as string;
-          rawOf = () => raw;
-          if (row._error !== null && row._error !== undefined) {
-            quarantined.push(malformed(object, line, raw, String(row._error)));
-            continue;
+    // zod in UTC, as Lambda runs it: z.coerce.date() reads zone-less text ('2024-01-01 10:00') alike on any machine.
+    inUtc(() => {
+      for (let c = 0; c < (leftover?.chunkCount ?? 0); c++) {
+        for (const values of leftover!.getChunk(c).getRows()) {
+          const row = Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<string, DuckDBValue>;
+          const rowId = row._row_id as bigint;
+          const object = String(row._object);
+          const line = row._line as bigint;
+          let input: unknown;
+          /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
+          let rawOf: () => string;
+          if (options.representation === 'json') {
+            const raw = (row._raw ?? row._json ?? '') as string;
+            rawOf = () => raw;
+            if (row._error !== null && row._error !== undefined) {
+              quarantined.push(malformed(object, line, raw, String(row._error)));
+              continue;
+            }
+            try {
+              input = JSON.parse(row._json as string);
+            } catch (error) {
+              quarantined.push(malformed(object, line, raw, `not valid JSON: ${(error as Error).message}`));
+              continue;
+            }
+          } else {
+            const absent = absentIn.get(object);
+            const present = dataColumns.filter((n) => !absent?.has(n));
+            input = Object.fromEntries(present.map((n) => [n, duckValueToJs(row[n]!)]));
+            rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [n, duckValueToRaw(row[n]!)])));
           }
-          try {
-            input = JSON.parse(row._json as string);
-          } catch (error) {
-            quarantined.push(malformed(object, line, raw, `not valid JSON: ${(error as Error).message}`));
-            continue;
+          zodRows++;
+          const parsed = schema.safeParse(input);
+          if (parsed.success) {
+            const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
+            if (unstorable) quarantined.push({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
+            else zodAccepted++;
+          } else {
+            quarantined.push({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
           }
-        } else {
-          const absent = absentIn.get(object);
-          const present = dataColumns.filter((n) => !absent?.has(n));
-          input = Object.fromEntries(present.map((n) => [n, duckValueToJs(row[n]!)]));
-          rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [n, duckValueToRaw(row[n]!)])));
-        }
-        zodRows++;
-        const parsed = schema.safeParse(input);
-        if (parsed.success) {
-          const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
-          if (unstorable) quarantined.push({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
-          else zodAccepted++;
-        } else {
-          quarantined.push({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
         }
       }
-    }
+    });
   } finally {
     sink?.close();
   }
