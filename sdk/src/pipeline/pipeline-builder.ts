@@ -149,6 +149,8 @@ interface BuilderState {
   readonly steps: readonly PlanStep[];
   readonly schema?: z.ZodObject<z.ZodRawShape>;
   readonly mapFunctions: readonly ((row: any) => any)[];
+  /** The types each map() declared, beside its function (undefined where it declared none). */
+  readonly mapColumnTypes: readonly (Readonly<Record<string, ScalarType>> | undefined)[];
   /** Known column types after the last step; `undefined` once a map() without declared columns ran. */
   readonly columns?: ReadonlyMap<string, ScalarType>;
   readonly stage: 'start' | 'sourced' | 'validated' | 'aggregated' | 'sunk';
@@ -168,7 +170,7 @@ interface BuilderState {
  */
 export function pipeline(name: string): PipelineStart {
   checkName(name, 'name', 'pipeline name', 'pipeline("user-engagement")');
-  return new PipelineBuilder({ name, steps: [], mapFunctions: [], stage: 'start' }) as unknown as PipelineStart;
+  return new PipelineBuilder({ name, steps: [], mapFunctions: [], mapColumnTypes: [], stage: 'start' }) as unknown as PipelineStart;
 }
 
 class PipelineBuilder {
@@ -187,9 +189,9 @@ class PipelineBuilder {
   }
 
   get definition(): PipelineDefinition {
-    const { schema, mapFunctions, columns } = this.#state;
+    const { schema, mapFunctions, mapColumnTypes, columns } = this.#state;
     return Object.freeze({
-      plan: this.plan, hash: this.hash, mapFunctions, ...(schema ? { schema } : {}),
+      plan: this.plan, hash: this.hash, mapFunctions, mapColumnTypes, ...(schema ? { schema } : {}),
       ...(columns ? { columnTypes: Object.freeze(Object.fromEntries(columns)) } : {}),
     });
   }
@@ -252,7 +254,11 @@ class PipelineBuilder {
     const source = fn.toString();
     return this.#next(
       { kind: 'map', source, ...(declared ? { columns: [...declared.keys()] } : {}) },
-      { mapFunctions: [...this.#state.mapFunctions, fn], columns: declared ? new Map([...(this.#state.columns ?? []), ...declared]) : undefined },
+      {
+        mapFunctions: [...this.#state.mapFunctions, fn],
+        mapColumnTypes: [...this.#state.mapColumnTypes, declaredTypes ? Object.freeze({ ...declaredTypes }) : undefined],
+        columns: declared ? new Map([...(this.#state.columns ?? []), ...declared]) : undefined,
+      },
     );
   }
 

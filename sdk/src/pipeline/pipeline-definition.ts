@@ -18,4 +18,10 @@ export interface PipelineDefinition {
    * absent once a `.map()` without declared columns ran. Not part of the plan or its hash.
    */
   readonly columnTypes?: Readonly<Record<string, ScalarType>>;
+  /**
+   * The column types each `.map()` declared, by map (the same order as `mapFunctions`;
+   * undefined for a map that declared none). A map that no row reaches returns nothing to infer
+   * types from: the local engine gives its empty output these types, so later steps still bind.
+   */
+  readonly mapColumnTypes?: readonly (Readonly<Record<string, ScalarType>> | undefined)[];
 }

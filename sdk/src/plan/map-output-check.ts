@@ -8,7 +8,9 @@
  *
  * It lives with the plan, not in a backend, because both backends make it: the local engine
  * over the table a map produced, the event stage over the rows a map returned for one object.
- * The need analysis reads the plan only, so a backend runs it once per definition.
+ * The need analysis reads the plan only, so a backend runs it once per definition. Neither
+ * backend judges a map that returned no row (every row quarantined before it, or it threw on
+ * each): it showed no columns, and nothing of it reaches the validated zone or the window.
  */
 import { PlanError } from '../errors.js';
 import type { ExprNode } from './expression-node.js';

@@ -28,6 +28,7 @@ export const RUNTIME_METRICS = {
   rowsQuarantined: 'RowsQuarantined',
   gateFailures: 'GateFailures',
   objectsSkipped: 'ObjectsSkipped',
+  objectsUnreadable: 'ObjectsUnreadable',
 } as const;
 
 export interface PipelineMonitoringProps {
@@ -128,6 +129,14 @@ export class PipelineMonitoring extends Construct {
       'the landing bucket received objects the pipeline never reads (their keys are not selected by the source\'s glob): misplaced data or a wrong glob. ' +
       'The event-stage Lambda\'s log has a WARN line "object skipped: its key is not selected by the source" with each key and the reason. Move such objects to keys the glob selects, ' +
       'or change the source\'s glob to select them and promote again; stop writers from putting other files (e.g. _SUCCESS markers) into the landing bucket.', 1);
+    // An object that cannot be decoded goes whole to quarantine, often before any row was read:
+    // then RowsIn and RowsQuarantined stay 0, so the ratio alarm stays at 0 and nothing else
+    // pages while the data is left out of every feature. Threshold 1, as for gate failures.
+    alarm('ObjectsUnreadable', runtimeSum(RUNTIME_METRICS.objectsUnreadable),
+      'a landing object could not be decoded (a truncated gzip, text that is not UTF-8, gzip data without .gz, a format the source cannot tell) and went whole to the quarantine bucket: none of its rows reach the features. ' +
+      'The event-stage Lambda\'s log has an INFO line "object done" with "status":"unreadable", the object\'s S3 URI and its objectId; ' +
+      `the quarantine bucket holds quarantine/${props.pipelineName}/dt=<date>/objects/<objectId>.error.json (dt: the UTC date it landed), whose "error" says what is wrong and what to do, beside a copy of the object. ` +
+      'Fix the object at its producer (upload it complete, re-encode it as UTF-8, name gzip data .gz or give the source its format or compression) and land it again.', 1);
 
     this.glueFailureRule = new events.Rule(this, 'GlueJobFailed', {
       description: `${props.pipelineName}: the aggregate Glue job failed, timed out or errored`,

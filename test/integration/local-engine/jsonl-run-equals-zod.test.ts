@@ -4,6 +4,8 @@
  * values (signs, coercions, defaults), the same quarantined lines with the same issues.
  * fast-path-equivalence.test.ts checks the validation stage on its own; this one also covers
  * what happens to a record on its way there (1e400 once became a valid null on that way).
+ * zod runs here in UTC, as sluice runs it (zone-less text such as `[1]` → '1' → 2001-01-01 is a
+ * UTC instant on every machine); the suite itself runs in New York time.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { file, pipeline } from '../../../sdk/src/index.js';
+
+/** zod with the process in UTC (switched here by hand, not through sluice's helper). */
+function zodInUtc<T>(work: () => T): T {
+  const zone = process.env.TZ;
+  process.env.TZ = 'UTC';
+  try {
+    return work();
+  } finally {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  }
+}
 
 const Row = z.object({
   id: z.string().min(1).max(6),
@@ -78,7 +92,7 @@ describe('a JSON Lines run ≡ zod over each line', () => {
           quarantined.push({ line: i + 1, issues: ['malformed_record'] });
           return;
         }
-        const result = Row.safeParse(parsed);
+        const result = zodInUtc(() => Row.safeParse(parsed));
         if (result.success) valid.push(Object.fromEntries(Object.keys(Row.shape).map((k) => [k, norm((result.data as Row)[k], k)])));
         else quarantined.push({ line: i + 1, issues: result.error.issues.map((issue) => `${issue.path.join('.')}:${issue.code}:${issue.message}`) });
       });

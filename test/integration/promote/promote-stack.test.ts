@@ -212,21 +212,24 @@ describe('synthesized template', () => {
     });
   });
 
-  test('alarms (Lambda errors, DLQ depth, quarantine ratio, gate failures, skipped objects) and a Glue-failure rule notify one encrypted, SSL-only topic', () => {
+  test('alarms (Lambda errors, DLQ depth, quarantine ratio, gate failures, skipped objects, unreadable objects) and a Glue-failure rule notify one encrypted, SSL-only topic', () => {
     const [[topicId, topic]] = resourcesOf('AWS::SNS::Topic') as [[string, any]];
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     const topicPolicy = resourcesOf('AWS::SNS::TopicPolicy').map(([, p]) => p.Properties.PolicyDocument.Statement).flat();
     expect(topicPolicy).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-oncall@example.com' });
     const alarms = resourcesOf('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topicId }]);
     const metricNames = JSON.stringify(alarms.map(([, a]) => a.Properties));
     expect(metricNames).toContain('"MetricName":"Errors"');
     expect(metricNames).toContain('"MetricName":"ApproximateNumberOfMessagesVisible"');
     expect(metricNames).toContain(`"MetricName":"${RUNTIME_METRICS.rowsQuarantined}"`);
     expect(metricNames).toContain(`"MetricName":"${RUNTIME_METRICS.objectsSkipped}"`);
+    expect(metricNames).toContain(`"MetricName":"${RUNTIME_METRICS.objectsUnreadable}"`);
     expect(metricNames).toContain(`"Namespace":"${RUNTIME_METRICS.namespace}"`);
+    // CloudFormation refuses an AlarmDescription longer than 1024 characters.
+    for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmDescription.length, id).toBeLessThanOrEqual(1024);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.glue'], 'detail-type': ['Glue Job State Change'], detail: { jobName: [Match.anyValue()], state: ['FAILED', 'TIMEOUT', 'ERROR'] } },
       Targets: [Match.objectLike({ Arn: { Ref: topicId } })],
@@ -267,11 +270,37 @@ describe('synthesized template', () => {
     expect(description).toMatch(/Move such objects to keys the glob selects, or change the source's glob to select them and promote again/);
   });
 
+  test('the unreadable-objects alarm pages at the first object that cannot be decoded (the quarantine ratio stays 0 when no row was read), and says where to look and what to do', () => {
+    const unreadable = resourcesOf('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ObjectsUnreadable');
+    expect(unreadable).toHaveLength(1);
+    const [, alarm] = unreadable[0]!;
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'sluice',
+      Dimensions: [{ Name: 'service', Value: PIPELINE }],
+      Statistic: 'Sum',
+      Period: 900,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    const gate = resourcesOf('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'GateFailures')![1];
+    for (const key of ['Namespace', 'Dimensions', 'Statistic', 'Period', 'EvaluationPeriods', 'TreatMissingData']) expect(alarm.Properties[key], key).toEqual(gate.Properties[key]);
+    const description: string = alarm.Properties.AlarmDescription;
+    expect(description.startsWith(`${PIPELINE}: `)).toBe(true);
+    expect(description).toMatch(/could not be decoded \(a truncated gzip, text that is not UTF-8/);
+    // The handler's log line and the error document's key, as handler-unreadable-object.test.ts finds them.
+    expect(description).toContain('INFO line "object done" with "status":"unreadable"');
+    expect(description).toContain(`quarantine/${PIPELINE}/dt=<date>/objects/<objectId>.error.json`);
+    expect(description).toMatch(/Fix the object at its producer .* and land it again\.$/);
+  });
+
   test('the alarms watch the metrics the runtime actually emits', () => {
     expect(RUNTIME_METRICS.rowsIn).toBe(RUNTIME_EMITS.rowsIn);
     expect(RUNTIME_METRICS.rowsQuarantined).toBe(RUNTIME_EMITS.rowsQuarantined);
     expect(RUNTIME_METRICS.gateFailures).toBe(RUNTIME_EMITS.gateFailures);
     expect(RUNTIME_METRICS.objectsSkipped).toBe(RUNTIME_EMITS.objectsSkipped);
+    expect(RUNTIME_METRICS.objectsUnreadable).toBe(RUNTIME_EMITS.objectsUnreadable);
   });
 
   test('a monthly cost budget with 50/80/100% notifications, filtered on the pipeline tag', () => {

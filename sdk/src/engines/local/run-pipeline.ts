@@ -137,10 +137,13 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       for (const [index, step] of plan.steps.entries()) {
         if (step.kind === 'derive') await applyDerive(connection, VALID_TABLE, step, `steps[${index}]`);
         if (step.kind === 'map') {
+          const declared = definition.mapColumnTypes?.[mapIndex];
           const fn = definition.mapFunctions[mapIndex++];
           if (!fn) throw new EngineError('MAP_FUNCTION_MISSING', `The plan has a map() at steps[${index}] but no function travelled with it.`);
-          const { failures, millis } = await applyMap(connection, VALID_TABLE, fn, `steps[${index}].map`);
-          checkMapOutput(plan.steps, index, (await describeTable(connection, VALID_TABLE)).map((c) => c.name));
+          const { failures, returned, millis } = await applyMap(connection, VALID_TABLE, fn, `steps[${index}].map`, declared);
+          // A map that returned no row (none reached it, or it threw on each) showed no columns to
+          // judge: its empty table carries the declared ones. The event stage does the same.
+          if (returned > 0) checkMapOutput(plan.steps, index, (await describeTable(connection, VALID_TABLE)).map((c) => c.name));
           mapFailures.push(...failures);
           notes.push(`steps[${index}].map() ran per row in JS, outside the vectorised path (${Math.round(millis)} ms). Prefer derive() where an expression will do.`);
         }

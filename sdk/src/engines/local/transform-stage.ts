@@ -3,14 +3,15 @@
  * user's function per row in JS. A row whose map function throws is quarantined with the
  * error, so the conservation law still holds.
  */
-import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ScalarType } from '../../plan/expression-node.js';
 import type { DeriveNode } from '../../plan/transform-node.js';
-import { printSql } from '../../sql/dialects.js';
+import { printerFor, printSql } from '../../sql/dialects.js';
 import { as, col, select, table } from '../../sql/sql-builders.js';
 import type { SqlExpr } from '../../sql/sql-node.js';
-import { inUtc } from './utc-time-zone.js';
-import { printerFor } from '../../sql/dialects.js';
 import { EngineError } from '../../errors.js';
+import { writeMapOutput } from './map-output-table.js';
+import { inUtc } from './utc-time-zone.js';
 
 /** Columns that carry source position through every stage. */
 const POSITION_COLUMNS = ['_row_id', '_object', '_line'] as const;
@@ -87,14 +88,22 @@ async function deriveFailure(connection: DuckDBConnection, tableName: string, no
 /**
  * Runs a map function over every row of `tableName` and replaces the table with the results.
  * Rows come to the function as zod would have produced them: numbers as numbers, timestamps
- * as Dates. Returns the rows whose function call threw (they leave the valid set).
+ * as Dates. Returns the rows whose function call threw (they leave the valid set) and how many
+ * rows the function returned; `declared` (the types of `.map(fn, { columns })`) types the
+ * columns the returned values cannot, such as every column when no row reached the map.
+ *
+ * @example
+ * ```ts
+ * const { failures, returned } = await applyMap(connection, 'valid_rows', (row) => ({ ...row, domain: 'x.org' }), 'steps[2].map', { domain: 'string' });
+ * ```
  */
 export async function applyMap(
   connection: DuckDBConnection,
   tableName: string,
   fn: (row: Record<string, unknown>) => unknown,
   stepPath: string,
-): Promise<{ failures: MapFailure[]; millis: number }> {
+  declared?: Readonly<Record<string, ScalarType>>,
+): Promise<{ failures: MapFailure[]; returned: number; millis: number }> {
   const started = performance.now();
   const columns = await describeTable(connection, tableName);
   const reader = await connection.runAndReadAll(`SELECT * FROM ${printerFor('duckdb').quoteIdentifier(tableName)} ORDER BY _row_id`);
@@ -126,48 +135,6 @@ export async function applyMap(
       }
     }
   });
-  await writeRows(connection, tableName, out, columns);
-  return { failures, millis: performance.now() - started };
-}
-
-/** Recreates a table from JS rows, inferring each column's type from its values. */
-async function writeRows(connection: DuckDBConnection, tableName: string, rows: Record<string, unknown>[], previous: { name: string; type: string }[]): Promise<void> {
-  const p = printerFor('duckdb');
-  const names: string[] = [];
-  for (const row of rows) for (const key of Object.keys(row)) if (!names.includes(key)) names.push(key);
-  if (rows.length === 0) for (const c of previous) names.push(c.name);
-  const typeOf = (name: string): string => {
-    const before = previous.find((c) => c.name === name)?.type;
-    const values = rows.map((r) => r[name]).filter((v) => v !== null && v !== undefined);
-    if (values.length === 0) return before ?? 'VARCHAR';
-    if (values.every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && (before === 'BIGINT' || name.startsWith('_'))))) return 'BIGINT';
-    if (values.every((v) => typeof v === 'number')) return 'DOUBLE';
-    if (values.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
-    if (values.every((v) => v instanceof Date)) return 'TIMESTAMP';
-    return 'VARCHAR';
-  };
-  const types = names.map(typeOf);
-  await connection.run(`CREATE OR REPLACE TABLE ${p.quoteIdentifier(tableName)} (${names.map((n, i) => `${p.quoteIdentifier(n)} ${types[i]}`).join(', ')})`);
-  const appender = await connection.createAppender(tableName);
-  try {
-    for (const row of rows) {
-      names.forEach((name, i) => {
-        const value = row[name];
-        if (value === null || value === undefined) return appender.appendNull();
-        switch (types[i]) {
-          case 'BIGINT': return appender.appendBigInt(BigInt(value as number));
-          case 'DOUBLE': return appender.appendDouble(value as number);
-          case 'BOOLEAN': return appender.appendBoolean(value as boolean);
-          case 'TIMESTAMP': return appender.appendTimestamp(new DuckDBTimestampValue(BigInt((value as Date).getTime()) * 1000n));
-          default: return appender.appendVarchar(typeof value === 'string' ? value : JSON.stringify(value));
-        }
-      });
-      appender.endRow();
-    }
-    appender.flushSync();
-  } catch (error) {
-    throw new EngineError('MAP_WRITE_FAILED', `Could not store the rows returned by map(): ${(error as Error).message}. Return plain values (strings, numbers, booleans, Dates).`, { cause: error });
-  } finally {
-    appender.closeSync();
-  }
+  await writeMapOutput(connection, tableName, out, columns, declared);
+  return { failures, returned: out.length, millis: performance.now() - started };
 }

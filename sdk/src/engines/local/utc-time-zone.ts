@@ -6,7 +6,8 @@
  * engine runs the schema and map() functions in UTC so both places agree.
  *
  * Synchronous only: no other JavaScript can run while the zone is switched, so nothing else in
- * the process (a notebook's own Date display) ever sees it.
+ * the process (a notebook's own Date display) ever sees it. (Node applies a changed TZ on its
+ * main thread; in a worker thread the zone stays the one the process started with.)
  */
 
 /**
