@@ -14,18 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { file, pipeline } from '../../../sdk/src/index.js';
-
-/** zod with the process in UTC (switched here by hand, not through sluice's helper). */
-function zodInUtc<T>(work: () => T): T {
-  const zone = process.env.TZ;
-  process.env.TZ = 'UTC';
-  try {
-    return work();
-  } finally {
-    if (zone === undefined) delete process.env.TZ;
-    else process.env.TZ = zone;
-  }
-}
+import { zodInUtc } from '../../helpers/zod-in-utc.js';
 
 const Row = z.object({
   id: z.string().min(1).max(6),

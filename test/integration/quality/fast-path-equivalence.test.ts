@@ -2,7 +2,7 @@
  * The SQL fast path and pure zod give identical results: same valid rows (same output values),
  * same quarantined rows with the same issues and messages, and the conservation law per object.
  * The oracle below is written here, independently of the stage: `schema.safeParse(JSON.parse(_json))`
- * on every row, in order.
+ * on every row, in order — in UTC, as sluice runs zod (the suite itself runs in New York time).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
 import { createJsonRawRows, tableRows, withConnection } from './raw-rows.js';
+import { zodInUtc } from '../../helpers/zod-in-utc.js';
 import type { RawRecord } from './raw-rows.js';
 
 const Rich = z.object({
@@ -120,7 +121,7 @@ function oracle(schema: z.ZodObject<any>, input: readonly RawRecord[]): Expected
     if (r.error) { quarantined.push({ object: r.object, line: r.line, raw: r.raw, codes: ['malformed_record'] }); continue; }
     let value: unknown;
     try { value = JSON.parse(r.json ?? r.raw); } catch { quarantined.push({ object: r.object, line: r.line, raw: r.raw, codes: ['malformed_record'] }); continue; }
-    const parsed = schema.safeParse(value);
+    const parsed = zodInUtc(() => schema.safeParse(value));
     if (parsed.success) {
       const values: Row = {};
       for (const key of Object.keys(schema.shape)) {
