@@ -59,7 +59,23 @@ export async function prepareKernel(): Promise<JupyterInvocation> {
  * Runs `jupyter nbconvert --to notebook --execute` on `file`, writing the executed copy into
  * `outDir`. Rejects with nbconvert's own report (which names the failing cell) on failure.
  */
-export function executeNotebook(jupyter: JupyterInvocation, file: string, outDir: string, timeoutSeconds = 600): Promise<ExecutedNotebook> {
+export async function executeNotebook(jupyter: JupyterInvocation, file: string, outDir: string, timeoutSeconds = 600): Promise<ExecutedNotebook> {
+  try {
+    return await executeOnce(jupyter, file, outDir, timeoutSeconds);
+  } catch (error) {
+    // Jupyter picks the kernel's ports by binding port 0 and letting go; another test starting a
+    // server at that moment can take one first, and the kernel dies with EBUSY/EADDRINUSE before
+    // running a cell. That race says nothing about the notebook: start it once more.
+    if (!KERNEL_PORT_RACE.test((error as Error).message)) throw error;
+    process.stderr.write(`${basename(file)}: the kernel could not bind its ports (taken by another process meanwhile); starting it once more\n`);
+    return executeOnce(jupyter, file, outDir, timeoutSeconds);
+  }
+}
+
+/** What a kernel that lost its ports to another process leaves in nbconvert's log (and nothing a notebook cell can print). */
+const KERNEL_PORT_RACE = /code: '(EBUSY|EADDRINUSE)'[^]*Kernel didn't respond|Kernel didn't respond[^]*code: '(EBUSY|EADDRINUSE)'/;
+
+function executeOnce(jupyter: JupyterInvocation, file: string, outDir: string, timeoutSeconds: number): Promise<ExecutedNotebook> {
   const output = basename(file).replace(/\.ipynb$/, '.executed.ipynb');
   const args = [
     ...jupyter.prefix,
