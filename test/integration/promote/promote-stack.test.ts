@@ -35,6 +35,31 @@ beforeAll(async () => {
   console.log(String(summary));
 }, 300_000);
 
+/**
+ * The one alarm on a per-object count `metric`: it pages at the first count in 15 minutes, shaped
+ * as the gate-failure alarm. Returns its description, which starts with the pipeline's name.
+ */
+function pagingCountAlarm(metric: string): string {
+  const alarms = resourcesOf('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === metric);
+  expect(alarms).toHaveLength(1);
+  const [, alarm] = alarms[0]!;
+  expect(alarm.Properties).toMatchObject({
+    Namespace: 'sluice',
+    Dimensions: [{ Name: 'service', Value: PIPELINE }],
+    Statistic: 'Sum',
+    Period: 900,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    TreatMissingData: 'notBreaching',
+  });
+  const gate = resourcesOf('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'GateFailures')![1];
+  for (const key of ['Namespace', 'Dimensions', 'Statistic', 'Period', 'EvaluationPeriods', 'TreatMissingData']) expect(alarm.Properties[key], key).toEqual(gate.Properties[key]);
+  const description: string = alarm.Properties.AlarmDescription;
+  expect(description.startsWith(`${PIPELINE}: `)).toBe(true);
+  return description;
+}
+
 describe('promote output folder', () => {
   test('holds the CDK app, the bundle (placeholder without a module), the driver, plan.json with its SQL, template.json and a README', () => {
     for (const file of ['app.ts', 'package.json', 'cdk.json', 'promote.json', 'README.md', 'plan.json', 'aggregate.spark.sql', 'template.json', 'glue/sluice_glue_driver.py', 'lambda/index.mjs']) {
@@ -246,23 +271,7 @@ describe('synthesized template', () => {
   });
 
   test('the skipped-objects alarm pages at the first landing object the source never reads (15-minute sums, as the gate-failure alarm), and says what to do', () => {
-    const skipped = resourcesOf('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ObjectsSkipped');
-    expect(skipped).toHaveLength(1);
-    const [, alarm] = skipped[0]!;
-    expect(alarm.Properties).toMatchObject({
-      Namespace: 'sluice',
-      Dimensions: [{ Name: 'service', Value: PIPELINE }],
-      Statistic: 'Sum',
-      Period: 900,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-    const gate = resourcesOf('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'GateFailures')![1];
-    for (const key of ['Namespace', 'Dimensions', 'Statistic', 'Period', 'EvaluationPeriods', 'TreatMissingData']) expect(alarm.Properties[key], key).toEqual(gate.Properties[key]);
-    const description: string = alarm.Properties.AlarmDescription;
-    expect(description.startsWith(`${PIPELINE}: `)).toBe(true);
+    const description = pagingCountAlarm('ObjectsSkipped');
     expect(description).toContain('objects the pipeline never reads');
     expect(description).toMatch(/misplaced data or a wrong glob/);
     // The handler's log message, as handler-glob-skip.test.ts asserts it: the operator searches the log for it.
@@ -271,23 +280,7 @@ describe('synthesized template', () => {
   });
 
   test('the unreadable-objects alarm pages at the first object that cannot be decoded (the quarantine ratio stays 0 when no row was read), and says where to look and what to do', () => {
-    const unreadable = resourcesOf('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ObjectsUnreadable');
-    expect(unreadable).toHaveLength(1);
-    const [, alarm] = unreadable[0]!;
-    expect(alarm.Properties).toMatchObject({
-      Namespace: 'sluice',
-      Dimensions: [{ Name: 'service', Value: PIPELINE }],
-      Statistic: 'Sum',
-      Period: 900,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-    const gate = resourcesOf('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'GateFailures')![1];
-    for (const key of ['Namespace', 'Dimensions', 'Statistic', 'Period', 'EvaluationPeriods', 'TreatMissingData']) expect(alarm.Properties[key], key).toEqual(gate.Properties[key]);
-    const description: string = alarm.Properties.AlarmDescription;
-    expect(description.startsWith(`${PIPELINE}: `)).toBe(true);
+    const description = pagingCountAlarm('ObjectsUnreadable');
     expect(description).toMatch(/could not be decoded \(a truncated gzip, text that is not UTF-8/);
     // The handler's log line and the error document's key, as handler-unreadable-object.test.ts finds them.
     expect(description).toContain('INFO line "object done" with "status":"unreadable"');
