@@ -14,6 +14,7 @@ import { createHandler, toPipelineDefinition, type HandlerResult } from '../../.
 import { currentVersionsPrefix, keyIdOf } from '../../../sdk/src/runtime/current-versions.js';
 import { dirtyDatesPrefix } from '../../../sdk/src/runtime/dirty-dates.js';
 import { objectIdOf } from '../../../sdk/src/runtime/zone-keys.js';
+import { capturePowertoolsOutput } from '../../helpers/powertools-output.js';
 import { startDynalite, type DynaliteHandle } from '../../helpers/dynalite.js';
 import { s3CreatedEvent, sqsBatch } from '../../helpers/s3-events.js';
 import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
@@ -59,15 +60,7 @@ beforeAll(async () => {
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'landing', Key: key }));
     etags.set(key, head.ETag!.replace(/"/g, ''));
   }
-  // Powertools prints logs and EMF metrics as JSON lines on stdout/stderr: collect them.
-  Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_DEV: '' });
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream);
-    vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-      output.push(String(chunk));
-      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof stream.write);
-  }
+  capturePowertoolsOutput(output);
   const handler = createHandler(definition, {
     validatedBucket: 'validated', quarantineBucket: 'quarantine', idempotencyTable: TABLE,
     s3Client: s3.client, dynamoDbClient: ddb.client, env: { POWERTOOLS_METRICS_NAMESPACE: 'sluice' },
