@@ -16,6 +16,7 @@ import { csvDecodingFor, type CsvDecoding } from '../sources/csv-decoding.js';
 import { MALFORMED_RECORD, NOT_STORABLE } from '../quality/quarantine.js';
 import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
 import { assertEventStageGates } from './event-stage-gates.js';
+import { columnTypesAfterMaps, mapReturnedValuesCheck } from '../pipeline/map-returned-types.js';
 import { watchMapOutputs, type MapOutputNote, type MapOutputState } from './map-output-columns.js';
 import type { RawRecord } from './record-reader.js';
 import { rowGateColumns } from './row-gates.js';
@@ -65,6 +66,8 @@ interface CompiledStep {
   readonly failure?: (message: string) => RowIssue;
   /** A map whose output later steps read: notes the keys of the rows it returns. */
   readonly note?: MapOutputNote;
+  /** A map after which the plan knows the column types: the value of the returned row that does not fit its column. */
+  readonly misfit?: (row: Readonly<Record<string, unknown>>) => RowIssue | undefined;
 }
 
 /**
@@ -92,6 +95,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   let gates: GateSpec = {};
   let timestampColumn: string | undefined;
   const mapOutputs = watchMapOutputs(definition.plan.steps);
+  const typesAfterMaps = columnTypesAfterMaps(definition);
   for (const [stepIndex, step] of definition.plan.steps.entries()) {
     if (step.kind === 'validate') gates = step.gates;
     else if (step.kind === 'window') timestampColumn = (step as WindowNode).timestamp;
@@ -111,6 +115,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         },
       });
     } else if (step.kind === 'map') {
+      const known = typesAfterMaps[mapIndex];
       const fn = definition.mapFunctions[mapIndex++];
       if (!fn) throw new Error(`The plan has a .map() step #${mapIndex} but the definition carries no function for it.`);
       // The plan names the columns a map() declares, added to the known ones (as the builder
@@ -125,6 +130,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
       steps.push({
         kind: 'map',
         ...(note ? { note } : {}),
+        // The local engine's rule (pipeline/map-returned-types.ts): both quarantine the same rows.
+        ...(known ? { misfit: mapReturnedValuesCheck(known, `steps[${stepIndex}].map`) } : {}),
         // The local engine's code and wording (transform-stage.ts), so a rejected row reads the same in both.
         failure: (message) => ({ path: [], code: 'map_failed', message: `steps[${stepIndex}].map: ${message}` }),
         run: (row) => {
@@ -191,6 +198,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
           const issues = [step.failure ? step.failure(message) : { path: [], code: `${step.kind}_error`, message }];
           return gated ? { ok: false, issues, gated } : { ok: false, issues };
         }
+        const misfit = step.misfit?.(row);
+        if (misfit) return gated ? { ok: false, issues: [misfit], gated } : { ok: false, issues: [misfit] };
         // Also for a row a later step rejects: its map returned it, as it makes the local map table.
         if (step.note && mapOutputState) step.note(row, mapOutputState);
       }

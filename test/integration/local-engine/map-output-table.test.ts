@@ -30,7 +30,7 @@ const expectedTypes = { domain: 'VARCHAR', cents: 'BIGINT', weight: 'DOUBLE', is
 describe('the table a map() leaves', () => {
   it('with no input row: the input columns and the declared ones, with the declared types', async () => {
     await validRows(0);
-    const { failures, returned } = await applyMap(db.connection, 'valid_rows', (row) => ({ ...row, domain: 'x' }), 'steps[2].map', declared);
+    const { failures, returned } = await applyMap(db.connection, 'valid_rows', (row) => ({ ...row, domain: 'x' }), 'steps[2].map', { declared });
     expect(failures).toEqual([]);
     expect(returned).toBe(0);
     const columns = Object.fromEntries((await describeTable(db.connection, 'valid_rows')).map((c) => [c.name, c.type]));
@@ -42,7 +42,7 @@ describe('the table a map() leaves', () => {
     await validRows(3);
     const { failures, returned } = await applyMap(db.connection, 'valid_rows', () => {
       throw new Error('no domain');
-    }, 'steps[2].map', declared);
+    }, 'steps[2].map', { declared });
     expect(returned).toBe(0);
     expect(failures.map((f) => [f.line, f.issues[0]!.code, f.issues[0]!.message])).toEqual([
       [1, 'map_failed', 'steps[2].map: no domain'],
@@ -56,7 +56,7 @@ describe('the table a map() leaves', () => {
 
   it('a declared column that every returned row leaves null has the declared type; values still decide where there are some', async () => {
     await validRows(2);
-    const { returned } = await applyMap(db.connection, 'valid_rows', (row) => ({ ...row, cents: null, seen_at: null, weight: 2 }), 'steps[2].map', { cents: 'integer', seen_at: 'timestamp', weight: 'number' });
+    const { returned } = await applyMap(db.connection, 'valid_rows', (row) => ({ ...row, cents: null, seen_at: null, weight: 2 }), 'steps[2].map', { declared: { cents: 'integer', seen_at: 'timestamp', weight: 'number' } });
     expect(returned).toBe(2);
     const columns = Object.fromEntries((await describeTable(db.connection, 'valid_rows')).map((c) => [c.name, c.type]));
     expect(columns).toMatchObject({ user_id: 'VARCHAR', amount: 'DOUBLE', cents: 'BIGINT', seen_at: 'TIMESTAMP', weight: 'DOUBLE' });

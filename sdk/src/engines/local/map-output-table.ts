@@ -1,15 +1,19 @@
 /**
- * The table a `.map()` leaves behind, made from the JS rows its function returned. A column's
- * type comes from its values; a column with no value to go by — every row returned null for it,
- * or no row reached the map at all (every row quarantined, the function threw on each, an empty
- * input) — takes the type the map declared (`.map(fn, { columns })`), else its type before the
- * map. Without that, such a column would be VARCHAR or missing, and the derive, window and
- * feature store write that the builder type-checked against the declaration would fail inside
- * DuckDB ("No function matches '*(VARCHAR, …)'", "Referenced column not found") on zero rows.
+ * The table a `.map()` leaves behind, made from the JS rows its function returned. A column
+ * whose type the plan knows after the map (pipeline/map-returned-types.ts: the schema's, the
+ * derived and the declared types) is stored as that type — the rows were checked to fit it, and
+ * the event stage writes the same Parquet type. Any other column's type comes from its values;
+ * one with no value to go by — every row returned null for it, or no row reached the map at all
+ * (every row quarantined, the function threw on each, an empty input) — takes the type the map
+ * declared (`.map(fn, { columns })`), else its type before the map. Without that, such a column
+ * would be VARCHAR or missing, and the derive, window and feature store write that the builder
+ * type-checked against the declaration would fail inside DuckDB ("No function matches
+ * '*(VARCHAR, …)'", "Referenced column not found") on zero rows.
  */
 import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import { EngineError } from '../../errors.js';
 import type { ScalarType } from '../../plan/expression-node.js';
+import type { KnownColumnTypes } from '../../pipeline/map-returned-types.js';
 import { printerFor } from '../../sql/dialects.js';
 
 /** The DuckDB column type of each type `.map(fn, { columns })` may declare. */
@@ -20,11 +24,11 @@ const DECLARED_DUCKDB_TYPES: Partial<Record<ScalarType, string>> = {
 /**
  * Recreates `tableName` from the rows a map returned. With no rows, its columns are the map's
  * input columns (`previous`) and the declared ones — what the builder told the later steps the
- * map returns.
+ * map returns. `types.known` must hold only types the rows were checked to fit.
  *
  * @example
  * ```ts
- * await writeMapOutput(connection, 'valid_rows', [], await describeTable(connection, 'valid_rows'), { domain: 'string', cents: 'integer' });
+ * await writeMapOutput(connection, 'valid_rows', [], await describeTable(connection, 'valid_rows'), { declared: { domain: 'string', cents: 'integer' } });
  * await describeTable(connection, 'valid_rows'); // [...the input columns, { name: 'domain', type: 'VARCHAR' }, { name: 'cents', type: 'BIGINT' }]
  * ```
  * @throws EngineError `MAP_WRITE_FAILED` when a returned value cannot be stored.
@@ -34,13 +38,16 @@ export async function writeMapOutput(
   tableName: string,
   rows: readonly Record<string, unknown>[],
   previous: readonly { name: string; type: string }[],
-  declared: Readonly<Record<string, ScalarType>> = {},
+  columnTypes: { readonly declared?: Readonly<Record<string, ScalarType>>; readonly known?: KnownColumnTypes } = {},
 ): Promise<void> {
   const p = printerFor('duckdb');
+  const declared = columnTypes.declared ?? {};
   const names: string[] = [];
   for (const row of rows) for (const key of Object.keys(row)) if (!names.includes(key)) names.push(key);
   if (rows.length === 0) for (const name of [...previous.map((c) => c.name), ...Object.keys(declared)]) if (!names.includes(name)) names.push(name);
   const typeOf = (name: string): string => {
+    const known = DECLARED_DUCKDB_TYPES[columnTypes.known?.[name] as ScalarType];
+    if (known) return known;
     const before = previous.find((c) => c.name === name)?.type;
     const values = rows.map((r) => r[name]).filter((v) => v !== null && v !== undefined);
     // The declaration wins over the input's type, as in the builder: a map may change a column's type.

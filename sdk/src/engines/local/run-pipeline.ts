@@ -28,6 +28,7 @@ import { readParquetObject } from './parquet-object-reader.js';
 import { findUndecodableParquetFiles, type ParquetFileRef } from './undecodable-parquet.js';
 import { applyDerive, applyMap, describeTable, type MapFailure } from './transform-stage.js';
 import { checkMapOutput } from '../../plan/map-output-check.js';
+import { columnTypesAfterMaps } from '../../pipeline/map-returned-types.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
 import { runAggregateStage } from './aggregate-stage.js';
 import { outsideWindowsNote, rowsOutsideWindows } from './rows-outside-windows.js';
@@ -134,13 +135,15 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       // Typed input leaves valid_rows a view over the source; derive and map replace a table.
       if (transformed) await materializeValidRows(connection, VALID_TABLE);
       let mapIndex = 0;
+      const typesAfterMaps = columnTypesAfterMaps(definition);
       for (const [index, step] of plan.steps.entries()) {
         if (step.kind === 'derive') await applyDerive(connection, VALID_TABLE, step, `steps[${index}]`);
         if (step.kind === 'map') {
           const declared = definition.mapColumnTypes?.[mapIndex];
           const fn = definition.mapFunctions[mapIndex++];
           if (!fn) throw new EngineError('MAP_FUNCTION_MISSING', `The plan has a map() at steps[${index}] but no function travelled with it.`);
-          const { failures, returned, millis } = await applyMap(connection, VALID_TABLE, fn, `steps[${index}].map`, declared);
+          const known = typesAfterMaps[mapIndex - 1];
+          const { failures, returned, millis } = await applyMap(connection, VALID_TABLE, fn, `steps[${index}].map`, { ...(declared ? { declared } : {}), ...(known ? { known } : {}) });
           // A map that returned no row (none reached it, or it threw on each) showed no columns to
           // judge: its empty table carries the declared ones. The event stage does the same.
           if (returned > 0) checkMapOutput(plan.steps, index, (await describeTable(connection, VALID_TABLE)).map((c) => c.name));

@@ -11,6 +11,7 @@ import { as, col, select, table } from '../../sql/sql-builders.js';
 import type { SqlExpr } from '../../sql/sql-node.js';
 import { EngineError } from '../../errors.js';
 import { writeMapOutput } from './map-output-table.js';
+import { mapReturnedValuesCheck, type KnownColumnTypes } from '../../pipeline/map-returned-types.js';
 import { inUtc } from './utc-time-zone.js';
 
 /** Columns that carry source position through every stage. */
@@ -88,13 +89,17 @@ async function deriveFailure(connection: DuckDBConnection, tableName: string, no
 /**
  * Runs a map function over every row of `tableName` and replaces the table with the results.
  * Rows come to the function as zod would have produced them: numbers as numbers, timestamps
- * as Dates. Returns the rows whose function call threw (they leave the valid set) and how many
- * rows the function returned; `declared` (the types of `.map(fn, { columns })`) types the
- * columns the returned values cannot, such as every column when no row reached the map.
+ * as Dates. Returns the rows that leave the valid set — the function threw, returned no row
+ * object, or returned a value not of its column's type — and how many rows it returned.
+ * `types.known` (the column types the plan knows after this map, pipeline/map-returned-types.ts)
+ * is what returned rows must fit and what their columns are stored as; `types.declared` (the
+ * types of `.map(fn, { columns })`) types the columns no returned value can, such as every
+ * column when no row reached the map.
  *
  * @example
  * ```ts
- * const { failures, returned } = await applyMap(connection, 'valid_rows', (row) => ({ ...row, domain: 'x.org' }), 'steps[2].map', { domain: 'string' });
+ * const { failures, returned } = await applyMap(connection, 'valid_rows', (row) => ({ ...row, domain: 'x.org' }), 'steps[2].map',
+ *   { declared: { domain: 'string' }, known: { user_id: 'string', domain: 'string' } });
  * ```
  */
 export async function applyMap(
@@ -102,7 +107,7 @@ export async function applyMap(
   tableName: string,
   fn: (row: Record<string, unknown>) => unknown,
   stepPath: string,
-  declared?: Readonly<Record<string, ScalarType>>,
+  types: { readonly declared?: Readonly<Record<string, ScalarType>>; readonly known?: KnownColumnTypes } = {},
 ): Promise<{ failures: MapFailure[]; returned: number; millis: number }> {
   const started = performance.now();
   const columns = await describeTable(connection, tableName);
@@ -110,6 +115,7 @@ export async function applyMap(
   const rows = reader.getRowObjectsJS();
   const out: Record<string, unknown>[] = [];
   const failures: MapFailure[] = [];
+  const misfit = types.known ? mapReturnedValuesCheck(types.known, stepPath) : undefined;
   // In UTC, as Lambda runs the same function: a Date built from zone-less text agrees.
   inUtc(() => {
     for (const row of rows) {
@@ -124,7 +130,9 @@ export async function applyMap(
         if (result === null || typeof result !== 'object' || Array.isArray(result)) {
           throw new Error(`map() must return an object (the new row); it returned ${Array.isArray(result) ? 'an array' : String(result)}`);
         }
-        out.push({ ...(result as Record<string, unknown>), _row_id: row._row_id, _object: row._object, _line: row._line });
+        const issue = misfit?.(result as Record<string, unknown>);
+        if (issue) failures.push({ object: String(row._object), line: Number(row._line), raw: JSON.stringify(user), issues: [{ ...issue, path: [...issue.path] }] });
+        else out.push({ ...(result as Record<string, unknown>), _row_id: row._row_id, _object: row._object, _line: row._line });
       } catch (error) {
         failures.push({
           object: String(row._object),
@@ -135,6 +143,6 @@ export async function applyMap(
       }
     }
   });
-  await writeMapOutput(connection, tableName, out, columns, declared);
+  await writeMapOutput(connection, tableName, out, columns, types);
   return { failures, returned: out.length, millis: performance.now() - started };
 }

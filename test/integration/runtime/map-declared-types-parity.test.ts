@@ -1,0 +1,105 @@
+/**
+ * A `.map()` whose rows return a value of another type than its column's (the declared type,
+ * or the schema's for a column it rewrites). The event stage used to convert such values — 2.5
+ * in an integer column became 2, '5.5' in a number column 5.5 — while a local run typed the
+ * column from its values (a declared integer column of whole numbers became DOUBLE), so the
+ * validated zones, and the features computed from them, differed between a notebook and AWS.
+ * Both now quarantine the row naming the column, and store every known column as its type.
+ *
+ * Oracles: the quarantined lines and one message are written here; the rest of the local run's
+ * decisions, and its validated zone's Parquet types and rows, are compared with the event
+ * stage's (the files of both are read by DuckDB's parquet_schema and read_parquet).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, expect, it } from 'vitest';
+import { z } from 'zod';
+import { file, pipeline, sum, window } from '../../../sdk/src/index.js';
+import { toPipelineDefinition } from '../../../sdk/src/runtime/handler.js';
+import { eventStageDecision, localDecision } from './parity-decisions.js';
+import { invokeUntilDone, landObject, newMemoryS3 } from './object-runner.js';
+
+const Row = z.object({ id: z.number().int(), user: z.string(), amount: z.number(), ts: z.coerce.date() });
+const LINES = [1, 2, 3, 4, 5, 6].map((id) => ({ id, user: `u${id % 2}`, amount: id + 0.25, ts: `2024-01-0${id}T10:00:00Z` }));
+const TEXT = LINES.map((l) => JSON.stringify(l)).join('\n') + '\n';
+
+type In = z.output<typeof Row>;
+/** Lines 2–5 each return one value that is not of its column's type; lines 1 and 6 return none. */
+const enrich = (r: In) => ({
+  ...r,
+  cents: r.id === 2 ? r.amount : Math.round(r.amount * 100),
+  label: r.id === 3 ? r.id : `row ${r.id}`,
+  seen: r.id === 4 ? r.ts.toISOString() : r.ts,
+  big: r.amount > 3,
+  amount: r.id === 5 ? String(r.amount) : r.amount,
+});
+
+const pipelineFor = (path: string) =>
+  pipeline('map-types')
+    .from(file(path))
+    .validate(Row)
+    .map(enrich, { columns: { cents: 'integer', label: 'string', seen: 'timestamp', big: 'boolean' } })
+    .aggregate(window({ entity: 'user', timestamp: 'ts', every: '1d', windows: ['7d'], features: { cents: sum('cents') } }));
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-map-types-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('quarantines the same rows in both backends, naming the column and the step', async () => {
+  const local = await localDecision(dir, pipelineFor, 'rows.jsonl', TEXT);
+  expect(local.counts).toEqual({ in: 6, valid: 2, quarantined: 4 });
+  const refused = local.quarantined.map((q) => [q.line, (q.issues as { path: string[]; code: string }[]).map((i) => [i.path.join('.'), i.code])]);
+  expect(refused).toEqual([
+    [2, [['cents', 'not_storable']]],
+    [3, [['label', 'not_storable']]],
+    [4, [['seen', 'not_storable']]],
+    [5, [['amount', 'not_storable']]],
+  ]);
+  expect((local.quarantined[0]!.issues as { message: string }[])[0]!.message).toBe(
+    '2.25 cannot be stored in the integer column "cents": return a whole number within 64 bits (or null) for it from steps[2].map.',
+  );
+  expect(await eventStageDecision(pipelineFor, 'rows.jsonl', TEXT)).toEqual(local);
+});
+
+it('writes the valid rows with the same Parquet types and values in both validated zones', async () => {
+  // Local: a run over the object; its validated zone is dt= partitioned Parquet under the zones root.
+  const inDir = join(dir, 'zones-compare');
+  mkdirSync(inDir, { recursive: true });
+  const zones = join(inDir, 'zones');
+  writeFileSync(join(inDir, 'rows.jsonl'), TEXT);
+  await pipelineFor(join(inDir, 'rows.jsonl')).run({ zones });
+  const localFiles = readdirSync(join(zones, 'validated'), { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')).map((f) => join(zones, 'validated', f));
+
+  // AWS: the event stage over the same object, its validated Parquet copied out of the bucket.
+  const definition = toPipelineDefinition(pipelineFor('/unused/rows.jsonl'));
+  const s3 = newMemoryS3();
+  await invokeUntilDone(s3, landObject(s3, 'in/rows.jsonl', TEXT, definition), definition, { segmentRows: 2 });
+  const awsFiles = s3.keys('validated', 'validated/').map((key, i) => {
+    const path = join(inDir, `aws-${i}.parquet`);
+    writeFileSync(path, s3.bytes('validated', key)!);
+    return path;
+  });
+
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  try {
+    const list = (files: string[]) => `[${files.map((f) => `'${f}'`).join(', ')}]`;
+    const typesOf = async (files: string[]) => {
+      const rows = (await c.runAndReadAll(`SELECT DISTINCT name, type, logical_type IS NOT NULL AS logical FROM parquet_schema(${list(files)}) WHERE name IN ('id', 'user', 'amount', 'ts', 'cents', 'label', 'seen', 'big') ORDER BY name`)).getRowObjectsJS();
+      return rows.map((r) => `${String(r.name)} ${String(r.type)}`);
+    };
+    // Written out: the types the plan knows, as Parquet physical types (timestamps are INT64 instants).
+    const expected = ['amount DOUBLE', 'big BOOLEAN', 'cents INT64', 'id INT64', 'label BYTE_ARRAY', 'seen INT64', 'ts INT64', 'user BYTE_ARRAY'];
+    expect(await typesOf(localFiles)).toEqual(expected);
+    expect(await typesOf(awsFiles)).toEqual(expected);
+    const rowsOf = async (files: string[]) =>
+      (await c.runAndReadAll(`SELECT id, "user", amount, cents, label, epoch_ms(seen) AS seen, big, epoch_ms(ts) AS ts FROM read_parquet(${list(files)}, union_by_name = true) ORDER BY id`)).getRowObjectsJS();
+    const localRows = await rowsOf(localFiles);
+    expect(localRows.map((r) => [Number(r.id), Number(r.cents), r.label])).toEqual([[1, 125, 'row 1'], [6, 625, 'row 6']]);
+    expect(await rowsOf(awsFiles)).toEqual(localRows);
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+});
