@@ -134,7 +134,7 @@ export class PipelineMonitoring extends Construct {
     // pages while the data is left out of every feature. Threshold 1, as for gate failures.
     alarm('ObjectsUnreadable', runtimeSum(RUNTIME_METRICS.objectsUnreadable),
       'a landing object could not be decoded (a truncated gzip, text that is not UTF-8, gzip data without .gz, a format the source cannot tell) and went whole to the quarantine bucket: none of its rows reach the features. ' +
-      'The event-stage Lambda\'s log has an INFO line "object done" with "status":"unreadable", the object\'s S3 URI and its objectId; ' +
+      'The event-stage Lambda\'s log has an INFO line "object done" with "status":"unreadable", the object\'s S3 URI, its objectId and the "error"; ' +
       `the quarantine bucket holds quarantine/${props.pipelineName}/dt=<date>/objects/<objectId>.error.json (dt: the UTC date it landed), whose "error" says what is wrong and what to do, beside a copy of the object. ` +
       'Fix the object at its producer (upload it complete, re-encode it as UTF-8, name gzip data .gz or give the source its format or compression) and land it again.', 1);
 

@@ -36,6 +36,8 @@ interface StoredResult {
   readonly objectId: string;
   readonly status: ObjectManifest['status'];
   readonly rows: ObjectManifest['rows'];
+  /** Why an object went whole to quarantine (unreadable, a gate, a map that dropped a column). */
+  readonly error?: string;
   readonly resumedAt?: number;
   readonly replayed?: boolean;
 }
@@ -161,7 +163,8 @@ export class HandlerRuntime implements Runtime {
       await recordCurrentVersion(this.markers, { bucket: ref.bucket, key: head.key, sequencer: ref.sequencer, version: payload.version, objectId: result.objectId });
       if (result.replayed) return { bucket: ref.bucket, key: head.key, objectId: result.objectId, status: 'duplicate', rows: result.rows };
       this.telemetry.objectDone(result.rows, Date.now() - started, result.status === 'quarantined', result.status === 'unreadable');
-      this.telemetry.logger.info('object done', { object: `s3://${ref.bucket}/${head.key}`, objectId: result.objectId, status: result.status, rows: result.rows });
+      // An object quarantined whole says why on the line the alarms point at, not only in its error document.
+      this.telemetry.logger.info('object done', { object: `s3://${ref.bucket}/${head.key}`, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.error ? { error: result.error } : {}) });
       return { bucket: ref.bucket, key: head.key, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.resumedAt ? { resumedAt: result.resumedAt } : {}) };
     } catch (error) {
       const name = (error as Error)?.name;
@@ -234,6 +237,7 @@ export class HandlerRuntime implements Runtime {
       objectId: result.manifest.objectId,
       status: result.manifest.status,
       rows: result.manifest.rows,
+      ...(result.manifest.error ? { error: result.manifest.error } : {}),
       ...(result.resumedAt > 0 ? { resumedAt: result.resumedAt } : {}),
       ...(result.alreadyDone ? { replayed: true } : {}),
     };

@@ -4,7 +4,7 @@
  * not a failure (SQS must not retry it into the dead-letter queue), it counts 1 in
  * `ObjectsUnreadable` — while RowsIn and RowsQuarantined stay 0 when no row could be read, which
  * is why the quarantine-ratio alarm cannot see it — the handler logs it at INFO as "object done"
- * with status "unreadable", and its error document sits at the key the alarm names. The handler
+ * with status "unreadable" and the error, and its error document sits at the key the alarm names. The handler
  * (source) runs against s3rver and dynalite.
  */
 import { gzipSync } from 'node:zlib';
@@ -72,11 +72,15 @@ test('each unreadable object is an answer, not a failure, and counts 1 in Object
     .toEqual({ ObjectsUnreadable: 2, RowsIn: 0, RowsQuarantined: 0, GateFailures: 0, ObjectsFailed: 0 });
 });
 
-test('the log line the alarm names: INFO "object done" with status "unreadable", the object\'s URI and its objectId', () => {
+test('the log line the alarm names: INFO "object done" with status "unreadable", the object\'s URI, its objectId and the error', () => {
   const done = jsonLines().filter((l) => l.message === 'object done' && l.status === 'unreadable');
   expect(done.map((l) => [l.level, l.object, l.objectId]).sort()).toEqual(
     Object.keys(BODIES).map((key) => ['INFO', `s3://landing/${key}`, idOf(key)]).sort(),
   );
+  // The reason is on the line itself: an operator reading the log needs no second lookup to start.
+  const errorOf = (key: string) => String(done.find((l) => l.object === `s3://landing/${key}`)?.error);
+  expect(errorOf('events/gzip-named-jsonl.jsonl')).toMatch(/name it with \.gz or give the source compression: 'gzip'/);
+  expect(errorOf('events/latin1.jsonl')).toMatch(/re-encode it/);
 });
 
 test('the error document is at quarantine/<pipeline>/dt=<date>/objects/<objectId>.error.json, beside the copy, and says what to do', async () => {
