@@ -15,7 +15,10 @@ export const RAW_TABLE = 'raw_rows';
 /** Row ids of Parquet rows are fileIndex * 2^40 + row number: unique and in source order. */
 const FILE_STRIDE = 1_099_511_627_776;
 
-/** Creates the empty text-representation `raw_rows` table. */
+/**
+ * Creates the empty text-representation `raw_rows` table: `_raw` is the record's text (NULL when
+ * it is the same as `_json`), `_json` the record as canonical JSON, `_error` why it has none.
+ */
 export async function createTextRawTable(connection: DuckDBConnection): Promise<void> {
   await connection.run(
     `CREATE OR REPLACE TABLE ${RAW_TABLE} (_row_id BIGINT, _object VARCHAR, _line BIGINT, _raw VARCHAR, _json VARCHAR, _error VARCHAR)`,
@@ -34,8 +37,11 @@ export async function appendRecords(connection: DuckDBConnection, object: string
       appender.appendBigInt(BigInt(rowId++));
       appender.appendVarchar(object);
       appender.appendBigInt(BigInt(record.line));
-      appender.appendVarchar(record.raw);
       const json = record.value !== undefined && record.error === undefined ? jsonText(record.value) : { error: record.error ?? 'record could not be decoded' };
+      // A line that is already its own canonical JSON (as JSON.stringify writes it) is stored
+      // once: _raw stays NULL and readers take _json for it. Half the text to append and keep.
+      if ('text' in json && json.text === record.raw) appender.appendNull();
+      else appender.appendVarchar(record.raw);
       if ('text' in json) {
         appender.appendVarchar(json.text);
         appender.appendNull();
