@@ -61,8 +61,9 @@ export function columnTypesAfterMaps(definition: PipelineDefinition): (KnownColu
  * ```ts
  * const check = mapReturnedValuesCheck({ cents: 'integer', seen: 'timestamp' }, 'steps[2].map');
  * check({ cents: 250, seen: new Date() })  // undefined
- * check({ cents: 2.5 })
- * // { path: ['cents'], code: 'not_storable', message: '2.5 cannot be stored in the integer column "cents": return a whole number (or null) for it from steps[2].map.' }
+ * check({ cents: '250' })
+ * // { path: ['cents'], code: 'not_storable', message: '"250" cannot be stored in the integer column "cents": return a whole number within 64 bits
+ * //   (or null) for it from steps[2].map, or declare the type the map gives it: .map(fn, { columns: { cents: 'string' } }).' }
  * ```
  */
 export function mapReturnedValuesCheck(types: KnownColumnTypes, stepPath: string): (row: Readonly<Record<string, unknown>>) => RowIssue | undefined {
@@ -71,7 +72,9 @@ export function mapReturnedValuesCheck(types: KnownColumnTypes, stepPath: string
     for (const [name, type] of checked) {
       const value = row[name];
       if (value === null || value === undefined || FITS[type](value)) continue;
-      return { path: [name], code: NOT_STORABLE, message: `${shown(value)} cannot be stored in the ${type} column "${name}": return ${WANTED[type]} (or null) for it from ${stepPath}.` };
+      const declare = typeOfValue(value);
+      const instead = declare && declare !== type ? `, or declare the type the map gives it: .map(fn, { columns: { ${name}: '${declare}' } })` : '';
+      return { path: [name], code: NOT_STORABLE, message: `${shown(value)} cannot be stored in the ${type} column "${name}": return ${WANTED[type]} (or null) for it from ${stepPath}${instead}.` };
     }
     return undefined;
   };
@@ -95,6 +98,15 @@ const WANTED: Record<CheckedType, string> = {
   boolean: 'true or false',
   timestamp: 'a valid Date',
 };
+
+/** The column type a value would need (what to declare), when it has one. */
+function typeOfValue(value: unknown): CheckedType | undefined {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return 'timestamp';
+  return undefined;
+}
 
 function shown(value: unknown): string {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : `the Date ${value.toISOString()}`;

@@ -57,7 +57,7 @@ it('quarantines the same rows in both backends, naming the column and the step',
     [5, [['amount', 'not_storable']]],
   ]);
   expect((local.quarantined[0]!.issues as { message: string }[])[0]!.message).toBe(
-    '2.25 cannot be stored in the integer column "cents": return a whole number within 64 bits (or null) for it from steps[2].map.',
+    '2.25 cannot be stored in the integer column "cents": return a whole number within 64 bits (or null) for it from steps[2].map, or declare the type the map gives it: .map(fn, { columns: { cents: \'number\' } }).',
   );
   expect(await eventStageDecision(pipelineFor, 'rows.jsonl', TEXT)).toEqual(local);
 });
