@@ -1,6 +1,7 @@
 /**
  * The aggregate stage on DuckDB: the window node's planned query, printed in the duckdb
- * dialect, materialised as the table `feature_rows` (entity_id, feature_ts, features…).
+ * dialect, materialised as the table `feature_rows` (entity_id, feature_ts, features…) in no
+ * particular order: its readers (the feature-store writer, the preview) order what they read.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { WindowNode } from '../../plan/window-node.js';
@@ -25,7 +26,7 @@ export async function runAggregateStage(
   node: WindowNode,
   input: WindowInput,
 ): Promise<{ table: typeof FEATURE_ROWS_TABLE; rows: number }> {
-  const query = planWindowQuery(node, input);
+  const query = planWindowQuery(node, input, { ordered: false });
   const sql = printSql({ kind: 'createTableAs', name: FEATURE_ROWS_TABLE, query, orReplace: true }, 'duckdb');
   try {
     // CREATE TABLE … AS answers with the number of rows it inserted: no second scan to count them.
