@@ -49,4 +49,12 @@ describe('window query in every dialect', () => {
     expect(printSql(query, 'duckdb')).toContain("'it''s'");
     expect(printSql(query, 'spark')).toContain("'it\\'s'");
   });
+
+  it('orders the feature rows by entity and time unless told they are ordered by their reader', () => {
+    const unordered = planWindowQuery(node, { table: 'valid_rows', orderColumns: ['_object', '_line'] }, { ordered: false });
+    for (const dialect of ['duckdb', 'spark', 'trino'] as const) {
+      expect(printSql(query, dialect)).toMatch(/ORDER BY [`"]?entity_id[`"]? ASC, [`"]?feature_ts[`"]? ASC$/);
+      expect(printSql(unordered, dialect)).toBe(printSql(query, dialect).replace(/ ORDER BY [`"]?entity_id[`"]? ASC, [`"]?feature_ts[`"]? ASC$/, ''));
+    }
+  });
 });
