@@ -5,6 +5,8 @@
  * column from its values (a declared integer column of whole numbers became DOUBLE), so the
  * validated zones, and the features computed from them, differed between a notebook and AWS.
  * Both now quarantine the row naming the column, and store every known column as its type.
+ * Keys a declared map returns beyond the known columns were kept locally and dropped by the
+ * event stage; now neither keeps them, and the local run's notes name them.
  *
  * Oracles: the quarantined lines and one message are written here; the rest of the local run's
  * decisions, and its validated zone's Parquet types and rows, are compared with the event
@@ -20,6 +22,7 @@ import { file, pipeline, sum, window } from '../../../sdk/src/index.js';
 import { toPipelineDefinition } from '../../../sdk/src/runtime/handler.js';
 import { eventStageDecision, localDecision } from './parity-decisions.js';
 import { invokeUntilDone, landObject, newMemoryS3 } from './object-runner.js';
+import { parquetRows } from './zone-inspection.js';
 
 const Row = z.object({ id: z.number().int(), user: z.string(), amount: z.number(), ts: z.coerce.date() });
 const LINES = [1, 2, 3, 4, 5, 6].map((id) => ({ id, user: `u${id % 2}`, amount: id + 0.25, ts: `2024-01-0${id}T10:00:00Z` }));
@@ -102,4 +105,27 @@ it('writes the valid rows with the same Parquet types and values in both validat
     c.closeSync();
     db.closeSync();
   }
+});
+
+it('keys a declared map returns beyond the known columns are kept by neither backend, and the local run names them', async () => {
+  const withExtra = (path: string) =>
+    pipeline('map-extra')
+      .from(file(path))
+      .validate(Row)
+      .map((r: In) => ({ ...r, cents: Math.round(r.amount * 100), debug: `line ${r.id}` }), { columns: { cents: 'integer' } });
+  const inDir = join(dir, 'extra');
+  mkdirSync(inDir, { recursive: true });
+  writeFileSync(join(inDir, 'rows.jsonl'), TEXT);
+  const result = await withExtra(join(inDir, 'rows.jsonl')).run({ zones: join(inDir, 'zones'), previewRows: 10 });
+  expect(result.preview.schema.fields.map((f) => f.name)).toEqual(['id', 'user', 'amount', 'ts', 'cents']);
+  expect(result.notes.filter((n) => n.includes('"debug"'))).toEqual([
+    'steps[2].map() returned a key its columns do not name ("debug"): not kept, here or in AWS, where the event stage writes the columns the plan knows. Add it to .map(fn, { columns }) to keep it.',
+  ]);
+
+  const definition = toPipelineDefinition(withExtra('/unused/rows.jsonl'));
+  const s3 = newMemoryS3();
+  await invokeUntilDone(s3, landObject(s3, 'in/rows.jsonl', TEXT, definition), definition, { segmentRows: 2 });
+  const awsRows = (await Promise.all(s3.keys('validated', 'validated/').map((k) => parquetRows(s3.bytes('validated', k)!)))).flat();
+  expect(awsRows.length).toBe(6);
+  expect(Object.keys(awsRows[0]!).filter((k) => !k.startsWith('_'))).toEqual(['id', 'user', 'amount', 'ts', 'cents']);
 });

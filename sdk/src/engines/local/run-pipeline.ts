@@ -26,7 +26,7 @@ import { SDK_VERSION } from '../../version.js';
 import { appendRecords, createTextRawTable, loadParquetRawTable, RAW_TABLE } from './raw-loader.js';
 import { readParquetObject } from './parquet-object-reader.js';
 import { findUndecodableParquetFiles, type ParquetFileRef } from './undecodable-parquet.js';
-import { applyDerive, applyMap, describeTable, type MapFailure } from './transform-stage.js';
+import { applyDerive, applyMap, type MapFailure } from './transform-stage.js';
 import { checkMapOutput } from '../../plan/map-output-check.js';
 import { columnTypesAfterMaps } from '../../pipeline/map-returned-types.js';
 import { materializeValidRows, runValidationStage } from './validation-stage.js';
@@ -143,12 +143,16 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
           const fn = definition.mapFunctions[mapIndex++];
           if (!fn) throw new EngineError('MAP_FUNCTION_MISSING', `The plan has a map() at steps[${index}] but no function travelled with it.`);
           const known = typesAfterMaps[mapIndex - 1];
-          const { failures, returned, millis } = await applyMap(connection, VALID_TABLE, fn, `steps[${index}].map`, { ...(declared ? { declared } : {}), ...(known ? { known } : {}) });
+          const { failures, returned, returnedKeys, millis, undeclared } = await applyMap(connection, VALID_TABLE, fn, `steps[${index}].map`, { ...(declared ? { declared } : {}), ...(known ? { known } : {}) });
           // A map that returned no row (none reached it, or it threw on each) showed no columns to
           // judge: its empty table carries the declared ones. The event stage does the same.
-          if (returned > 0) checkMapOutput(plan.steps, index, (await describeTable(connection, VALID_TABLE)).map((c) => c.name));
+          if (returned > 0) checkMapOutput(plan.steps, index, returnedKeys);
           mapFailures.push(...failures);
           notes.push(`steps[${index}].map() ran per row in JS, outside the vectorised path (${Math.round(millis)} ms). Prefer derive() where an expression will do.`);
+          if (undeclared.length > 0) {
+            const names = undeclared.map((n) => JSON.stringify(n)).join(', ');
+            notes.push(`steps[${index}].map() returned ${undeclared.length === 1 ? 'a key' : 'keys'} its columns do not name (${names}): not kept, here or in AWS, where the event stage writes the columns the plan knows. Add ${undeclared.length === 1 ? 'it' : 'them'} to .map(fn, { columns }) to keep ${undeclared.length === 1 ? 'it' : 'them'}.`);
+          }
         }
       }
     });

@@ -90,7 +90,8 @@ async function deriveFailure(connection: DuckDBConnection, tableName: string, no
  * Runs a map function over every row of `tableName` and replaces the table with the results.
  * Rows come to the function as zod would have produced them: numbers as numbers, timestamps
  * as Dates. Returns the rows that leave the valid set — the function threw, returned no row
- * object, or returned a value not of its column's type — and how many rows it returned.
+ * object, or returned a value not of its column's type — how many rows it returned, every key
+ * they returned (`returnedKeys`), and those the known columns do not name (`undeclared`: not kept).
  * `types.known` (the column types the plan knows after this map, pipeline/map-returned-types.ts)
  * is what returned rows must fit and what their columns are stored as; `types.declared` (the
  * types of `.map(fn, { columns })`) types the columns no returned value can, such as every
@@ -108,7 +109,7 @@ export async function applyMap(
   fn: (row: Record<string, unknown>) => unknown,
   stepPath: string,
   types: { readonly declared?: Readonly<Record<string, ScalarType>>; readonly known?: KnownColumnTypes } = {},
-): Promise<{ failures: MapFailure[]; returned: number; millis: number }> {
+): Promise<{ failures: MapFailure[]; returned: number; returnedKeys: string[]; millis: number; undeclared: string[] }> {
   const started = performance.now();
   const columns = await describeTable(connection, tableName);
   const reader = await connection.runAndReadAll(`SELECT * FROM ${printerFor('duckdb').quoteIdentifier(tableName)} ORDER BY _row_id`);
@@ -116,6 +117,22 @@ export async function applyMap(
   const out: Record<string, unknown>[] = [];
   const failures: MapFailure[] = [];
   const misfit = types.known ? mapReturnedValuesCheck(types.known, stepPath) : undefined;
+  // With known columns, a returned row is those columns: other keys are left out, as the event
+  // stage (whose files hold the known columns) leaves them out, and named in the result.
+  const undeclared = new Set<string>();
+  /** Every key the kept rows returned, in order of first appearance (what the map-output check judges). */
+  const returnedKeys = new Set<string>();
+  const declaredOnly = (returned: Record<string, unknown>): Record<string, unknown> => {
+    for (const key of Object.keys(returned)) returnedKeys.add(key);
+    const known = types.known;
+    if (!known) return returned;
+    const kept: Record<string, unknown> = {};
+    for (const key of Object.keys(returned)) {
+      if (Object.hasOwn(known, key)) kept[key] = returned[key];
+      else undeclared.add(key);
+    }
+    return kept;
+  };
   // In UTC, as Lambda runs the same function: a Date built from zone-less text agrees.
   inUtc(() => {
     for (const row of rows) {
@@ -132,7 +149,7 @@ export async function applyMap(
         }
         const issue = misfit?.(result as Record<string, unknown>);
         if (issue) failures.push({ object: String(row._object), line: Number(row._line), raw: JSON.stringify(user), issues: [{ ...issue, path: [...issue.path] }] });
-        else out.push({ ...(result as Record<string, unknown>), _row_id: row._row_id, _object: row._object, _line: row._line });
+        else out.push({ ...declaredOnly(result as Record<string, unknown>), _row_id: row._row_id, _object: row._object, _line: row._line });
       } catch (error) {
         failures.push({
           object: String(row._object),
@@ -144,5 +161,5 @@ export async function applyMap(
     }
   });
   await writeMapOutput(connection, tableName, out, columns, types);
-  return { failures, returned: out.length, millis: performance.now() - started };
+  return { failures, returned: out.length, returnedKeys: [...returnedKeys], millis: performance.now() - started, undeclared: [...undeclared] };
 }
