@@ -6,7 +6,8 @@
  * validated zones, and the features computed from them, differed between a notebook and AWS.
  * Both now quarantine the row naming the column, and store every known column as its type.
  * Keys a declared map returns beyond the known columns were kept locally and dropped by the
- * event stage; now neither keeps them, and the local run's notes name them.
+ * event stage; now neither keeps them, and the local run's notes name them. A known column no
+ * row returns is there, all null, in both.
  *
  * Oracles: the quarantined lines and one message are written here; the rest of the local run's
  * decisions, and its validated zone's Parquet types and rows, are compared with the event
@@ -112,12 +113,14 @@ it('keys a declared map returns beyond the known columns are kept by neither bac
     pipeline('map-extra')
       .from(file(path))
       .validate(Row)
-      .map((r: In) => ({ ...r, cents: Math.round(r.amount * 100), debug: `line ${r.id}` }), { columns: { cents: 'integer' } });
+      // `user` is left out: a known column no row returns is there, all null, in both.
+      .map((r: In) => ({ id: r.id, amount: r.amount, ts: r.ts, cents: Math.round(r.amount * 100), debug: `line ${r.id}` }), { columns: { cents: 'integer' } });
   const inDir = join(dir, 'extra');
   mkdirSync(inDir, { recursive: true });
   writeFileSync(join(inDir, 'rows.jsonl'), TEXT);
   const result = await withExtra(join(inDir, 'rows.jsonl')).run({ zones: join(inDir, 'zones'), previewRows: 10 });
-  expect(result.preview.schema.fields.map((f) => f.name)).toEqual(['id', 'user', 'amount', 'ts', 'cents']);
+  expect(result.preview.schema.fields.map((f) => f.name).sort()).toEqual(['amount', 'cents', 'id', 'ts', 'user']);
+  expect(result.preview.toArray().map((r) => r.user)).toEqual([null, null, null, null, null, null]);
   expect(result.notes.filter((n) => n.includes('"debug"'))).toEqual([
     'steps[2].map() returned a key its columns do not name ("debug"): not kept, here or in AWS, where the event stage writes the columns the plan knows. Add it to .map(fn, { columns }) to keep it.',
   ]);
@@ -127,5 +130,6 @@ it('keys a declared map returns beyond the known columns are kept by neither bac
   await invokeUntilDone(s3, landObject(s3, 'in/rows.jsonl', TEXT, definition), definition, { segmentRows: 2 });
   const awsRows = (await Promise.all(s3.keys('validated', 'validated/').map((k) => parquetRows(s3.bytes('validated', k)!)))).flat();
   expect(awsRows.length).toBe(6);
-  expect(Object.keys(awsRows[0]!).filter((k) => !k.startsWith('_'))).toEqual(['id', 'user', 'amount', 'ts', 'cents']);
+  expect(Object.keys(awsRows[0]!).filter((k) => !k.startsWith('_')).sort()).toEqual(['amount', 'cents', 'id', 'ts', 'user']);
+  expect(awsRows.map((r) => r.user)).toEqual([null, null, null, null, null, null]);
 });

@@ -2,7 +2,8 @@
  * The table a `.map()` leaves behind, made from the JS rows its function returned. A column
  * whose type the plan knows after the map (pipeline/map-returned-types.ts: the schema's, the
  * derived and the declared types) is stored as that type — the rows were checked to fit it, and
- * the event stage writes the same Parquet type. Any other column's type comes from its values;
+ * the event stage writes the same Parquet type, and is there even when no row returned it (all
+ * null, as the event stage writes it). Any other column's type comes from its values;
  * one with no value to go by — every row returned null for it, or no row reached the map at all
  * (every row quarantined, the function threw on each, an empty input) — takes the type the map
  * declared (`.map(fn, { columns })`), else its type before the map. Without that, such a column
@@ -45,6 +46,8 @@ export async function writeMapOutput(
   const names: string[] = [];
   for (const row of rows) for (const key of Object.keys(row)) if (!names.includes(key)) names.push(key);
   if (rows.length === 0) for (const name of [...previous.map((c) => c.name), ...Object.keys(declared)]) if (!names.includes(name)) names.push(name);
+  // Every known column, as the event stage writes them: one no row returned is all null.
+  for (const name of Object.keys(columnTypes.known ?? {})) if (!names.includes(name)) names.push(name);
   const typeOf = (name: string): string => {
     const known = DECLARED_DUCKDB_TYPES[columnTypes.known?.[name] as ScalarType];
     if (known) return known;
