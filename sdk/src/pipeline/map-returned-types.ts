@@ -5,7 +5,7 @@
  * be taken differently by each backend — the event stage truncated 2.5 in an integer column
  * to 2 and turned 'abc' in a number column into NaN; a local run typed the column from its
  * values instead, so `cents: 'integer'` became DOUBLE and kept 2.5 — and the same pipeline's
- * feature store differed between a notebook and AWS. Both backends now apply this one rule to
+ * validated rows, and the features computed from them, differed between a notebook and AWS. Both backends now apply this one rule to
  * each row a map returns, and a value that is not of its column's type quarantines the row
  * (`not_storable`, naming the column, the value and the step), as a map that throws does.
  * Columns the plan does not know (a map without declared columns, or keys nothing declared)

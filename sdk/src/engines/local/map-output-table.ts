@@ -1,10 +1,13 @@
 /**
- * The table a `.map()` leaves behind, made from the JS rows its function returned. A column
- * whose type the plan knows after the map (pipeline/map-returned-types.ts: the schema's, the
- * derived and the declared types) is stored as that type — the rows were checked to fit it, and
- * the event stage writes the same Parquet type, and is there even when no row returned it (all
- * null, as the event stage writes it). Any other column's type comes from its values;
- * one with no value to go by — every row returned null for it, or no row reached the map at all
+ * The table a `.map()` leaves behind, made from the JS rows its function returned.
+ *
+ * A column whose type the plan knows after the map (pipeline/map-returned-types.ts: the
+ * schema's, the derived and the declared types) is stored as that type, which the rows were
+ * checked to fit; it is there even when no row returned it (all null). The event stage's files
+ * have the same columns with the same types.
+ *
+ * Any other column's type comes from its values; one with no value to go by — every row
+ * returned null for it, or no row reached the map at all
  * (every row quarantined, the function threw on each, an empty input) — takes the type the map
  * declared (`.map(fn, { columns })`), else its type before the map. Without that, such a column
  * would be VARCHAR or missing, and the derive, window and feature store write that the builder
