@@ -103,7 +103,16 @@ function uuid(random: () => number): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-/** A small, fast, seedable PRNG (public domain), so the demo data is the same everywhere. */
+/**
+ * A small, fast, seedable PRNG (public domain), so the demo data is the same everywhere.
+ *
+ * @example
+ * ```ts
+ * const random = mulberry32(42);
+ * random() // 0.6011037519201636 (on every machine)
+ * random() // 0.44829055899754167
+ * ```
+ */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -9,7 +9,15 @@ import type { WindowNode } from '../plan/window-node.js';
 import type { FeatureStoreSinkNode } from '../plan/sink-node.js';
 import { featureColumns } from './feature-naming.js';
 
-/** Glue and Athena names: lowercase letters, digits and underscores. */
+/**
+ * Glue and Athena names: lowercase letters, digits and underscores.
+ *
+ * @example
+ * ```ts
+ * glueName('User-Engagement v2') // 'user_engagement_v2'
+ * glueName('---')                // 'x'
+ * ```
+ */
 export function glueName(text: string): string {
   const name = text.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
   return name === '' ? 'x' : name;
@@ -41,7 +49,16 @@ export interface GlueColumn {
   readonly type: 'string' | 'timestamp' | 'bigint' | 'double' | 'boolean';
 }
 
-/** The plan's window step and its feature-store sink; promote needs both. */
+/**
+ * The plan's window step and its feature-store sink; promote needs both.
+ *
+ * @example
+ * ```ts
+ * const { window, sink } = aggregateSteps(engagement.plan);
+ * [window.every, sink.entity, sink.group] // ['1h', 'user', 'engagement']
+ * // a plan without .aggregate(window(...)).toFeatureStore(...): throws PlanError NOT_PROMOTABLE
+ * ```
+ */
 export function aggregateSteps(plan: PipelinePlan): { window: WindowNode; sink: FeatureStoreSinkNode } {
   const window = plan.steps.find((s): s is WindowNode => s.kind === 'window');
   const sink = plan.steps.find((s): s is FeatureStoreSinkNode => s.kind === 'featureStore');

@@ -131,14 +131,32 @@ class S3StoreFiles implements StoreFiles {
   }
 }
 
-/** `s3://bucket/a/b` → `{ bucket: 'bucket', key: 'a/b' }`. */
+/**
+ * `s3://bucket/a/b` → `{ bucket: 'bucket', key: 'a/b' }`.
+ *
+ * @example
+ * ```ts
+ * splitS3('s3://ml/features/_catalog/entity=user/feature_group=engagement.json')
+ * // { bucket: 'ml', key: 'features/_catalog/entity=user/feature_group=engagement.json' }
+ * splitS3('/data/features') // throws StoreError INVALID_S3_URI
+ * ```
+ */
 export function splitS3(uri: string): { bucket: string; key: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!match) throw new StoreError('INVALID_S3_URI', `"${uri}" is not an s3://bucket/key URI.`);
   return { bucket: match[1]!, key: match[2]! };
 }
 
-/** A path relative to a root, with forward slashes, for display and lineage. */
+/**
+ * A path relative to a root, with forward slashes, for display and lineage.
+ *
+ * @example
+ * ```ts
+ * relativeTo('s3://ml/features', 's3://ml/features/entity=user/feature_group=engagement/dt=2024-01-31/part-ab12.parquet')
+ * // 'entity=user/feature_group=engagement/dt=2024-01-31/part-ab12.parquet'
+ * relativeTo('/data/store', '/data/store/entity=user/feature_group=engagement') // 'entity=user/feature_group=engagement'
+ * ```
+ */
 export function relativeTo(root: string, path: string): string {
   return root.startsWith('s3://') ? path.slice(root.length).replace(/^\/+/, '') : relative(root, path).split('\\').join('/');
 }

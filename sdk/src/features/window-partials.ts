@@ -40,7 +40,15 @@ export interface FeatureStages {
   final(k: number): SqlExpr;
 }
 
-/** Builds the SQL `OVER (...)` expression. */
+/**
+ * Builds the SQL `OVER (...)` expression.
+ *
+ * @example
+ * ```ts
+ * printExpr(over(agg('sum', [col('__f0_s')]), [col('__e'), col('__island')], [col('__j')], { mode: 'rows', start: -6, end: 0 }), 'duckdb')
+ * // 'sum("__f0_s") OVER (PARTITION BY "__e", "__island" ORDER BY "__j" ASC ROWS BETWEEN 6 PRECEDING AND CURRENT ROW)'
+ * ```
+ */
 export function over(fn: AggregateExpr | { kind: 'ranking'; fn: 'row_number' }, partitionBy: SqlExpr[], orderBy: SqlExpr[], frame?: WindowFrame): SqlExpr {
   const base = { kind: 'over' as const, fn, partitionBy, orderBy: orderBy.map((expr) => ({ expr })) };
   return frame === undefined ? base : { ...base, frame };
@@ -79,6 +87,13 @@ function bucketStddev(v: SqlExpr): SqlExpr {
  * source column holding the value this feature aggregates (null where filtered out), or is
  * undefined for an unfiltered `count()`; `orderKey` orders rows by time, then source order
  * (first/last).
+ *
+ * @example
+ * ```ts
+ * const mean = featureStages({ kind: 'aggregation', fn: 'mean', column: 'amount' }, 0, 'amount', col('_row_id'));
+ * mean.partials.map((p) => p.alias) // ['__f0_s', '__f0_n'] (sum("amount"), count("amount"))
+ * printExpr(mean.final(7), 'duckdb') // 'CAST(("__f0_s_7" / nullif(CAST("__f0_n_7" AS DOUBLE), 0)) AS DOUBLE)'
+ * ```
  */
 export function featureStages(aggregation: AggregationNode, i: number, value: string | undefined, orderKey: SqlExpr): FeatureStages {
   const p = `__f${i}`;

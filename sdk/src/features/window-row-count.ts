@@ -13,7 +13,14 @@ import type { Query, SqlExpr } from '../sql/sql-node.js';
 import { agg, and, as, bin, cast, col, fn, isNull, lit, select, table } from '../sql/sql-builders.js';
 import { over } from './window-partials.js';
 
-/** The longest window of `node`, in steps of its cadence (each window is a whole multiple). */
+/**
+ * The longest window of `node`, in steps of its cadence (each window is a whole multiple).
+ *
+ * @example
+ * ```ts
+ * longestWindowSteps({ kind: 'window', entity: 'user_id', timestamp: 'ts', every: '1h', windows: ['1d', '7d'], features: {} }) // 168
+ * ```
+ */
 export function longestWindowSteps(node: WindowNode): number {
   const every = durationMs(node.every);
   return Math.max(...node.windows.map((w) => durationMs(w) / every));

@@ -32,7 +32,16 @@ export function formatTextTable(table: Table, options: { limit?: number; maxWidt
   return out.join('\n');
 }
 
-/** One cell as text: null as `∅`, timestamps as UTC ISO, doubles rounded for reading. */
+/**
+ * One cell as text: null as `∅`, timestamps as UTC ISO, doubles rounded for reading.
+ *
+ * @example
+ * ```ts
+ * formatCell(null, 'Utf8')                            // '∅'
+ * formatCell(1706745600000, 'Timestamp<MILLISECOND>') // '2024-02-01T00:00:00Z'
+ * formatCell(2 / 3, 'Float64')                        // '0.666667'
+ * ```
+ */
 export function formatCell(value: unknown, arrowType: string): string {
   if (value === null || value === undefined) return '∅';
   if (/Timestamp|Date/.test(arrowType) && typeof value === 'number') return new Date(value).toISOString().replace('.000Z', 'Z');

@@ -19,16 +19,41 @@ export interface Promoter {
 let engine: LocalEngine | undefined;
 let promoter: Promoter | undefined;
 
-/** Called once by `index.ts`. */
+/**
+ * Called once by `index.ts`.
+ *
+ * @example
+ * ```ts
+ * registerLocalEngine({ run: (definition, options) => runLocal(definition, options) });
+ * // from now on pipeline(...).run() runs through it (localEngine() returns it)
+ * ```
+ */
 export function registerLocalEngine(registered: LocalEngine): void {
   engine = registered;
 }
 
-/** Called once by `index.ts`. */
+/**
+ * Called once by `index.ts`.
+ *
+ * @example
+ * ```ts
+ * registerPromoter({ promote: async (definition, options) => (await import('./promote/promote.js')).promote(definition, options) });
+ * // from now on pipeline(...).promote() runs through it (registeredPromoter() returns it)
+ * ```
+ */
 export function registerPromoter(registered: Promoter): void {
   promoter = registered;
 }
 
+/**
+ * The registered local engine; a build without one (the Lambda runtime) throws `NO_LOCAL_ENGINE`.
+ *
+ * @example
+ * ```ts
+ * const result = await localEngine().run(engagement.definition, { sample: 10_000 }); // a RunResult
+ * // in the Lambda runtime build: throws SluiceError NO_LOCAL_ENGINE
+ * ```
+ */
 export function localEngine(): LocalEngine {
   if (!engine) {
     throw new SluiceError('NO_LOCAL_ENGINE', 'No local engine is available in this build of sluice (the Lambda runtime build has none). Import from "sluice" to run pipelines locally.');
@@ -36,6 +61,15 @@ export function localEngine(): LocalEngine {
   return engine;
 }
 
+/**
+ * The registered promoter; a build without one (the Lambda runtime) throws `NO_PROMOTER`.
+ *
+ * @example
+ * ```ts
+ * const summary = await registeredPromoter().promote(engagement.definition, { out: 'deploy/user-engagement' }); // a PromoteSummary
+ * // in the Lambda runtime build: throws SluiceError NO_PROMOTER
+ * ```
+ */
 export function registeredPromoter(): Promoter {
   if (!promoter) {
     throw new SluiceError('NO_PROMOTER', 'Promotion is not available in this build of sluice (the Lambda runtime build has none). Import from "sluice" to promote pipelines.');

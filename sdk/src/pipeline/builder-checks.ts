@@ -5,14 +5,34 @@ import { closestName } from '../plan/did-you-mean.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 
-/** Names that become paths and identifiers: letters, digits, `_` and `-`, starting with a letter. */
+/**
+ * Names that become paths and identifiers: letters, digits, `_` and `-`, starting with a letter.
+ *
+ * @example
+ * ```ts
+ * checkName('user-engagement', 'name', 'pipeline name', 'pipeline("user-engagement")') // undefined: the name is valid
+ * checkName('user engagement', 'name', 'pipeline name', 'pipeline("user-engagement")')
+ * // throws PlanError INVALID_NAME at name: '"user engagement" is not a valid pipeline name: use letters, digits, "_" and "-",
+ * //   starting with a letter (at most 63 characters), e.g. pipeline("user-engagement").'
+ * ```
+ */
 export function checkName(value: unknown, path: string, what: string, example: string): void {
   if (typeof value !== 'string' || !NAME.test(value)) {
     throw new PlanError('INVALID_NAME', path, `${JSON.stringify(value)} is not a valid ${what}: use letters, digits, "_" and "-", starting with a letter (at most 63 characters), e.g. ${example}.`);
   }
 }
 
-/** Checks that every column a gate names exists, and normalises the gate options. */
+/**
+ * Checks that every column a gate names exists, and normalises the gate options.
+ *
+ * @example
+ * ```ts
+ * const columns = new Map<string, ScalarType>([['event_id', 'string'], ['amount', 'number']]);
+ * checkGateColumns({ unique: ['event_id'], drift: { baseline: 'profiles/events.json' } }, columns, 'steps[1].validate')
+ * // { unique: ['event_id'], drift: { baseline: 'profiles/events.json', maxPsi: 0.2 } }
+ * checkGateColumns({ notNull: ['user'] }, columns, 'steps[1].validate') // throws PlanError UNKNOWN_COLUMN at steps[1].validate.notNull[0]
+ * ```
+ */
 export function checkGateColumns(
   options: {
     maxInvalidRatio?: number;

@@ -39,7 +39,15 @@ export function planHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 }
 
-/** Deep-freezes plain data so a plan can never be changed after it is built. */
+/**
+ * Deep-freezes plain data so a plan can never be changed after it is built.
+ *
+ * @example
+ * ```ts
+ * const plan = deepFreeze({ name: 'engagement', steps: [{ kind: 'window', every: '1h' }] });
+ * Object.isFrozen(plan.steps[0]) // true (the same object is returned, frozen all the way down)
+ * ```
+ */
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);

@@ -29,7 +29,14 @@ export function expressionError(code: ExpressionErrorCode, path: string, text: s
   return new ExpressionError(code, path, `${message}\n${caret(text, span)}`);
 }
 
-/** The expression on one line (newlines shown as spaces) and a caret line under `span`. */
+/**
+ * The expression on one line (newlines shown as spaces) and a caret line under `span`.
+ *
+ * @example
+ * ```ts
+ * caret('amout * 2', { start: 0, end: 5 }) // '  amout * 2\n  ^^^^^ (at character 1)'
+ * ```
+ */
 export function caret(text: string, span: Span): string {
   const flat = text.replace(/[\r\n\t]/g, ' ');
   const start = Math.min(Math.max(0, span.start), flat.length);

@@ -110,6 +110,16 @@ export function formatUsd(usd: number): string {
   return usd >= 0.01 ? usd.toFixed(2) : usd.toFixed(6);
 }
 
+/**
+ * A byte count in binary units (B, KiB, MiB, GiB, TiB), with one decimal above bytes.
+ *
+ * @example
+ * ```ts
+ * formatBytes(512)           // '512 B'
+ * formatBytes(1536)          // '1.5 KiB'
+ * formatBytes(3_221_225_472) // '3.0 GiB'
+ * ```
+ */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;

@@ -114,6 +114,14 @@ export function timestampToEpochMs(raw: bigint, unit: TimeUnit): number {
  * (`parseIsoInstant`: UTC unless it carries an offset; nothing is guessed). Sub-millisecond digits
  * are dropped (floor), which is exact against feature rows whose `feature_ts` are
  * millisecond-aligned cadence boundaries.
+ *
+ * @example
+ * ```ts
+ * toEpochMs('2024-01-05T10:00:00Z', 0, 'ts')   // 1704448800000
+ * toEpochMs('2024-01-05 10:00:00+02', 1, 'ts') // 1704441600000
+ * toEpochMs(null, 2, 'ts')                     // NaN (a missing time)
+ * toEpochMs('yesterday', 3, 'ts')              // throws PlanError LABEL_TS_INVALID at labels[3].ts
+ * ```
  */
 export function toEpochMs(value: unknown, row: number, column: string): number {
   if (value === null || value === undefined) return Number.NaN;

@@ -101,7 +101,16 @@ export function pointInTimeQuery(input: PointInTimeQueryInput): Query {
   });
 }
 
-/** Inline labels as `VALUES` (small label sets only: every row becomes query text). */
+/**
+ * Inline labels as `VALUES` (small label sets only: every row becomes query text).
+ *
+ * @example
+ * ```ts
+ * labelValues({ count: 1, entity: ['u1'], tsMs: Float64Array.of(1704448800000) }, [0], 86_400_000)
+ * // { kind: 'values', alias: 'label_keys', columns: ['_sluice_row', '_sluice_entity', '_sluice_ts_ms', '_sluice_lo_ms'], rows: [[…]] }, printed as
+ * // (VALUES (CAST(0 AS BIGINT), CAST('u1' AS VARCHAR), CAST(1704448800000 AS BIGINT), CAST(1704362400000 AS BIGINT))) AS "label_keys"("_sluice_row", …)
+ * ```
+ */
 export function labelValues(keys: LabelKeys, rows: readonly number[], ttlMs: number | null): FromItem {
   return {
     kind: 'values',
@@ -119,7 +128,16 @@ export function labelValues(keys: LabelKeys, rows: readonly number[], ttlMs: num
   };
 }
 
-/** `dt BETWEEN a AND b OR …` for the pruned ranges (`from` undefined = no lower bound). */
+/**
+ * `dt BETWEEN a AND b OR …` for the pruned ranges (`from` undefined = no lower bound).
+ *
+ * @example
+ * ```ts
+ * printExpr(dtRangePredicate([{ from: '2024-01-01', to: '2024-01-07' }, { from: undefined, to: '2023-12-01' }]), 'trino')
+ * // (("dt" BETWEEN '2024-01-01' AND '2024-01-07') OR ("dt" <= '2023-12-01'))
+ * printExpr(dtRangePredicate([]), 'trino') // 'FALSE'
+ * ```
+ */
 export function dtRangePredicate(ranges: readonly { from: string | undefined; to: string }[]): SqlExpr {
   if (ranges.length === 0) return lit(false);
   return or(

@@ -64,12 +64,29 @@ export function planTimeChunks(keys: LabelKeys, options: ChunkPlanOptions): Time
   return chunks;
 }
 
-/** Whether `dt` lies inside a chunk's inclusive range. */
+/**
+ * Whether `dt` lies inside a chunk's inclusive range.
+ *
+ * @example
+ * ```ts
+ * // chunk: { dtFrom: '2024-01-01', dtTo: '2024-01-07', … }
+ * chunkCovers(chunk, '2024-01-07') // true
+ * chunkCovers(chunk, '2024-01-08') // false
+ * ```
+ */
 export function chunkCovers(chunk: TimeChunk, dt: string): boolean {
   return (chunk.dtFrom === undefined || dt >= chunk.dtFrom) && dt <= chunk.dtTo;
 }
 
-/** Merged inclusive dt ranges of all chunks (what a single query may read). */
+/**
+ * Merged inclusive dt ranges of all chunks (what a single query may read).
+ *
+ * @example
+ * ```ts
+ * // chunks covering 2024-01-05..2024-01-10, 2024-01-01..2024-01-06 and 2024-02-01..2024-02-03:
+ * mergedDtRanges(job.chunks) // [{ from: '2024-01-01', to: '2024-01-10' }, { from: '2024-02-01', to: '2024-02-03' }]
+ * ```
+ */
 export function mergedDtRanges(chunks: readonly TimeChunk[]): { from: string | undefined; to: string }[] {
   const ranges = [...chunks].sort((a, b) => ((a.dtFrom ?? '') < (b.dtFrom ?? '') ? -1 : 1));
   const out: { from: string | undefined; to: string }[] = [];

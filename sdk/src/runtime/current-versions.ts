@@ -75,7 +75,15 @@ export function keyIdOf(bucket: string, key: string): string {
   return shortHash([bucket, key]);
 }
 
-/** The prefix (in the validated bucket) of one pipeline's index; `keyId` narrows it to one key. */
+/**
+ * The prefix (in the validated bucket) of one pipeline's index; `keyId` narrows it to one key.
+ *
+ * @example
+ * ```ts
+ * currentVersionsPrefix('engagement')                         // '_current/engagement/'
+ * currentVersionsPrefix('engagement', '9c2e41f0a7b35d8e6f14') // '_current/engagement/9c2e41f0a7b35d8e6f14/'
+ * ```
+ */
 export function currentVersionsPrefix(pipeline: string, keyId?: string): string {
   return `_current/${pipeline}/${keyId === undefined ? '' : `${keyId}/`}`;
 }

@@ -66,7 +66,16 @@ export function evaluateExpression(node: ExprNode, row: Row, columnTypes: Column
   return compile(node, columnTypes)(row);
 }
 
-/** The static type of an expression, as far as casts to text need it. */
+/**
+ * The static type of an expression, as far as casts to text need it.
+ *
+ * @example
+ * ```ts
+ * const clicks = { kind: 'column', name: 'clicks' } as const;
+ * inferType({ kind: 'binary', op: '*', left: clicks, right: { kind: 'literal', value: 2 } }, { clicks: 'integer' }) // 'integer'
+ * inferType({ kind: 'binary', op: '/', left: clicks, right: { kind: 'literal', value: 2 } }, { clicks: 'integer' }) // 'number'
+ * ```
+ */
 export function inferType(node: ExprNode, columnTypes: ColumnTypes): ScalarType {
   switch (node.kind) {
     case 'column':
@@ -313,7 +322,16 @@ function toNumber(v: unknown): number {
   throw new ExpressionError('CONVERSION', 'derive', `Could not convert ${JSON.stringify(v)} to a number`);
 }
 
-/** Compares two non-null values the way DuckDB does after implicit casts. */
+/**
+ * Compares two non-null values the way DuckDB does after implicit casts.
+ *
+ * @example
+ * ```ts
+ * compareValues('10', 9)           // 1 (the string is compared as a number)
+ * compareValues('apple', 'banana') // -1
+ * compareValues(new Date('2024-01-02T00:00:00Z'), '2024-01-01 00:00:00') // 86400000 (positive: later; the literal is UTC)
+ * ```
+ */
 export function compareValues(a: unknown, b: unknown): number {
   if (a instanceof Date || b instanceof Date) return toTime(a) - toTime(b);
   if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b);

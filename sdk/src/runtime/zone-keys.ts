@@ -46,7 +46,16 @@ function segmentName(segment: number): string {
   return String(segment).padStart(5, '0');
 }
 
-/** Key builders of one pipeline's zones. */
+/**
+ * Key builders of one pipeline's zones.
+ *
+ * @example
+ * ```ts
+ * const keys = zoneKeys('engagement');
+ * keys.validated('2024-01-31', '4f1c0a9b2e7d6c5a3b1f', 0) // 'validated/engagement/dt=2024-01-31/4f1c0a9b2e7d6c5a3b1f-00000.parquet'
+ * keys.manifest('4f1c0a9b2e7d6c5a3b1f')                   // '_manifests/engagement/4f1c0a9b2e7d6c5a3b1f.json'
+ * ```
+ */
 export function zoneKeys(pipeline: string) {
   return {
     validated: (dt: string, objectId: string, segment: number) => `validated/${pipeline}/dt=${dt}/${objectId}-${segmentName(segment)}.parquet`,
@@ -59,7 +68,14 @@ export function zoneKeys(pipeline: string) {
   } as const;
 }
 
-/** `YYYY-MM-DD` of an instant, in UTC. */
+/**
+ * `YYYY-MM-DD` of an instant, in UTC.
+ *
+ * @example
+ * ```ts
+ * utcDate(new Date('2024-01-31T23:30:00-05:00')) // '2024-02-01'
+ * ```
+ */
 export function utcDate(value: Date): string {
   return value.toISOString().slice(0, 10);
 }

@@ -6,12 +6,26 @@ import { SparkPrinter } from './spark-printer.js';
 
 const printers: Partial<Record<Dialect, SqlPrinter>> = { duckdb: new DuckDbPrinter(), spark: new SparkPrinter(), trino: new TrinoPrinter() };
 
-/** Registers a dialect's printer (the spark and trino printers register themselves here). */
+/**
+ * Registers a dialect's printer (the spark and trino printers register themselves here).
+ *
+ * @example
+ * ```ts
+ * registerPrinter(new TrinoPrinter()); // printSql(node, 'trino') now prints with this instance
+ * ```
+ */
 export function registerPrinter(printer: SqlPrinter): void {
   printers[printer.dialect] = printer;
 }
 
-/** The printer for a dialect. */
+/**
+ * The printer for a dialect.
+ *
+ * @example
+ * ```ts
+ * printerFor('duckdb').quoteIdentifier('valid_rows') // '"valid_rows"'
+ * ```
+ */
 export function printerFor(dialect: Dialect): SqlPrinter {
   const printer = printers[dialect];
   if (!printer) throw new Error(`No SQL printer is registered for the ${dialect} dialect.`);
@@ -30,7 +44,15 @@ export function printSql(node: Statement, dialect: Dialect): string {
   return printerFor(dialect).print(node);
 }
 
-/** Prints one expression in a dialect. */
+/**
+ * Prints one expression in a dialect.
+ *
+ * @example
+ * ```ts
+ * printExpr(bin('*', col('amount'), lit(2)), 'duckdb') // '("amount" * 2)'
+ * printExpr(bin('*', col('amount'), lit(2)), 'spark')  // '(`amount` * 2)'
+ * ```
+ */
 export function printExpr(node: SqlExpr, dialect: Dialect): string {
   return printerFor(dialect).expr(node);
 }

@@ -28,6 +28,15 @@ export const table = (name: string, alias?: string): FromItem => (alias === unde
 export const asc = (expr: SqlExpr): OrderItem => ({ expr });
 export const desc = (expr: SqlExpr): OrderItem => ({ expr, desc: true });
 
+/**
+ * A SELECT query node: the select list, then any other clauses (`from`, `where`, `groupBy`, …).
+ *
+ * @example
+ * ```ts
+ * select([as(col('user_id'))], { from: table('events') })
+ * // { kind: 'select', columns: [{ expr: { kind: 'column', name: 'user_id' } }], from: { kind: 'table', name: 'events' } }
+ * ```
+ */
 export function select(columns: SelectItem[], rest: Omit<SelectQuery, 'kind' | 'columns'> = {}): SelectQuery {
   return { kind: 'select', columns, ...rest };
 }

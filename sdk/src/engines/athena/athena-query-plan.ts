@@ -42,7 +42,15 @@ export interface AthenaPlanInput {
   readonly maxQueryBytes?: number;
 }
 
-/** Whether labels should be inlined as VALUES (small, and the statement fits). */
+/**
+ * Whether labels should be inlined as VALUES (small, and the statement fits).
+ *
+ * @example
+ * ```ts
+ * shouldInline(job, { featureTable: (g) => ({ database: 'sluice_user_engagement', table: `user__${g}` }), inlineMaxLabels: 200, resultBase: 's3://athena-results/sluice-tmp/run1' })
+ * // true for 120 label rows; false for 250 (above inlineMaxLabels), or when the inlined statement passes maxQueryBytes
+ * ```
+ */
 export function shouldInline(job: RetrievalJob, input: Omit<AthenaPlanInput, 'stagedLabels'>): boolean {
   const labelled = job.chunks.reduce((s, c) => s + c.rows.length, 0);
   if (labelled > input.inlineMaxLabels) return false;

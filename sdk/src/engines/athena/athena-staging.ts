@@ -9,13 +9,30 @@ import type { RetrievalJob } from '../../retrieval/training-set-types.js';
 
 export interface S3Uri { readonly bucket: string; readonly key: string }
 
+/**
+ * Splits an `s3://` URI into bucket and key (the key is `''` for a bare bucket).
+ *
+ * @example
+ * ```ts
+ * splitS3Uri('s3://athena-results/sluice-tmp/run1/labels/part-0.parquet') // { bucket: 'athena-results', key: 'sluice-tmp/run1/labels/part-0.parquet' }
+ * splitS3Uri('s3://athena-results')                                        // { bucket: 'athena-results', key: '' }
+ * ```
+ */
 export function splitS3Uri(uri: string): S3Uri {
   const rest = uri.replace(/^s3:\/\//, '');
   const slash = rest.indexOf('/');
   return slash === -1 ? { bucket: rest, key: '' } : { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
 }
 
-/** Label keys as Parquet: `(_sluice_row, _sluice_entity, _sluice_ts_ms, _sluice_lo_ms, _sluice_chunk)`. */
+/**
+ * Label keys as Parquet: `(_sluice_row, _sluice_entity, _sluice_ts_ms, _sluice_lo_ms, _sluice_chunk)`.
+ *
+ * @example
+ * ```ts
+ * const bytes = await labelKeysParquet(job); // a Parquet file, one row per label row of each chunk
+ * // e.g. (0, 'u1', 1704448800000, 1703844000000, 0): label 0 of chunk 0 at 2024-01-05T10:00:00Z, with a 7-day ttl
+ * ```
+ */
 export async function labelKeysParquet(job: RetrievalJob): Promise<Uint8Array> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
   const row: bigint[] = [];
@@ -46,13 +63,29 @@ export async function labelKeysParquet(job: RetrievalJob): Promise<Uint8Array> {
   );
 }
 
+/**
+ * Writes one object at an `s3://` URI.
+ *
+ * @example
+ * ```ts
+ * await putObject(s3, 's3://athena-results/sluice-tmp/run1/labels/part-0.parquet', await labelKeysParquet(job)); // resolves once S3 has the object
+ * ```
+ */
 export async function putObject(s3: S3Client, uri: string, body: Uint8Array): Promise<void> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   const { bucket, key } = splitS3Uri(uri);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }
 
-/** A temporary external table over the staged labels (Glue API: no DDL text to escape). */
+/**
+ * A temporary external table over the staged labels (Glue API: no DDL text to escape).
+ *
+ * @example
+ * ```ts
+ * await createLabelsTable(glue, 'sluice_tmp', 'sluice_labels_run1', 's3://athena-results/sluice-tmp/run1/labels/');
+ * // Athena can now read the staged label keys as sluice_tmp.sluice_labels_run1
+ * ```
+ */
 export async function createLabelsTable(glue: GlueClient, database: string, table: string, location: string): Promise<void> {
   const { CreateTableCommand } = await import('@aws-sdk/client-glue');
   await glue.send(
@@ -81,12 +114,28 @@ export async function createLabelsTable(glue: GlueClient, database: string, tabl
   );
 }
 
+/**
+ * Drops the temporary labels table (the staged files go with the run's prefix, see `deletePrefix`).
+ *
+ * @example
+ * ```ts
+ * await dropLabelsTable(glue, 'sluice_tmp', 'sluice_labels_run1'); // resolves once Glue has deleted the table
+ * ```
+ */
 export async function dropLabelsTable(glue: GlueClient, database: string, table: string): Promise<void> {
   const { DeleteTableCommand } = await import('@aws-sdk/client-glue');
   await glue.send(new DeleteTableCommand({ DatabaseName: database, Name: table }));
 }
 
-/** Every object under a prefix, following continuation tokens. */
+/**
+ * Every object under a prefix, following continuation tokens.
+ *
+ * @example
+ * ```ts
+ * await listObjects(s3, 's3://athena-results/sluice-tmp/run1/result-0/')
+ * // [{ uri: 's3://athena-results/sluice-tmp/run1/result-0/…', size: 48213 }, …] (every page, not only the first 1,000)
+ * ```
+ */
 export async function listObjects(s3: S3Client, prefixUri: string): Promise<{ uri: string; size: number }[]> {
   const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const { bucket, key } = splitS3Uri(prefixUri);
@@ -100,7 +149,15 @@ export async function listObjects(s3: S3Client, prefixUri: string): Promise<{ ur
   return out;
 }
 
-/** Reads the UNLOAD output (Parquet files) as row objects. */
+/**
+ * Reads the UNLOAD output (Parquet files) as row objects.
+ *
+ * @example
+ * ```ts
+ * const { rows, bytes } = await readUnloadedRows(s3, 's3://athena-results/sluice-tmp/run1/result-0/');
+ * // rows: [{ _sluice_row: 0n, engagement__clicks_7d: 12n, … }, …]; bytes: the size of the files read
+ * ```
+ */
 export async function readUnloadedRows(s3: S3Client, prefixUri: string): Promise<{ rows: Record<string, unknown>[]; bytes: number }> {
   const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const { parquetReadObjects } = await import('hyparquet');
@@ -117,7 +174,14 @@ export async function readUnloadedRows(s3: S3Client, prefixUri: string): Promise
   return { rows, bytes };
 }
 
-/** Deletes every object under a prefix (1,000 per DeleteObjects call). */
+/**
+ * Deletes every object under a prefix (1,000 per DeleteObjects call).
+ *
+ * @example
+ * ```ts
+ * await deletePrefix(s3, 's3://athena-results/sluice-tmp/run1/') // 5 (the number of objects deleted)
+ * ```
+ */
 export async function deletePrefix(s3: S3Client, prefixUri: string): Promise<number> {
   const { DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
   const objects = await listObjects(s3, prefixUri);

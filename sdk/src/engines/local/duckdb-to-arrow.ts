@@ -18,7 +18,16 @@ export async function queryArrow(connection: DuckDBConnection, sql: string): Pro
   return readerToArrow(await connection.runAndReadAll(sql));
 }
 
-/** Converts a fully read DuckDB result to an Arrow table. */
+/**
+ * Converts a fully read DuckDB result to an Arrow table.
+ *
+ * @example
+ * ```ts
+ * const table = readerToArrow(await connection.runAndReadAll("SELECT 42::BIGINT AS n, TIMESTAMP '2024-01-31 10:00:00' AS ts"));
+ * table.schema.fields.map(String) // ['n: Int64', 'ts: Timestamp<MILLISECOND>']
+ * table.get(0)?.toJSON()          // { n: 42n, ts: 1706695200000 }
+ * ```
+ */
 export function readerToArrow(reader: DuckDBResultReader): Table {
   const names = reader.columnNames();
   const types = reader.columnTypes();

@@ -18,6 +18,12 @@ const FILE_STRIDE = 1_099_511_627_776;
 /**
  * Creates the empty text-representation `raw_rows` table: `_raw` is the record's text (NULL when
  * it is the same as `_json`), `_json` the record as canonical JSON, `_error` why it has none.
+ *
+ * @example
+ * ```ts
+ * await createTextRawTable(connection);
+ * (await describeTable(connection, 'raw_rows')).map((c) => c.name) // ['_row_id', '_object', '_line', '_raw', '_json', '_error']
+ * ```
  */
 export async function createTextRawTable(connection: DuckDBConnection): Promise<void> {
   await connection.run(
@@ -28,6 +34,16 @@ export async function createTextRawTable(connection: DuckDBConnection): Promise<
 /**
  * Appends one object's records. `_row_id` continues from `firstRowId`, so row ids follow
  * source order (object key, then line) — the tie-breaker for first/last.
+ *
+ * @example
+ * ```ts
+ * await appendRecords(connection, 'events.jsonl', [
+ *   { line: 1, raw: '{"user_id":"u1","amount":3}', value: { user_id: 'u1', amount: 3 } },
+ *   { line: 2, raw: '{"user_id":', error: 'Unexpected end of JSON input' },
+ * ], 1);
+ * // raw_rows gains (1, 'events.jsonl', 1, NULL, '{"user_id":"u1","amount":3}', NULL)
+ * //            and (2, 'events.jsonl', 2, '{"user_id":', NULL, 'Unexpected end of JSON input')
+ * ```
  */
 export async function appendRecords(connection: DuckDBConnection, object: string, records: readonly RawRecord[], firstRowId: number): Promise<void> {
   const appender = await connection.createAppender(RAW_TABLE);

@@ -24,7 +24,15 @@ export interface MapFailure {
   readonly issues: readonly { path: (string | number)[]; code: string; message: string }[];
 }
 
-/** The columns of a table, in order, with their DuckDB types. */
+/**
+ * The columns of a table, in order, with their DuckDB types.
+ *
+ * @example
+ * ```ts
+ * await connection.run('CREATE TABLE events (user_id VARCHAR, amount DOUBLE, ts TIMESTAMP)');
+ * await describeTable(connection, 'events') // [{ name: 'user_id', type: 'VARCHAR' }, { name: 'amount', type: 'DOUBLE' }, { name: 'ts', type: 'TIMESTAMP' }]
+ * ```
+ */
 export async function describeTable(connection: DuckDBConnection, name: string): Promise<{ name: string; type: string }[]> {
   const reader = await connection.runAndReadAll(`DESCRIBE ${printerFor('duckdb').quoteIdentifier(name)}`);
   return reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));

@@ -28,6 +28,16 @@ export function maxInvalidRatioGate(maxRatio: number, ctx: Pick<GateContext, 'co
   };
 }
 
+/**
+ * A ratio as a percentage of at most three significant digits, for gate details.
+ *
+ * @example
+ * ```ts
+ * percent(0.0099) // '0.99%'
+ * percent(1 / 3)  // '33.3%'
+ * percent(0.01)   // '1%'
+ * ```
+ */
 export function percent(ratio: number): string {
   return `${Number((ratio * 100).toPrecision(3))}%`;
 }
