@@ -4,19 +4,8 @@ import { DuckDbPrinter } from './duckdb-printer.js';
 import { TrinoPrinter } from './trino-printer.js';
 import { SparkPrinter } from './spark-printer.js';
 
+/** Every dialect's printer: a new dialect is one more printer class and one more entry here. */
 const printers: Partial<Record<Dialect, SqlPrinter>> = { duckdb: new DuckDbPrinter(), spark: new SparkPrinter(), trino: new TrinoPrinter() };
-
-/**
- * Registers a dialect's printer (the spark and trino printers register themselves here).
- *
- * @example
- * ```ts
- * registerPrinter(new TrinoPrinter()); // printSql(node, 'trino') now prints with this instance
- * ```
- */
-export function registerPrinter(printer: SqlPrinter): void {
-  printers[printer.dialect] = printer;
-}
 
 /**
  * The printer for a dialect.
