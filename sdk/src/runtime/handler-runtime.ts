@@ -38,6 +38,8 @@ interface StoredResult {
   readonly rows: ObjectManifest['rows'];
   /** Why an object went whole to quarantine (unreadable, a gate, a map that dropped a column). */
   readonly error?: string;
+  /** Keys a declared map returned beyond its columns: not written. */
+  readonly undeclaredMapKeys?: readonly string[];
   readonly resumedAt?: number;
   readonly replayed?: boolean;
 }
@@ -163,8 +165,9 @@ export class HandlerRuntime implements Runtime {
       await recordCurrentVersion(this.markers, { bucket: ref.bucket, key: head.key, sequencer: ref.sequencer, version: payload.version, objectId: result.objectId });
       if (result.replayed) return { bucket: ref.bucket, key: head.key, objectId: result.objectId, status: 'duplicate', rows: result.rows };
       this.telemetry.objectDone(result.rows, Date.now() - started, result.status === 'quarantined', result.status === 'unreadable');
-      // An object quarantined whole says why on the line the alarms point at, not only in its error document.
-      this.telemetry.logger.info('object done', { object: `s3://${ref.bucket}/${head.key}`, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.error ? { error: result.error } : {}) });
+      // An object quarantined whole says why on the line the alarms point at, not only in its error
+      // document; so does an object whose map returned keys that were not written.
+      this.telemetry.logger.info('object done', { object: `s3://${ref.bucket}/${head.key}`, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.error ? { error: result.error } : {}), ...(result.undeclaredMapKeys ? { undeclaredMapKeys: result.undeclaredMapKeys } : {}) });
       return { bucket: ref.bucket, key: head.key, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.resumedAt ? { resumedAt: result.resumedAt } : {}) };
     } catch (error) {
       const name = (error as Error)?.name;
@@ -238,6 +241,7 @@ export class HandlerRuntime implements Runtime {
       status: result.manifest.status,
       rows: result.manifest.rows,
       ...(result.manifest.error ? { error: result.manifest.error } : {}),
+      ...(result.manifest.undeclaredMapKeys ? { undeclaredMapKeys: result.manifest.undeclaredMapKeys } : {}),
       ...(result.resumedAt > 0 ? { resumedAt: result.resumedAt } : {}),
       ...(result.alreadyDone ? { replayed: true } : {}),
     };

@@ -24,7 +24,8 @@ import type { PlanStep } from '../plan/pipeline-plan.js';
 /**
  * What one object's map rows have returned so far, by the map's step index: the keys in the
  * order they first appeared, or `true` once every column later steps read was among them
- * (nothing left to learn). A map that has returned no row yet has no entry.
+ * (nothing left to learn). A map that has returned no row yet has no entry. Under
+ * `undeclared:<step index>`: the keys a declared map returned beyond its known columns.
  */
 export type MapOutputState = Record<string, string[] | true>;
 
@@ -80,4 +81,51 @@ export function watchMapOutputs(steps: readonly PlanStep[]): MapOutputWatch {
       return undefined;
     },
   };
+}
+
+/** How many undeclared keys an object's state keeps per map (enough to name the mistake). */
+const UNDECLARED_KEYS_KEPT = 20;
+
+/**
+ * For a map whose columns the plan knows (`.map(fn, { columns })`): notes the keys a returned
+ * row has beyond those columns. The event stage writes the known columns only, as a local run
+ * keeps them only, so such keys are not kept; the object's manifest and its "object done" log
+ * line name them (`undeclaredKeysOf`), where a local run names them in its notes.
+ *
+ * @example
+ * ```ts
+ * const note = undeclaredKeysNote({ user_id: 'string', cents: 'integer' }, 2);
+ * const state: MapOutputState = {};
+ * note({ user_id: 'u1', cents: 250, debug: 'x' }, state);
+ * undeclaredKeysOf(state) // ['debug']
+ * ```
+ */
+export function undeclaredKeysNote(known: Readonly<Record<string, unknown>>, stepIndex: number): MapOutputNote {
+  const names = new Set(Object.keys(known));
+  const slot = `undeclared:${stepIndex}`;
+  return (row, state) => {
+    for (const key of Object.keys(row)) {
+      if (names.has(key)) continue;
+      const list = (state[slot] ??= []);
+      if (list !== true && list.length < UNDECLARED_KEYS_KEPT && !list.includes(key)) list.push(key);
+    }
+  };
+}
+
+/**
+ * The keys `undeclaredKeysNote` noted in an object's state, over all its maps, in the order
+ * first seen; empty when there were none.
+ *
+ * @example
+ * ```ts
+ * undeclaredKeysOf({ '2': true, 'undeclared:2': ['debug'] }) // ['debug']
+ * ```
+ */
+export function undeclaredKeysOf(state: Readonly<MapOutputState>): string[] {
+  const keys: string[] = [];
+  for (const [slot, list] of Object.entries(state)) {
+    if (!slot.startsWith('undeclared:') || list === true) continue;
+    for (const key of list) if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
 }

@@ -24,7 +24,7 @@
  */
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { SourceNode } from '../plan/source-node.js';
-import type { MapOutputState } from './map-output-columns.js';
+import { undeclaredKeysOf, type MapOutputState } from './map-output-columns.js';
 import { writeParquetColumns, writeParquetSegment, type ObjectColumnTypes, type ValidRow } from './parquet-segment-writer.js';
 import { formatOf, parserFor, recordBatches, type RawRecord } from './record-reader.js';
 import { createRowGates, type RowGates } from './row-gates.js';
@@ -61,6 +61,8 @@ export interface ObjectManifest {
   readonly outputs: { readonly validated: readonly string[]; readonly quarantine: readonly string[] };
   readonly gateFailures: readonly string[];
   readonly error?: string;
+  /** Keys a declared `.map()` returned beyond the columns the plan knows: not written (a local run names them in its notes). */
+  readonly undeclaredMapKeys?: readonly string[];
 }
 
 /** 2: gate names as in local reports, decided column types, unique-key files. 3: map outputs. An older checkpoint is not resumed: the object starts over. */
@@ -176,7 +178,10 @@ export async function processObject(target: ObjectTarget, deps: ProcessDeps): Pr
     const manifest = await quarantineWhole(target, deps, run.state, objectDate, 'quarantined', `gate failed: ${failures.join('; ')}`, failures);
     return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
   }
-  const manifest = await finishObject(target, deps, run.state, { status: 'processed', rows: run.state.rows, outputs: run.state.outputs, gateFailures: [] });
+  const undeclared = undeclaredKeysOf(run.state.mapOutputs);
+  const manifest = await finishObject(target, deps, run.state, {
+    status: 'processed', rows: run.state.rows, outputs: run.state.outputs, gateFailures: [], ...(undeclared.length > 0 ? { undeclaredMapKeys: undeclared } : {}),
+  });
   return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
 }
 
@@ -416,7 +421,7 @@ async function finishObject(
   target: ObjectTarget,
   deps: ProcessDeps,
   state: Pick<Checkpoint, 'gateKeyFiles'>,
-  outcome: Pick<ObjectManifest, 'status' | 'rows' | 'outputs' | 'gateFailures' | 'error'>,
+  outcome: Pick<ObjectManifest, 'status' | 'rows' | 'outputs' | 'gateFailures' | 'error' | 'undeclaredMapKeys'>,
 ): Promise<ObjectManifest> {
   const { store, zones, definition } = deps;
   const keys = zoneKeys(definition.plan.name);

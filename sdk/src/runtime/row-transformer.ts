@@ -17,7 +17,7 @@ import { MALFORMED_RECORD, NOT_STORABLE } from '../quality/quarantine.js';
 import { compileExpression, type ColumnTypes, type CompiledExpression } from './evaluate-expression.js';
 import { assertEventStageGates } from './event-stage-gates.js';
 import { columnTypesAfterMaps, mapReturnedValuesCheck } from '../pipeline/map-returned-types.js';
-import { watchMapOutputs, type MapOutputNote, type MapOutputState } from './map-output-columns.js';
+import { undeclaredKeysNote, watchMapOutputs, type MapOutputNote, type MapOutputState } from './map-output-columns.js';
 import type { RawRecord } from './record-reader.js';
 import { rowGateColumns } from './row-gates.js';
 import { storableCheck } from './storable-values.js';
@@ -68,6 +68,8 @@ interface CompiledStep {
   readonly note?: MapOutputNote;
   /** A map after which the plan knows the column types: the value of the returned row that does not fit its column. */
   readonly misfit?: (row: Readonly<Record<string, unknown>>) => RowIssue | undefined;
+  /** The same map: notes the keys its rows return beyond those columns (not kept). */
+  readonly undeclared?: MapOutputNote;
 }
 
 /**
@@ -131,7 +133,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         kind: 'map',
         ...(note ? { note } : {}),
         // The local engine's rule (pipeline/map-returned-types.ts): both quarantine the same rows.
-        ...(known ? { misfit: mapReturnedValuesCheck(known, `steps[${stepIndex}].map`) } : {}),
+        ...(known ? { misfit: mapReturnedValuesCheck(known, `steps[${stepIndex}].map`), undeclared: undeclaredKeysNote(known, stepIndex) } : {}),
         // The local engine's code and wording (transform-stage.ts), so a rejected row reads the same in both.
         failure: (message) => ({ path: [], code: 'map_failed', message: `steps[${stepIndex}].map: ${message}` }),
         run: (row) => {
@@ -200,6 +202,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         }
         const misfit = step.misfit?.(row);
         if (misfit) return gated ? { ok: false, issues: [misfit], gated } : { ok: false, issues: [misfit] };
+        if (step.undeclared && mapOutputState) step.undeclared(row, mapOutputState);
         // Also for a row a later step rejects: its map returned it, as it makes the local map table.
         if (step.note && mapOutputState) step.note(row, mapOutputState);
       }

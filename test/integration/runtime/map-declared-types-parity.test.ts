@@ -127,9 +127,31 @@ it('keys a declared map returns beyond the known columns are kept by neither bac
 
   const definition = toPipelineDefinition(withExtra('/unused/rows.jsonl'));
   const s3 = newMemoryS3();
-  await invokeUntilDone(s3, landObject(s3, 'in/rows.jsonl', TEXT, definition), definition, { segmentRows: 2 });
+  const { manifest } = await invokeUntilDone(s3, landObject(s3, 'in/rows.jsonl', TEXT, definition), definition, { segmentRows: 2 });
+  // Not kept, and not silently: the manifest (and the handler's "object done" line) names them.
+  expect(manifest.undeclaredMapKeys).toEqual(['debug']);
   const awsRows = (await Promise.all(s3.keys('validated', 'validated/').map((k) => parquetRows(s3.bytes('validated', k)!)))).flat();
   expect(awsRows.length).toBe(6);
   expect(Object.keys(awsRows[0]!).filter((k) => !k.startsWith('_')).sort()).toEqual(['amount', 'cents', 'id', 'ts', 'user']);
   expect(awsRows.map((r) => r.user)).toEqual([null, null, null, null, null, null]);
+});
+
+it('the event stage names undeclared keys returned in any segment of an object, across a checkpoint', async () => {
+  // Only line 1 returns `debug`; the object is read in segments of 2, one segment per invocation.
+  const firstOnly = (path: string) =>
+    pipeline('map-extra-late')
+      .from(file(path))
+      .validate(Row)
+      .map((r: In) => ({ ...r, cents: Math.round(r.amount * 100), ...(r.id === 1 ? { debug: 'x' } : {}), ...(r.id === 5 ? { note: 'y' } : {}) }), { columns: { cents: 'integer' } });
+  const definition = toPipelineDefinition(firstOnly('/unused/rows.jsonl'));
+  const s3 = newMemoryS3();
+  const { manifest } = await invokeUntilDone(s3, landObject(s3, 'in/rows.jsonl', TEXT, definition), definition, { segmentRows: 2, yieldAfterSegments: 1 });
+  expect(manifest.status).toBe('processed');
+  expect(manifest.undeclaredMapKeys).toEqual(['debug', 'note']);
+
+  // A map whose rows return only known columns leaves the manifest without the field.
+  const clean = toPipelineDefinition(pipeline('map-clean').from(file('/unused/rows.jsonl')).validate(Row).map((r: In) => ({ ...r, cents: 1 }), { columns: { cents: 'integer' } }));
+  const s3Clean = newMemoryS3();
+  const done = await invokeUntilDone(s3Clean, landObject(s3Clean, 'in/rows.jsonl', TEXT, clean), clean, { segmentRows: 2 });
+  expect(done.manifest.undeclaredMapKeys).toBeUndefined();
 });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { count, file, pipeline, sum, window } from '../../../sdk/src/index.js';
-import { watchMapOutputs, type MapOutputState } from '../../../sdk/src/runtime/map-output-columns.js';
+import { undeclaredKeysNote, undeclaredKeysOf, watchMapOutputs, type MapOutputState } from '../../../sdk/src/runtime/map-output-columns.js';
 
 const Event = z.object({ user_id: z.string(), amount: z.number(), kind: z.string(), ts: z.coerce.date() });
 type AnyRow = Record<string, unknown>;
@@ -90,5 +90,29 @@ describe('watchMapOutputs', () => {
     expect(state[2]).toBe(true);
     expect(watch.problem(state)?.message).toMatch(/^The rows this map\(\) returns have no column "doubled" \(read by steps\[5\]\.window\.features\.spend\)/);
     expect(watch.problem(state)?.path).toBe('steps[4].map');
+  });
+});
+
+describe('undeclared keys of a declared map', () => {
+  it('notes each key beyond the known columns once, per map, in first-seen order, beside the map-output check', () => {
+    const state: MapOutputState = {};
+    const second = undeclaredKeysNote({ user_id: 'string', ts: 'timestamp' }, 2);
+    const fourth = undeclaredKeysNote({ user_id: 'string', cents: 'integer' }, 4);
+    second({ user_id: 'u', ts: new Date(0), debug: 1 }, state);
+    second({ user_id: 'u', ts: new Date(0), debug: 2, tmp: 3 }, state);
+    fourth({ user_id: 'u', cents: 1, debug: 'again' }, state);
+    watchMapOutputs(steps).noteFor(2)?.({ user_id: 'u', ts: new Date(0) }, state);
+    expect(undeclaredKeysOf(state)).toEqual(['debug', 'tmp']);
+    expect(state['undeclared:2']).toEqual(['debug', 'tmp']);
+    expect(state['undeclared:4']).toEqual(['debug']);
+    // The map-output check reads its own slots only.
+    expect(watchMapOutputs(steps).problem(state)?.code).toBe('MAP_DROPPED_COLUMNS');
+  });
+
+  it('keeps at most 20 names per map', () => {
+    const state: MapOutputState = {};
+    const note = undeclaredKeysNote({}, 2);
+    note(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, i])), state);
+    expect(undeclaredKeysOf(state)).toEqual(Array.from({ length: 20 }, (_, i) => `k${i}`));
   });
 });
