@@ -60,7 +60,8 @@ export interface S3rverHandle {
   /** Options for building more clients against this server (e.g. with a different region). */
   readonly clientConfig: S3ClientConfig;
   createBucket(name: string): Promise<void>;
-  putObject(bucket: string, key: string, body: string | Uint8Array): Promise<void>;
+  /** Puts an object through the API; resolves to its ETag without quotes (what S3 events carry). */
+  putObject(bucket: string, key: string, body: string | Uint8Array): Promise<string>;
   /**
    * Bulk setup without HTTP: writes objects straight into s3rver's store directory (its
    * on-disk layout, `<bucket>/<key dirs>/<name>._S3rver_object`; s3rver derives size and ETag
@@ -126,7 +127,8 @@ export async function startS3rver(options: StartS3rverOptions = {}): Promise<S3r
       await client.send(new CreateBucketCommand({ Bucket: name }));
     },
     async putObject(bucket, key, body) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      return put.ETag!.replace(/"/g, '');
     },
     async putObjectsDirect(bucket, objects) {
       const entries = Object.entries(objects);
