@@ -383,8 +383,10 @@ function newDtBuffer(columns: RowTransformer['columns']): DtBuffer {
 
 /**
  * Sends the object whole to quarantine (with an error document), removes the segments this
- * object already wrote, and records the outcome. Conservation still holds: every record seen
- * counts as quarantined.
+ * object already wrote, and records the outcome. An object that failed a gate was read to the
+ * end: every record counts as in and quarantined. An unreadable one was not, so it counts no
+ * rows (its share of a batch is the objects that could not be read, as in a local run); the
+ * records decoded before the error are named in its error document as `rowsSeen`.
  */
 async function quarantineWhole(
   target: ObjectTarget,
@@ -405,7 +407,7 @@ async function quarantineWhole(
   await store.putJson(zones.quarantineBucket, errorKey, { object: `s3://${target.bucket}/${target.key}`, version: target.version, status, error, gateFailures: failures, rowsSeen: state.rows.in });
   return finishObject(target, deps, state, {
     status,
-    rows: { in: state.rows.in, valid: 0, quarantined: state.rows.in },
+    rows: status === 'unreadable' ? { in: 0, valid: 0, quarantined: 0 } : { in: state.rows.in, valid: 0, quarantined: state.rows.in },
     outputs: { validated: [], quarantine: [objectKey, errorKey] },
     gateFailures: failures,
     error,

@@ -2,8 +2,8 @@
  * What the ObjectsUnreadable alarm (promote/pipeline-monitoring.ts) watches and tells the
  * operator to look at, from the handler's side: an object that cannot be decoded is an answer,
  * not a failure (SQS must not retry it into the dead-letter queue), it counts 1 in
- * `ObjectsUnreadable` — while RowsIn and RowsQuarantined stay 0 when no row could be read, which
- * is why the quarantine-ratio alarm cannot see it — the handler logs it at INFO as "object done"
+ * `ObjectsUnreadable` — while RowsIn and RowsQuarantined stay 0 (an unreadable object counts no
+ * rows), which is why the quarantine-ratio alarm cannot see it — the handler logs it at INFO as "object done"
  * with status "unreadable" and the error, and its error document sits at the key the alarm names. The handler
  * (source) runs against s3rver and dynalite.
  */

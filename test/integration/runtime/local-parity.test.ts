@@ -29,8 +29,17 @@ const OBJECTS: Record<string, string | Uint8Array> = {
   'empty.jsonl': '',
   'empty.jsonl.gz': '',
   'truncated.jsonl.gz': gzipSync('{"id":7,"name":"g","amount":3}\n'.repeat(50)).subarray(0, 40),
+  // Cut late: the event stage has decoded (and written segments of) many records before the
+  // error, a local run none. Both count no rows: how many the object held is unknown.
+  'truncated-late.jsonl.gz': truncatedLate(),
   'latin1.jsonl': Uint8Array.from([...Buffer.from('{"id":8,"name":"caf'), 0xe9, ...Buffer.from('","amount":1}\n')]),
 };
+
+function truncatedLate(): Uint8Array {
+  const text = Array.from({ length: 3000 }, (_, i) => `{"id":${i},"name":"n${(i * 7919) % 10007}","amount":${i % 13}}\n`).join('');
+  const gz = gzipSync(text);
+  return gz.subarray(0, Math.floor(gz.length * 0.75));
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
  * The row decisions of one object, taken by the local engine (the oracle) and by the event
  * stage's `processObject`, in one comparable form: counts, quarantined lines with their issues
  * (path, code, message), and whether the object was unreadable. An unreadable object has no
- * row decisions: locally it counts no rows, in the event stage it is quarantined whole.
+ * row decisions: both count no rows for it, and quarantine it whole.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,5 +58,5 @@ export async function eventStageDecision(pipelineFor: PipelineFor, name: string,
     }
   }
   const unreadable = manifest.status === 'unreadable';
-  return { unreadable, counts: unreadable ? { in: 0, valid: 0, quarantined: 0 } : { ...manifest.rows }, quarantined: quarantined.sort((a, b) => a.line - b.line) };
+  return { unreadable, counts: { ...manifest.rows }, quarantined: quarantined.sort((a, b) => a.line - b.line) };
 }
