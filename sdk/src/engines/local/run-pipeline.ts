@@ -126,6 +126,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     timings['validate.profile'] = Math.round(validation.timings.profileMs);
 
     const notes: string[] = validation.fastPath.reason ? [`Validation: ${validation.fastPath.reason}`] : [];
+    notes.push(...validation.coercionNotes);
     if (validation.profile?.sampleRows !== undefined) {
       notes.push(`The saved profile's distributions (bins, frequencies) come from a ${validation.profile.sampleRows.toLocaleString('en-US')}-row sample (every k-th row) of ${validation.profile.rowCount.toLocaleString('en-US')} valid rows; its counts, nulls, distinct counts, min/max, mean and stddev describe every row.`);
     }

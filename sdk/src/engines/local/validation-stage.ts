@@ -23,6 +23,7 @@ import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
 import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
 import type { GateResult } from '../../quality/gates/gate-result.js';
+import { coercedMissingValues } from '../../quality/coerced-missing-values.js';
 import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
 import { buildQualityReport } from '../../quality/quality-report.js';
@@ -85,6 +86,8 @@ export interface ValidationStageResult {
   readonly gates: readonly GateResult[];
   readonly profile?: Profile;
   readonly report: QualityReport;
+  /** Values z.coerce made of missing keys and nulls in valid rows, a note per field (see coerced-missing-values.ts). */
+  readonly coercionNotes: readonly string[];
   /**
    * Milliseconds per phase. For typed rows the profile's summary is usually taken inside the SQL
    * scan: its cost is then part of `sqlMs`, and `profileMs` covers only what was left (the
@@ -172,6 +175,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   const dataColumns = names.filter((n) => !POSITION_COLUMNS.has(n));
   const sink = leftover ? await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns) : undefined;
   const quarantined: QuarantinedRow[] = [];
+  const coerced = coercedMissingValues(schema);
   let zodRows = 0;
   let zodAccepted = 0;
   try {
@@ -210,7 +214,10 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
           if (parsed.success) {
             const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
             if (unstorable) quarantined.push({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
-            else zodAccepted++;
+            else {
+              zodAccepted++;
+              coerced.observe(input, parsed.data as Record<string, unknown>);
+            }
           } else {
             quarantined.push({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
           }
@@ -256,7 +263,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
 
   const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields };
   const report = buildQualityReport({ counts, perObject, quarantined, gates, profile, fastPath });
-  return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, timings: { sqlMs, zodMs, gatesMs, profileMs } };
+  return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: coerced.notes(), timings: { sqlMs, zodMs, gatesMs, profileMs } };
 }
 
 /** column → objects without it, turned around: object → the columns it does not have. */

@@ -1,0 +1,90 @@
+/**
+ * z.coerce.* turns a null into a value before any check sees it: String(null) is "null",
+ * Number(null) is 0, Boolean(null) is false, new Date(null) is 1970-01-01. A JSON null or a
+ * NULL in a Parquet column then makes a valid row: nothing is quarantined, and the made-up value
+ * goes into the validated zone and the features. This counts those values among the rows zod
+ * accepted and words a note per field, so that the run says so instead of hiding it.
+ *
+ * Missing keys are counted the same way (String(undefined) is "undefined"), though zod 4.6
+ * rejects a missing key of a coerced field inside an object ("expected nonoptional") before
+ * coercing it; a zod that coerces them would be caught here too.
+ */
+import type { z } from 'zod';
+import { modelSchema, type FieldModel } from './zod-field-model.js';
+
+/** What each coercion is in JS, as the note names it. */
+const COERCION: Partial<Record<FieldModel['base'], string>> = {
+  string: 'z.coerce.string() (String(x))',
+  number: 'z.coerce.number() (Number(x))',
+  boolean: 'z.coerce.boolean() (Boolean(x))',
+  date: 'z.coerce.date() (new Date(x))',
+};
+
+interface Seen {
+  count: number;
+  example: unknown;
+}
+
+export interface CoercedMissingValues {
+  /** Records one row zod accepted: `input` as given to zod, `output` what it returned. */
+  observe(input: unknown, output: Record<string, unknown>): void;
+  /** One note per field and kind (missing, null) that got invented values, in schema order. */
+  notes(): string[];
+}
+
+/**
+ * Tracks the values z.coerce invented for missing keys and nulls of `schema`'s top-level fields.
+ * A field whose wrappers answer for missing keys (`.optional()`, `.default()`) or for null
+ * (`.nullable()`) never reaches the coercion with them, and is not counted.
+ *
+ * @example
+ * ```ts
+ * const coerced = coercedMissingValues(z.object({ city: z.coerce.string() }));
+ * coerced.observe({}, { city: 'undefined' });
+ * coerced.notes(); // ['city: z.coerce.string() (String(x)) made "undefined" of 1 missing value: …']
+ * ```
+ */
+export function coercedMissingValues(schema: z.ZodType): CoercedMissingValues {
+  const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod'));
+  const missing = new Map<string, Seen>();
+  const nulls = new Map<string, Seen>();
+  const record = (seen: Map<string, Seen>, name: string, value: unknown): void => {
+    const entry = seen.get(name);
+    if (entry) entry.count++;
+    else seen.set(name, { count: 1, example: value });
+  };
+  return {
+    observe(input, output) {
+      if (fields.length === 0 || typeof input !== 'object' || input === null) return;
+      const given = input as Record<string, unknown>;
+      for (const field of fields) {
+        const before = given[field.name];
+        const after = output[field.name];
+        if (after === undefined || after === null) continue;
+        if (before === undefined && field.absent.kind === 'zod') record(missing, field.name, after);
+        else if (before === null && field.null.kind === 'zod') record(nulls, field.name, after);
+      }
+    },
+    notes() {
+      const notes: string[] = [];
+      for (const field of fields) {
+        for (const [seen, what, keep] of [[missing, 'missing', '.optional()'], [nulls, 'null', '.nullable()']] as const) {
+          const entry = seen.get(field.name);
+          if (!entry) continue;
+          const n = entry.count.toLocaleString('en-US');
+          notes.push(
+            `${field.name}: ${COERCION[field.base]} made ${show(entry.example)} of ${n} ${what} value${entry.count === 1 ? '' : 's'}: ` +
+              `${entry.count === 1 ? 'that row is' : 'those rows are'} valid and ${entry.count === 1 ? 'holds' : 'hold'} it, here and in AWS. ` +
+              `To keep them ${what}, add ${keep} after the coercion; to quarantine them, validate ${field.name} without z.coerce or with a check the invented value fails.`,
+          );
+        }
+      }
+      return notes;
+    },
+  };
+}
+
+function show(value: unknown): string {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}

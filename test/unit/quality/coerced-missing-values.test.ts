@@ -1,0 +1,58 @@
+/**
+ * Which values count as made by z.coerce, judged against zod's own parse of each input: a
+ * field is counted only when its input was null (or missing) and zod's output holds a value.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { coercedMissingValues } from '../../../sdk/src/quality/coerced-missing-values.js';
+
+/** Parses each input with zod and shows the accepted ones to the tracker, as the validation stage does. */
+function notesFor(schema: z.ZodObject, inputs: readonly Record<string, unknown>[]): string[] {
+  const tracker = coercedMissingValues(schema);
+  for (const input of inputs) {
+    const parsed = schema.safeParse(input);
+    if (parsed.success) tracker.observe(input, parsed.data as Record<string, unknown>);
+  }
+  return tracker.notes().map((n) => n.slice(0, n.indexOf(': th')));
+}
+
+describe('coercedMissingValues', () => {
+  it('counts nulls each coercion turned into a value', () => {
+    const schema = z.object({ s: z.coerce.string(), n: z.coerce.number(), b: z.coerce.boolean(), d: z.coerce.date() });
+    expect(notesFor(schema, [{ s: null, n: null, b: null, d: null }, { s: null, n: 1, b: true, d: '2024-01-01' }, { s: 'x', n: 2, b: false, d: '2024-01-01' }])).toEqual([
+      's: z.coerce.string() (String(x)) made "null" of 2 null values',
+      'n: z.coerce.number() (Number(x)) made 0 of 1 null value',
+      'b: z.coerce.boolean() (Boolean(x)) made false of 1 null value',
+      'd: z.coerce.date() (new Date(x)) made 1970-01-01T00:00:00.000Z of 1 null value',
+    ]);
+  });
+
+  it('leaves out fields whose wrappers answer for null or for a missing key', () => {
+    const schema = z.object({
+      a: z.coerce.string().nullable(),
+      b: z.coerce.number().default(5),
+      c: z.coerce.string().optional(),
+      d: z.coerce.number().nullish(),
+    });
+    // b: null reaches the coercion (a default answers only for a missing key), c: null reaches it too.
+    expect(notesFor(schema, [{ a: null, b: null, c: null, d: null }, { a: 'x' }])).toEqual([
+      'b: z.coerce.number() (Number(x)) made 0 of 1 null value',
+      'c: z.coerce.string() (String(x)) made "null" of 1 null value',
+    ]);
+  });
+
+  it('does not count values that were given, nor fields without z.coerce', () => {
+    const schema = z.object({ s: z.coerce.string(), plain: z.string().nullable(), n: z.number() });
+    expect(notesFor(schema, [{ s: 0, plain: null, n: 1 }, { s: false, plain: 'p', n: 2 }])).toEqual([]);
+  });
+
+  it('counts a missing key the same way, should zod coerce one (zod 4.6 rejects it first)', () => {
+    const tracker = coercedMissingValues(z.object({ s: z.coerce.string() }));
+    expect(z.object({ s: z.coerce.string() }).safeParse({}).success).toBe(false);
+    tracker.observe({}, { s: 'undefined' });
+    tracker.observe({ s: 'given' }, { s: 'given' });
+    expect(tracker.notes()).toEqual([
+      's: z.coerce.string() (String(x)) made "undefined" of 1 missing value: that row is valid and holds it, here and in AWS. To keep them missing, add .optional() after the coercion; to quarantine them, validate s without z.coerce or with a check the invented value fails.',
+    ]);
+  });
+});
