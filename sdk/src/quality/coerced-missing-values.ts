@@ -5,6 +5,9 @@
  * goes into the validated zone and the features. This counts those values among the rows zod
  * accepted and words a note per field, so that the run says so instead of hiding it.
  *
+ * One more coercion changes meaning without a null: Boolean("false") is true, as for any
+ * non-empty text. Text that z.stringbool() would read as false and that became true is counted.
+ *
  * Missing keys are counted the same way (String(undefined) is "undefined"), though zod 4.6
  * rejects a missing key of a coerced field inside an object ("expected nonoptional") before
  * coercing it; a zod that coerces them would be caught here too.
@@ -19,6 +22,9 @@ const COERCION: Partial<Record<FieldModel['base'], string>> = {
   boolean: 'z.coerce.boolean() (Boolean(x))',
   date: 'z.coerce.date() (new Date(x))',
 };
+
+/** Text z.stringbool() reads as false (its default falsy list, case-insensitive), which Boolean() makes true. */
+const READS_AS_FALSE = /^(false|0|no|off|n|disabled)$/i;
 
 interface Seen {
   count: number;
@@ -48,6 +54,7 @@ export function coercedMissingValues(schema: z.ZodType): CoercedMissingValues {
   const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod'));
   const missing = new Map<string, Seen>();
   const nulls = new Map<string, Seen>();
+  const falseText = new Map<string, Seen>();
   const record = (seen: Map<string, Seen>, name: string, value: unknown): void => {
     const entry = seen.get(name);
     if (entry) entry.count++;
@@ -63,6 +70,7 @@ export function coercedMissingValues(schema: z.ZodType): CoercedMissingValues {
         if (after === undefined || after === null) continue;
         if (before === undefined && field.absent.kind === 'zod') record(missing, field.name, after);
         else if (before === null && field.null.kind === 'zod') record(nulls, field.name, after);
+        else if (after === true && field.base === 'boolean' && typeof before === 'string' && READS_AS_FALSE.test(before.trim())) record(falseText, field.name, before);
       }
     },
     notes() {
@@ -76,6 +84,13 @@ export function coercedMissingValues(schema: z.ZodType): CoercedMissingValues {
             `${field.name}: ${COERCION[field.base]} made ${show(entry.example)} of ${n} ${what} value${entry.count === 1 ? '' : 's'}: ` +
               `${entry.count === 1 ? 'that row is' : 'those rows are'} valid and ${entry.count === 1 ? 'holds' : 'hold'} it, here and in AWS. ` +
               `To keep them ${what}, add ${keep} after the coercion; to quarantine them, validate ${field.name} without z.coerce or with a check the invented value fails.`,
+          );
+        }
+        const text = falseText.get(field.name);
+        if (text) {
+          notes.push(
+            `${field.name}: ${COERCION[field.base]} made true of ${text.count.toLocaleString('en-US')} text${text.count === 1 ? '' : 's'} that read${text.count === 1 ? 's' : ''} as false (e.g. ${JSON.stringify(text.example)}): ` +
+              `Boolean() is true for any non-empty text. Use z.stringbool() to read "true"/"false", "1"/"0", "yes"/"no" text as booleans.`,
           );
         }
       }

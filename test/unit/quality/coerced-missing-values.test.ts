@@ -56,3 +56,16 @@ describe('coercedMissingValues', () => {
     ]);
   });
 });
+
+describe('coercedMissingValues: text Boolean() makes true', () => {
+  it('names text z.stringbool() reads as false that z.coerce.boolean() made true', () => {
+    const schema = z.object({ vip: z.coerce.boolean(), other: z.coerce.boolean() });
+    const tracker = coercedMissingValues(schema);
+    for (const input of [{ vip: 'false', other: 'true' }, { vip: ' No ', other: 'yes' }, { vip: 'true', other: '' }, { vip: 'off', other: 1 }]) {
+      tracker.observe(input, schema.parse(input));
+    }
+    expect(tracker.notes()).toEqual([
+      'vip: z.coerce.boolean() (Boolean(x)) made true of 3 texts that read as false (e.g. "false"): Boolean() is true for any non-empty text. Use z.stringbool() to read "true"/"false", "1"/"0", "yes"/"no" text as booleans.',
+    ]);
+  });
+});
