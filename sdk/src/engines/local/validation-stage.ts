@@ -23,7 +23,7 @@ import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
 import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
 import type { GateResult } from '../../quality/gates/gate-result.js';
-import { coercedMissingValues } from '../../quality/coerced-missing-values.js';
+import { coercionSurprises } from '../../quality/coercion-surprises.js';
 import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
 import { buildQualityReport } from '../../quality/quality-report.js';
@@ -86,7 +86,7 @@ export interface ValidationStageResult {
   readonly gates: readonly GateResult[];
   readonly profile?: Profile;
   readonly report: QualityReport;
-  /** Values z.coerce made of missing keys and nulls in valid rows, a note per field (see coerced-missing-values.ts). */
+  /** Values z.coerce made in valid rows that their input did not hold (of nulls; true of "false"), a note per field (see coercion-surprises.ts). */
   readonly coercionNotes: readonly string[];
   /**
    * Milliseconds per phase. For typed rows the profile's summary is usually taken inside the SQL
@@ -175,7 +175,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   const dataColumns = names.filter((n) => !POSITION_COLUMNS.has(n));
   const sink = leftover ? await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns) : undefined;
   const quarantined: QuarantinedRow[] = [];
-  const coerced = coercedMissingValues(schema);
+  const coerced = coercionSurprises(schema);
   let zodRows = 0;
   let zodAccepted = 0;
   try {

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { coercedMissingValues } from '../../../sdk/src/quality/coerced-missing-values.js';
+import { coercionSurprises } from '../../../sdk/src/quality/coercion-surprises.js';
 
 /** Parses each input with zod and shows the accepted ones to the tracker, as the validation stage does. */
 function notesFor(schema: z.ZodObject, inputs: readonly Record<string, unknown>[]): string[] {
-  const tracker = coercedMissingValues(schema);
+  const tracker = coercionSurprises(schema);
   for (const input of inputs) {
     const parsed = schema.safeParse(input);
     if (parsed.success) tracker.observe(input, parsed.data as Record<string, unknown>);
@@ -16,7 +16,7 @@ function notesFor(schema: z.ZodObject, inputs: readonly Record<string, unknown>[
   return tracker.notes().map((n) => n.slice(0, n.indexOf(': th')));
 }
 
-describe('coercedMissingValues', () => {
+describe('coercionSurprises', () => {
   it('counts nulls each coercion turned into a value', () => {
     const schema = z.object({ s: z.coerce.string(), n: z.coerce.number(), b: z.coerce.boolean(), d: z.coerce.date() });
     expect(notesFor(schema, [{ s: null, n: null, b: null, d: null }, { s: null, n: 1, b: true, d: '2024-01-01' }, { s: 'x', n: 2, b: false, d: '2024-01-01' }])).toEqual([
@@ -47,7 +47,7 @@ describe('coercedMissingValues', () => {
   });
 
   it('counts a missing key the same way, should zod coerce one (zod 4.6 rejects it first)', () => {
-    const tracker = coercedMissingValues(z.object({ s: z.coerce.string() }));
+    const tracker = coercionSurprises(z.object({ s: z.coerce.string() }));
     expect(z.object({ s: z.coerce.string() }).safeParse({}).success).toBe(false);
     tracker.observe({}, { s: 'undefined' });
     tracker.observe({ s: 'given' }, { s: 'given' });
@@ -57,10 +57,11 @@ describe('coercedMissingValues', () => {
   });
 });
 
-describe('coercedMissingValues: text Boolean() makes true', () => {
+describe('coercionSurprises: text Boolean() makes true', () => {
   it('names text z.stringbool() reads as false that z.coerce.boolean() made true', () => {
-    const schema = z.object({ vip: z.coerce.boolean(), other: z.coerce.boolean() });
-    const tracker = coercedMissingValues(schema);
+    // Wrapped for null and missing keys: text still reaches Boolean().
+    const schema = z.object({ vip: z.coerce.boolean().nullish(), other: z.coerce.boolean() });
+    const tracker = coercionSurprises(schema);
     for (const input of [{ vip: 'false', other: 'true' }, { vip: ' No ', other: 'yes' }, { vip: 'true', other: '' }, { vip: 'off', other: 1 }]) {
       tracker.observe(input, schema.parse(input));
     }

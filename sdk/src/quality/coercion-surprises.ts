@@ -31,7 +31,7 @@ interface Seen {
   example: unknown;
 }
 
-export interface CoercedMissingValues {
+export interface CoercionSurprises {
   /** Records one row zod accepted: `input` as given to zod, `output` what it returned. */
   observe(input: unknown, output: Record<string, unknown>): void;
   /** One note per field and kind (missing, null) that got invented values, in schema order. */
@@ -39,19 +39,20 @@ export interface CoercedMissingValues {
 }
 
 /**
- * Tracks the values z.coerce invented for missing keys and nulls of `schema`'s top-level fields.
- * A field whose wrappers answer for missing keys (`.optional()`, `.default()`) or for null
- * (`.nullable()`) never reaches the coercion with them, and is not counted.
+ * Tracks the values z.coerce made of nulls and missing keys of `schema`'s top-level fields, and
+ * the text z.coerce.boolean() made true although it reads as false. A field whose wrappers
+ * answer for missing keys (`.optional()`, `.default()`) or for null (`.nullable()`) never
+ * reaches the coercion with them, and is not counted for them.
  *
  * @example
  * ```ts
- * const coerced = coercedMissingValues(z.object({ city: z.coerce.string() }));
- * coerced.observe({}, { city: 'undefined' });
- * coerced.notes(); // ['city: z.coerce.string() (String(x)) made "undefined" of 1 missing value: …']
+ * const coerced = coercionSurprises(z.object({ city: z.coerce.string() }));
+ * coerced.observe({ city: null }, { city: 'null' });
+ * coerced.notes(); // ['city: z.coerce.string() (String(x)) made "null" of 1 null value: …']
  * ```
  */
-export function coercedMissingValues(schema: z.ZodType): CoercedMissingValues {
-  const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod'));
+export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
+  const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean'));
   const missing = new Map<string, Seen>();
   const nulls = new Map<string, Seen>();
   const falseText = new Map<string, Seen>();
