@@ -26,71 +26,72 @@ const COERCION: Partial<Record<FieldModel['base'], string>> = {
 /** Text z.stringbool() reads as false (its default falsy list, case-insensitive), which Boolean() makes true. */
 const READS_AS_FALSE = /^(false|0|no|off|n|disabled)$/i;
 
-interface Seen {
-  count: number;
-  example: unknown;
-}
+/**
+ * What one run (or one object, in the event stage) has seen so far: under `null:<field>`,
+ * `missing:<field>` and `text:<field>`, how many values and the first one as the note shows it.
+ * Plain data, so that the event stage can keep it in an object's checkpoint.
+ */
+export type CoercionState = Record<string, { count: number; shown: string }>;
 
 export interface CoercionSurprises {
   /** Records one row zod accepted: `input` as given to zod, `output` what it returned. */
-  observe(input: unknown, output: Record<string, unknown>): void;
-  /** One note per field and kind (missing, null) that got invented values, in schema order. */
-  notes(): string[];
+  observe(input: unknown, output: Readonly<Record<string, unknown>>, state: CoercionState): void;
+  /** One note per field and kind that got made-up values, in schema order. */
+  notes(state: Readonly<CoercionState>): string[];
 }
 
 /**
- * Tracks the values z.coerce made of nulls and missing keys of `schema`'s top-level fields, and
- * the text z.coerce.boolean() made true although it reads as false. A field whose wrappers
+ * Watches the values z.coerce makes of nulls and missing keys of `schema`'s top-level fields,
+ * and the text z.coerce.boolean() makes true although it reads as false. A field whose wrappers
  * answer for missing keys (`.optional()`, `.default()`) or for null (`.nullable()`) never
- * reaches the coercion with them, and is not counted for them.
+ * reaches the coercion with them, and is not counted for them. Both backends word the notes
+ * here: a local run lists them in its notes, the event stage in each object's manifest.
  *
  * @example
  * ```ts
  * const coerced = coercionSurprises(z.object({ city: z.coerce.string() }));
- * coerced.observe({ city: null }, { city: 'null' });
- * coerced.notes(); // ['city: z.coerce.string() (String(x)) made "null" of 1 null value: …']
+ * const state: CoercionState = {};
+ * coerced.observe({ city: null }, { city: 'null' }, state);
+ * coerced.notes(state); // ['city: z.coerce.string() (String(x)) made "null" of 1 null value: …']
  * ```
  */
 export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
   const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean'));
-  const missing = new Map<string, Seen>();
-  const nulls = new Map<string, Seen>();
-  const falseText = new Map<string, Seen>();
-  const record = (seen: Map<string, Seen>, name: string, value: unknown): void => {
-    const entry = seen.get(name);
+  const record = (state: CoercionState, key: string, value: unknown): void => {
+    const entry = state[key];
     if (entry) entry.count++;
-    else seen.set(name, { count: 1, example: value });
+    else state[key] = { count: 1, shown: show(value) };
   };
   return {
-    observe(input, output) {
+    observe(input, output, state) {
       if (fields.length === 0 || typeof input !== 'object' || input === null) return;
       const given = input as Record<string, unknown>;
       for (const field of fields) {
         const before = given[field.name];
         const after = output[field.name];
         if (after === undefined || after === null) continue;
-        if (before === undefined && field.absent.kind === 'zod') record(missing, field.name, after);
-        else if (before === null && field.null.kind === 'zod') record(nulls, field.name, after);
-        else if (after === true && field.base === 'boolean' && typeof before === 'string' && READS_AS_FALSE.test(before.trim())) record(falseText, field.name, before);
+        if (before === undefined && field.absent.kind === 'zod') record(state, `missing:${field.name}`, after);
+        else if (before === null && field.null.kind === 'zod') record(state, `null:${field.name}`, after);
+        else if (after === true && field.base === 'boolean' && typeof before === 'string' && READS_AS_FALSE.test(before.trim())) record(state, `text:${field.name}`, before);
       }
     },
-    notes() {
+    notes(state) {
       const notes: string[] = [];
       for (const field of fields) {
-        for (const [seen, what, keep] of [[missing, 'missing', '.optional()'], [nulls, 'null', '.nullable()']] as const) {
-          const entry = seen.get(field.name);
+        for (const [what, keep] of [['missing', '.optional()'], ['null', '.nullable()']] as const) {
+          const entry = state[`${what}:${field.name}`];
           if (!entry) continue;
           const n = entry.count.toLocaleString('en-US');
           notes.push(
-            `${field.name}: ${COERCION[field.base]} made ${show(entry.example)} of ${n} ${what} value${entry.count === 1 ? '' : 's'}: ` +
+            `${field.name}: ${COERCION[field.base]} made ${entry.shown} of ${n} ${what} value${entry.count === 1 ? '' : 's'}: ` +
               `${entry.count === 1 ? 'that row is' : 'those rows are'} valid and ${entry.count === 1 ? 'holds' : 'hold'} it, here and in AWS. ` +
               `To keep them ${what}, add ${keep} after the coercion; to quarantine them, validate ${field.name} without z.coerce or with a check the invented value fails.`,
           );
         }
-        const text = falseText.get(field.name);
+        const text = state[`text:${field.name}`];
         if (text) {
           notes.push(
-            `${field.name}: ${COERCION[field.base]} made true of ${text.count.toLocaleString('en-US')} text${text.count === 1 ? '' : 's'} that read${text.count === 1 ? 's' : ''} as false (e.g. ${JSON.stringify(text.example)}): ` +
+            `${field.name}: ${COERCION[field.base]} made true of ${text.count.toLocaleString('en-US')} text${text.count === 1 ? '' : 's'} that read${text.count === 1 ? 's' : ''} as false (e.g. ${text.shown}): ` +
               `Boolean() is true for any non-empty text. Use z.stringbool() to read "true"/"false", "1"/"0", "yes"/"no" text as booleans.`,
           );
         }

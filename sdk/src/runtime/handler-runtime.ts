@@ -40,6 +40,8 @@ interface StoredResult {
   readonly error?: string;
   /** Keys a declared map returned beyond its columns: not written. */
   readonly undeclaredMapKeys?: readonly string[];
+  /** Values z.coerce made of nulls and the like, worded as a local run's notes. */
+  readonly coercionNotes?: readonly string[];
   readonly resumedAt?: number;
   readonly replayed?: boolean;
 }
@@ -167,7 +169,7 @@ export class HandlerRuntime implements Runtime {
       this.telemetry.objectDone(result.rows, Date.now() - started, result.status === 'quarantined', result.status === 'unreadable');
       // An object quarantined whole says why on the line the alarms point at, not only in its error
       // document; so does an object whose map returned keys that were not written.
-      this.telemetry.logger.info('object done', { object: `s3://${ref.bucket}/${head.key}`, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.error ? { error: result.error } : {}), ...(result.undeclaredMapKeys ? { undeclaredMapKeys: result.undeclaredMapKeys } : {}) });
+      this.telemetry.logger.info('object done', { object: `s3://${ref.bucket}/${head.key}`, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.error ? { error: result.error } : {}), ...(result.undeclaredMapKeys ? { undeclaredMapKeys: result.undeclaredMapKeys } : {}), ...(result.coercionNotes ? { coercionNotes: result.coercionNotes } : {}) });
       return { bucket: ref.bucket, key: head.key, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.resumedAt ? { resumedAt: result.resumedAt } : {}) };
     } catch (error) {
       const name = (error as Error)?.name;
@@ -242,6 +244,7 @@ export class HandlerRuntime implements Runtime {
       rows: result.manifest.rows,
       ...(result.manifest.error ? { error: result.manifest.error } : {}),
       ...(result.manifest.undeclaredMapKeys ? { undeclaredMapKeys: result.manifest.undeclaredMapKeys } : {}),
+      ...(result.manifest.coercionNotes ? { coercionNotes: result.manifest.coercionNotes } : {}),
       ...(result.resumedAt > 0 ? { resumedAt: result.resumedAt } : {}),
       ...(result.alreadyDone ? { replayed: true } : {}),
     };

@@ -33,6 +33,7 @@ import { decompressed, firstBytesOf, UnreadableObjectError, utf8Text } from './t
 import { keyIdOf } from './current-versions.js';
 import { utcDate, zoneKeys, type ObjectIdentity } from './zone-keys.js';
 import type { ZoneStore } from './zone-store.js';
+import type { CoercionState } from '../quality/coercion-surprises.js';
 
 export interface ZoneConfig {
   readonly validatedBucket: string;
@@ -63,10 +64,12 @@ export interface ObjectManifest {
   readonly error?: string;
   /** Keys a declared `.map()` returned beyond the columns the plan knows: not written (a local run names them in its notes). */
   readonly undeclaredMapKeys?: readonly string[];
+  /** Values z.coerce made of nulls (or true of text that reads as false) in valid rows, worded as a local run's notes. */
+  readonly coercionNotes?: readonly string[];
 }
 
-/** 2: gate names as in local reports, decided column types, unique-key files. 3: map outputs. An older checkpoint is not resumed: the object starts over. */
-const CHECKPOINT_VERSION = 3;
+/** 2: gate names as in local reports, decided column types, unique-key files. 3: map outputs. 4: coercions. An older checkpoint is not resumed: the object starts over. */
+const CHECKPOINT_VERSION = 4;
 
 interface Checkpoint {
   readonly checkpointVersion: typeof CHECKPOINT_VERSION;
@@ -85,6 +88,8 @@ interface Checkpoint {
   readonly gateKeyFiles: string[];
   /** The columns each map() returned in the segments done so far, for the map-output check. */
   readonly mapOutputs: MapOutputState;
+  /** Values z.coerce made of nulls and the like in the segments done so far (quality/coercion-surprises.ts). */
+  readonly coercions: CoercionState;
 }
 
 export interface ObjectTarget extends ObjectIdentity {
@@ -143,6 +148,7 @@ export async function processObject(target: ObjectTarget, deps: ProcessDeps): Pr
       columnTypes: {},
       gateKeyFiles: [],
       mapOutputs: {},
+      coercions: {},
     };
   }
   const run = new SegmentRun(target, deps, gates, structuredClone(state));
@@ -179,8 +185,11 @@ export async function processObject(target: ObjectTarget, deps: ProcessDeps): Pr
     return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
   }
   const undeclared = undeclaredKeysOf(run.state.mapOutputs);
+  const coercionNotes = deps.transformer.coercionNotes(run.state.coercions);
   const manifest = await finishObject(target, deps, run.state, {
-    status: 'processed', rows: run.state.rows, outputs: run.state.outputs, gateFailures: [], ...(undeclared.length > 0 ? { undeclaredMapKeys: undeclared } : {}),
+    status: 'processed', rows: run.state.rows, outputs: run.state.outputs, gateFailures: [],
+    ...(undeclared.length > 0 ? { undeclaredMapKeys: undeclared } : {}),
+    ...(coercionNotes.length > 0 ? { coercionNotes } : {}),
   });
   return { status: 'done', manifest, resumedAt: state.recordsDone, alreadyDone: false };
 }
@@ -279,7 +288,7 @@ class SegmentRun {
     this.segmentRecords++;
     this.segmentBytes += record.raw.length;
     this.state.rows.in++;
-    const outcome = this.deps.transformer.transform(record, this.state.mapOutputs);
+    const outcome = this.deps.transformer.transform(record, this.state.mapOutputs, this.state.coercions);
     if (!outcome.ok) {
       // A row validate() accepted and a transform rejected: the local gates (over the validated
       // rows, before any map()) count it, so these do too.
@@ -423,7 +432,7 @@ async function finishObject(
   target: ObjectTarget,
   deps: ProcessDeps,
   state: Pick<Checkpoint, 'gateKeyFiles'>,
-  outcome: Pick<ObjectManifest, 'status' | 'rows' | 'outputs' | 'gateFailures' | 'error' | 'undeclaredMapKeys'>,
+  outcome: Pick<ObjectManifest, 'status' | 'rows' | 'outputs' | 'gateFailures' | 'error' | 'undeclaredMapKeys' | 'coercionNotes'>,
 ): Promise<ObjectManifest> {
   const { store, zones, definition } = deps;
   const keys = zoneKeys(definition.plan.name);

@@ -21,6 +21,7 @@ import { undeclaredKeysNote, watchMapOutputs, type MapOutputNote, type MapOutput
 import type { RawRecord } from './record-reader.js';
 import { rowGateColumns } from './row-gates.js';
 import { storableCheck } from './storable-values.js';
+import { coercionSurprises, type CoercionState } from '../quality/coercion-surprises.js';
 
 export interface RowIssue {
   readonly path: readonly (string | number)[];
@@ -50,11 +51,14 @@ export interface RowTransformer {
   readonly csvDecoding: CsvDecoding | undefined;
   /**
    * Transforms one record. `mapOutputs`: the object's map-output state, into which the rows
-   * each `.map()` returns are noted (omit it to skip the check).
+   * each `.map()` returns are noted (omit it to skip the check). `coercions`: the object's
+   * count of values z.coerce made of nulls (and the like) in rows validate() accepted.
    */
-  transform(record: RawRecord, mapOutputs?: MapOutputState): RowOutcome;
+  transform(record: RawRecord, mapOutputs?: MapOutputState, coercions?: CoercionState): RowOutcome;
   /** After an object's last record: the PlanError of a map whose rows lacked a column a later step reads, if any. */
   mapOutputProblem(mapOutputs: Readonly<MapOutputState>): PlanError | undefined;
+  /** The notes a local run gives for the same coercions (quality/coercion-surprises.ts); empty when there were none. */
+  coercionNotes(coercions: Readonly<CoercionState>): string[];
 }
 
 type Step = (row: Record<string, unknown>) => Record<string, unknown>;
@@ -155,13 +159,15 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   const gateColumns = rowGateColumns(gates);
   const int64Columns = (described ?? []).filter((c) => c.type === 'integer').map((c) => c.name);
   const unstorable = storableCheck(columns);
+  const coerced = schema ? coercionSurprises(schema) : undefined;
   return {
     columns,
     timestampColumn,
     gates,
     csvDecoding,
     mapOutputProblem: (state) => mapOutputs.problem(state),
-    transform(record, mapOutputState) {
+    coercionNotes: (state) => coerced?.notes(state) ?? [],
+    transform(record, mapOutputState, coercions) {
       // The local engine's code for the same record, so reports and rules read the same in both.
       if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: MALFORMED_RECORD, message: record.error }] };
       let row: Record<string, unknown>;
@@ -180,6 +186,8 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         row = parsed.data as Record<string, unknown>;
         const unstorable = int64Issue(int64Columns, row);
         if (unstorable) return { ok: false, issues: [unstorable] };
+        // Where a local run counts them: rows zod accepted and the store can hold (a later step may still reject the row).
+        if (coercions) coerced?.observe(record.value, row, coercions);
       } else {
         if (record.value === null || typeof record.value !== 'object' || Array.isArray(record.value)) {
           return { ok: false, issues: [{ path: [], code: 'invalid_type', message: 'expected a record object' }] };

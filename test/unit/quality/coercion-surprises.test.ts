@@ -4,16 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { coercionSurprises } from '../../../sdk/src/quality/coercion-surprises.js';
+import { coercionSurprises, type CoercionState } from '../../../sdk/src/quality/coercion-surprises.js';
 
 /** Parses each input with zod and shows the accepted ones to the tracker, as the validation stage does. */
 function notesFor(schema: z.ZodObject, inputs: readonly Record<string, unknown>[]): string[] {
   const tracker = coercionSurprises(schema);
+  const state: CoercionState = {};
   for (const input of inputs) {
     const parsed = schema.safeParse(input);
-    if (parsed.success) tracker.observe(input, parsed.data as Record<string, unknown>);
+    if (parsed.success) tracker.observe(input, parsed.data as Record<string, unknown>, state);
   }
-  return tracker.notes().map((n) => n.slice(0, n.indexOf(': th')));
+  return tracker.notes(state).map((n) => n.slice(0, n.indexOf(': th')));
 }
 
 describe('coercionSurprises', () => {
@@ -48,10 +49,11 @@ describe('coercionSurprises', () => {
 
   it('counts a missing key the same way, should zod coerce one (zod 4.6 rejects it first)', () => {
     const tracker = coercionSurprises(z.object({ s: z.coerce.string() }));
+    const state: CoercionState = {};
     expect(z.object({ s: z.coerce.string() }).safeParse({}).success).toBe(false);
-    tracker.observe({}, { s: 'undefined' });
-    tracker.observe({ s: 'given' }, { s: 'given' });
-    expect(tracker.notes()).toEqual([
+    tracker.observe({}, { s: 'undefined' }, state);
+    tracker.observe({ s: 'given' }, { s: 'given' }, state);
+    expect(tracker.notes(state)).toEqual([
       's: z.coerce.string() (String(x)) made "undefined" of 1 missing value: that row is valid and holds it, here and in AWS. To keep them missing, add .optional() after the coercion; to quarantine them, validate s without z.coerce or with a check the invented value fails.',
     ]);
   });
@@ -62,10 +64,11 @@ describe('coercionSurprises: text Boolean() makes true', () => {
     // Wrapped for null and missing keys: text still reaches Boolean().
     const schema = z.object({ vip: z.coerce.boolean().nullish(), other: z.coerce.boolean() });
     const tracker = coercionSurprises(schema);
+    const state: CoercionState = {};
     for (const input of [{ vip: 'false', other: 'true' }, { vip: ' No ', other: 'yes' }, { vip: 'true', other: '' }, { vip: 'off', other: 1 }]) {
-      tracker.observe(input, schema.parse(input));
+      tracker.observe(input, schema.parse(input), state);
     }
-    expect(tracker.notes()).toEqual([
+    expect(tracker.notes(state)).toEqual([
       'vip: z.coerce.boolean() (Boolean(x)) made true of 3 texts that read as false (e.g. "false"): Boolean() is true for any non-empty text. Use z.stringbool() to read "true"/"false", "1"/"0", "yes"/"no" text as booleans.',
     ]);
   });

@@ -23,7 +23,7 @@ import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
 import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
 import type { GateResult } from '../../quality/gates/gate-result.js';
-import { coercionSurprises } from '../../quality/coercion-surprises.js';
+import { coercionSurprises, type CoercionState } from '../../quality/coercion-surprises.js';
 import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
 import { buildQualityReport } from '../../quality/quality-report.js';
@@ -176,6 +176,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   const sink = leftover ? await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns) : undefined;
   const quarantined: QuarantinedRow[] = [];
   const coerced = coercionSurprises(schema);
+  const coercions: CoercionState = {};
   let zodRows = 0;
   let zodAccepted = 0;
   try {
@@ -216,7 +217,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
             if (unstorable) quarantined.push({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
             else {
               zodAccepted++;
-              coerced.observe(input, parsed.data as Record<string, unknown>);
+              coerced.observe(input, parsed.data as Record<string, unknown>, coercions);
             }
           } else {
             quarantined.push({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
@@ -263,7 +264,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
 
   const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields };
   const report = buildQualityReport({ counts, perObject, quarantined, gates, profile, fastPath });
-  return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: coerced.notes(), timings: { sqlMs, zodMs, gatesMs, profileMs } };
+  return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: coerced.notes(coercions), timings: { sqlMs, zodMs, gatesMs, profileMs } };
 }
 
 /** column → objects without it, turned around: object → the columns it does not have. */
