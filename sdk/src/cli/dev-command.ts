@@ -253,7 +253,7 @@ async function defaultAggregate(context: DevAggregateContext): Promise<string> {
         definition,
         metadata: { pipeline: plan.name, plan_hash: context.bundle.planHash, source: 'sluice dev' },
       });
-      return `${files.length} validated file(s) → ${rows} feature row(s); partitions written ${result.written.length}, unchanged ${result.unchanged.length} → ${context.featureStoreDir}`;
+      return `${files.length} validated file(s) → ${rows} feature row(s); partitions written ${result.written.length}, unchanged ${result.unchanged.length}${result.removed.length > 0 ? `, removed ${result.removed.length} (no rows any more)` : ''} → ${context.featureStoreDir}`;
     } finally {
       connection.closeSync();
       db.closeSync();

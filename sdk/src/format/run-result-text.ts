@@ -28,7 +28,7 @@ export function formatRunResult(result: Omit<BaseRunResult, 'toString'>, options
   const { outputs } = result;
   const whereAll = options.dryRun ? 'a dry run writes none of them' : outputs.featureStore ? 'all of them are in the feature store, see outputs' : undefined;
   const written = [
-    ...(outputs.featureStore ? [`  feature store  ${outputs.featureStore} (${outputs.partitionsWritten.length} partitions written, ${outputs.partitionsUnchanged.length} unchanged)`] : []),
+    ...(outputs.featureStore ? [`  feature store  ${outputs.featureStore} (${outputs.partitionsWritten.length} partitions written, ${outputs.partitionsUnchanged.length} unchanged${outputs.partitionsRemoved.length > 0 ? `, ${outputs.partitionsRemoved.length} removed (no rows any more)` : ''})`] : []),
     ...(outputs.validated ? [`  validated zone ${outputs.validated}`] : []),
     ...(outputs.quarantine ? [`  quarantine     ${outputs.quarantine}`] : []),
   ];

@@ -39,7 +39,7 @@ export function runResultToHtml(result: BaseRunResult): string {
     `<div>${escapeHtml(text)}${holds ? '' : ' ✗'} · ${fmt(result.featureRows)} feature rows · gates ${result.gatesPassed ? 'passed' : 'FAILED'}</div>`,
   ];
   if (o.featureStore) {
-    lines.push(`<div>feature store <code>${escapeHtml(o.featureStore)}</code>: ${fmt(o.partitionsWritten.length)} partitions written, ${fmt(o.partitionsUnchanged.length)} unchanged</div>`);
+    lines.push(`<div>feature store <code>${escapeHtml(o.featureStore)}</code>: ${fmt(o.partitionsWritten.length)} partitions written, ${fmt(o.partitionsUnchanged.length)} unchanged${o.partitionsRemoved.length > 0 ? `, ${fmt(o.partitionsRemoved.length)} removed (no rows any more)` : ''}</div>`);
   }
   for (const note of result.notes) lines.push(`<div style="color:#9a6700">note: ${escapeHtml(note)}</div>`);
   const timings = Object.entries(result.timings).map(([k, v]) => `${k} ${fmt(v)} ms`).join(' · ');

@@ -92,6 +92,11 @@ export interface RunOutputs {
   readonly featureStore?: string;
   readonly partitionsWritten: readonly string[];
   readonly partitionsUnchanged: readonly string[];
+  /**
+   * Partitions this run removed: dates between its first and last feature partition for which
+   * it computed no row (their data was deleted from the input or replaced), as the Glue job does.
+   */
+  readonly partitionsRemoved: readonly string[];
 }
 
 /**

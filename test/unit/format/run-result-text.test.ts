@@ -19,8 +19,8 @@ function result(outputs: BaseRunResult['outputs']): Omit<BaseRunResult, 'toStrin
   };
 }
 
-const WRITTEN = { featureStore: './.sluice/features/entity=user/feature_group=engagement', validated: 'v', quarantine: 'q', partitionsWritten: ['dt=2024-01-01'], partitionsUnchanged: [] };
-const NOTHING = { partitionsWritten: [], partitionsUnchanged: [] };
+const WRITTEN = { featureStore: './.sluice/features/entity=user/feature_group=engagement', validated: 'v', quarantine: 'q', partitionsWritten: ['dt=2024-01-01'], partitionsUnchanged: [], partitionsRemoved: [] };
+const NOTHING = { partitionsWritten: [], partitionsUnchanged: [], partitionsRemoved: [] };
 
 describe('formatRunResult', () => {
   it('says the preview is the first 10 of all the feature rows, and where they all are', () => {
@@ -29,6 +29,11 @@ describe('formatRunResult', () => {
     expect(text).toContain('\n10 of 172,509 rows shown\n');
     expect(text).not.toMatch(/more rows|in all\)/);
     expect(text).toContain('feature store  ./.sluice/features/entity=user/feature_group=engagement (1 partitions written, 0 unchanged)');
+  });
+
+  it('counts the partitions a run removed, only when there are some', () => {
+    const text = formatRunResult(result({ ...WRITTEN, partitionsRemoved: ['2024-01-05', '2024-01-06'] }));
+    expect(text).toContain('(1 partitions written, 0 unchanged, 2 removed (no rows any more))');
   });
 
   it('a dry run says it wrote nothing, instead of an empty outputs section', () => {

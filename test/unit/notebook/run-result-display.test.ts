@@ -33,7 +33,7 @@ function fakeRun(): BaseRunResult {
     preview,
     featureRows: 3,
     timings: { total: 42 },
-    outputs: { featureStore: '/tmp/store', partitionsWritten: ['dt=2024-01-01'], partitionsUnchanged: [] },
+    outputs: { featureStore: '/tmp/store', partitionsWritten: ['dt=2024-01-01'], partitionsUnchanged: [], partitionsRemoved: [] },
     notes: ['a <note>'],
   };
   return Object.freeze({ ...data, toString: () => 'TEXT SUMMARY' });

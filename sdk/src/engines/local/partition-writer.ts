@@ -5,7 +5,7 @@
  * of events rewrites only the partitions that day affects.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -40,11 +40,21 @@ export interface PartitionWriteOptions {
    * single thread, so another core would otherwise sit idle.
    */
   readonly connect?: () => Promise<DuckDBConnection>;
+  /**
+   * Remove the `dt=` partitions between the first and the last one this write has rows for
+   * that it has no rows for: the rows were computed from all of the input, so such a date has
+   * none any more (its data was deleted or replaced), and its old files would keep serving them.
+   * The Glue job does the same inside the ranges it recomputes. Partitions outside that span
+   * are kept (a write never learns that a date before or after its input lost its data).
+   */
+  readonly removeStale?: boolean;
 }
 
 export interface PartitionWriteResult {
   readonly written: readonly string[];
   readonly unchanged: readonly string[];
+  /** Partitions removed as stale (see PartitionWriteOptions.removeStale), ascending. */
+  readonly removed: readonly string[];
   readonly rows: number;
   /** Every `dt` the base holds after the write (this run's and earlier ones'), ascending. */
   readonly partitions: readonly string[];
@@ -161,9 +171,11 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
       await rm(staging, { recursive: true, force: true });
     }
   }
-  // A write replaces partitions and adds new ones; it never removes a dt.
-  const partitions = [...new Set([...filesByDt.keys(), ...wanted.map((w) => w.dt)])].sort();
-  return { written: changed.map((c) => c.dt), unchanged, rows: wanted.reduce((n, w) => n + w.rows, 0), partitions };
+  const removed = options.removeStale ? await removeStalePartitions(options, filesByDt, wanted.map((w) => w.dt)) : [];
+  // A write replaces partitions and adds new ones; it removes only stale ones inside its span.
+  const gone = new Set(removed);
+  const partitions = [...new Set([...filesByDt.keys(), ...wanted.map((w) => w.dt)])].filter((dt) => !gone.has(dt)).sort();
+  return { written: changed.map((c) => c.dt), unchanged, removed, rows: wanted.reduce((n, w) => n + w.rows, 0), partitions };
 }
 
 /**
@@ -176,6 +188,26 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
  * with 4.
  */
 const SIDE_BY_SIDE_WRITERS = 4;
+
+/**
+ * Removes the files of the partitions between `written[0]` and its last entry (dates, ascending)
+ * that are not in `written`, and locally their then empty folders; returns their dates. New
+ * files were placed first, so a reader never sees the span without its current rows.
+ */
+async function removeStalePartitions(options: PartitionWriteOptions, filesByDt: ReadonlyMap<string, readonly string[]>, written: readonly string[]): Promise<string[]> {
+  const first = written[0];
+  const last = written.at(-1);
+  if (first === undefined || last === undefined) return [];
+  const keep = new Set(written);
+  const stale = [...filesByDt.keys()].filter((dt) => ISO_DATE.test(dt) && dt > first && dt < last && !keep.has(dt)).sort();
+  await forEachLimited(stale, PARALLEL_FILE_OPERATIONS, async (dt) => {
+    for (const path of filesByDt.get(dt)!) await options.files.remove(path);
+    if (!options.base.startsWith('s3://')) await rmdir(join(options.base, `dt=${dt}`)).catch(() => undefined); // left when something else is in it
+  });
+  return stale;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Splits `items` into at most `ways` runs of neighbours holding about equal numbers of rows. */
 function splitByRows<T extends { readonly rows: number }>(items: readonly T[], ways: number): T[][] {

@@ -202,7 +202,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     );
 
     let featureRows = 0;
-    const partitions = { written: [] as string[], unchanged: [] as string[] };
+    const partitions = { written: [] as string[], unchanged: [] as string[], removed: [] as string[] };
     let previewTable = VALID_TABLE;
     if (windowNode) {
       progress({ stage: 'aggregate', done: 0, total: 1 });
@@ -227,6 +227,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         );
         partitions.written.push(...written.written);
         partitions.unchanged.push(...written.unchanged);
+        partitions.removed.push(...written.removed);
         progress({ stage: 'write', done: 1, total: 1 });
       }
     }
@@ -256,6 +257,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         ...(sink && windowNode && writeOutputs ? { featureStore: groupPath(sink.root, sink.entity, sink.group) } : {}),
         partitionsWritten: partitions.written,
         partitionsUnchanged: partitions.unchanged,
+        partitionsRemoved: partitions.removed,
       },
       notes,
     }, { dryRun: options.dryRun === true });
