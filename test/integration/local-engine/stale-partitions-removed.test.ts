@@ -3,7 +3,7 @@
  * feature partition that it has no row for has lost its data (deleted from the input, or
  * replaced): the old partition must go, or the store (and every training set read from it)
  * keeps serving features of events that are gone. The Glue job does the same inside the ranges
- * it recomputes. Dates outside that span are kept. The expected dates are worked out by hand
+ * it recomputes. Dates outside that span are kept. The local validated zone (by event date) follows the same rule. The expected dates are worked out by hand
  * from the events below (a 1-day window at a daily cadence: an event on day D gives a row at D+1).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,10 +52,13 @@ it('removes the partitions inside the run\'s span that it has no rows for, and k
   expect(existsSync(join(group, 'dt=2024-01-03'))).toBe(false);
   expect((await readCatalogEntry(storeFiles(root), root, 'user', 'clicks'))?.partitions).toEqual(['2024-01-02', '2024-01-04', '2024-03-02']);
   expect(String(second)).toContain('0 partitions written, 3 unchanged, 1 removed (no rows any more)');
+  // The validated zone, by event date, likewise: 2024-01-02 has no valid row any more.
+  expect(readdirSync(join(dir, 'zones', 'validated')).sort()).toEqual(['dt=2024-01-01', 'dt=2024-01-03', 'dt=2024-03-01']);
 
   // March's events are deleted too: 2024-03-02 is now after the span the run computed, and stays.
   land(['2024-01-01', '2024-01-03']);
   const third = await run();
   expect(third.outputs.partitionsRemoved).toEqual([]);
   expect(stored()).toEqual(['dt=2024-01-02', 'dt=2024-01-04', 'dt=2024-03-02']);
+  expect(readdirSync(join(dir, 'zones', 'validated')).sort()).toEqual(['dt=2024-01-01', 'dt=2024-01-03', 'dt=2024-03-01']);
 });
