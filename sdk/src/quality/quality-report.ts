@@ -7,6 +7,7 @@ import type { GateResult } from './gates/gate-result.js';
 import type { ColumnProfile, Profile } from './profile.js';
 import type { QuarantinedRow, RowCounts } from './quarantine.js';
 import { ruleName } from './quarantine.js';
+import { zodMessageGloss } from './zod-message-gloss.js';
 
 export interface RuleResult {
   /** `amount: too_small`; a passing rule is named by its field (`amount`). */
@@ -99,7 +100,9 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
  */
 function ruleMessage(messages: ReadonlyMap<string, number>): string {
   const [[most]] = [...messages.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  return messages.size === 1 ? most! : `${most} — and ${messages.size - 1} other message${messages.size === 2 ? '' : 's'}; each example shows its own`;
+  const gloss = zodMessageGloss(most!);
+  const meaning = gloss ? `${most}: ${gloss}` : most!;
+  return messages.size === 1 ? meaning : `${meaning} — and ${messages.size - 1} other message${messages.size === 2 ? '' : 's'}; each example shows its own`;
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');

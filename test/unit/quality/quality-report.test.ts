@@ -48,6 +48,21 @@ describe('quality report', () => {
   });
 });
 
+describe("zod's messages that read like a bug", () => {
+  it('the rule says what they mean; the rows keep zod\'s own words', () => {
+    const ts = report.rules.find((r) => r.rule === 'ts: invalid_type')!;
+    expect(ts.message).toBe('Invalid input: expected date, received Date: a value new Date() could not read as a date (text such as "yesterday", or an impossible date)');
+    expect(ts.examples[0]!.issues[1]!.message).toBe('Invalid input: expected date, received Date');
+    const missing = buildQualityReport({
+      counts: { in: 1, valid: 0, quarantined: 1 }, perObject: {}, gates: [], fastPath: { compiled: true, sqlRows: 0, zodRows: 1 },
+      quarantined: [{ object: 'c.jsonl', line: 1, raw: '{}', issues: [{ path: ['city'], code: 'invalid_type', message: 'Invalid input: expected nonoptional, received undefined' }] }],
+    });
+    expect(missing.rules[0]!.message).toBe('Invalid input: expected nonoptional, received undefined: the key is missing');
+    // Messages that say what they mean are left as they are.
+    expect(report.rules[0]!.message).toBe('Too small: expected number to be >=0');
+  });
+});
+
 describe('a rule whose rows carry different messages', () => {
   it('says so instead of naming one message for all, and each example shows its own', () => {
     const ragged: QuarantinedRow[] = [
