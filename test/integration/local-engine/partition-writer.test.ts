@@ -72,4 +72,25 @@ describe('writePartitions', () => {
       await db.close();
     }
   });
+
+  it('removing stale partitions, the span is bounded by dates only: an `unknown` partition (rows without a timestamp) widens nothing', async () => {
+    const db = await openRunDatabase();
+    try {
+      const base = join(dir, 'stale-with-unknown');
+      const write = () => writePartitions(db.connection, {
+        table: 't', columns: ['ts', 'v'], dtExpression: `coalesce(strftime("ts", '%Y-%m-%d'), 'unknown')`, orderBy: ['v'],
+        base, files: storeFiles(base), metadata: {}, removeStale: true,
+      });
+      await db.connection.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM (VALUES (TIMESTAMP '2024-01-01', 1), (TIMESTAMP '2024-01-03', 2), (TIMESTAMP '2024-01-05', 3), (TIMESTAMP '2024-01-09', 4)) AS r(ts, v)`);
+      await write();
+      // 2024-01-03 loses its rows (inside the span), 2024-01-09 too (after it); some rows have no timestamp.
+      await db.connection.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM (VALUES (TIMESTAMP '2024-01-01', 1), (TIMESTAMP '2024-01-05', 3), (NULL, 5)) AS r(ts, v)`);
+      const second = await write();
+      expect(second.removed).toEqual(['2024-01-03']);
+      expect(second.partitions).toEqual(['2024-01-01', '2024-01-05', '2024-01-09', 'unknown']);
+      expect(Object.keys(fileTree(base)).map((k) => k.split('/')[0]).sort()).toEqual(['dt=2024-01-01', 'dt=2024-01-05', 'dt=2024-01-09', 'dt=unknown']);
+    } finally {
+      await db.close();
+    }
+  });
 });

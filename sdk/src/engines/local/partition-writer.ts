@@ -190,13 +190,15 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
 const SIDE_BY_SIDE_WRITERS = 4;
 
 /**
- * Removes the files of the partitions between `written[0]` and its last entry (dates, ascending)
- * that are not in `written`, and locally their then empty folders; returns their dates. New
+ * Removes the files of the partitions between the first and the last date in `written` that are
+ * not in `written`, and locally their then empty folders; returns their dates. New
  * files were placed first, so a reader never sees the span without its current rows.
  */
 async function removeStalePartitions(options: PartitionWriteOptions, filesByDt: ReadonlyMap<string, readonly string[]>, written: readonly string[]): Promise<string[]> {
-  const first = written[0];
-  const last = written.at(-1);
+  // Dates only: the validated zone also has an `unknown` partition (rows without a timestamp), which bounds nothing.
+  const dates = written.filter((dt) => ISO_DATE.test(dt)).sort();
+  const first = dates[0];
+  const last = dates.at(-1);
   if (first === undefined || last === undefined) return [];
   const keep = new Set(written);
   const stale = [...filesByDt.keys()].filter((dt) => ISO_DATE.test(dt) && dt > first && dt < last && !keep.has(dt)).sort();
