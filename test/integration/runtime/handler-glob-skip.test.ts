@@ -6,20 +6,16 @@
  * is not read, not quarantined and not recorded; it is logged (key and reason), counted in
  * the `ObjectsSkipped` metric, and its message does not fail.
  */
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { pipeline, s3 as s3Source } from '../../../sdk/src/index.js';
-import { createHandler, toPipelineDefinition, type HandlerResult } from '../../../sdk/src/runtime/handler.js';
+import { toPipelineDefinition } from '../../../sdk/src/runtime/handler.js';
 import { currentVersionsPrefix, keyIdOf } from '../../../sdk/src/runtime/current-versions.js';
 import { dirtyDatesPrefix } from '../../../sdk/src/runtime/dirty-dates.js';
-import { objectIdOf } from '../../../sdk/src/runtime/zone-keys.js';
-import { capturePowertoolsOutput } from '../../helpers/powertools-output.js';
-import { startDynalite, type DynaliteHandle } from '../../helpers/dynalite.js';
-import { s3CreatedEvent, sqsBatch } from '../../helpers/s3-events.js';
-import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
+import { IDEMPOTENCY_TABLE, runHandlerBatch, type HandlerBatch } from '../../helpers/handler-batch.js';
+import { sqsBatch } from '../../helpers/s3-events.js';
 import { getText, listKeys } from './zone-inspection.js';
 
-const TABLE = 'idempotency';
 const GLOB = 'events/**/*.jsonl';
 const definition = toPipelineDefinition(
   pipeline('glob-skip').from(s3Source(`s3://landing/${GLOB}`)).validate(z.object({ id: z.number(), name: z.string().min(1) })),
@@ -46,54 +42,39 @@ const BODIES: Record<string, string> = {
   [SKIPPED[4]!]: 'not data\n',
 };
 
-let s3: S3rverHandle;
-let ddb: DynaliteHandle;
-let result: HandlerResult;
-const etags = new Map<string, string>();
-const output: string[] = [];
+let batch: HandlerBatch;
 
 beforeAll(async () => {
-  [s3, ddb] = await Promise.all([startS3rver({ buckets: ['landing', 'validated', 'quarantine'] }), startDynalite({ tables: [TABLE] })]);
-  for (const [key, body] of Object.entries(BODIES)) {
-    etags.set(key, await s3.putObject('landing', key, body));
-  }
-  capturePowertoolsOutput(output);
-  const handler = createHandler(definition, {
-    validatedBucket: 'validated', quarantineBucket: 'quarantine', idempotencyTable: TABLE,
-    s3Client: s3.client, dynamoDbClient: ddb.client, env: { POWERTOOLS_METRICS_NAMESPACE: 'sluice' },
+  batch = await runHandlerBatch(definition, BODIES, (event) => {
+    // One message per object, and one S3 notification holding a matching and a skipped record.
+    const mixed = { Records: [...event(MATCHING[1]!).Records, ...event(SKIPPED[4]!).Records] };
+    const keys = [MATCHING[0]!, ...SKIPPED.slice(0, 4)];
+    return sqsBatch([...keys.map(event), mixed], [...keys.map((_, i) => `m${i}`), 'mixed']);
   });
-  const event = (key: string) => s3CreatedEvent({ bucket: 'landing', key, etag: etags.get(key)!, size: BODIES[key]!.length });
-  // One message per object, and one S3 notification holding a matching and a skipped record.
-  const mixed = { Records: [...event(MATCHING[1]!).Records, ...event(SKIPPED[4]!).Records] };
-  const keys = [MATCHING[0]!, ...SKIPPED.slice(0, 4)];
-  result = await handler(sqsBatch([...keys.map(event), mixed], [...keys.map((_, i) => `m${i}`), 'mixed']), { getRemainingTimeInMillis: () => 600_000 });
-  vi.restoreAllMocks();
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([s3?.stop(), ddb?.stop()]);
+  await batch?.stop();
 });
-
-const jsonLines = () => output.flatMap((chunk) => chunk.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
 
 describe('a mixed SQS batch', () => {
   test('no message fails: a skipped object is an answer, not an error', () => {
-    expect(result.batchItemFailures).toEqual([]);
+    expect(batch.result.batchItemFailures).toEqual([]);
   });
 
   test('matching keys are processed; every other key is skipped, with the glob in the reason', () => {
-    const status = Object.fromEntries(result.objects.map((o) => [o.key, o.status]));
+    const status = Object.fromEntries(batch.result.objects.map((o) => [o.key, o.status]));
     expect(status).toEqual({ ...Object.fromEntries(MATCHING.map((k) => [k, 'processed'])), ...Object.fromEntries(SKIPPED.map((k) => [k, 'skipped'])) });
-    for (const o of result.objects.filter((x) => x.status === 'skipped')) {
+    for (const o of batch.result.objects.filter((x) => x.status === 'skipped')) {
       expect(o.reason, o.key).toContain(GLOB);
       expect(o.rows, o.key).toBeUndefined();
     }
-    expect(result.objects.find((o) => o.key === MATCHING[0])?.rows).toEqual({ in: 3, valid: 2, quarantined: 1 });
+    expect(batch.result.objects.find((o) => o.key === MATCHING[0])?.rows).toEqual({ in: 3, valid: 2, quarantined: 1 });
   });
 
   test('skipped objects leave nothing in either zone and no idempotency record', async () => {
-    const idOf = (key: string) => objectIdOf({ bucket: 'landing', key, version: etags.get(key)!, planHash: definition.hash });
-    const written = [...(await listKeys(s3.client, 'validated')), ...(await listKeys(s3.client, 'quarantine'))];
+    const idOf = batch.idOf;
+    const written = [...(await listKeys(batch.s3.client, 'validated')), ...(await listKeys(batch.s3.client, 'quarantine'))];
     expect(written.length).toBeGreaterThan(0);
     for (const key of SKIPPED) expect(written.filter((k) => k.includes(idOf(key))), key).toEqual([]);
     // Everything written belongs to a processed object: its outputs, its key's current-version
@@ -103,15 +84,15 @@ describe('a mixed SQS batch', () => {
     const dirty = written.filter((k) => k.startsWith(dirtyDatesPrefix(definition.plan.name)));
     expect(dirty.length).toBeGreaterThan(0);
     for (const key of dirty) {
-      const { change } = JSON.parse(await getText(s3.client, 'validated', key)) as { change: string };
+      const { change } = JSON.parse(await getText(batch.s3.client, 'validated', key)) as { change: string };
       expect(MATCHING.some((m) => change.startsWith(`landing/${m}@`)), change).toBe(true);
     }
     expect(written.filter((k) => !processedIds.some((id) => k.includes(id)) && !processedKeyFolders.some((folder) => k.startsWith(folder)) && !dirty.includes(k))).toEqual([]);
-    expect((await ddb.scan(TABLE)).length).toBe(MATCHING.length);
+    expect((await batch.ddb.scan(IDEMPOTENCY_TABLE)).length).toBe(MATCHING.length);
   });
 
   test('each skip is logged with its key and reason', () => {
-    const skips = jsonLines().filter((l) => l.message === 'object skipped: its key is not selected by the source');
+    const skips = batch.jsonLines().filter((l) => l.message === 'object skipped: its key is not selected by the source');
     expect(skips.map((l) => l.key).sort()).toEqual([...SKIPPED].sort());
     for (const line of skips) {
       expect(line.level).toBe('WARN');
@@ -121,7 +102,7 @@ describe('a mixed SQS batch', () => {
   });
 
   test('each skip is counted in the ObjectsSkipped metric', () => {
-    const emf = jsonLines().filter((l) => l._aws?.CloudWatchMetrics);
+    const emf = batch.jsonLines().filter((l) => l._aws?.CloudWatchMetrics);
     const values = emf.flatMap((l) => (l.ObjectsSkipped === undefined ? [] : [l.ObjectsSkipped].flat() as number[]));
     expect(values.reduce((a, b) => a + b, 0)).toBe(SKIPPED.length);
     expect(emf.some((l) => l._aws.CloudWatchMetrics[0].Namespace === 'sluice')).toBe(true);
