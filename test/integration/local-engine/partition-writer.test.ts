@@ -79,7 +79,7 @@ describe('writePartitions', () => {
       const base = join(dir, 'stale-with-unknown');
       const write = () => writePartitions(db.connection, {
         table: 't', columns: ['ts', 'v'], dtExpression: `coalesce(strftime("ts", '%Y-%m-%d'), 'unknown')`, orderBy: ['v'],
-        base, files: storeFiles(base), metadata: {}, removeStale: true,
+        base, files: storeFiles(base), metadata: {},
       });
       await db.connection.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM (VALUES (TIMESTAMP '2024-01-01', 1), (TIMESTAMP '2024-01-03', 2), (TIMESTAMP '2024-01-05', 3), (TIMESTAMP '2024-01-09', 4)) AS r(ts, v)`);
       await write();

@@ -54,8 +54,6 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
     files,
     metadata: write.metadata,
     ...(write.connect ? { connect: write.connect } : {}),
-    // The feature rows were computed from the whole input: a date inside their span without rows lost its data.
-    removeStale: true,
   });
   await writeCatalogEntry(files, sink.root, {
     entity: sink.entity,

@@ -2,7 +2,8 @@
  * Writes a DuckDB table as `dt=` partitions of content-addressed Parquet files, replacing
  * whole partitions (dynamic partition overwrite). A partition whose rows did not change keeps
  * its file untouched, so re-running over the same inputs rewrites nothing and adding one day
- * of events rewrites only the partitions that day affects.
+ * of events rewrites only the partitions that day affects. A date inside the written span that
+ * the table has no rows for any more loses its old partition (PartitionWriteResult.removed).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, rmdir } from 'node:fs/promises';
@@ -40,20 +41,19 @@ export interface PartitionWriteOptions {
    * single thread, so another core would otherwise sit idle.
    */
   readonly connect?: () => Promise<DuckDBConnection>;
-  /**
-   * Remove the `dt=` partitions between the first and the last one this write has rows for
-   * that it has no rows for: the rows were computed from all of the input, so such a date has
-   * none any more (its data was deleted or replaced), and its old files would keep serving them.
-   * The Glue job does the same inside the ranges it recomputes. Partitions outside that span
-   * are kept (a write never learns that a date before or after its input lost its data).
-   */
-  readonly removeStale?: boolean;
 }
 
 export interface PartitionWriteResult {
   readonly written: readonly string[];
   readonly unchanged: readonly string[];
-  /** Partitions removed as stale (see PartitionWriteOptions.removeStale), ascending. */
+  /**
+   * The `dt=` partitions removed as stale, ascending: those between the first and the last date
+   * this write has rows for that it has no rows for. The table was computed from all of the
+   * input, so such a date has none any more (its data was deleted or replaced), and its old
+   * files would keep serving them; the Glue job does the same inside the ranges it recomputes.
+   * Partitions outside that span are kept (a write never learns that a date before or after
+   * its input lost its data).
+   */
   readonly removed: readonly string[];
   readonly rows: number;
   /** Every `dt` the base holds after the write (this run's and earlier ones'), ascending. */
@@ -171,7 +171,7 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
       await rm(staging, { recursive: true, force: true });
     }
   }
-  const removed = options.removeStale ? await removeStalePartitions(options, filesByDt, wanted.map((w) => w.dt)) : [];
+  const removed = await removeStalePartitions(options, filesByDt, wanted.map((w) => w.dt));
   // A write replaces partitions and adds new ones; it removes only stale ones inside its span.
   const gone = new Set(removed);
   const partitions = [...new Set([...filesByDt.keys(), ...wanted.map((w) => w.dt)])].filter((dt) => !gone.has(dt)).sort();

@@ -57,8 +57,6 @@ export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite):
       base: validated,
       files,
       metadata: zone.metadata,
-      // The valid rows of the whole input: a date inside their span without rows lost them all.
-      removeStale: true,
     });
     out.validated = validated;
   }
