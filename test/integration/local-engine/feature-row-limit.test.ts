@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { count, file, pipeline, window } from '../../../sdk/src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-row-limit-'));
@@ -45,4 +46,43 @@ describe('run({ maxFeatureRows })', () => {
   it('refuses a limit that is not a whole number of at least 1', async () => {
     await expect(minutely.run({ zones: join(dir, 'zones-3'), maxFeatureRows: 0 })).rejects.toMatchObject({ code: 'INVALID_RUN_OPTION', path: 'run.maxFeatureRows' });
   });
+
+  it('without a profile, bounds the rows from its validation scan of Parquet instead of counting them in another pass', async () => {
+    // 2,000 events of one user within a day: rows × steps says up to 2.88 million rows, the entity
+    // and the extremes say at most 1 × (1,440 + 1,440). Only the latter keeps the count from running.
+    const parquet = join(dir, 'busy-day.parquet');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(`COPY (SELECT 'u' AS "user", TIMESTAMP '2024-03-01 00:00:00' + to_seconds(i * 40) AS ts FROM range(2000) t(i)) TO '${parquet}' (FORMAT PARQUET)`);
+    connection.closeSync();
+    instance.closeSync();
+    const busy = pipeline('busy')
+      .from(file(parquet))
+      .validate(z.object({ user: z.string(), ts: z.date() }))
+      .aggregate(window({ entity: 'user', timestamp: 'ts', every: '1m', windows: ['1d'], features: { n: count() } }));
+    const statements = await tracedStatements(() => busy.run({ zones: join(dir, 'zones-4'), profile: false, maxFeatureRows: 100_000 }));
+    expect(statements.some((s) => s.includes('"__wb_entities"'))).toBe(true);
+    expect(statements.filter((s) => s.includes('"__steps"'))).toEqual([]);
+    // Past the limit the rows are still counted exactly before the run stops: events in every
+    // minute from 0 to 1,332 (the last at 79,960 s) emit at boundaries 1 … 1,332 + 1,440.
+    await expect(busy.run({ zones: join(dir, 'zones-5'), profile: false, maxFeatureRows: 2_000 })).rejects.toThrow(/would emit 2,772 feature rows/);
+  });
 });
+
+/** The statements a run sent to DuckDB (SLUICE_TRACE_SQL's lines on stderr). */
+async function tracedStatements(run: () => Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  const write = process.stderr.write;
+  process.env.SLUICE_TRACE_SQL = '1';
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await run();
+  } finally {
+    process.stderr.write = write;
+    delete process.env.SLUICE_TRACE_SQL;
+  }
+  return lines.filter((l) => l.startsWith('[sql '));
+}

@@ -189,7 +189,14 @@ describe('SQL fast path ≡ pure zod (typed rows)', () => {
       await withConnection(async (c) => {
         await loadTypedRows(c, input);
 
-        const result = await runValidationStage(c, { schema: Flight, representation: 'typed', profile: false });
+        const result = await runValidationStage(c, { schema: Flight, representation: 'typed', profile: false, windowColumns: { entity: 'origin', timestamp: 'date' } });
+        // Without a profile the same scan takes what bounds a window's rows, over every row read.
+        const instants = input.flatMap((r) => (r.micros === null ? [] : [r.micros]));
+        expect(result.windowBounds).toEqual(instants.length === 0 ? undefined : {
+          entities: new Set(input.flatMap((r) => (r.origin === null ? [] : [r.origin]))).size,
+          firstMs: Number(instants.reduce((a, b) => (b < a ? b : a)) / 1000n),
+          lastMs: Number(instants.reduce((a, b) => (b > a ? b : a)) / 1000n),
+        });
         const expectedValid: Record<string, unknown>[] = [];
         const expectedQuarantine: unknown[] = [];
         input.forEach((r, i) => {

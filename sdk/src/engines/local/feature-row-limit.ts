@@ -59,19 +59,21 @@ export async function checkFeatureRowLimit(
 
 /**
  * The profile's part of FeatureRowBounds: distinct entities and the timestamp's extremes, when
- * the profile has both columns.
+ * the profile has both columns; else `scanned`, the same taken by the validation scan of a run
+ * without a profile (over every row read, valid or not: still an upper bound).
  *
  * @example
  * ```ts
  * profileBounds(validation.profile, windowNode) // { profile: { entities: 2000, firstMs: 1704067200000, lastMs: 1709251199000 } }
+ * profileBounds(undefined, windowNode, validation.windowBounds) // the same, from the scan
  * ```
  */
-export function profileBounds(profile: Profile | undefined, node: WindowNode): Pick<FeatureRowBounds, 'profile'> {
+export function profileBounds(profile: Profile | undefined, node: WindowNode, scanned?: NonNullable<FeatureRowBounds['profile']>): Pick<FeatureRowBounds, 'profile'> {
   const entity = profile?.columns.find((c) => c.name === node.entity);
   const ts = profile?.columns.find((c) => c.name === node.timestamp);
   const firstMs = typeof ts?.min === 'string' ? Date.parse(ts.min) : NaN;
   const lastMs = typeof ts?.max === 'string' ? Date.parse(ts.max) : NaN;
-  if (!entity || !Number.isFinite(firstMs) || !Number.isFinite(lastMs)) return {};
+  if (!entity || !Number.isFinite(firstMs) || !Number.isFinite(lastMs)) return scanned ? { profile: scanned } : {};
   return { profile: { entities: entity.distinctCount, firstMs, lastMs } };
 }
 

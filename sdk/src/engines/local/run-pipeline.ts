@@ -96,6 +96,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         profile: options.profile !== false || options.saveProfile !== undefined,
         // Bins and frequencies serve only a saved drift baseline; the report needs the summary.
         distributions: options.saveProfile !== undefined,
+        ...(windowNode ? { windowColumns: { entity: windowNode.entity, timestamp: windowNode.timestamp } } : {}),
       });
     const validation = await time('validate', async () => {
       for (;;) {
@@ -210,7 +211,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         await checkFeatureRowLimit(connection, windowNode, VALID_TABLE, {
           inputRows: validation.counts.valid,
           // The profile describes the validated columns: a derive or map may have replaced them since.
-          ...(transformed ? {} : profileBounds(validation.profile, windowNode)),
+          ...(transformed ? {} : profileBounds(validation.profile, windowNode, validation.windowBounds)),
           limit: options.maxFeatureRows ?? DEFAULT_MAX_FEATURE_ROWS,
         });
         return runAggregateStage(connection, windowNode, { table: VALID_TABLE, orderColumns: ['_row_id'] });

@@ -16,7 +16,7 @@ import { EngineError, PlanError } from '../../errors.js';
 import type { GateSpec } from '../../plan/validate-node.js';
 import { printerFor, printSql } from '../../sql/dialects.js';
 import type { Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
-import { agg, as, asc, caseWhen, col, eq, isNull, lit, select, table } from '../../sql/sql-builders.js';
+import { agg, as, asc, caseWhen, col, eq, fn, isNull, lit, select, table } from '../../sql/sql-builders.js';
 import { compileChecks, describeFastPath, FLOAT_TYPES, POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
 import { describeSchema } from '../../quality/describe-schema.js';
@@ -61,6 +61,21 @@ export interface ValidationStageOptions {
    * `loadParquetRawTable` reports them. In those objects' rows the column is missing, not null.
    */
   readonly absentColumns?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * A window's entity and timestamp columns. A run without the profile then still learns, in
+   * the same scan (typed rows only), what bounds its feature rows (ValidationStageResult.windowBounds).
+   */
+  readonly windowColumns?: { readonly entity: string; readonly timestamp: string };
+}
+
+/**
+ * Over every row read (valid or not, so an upper bound for the valid ones): the distinct
+ * entities and the first and last timestamp, in epoch milliseconds.
+ */
+export interface WindowInputBounds {
+  readonly entities: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
 }
 
 export interface FastPathInfo {
@@ -88,6 +103,8 @@ export interface ValidationStageResult {
   readonly report: QualityReport;
   /** Values z.coerce made in valid rows that their input did not hold (of nulls; true of "false"), a note per field (see coercion-surprises.ts). */
   readonly coercionNotes: readonly string[];
+  /** Taken when `windowColumns` was given, no profile was asked for and the rows were typed. */
+  readonly windowBounds?: WindowInputBounds;
   /**
    * Milliseconds per phase. For typed rows the profile's summary is usually taken inside the SQL
    * scan: its cost is then part of `sqlMs`, and `profileMs` covers only what was left (the
@@ -140,8 +157,11 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   let leftover: Awaited<ReturnType<DuckDBConnection['run']>> | undefined;
   const wantProfile = options.profile !== false;
   let summary: ProfileSummary | undefined;
+  let windowBounds: WindowInputBounds | undefined;
   if (typed) {
-    const scan = await scanTypedRows(runRows, checks, rawTable, columns, representation, wantProfile);
+    const bounded = wantProfile ? undefined : boundedColumns(columns, options.windowColumns);
+    const scan = await scanTypedRows(runRows, checks, rawTable, columns, representation, wantProfile, bounded);
+    windowBounds = scan.windowBounds;
     rejectedRows = scan.rejected;
     sqlRows = scan.rows - scan.rejected;
     summary = scan.summary;
@@ -264,7 +284,15 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
 
   const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields };
   const report = buildQualityReport({ counts, perObject, quarantined, gates, profile, fastPath });
-  return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: coerced.notes(coercions), timings: { sqlMs, zodMs, gatesMs, profileMs } };
+  return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: coerced.notes(coercions), ...(windowBounds ? { windowBounds } : {}), timings: { sqlMs, zodMs, gatesMs, profileMs } };
+}
+
+/** The window's columns when the schema has both, the timestamp as a timestamp. */
+function boundedColumns(columns: readonly ColumnDescription[], window: ValidationStageOptions['windowColumns']): ValidationStageOptions['windowColumns'] {
+  if (!window) return undefined;
+  const entity = columns.find((c) => c.name === window.entity);
+  const timestamp = columns.find((c) => c.name === window.timestamp);
+  return entity && timestamp?.type === 'timestamp' ? window : undefined;
 }
 
 /** column → objects without it, turned around: object → the columns it does not have. */
@@ -298,7 +326,8 @@ async function describeTable(run: SqlRunner, name: string): Promise<Record<strin
  */
 async function scanTypedRows(
   run: SqlRunner, checks: CompiledChecks, rawTable: string, columns: readonly ColumnDescription[], representation: Representation, profile: boolean,
-): Promise<{ rows: number; rejected: number; summary?: ProfileSummary }> {
+  window: ValidationStageOptions['windowColumns'],
+): Promise<{ rows: number; rejected: number; summary?: ProfileSummary; windowBounds?: WindowInputBounds }> {
   // Rows SQL did not accept may hold NaN or ±Infinity in floating-point columns: they are kept
   // out of the moments (DuckDB refuses a stddev that is not finite).
   const columnTypes = representation.kind === 'typed' ? representation.columnTypes : {};
@@ -312,11 +341,23 @@ async function scanTypedRows(
     [
       as(agg('count_star', [], col('__flag')), '__rejected'),
       ...(profile ? profileSummaryItems(columns, { ...moments, ...exclusions }) : [as(agg('count_star', []), '__pn')]),
+      // Cheap beside the scan (a few hundred entities, two extremes), where counting the feature
+      // rows instead would read the input once more.
+      ...(window
+        ? [
+            as(agg('count_distinct', [col(window.entity)]), '__wb_entities'),
+            as(fn('epoch_ms', agg('min', [col(window.timestamp)])), '__wb_first'),
+            as(fn('epoch_ms', agg('max', [col(window.timestamp)])), '__wb_last'),
+          ]
+        : []),
     ],
     { from: { kind: 'subquery', alias: '__v', query: flagged } },
   ), 'duckdb'), profile ? columns : []);
   const rejected = Number(row.__rejected);
-  return { rows: Number(row.__pn), rejected, ...(profile && rejected === 0 ? { summary: readProfileSummary(row, columns) } : {}) };
+  const windowBounds = window && row.__wb_first !== null && row.__wb_last !== null
+    ? { entities: Number(row.__wb_entities), firstMs: Number(row.__wb_first), lastMs: Number(row.__wb_last) }
+    : undefined;
+  return { rows: Number(row.__pn), rejected, ...(profile && rejected === 0 ? { summary: readProfileSummary(row, columns) } : {}), ...(windowBounds ? { windowBounds } : {}) };
 }
 
 /** Patterns DuckDB's RE2 refuses to compile (the translator is conservative, but RE2 has limits of its own). */
