@@ -89,6 +89,14 @@ export interface FlightsBenchResult {
    */
   readonly sluiceWithoutProfileMs: number;
   readonly ratioWithoutProfile: number;
+  /**
+   * CPU milliseconds of this process (DuckDB's threads included), medians: on a machine whose
+   * cores both sides keep busy, wall time cannot fall below CPU time / cores, so this ratio
+   * shows how much of the wall-time ratio is work sluice does that the hand-written SQL does not.
+   */
+  readonly sluiceCpuMs: number;
+  readonly handWrittenCpuMs: number;
+  readonly cpuRatio: number;
   readonly peakRssMb: number;
   readonly outputsEqual: boolean;
   /** Where sluice's time went in its median round (ms per stage, from result.timings). */
@@ -109,17 +117,26 @@ export async function runFlightsBench(): Promise<FlightsBenchResult> {
     const warm = await DuckDBInstance.create(':memory:');
     const wc = await warm.connect();
     const hand: number[] = [];
+    const handCpu: number[] = [];
+    const sluiceCpu: number[] = [];
     const sluice: { ms: number; timings: string }[] = [];
+    const cpuMs = (since: NodeJS.CpuUsage): number => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1000;
+    };
     const withoutProfile: number[] = [];
     let outputsEqual = true;
     let rows = 0;
     for (let round = 0; round <= ROUNDS; round++) {
       const handOut = join(dir, `hand-${round}`);
+      let cpu = process.cpuUsage();
       let started = performance.now();
       await wc.run(handWrittenSql(handOut));
       const handWrittenMs = performance.now() - started;
+      const handWrittenCpuMs = cpuMs(cpu);
 
       const root = join(dir, `store-${round}`);
+      cpu = process.cpuUsage();
       started = performance.now();
       // writeZones: false skips the validated zone (a Parquet copy of all 3M valid rows, which
       // production writes in its event stage). The comparison is validation + feature computation
@@ -127,6 +144,7 @@ export async function runFlightsBench(): Promise<FlightsBenchResult> {
       // still be reported (and written to the quarantine zone); the result's counts are checked.
       const result = await flightsPipeline(root).run({ zones: join(dir, `zones-${round}`), writeZones: false });
       const sluiceMs = performance.now() - started;
+      const sluiceCpuMs = cpuMs(cpu);
       outputsEqual &&= (await outputsMatch(wc, root, handOut)) === result.featureRows && result.counts.in === result.counts.valid + result.counts.quarantined;
       rows = result.counts.in;
 
@@ -138,6 +156,8 @@ export async function runFlightsBench(): Promise<FlightsBenchResult> {
       if (round === 0) continue; // the warm-up round
       withoutProfile.push(withoutProfileMs);
       hand.push(handWrittenMs);
+      handCpu.push(handWrittenCpuMs);
+      sluiceCpu.push(sluiceCpuMs);
       sluice.push({ ms: sluiceMs, timings: Object.entries(result.timings).map(([k, v]) => `${k} ${v}`).join(', ') });
     }
     wc.closeSync();
@@ -153,6 +173,9 @@ export async function runFlightsBench(): Promise<FlightsBenchResult> {
       roundRatios: sluice.map((s, i) => (s.ms / hand[i]!).toFixed(2)).join(' '),
       sluiceWithoutProfileMs: Math.round(median(withoutProfile)),
       ratioWithoutProfile: Number((median(withoutProfile) / handMedian).toFixed(2)),
+      sluiceCpuMs: Math.round(median(sluiceCpu)),
+      handWrittenCpuMs: Math.round(median(handCpu)),
+      cpuRatio: Number((median(sluiceCpu) / median(handCpu)).toFixed(2)),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       outputsEqual,
       sluiceTimings: sluice.find((s) => s.ms === sluiceMedian)!.timings,
