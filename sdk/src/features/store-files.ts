@@ -5,6 +5,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { StoreError } from '../errors.js';
+import { parseS3Uri, type S3Location } from '../sources/s3-client.js';
 
 export interface StoredFile {
   /** Full path or s3:// URI. */
@@ -141,10 +142,10 @@ class S3StoreFiles implements StoreFiles {
  * splitS3('/data/features') // throws StoreError INVALID_S3_URI
  * ```
  */
-export function splitS3(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new StoreError('INVALID_S3_URI', `"${uri}" is not an s3://bucket/key URI.`);
-  return { bucket: match[1]!, key: match[2]! };
+export function splitS3(uri: string): S3Location {
+  const location = uri.startsWith('s3://') ? parseS3Uri(uri) : undefined;
+  if (!location?.bucket) throw new StoreError('INVALID_S3_URI', `"${uri}" is not an s3://bucket/key URI.`);
+  return location;
 }
 
 /**

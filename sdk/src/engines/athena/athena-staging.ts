@@ -6,23 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { RetrievalJob } from '../../retrieval/training-set-types.js';
-
-export interface S3Uri { readonly bucket: string; readonly key: string }
-
-/**
- * Splits an `s3://` URI into bucket and key (the key is `''` for a bare bucket).
- *
- * @example
- * ```ts
- * splitS3Uri('s3://athena-results/sluice-tmp/run1/labels/part-0.parquet') // { bucket: 'athena-results', key: 'sluice-tmp/run1/labels/part-0.parquet' }
- * splitS3Uri('s3://athena-results')                                        // { bucket: 'athena-results', key: '' }
- * ```
- */
-export function splitS3Uri(uri: string): S3Uri {
-  const rest = uri.replace(/^s3:\/\//, '');
-  const slash = rest.indexOf('/');
-  return slash === -1 ? { bucket: rest, key: '' } : { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
-}
+import { parseS3Uri } from '../../sources/s3-client.js';
 
 /**
  * Label keys as Parquet: `(_sluice_row, _sluice_entity, _sluice_ts_ms, _sluice_lo_ms, _sluice_chunk)`.
@@ -73,7 +57,7 @@ export async function labelKeysParquet(job: RetrievalJob): Promise<Uint8Array> {
  */
 export async function putObject(s3: S3Client, uri: string, body: Uint8Array): Promise<void> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-  const { bucket, key } = splitS3Uri(uri);
+  const { bucket, key } = parseS3Uri(uri);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }
 
@@ -138,7 +122,7 @@ export async function dropLabelsTable(glue: GlueClient, database: string, table:
  */
 export async function listObjects(s3: S3Client, prefixUri: string): Promise<{ uri: string; size: number }[]> {
   const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-  const { bucket, key } = splitS3Uri(prefixUri);
+  const { bucket, key } = parseS3Uri(prefixUri);
   const out: { uri: string; size: number }[] = [];
   let token: string | undefined;
   do {
@@ -164,7 +148,7 @@ export async function readUnloadedRows(s3: S3Client, prefixUri: string): Promise
   const rows: Record<string, unknown>[] = [];
   let bytes = 0;
   for (const object of await listObjects(s3, prefixUri)) {
-    const { bucket, key } = splitS3Uri(object.uri);
+    const { bucket, key } = parseS3Uri(object.uri);
     const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray();
     bytes += body.byteLength;
     if (body.byteLength === 0) continue;
@@ -185,9 +169,9 @@ export async function readUnloadedRows(s3: S3Client, prefixUri: string): Promise
 export async function deletePrefix(s3: S3Client, prefixUri: string): Promise<number> {
   const { DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
   const objects = await listObjects(s3, prefixUri);
-  const { bucket } = splitS3Uri(prefixUri);
+  const { bucket } = parseS3Uri(prefixUri);
   for (let i = 0; i < objects.length; i += 1000) {
-    const batch = objects.slice(i, i + 1000).map((o) => ({ Key: splitS3Uri(o.uri).key }));
+    const batch = objects.slice(i, i + 1000).map((o) => ({ Key: parseS3Uri(o.uri).key }));
     await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } }));
   }
   return objects.length;
