@@ -5,7 +5,7 @@
  * table; saved and loaded as JSON so a later run can compare with it.
  */
 import type { SelectItem, SqlExpr } from '../sql/sql-node.js';
-import { agg, and, as, bin, cast, col, eq, fn, isNull, lit, not, select, table } from '../sql/sql-builders.js';
+import { agg, and, as, bin, cast, col, eq, fn, isNull, lit, select, table } from '../sql/sql-builders.js';
 import { printSql } from '../sql/dialects.js';
 import type { ColumnDescription, ColumnType } from './describe-schema.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -133,17 +133,6 @@ export interface SummaryOptions {
   /** Prefix of the selected aliases (default `__p`), so they can sit beside other aggregates. */
   readonly prefix?: string;
   /**
-   * Rows that must stay out of the mean and stddev of these columns: e.g. rows validation did
-   * not accept, whose floating-point values may be NaN or ±Infinity (DuckDB refuses a stddev
-   * that is not finite).
-   */
-  readonly excludeFromMoments?: { readonly when: SqlExpr; readonly columns: ReadonlySet<string> };
-  /**
-   * Rows that must stay out of the min and max of these columns: e.g. rows validation did not
-   * accept, whose timestamps may lie beyond JavaScript's dates (reading such a max back throws).
-   */
-  readonly excludeFromExtremes?: { readonly when: SqlExpr; readonly columns: ReadonlySet<string> };
-  /**
    * Mean and stddev over the values scaled by 2^-600 (exact for doubles), then scaled back: for
    * columns with values so large that their squares overflow a double. `true` scales every
    * numeric column, a set only the named ones. runProfileSummary retries with it when DuckDB
@@ -174,18 +163,14 @@ export function profileSummaryItems(columns: readonly ColumnDescription[], optio
     // min/max in the column's own type (converting every row first measured 40% dearer); the
     // reader converts the two results.
     const extremes = c.type === 'boolean' ? cast(x, 'string') : x;
-    const outside = options.excludeFromExtremes?.columns.has(c.name) ? not(options.excludeFromExtremes.when) : undefined;
-    items.push(as(agg('min', [extremes], outside), `${prefix}min${i}`), as(agg('max', [extremes], outside), `${prefix}max${i}`));
+    items.push(as(agg('min', [extremes]), `${prefix}min${i}`), as(agg('max', [extremes]), `${prefix}max${i}`));
     if (c.type === 'number' || c.type === 'integer') {
-      const exclude = options.excludeFromMoments?.columns.has(c.name) ? not(options.excludeFromMoments.when) : undefined;
       const scaled = options.scaledMoments === true || (options.scaledMoments instanceof Set && options.scaledMoments.has(c.name));
       const v = scaled ? bin('*', cast(x, 'double'), lit(1 / MOMENT_SCALE)) : x;
       const back = (e: SqlExpr): SqlExpr => (scaled ? bin('*', e, lit(MOMENT_SCALE)) : e);
-      items.push(as(back(agg('avg', [v], exclude)), `${prefix}avg${i}`), as(back(agg('stddev_samp', [v], exclude)), `${prefix}sd${i}`));
-      // The largest magnitude among the rows the moments cover, for runProfileSummary to tell
-      // which columns need scaling: min and max cover every row, and a NaN in an excluded row
-      // would hide a huge value beside it (max is then NaN).
-      if (options.scaledMoments === true) items.push(as(agg('max', [{ kind: 'call', fn: 'abs', args: [cast(x, 'double')] }], exclude), `${prefix}amax${i}`));
+      items.push(as(back(agg('avg', [v])), `${prefix}avg${i}`), as(back(agg('stddev_samp', [v])), `${prefix}sd${i}`));
+      // The largest magnitude, for runProfileSummary to tell which columns need scaling.
+      if (options.scaledMoments === true) items.push(as(agg('max', [{ kind: 'call', fn: 'abs', args: [cast(x, 'double')] }]), `${prefix}amax${i}`));
     }
   });
   return items;

@@ -17,7 +17,7 @@ import type { GateSpec } from '../../plan/validate-node.js';
 import { printerFor, printSql } from '../../sql/dialects.js';
 import type { Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
 import { agg, as, asc, caseWhen, col, eq, fn, isNull, lit, select, table } from '../../sql/sql-builders.js';
-import { compileChecks, describeFastPath, FLOAT_TYPES, POSITION_COLUMNS } from '../../quality/compile-checks.js';
+import { compileChecks, describeFastPath, POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
@@ -160,7 +160,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   let windowBounds: WindowInputBounds | undefined;
   if (typed) {
     const bounded = wantProfile ? undefined : boundedColumns(columns, options.windowColumns);
-    const scan = await scanTypedRows(runRows, checks, rawTable, columns, representation, wantProfile, bounded);
+    const scan = await scanTypedRows(runRows, checks, rawTable, columns, wantProfile, bounded);
     windowBounds = scan.windowBounds;
     rejectedRows = scan.rejected;
     sqlRows = scan.rows - scan.rejected;
@@ -325,22 +325,18 @@ async function describeTable(run: SqlRunner, name: string): Promise<Record<strin
  * (the profile is then taken over the final valid rows) or no profile was asked for.
  */
 async function scanTypedRows(
-  run: SqlRunner, checks: CompiledChecks, rawTable: string, columns: readonly ColumnDescription[], representation: Representation, profile: boolean,
+  run: SqlRunner, checks: CompiledChecks, rawTable: string, columns: readonly ColumnDescription[], profile: boolean,
   window: ValidationStageOptions['windowColumns'],
 ): Promise<{ rows: number; rejected: number; summary?: ProfileSummary; windowBounds?: WindowInputBounds }> {
-  // Rows SQL did not accept may hold NaN or ±Infinity in floating-point columns: they are kept
-  // out of the moments (DuckDB refuses a stddev that is not finite).
-  const columnTypes = representation.kind === 'typed' ? representation.columnTypes : {};
-  const floating = new Set(Object.keys(columnTypes).filter((name) => FLOAT_TYPES.has(columnTypes[name]!.toUpperCase())));
-  // Instants of rows SQL did not accept may lie beyond JavaScript's dates, which a max of them
-  // could not be read back as: they are kept out of the extremes.
-  const instants = new Set(columns.filter((c) => c.type === 'timestamp').map((c) => c.name));
-  const flagged = validRowsQuery(checks, rawTable, false, notAccepted(checks));
-  const exclusions = { excludeFromMoments: { when: col('__flag'), columns: floating }, excludeFromExtremes: { when: col('__flag'), columns: instants } };
+  // The values of rows SQL did not accept are not converted at all (NULL in their place): a NaN
+  // or 1e30 in a DOUBLE column checked as an integer cannot be cast to BIGINT, and a rejected
+  // row must be quarantined, never fail the scan. Their values would not count anyway: the
+  // summary is kept only when every row was accepted.
+  const flagged = flaggedRowsQuery(checks, rawTable);
   const row = await runProfileSummary(run, (moments) => printSql(select(
     [
       as(agg('count_star', [], col('__flag')), '__rejected'),
-      ...(profile ? profileSummaryItems(columns, { ...moments, ...exclusions }) : [as(agg('count_star', []), '__pn')]),
+      ...(profile ? profileSummaryItems(columns, moments) : [as(agg('count_star', []), '__pn')]),
       // Cheap beside the scan (a few hundred entities, two extremes), where counting the feature
       // rows instead would read the input once more.
       ...(window
@@ -354,7 +350,8 @@ async function scanTypedRows(
     { from: { kind: 'subquery', alias: '__v', query: flagged } },
   ), 'duckdb'), profile ? columns : []);
   const rejected = Number(row.__rejected);
-  const windowBounds = window && row.__wb_first !== null && row.__wb_last !== null
+  // Over accepted rows only: with rows left for zod (which may accept some), they bound nothing.
+  const windowBounds = window && rejected === 0 && row.__wb_first !== null && row.__wb_last !== null
     ? { entities: Number(row.__wb_entities), firstMs: Number(row.__wb_first), lastMs: Number(row.__wb_last) }
     : undefined;
   return { rows: Number(row.__pn), rejected, ...(profile && rejected === 0 ? { summary: readProfileSummary(row, columns) } : {}), ...(windowBounds ? { windowBounds } : {}) };
@@ -400,10 +397,23 @@ function createValidTable(checks: CompiledChecks, source: string, validTable: st
  * `filter: false` selects the values of every row (meaningful only where accepted), and
  * `flag` adds a column `__flag` with that expression.
  */
-function validRowsQuery(checks: CompiledChecks, source: string, filter = true, flag?: SqlExpr): SelectQuery {
+function validRowsQuery(checks: CompiledChecks, source: string, filter = true): SelectQuery {
   const ids: SelectItem[] = RESERVED.map((name) => ({ expr: col(name) }));
-  const extra = flag ? [as(flag, '__flag')] : [];
-  return select([...checks.values.map((v) => as(v.expr, v.name)), ...ids, ...extra], { from: table(source), ...(filter ? { where: checks.accept } : {}) });
+  return select([...checks.values.map((v) => as(v.expr, v.name)), ...ids], { from: table(source), ...(filter ? { where: checks.accept } : {}) });
+}
+
+/**
+ * Every row, with `__flag` true where validRowsQuery would not keep it; the values of flagged
+ * rows are NULL, never computed (CASE evaluates a branch only for the rows that take it).
+ */
+function flaggedRowsQuery(checks: CompiledChecks, source: string): SelectQuery {
+  const flag = col('__flag');
+  const ids: SelectItem[] = RESERVED.map((name) => ({ expr: col(name) }));
+  const flaggedSource = select([{ expr: { kind: 'star' } }, as(notAccepted(checks), '__flag')], { from: table(source) });
+  return select(
+    [...checks.values.map((v) => as(caseWhen([{ when: flag, then: lit(null) }], v.expr), v.name)), ...ids, as(flag, '__flag')],
+    { from: { kind: 'subquery', alias: '__flagged', query: flaggedSource } },
+  );
 }
 
 /** Exactly the rows `accept` does not make true (false or NULL): the complement of validRowsQuery. */
