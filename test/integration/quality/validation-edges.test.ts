@@ -9,6 +9,21 @@ import { createJsonRawRows, tableRows, withConnection } from './raw-rows.js';
 const Event = z.object({ user_id: z.string(), amount: z.number().nullable(), ts: z.coerce.date() });
 
 describe('validation stage edges', () => {
+  it('a transform that changes a field\'s type fails with VALID_ROW_TYPE naming the column and the fix, wherever the field sits', async () => {
+    // A later field once left the appender half a row, and closing it replaced this error with DuckDB's.
+    for (const schema of [
+      z.object({ b: z.string().transform((s) => s.length), a: z.string() }),
+      z.object({ a: z.string(), b: z.string().transform((s) => s.length) }),
+    ]) {
+      await withConnection(async (c) => {
+        await createJsonRawRows(c, [{ object: 'a.jsonl', line: 1, raw: '{"a":"x","b":"abc"}' }]);
+        const run = runValidationStage(c, { schema, representation: 'json' });
+        await expect(run).rejects.toMatchObject({ code: 'VALID_ROW_TYPE' });
+        await expect(run).rejects.toThrow(/column "b" is number 3, but the column is a string.*move the change to \.map\(\)/);
+      });
+    }
+  });
+
   it('an empty batch is valid, with typed empty columns and zero counts', async () => {
     await withConnection(async (c) => {
       await createJsonRawRows(c, []);

@@ -39,9 +39,12 @@ export async function openValidRowSink(
   const appender = await connection.createAppender(table);
   return {
     append(output, rowId, object, line) {
-      // Checked before the first value goes in: the appender cannot take back half a row.
+      // Checked before the first value goes in: the appender cannot take back half a row (and
+      // closing it over half a row would replace this error with DuckDB's "incomplete append").
       for (const column of columns) {
-        const issue = unstorable(column, output[column.name]);
+        const value = output[column.name];
+        if (!fits(column.type, value)) throw wrongType(column, value);
+        const issue = unstorable(column, value);
         if (issue) return issue;
       }
       for (const column of columns) appendValue(appender, column, output[column.name]);
@@ -68,27 +71,34 @@ function unstorable(column: { name: string; type: ColumnType }, value: unknown):
   };
 }
 
+/** Whether the appender takes `value` for a column of this type (null and undefined fit any). */
+function fits(type: ColumnType, value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  switch (type) {
+    case 'string': return typeof value === 'string';
+    case 'number': return typeof value === 'number';
+    case 'integer': return (typeof value === 'number' && Number.isSafeInteger(value)) || typeof value === 'bigint';
+    case 'boolean': return typeof value === 'boolean';
+    case 'timestamp': return value instanceof Date && !Number.isNaN(value.getTime());
+    default: return false;
+  }
+}
+
+/** Appends a value that `fits` the column. */
 function appendValue(appender: DuckDBAppender, column: { name: string; type: ColumnType }, value: unknown): void {
   if (value === null || value === undefined) return appender.appendNull();
   switch (column.type) {
-    case 'string':
-      if (typeof value === 'string') return appender.appendVarchar(value);
-      break;
-    case 'number':
-      if (typeof value === 'number') return appender.appendDouble(value);
-      break;
-    case 'integer':
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return appender.appendBigInt(BigInt(value));
-      if (typeof value === 'bigint') return appender.appendBigInt(value);
-      break;
-    case 'boolean':
-      if (typeof value === 'boolean') return appender.appendBoolean(value);
-      break;
-    case 'timestamp':
-      if (value instanceof Date && !Number.isNaN(value.getTime())) return appender.appendTimestamp(new DuckDBTimestampValue(BigInt(value.getTime()) * 1000n));
-      break;
+    case 'string': return appender.appendVarchar(value as string);
+    case 'number': return appender.appendDouble(value as number);
+    case 'integer': return appender.appendBigInt(typeof value === 'bigint' ? value : BigInt(value as number));
+    case 'boolean': return appender.appendBoolean(value as boolean);
+    case 'timestamp': return appender.appendTimestamp(new DuckDBTimestampValue(BigInt((value as Date).getTime()) * 1000n));
+    default: throw wrongType(column, value);
   }
-  throw new EngineError(
+}
+
+function wrongType(column: { name: string; type: ColumnType }, value: unknown): EngineError {
+  return new EngineError(
     'VALID_ROW_TYPE',
     `zod accepted a row whose column "${column.name}" is ${describe(value)}, but the column is a ${column.type}. ` +
       `A transform or default in the schema produces a value of another type: make it produce a ${column.type}, or move the change to .map() after validation.`,
