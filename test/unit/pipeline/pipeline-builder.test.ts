@@ -142,6 +142,30 @@ describe('pipeline builder', () => {
     ).toBe('INVALID_NAME');
   });
 
+  it('rejects malformed gate options when validate() is called, naming the option and the fix', () => {
+    const gate = (options: unknown): PlanError => thrown(() => pipeline('p').from(file('x/*.jsonl')).validate(Event, options as never));
+    const cases: [unknown, string, string, RegExp][] = [
+      [{ unique: 'event_id' }, 'INVALID_GATE', 'validate.unique', /list of columns.*unique: \['event_id'\]/],
+      [{ unique: [[]] }, 'INVALID_GATE', 'validate.unique[0]', /non-empty list/],
+      [{ unique: [['user_id', 7]] }, 'INVALID_GATE', 'validate.unique[0][1]', /column names \(text\); got 7/],
+      [{ notNull: 'user_id' }, 'INVALID_GATE', 'validate.notNull', /list of column names.*notNull: \['user_id'\]/],
+      [{ references: [{ column: 'event_type' }] }, 'INVALID_GATE', 'validate.references[0].values', /needs values.*values: \['DE', 'FR'\]/],
+      [{ references: { column: 'event_type', values: ['view'] } }, 'INVALID_GATE', 'validate.references', /list of \{ column, values \}/],
+      [{ references: [{ column: 'amount', values: ['1'] }] }, 'REFERENCE_TYPE', 'validate.references[0].values', /numeric column "amount" lists non-numeric values/],
+      [{ references: [{ column: 'ts', values: [1] }] }, 'REFERENCE_TYPE', 'validate.references[0].column', /string and numeric columns; "ts" is a timestamp/],
+      [{ drift: { baseline: 'p.json', maxPsi: Number.NaN } }, 'INVALID_GATE', 'validate.drift.maxPsi', /at least 0.*got NaN.*Leave it out for 0\.2/],
+      [{ drift: { baseline: 'p.json', maxPsi: -1 } }, 'INVALID_GATE', 'validate.drift.maxPsi', /got -1/],
+      [{ drift: { baseline: 'p.json', columns: 'amount' } }, 'INVALID_GATE', 'validate.drift.columns', /list of column names/],
+    ];
+    for (const [options, code, path, message] of cases) {
+      const error = gate(options);
+      expect({ code: error.code, path: error.path }).toEqual({ code, path: `steps[1].${path}` });
+      expect(error.message).toMatch(message);
+    }
+    // What is well formed still builds.
+    expect(() => pipeline('p').from(file('x/*.jsonl')).validate(Event, { unique: ['event_id', ['user_id', 'ts']], notNull: ['amount'], references: [{ column: 'event_type', values: ['view', 'click'] }], drift: { baseline: 'p.json', maxPsi: 0 } })).not.toThrow();
+  });
+
   it('rejects calls out of order at run time too (for JS users without types)', () => {
     const validated = pipeline('p').from(file('x/*.jsonl')).validate(Event) as unknown as { validate: (s: unknown) => unknown };
     expect(thrown(() => validated.validate(Event)).code).toBe('STEP_OUT_OF_ORDER');
