@@ -8,6 +8,7 @@ import type { Duration } from '../plan/duration.js';
 import type { Aggregation } from './aggregations.js';
 import { checkWindowShape } from './window-validation.js';
 import { deepFreeze } from '../plan/canonical-json.js';
+import { rejectUnknownKeys } from '../plan/unknown-options.js';
 
 export { validateWindow } from './window-validation.js';
 
@@ -61,6 +62,7 @@ export interface WindowSpec<C extends string = string> {
 export function window<E extends string, T extends string, F extends Readonly<Record<string, Aggregation<string>>>>(
   options: WindowOptions<E, T, F>,
 ): WindowSpec<E | T | AggregatedColumns<F>> {
+  rejectUnknownKeys(options, ['entity', 'timestamp', 'every', 'windows', 'features'], 'window({ entity, timestamp, every, windows, features })', 'window');
   checkWindowShape(options, '');
   const features: Record<string, Aggregation<string>> = {};
   for (const [name, aggregation] of Object.entries(options.features)) features[name] = aggregation;

@@ -1,4 +1,5 @@
 import { PlanError } from '../errors.js';
+import { rejectUnknownKeys } from '../plan/unknown-options.js';
 
 /** Where feature groups live: a local folder or an S3 prefix. */
 export interface FeatureStore {
@@ -23,6 +24,7 @@ export function featureStore(root: string, options: { endpoint?: string; region?
   if (/^[a-z0-9]+:\/\//i.test(root) && !root.startsWith('s3://')) {
     throw new PlanError('INVALID_STORE_ROOT', 'featureStore', `featureStore("${root}"): only local folders and s3:// URIs are supported.`);
   }
+  rejectUnknownKeys(options, ['endpoint', 'region'], 'featureStore(root, options)', 'featureStore');
   const store: FeatureStore = { root: root.replace(/\/+$/, ''), ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) };
   return Object.freeze(store);
 }

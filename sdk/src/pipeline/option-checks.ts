@@ -5,6 +5,7 @@
  */
 import { PlanError } from '../errors.js';
 import type { ScalarType } from '../plan/expression-node.js';
+import { rejectUnknownKeys } from '../plan/unknown-options.js';
 import { suggestionText } from '../plan/did-you-mean.js';
 
 /** Every key `run()` understands (RunOptions). */
@@ -15,25 +16,6 @@ export const VALIDATE_OPTION_KEYS = ['maxInvalidRatio', 'unique', 'notNull', 're
 
 /** The column types a `.map(fn, { columns })` may declare. */
 export const DECLARABLE_COLUMN_TYPES = ['string', 'number', 'integer', 'boolean', 'timestamp'] as const satisfies readonly ScalarType[];
-
-/**
- * Throws a PlanError naming the first key of `options` that `call` does not have, with the
- * closest known key and the full list.
- *
- * @example
- * ```ts
- * rejectUnknownKeys({ dryrun: true }, RUN_OPTION_KEYS, 'run()', 'run') // throws: run() has no option "dryrun". Did you mean "dryRun"? …
- * ```
- */
-export function rejectUnknownKeys(options: unknown, known: readonly string[], call: string, path: string): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new PlanError('INVALID_OPTIONS', path, `${call} takes an options object, e.g. { ${known[0]}: … }; got ${JSON.stringify(options) ?? String(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new PlanError('UNKNOWN_OPTION', `${path}.${key}`, `${call} has no option "${key}". ${suggestionText(key, known, 'Options')}`);
-  }
-}
 
 /**
  * Checks `run()` options before anything runs: known keys, and numbers that make sense.

@@ -23,7 +23,8 @@ import { localEngine, registeredPromoter } from './backend-ports.js';
 import type { PromoteOptions, PromoteSummary } from '../promote/promote.js';
 import type { RunOptions, RunResult } from './run-types.js';
 import { checkGateColumns, checkName } from './builder-checks.js';
-import { checkDeclaredColumns, checkRunOptions, rejectUnknownKeys, VALIDATE_OPTION_KEYS } from './option-checks.js';
+import { checkDeclaredColumns, checkRunOptions, VALIDATE_OPTION_KEYS } from './option-checks.js';
+import { rejectUnknownKeys } from '../plan/unknown-options.js';
 
 /** Gate options of `validate()`, typed by the schema's columns. */
 export interface ValidateOptions<Row> {
@@ -276,6 +277,7 @@ class PipelineBuilder {
     this.#expect(['aggregated'], 'toFeatureStore', 'toFeatureStore() comes last, after aggregate(window(...)).');
     const path = `steps[${this.#state.steps.length}].featureStore`;
     if (!store || typeof store.root !== 'string') throw new PlanError('INVALID_STORE', path, 'toFeatureStore() takes a store made by featureStore("./.sluice/features").');
+    rejectUnknownKeys(options, ['entity', 'group'], "toFeatureStore(store, { entity, group })", path);
     checkName(options?.entity, `${path}.entity`, 'entity name', "toFeatureStore(store, { entity: 'user', group: 'engagement' })");
     checkName(options?.group, `${path}.group`, 'feature group name', "toFeatureStore(store, { entity: 'user', group: 'engagement' })");
     return this.#next(

@@ -6,7 +6,7 @@
  * check; the CLI retells the message in terms of its flags (by `code` and `path`).
  */
 import { PlanError } from '../errors.js';
-import { rejectUnknownKeys } from '../pipeline/option-checks.js';
+import { rejectUnknownKeys } from '../plan/unknown-options.js';
 
 /** Every key `promote()` understands (PromoteOptions). */
 export const PROMOTE_OPTION_KEYS = [

@@ -7,6 +7,7 @@
  */
 import type { Table } from 'apache-arrow';
 import { PlanError } from '../errors.js';
+import { rejectUnknownKeys } from '../plan/unknown-options.js';
 import { durationMs } from '../plan/duration.js';
 import type { Dialect } from '../sql/sql-printer.js';
 import { storeFiles } from '../features/store-files.js';
@@ -137,6 +138,7 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
   if (!ref || typeof ref.root !== 'string' || ref.root === '') {
     throw new PlanError('INVALID_STORE', 'store', 'trainingSet() needs a feature store: trainingSet(featureStore(\'./.sluice/features\'), {...}).');
   }
+  rejectUnknownKeys(options, TRAINING_SET_OPTION_KEYS, 'trainingSet(store, options)', 'trainingSet');
   if (typeof options?.entity !== 'string' || options.entity === '') {
     throw new PlanError('ENTITY_REQUIRED', 'entity', "trainingSet() needs the entity the features are keyed by: { entity: 'user' }.");
   }
@@ -231,12 +233,14 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     options: frozen,
     run,
     async fetch(o?: FetchOptions) {
+      rejectUnknownKeys(o, FETCH_OPTION_KEYS, 'fetch(options)', 'fetch');
       const result = await run(o);
       // The bare table has nowhere to carry them; a notebook or script shows process warnings on stderr.
       for (const warning of result.warnings) process.emitWarning(`training set: ${warning}`, { code: 'SLUICE_TRAINING_SET' });
       return result.table;
     },
     async write(uri: string, o: FetchOptions & { readonly format?: TrainingSetFormat } = {}) {
+      rejectUnknownKeys(o, [...FETCH_OPTION_KEYS, 'format'], 'write(uri, options)', 'write');
       const result = await run(o);
       const written = await writeTable(result.table, uri, { format: o.format, s3Client: frozen.s3Client, endpoint: ref.endpoint, region: ref.region });
       return { ...written, stats: result.stats, warnings: result.warnings };
@@ -246,11 +250,16 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
       return engine.sql((await prepare(engine)).job);
     },
     async explain(o: { readonly engine?: TrainingSetEngine } = {}) {
+      rejectUnknownKeys(o, ['engine'], 'explain(options)', 'explain');
       const engine = await engineFor(o.engine);
       return explainJob(engine, (await prepare(engine)).job);
     },
   });
 }
+
+// Every key of the interfaces (Record<keyof …> makes the compiler check that none is missing).
+const TRAINING_SET_OPTION_KEYS = Object.keys({ labels: 0, entity: 0, features: 0, ttl: 0, entityColumn: 0, timestampColumn: 0, s3Client: 0 } satisfies Record<keyof TrainingSetOptions, 0>);
+const FETCH_OPTION_KEYS = Object.keys({ engine: 0, signal: 0, onProgress: 0, maxCostUsd: 0, maxBytes: 0, allowExpensive: 0 } satisfies Record<keyof FetchOptions, 0>);
 
 async function engineForDialect(dialect: Dialect): Promise<TrainingSetEngine> {
   if (dialect === 'duckdb') {

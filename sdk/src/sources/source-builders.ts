@@ -1,6 +1,7 @@
 import { PlanError } from '../errors.js';
 import { deepFreeze } from '../plan/canonical-json.js';
 import type { Compression, SourceFormat, SourceNode } from '../plan/source-node.js';
+import { rejectUnknownKeys } from '../plan/unknown-options.js';
 import { GlobSyntaxError, globToRegExp } from './glob-matcher.js';
 import type { Source } from './source-object.js';
 
@@ -54,7 +55,7 @@ export function file(glob: string, options: SourceOptions = {}): Source {
     const hint = glob.toLowerCase().startsWith('s3') ? ` Use s3('${glob}') for S3 objects.` : '';
     throw new PlanError('SOURCE_BAD_GLOB', 'source.uri', `file() takes a local path or glob, not the URL "${glob}".${hint}`);
   }
-  rejectUnknownOptions(options, ['format', 'compression', 'csv'], 'file()');
+  rejectUnknownKeys(options, ['format', 'compression', 'csv'], 'file()', 'source', 'SOURCE_BAD_OPTION');
   checkGlob(glob, 'file()');
   return { node: deepFreeze(buildNode('file', glob, options, {})) };
 }
@@ -91,7 +92,7 @@ export function s3(uri: string, options: S3SourceOptions = {}): Source {
       `"${bucket}" in ${uri} is not a valid S3 bucket name (3-63 lowercase letters, digits, dots and hyphens; the bucket cannot contain a glob).`,
     );
   }
-  rejectUnknownOptions(options, ['format', 'compression', 'csv', 'endpoint', 'region'], 's3()');
+  rejectUnknownKeys(options, ['format', 'compression', 'csv', 'endpoint', 'region'], 's3()', 'source', 'SOURCE_BAD_OPTION');
   checkGlob(rest.slice(bucket.length + 1), 's3()');
   const extra: { endpoint?: string; region?: string } = {};
   if (options.endpoint !== undefined) extra.endpoint = checkEndpoint(options.endpoint);
@@ -142,7 +143,7 @@ function checkCsv(csv: NonNullable<SourceOptions['csv']>, format: SourceFormat |
   if (csv === null || typeof csv !== 'object') {
     throw new PlanError('SOURCE_BAD_CSV_OPTION', 'source.csv', `csv must be an object such as { delimiter: ';', header: true }; got ${describe(csv)}.`);
   }
-  rejectUnknownOptions(csv, ['delimiter', 'header'], 'csv options', 'source.csv');
+  rejectUnknownKeys(csv, ['delimiter', 'header'], 'csv options', 'source.csv', 'SOURCE_BAD_OPTION');
   const delimiter = csv.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new PlanError(
@@ -187,17 +188,6 @@ function checkEndpoint(endpoint: unknown): string {
     );
   }
   return (endpoint as string).replace(/\/+$/, '');
-}
-
-function rejectUnknownOptions(options: object, known: readonly string[], fn: string, path = 'source'): void {
-  if (options === null || typeof options !== 'object') {
-    throw new PlanError('SOURCE_BAD_OPTION', path, `${fn} options must be an object; got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new PlanError('SOURCE_BAD_OPTION', `${path}.${key}`, `${fn} has no option "${key}". Known options: ${known.join(', ')}.`);
-    }
-  }
 }
 
 function describe(value: unknown): string {

@@ -11,6 +11,12 @@ import { pipeline } from '../../../sdk/src/pipeline/pipeline-builder.js';
 import { file } from '../../../sdk/src/sources/index.js';
 import { PlanError, SluiceError } from '../../../sdk/src/errors.js';
 import { planError } from '../../helpers/plan-error.js';
+import { featureStore } from '../../../sdk/src/pipeline/feature-store.js';
+import { window } from '../../../sdk/src/features/window.js';
+import { count } from '../../../sdk/src/features/aggregations.js';
+import { trainingSet } from '../../../sdk/src/retrieval/training-set.js';
+import { localEngine } from '../../../sdk/src/engines/local/training-set-local-engine.js';
+import { athena } from '../../../sdk/src/engines/athena/athena-engine.js';
 
 const Event = z.object({ user_id: z.string(), amount: z.number(), ts: z.coerce.date() });
 const sourced = () => pipeline('p').from(file('data/events/*.jsonl'));
@@ -86,5 +92,38 @@ describe('map() declared columns', () => {
     for (const type of ['string', 'number', 'integer', 'boolean', 'timestamp'] as const) {
       expect(() => validated().map((row) => row, { columns: { c: type } })).not.toThrow();
     }
+  });
+});
+
+describe('every other builder that takes options', () => {
+  // Each was ignoring a misspelt key: featureStore('s3://…', { enpoint }) then talked to AWS.
+  const cases: [string, () => unknown, string, string][] = [
+    ['featureStore', () => featureStore('s3://ml/features', { enpoint: 'http://127.0.0.1:4568' } as never), 'featureStore.enpoint', 'Did you mean "endpoint"?'],
+    ['window', () => window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { n: count() }, timezone: 'Europe/Paris' } as never), 'window.timezone', 'Options: entity, every, features, timestamp, windows.'],
+    ['window (a misspelt required key)', () => window({ entity: 'user_id', timestamp: 'ts', every: '1d', windws: ['1d'], features: { n: count() } } as never), 'window.windws', 'Did you mean "windows"?'],
+    ['toFeatureStore', () => validated().aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { n: count() } })).toFeatureStore(featureStore('s'), { entty: 'user', group: 'g' } as never), 'steps[3].featureStore.entty', 'Did you mean "entity"?'],
+    ['trainingSet', () => trainingSet('s', { labels: [], entity: 'user', features: ['g:*'], ttl: '1d', entityColum: 'user_id' } as never), 'trainingSet.entityColum', 'Did you mean "entityColumn"?'],
+    ['localEngine', () => localEngine({ stratgy: 'range' } as never), 'localEngine.stratgy', 'Did you mean "strategy"?'],
+    ['athena', () => athena({ workgroup: 'w', database: 'd', outputLocation: 's3://r/', regon: 'eu-west-1' } as never), 'athena.regon', 'Did you mean "region"?'],
+    ['file', () => file('data/*.jsonl', { fromat: 'jsonl' } as never), 'source.fromat', 'Did you mean "format"?'],
+  ];
+  for (const [name, call, path, hint] of cases) {
+    it(`${name}() names a misspelt option and the one meant`, () => {
+      const error = planError(call);
+      expect(error.path).toBe(path);
+      expect(error.message).toContain('has no option');
+      expect(error.message).toContain(hint);
+    });
+  }
+
+  it('localEngine() refuses a strategy it does not have', () => {
+    expect(planError(() => localEngine({ strategy: 'hash' } as never)).message).toMatch(/'asof'.*'range'.*got "hash"/);
+  });
+
+  it('fetch(), write() and explain() of a training set check theirs', async () => {
+    const set = trainingSet('s', { labels: [], entity: 'user', features: ['g:*'], ttl: '1d' });
+    await expect(set.fetch({ engin: localEngine() } as never)).rejects.toThrow('fetch(options) has no option "engin". Did you mean "engine"?');
+    await expect(set.write('out.parquet', { fromat: 'csv' } as never)).rejects.toThrow('Did you mean "format"?');
+    await expect(set.explain({ engines: localEngine() } as never)).rejects.toThrow('Did you mean "engine"?');
   });
 });

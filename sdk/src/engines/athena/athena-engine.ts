@@ -9,6 +9,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { EngineError, PlanError } from '../../errors.js';
+import { rejectUnknownKeys } from '../../plan/unknown-options.js';
 import { glueDatabaseName, glueTableName } from '../../features/glue-catalog-names.js';
 import { estimateCostUsd } from '../../retrieval/cost-estimate.js';
 import type { EngineOutput, EngineRunOptions, RetrievalJob, TrainingSetEngine } from '../../retrieval/training-set-types.js';
@@ -16,6 +17,11 @@ import { readGlueGroupSchema } from './athena-group-schema.js';
 import { planAthenaStatements, shouldInline, type AthenaStatement, type FeatureTableRef } from './athena-query-plan.js';
 import { DEFAULT_POLL, runAthenaQuery, type PollOptions } from './athena-query-runner.js';
 import { createLabelsTable, deletePrefix, dropLabelsTable, labelKeysParquet, putObject, readUnloadedRows } from './athena-staging.js';
+
+// Record<keyof AthenaConfig> makes the compiler check that no key is missing here.
+const ATHENA_CONFIG_KEYS = Object.keys({
+  workgroup: 0, database: 0, outputLocation: 0, region: 0, client: 0, glueClient: 0, s3Client: 0, featureTable: 0, featureDatabase: 0, inlineMaxLabels: 0, poll: 0,
+} satisfies Record<keyof AthenaConfig, 0>);
 
 export interface AthenaConfig {
   readonly workgroup: string;
@@ -50,6 +56,7 @@ export interface AthenaConfig {
  * ```
  */
 export function athena(config: AthenaConfig): TrainingSetEngine {
+  rejectUnknownKeys(config, ATHENA_CONFIG_KEYS, 'athena(config)', 'athena');
   for (const key of ['workgroup', 'database', 'outputLocation'] as const) {
     if (typeof config?.[key] !== 'string' || config[key] === '') {
       throw new PlanError('ATHENA_CONFIG', `athena.${key}`, `athena() needs ${key}: athena({ workgroup, database, outputLocation: 's3://bucket/prefix/' }).`);

@@ -18,7 +18,8 @@ import {
   type DuckDBConnection,
   type DuckDBVector,
 } from '@duckdb/node-api';
-import { EngineError } from '../../errors.js';
+import { EngineError, PlanError } from '../../errors.js';
+import { rejectUnknownKeys } from '../../plan/unknown-options.js';
 import { storeFiles } from '../../features/store-files.js';
 import { printSql } from '../../sql/dialects.js';
 import { chunkCovers } from '../../retrieval/time-chunk-planner.js';
@@ -47,7 +48,11 @@ interface ChunkStatements {
  * ```
  */
 export function localEngine(options: LocalEngineOptions = {}): TrainingSetEngine {
+  rejectUnknownKeys(options, ['strategy'], 'localEngine(options)', 'localEngine');
   const strategy = options.strategy ?? 'asof';
+  if (strategy !== 'asof' && strategy !== 'range') {
+    throw new PlanError('INVALID_OPTIONS', 'localEngine.strategy', `localEngine({ strategy }) is 'asof' (DuckDB's ASOF JOIN, the default) or 'range' (the portable form Athena runs); got ${JSON.stringify(strategy)}.`);
+  }
   // Two statements per (chunk, group): the view of the group's feature rows over the chunk's
   // files, then the join reading it.
   const chunkSql = (job: RetrievalJob, chunkIndex: number, groupIndex: number, files: readonly string[]): ChunkStatements => {
