@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { SourceError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
+import { FLOORED_TIMESTAMP_PARSERS } from './parquet-timestamp-parsers.js';
 
 /**
  * @example
@@ -37,6 +38,7 @@ export async function readLabelSource(node: SourceNode, s3Client?: unknown, text
         file: buffer,
         metadata,
         columns: names,
+        parsers: FLOORED_TIMESTAMP_PARSERS,
         onComplete: (data: unknown[][]) => {
           for (const values of data) rows.push(Object.fromEntries(names.map((name, j) => [name, values[j]])));
         },

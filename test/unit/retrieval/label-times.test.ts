@@ -97,3 +97,32 @@ describe('a training set over Arrow labels in seconds', () => {
     expect(table.getChild('engagement__clicks_7d')!.toArray()).toEqual(BigInt64Array.from([5n, 6n, 5n]));
   });
 });
+
+describe('label times from a Parquet labels file', () => {
+  it('before 1970, sub-millisecond TIMESTAMP (µs) and TIMESTAMP_NS values floor, as every other label path does', async () => {
+    // hyparquet's own conversion divides toward zero: …59.9995 before 1970 read as 1970-01-01T00:00:00.000,
+    // a moment after the label, and a point-in-time lookup then took a row from its future.
+    const dir = await tempDir('sluice-parquet-labels-');
+    try {
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const { file } = await import('../../../sdk/src/sources/index.js');
+      const { readLabelSource } = await import('../../../sdk/src/retrieval/label-source-reader.js');
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      const path = `${dir}/labels.parquet`;
+      await connection.run(`COPY (SELECT * FROM (VALUES
+        (CAST('1969-12-31 23:59:59.9995' AS TIMESTAMP), CAST('1969-12-31 23:59:59.9995' AS TIMESTAMP_NS)),
+        (CAST('1969-12-31 23:59:59.999999' AS TIMESTAMP), CAST('1969-12-31 23:59:59.999999999' AS TIMESTAMP_NS)),
+        (CAST('2024-03-01 23:59:59.9995' AS TIMESTAMP), CAST('2024-03-01 23:59:59.9995' AS TIMESTAMP_NS))) t(us, ns)) TO '${path}' (FORMAT PARQUET)`);
+      connection.closeSync();
+      instance.closeSync();
+      const { rows } = await readLabelSource(file(path).node);
+      const ms = (column: string) => rows.map((r) => (r[column] as Date).getTime());
+      const expected = [iso('1969-12-31T23:59:59.999Z'), iso('1969-12-31T23:59:59.999Z'), iso('2024-03-01T23:59:59.999Z')];
+      expect(ms('us')).toEqual(expected);
+      expect(ms('ns')).toEqual(expected);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { RetrievalJob } from '../../retrieval/training-set-types.js';
 import { parseS3Uri } from '../../sources/s3-client.js';
+import { FLOORED_TIMESTAMP_PARSERS } from '../../retrieval/parquet-timestamp-parsers.js';
 
 /**
  * Label keys as Parquet: `(_sluice_row, _sluice_entity, _sluice_ts_ms, _sluice_lo_ms, _sluice_chunk)`.
@@ -153,7 +154,7 @@ export async function readUnloadedRows(s3: S3Client, prefixUri: string): Promise
     bytes += body.byteLength;
     if (body.byteLength === 0) continue;
     const buffer = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
-    for (const row of await parquetReadObjects({ file: buffer })) rows.push(row as Record<string, unknown>);
+    for (const row of await parquetReadObjects({ file: buffer, parsers: FLOORED_TIMESTAMP_PARSERS })) rows.push(row as Record<string, unknown>);
   }
   return { rows, bytes };
 }
