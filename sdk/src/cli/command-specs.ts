@@ -92,6 +92,8 @@ export const COMMAND_SPECS = {
     flags: {
       dir: { type: 'string', value: 'DIR', description: "where s3rver's objects and the local feature store go (default .sluice/dev)" },
       'aggregate-every': { type: 'string', value: 'SECONDS', description: 'run the aggregate stage this often (default 60; 0 = never)' },
+      's3-port': { type: 'string', value: 'PORT', description: "s3rver's port on 127.0.0.1 (default 4569; 0 = any free port)" },
+      'dynamo-port': { type: 'string', value: 'PORT', description: "dynalite's port on 127.0.0.1 (default 4567; 0 = any free port)" },
     },
     example: 'sluice dev examples/engagement.ts --aggregate-every 30',
   },

@@ -9,6 +9,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +17,7 @@ import { bundlePipeline, type BundleResult } from '../promote/bundle.js';
 import { adaptS3rverEvent } from './dev-event-adapter.js';
 import { currentMarker, currentVersionsPrefix, isCurrentObject, type CurrentVersionMarker } from '../runtime/current-versions.js';
 import { zoneStore } from '../runtime/zone-store.js';
+import { SluiceError } from '../errors.js';
 
 export interface DevOptions {
   /** The module that default-exports the pipeline (as for `sluice promote`). */
@@ -83,9 +85,15 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     on(event: 'event', listener: (e: unknown) => void): void;
     httpServer?: Server;
   };
+  // s3rver leaves a port in use as an unhandled 'error' event (a crash with a stack trace):
+  // both ports are tried first, so the answer is a sentence with the way out.
+  const s3PortWanted = options.s3Port ?? 4569;
+  const dynamoPortWanted = options.dynamoPort ?? 4567;
+  await ensurePortFree(s3PortWanted, 's3rver (the landing bucket)', '--s3-port');
+  await ensurePortFree(dynamoPortWanted, 'dynalite (the idempotency table)', '--dynamo-port');
   const s3rver = new S3rver({
     address: '127.0.0.1',
-    port: options.s3Port ?? 4569,
+    port: s3PortWanted,
     silent: true,
     directory: join(dir, 's3'),
     vhostBuckets: false,
@@ -95,7 +103,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const s3Endpoint = `http://127.0.0.1:${s3Port}`;
 
   const dynalite = (require('dynalite') as (o: Record<string, unknown>) => Server)({ createTableMs: 0 });
-  await new Promise<void>((r, j) => dynalite.once('error', j).listen(options.dynamoPort ?? 4567, '127.0.0.1', () => r()));
+  await new Promise<void>((r, j) => dynalite.once('error', j).listen(dynamoPortWanted, '127.0.0.1', () => r()));
   const dynamoEndpoint = `http://127.0.0.1:${(dynalite.address() as { port: number }).port}`;
   const { DynamoDBClient, CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
   const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
@@ -261,5 +269,21 @@ async function defaultAggregate(context: DevAggregateContext): Promise<string> {
   } finally {
     s3.destroy();
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Throws a SluiceError naming the port, what wanted it and the flag that moves it, when
+ * something already listens on 127.0.0.1:`port` (0 asks for any free port: always fine).
+ */
+async function ensurePortFree(port: number, what: string, flag: string): Promise<void> {
+  if (port === 0) return;
+  const inUse = await new Promise<boolean>((resolveFree, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolveFree(true) : reject(error)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolveFree(false)));
+  });
+  if (inUse) {
+    throw new SluiceError('PORT_IN_USE', `Port ${port} on 127.0.0.1, which ${what} listens on, is already in use (another sluice dev?). Stop what holds it, or choose another port: ${flag} <port>, or ${flag} 0 for any free one.`);
   }
 }

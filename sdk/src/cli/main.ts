@@ -7,7 +7,7 @@ import '../index.js';
 import { inCliTerms } from './cli-wording.js';
 import { parseCommandArgs } from './command-args.js';
 import { COMMAND_SPECS, commandHelp, topLevelHelp, type CommandSpec } from './command-specs.js';
-import { nonNegativeNumberFlag, positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
+import { nonNegativeNumberFlag, portFlag, positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -92,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
         ...(values['aggregate-every'] !== undefined
           ? { aggregateEveryMs: nonNegativeNumberFlag('--aggregate-every', values['aggregate-every'], 'seconds (0 = never)', '60') * 1000 }
           : {}),
+        ...(values['s3-port'] !== undefined ? { s3Port: portFlag('--s3-port', values['s3-port'], '4569') } : {}),
+        ...(values['dynamo-port'] !== undefined ? { dynamoPort: portFlag('--dynamo-port', values['dynamo-port'], '4567') } : {}),
       });
       console.log(`sluice dev: put objects into the landing bucket at ${session.s3Endpoint} (path-style); Ctrl-C stops.`);
       await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));

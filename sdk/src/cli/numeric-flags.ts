@@ -52,3 +52,18 @@ function parseNumber(text: string): number {
   const plain = text.trim().replaceAll('_', '');
   return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(plain) ? Number(plain) : Number.NaN;
 }
+
+/**
+ * A TCP port flag: a whole number from 0 (any free port) to 65535.
+ *
+ * @example
+ * ```ts
+ * portFlag('--s3-port', '4570', '4569') // 4570
+ * portFlag('--s3-port', 'http', '4569') // throws SluiceError USAGE: --s3-port takes a port number from 0 to 65535 …
+ * ```
+ */
+export function portFlag(flag: string, text: string, example: string): number {
+  const n = parseNumber(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new SluiceError('USAGE', `${flag} takes a port number from 0 to 65535 (0 = any free port), e.g. ${flag} ${example}; got "${text}".`);
+  return n;
+}

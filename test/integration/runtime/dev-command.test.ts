@@ -75,3 +75,20 @@ it('an overwritten object counts with its new content only, and a deleted one no
     db.closeSync();
   }
 }, 120_000);
+
+it('a port already in use is a sentence naming it and the flag that moves it, not a crash', async () => {
+  const { createServer } = await import('node:net');
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+  const port = (holder.address() as { port: number }).port;
+  try {
+    for (const [options, flag] of [[{ s3Port: port, dynamoPort: 0 }, '--s3-port'], [{ s3Port: 0, dynamoPort: port }, '--dynamo-port']] as const) {
+      const start = startDev({ pipelineModule: resolve('test/integration/runtime/fixtures/events-pipeline.mjs'), dir: join(dir, `busy-${flag}`), aggregateEveryMs: 0, log: () => {}, ...options });
+      await expect(start).rejects.toMatchObject({ code: 'PORT_IN_USE' });
+      await expect(start).rejects.toThrow(`Port ${port} on 127.0.0.1`);
+      await expect(start).rejects.toThrow(`${flag} <port>, or ${flag} 0 for any free one`);
+    }
+  } finally {
+    holder.close();
+  }
+});
