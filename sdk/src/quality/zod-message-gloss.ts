@@ -6,7 +6,7 @@
  * they mean in plain words.
  */
 const GLOSSES: readonly (readonly [RegExp, string])[] = [
-  [/^Invalid input: expected date, received Date$/, 'a value new Date() could not read as a date (text such as "yesterday", or an impossible date)'],
+  [/^Invalid input: expected date, received Date$/, 'a missing value, or text new Date() could not read as a date (such as "yesterday", or an impossible date)'],
   [/^Invalid input: expected nonoptional, received undefined$/, 'the key is missing'],
   [/^Invalid input: expected number, received NaN$/, 'text or a missing value that Number() could not read as a number'],
 ];
@@ -16,7 +16,7 @@ const GLOSSES: readonly (readonly [RegExp, string])[] = [
  *
  * @example
  * ```ts
- * zodMessageGloss('Invalid input: expected date, received Date') // 'a value new Date() could not read as a date (…)'
+ * zodMessageGloss('Invalid input: expected date, received Date') // 'a missing value, or text new Date() could not read as a date (…)'
  * zodMessageGloss('Too small: expected number to be >=0')         // undefined
  * ```
  */

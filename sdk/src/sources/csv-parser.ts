@@ -12,7 +12,8 @@ export interface CsvParserOptions {
   /**
    * Typed columns whose empty cell is `null` (the schema accepts null but not a missing
    * field). Every other typed column's empty cell is a missing field: the record has no such
-   * key, so `.optional()` and `.default()` apply and a required field is reported as missing.
+   * key, so `.optional()` and `.default()` apply and a required field fails as zod says (its
+   * coercion of nothing: "received NaN", "received Date", never 0 or 1970).
    */
   readonly nullColumns?: readonly string[];
 }

@@ -51,7 +51,7 @@ describe('quality report', () => {
 describe("zod's messages that read like a bug", () => {
   it('the rule says what they mean; the rows keep zod\'s own words', () => {
     const ts = report.rules.find((r) => r.rule === 'ts: invalid_type')!;
-    expect(ts.message).toBe('Invalid input: expected date, received Date: a value new Date() could not read as a date (text such as "yesterday", or an impossible date)');
+    expect(ts.message).toBe('Invalid input: expected date, received Date: a missing value, or text new Date() could not read as a date (such as "yesterday", or an impossible date)');
     expect(ts.examples[0]!.issues[1]!.message).toBe('Invalid input: expected date, received Date');
     const missing = buildQualityReport({
       counts: { in: 1, valid: 0, quarantined: 1 }, perObject: {}, gates: [], fastPath: { compiled: true, sqlRows: 0, zodRows: 1 },
