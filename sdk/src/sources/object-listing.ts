@@ -15,7 +15,16 @@ export interface ListOptions {
   readonly s3Client?: S3Client;
   /** file only: the folder relative globs are resolved against. Default: `process.cwd()`. */
   readonly cwd?: string;
+  /**
+   * Receives each object whose format cannot be told, which is then left out of the list,
+   * instead of failing the listing with `SOURCE_UNKNOWN_FORMAT`. A run quarantines such an
+   * object whole, as the event stage does with a key it cannot read.
+   */
+  readonly onUnknownFormat?: (object: ObjectOfUnknownFormat) => void;
 }
+
+/** A listed object whose format neither the source nor its name tells, and why. */
+export type ObjectOfUnknownFormat = Omit<SourceObject, 'format' | 'compression'> & { readonly error: string };
 
 /**
  * Lists every object a source matches, sorted by key, each with its format and compression
@@ -65,7 +74,7 @@ async function listFiles(node: SourceNode, options: ListOptions): Promise<Source
         `Check the path and the working directory; names starting with '.' or '_' are skipped unless the glob spells them.`,
     );
   }
-  return files.map((f) => ({ key: f.key, uri: f.path, size: f.size, ...decide(node, f.key) }));
+  return withFormats(node, files.map((f) => ({ key: f.key, uri: f.path, size: f.size })), options);
 }
 
 async function listS3(node: SourceNode, options: ListOptions): Promise<SourceObject[]> {
@@ -81,25 +90,30 @@ async function listS3(node: SourceNode, options: ListOptions): Promise<SourceObj
         ` (${seen} "${location.key || '(everything)'}"). Check the URI; keys are matched as raw text (not URL-encoded), and names starting with '.' or '_' are skipped.`,
     );
   }
-  return listed.map((o) => ({
+  return withFormats(node, listed.map((o) => ({
     key: o.key,
     uri: `s3://${location.bucket}/${o.key}`,
     size: o.size,
     ...(o.etag !== undefined ? { etag: o.etag } : {}),
-    ...decide(node, o.key),
-  }));
+  })), options);
 }
 
-function decide(node: SourceNode, key: string): Pick<SourceObject, 'format' | 'compression'> {
-  const detected = detectFormat(key, node.format, node.compression);
-  if (!detected) {
-    throw new SourceError(
-      'SOURCE_UNKNOWN_FORMAT',
-      `Cannot tell the format of "${key}" from its name (known extensions: ${KNOWN_EXTENSIONS_TEXT}). ` +
-        `Pass the format option, e.g. ${node.scheme}('${node.uri}', { format: 'jsonl' }), or narrow the glob so it matches only data files.`,
-    );
+/** Each object with its format and compression; one whose format cannot be told throws, or goes to `onUnknownFormat`. */
+function withFormats(node: SourceNode, listed: readonly Omit<SourceObject, 'format' | 'compression'>[], options: ListOptions): SourceObject[] {
+  const objects: SourceObject[] = [];
+  for (const object of listed) {
+    const detected = detectFormat(object.key, node.format, node.compression);
+    if (detected) {
+      objects.push({ ...object, ...detected });
+      continue;
+    }
+    const error =
+      `Cannot tell the format of "${object.key}" from its name (known extensions: ${KNOWN_EXTENSIONS_TEXT}). ` +
+      `Narrow the glob so it matches only data files, or, when every object it matches is of one format, pass it: ${node.scheme}('${node.uri}', { format: 'jsonl' }).`;
+    if (!options.onUnknownFormat) throw new SourceError('SOURCE_UNKNOWN_FORMAT', error);
+    options.onUnknownFormat({ ...object, error });
   }
-  return detected;
+  return objects;
 }
 
 function locationPrefix(key: string): string {

@@ -61,4 +61,19 @@ describe('unreadable text objects are quarantined whole', () => {
     expect(result.quality.unreadableObjects).toHaveLength(2);
     expect(readdirSync(folder).sort()).toEqual(['a.jsonl', 'b.jsonl.gz', 'c.jsonl']);
   });
+
+  it('an object whose format its name does not tell (a stray README beside the data) is quarantined whole, as the event stage does, and the run goes on', async () => {
+    const folder = join(dir, 'stray');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.jsonl'), good);
+    writeFileSync(join(folder, 'README.txt'), 'These files hold the events.\n');
+    const result = await pipeline('whole').from(file(join(folder, '*'))).validate(Row).run({ zones: join(folder, 'zones') });
+    expect(result.counts).toEqual({ in: 2, valid: 2, quarantined: 0 });
+    expect(result.perObject[join(folder, 'README.txt')]).toEqual({ in: 0, valid: 0, quarantined: 0 });
+    expect(result.quality.unreadableObjects).toEqual([{ object: join(folder, 'README.txt'), error: expect.stringMatching(/Cannot tell the format of ".*README\.txt".*Narrow the glob/) }]);
+    const [line] = readFileSync(result.outputs.quarantine!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { object: string; copy: string });
+    expect(line!.object).toBe(join(folder, 'README.txt'));
+    expect(readFileSync(line!.copy, 'utf8')).toBe('These files hold the events.\n');
+  });
 });
+

@@ -17,7 +17,8 @@ import type { ValidateNode } from '../../plan/validate-node.js';
 import type { WindowNode } from '../../plan/window-node.js';
 import type { FeatureStoreSinkNode } from '../../plan/sink-node.js';
 import { EngineError, GateError, PlanError, SluiceError } from '../../errors.js';
-import { listSourceObjects, readObject, type SourceObject } from '../../sources/index.js';
+import { compareKeys, listSourceObjects, readObject, type SourceObject } from '../../sources/index.js';
+import type { ObjectOfUnknownFormat } from '../../sources/object-listing.js';
 import { openObjectStream } from '../../sources/raw-object-stream.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import { storeFiles } from '../../features/store-files.js';
@@ -77,12 +78,20 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
   const connection = process.env.SLUICE_TRACE_SQL ? tracedConnection(database.connection) : database.connection;
   try {
     progress({ stage: 'list', done: 0, total: 1 });
-    const objects = await time('list', () => listSourceObjects(source));
+    // An object whose format cannot be told is quarantined whole, as the event stage does (a
+    // stray README beside the data must not stop the run, nor be read as data).
+    const unknownFormat: ObjectOfUnknownFormat[] = [];
+    const objects = await time('list', () => listSourceObjects(source, { onUnknownFormat: (object) => unknownFormat.push(object) }));
     progress({ stage: 'list', done: 1, total: 1, message: `${objects.length} objects` });
 
     const schemaColumns = describeSchema(definition.schema).columns;
     const csv = csvDecodingFor(schemaColumns);
     const read = await time('read', () => readSource(connection, source, objects, options.sample, csv, progress, fetchedFolders));
+    for (const object of unknownFormat) {
+      read.objectFailures.push({ object: object.key, error: object.error });
+      read.identities.push([object.key, object.etag ?? `size:${object.size}`]);
+    }
+    read.identities.sort(([a], [b]) => compareKeys(a, b));
 
     progress({ stage: 'validate', done: 0, total: 1 });
     const validateRows = () =>
@@ -190,7 +199,9 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         quarantined: outcome.quarantined,
         objectFailures: read.objectFailures,
         reopen: (key) => {
-          const object = objects.find((o) => o.key === key);
+          // The bytes as stored: opening a stream reads no format.
+          const unknown = unknownFormat.find((o) => o.key === key);
+          const object = objects.find((o) => o.key === key) ?? (unknown ? { ...unknown, format: 'jsonl' as const, compression: 'none' as const } : undefined);
           if (!object) return undefined;
           const identity = read.identities.find(([k]) => k === key)?.[1] ?? object.etag ?? 'unknown';
           return { identity, open: () => openObjectStream(source, object, {}) };
