@@ -152,7 +152,7 @@ export function topLevelHelp(): string {
       ([name, summary]) => `  ${name.padEnd(14)}${summary}`,
     ),
     '',
-    'sluice <command> --help shows one command with what each flag does.',
+    'sluice <command> --help shows one command with what each flag does; sluice --version the version.',
     '',
   ].join('\n');
 }

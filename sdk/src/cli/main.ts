@@ -4,6 +4,7 @@
  */
 import { SluiceError } from '../errors.js';
 import '../index.js';
+import { SDK_VERSION } from '../version.js';
 import { inCliTerms } from './cli-wording.js';
 import { parseCommandArgs } from './command-args.js';
 import { COMMAND_SPECS, commandHelp, topLevelHelp, type CommandSpec } from './command-specs.js';
@@ -100,6 +101,11 @@ async function main(argv: string[]): Promise<number> {
       await session.stop();
       return 0;
     }
+    case 'version':
+    case '--version':
+    case '-v':
+      console.log(`sluice ${SDK_VERSION}`);
+      return 0;
     case undefined:
     case 'help':
     case '--help':

@@ -19,7 +19,7 @@ const FLAGS: Record<string, Record<string, string | true>> = {
   catalog: { store: 's' },
   init: { name: 'n', force: true },
   promote: { out: 'o', schedule: 'rate(1 hour)', 'budget-usd': '50', 'alarm-email': 'a@example.com' },
-  dev: { dir: 'd', 'aggregate-every': '30' },
+  dev: { dir: 'd', 'aggregate-every': '30', 's3-port': '0', 'dynamo-port': '0' },
   'training-set': {
     labels: 'l.parquet', entity: 'user', features: 'g:*', ttl: '1d', out: 'o.parquet', store: 's', 'entity-column': 'e', 'timestamp-column': 't',
     format: 'csv', explain: true, sql: 'duckdb', engine: 'local', workgroup: 'w', database: 'd', 'output-location': 's3://b/p', region: 'eu-west-1',
@@ -45,6 +45,14 @@ describe('sluice --help', () => {
     for (const [command, flags] of Object.entries(FLAGS)) {
       expect(result.stdout).toContain(`sluice ${command}`);
       for (const flag of Object.keys(flags)) expect(result.stdout, `${command} --${flag}`).toMatch(new RegExp(`sluice ${command} .*--${flag}\\b`, 's'));
+    }
+  });
+
+  it('--version, -v and version print the version and exit 0', async () => {
+    const { version } = (await import('../../../sdk/package.json', { with: { type: 'json' } })).default as { version: string };
+    for (const flag of ['--version', '-v', 'version']) {
+      const result = await sluice([flag]);
+      expect({ status: result.status, stdout: result.stdout.trim() }).toEqual({ status: 0, stdout: `sluice ${version}` });
     }
   });
 
@@ -74,7 +82,7 @@ describe.each(Object.entries(FLAGS))('sluice %s', (command, flags) => {
     const result = await sluice([command, '--help']);
     expect(result.status, result.stderr).toBe(0);
     // An option line: indent, --flag, its value if any, two spaces or more, a description.
-    const explained = [...result.stdout.matchAll(/^ {2}(?:-h, )?--([a-z-]+)(?: \S+)? {2,}\S/gm)].map((m) => m[1]);
+    const explained = [...result.stdout.matchAll(/^ {2}(?:-h, )?--([a-z0-9-]+)(?: \S+)? {2,}\S/gm)].map((m) => m[1]);
     expect(explained.sort()).toEqual([...Object.keys(flags), 'help'].sort());
     expect(result.stdout).toMatch(new RegExp(`^Examples?:\\n {2}sluice ${command} `, 'm'));
   });

@@ -107,7 +107,7 @@ describe('gates', () => {
       expect(unique!.examples).toEqual([{ values: { account: 7 }, rows: 2 }, { values: { account: '9007199254740993' }, rows: 2 }]);
       expect(unique!.detail).toBe('2 duplicate rows across 2 repeated values of account (e.g. 7 ×2, "9007199254740993" ×2)');
       expect(references).toMatchObject({ gate: 'references(code)', passed: false, count: 2, examples: [{ value: 40, rows: 2 }] });
-      expect(references!.detail).toBe('2 rows have a code outside the referenced values (e.g. 40 ×2)');
+      expect(references!.detail).toBe('2 rows have a value of code outside the referenced values (e.g. 40 ×2)');
       expect(() => JSON.stringify([unique, references])).not.toThrow();
     });
   });

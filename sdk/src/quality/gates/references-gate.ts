@@ -41,6 +41,6 @@ export async function referencesGate(spec: ReferenceSpec, ctx: GateContext, path
   const examples = rows.map((r) => ({ value: toJsonSafe(r.value), rows: toNumber(r.n) }));
   return {
     gate, passed: false, count: total, examples,
-    detail: `${fmt(total)} rows have a ${spec.column} outside the referenced values (e.g. ${examples.map((e) => `${JSON.stringify(e.value)} ×${e.rows}`).join(', ')})`,
+    detail: `${fmt(total)} ${total === 1 ? 'row has' : 'rows have'} a value of ${spec.column} outside the referenced values (e.g. ${examples.map((e) => `${JSON.stringify(e.value)} ×${e.rows}`).join(', ')})`,
   };
 }
