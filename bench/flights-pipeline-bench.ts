@@ -43,7 +43,9 @@ const DAY = 86_400_000;
  * What a careful engineer writes by hand for the same job: the schema's checks as a WHERE
  * clause (date present; delay and distance integers — BIGINT in the file — within JS's exact
  * range, distance >= 0; origin 3 characters; destination present), then per-day partials, a
- * dense day grid per airport, window frames, written as the same dt= partitioned Parquet (Snappy, as sluice writes).
+ * dense day grid per airport, window frames, the rows where the 30-day window is non-empty or
+ * was the day before (the row where it is empty again), written as the same dt= partitioned
+ * Parquet (Snappy, as sluice writes).
  */
 export function handWrittenSql(out: string): string {
   const frame = (days: number) => `OVER (PARTITION BY origin ORDER BY t ROWS BETWEEN ${days - 1} PRECEDING AND CURRENT ROW)`;
@@ -61,15 +63,16 @@ WITH days AS (
     AND length(origin) = 3
     AND destination IS NOT NULL
   GROUP BY ALL),
-grid AS (SELECT origin, unnest(generate_series(min(day) + 1, max(day) + 30)) AS t FROM days GROUP BY origin),
+grid AS (SELECT origin, unnest(generate_series(min(day) + 1, max(day) + 31)) AS t FROM days GROUP BY origin),
 dense AS (SELECT g.origin, g.t, d.n, d.s, d.mx FROM grid g LEFT JOIN days d ON d.origin = g.origin AND d.day = g.t - 1),
 windowed AS (SELECT origin, t,
-  ${cols}
+  ${cols},
+  sum(n) ${frame(31)} AS flights_31d
   FROM dense)
 SELECT origin AS entity_id, epoch_ms(t * ${DAY}) AS feature_ts,
   flights_1d, flights_7d, flights_30d, mean_delay_1d, mean_delay_7d, mean_delay_30d, max_delay_1d, max_delay_7d, max_delay_30d,
   strftime(epoch_ms(t * ${DAY}), '%Y-%m-%d') AS dt
-FROM windowed WHERE flights_30d > 0
+FROM windowed WHERE flights_31d > 0
 ORDER BY dt, entity_id, feature_ts
 ) TO '${out}' (FORMAT PARQUET, PARTITION_BY (dt), COMPRESSION SNAPPY)`;
 }

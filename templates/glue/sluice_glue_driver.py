@@ -8,8 +8,9 @@ returns feature rows `entity_id, feature_ts, <feature>_<window>...`). This drive
    --reprocess_days when they are `auto`, plus every date whose rows changed since the last
    run however old (the event stage marks them under --dirty_dates_path: late data, a
    corrected or deleted file; see sdk/src/runtime/dirty-dates.ts) with the features they
-   feed — and how much input that needs (--lookback_days: the longest window, so every
-   window ending inside a range sees all of its events);
+   feed — and how much input that needs (--lookback_days: the longest window plus one
+   cadence step, so every window ending inside a range sees all of its events, and the row
+   where an entity's windows are empty again falls inside the range its last events dirty);
 2. reads the validated zone's Parquet for exactly those `dt` partitions (partition pruning:
    only the matching `dt=` folders are listed and opened), and of those only the files of
    objects the event stage finished (their completion manifest exists under
@@ -68,7 +69,8 @@ def feature_ranges(first_dt, last_dt, dirty_dts, lookback_days):
 
     The scheduled range first_dt..last_dt, and for each dirty validated date d the features
     its rows feed: d up to d + lookback_days (an event on day d is inside windows ending no
-    later than the longest window after it).
+    later than the longest window after it, and the row after those, where its windows are
+    all empty, is one cadence step later).
     """
     lookback = int(lookback_days)
     spans = [(date.fromisoformat(first_dt), date.fromisoformat(last_dt))]

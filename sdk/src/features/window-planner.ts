@@ -3,8 +3,10 @@
  * boundaries t = j·every (Unix-epoch aligned); the window of length w = k·every at t covers
  * t - w <= ts < t, i.e. the buckets b = floor(ts / every) with j - k <= b <= j - 1; one row
  * per (entity, t) for every t at which any window is non-empty (an event in bucket b makes
- * the rows j = b + 1 … b + K non-empty, K = the longest window in buckets), so counts decay
- * to zero before an entity's rows stop.
+ * the rows j = b + 1 … b + K non-empty, K = the longest window in buckets), and one more at
+ * the first boundary after those, where every window is empty: counts 0, means null. That row
+ * is what a point-in-time lookup finds after an entity goes quiet; without it the lookup
+ * would carry the last non-empty row (a 7-day count of 1) forward for the whole ttl.
  *
  * The shape is chosen for speed (it must keep up with hand-written DuckDB SQL on millions of
  * rows):
@@ -19,8 +21,9 @@
  *                  and scale
  *   __gaps, __islands, __ranges
  *                  an entity's buckets split into islands wherever two consecutive buckets are
- *                  more than K apart; an island's rows are exactly j = lo + 1 … hi + K, all
- *                  non-empty, and no window reaches across islands
+ *                  more than K apart; an island's rows are exactly j = lo + 1 … hi + K + 1
+ *                  (all non-empty but the last, where every window is empty), and no window
+ *                  reaches across islands (the next island's rows start at its lo + 1 > hi + K + 1)
  *   __grid         those rows, generated with unnest(generate_bigint_series(...)) — a lateral
  *                  unnest, which each printer spells (Spark: LATERAL VIEW explode(sequence()))
  *   __dense        the grid LEFT JOIN the partials of bucket j - 1 (and count_distinct deltas)
@@ -186,7 +189,7 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
       from: {
         kind: 'tableFunction',
         name: 'unnest',
-        args: [fn('generate_bigint_series', bin('+', col('__lo', 'r'), lit(1)), bin('+', col('__hi', 'r'), lit(K)), lit(1))],
+        args: [fn('generate_bigint_series', bin('+', col('__lo', 'r'), lit(1)), bin('+', col('__hi', 'r'), lit(K + 1)), lit(1))],
         alias: 'g',
         columnAliases: ['__j'],
       },

@@ -2,9 +2,11 @@
  * How many feature rows a window will emit, counted before they are computed.
  *
  * A row is emitted at every boundary where some window is non-empty: after an event in bucket
- * b, at the boundaries b + 1 … b + K (K = the longest window in steps of `every`). Per entity
- * that is the union of those runs over its occupied buckets: each bucket adds the steps up to
- * the next occupied one, at most K. One pass over the distinct (entity, bucket) pairs, with the
+ * b, at the boundaries b + 1 … b + K (K = the longest window in steps of `every`), and at the
+ * first boundary after a run of those where every window is empty (b + K + 1 after an entity's
+ * last bucket, or one more than K before its next). Per entity that is the union of those runs
+ * over its occupied buckets: each bucket adds the steps up to the next occupied one when that
+ * is at most K away, else K + 1. One pass over the distinct (entity, bucket) pairs, with the
  * window planner's own entity text and epoch-aligned floor division.
  */
 import type { WindowNode } from '../plan/window-node.js';
@@ -33,7 +35,7 @@ export function longestWindowSteps(node: WindowNode): number {
  * @example
  * ```ts
  * const sql = printSql(planFeatureRowCount(node, 'valid_rows'), 'duckdb');
- * // an entity with events in buckets 0, 1 and 40, windows up to 30 steps: 1 + 30 + 30 = 61 rows
+ * // an entity with events in buckets 0, 1 and 40, windows up to 30 steps: 1 + 31 + 31 = 63 rows
  * ```
  */
 export function planFeatureRowCount(node: WindowNode, tableName: string): Query {
@@ -45,8 +47,8 @@ export function planFeatureRowCount(node: WindowNode, tableName: string): Query 
     { distinct: true, from: table(tableName), where: usable },
   );
   const next = over(agg('min', [col('__b')]), [col('__e')], [col('__b')], { mode: 'rows', start: 1, end: 1 });
-  const stepsToNext: SqlExpr = { kind: 'call', fn: 'coalesce', args: [bin('-', next, col('__b')), lit(K)] };
-  const steps = select([as({ kind: 'call', fn: 'least', args: [stepsToNext, lit(K)] }, '__steps')], {
+  const stepsToNext: SqlExpr = { kind: 'call', fn: 'coalesce', args: [bin('-', next, col('__b')), lit(K + 1)] };
+  const steps = select([as({ kind: 'call', fn: 'least', args: [stepsToNext, lit(K + 1)] }, '__steps')], {
     from: { kind: 'subquery', alias: '__buckets', query: buckets },
   });
   return select([as(agg('sum', [col('__steps')]), 'rows')], { from: { kind: 'subquery', alias: '__per_bucket', query: steps } });

@@ -313,7 +313,10 @@ export class FeaturePipeline extends Construct {
         jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: this.key.keyArn },
       },
     });
-    const lookbackDays = Math.ceil(Math.max(...window.windows.map((w) => durationMs(w))) / 86_400_000);
+    // The longest window plus one cadence step, in whole days: an event feeds rows up to that far
+    // after it (the last, where its windows are all empty, included), and that row is read
+    // from input back to the event. The driver recomputes that far after a dirty date.
+    const lookbackDays = Math.ceil((Math.max(...window.windows.map((w) => durationMs(w))) + durationMs(window.every)) / 86_400_000);
     this.glueJob = new glue.CfnJob(this, 'AggregateJob', {
       role: glueRole.roleArn,
       description: `sluice ${name}: windowed features (plan ${props.planHash})`,

@@ -34,7 +34,7 @@ export const GLUE_JOB_ARGUMENTS = {
   endDt: 'end_dt',
   /** With `auto` dates: how many most recent days are recomputed each run (late data lands in them). */
   reprocessDays: 'reprocess_days',
-  /** Whole days of input read before `start_dt`: the longest window, rounded up. */
+  /** Whole days of input read before `start_dt`, and recomputed after a dirty date: the longest window plus one cadence step (the row where the windows are empty again), rounded up. */
   lookbackDays: 'lookback_days',
   /** The plan hash, written to every feature row's `_plan_hash`. */
   planHash: 'plan_hash',

@@ -29,8 +29,9 @@ describe('runAggregateStage', () => {
         features: { n: count(), q: sum('qty'), a: mean('amount'), lo: min('qty'), hi: max('event_type'), sd: stddev('amount'), k: countDistinct('event_type'), f: first('qty'), l: last('flag'), t: last('ts') },
       }), columns, 'steps[2].window');
       const result = await runAggregateStage(c, node, { table: 'valid_rows', orderColumns: ['_row_id'] });
-      // u1: buckets Mar 1, Mar 2 → rows Mar 2, 3, 4; u2: bucket Mar 5 → rows Mar 6, 7.
-      expect(result).toEqual({ table: 'feature_rows', rows: 5 });
+      // u1: buckets Mar 1, Mar 2 → rows Mar 2, 3, 4 and the empty Mar 5; u2: bucket Mar 5 →
+      // rows Mar 6, 7 and the empty Mar 8.
+      expect(result).toEqual({ table: 'feature_rows', rows: 7 });
       const described = (await c.runAndReadAll('DESCRIBE feature_rows')).getRowObjectsJS().map((r) => `${r.column_name}:${r.column_type}`);
       expect(described).toEqual(['entity_id:VARCHAR', 'feature_ts:TIMESTAMP', ...featureColumns(node).map((f) => `${f.name}:${DUCKDB_TYPE[f.type]}`)]);
       const u1 = (await c.runAndReadAll(`SELECT n_2d, q_2d, lo_2d, hi_2d, f_2d, l_2d, t_2d FROM feature_rows WHERE entity_id = 'u1' ORDER BY feature_ts`)).getRowsJS();
@@ -38,6 +39,7 @@ describe('runAggregateStage', () => {
         [1n, 3, 3, 'click', 3n, true, new Date('2024-03-01T10:00:00Z')],
         [2n, 7, 3, 'view', 3n, false, new Date('2024-03-02T10:00:00Z')],
         [1n, 4, 4, 'view', 4n, false, new Date('2024-03-02T10:00:00Z')],
+        [0n, 0, null, null, null, null, null],
       ]);
     } finally {
       c.closeSync();

@@ -59,11 +59,14 @@ function oracle(events: Event[], everyMs: number, windows: { name: string; ms: n
   const users = [...new Set(usable.map((e) => e.user))].sort();
   for (const user of users) {
     const mine = usable.filter((e) => e.user === user);
-    // Every boundary t (a multiple of every) at which the longest window is non-empty.
-    const boundaries = new Set<number>();
+    // Every boundary t (a multiple of every) at which the longest window is non-empty…
+    const nonEmpty = new Set<number>();
     for (const e of mine) {
-      for (let t = Math.floor(e.ts / everyMs) * everyMs + everyMs; t <= e.ts + maxWindow; t += everyMs) boundaries.add(t);
+      for (let t = Math.floor(e.ts / everyMs) * everyMs + everyMs; t <= e.ts + maxWindow; t += everyMs) nonEmpty.add(t);
     }
+    // …and each boundary right after one of those at which every window is empty again.
+    const boundaries = new Set(nonEmpty);
+    for (const t of nonEmpty) if (!nonEmpty.has(t + everyMs)) boundaries.add(t + everyMs);
     for (const t of [...boundaries].sort((a, b) => a - b)) {
       const row: Row = { entity_id: user, feature_ts: t };
       const features: Record<string, (inWindow: typeof mine) => string | number | null> = {
@@ -225,7 +228,7 @@ describe('window planner vs naive oracle', () => {
     );
   });
 
-  it('emits rows while any window is non-empty and lets counts decay to zero', async () => {
+  it('emits rows while any window is non-empty, then one where every window is empty: counts decay to zero', async () => {
     const day = UNIT_MS.d;
     const t0 = Date.UTC(2024, 0, 10);
     const events: Event[] = [
@@ -234,12 +237,15 @@ describe('window planner vs naive oracle', () => {
       { user: 'u', ts: t0 + 10 * day, amount: 1, kind: 'click', line: 2 }, // after a gap longer than every window
     ];
     const rows = await runPlanned(events, '1d', ['1d', '2d']);
-    // Written out by hand: one island [Jan 11, Jan 12], a gap, then [Jan 21, Jan 22].
+    // Written out by hand: one island [Jan 11, Jan 12] and its empty row Jan 13, a gap, then
+    // [Jan 21, Jan 22] and Jan 23. A lookup after Jan 13 finds zeros, not Jan 12's two events.
     expect(rows.map((r) => [new Date(r.feature_ts as number).toISOString().slice(0, 10), r.events_1d, r.events_2d, r.spend_2d, r.first_kind_2d])).toEqual([
       ['2024-01-11', 2, 2, 12, 'click'],
       ['2024-01-12', 0, 2, 12, 'click'],
+      ['2024-01-13', 0, 0, 0, null],
       ['2024-01-21', 1, 1, 1, 'click'],
       ['2024-01-22', 0, 1, 1, 'click'],
+      ['2024-01-23', 0, 0, 0, null],
     ]);
   });
 

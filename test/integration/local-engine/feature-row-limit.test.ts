@@ -15,8 +15,9 @@ import { count, file, pipeline, window } from '../../../sdk/src/index.js';
 const dir = mkdtempSync(join(tmpdir(), 'sluice-row-limit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Three users, one event each, far apart: 3 × 1,440 rows. User c has a second event 10
-// minutes after its first, which adds only 10 boundaries: 4,330 rows in all.
+// Three users, one event each, far apart: 3 × 1,440 rows, and 3 where the window is empty
+// again. User c has a second event 10 minutes after its first, which adds only 10 boundaries:
+// 4,333 rows in all.
 const events = [
   { user: 'a', ts: '2024-03-01T00:00:30Z' },
   { user: 'b', ts: '2024-03-05T12:00:00Z' },
@@ -33,14 +34,14 @@ const minutely = pipeline('minutely')
 
 describe('run({ maxFeatureRows })', () => {
   it('stops before computing more rows than the limit, with the count and coarser choices', async () => {
-    const run = minutely.run({ zones: join(dir, 'zones-1'), maxFeatureRows: 4_329 });
+    const run = minutely.run({ zones: join(dir, 'zones-1'), maxFeatureRows: 4_332 });
     await expect(run).rejects.toMatchObject({ code: 'FEATURE_ROWS_LIMIT' });
-    await expect(run).rejects.toThrow(/would emit 4,330 feature rows .*every '1m' boundary up to 1d .*1,440 boundaries.*limit of 4,329.*every: '5m'.*sample.*maxFeatureRows: 1000000/);
+    await expect(run).rejects.toThrow(/would emit 4,333 feature rows .*every '1m' boundary up to 1d .*1,440 boundaries.*limit of 4,332.*every: '5m'.*sample.*maxFeatureRows: 1000000/);
   });
 
   it('runs when the rows fit, and emits exactly the rows it counted', async () => {
-    const result = await minutely.run({ zones: join(dir, 'zones-2'), maxFeatureRows: 4_330 });
-    expect(result.featureRows).toBe(4_330);
+    const result = await minutely.run({ zones: join(dir, 'zones-2'), maxFeatureRows: 4_333 });
+    expect(result.featureRows).toBe(4_333);
   });
 
   it('refuses a limit that is not a whole number of at least 1', async () => {
@@ -49,7 +50,7 @@ describe('run({ maxFeatureRows })', () => {
 
   it('without a profile, bounds the rows from its validation scan of Parquet instead of counting them in another pass', async () => {
     // 2,000 events of one user within a day: rows × steps says up to 2.88 million rows, the entity
-    // and the extremes say at most 1 × (1,440 + 1,440). Only the latter keeps the count from running.
+    // and the extremes say at most 1 × (1,333 + 1,440). Only the latter keeps the count from running.
     const parquet = join(dir, 'busy-day.parquet');
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
@@ -64,8 +65,8 @@ describe('run({ maxFeatureRows })', () => {
     expect(statements.some((s) => s.includes('"__wb_entities"'))).toBe(true);
     expect(statements.filter((s) => s.includes('"__steps"'))).toEqual([]);
     // Past the limit the rows are still counted exactly before the run stops: events in every
-    // minute from 0 to 1,332 (the last at 79,960 s) emit at boundaries 1 … 1,332 + 1,440.
-    await expect(busy.run({ zones: join(dir, 'zones-5'), profile: false, maxFeatureRows: 2_000 })).rejects.toThrow(/would emit 2,772 feature rows/);
+    // minute from 0 to 1,332 (the last at 79,960 s) emit at boundaries 1 … 1,332 + 1,440 + 1.
+    await expect(busy.run({ zones: join(dir, 'zones-5'), profile: false, maxFeatureRows: 2_000 })).rejects.toThrow(/would emit 2,773 feature rows/);
   });
 });
 

@@ -129,13 +129,15 @@ describe('a map() that no row reaches', () => {
     const result = await features('valid', enrich, 'all-valid').run({ dryRun: true });
     expect(result.counts).toEqual({ in: 3, valid: 3, quarantined: 0 });
     // x.org: u1 on 2024-01-01 and 2024-01-02; y.com: u2 on 2024-01-02. One row per domain per
-    // day with an event (the 1d window at the next midnight), none after it empties.
-    expect(result.featureRows).toBe(3);
+    // day with an event (the 1d window at the next midnight), then one where it is empty again.
+    expect(result.featureRows).toBe(5);
     const rows = result.preview.toArray().map((r) => ({ entity: String(r.entity_id), orgs: Number(r.orgs_1d), spend: Number(r.spend_1d) }));
     expect(rows).toEqual([
       { entity: 'x.org', orgs: 1, spend: 150 },
       { entity: 'x.org', orgs: 1, spend: 350 },
+      { entity: 'x.org', orgs: 0, spend: 0 },
       { entity: 'y.com', orgs: 0, spend: 250 },
+      { entity: 'y.com', orgs: 0, spend: 0 },
     ]);
   });
 });

@@ -27,7 +27,7 @@ describe('valid rows that no window sees', () => {
   it('are counted in a note when the schema lets the entity or the timestamp be null', async () => {
     const result = await run(z.object({ u: z.string().nullable(), ts: z.coerce.date().nullable() }), 'nullable');
     expect(result.counts).toEqual({ in: 4, valid: 4, quarantined: 0 });
-    expect(result.featureRows).toBe(2); // a and b, one day each
+    expect(result.featureRows).toBe(4); // a and b: one day each, then the day the window is empty again
     expect(result.notes).toContain('2 valid rows have no u or no ts, so no window sees them: they are in the validated zone but in no feature. If every row should count, make both fields required in the schema; they are then quarantined with the reason.');
     expect(String(result)).toContain('2 valid rows have no u or no ts');
   });

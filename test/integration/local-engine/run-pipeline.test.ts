@@ -146,13 +146,14 @@ describe('local engine', () => {
     await engagement(root, join(events, '*.jsonl*')).run();
     const before = fileTree(root);
     // One more day, 2024-01-20, well after the last day (2024-01-12): its events feed the
-    // boundaries 2024-01-21 … 2024-01-27 (7d windows), and nothing else.
+    // boundaries 2024-01-21 … 2024-01-27 (7d windows), then 2024-01-28, where the windows are
+    // empty again, and nothing else.
     const lines = Array.from({ length: 30 }, (_, i) =>
       JSON.stringify({ event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, user_id: 'u00001', event_type: 'click', amount: null, ts: `2024-01-20T0${i % 10}:00:00Z` }),
     );
     writeFileSync(join(events, 'events-2024-01-20.jsonl'), `${lines.join('\n')}\n`);
     const result = await engagement(root, join(events, '*.jsonl*')).run();
-    const expected = ['2024-01-21', '2024-01-22', '2024-01-23', '2024-01-24', '2024-01-25', '2024-01-26', '2024-01-27'];
+    const expected = ['2024-01-21', '2024-01-22', '2024-01-23', '2024-01-24', '2024-01-25', '2024-01-26', '2024-01-27', '2024-01-28'];
     expect([...result.outputs.partitionsWritten].sort()).toEqual(expected);
     const after = fileTree(root);
     for (const [path, hash] of Object.entries(before)) {

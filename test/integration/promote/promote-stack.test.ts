@@ -192,7 +192,8 @@ describe('synthesized template', () => {
     const args = job.Properties.DefaultArguments as Record<string, unknown>;
     const passed = Object.keys(args).filter((k) => !(k in GLUE_SYSTEM_ARGUMENTS) && k !== '--job-bookmark-option').map((k) => k.slice(2));
     expect(passed.sort()).toEqual(driverArguments().sort());
-    expect(args).toMatchObject({ '--start_dt': 'auto', '--end_dt': 'auto', '--lookback_days': '30', '--reprocess_days': '2', '--input_view': 'valid_rows', '--plan_hash': definition().hash });
+    // Lookback: the longest window (30d) and one cadence step (1d), where an entity's windows are empty again.
+    expect(args).toMatchObject({ '--start_dt': 'auto', '--end_dt': 'auto', '--lookback_days': '31', '--reprocess_days': '2', '--input_view': 'valid_rows', '--plan_hash': definition().hash });
     template.hasResourceProperties('AWS::Glue::Trigger', { Type: 'SCHEDULED', Schedule: 'cron(0 * * * ? *)', StartOnCreation: true, Actions: [{ JobName: Match.anyValue() }] });
     template.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
       EncryptionConfiguration: Match.objectLike({ CloudWatchEncryption: Match.objectLike({ CloudWatchEncryptionMode: 'SSE-KMS' }), JobBookmarksEncryption: Match.objectLike({ JobBookmarksEncryptionMode: 'CSE-KMS' }) }),

@@ -80,10 +80,12 @@ export function profileBounds(profile: Profile | undefined, node: WindowNode, sc
 /** An upper bound of the rows `node` emits, from what is known without reading the input. */
 function atMost(node: WindowNode, bounds: FeatureRowBounds): number {
   const steps = longestWindowSteps(node);
-  const byRows = bounds.inputRows * steps;
+  // An event's rows: the K boundaries after it, and the one where its windows are all empty.
+  const byRows = bounds.inputRows * (steps + 1);
   if (!bounds.profile) return byRows;
   const every = durationMs(node.every);
   const span = Math.floor(bounds.profile.lastMs / every) - Math.floor(bounds.profile.firstMs / every) + 1;
+  // An entity's rows lie between its first bucket + 1 and its last + K + 1: span + K of them.
   return Math.min(byRows, bounds.profile.entities * (span + steps));
 }
 
