@@ -38,17 +38,26 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The feature row at boundary t, computed from raw events; undefined when every window is empty. */
-function rowAt(user: string, t: number): { n_1d: bigint; n_3d: bigint; spend_1d: number; spend_3d: number } | undefined {
+/** The windows at boundary t, computed from raw events. */
+function windowsAt(user: string, t: number): { n_1d: bigint; n_3d: bigint; spend_1d: number; spend_3d: number } {
   const inWindow = (w: number) => events.filter((e) => e.user_id === user && e.ts >= t - w && e.ts < t);
   const d1 = inWindow(DAY);
   const d3 = inWindow(3 * DAY);
-  if (d3.length === 0) return undefined;
   return { n_1d: BigInt(d1.length), n_3d: BigInt(d3.length), spend_1d: d1.reduce((s, e) => s + e.amount, 0), spend_3d: d3.reduce((s, e) => s + e.amount, 0) };
 }
 
+/**
+ * The feature row at boundary t: where a window is non-empty, and at the first boundary after
+ * such a one, where every window is empty again (zeros); undefined elsewhere.
+ */
+function rowAt(user: string, t: number): ReturnType<typeof windowsAt> | undefined {
+  const row = windowsAt(user, t);
+  if (row.n_3d > 0n || windowsAt(user, t - DAY).n_3d > 0n) return row;
+  return undefined;
+}
+
 function oracle(user: string, ts: number, ttlMs: number) {
-  // the latest boundary <= ts with a non-empty window, strictly newer than ts - ttl
+  // the latest boundary <= ts with a row, strictly newer than ts - ttl
   for (let t = Math.floor(ts / DAY) * DAY; t > ts - ttlMs; t -= DAY) {
     const row = rowAt(user, t);
     if (row) return row;
@@ -59,11 +68,17 @@ function oracle(user: string, ts: number, ttlMs: number) {
 describe('pipeline → store → training set', () => {
   for (const strategy of ['asof', 'range'] as const) {
     it(`${strategy}: matches the raw-event oracle`, async () => {
-      const labels = Array.from({ length: 120 }, (_, i) => ({
+      const spread = Array.from({ length: 120 }, (_, i) => ({
         user_id: `u${i % 7}`, // u6 never appears in the store
         at: new Date(T0 + ((i * 7919) % (50 * DAY)) + (i % 3 === 0 ? 0 : 3_600_000 * (i % 5))),
-        i,
       }));
+      // And the days after each user's last event, where the windows empty: a lookup there must
+      // find zeros (the row where they are empty again), not the last busy day.
+      const quiet = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'].flatMap((user) => {
+        const last = Math.max(...events.filter((e) => e.user_id === user).map((e) => e.ts));
+        return [1, 2, 3, 4, 5, 6].map((days) => ({ user_id: user, at: new Date(Math.floor(last / DAY) * DAY + days * DAY + 6 * 3_600_000) }));
+      });
+      const labels = [...spread, ...quiet].map((label, i) => ({ ...label, i }));
       for (const ttl of ['2d', '5d'] as const) {
         const ttlMs = (ttl === '2d' ? 2 : 5) * DAY;
         const table = await trainingSet(join(dir, 'store'), { labels, entity: 'user', features: ['activity:*'], ttl, entityColumn: 'user_id', timestampColumn: 'at' })
