@@ -24,7 +24,7 @@ export interface WriteTarget {
  * ```
  */
 export async function writeTable(table: Table, uri: string, target: WriteTarget = {}): Promise<{ uri: string; rows: number; bytes: number }> {
-  const format = target.format ?? (uri.endsWith('.csv') ? 'csv' : 'parquet');
+  const format = target.format ?? formatOfName(uri);
   if (format !== 'parquet' && format !== 'csv') {
     throw new PlanError('INVALID_FORMAT', 'write.format', `Cannot write a training set as ${JSON.stringify(format)}: use { format: 'parquet' } or { format: 'csv' }.`);
   }
@@ -83,4 +83,15 @@ function toCsv(table: Table): string {
 
 function csvCell(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * The format a file name asks for: `.csv` or `.parquet` (also gzip-less `.pq`); any other
+ * extension is refused rather than filled with Parquet bytes under a misleading name.
+ */
+function formatOfName(uri: string): TrainingSetFormat {
+  const name = uri.replace(/[?#].*$/, '').split('/').pop() ?? '';
+  if (/\.csv$/i.test(name)) return 'csv';
+  if (/\.(parquet|pq)$/i.test(name) || !/\.[A-Za-z0-9]+$/.test(name)) return 'parquet';
+  throw new PlanError('INVALID_FORMAT', 'write.format', `Cannot tell a training-set format from "${name}": name the file .parquet or .csv, or pass { format: 'parquet' } / --format parquet (or csv).`);
 }

@@ -67,3 +67,14 @@ describe('write(), two label columns of one name', () => {
     });
   }
 });
+
+describe('write(), the format from the file name', () => {
+  it('refuses a name that asks for neither Parquet nor CSV, instead of writing Parquet under it', async () => {
+    const table = tableFromArrays({ x: Int32Array.from([1]) });
+    await expect(writeTable(table, join(dir, 'train.json'))).rejects.toMatchObject({ code: 'INVALID_FORMAT' });
+    await expect(writeTable(table, join(dir, 'train.json'))).rejects.toThrow(/"train\.json".*\.parquet or \.csv/);
+    // A format given outright decides, and a name without an extension is Parquet.
+    await expect(writeTable(table, join(dir, 'train.json'), { format: 'csv' })).resolves.toBeDefined();
+    await expect(writeTable(table, join(dir, 'train'))).resolves.toBeDefined();
+  });
+});
