@@ -30,7 +30,7 @@ export async function runTrainingSetBench(): Promise<Record<string, unknown>> {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   try {
-    // ---- features: daily rows per airport, dt-partitioned like the store writer ----
+    // ---- features: daily rows per airport (the day the 30-day window empties included), dt-partitioned like the store writer ----
     const frame = (d: number) => `OVER (PARTITION BY origin ORDER BY t ROWS BETWEEN ${d - 1} PRECEDING AND CURRENT ROW)`;
     const cols = [1, 7, 30].map((d) => `coalesce(sum(n) ${frame(d)}, 0)::BIGINT AS flights_${d}d, sum(s) ${frame(d)} / sum(n) ${frame(d)} AS mean_delay_${d}d, max(mx) ${frame(d)} AS max_delay_${d}d`).join(',\n');
     const groupDir = join(root, 'entity=airport', 'feature_group=delays');
@@ -38,11 +38,11 @@ export async function runTrainingSetBench(): Promise<Record<string, unknown>> {
     await c.run(`
       COPY (
         WITH days AS (SELECT origin, epoch_ms(date) // ${DAY} AS day, count(*) AS n, sum(delay)::DOUBLE AS s, max(delay)::DOUBLE AS mx FROM read_parquet('${FLIGHTS}') GROUP BY ALL),
-        grid AS (SELECT origin, unnest(generate_series(min(day) + 1, max(day) + 30)) AS t FROM days GROUP BY origin),
+        grid AS (SELECT origin, unnest(generate_series(min(day) + 1, max(day) + 31)) AS t FROM days GROUP BY origin),
         dense AS (SELECT g.origin, g.t, d.n, d.s, d.mx FROM grid g LEFT JOIN days d ON d.origin = g.origin AND d.day = g.t - 1),
-        w AS (SELECT origin, t, ${cols} FROM dense)
+        w AS (SELECT origin, t, ${cols}, sum(n) ${frame(31)} AS flights_31d FROM dense)
         SELECT origin AS entity_id, epoch_ms(t * ${DAY}) AS feature_ts, ${FEATURES.join(', ')}, 'bench' AS _plan_hash, strftime(epoch_ms(t * ${DAY}), '%Y-%m-%d') AS dt
-        FROM w WHERE flights_30d > 0
+        FROM w WHERE flights_31d > 0
       ) TO '${groupDir}' (FORMAT PARQUET, PARTITION_BY (dt))`);
     mkdirSync(join(root, '_catalog', 'entity=airport'), { recursive: true });
     writeFileSync(join(root, '_catalog', 'entity=airport', 'feature_group=delays.json'), JSON.stringify({
