@@ -47,7 +47,7 @@ export const COMMAND_SPECS = {
   demo: {
     name: 'demo',
     arguments: '[<module>]',
-    summary: 'make the seeded demo clickstream if it is absent, then run a pipeline on it (default examples/engagement.ts)',
+    summary: 'make the seeded demo clickstream if it is absent, then run a pipeline on it (default examples/engagement.ts; in a sluice init project pipelines/engagement.ts)',
     flags: {
       data: { type: 'string', value: 'DIR', description: 'where the demo clickstream is, or is made (default data/events)' },
       sample: { type: 'string', value: 'N', description: 'read only about N rows: the first N, objects in key order' },

@@ -2,6 +2,7 @@
 /**
  * The `sluice` command. Each subcommand lives in its own file and is loaded on demand.
  */
+import { existsSync } from 'node:fs';
 import { SluiceError } from '../errors.js';
 import '../index.js';
 import { SDK_VERSION } from '../version.js';
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
       if (!args) return 0;
       const { values, positionals } = args;
       const { demoCommand } = await import('./demo-command.js');
-      return demoCommand({ module: positionals[0] ?? 'examples/engagement.ts', dataDir: values.data ?? 'data/events', ...(values.sample !== undefined ? { sample: sampleFlag(values.sample) } : {}) });
+      return demoCommand({ module: positionals[0] ?? defaultDemoModule(), dataDir: values.data ?? 'data/events', ...(values.sample !== undefined ? { sample: sampleFlag(values.sample) } : {}) });
     }
     case 'catalog': {
       const args = parse(COMMAND_SPECS.catalog);
@@ -116,6 +117,11 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Unknown command "${command}".\n\n${topLevelHelp()}`);
       return 1;
   }
+}
+
+/** This repository's example, or in a project made by `sluice init` its own pipeline. */
+function defaultDemoModule(): string {
+  return !existsSync('examples/engagement.ts') && existsSync('pipelines/engagement.ts') ? 'pipelines/engagement.ts' : 'examples/engagement.ts';
 }
 
 function sampleFlag(text: string): number {

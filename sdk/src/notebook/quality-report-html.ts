@@ -57,6 +57,17 @@ export function reportPassed(report: QualityReport): boolean {
   return conservationLine(report.counts).holds && report.gates.every((g) => g.passed);
 }
 
+/**
+ * What the report's ✓ or ✗ is about, said beside it: the gates (and the row count), not the
+ * rules — a ✓ over failing rules read as if no row had failed.
+ */
+function verdict(report: QualityReport): string {
+  if (!conservationLine(report.counts).holds) return 'rows lost ✗';
+  const failed = report.gates.filter((g) => !g.passed).length;
+  if (failed > 0) return `${failed} gate${failed === 1 ? '' : 's'} failed ✗`;
+  return report.gates.length ? 'gates passed ✓' : 'no gates ✓';
+}
+
 function clip(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max)}… (${fmt(text.length)} chars)` : oneLine;
@@ -113,7 +124,7 @@ export function qualityReportToHtml(report: QualityReport, options: QualityRepor
   const { counts } = report;
   const { text, holds } = conservationLine(counts);
   const p: string[] = ['<div class="sluice-quality-report" style="font-family:system-ui,sans-serif;font-size:13px">'];
-  p.push(`<div style="font-weight:bold;font-size:14px;margin:4px 0">Quality report ${reportPassed(report) ? PASS : FAIL}</div>`);
+  p.push(`<div style="font-weight:bold;font-size:14px;margin:4px 0">Quality report · gates ${reportPassed(report) ? PASS : FAIL}</div>`);
   p.push(
     `<div class="sluice-conservation" data-in="${counts.in}" data-valid="${counts.valid}" data-quarantined="${counts.quarantined}" style="margin:4px 0;font-size:14px">` +
       `${escapeHtml(text)} ${holds ? PASS : `${FAIL} (rows lost or duplicated: a sluice bug, please report it)`}</div>`,
@@ -181,7 +192,7 @@ export function qualityReportToHtml(report: QualityReport, options: QualityRepor
  */
 export function qualityReportToText(report: QualityReport, options: QualityReportDisplayOptions = {}): string {
   const { text, holds } = conservationLine(report.counts);
-  const lines = [`Quality report ${reportPassed(report) ? '✓' : '✗'}`, `  ${text}${holds ? '' : '  ✗ rows lost or duplicated'}`, `  ${fastPathLine(report.fastPath)}`];
+  const lines = [`Quality report — ${verdict(report)}`, `  ${text}${holds ? '' : '  ✗ rows lost or duplicated'}`, `  ${fastPathLine(report.fastPath)}`];
   for (const rule of report.rules) {
     if (rule.passed) {
       lines.push(`  ✓ ${rule.rule}`);

@@ -26,7 +26,7 @@ export function toGlueCron(schedule: string): string {
   if (unit === 'minute') {
     if (n < 5 || n > 59 || 60 % n !== 0) {
       throw new PlanError('INVALID_SCHEDULE', 'promote.schedule',
-        `Glue schedules run at most every 5 minutes and a minute rate must divide the hour: got ${schedule}. Use 5, 10, 15, 20 or 30 minutes, or an hour rate.`);
+        `Glue schedules run at most every 5 minutes and a minute rate must divide the hour: got ${schedule}. Use 5, 6, 10, 12, 15, 20 or 30 minutes, or an hour rate.`);
     }
     return `cron(0/${n} * * * ? *)`;
   }

@@ -2,7 +2,7 @@
  * `sluice demo --data DIR` as a user runs it: the pipeline it runs reads DIR — not the
  * `data/events/` folder examples/engagement.ts was written for, which a fresh clone lacks.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
@@ -31,4 +31,13 @@ describe('sluice demo --data', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(`${join(dir, 'clicks')}/events-2024-01-01.jsonl: in `);
   });
+
+  it('without a module, in a project made by sluice init (pipelines/, no examples/), runs its pipelines/engagement.ts', async () => {
+    mkdirSync(join(dir, 'pipelines'), { recursive: true });
+    copyFileSync(join(REPO_ROOT, 'templates/project/pipelines/engagement.ts'), join(dir, 'pipelines', 'engagement.ts'));
+    const result = await runCli(['demo', '--data', 'clicks', '--sample', '300'], { cwd: dir, timeoutMs: 120_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}clicks\/events-2024-01-01\.jsonl: in /m);
+  });
 });
+

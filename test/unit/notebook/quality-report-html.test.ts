@@ -48,9 +48,12 @@ describe('qualityReportToHtml', () => {
       ['maxInvalidRatio', 'false'],
       ['unique(event_id)', 'true'],
     ]);
-    expect(html).toMatch(/Quality report <span[^>]*>✗ fail/);
+    // The verdict is the gates' (and the row count's), not the rules': a rule fails in both.
+    expect(html).toMatch(/Quality report · gates <span[^>]*>✗ fail/);
     const passing = qualityReportToHtml({ ...report, gates: [report.gates[1]!] });
-    expect(passing).toMatch(/Quality report <span[^>]*>✓ pass/);
+    expect(passing).toMatch(/Quality report · gates <span[^>]*>✓ pass/);
+    expect(qualityReportToText({ ...report, gates: [report.gates[1]!] }).split('\n')[0]).toBe('Quality report — gates passed ✓');
+    expect(qualityReportToText({ ...report, gates: [] }).split('\n')[0]).toBe('Quality report — no gates ✓');
   });
 
   it('lists failing rows with their zod issues, escaped', () => {
@@ -86,7 +89,7 @@ describe('qualityReportToHtml', () => {
 describe('qualityReportToText', () => {
   it('prints conservation, rules, examples in zod’s style, and gates', () => {
     expect(qualityReportToText(report).split('\n')).toEqual([
-      'Quality report ✗',
+      'Quality report — 1 gate failed ✗',
       '  in 1,000 = valid 990 + quarantined 10',
       '  fast path: SQL accepted 985 rows; zod checked 15',
       '  ✗ amount: too_small  10 rows',

@@ -151,6 +151,10 @@ describe('toGlueCron', () => {
     expect(toGlueCron('rate(1 day)')).toBe('cron(0 0 * * ? *)');
     expect(toGlueCron('cron(0 3 * * ? *)')).toBe('cron(0 3 * * ? *)');
     expect(() => toGlueCron('rate(1 minute)')).toThrow(/5 minutes/);
+    // The rates the message offers are exactly those it accepts.
+    const offered = /Use ([\d, or]+) minutes/.exec((() => { try { toGlueCron('rate(7 minutes)'); return ''; } catch (e) { return (e as Error).message; } })())![1]!.split(/, | or /).map(Number);
+    expect(offered).toEqual([5, 6, 10, 12, 15, 20, 30]);
+    for (const n of offered) expect(toGlueCron(`rate(${n} minutes)`)).toBe(`cron(0/${n} * * * ? *)`);
     expect(() => toGlueCron('every hour')).toThrow(/rate\(1 hour\)/);
   });
 });
