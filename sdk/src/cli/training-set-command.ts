@@ -9,7 +9,7 @@ import type { Duration } from '../plan/duration.js';
 import { trainingSet } from '../retrieval/training-set.js';
 import type { TrainingSetEngine } from '../retrieval/training-set-types.js';
 import { isParseArgsError, parseArgsProblem, withNegativeNumbersAttached } from './command-args.js';
-import { TRAINING_SET_FLAGS, TRAINING_SET_HELP, type TrainingSetFlagSpec } from './training-set-help.js';
+import { TRAINING_SET_FLAGS, TRAINING_SET_HELP, TRAINING_SET_USAGE, type TrainingSetFlagSpec } from './training-set-help.js';
 import { positiveNumberFlag, wholeNumberFlag } from './numeric-flags.js';
 
 export { TRAINING_SET_HELP };
@@ -40,7 +40,7 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
     return 0;
   }
   for (const required of ['labels', 'entity', 'features', 'ttl'] as const) {
-    if (values[required] === undefined) throw new SluiceError('USAGE', `sluice training-set needs --${required}.\n\n${TRAINING_SET_HELP}`);
+    if (values[required] === undefined) usage(`sluice training-set needs --${required}`);
   }
   if (!values.explain && !values.sql && !values.out) throw new SluiceError('USAGE', 'sluice training-set needs --out <file> (or --explain / --sql to only look).');
   // Read before any work starts: a mistyped limit or format must not surface after a slow explain().
@@ -115,6 +115,7 @@ function parseOptions(argv: readonly string[]) {
   }
 }
 
+/** A usage error: the message, then the usage lines (the whole help would scroll the message away). */
 function usage(message: string): never {
-  throw new SluiceError('USAGE', `${message}.\n\n${TRAINING_SET_HELP}`);
+  throw new SluiceError('USAGE', `${message}.\n\nUsage:\n${TRAINING_SET_USAGE}\n\nsluice training-set --help explains every flag.`);
 }
