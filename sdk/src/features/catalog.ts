@@ -27,16 +27,43 @@ export interface CatalogEntry {
   readonly updatedAt: string;
 }
 
+/** A feature store as the pipeline API names it: `featureStore(root, options)`, or its root. */
+type StoreRef = { readonly root: string; readonly endpoint?: string; readonly region?: string } | string;
+
+/**
+ * The files and root a catalog call works on, from either way of calling it: the store (what
+ * `featureStore()` returns, or its root), or `storeFiles(root)` and the root.
+ */
+function storeArguments(call: string, first: StoreFiles | StoreRef, rest: readonly unknown[]): { files: StoreFiles; root: string; rest: readonly unknown[] } {
+  if (typeof first === 'object' && first !== null && typeof (first as StoreFiles).list === 'function') {
+    if (typeof rest[0] !== 'string') throw new StoreError('INVALID_STORE', `${call}(files, root${more(call)}) needs the store root as its second argument, e.g. ${call}(storeFiles(root), root${more(call)}); or pass the store alone: ${call}(featureStore(root)${more(call)}).`);
+    return { files: first as StoreFiles, root: rest[0], rest: rest.slice(1) };
+  }
+  const store = typeof first === 'string' ? { root: first } : ((first ?? {}) as { root?: unknown; endpoint?: string; region?: string });
+  if (typeof store.root !== 'string' || store.root === '') {
+    throw new StoreError('INVALID_STORE', `${call}() takes a feature store, e.g. ${call}(featureStore('./.sluice/features')${more(call)}) or ${call}('./.sluice/features'${more(call)}); got ${JSON.stringify(first)}.`);
+  }
+  const files = storeFiles(store.root, { ...(store.endpoint ? { endpoint: store.endpoint } : {}), ...(store.region ? { region: store.region } : {}) });
+  return { files, root: store.root, rest };
+}
+
+/** The arguments after the store, as the examples in the errors spell them. */
+const more = (call: string): string => (call === 'listCatalog' ? '' : ", 'user', 'engagement'");
+
 /**
  * Reads one group's catalog entry, or undefined when the group was never written.
  *
  * @example
  * ```ts
- * const entry = await readCatalogEntry(storeFiles(root), root, 'user', 'engagement');
+ * const entry = await readCatalogEntry(featureStore('./.sluice/features'), 'user', 'engagement');
  * entry?.features // ['clicks_1d', 'clicks_7d', ...]
+ * await readCatalogEntry(storeFiles(root), root, 'user', 'engagement'); // the same, from the files
  * ```
  */
-export async function readCatalogEntry(files: StoreFiles, root: string, entity: string, group: string): Promise<CatalogEntry | undefined> {
+export async function readCatalogEntry(store: StoreRef, entity: string, group: string): Promise<CatalogEntry | undefined>;
+export async function readCatalogEntry(files: StoreFiles, root: string, entity: string, group: string): Promise<CatalogEntry | undefined>;
+export async function readCatalogEntry(first: StoreFiles | StoreRef, ...rest: string[]): Promise<CatalogEntry | undefined> {
+  const { files, root, rest: [entity, group] } = storeArguments('readCatalogEntry', first, rest) as { files: StoreFiles; root: string; rest: [string, string] };
   const bytes = await files.read(catalogPath(root, entity, group));
   if (!bytes) return undefined;
   try {
@@ -68,24 +95,10 @@ export async function writeCatalogEntry(files: StoreFiles, root: string, entry: 
  * await listCatalog(storeFiles(root), root)             // with file access of your own
  * ```
  */
-export async function listCatalog(store: { readonly root: string; readonly endpoint?: string; readonly region?: string } | string): Promise<CatalogEntry[]>;
+export async function listCatalog(store: StoreRef): Promise<CatalogEntry[]>;
 export async function listCatalog(files: StoreFiles, root: string): Promise<CatalogEntry[]>;
-export async function listCatalog(
-  first: StoreFiles | { readonly root: string; readonly endpoint?: string; readonly region?: string } | string,
-  second?: string,
-): Promise<CatalogEntry[]> {
-  if (typeof first !== 'object' || first === null || !('list' in first)) {
-    const store = typeof first === 'string' ? { root: first } : (first ?? { root: undefined }) as { root?: unknown; endpoint?: string; region?: string };
-    if (typeof store.root !== 'string' || store.root === '') {
-      throw new StoreError('INVALID_STORE', `listCatalog() takes a feature store, e.g. listCatalog(featureStore('./.sluice/features')) or listCatalog('./.sluice/features'); got ${JSON.stringify(first)}.`);
-    }
-    return listCatalog(storeFiles(store.root, { ...(store.endpoint ? { endpoint: store.endpoint } : {}), ...(store.region ? { region: store.region } : {}) }), store.root);
-  }
-  if (typeof second !== 'string') {
-    throw new StoreError('INVALID_STORE', 'listCatalog(files, root) needs the store root as its second argument, e.g. listCatalog(storeFiles(root), root); or pass the store alone: listCatalog(store).');
-  }
-  const files = first;
-  const root = second;
+export async function listCatalog(first: StoreFiles | StoreRef, ...rest: string[]): Promise<CatalogEntry[]> {
+  const { files, root } = storeArguments('listCatalog', first, rest);
   const documents = await files.list(joinPath(root, '_catalog'));
   const entries: CatalogEntry[] = [];
   for (const doc of documents) {
@@ -103,11 +116,14 @@ export async function listCatalog(
  *
  * @example
  * ```ts
- * await listPartitions(storeFiles(root), root, 'user', 'engagement')
+ * await listPartitions(featureStore(root), 'user', 'engagement') // or (storeFiles(root), root, 'user', 'engagement')
  * // [{ dt: '2024-01-01', files: [{ path: '<root>/entity=user/feature_group=engagement/dt=2024-01-01/part-3f2a….parquet', size: 18234 }] }, …]
  * ```
  */
-export async function listPartitions(files: StoreFiles, root: string, entity: string, group: string): Promise<{ dt: string; files: { path: string; size: number }[] }[]> {
+export async function listPartitions(store: StoreRef, entity: string, group: string): Promise<{ dt: string; files: { path: string; size: number }[] }[]>;
+export async function listPartitions(files: StoreFiles, root: string, entity: string, group: string): Promise<{ dt: string; files: { path: string; size: number }[] }[]>;
+export async function listPartitions(first: StoreFiles | StoreRef, ...rest: string[]): Promise<{ dt: string; files: { path: string; size: number }[] }[]> {
+  const { files, root, rest: [entity, group] } = storeArguments('listPartitions', first, rest) as { files: StoreFiles; root: string; rest: [string, string] };
   const base = groupPath(root, entity, group);
   const byDt = new Map<string, { path: string; size: number }[]>();
   for (const file of await files.list(base)) {

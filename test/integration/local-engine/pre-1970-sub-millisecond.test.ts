@@ -42,8 +42,8 @@ const features = async (source: string, ts: z.ZodType) => {
 
 describe('pre-1970 instants with sub-millisecond digits', () => {
   // By hand: day 1969-12-30 holds the first instant, day 1969-12-31 the other two. A 1-day window
-  // ending at a midnight counts the day before it.
-  const expected = [['1969-12-31T00:00:00.000Z', 1], ['1970-01-01T00:00:00.000Z', 2]];
+  // ending at a midnight counts the day before it; the next midnight, where it is empty, has 0.
+  const expected = [['1969-12-31T00:00:00.000Z', 1], ['1970-01-01T00:00:00.000Z', 2], ['1970-01-02T00:00:00.000Z', 0]];
 
   it('JS itself floors the digits it cannot hold', () => {
     expect(new Date(INSTANTS[2]!).toISOString()).toBe('1969-12-31T23:59:59.999Z');

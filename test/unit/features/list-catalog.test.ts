@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { rm } from 'node:fs/promises';
-import { featureStore, listCatalog, storeFiles } from '../../../sdk/src/index.js';
+import { featureStore, listCatalog, listPartitions, readCatalogEntry, storeFiles } from '../../../sdk/src/index.js';
 import { tempDir, writeStore } from '../retrieval/store-fixture.js';
 
 const dirs: string[] = [];
@@ -33,4 +33,20 @@ describe('listCatalog', () => {
     // @ts-expect-error: the root is missing
     await expect(listCatalog(storeFiles('/tmp/x'))).rejects.toThrow(/needs the store root as its second argument/);
   });
+
+  it('readCatalogEntry() and listPartitions() take the store too (they failed on files.read being undefined)', async () => {
+    const root = await tempDir();
+    dirs.push(root);
+    await writeStore(root, 'user', [{ group: 'engagement', columns: [{ name: 'clicks_7d', type: 'BIGINT' }], rows: [{ entity_id: 'u1', feature_ts: Date.UTC(2024, 0, 2), values: [3n] }] }]);
+    const viaFiles = await readCatalogEntry(storeFiles(root), root, 'user', 'engagement');
+    expect(viaFiles?.group).toBe('engagement');
+    expect(await readCatalogEntry(featureStore(root), 'user', 'engagement')).toEqual(viaFiles);
+    expect(await readCatalogEntry(root, 'user', 'engagement')).toEqual(viaFiles);
+    const partitions = await listPartitions(storeFiles(root), root, 'user', 'engagement');
+    expect(partitions.map((p) => p.dt)).toEqual(['2024-01-02']);
+    expect(await listPartitions(featureStore(root), 'user', 'engagement')).toEqual(partitions);
+    // @ts-expect-error: no store at all
+    await expect(readCatalogEntry(undefined, 'user', 'engagement')).rejects.toThrow(/readCatalogEntry\(\) takes a feature store, e\.g\. readCatalogEntry\(featureStore\('\.\/\.sluice\/features'\), 'user', 'engagement'\)/);
+  });
 });
+
