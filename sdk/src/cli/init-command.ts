@@ -76,6 +76,9 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
   return out;
 }
 
+/** npm's rules for a new package name (validate-npm-package-name), scope included. */
+const NPM_NAME = /^(?=.{1,214}$)(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
 function sdkDependencyVersion(name: string): string {
   const pkg = JSON.parse(readFileSync(join(SDK_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   return pkg.dependencies?.[name] ?? '*';
@@ -101,6 +104,10 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
     }
   }
   const name = options.name ?? packageName(basename(target));
+  // npm refuses to install a package.json whose name breaks its rules, long after init said "done".
+  if (!NPM_NAME.test(name)) {
+    throw new SluiceError('INIT_BAD_NAME', `"${name}" is not an npm package name (lowercase letters, digits, "-", "." and "_", not starting with "." or "_", at most 214 characters; optionally @scope/name). Try --name ${packageName(name)}.`);
+  }
   const sluiceDependency = options.sluiceDependency ?? `file:${SDK_ROOT}`;
   const vars = {
     name,

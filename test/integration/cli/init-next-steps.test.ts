@@ -3,7 +3,7 @@
  * folder is called: a real shell runs the printed `cd` line and reports where it ended up.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../../sdk/src/cli/init-command.js';
@@ -35,4 +35,12 @@ describe('sluice init next steps', () => {
     expect(ran.status, ran.stderr).toBe(0);
     expect(ran.stdout.trim()).toBe(realpathSync(join(scratch, name)));
   });
+
+  it('refuses a --name npm would refuse, before writing anything, and suggests one it takes', async () => {
+    await expect(initProject('named-badly', { sampleData: false, name: 'Bad Name' })).rejects.toMatchObject({ code: 'INIT_BAD_NAME' });
+    await expect(initProject('named-badly', { sampleData: false, name: 'Bad Name' })).rejects.toThrow('Try --name bad-name.');
+    expect(existsSync(join(scratch, 'named-badly'))).toBe(false);
+    await expect(initProject('named-well', { sampleData: false, name: '@team/features.v2' })).resolves.toBeDefined();
+  });
 });
+
