@@ -82,7 +82,13 @@ export async function readCatalogEntry(first: StoreFiles | StoreRef, ...rest: st
  * ```
  */
 export async function writeCatalogEntry(files: StoreFiles, root: string, entry: CatalogEntry): Promise<void> {
-  await files.write(catalogPath(root, entry.entity, entry.group), `${JSON.stringify(entry, null, 2)}\n`);
+  const path = catalogPath(root, entry.entity, entry.group);
+  const text = `${JSON.stringify(entry, null, 2)}\n`;
+  // A re-run over the same inputs leaves the document as it was, modification time included
+  // (tools that watch the store, and S3 versioning, see no change that is not one).
+  const existing = await files.read(path);
+  if (existing && new TextDecoder().decode(existing) === text) return;
+  await files.write(path, text);
 }
 
 /**

@@ -120,9 +120,13 @@ describe('local engine', () => {
     const root = join(dir, 'store-c');
     await engagement(root).run();
     const first = fileTree(root);
+    const catalog = join(root, '_catalog', 'entity=user', 'feature_group=engagement.json');
+    const catalogWritten = statSync(catalog).mtimeMs;
     const again = await engagement(root).run();
     expect(fileTree(root)).toEqual(first);
     expect(again.outputs.partitionsWritten).toEqual([]);
+    // Not even rewritten with the same bytes: its modification time is the first run's.
+    expect(statSync(catalog).mtimeMs).toBe(catalogWritten);
   });
 
   it('a staging folder left behind by a crashed write is not taken for a partition', async () => {
