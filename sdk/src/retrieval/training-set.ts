@@ -20,7 +20,7 @@ import { planTimeChunks } from './time-chunk-planner.js';
 import { assembleTrainingSet } from './training-set-result.js';
 import { allNullWarnings, missingPartitionWarnings } from './coverage-warnings.js';
 import { writeTable, type TrainingSetFormat } from './training-set-writer.js';
-import type { EngineRunStats, FeatureStoreRef, RetrievalJob, TrainingSetEngine, TrainingSetOptions } from './training-set-types.js';
+import type { EngineRunStats, FeatureStoreRef, ResolvedGroup, RetrievalJob, TrainingSetEngine, TrainingSetOptions } from './training-set-types.js';
 
 export interface FetchOptions extends CostGuard {
   /** Where to run: the local engine (default) or `athena({...})`. */
@@ -224,7 +224,10 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     // The guard runs here, before the engine is called at all.
     checkCostGuard(estimate.bytes, estimate.estimatedCostUsd, runOptions);
     const output = await engine.execute(job, runOptions);
-    const table = await assembleTrainingSet(labels.table, output.columns);
+    // Engines answer group by group; the table lists the features as they were asked for.
+    const order = requestOrder(frozen.features, job.groups);
+    const columns = [...output.columns].sort((a, b) => (order.get(a.feature.outputName) ?? order.size) - (order.get(b.feature.outputName) ?? order.size));
+    const table = await assembleTrainingSet(labels.table, columns);
     const missing = new Set(job.groups.filter((g) => g.partitions.length === 0).map((g) => g.group));
     return { table, stats: output.stats, estimate, warnings: [...estimate.warnings, ...allNullWarnings(table, job, missing)] };
   }
@@ -255,6 +258,21 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
       return explainJob(engine, (await prepare(engine)).job);
     },
   });
+}
+
+/**
+ * Each feature column's place in the request: references in the order given, a `'<group>:*'`
+ * standing for its group's features (in catalog order) where it is written; the first mention wins.
+ */
+function requestOrder(refs: readonly string[], groups: readonly ResolvedGroup[]): Map<string, number> {
+  const order = new Map<string, number>();
+  for (const ref of refs) {
+    const [group, feature] = ref.split(':');
+    for (const f of groups.find((g) => g.group === group)?.features ?? []) {
+      if ((feature === '*' || f.column === feature) && !order.has(f.outputName)) order.set(f.outputName, order.size);
+    }
+  }
+  return order;
 }
 
 // Every key of the interfaces (Record<keyof …> makes the compiler check that none is missing).
