@@ -5,8 +5,9 @@
  * goes into the validated zone and the features. This counts those values among the rows zod
  * accepted and words a note per field, so that the run says so instead of hiding it.
  *
- * One more coercion changes meaning without a null: Boolean("false") is true, as for any
- * non-empty text. Text that z.stringbool() would read as false and that became true is counted.
+ * Two more coercions change meaning without a null: Boolean("false") is true, as for any
+ * non-empty text, and Number("") is 0, as for text of spaces only. Text that z.stringbool()
+ * would read as false and that became true is counted, and blank text that became 0.
  *
  * Missing keys are counted the same way (String(undefined) is "undefined"), though zod 4.6
  * rejects a missing key of a coerced field inside an object ("expected nonoptional") before
@@ -28,7 +29,8 @@ const READS_AS_FALSE = /^(false|0|no|off|n|disabled)$/i;
 
 /**
  * What one run (or one object, in the event stage) has seen so far: under `null:<field>`,
- * `missing:<field>` and `text:<field>`, how many values and the first one as the note shows it.
+ * `missing:<field>`, `text:<field>` and `blank:<field>`, how many values and the first one as
+ * the note shows it.
  * Plain data, so that the event stage can keep it in an object's checkpoint.
  */
 export type CoercionState = Record<string, { count: number; shown: string }>;
@@ -56,7 +58,7 @@ export interface CoercionSurprises {
  * ```
  */
 export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
-  const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean'));
+  const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean' || f.base === 'number'));
   const record = (state: CoercionState, key: string, value: unknown): void => {
     const entry = state[key];
     if (entry) entry.count++;
@@ -73,6 +75,7 @@ export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
         if (before === undefined && field.absent.kind === 'zod') record(state, `missing:${field.name}`, after);
         else if (before === null && field.null.kind === 'zod') record(state, `null:${field.name}`, after);
         else if (after === true && field.base === 'boolean' && typeof before === 'string' && READS_AS_FALSE.test(before.trim())) record(state, `text:${field.name}`, before);
+        else if (after === 0 && field.base === 'number' && typeof before === 'string' && before.trim() === '') record(state, `blank:${field.name}`, before);
       }
     },
     notes(state) {
@@ -86,6 +89,15 @@ export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
             `${field.name}: ${COERCION[field.base]} made ${entry.shown} of ${n} ${what} value${entry.count === 1 ? '' : 's'}: ` +
               `${entry.count === 1 ? 'that row is' : 'those rows are'} valid and ${entry.count === 1 ? 'holds' : 'hold'} it, here and in AWS. ` +
               `To keep them ${what}, add ${keep} after the coercion; to quarantine them, validate ${field.name} without z.coerce or with a check the invented value fails.`,
+          );
+        }
+        const blank = state[`blank:${field.name}`];
+        if (blank) {
+          const n = blank.count;
+          notes.push(
+            `${field.name}: ${COERCION[field.base]} made 0 of ${n.toLocaleString('en-US')} blank text${n === 1 ? '' : 's'} (e.g. ${blank.shown}): ` +
+              `${n === 1 ? 'that row is' : 'those rows are'} valid and ${n === 1 ? 'holds' : 'hold'} 0, here and in AWS. ` +
+              `To quarantine blank text instead, read it as missing before the coercion: ${field.name}: z.preprocess((x) => (typeof x === 'string' && x.trim() === '' ? undefined : x), z.coerce.number()).`,
           );
         }
         const text = state[`text:${field.name}`];

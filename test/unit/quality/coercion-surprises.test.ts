@@ -60,6 +60,14 @@ describe('coercionSurprises', () => {
 });
 
 describe('coercionSurprises: text Boolean() makes true', () => {
+  it('counts blank text that z.coerce.number() made 0, whatever the field\'s wrappers (Number("") is 0)', () => {
+    const schema = z.object({ n: z.coerce.number(), m: z.coerce.number().nullish() });
+    expect(notesFor(schema, [{ n: '', m: ' ' }, { n: '  ', m: '3' }, { n: '0', m: null }, { n: 7 }])).toEqual([
+      'n: z.coerce.number() (Number(x)) made 0 of 2 blank texts (e.g. "")',
+      'm: z.coerce.number() (Number(x)) made 0 of 1 blank text (e.g. " ")',
+    ]);
+  });
+
   it('names text z.stringbool() reads as false that z.coerce.boolean() made true', () => {
     // Wrapped for null and missing keys: text still reaches Boolean().
     const schema = z.object({ vip: z.coerce.boolean().nullish(), other: z.coerce.boolean() });
