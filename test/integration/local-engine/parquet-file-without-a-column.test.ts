@@ -17,7 +17,7 @@ let dir: string;
 const files: Record<string, Record<string, unknown>[]> = {};
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-absent-column-'));
-  mkdirSync(join(dir, 'in'));
+  mkdirSync(join(dir, 'in', 'case'), { recursive: true });
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   const write = async (name: string, select: string): Promise<void> => {
@@ -29,6 +29,11 @@ beforeAll(async () => {
   await write('a.parquet', `SELECT * FROM (VALUES ('u1', 'DE', 1.5), ('u2', NULL, 2.5)) t("user", country, score)`);
   await write('b.parquet', `SELECT * FROM (VALUES ('u3'), ('u4')) t("user")`);
   await write('c.parquet', `SELECT * FROM (VALUES ('u5', 'FR')) t("user", "Country")`);
+  // The other way round: the first file spells it Country, the second as the schema does. Union
+  // by name would keep the first spelling for both, and lose the second file's countries.
+  await write('case/0.parquet', `SELECT * FROM (VALUES ('u6', 'NL')) t("user", "Country")`);
+  await write('case/1.parquet', `SELECT * FROM (VALUES ('u7', 'BE'), ('u8', NULL)) t("user", country)`);
+  await write('case/2.parquet', `SELECT * FROM (VALUES ('u9', 'IT')) t("user", "COUNTRY")`);
   c.closeSync();
   db.closeSync();
 });
@@ -77,4 +82,19 @@ describe('a Parquet file without a column', () => {
       }
     });
   }
+
+  for (const [name, schema] of Object.entries(schemas)) {
+    it(`${name}: files that spell a column in different cases are each judged as read alone, the schema's spelling first or not`, async () => {
+      const names = ['case/0.parquet', 'case/1.parquet', 'case/2.parquet'];
+      const expected = oracle(schema, names);
+      expect(await actual(schema, 'case/*.parquet')).toEqual({ valid: expected.valid, quarantined: expected.quarantined.sort() });
+    });
+  }
+
+  it('a quarantined row of such a file shows its own column name and value in its raw content', async () => {
+    const result = await pipeline('absent').from(file(join(dir, 'in', 'case', '*.parquet'))).validate(schemas.required).run({ dryRun: true, failOnGate: false });
+    const raws = result.quality.rules.flatMap((rule) => rule.examples).map((q) => JSON.parse(q.raw) as Record<string, unknown>);
+    expect(raws).toEqual(expect.arrayContaining([{ user: 'u6', Country: 'NL' }, { user: 'u9', COUNTRY: 'IT' }]));
+  });
 });
+

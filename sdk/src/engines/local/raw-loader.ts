@@ -9,6 +9,7 @@ import { printerFor } from '../../sql/dialects.js';
 import { POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import { exactJson } from './exact-json.js';
 import { parquetColumns, typeConflicts, type FileColumns } from './parquet-column-types.js';
+import { caseVariantNames } from './column-case-variants.js';
 
 export const RAW_TABLE = 'raw_rows';
 
@@ -99,6 +100,12 @@ export interface ParquetRawTable {
    * (see parquet-column-types.ts), with the reason: the caller quarantines them whole.
    */
   readonly conflicts: { object: string; error: string }[];
+  /**
+   * View columns named otherwise in their files (view name → the file's own name): spellings of
+   * one name that differ only in case, each in a column of its own (column-case-variants.ts).
+   * Validation shows rows to zod, and as raw content, under the files' own names.
+   */
+  readonly originalNames: Readonly<Record<string, string>>;
 }
 
 /**
@@ -123,18 +130,26 @@ export async function loadParquetRawTable(
   connection: DuckDBConnection,
   files: readonly { object: string; path: string; rows?: number }[],
   limit?: number,
+  preferredNames: readonly string[] = [],
 ): Promise<ParquetRawTable> {
   const conflicts: { object: string; error: string }[] = [];
   let kept = files;
   for (;;) {
-    const read = await createParquetView(connection, kept, limit);
-    // One file has one type per column: nothing to reconcile.
-    if (read.length < 2) return { absentColumns: {}, conflicts };
-    const withColumns = [];
-    for (const f of read) withColumns.push({ ...f, columns: await parquetColumns(connection, f.path) });
+    const read = await filesToRead(connection, kept, limit);
+    // One file has one type per column (and one spelling per name): nothing to reconcile.
+    if (read.length < 2) {
+      await createParquetView(connection, read);
+      return { absentColumns: {}, conflicts, originalNames: {} };
+    }
+    const own: FileColumns[] = [];
+    for (const f of read) own.push(await parquetColumns(connection, f.path));
+    const { renames, originalNames } = caseVariantNames(own, preferredNames);
+    await createParquetView(connection, read.map((f, i) => ({ ...f, renames: renames[i]! })));
+    // Each file's columns under the names the view gives them.
+    const withColumns = read.map((f, i) => ({ ...f, columns: new Map([...own[i]!].map(([name, type]) => [renames[i]!.get(name) ?? name, type])) }));
     const tableTypes = await viewColumns(connection);
     const found = await typeConflicts(connection, withColumns, tableTypes);
-    if (found.length === 0) return { absentColumns: absentColumns(tableTypes, withColumns), conflicts };
+    if (found.length === 0) return { absentColumns: absentColumns(tableTypes, withColumns), conflicts, originalNames };
     // Without the conflicting files the combined types may narrow: build the view again and re-check.
     conflicts.push(...found);
     const failed = new Set(found.map((c) => c.object));
@@ -148,19 +163,15 @@ async function viewColumns(connection: DuckDBConnection): Promise<FileColumns> {
   return new Map(rows.map((r) => [String(r[0]), String(r[1])]));
 }
 
-/** Creates the view over `files` (within `limit` rows) and returns the files it reads. */
-async function createParquetView(
+/** The files a view within `limit` rows reads, each with the filter that cuts the last one short. */
+async function filesToRead(
   connection: DuckDBConnection,
   files: readonly { object: string; path: string; rows?: number }[],
   limit: number | undefined,
-): Promise<{ object: string; path: string }[]> {
-  const p = printerFor('duckdb');
+): Promise<{ object: string; path: string; where: string }[]> {
   let remaining = limit === undefined ? Infinity : Math.max(0, Math.trunc(limit));
-  const parts: string[] = [];
-  const read: { object: string; path: string }[] = [];
-  for (const [i, f] of files.entries()) {
-    read.push(f);
-    const reader = `read_parquet(${p.stringLiteral(f.path)}, file_row_number = true)`;
+  const read: { object: string; path: string; where: string }[] = [];
+  for (const f of files) {
     let where = '';
     if (Number.isFinite(remaining)) {
       // The row count comes from the Parquet footer: no data is read.
@@ -169,23 +180,34 @@ async function createParquetView(
       remaining -= take;
       if (take < rows) where = ` WHERE file_row_number < ${take}`;
     }
-    // Row ids encode (file index, row number) without a sort: ordered like the source, cheap at millions of rows.
-    parts.push(
-      `SELECT CAST(${i} AS BIGINT) * ${FILE_STRIDE} + file_row_number + 1 AS _row_id, ${p.stringLiteral(f.object)} AS _object, ` +
-        `CAST(file_row_number + 1 AS BIGINT) AS _line, * EXCLUDE (file_row_number) FROM ${reader}${where}`,
-    );
+    read.push({ object: f.object, path: f.path, where });
     if (remaining <= 0) break;
   }
-  if (parts.length === 0) {
+  return read;
+}
+
+/** Creates the view over `files`, each with its filter and its columns' renames (column-case-variants.ts). */
+async function createParquetView(
+  connection: DuckDBConnection,
+  files: readonly { object: string; path: string; where: string; renames?: ReadonlyMap<string, string> }[],
+): Promise<void> {
+  const p = printerFor('duckdb');
+  if (files.length === 0) {
     // Every object was unreadable (they are quarantined whole): an input with no rows and no columns.
     await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS SELECT CAST(NULL AS BIGINT) AS _row_id, CAST(NULL AS VARCHAR) AS _object, CAST(NULL AS BIGINT) AS _line WHERE false`);
-    return [];
+    return;
   }
+  // Row ids encode (file index, row number) without a sort: ordered like the source, cheap at millions of rows.
+  const parts = files.map((f, i) => {
+    const renamed = [...(f.renames ?? [])].map(([from, to]) => `${p.quoteIdentifier(from)} AS ${p.quoteIdentifier(to)}`);
+    return `SELECT CAST(${i} AS BIGINT) * ${FILE_STRIDE} + file_row_number + 1 AS _row_id, ${p.stringLiteral(f.object)} AS _object, ` +
+      `CAST(file_row_number + 1 AS BIGINT) AS _line, * EXCLUDE (file_row_number)${renamed.length ? ` RENAME (${renamed.join(', ')})` : ''} ` +
+      `FROM read_parquet(${p.stringLiteral(f.path)}, file_row_number = true)${f.where}`;
+  });
   // BY NAME: files written with their columns in another order, or without an optional column,
   // line up by name (a missing column is NULL there). A positional UNION would move values
   // into the wrong columns.
   await connection.run(`CREATE OR REPLACE VIEW ${RAW_TABLE} AS ${parts.join(' UNION ALL BY NAME ')}`);
-  return read;
 }
 
 /** The view's columns each file lacks, as column → objects. */

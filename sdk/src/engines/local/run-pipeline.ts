@@ -86,7 +86,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
 
     const schemaColumns = describeSchema(definition.schema).columns;
     const csv = csvDecodingFor(schemaColumns);
-    const read = await time('read', () => readSource(connection, source, objects, options.sample, csv, progress, fetchedFolders));
+    const read = await time('read', () => readSource(connection, source, objects, options.sample, csv, schemaColumns.map((c) => c.name), progress, fetchedFolders));
     for (const object of unknownFormat) {
       read.objectFailures.push({ object: object.key, error: object.error });
       read.identities.push([object.key, object.etag ?? `size:${object.size}`]);
@@ -100,6 +100,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         gates: validate.gates,
         representation: read.representation,
         absentColumns: read.absentColumns,
+        originalNames: read.originalNames,
         rawTable: RAW_TABLE,
         validTable: VALID_TABLE,
         profile: options.profile !== false || options.saveProfile !== undefined,
@@ -120,11 +121,12 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
           read.objectFailures.push(...undecodable);
           const failed = new Set(undecodable.map((u) => u.object));
           read.parquetFiles = read.parquetFiles.filter((f) => !failed.has(f.object));
-          const loaded = await loadParquetRawTable(connection, read.parquetFiles, options.sample);
+          const loaded = await loadParquetRawTable(connection, read.parquetFiles, options.sample, schemaColumns.map((c) => c.name));
           read.objectFailures.push(...loaded.conflicts);
           const conflicted = new Set(loaded.conflicts.map((c) => c.object));
           read.parquetFiles = read.parquetFiles.filter((f) => !conflicted.has(f.object));
           read.absentColumns = loaded.absentColumns;
+          read.originalNames = loaded.originalNames;
         }
       }
     });
@@ -293,6 +295,8 @@ interface ReadOutcome {
   parquetFiles: (ParquetFileRef & { rows: number })[];
   /** Columns of `raw_rows` that some Parquet files lack (column → objects): missing there, not null. */
   absentColumns: Record<string, string[]>;
+  /** Columns of `raw_rows` named otherwise in their Parquet files (view name → the file's name). */
+  originalNames: Readonly<Record<string, string>>;
 }
 
 async function readSource(
@@ -301,6 +305,8 @@ async function readSource(
   objects: readonly SourceObject[],
   sample: number | undefined,
   csv: CsvDecoding,
+  /** The schema's field names: a Parquet column spelled so keeps its name when files differ in case. */
+  schemaNames: readonly string[],
   progress: (event: ProgressEvent) => void,
   fetchedFolders: string[],
 ): Promise<ReadOutcome> {
@@ -326,10 +332,10 @@ async function readSource(
       identities.push([object.key, file.identity]);
       progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
     }
-    const loaded = await loadParquetRawTable(connection, files, sample);
+    const loaded = await loadParquetRawTable(connection, files, sample, schemaNames);
     objectFailures.push(...loaded.conflicts);
     const conflicted = new Set(loaded.conflicts.map((c) => c.object));
-    return { representation: 'typed', identities, objectFailures, parquetFiles: files.filter((f) => !conflicted.has(f.object)), absentColumns: loaded.absentColumns };
+    return { representation: 'typed', identities, objectFailures, parquetFiles: files.filter((f) => !conflicted.has(f.object)), absentColumns: loaded.absentColumns, originalNames: loaded.originalNames };
   }
 
   await createTextRawTable(connection);
@@ -349,7 +355,7 @@ async function readSource(
     }
     progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
   }
-  return { representation: 'json', identities, objectFailures, parquetFiles: [], absentColumns: {} };
+  return { representation: 'json', identities, objectFailures, parquetFiles: [], absentColumns: {}, originalNames: {} };
 }
 
 function resolveZonesRoot(explicit: string | undefined, sink: FeatureStoreSinkNode | undefined, pipeline: string): string {

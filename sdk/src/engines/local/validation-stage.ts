@@ -62,6 +62,12 @@ export interface ValidationStageOptions {
    */
   readonly absentColumns?: Readonly<Record<string, readonly string[]>>;
   /**
+   * Typed rows only: columns of the raw table named otherwise in their files (view name → the
+   * file's name), as `loadParquetRawTable` reports them. zod sees, and raw content shows, the
+   * file's own name.
+   */
+  readonly originalNames?: Readonly<Record<string, string>>;
+  /**
    * A window's entity and timestamp columns. A run without the profile then still learns, in
    * the same scan (typed rows only), what bounds its feature rows (ValidationStageResult.windowBounds).
    */
@@ -227,8 +233,9 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
           } else {
             const absent = absentIn.get(object);
             const present = dataColumns.filter((n) => !absent?.has(n));
-            input = Object.fromEntries(present.map((n) => [n, duckValueToJs(row[n]!)]));
-            rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [n, duckValueToRaw(row[n]!)])));
+            const own = (n: string): string => options.originalNames?.[n] ?? n;
+            input = Object.fromEntries(present.map((n) => [own(n), duckValueToJs(row[n]!)]));
+            rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [own(n), duckValueToRaw(row[n]!)])));
           }
           zodRows++;
           const parsed = schema.safeParse(input);
