@@ -18,8 +18,9 @@ export interface DetectedFormat {
 export const FORMAT_EXTENSIONS = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
-  // `.json` is read as JSON Lines: one object per line (a one-line JSON document is the
-  // common case); pretty-printed multi-line JSON is not a record stream.
+  // `.json` is read as JSON Lines: one object per line (a one-line JSON object is one record).
+  // A file that is one JSON document — pretty-printed, or an array of records — is not a
+  // record stream: the parser refuses it whole (jsonl-parser.ts), and it is quarantined.
   '.json': 'jsonl',
   '.csv': 'csv',
   '.tsv': 'csv',

@@ -1,10 +1,13 @@
 import type { RawRecord } from './source-object.js';
-import type { TextRecordParser } from './text-record-parser.js';
+import { ObjectFormatError, type TextRecordParser } from './text-record-parser.js';
 
 /**
  * A JSON Lines parser: one record per non-blank line. Blank lines are skipped but counted, so
  * `line` is always the line number in the file. A line that is not valid JSON, or is valid
- * JSON but not an object, becomes a record with an `error` and no `value`.
+ * JSON but not an object, becomes a record with an `error` and no `value`. An object that is one
+ * JSON document instead — a pretty-printed array or object, or a one-line array of objects and
+ * nothing else — throws ObjectFormatError: it is quarantined whole, with the way to convert it,
+ * rather than counted as many malformed rows (or one row for many records).
  *
  * @example
  * ```ts
@@ -17,9 +20,31 @@ import type { TextRecordParser } from './text-record-parser.js';
 export function createJsonlParser(): TextRecordParser {
   let pending = '';
   let line = 1;
+  /** No non-blank line yet: the first one tells a JSON document from JSON Lines. */
+  let first = true;
+  /** A first line that is a whole array of objects: a one-line JSON document unless another line follows. */
+  let heldArray: RawRecord | undefined;
   const take = (text: string, out: RawRecord[]): void => {
     const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (raw.trim() !== '') out.push(parseJsonLine(line, raw));
+    if (raw.trim() !== '') {
+      const record = parseJsonLine(line, raw);
+      if (first) {
+        first = false;
+        const opening = raw.trim();
+        // '[' or '{' alone (or an unfinished '[{…'): a pretty-printed JSON document, which read
+        // as lines would be a malformed record per line.
+        if (opening === '[' || opening === '{' || (record.error?.startsWith('malformed JSON') && opening.startsWith('['))) throw documentError();
+        if (isArrayOfObjects(raw)) {
+          heldArray = record;
+          line++;
+          return;
+        }
+      } else if (heldArray) {
+        out.push(heldArray);
+        heldArray = undefined;
+      }
+      out.push(record);
+    }
     line++;
   };
   return {
@@ -40,12 +65,29 @@ export function createJsonlParser(): TextRecordParser {
       const out: RawRecord[] = [];
       if (pending !== '') take(pending, out);
       pending = '';
+      if (heldArray) throw documentError();
       return out;
     },
     get line() {
       return line;
     },
   };
+}
+
+function documentError(): ObjectFormatError {
+  return new ObjectFormatError(
+    "it is one JSON document (an array or an object spread over lines), not JSON Lines, where each line is one JSON object: read as lines, every line would be a malformed record. Write it as JSON Lines, e.g. jq -c '.[]' data.json > data.jsonl",
+  );
+}
+
+function isArrayOfObjects(raw: string): boolean {
+  if (!raw.trimStart().startsWith('[')) return false;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return Array.isArray(value) && value.length > 0 && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+  } catch {
+    return false;
+  }
 }
 
 /**

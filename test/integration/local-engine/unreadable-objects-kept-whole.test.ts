@@ -75,5 +75,15 @@ describe('unreadable text objects are quarantined whole', () => {
     expect(line!.object).toBe(join(folder, 'README.txt'));
     expect(readFileSync(line!.copy, 'utf8')).toBe('These files hold the events.\n');
   });
+
+  it('a .json file that is one JSON document (a pretty-printed array) is quarantined whole with how to convert it, not counted as malformed rows', async () => {
+    const folder = join(dir, 'document');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.jsonl'), good);
+    writeFileSync(join(folder, 'export.json'), '[\n  {"user": "c", "x": 3},\n  {"user": "d", "x": 4}\n]\n');
+    const result = await pipeline('whole').from(file(join(folder, '*.json*'))).validate(Row).run({ zones: join(folder, 'zones') });
+    expect(result.counts).toEqual({ in: 2, valid: 2, quarantined: 0 });
+    expect(result.quality.unreadableObjects).toEqual([{ object: join(folder, 'export.json'), error: expect.stringMatching(/one JSON document.*jq -c/) }]);
+  });
 });
 
