@@ -28,6 +28,14 @@ function folderWithBadObjects(name: string): string {
   return folder;
 }
 
+/** A folder holding the good object beside `name` with `content`, and the run over `glob` in it. */
+async function runBesideGood(folder: string, name: string, content: string, glob: string) {
+  mkdirSync(join(dir, folder));
+  writeFileSync(join(dir, folder, 'a.jsonl'), good);
+  writeFileSync(join(dir, folder, name), content);
+  return pipeline('whole').from(file(join(dir, folder, glob))).validate(Row).run({ zones: join(dir, folder, 'zones') });
+}
+
 const run = (folder: string, options: { dryRun?: boolean } = {}) =>
   pipeline('whole').from(file(join(folder, '*.jsonl*'))).validate(Row).run({ zones: join(folder, 'zones'), ...options });
 
@@ -64,10 +72,7 @@ describe('unreadable text objects are quarantined whole', () => {
 
   it('an object whose format its name does not tell (a stray README beside the data) is quarantined whole, as the event stage does, and the run goes on', async () => {
     const folder = join(dir, 'stray');
-    mkdirSync(folder);
-    writeFileSync(join(folder, 'a.jsonl'), good);
-    writeFileSync(join(folder, 'README.txt'), 'These files hold the events.\n');
-    const result = await pipeline('whole').from(file(join(folder, '*'))).validate(Row).run({ zones: join(folder, 'zones') });
+    const result = await runBesideGood('stray', 'README.txt', 'These files hold the events.\n', '*');
     expect(result.counts).toEqual({ in: 2, valid: 2, quarantined: 0 });
     expect(result.perObject[join(folder, 'README.txt')]).toEqual({ in: 0, valid: 0, quarantined: 0 });
     expect(result.quality.unreadableObjects).toEqual([{ object: join(folder, 'README.txt'), error: expect.stringMatching(/Cannot tell the format of ".*README\.txt".*Narrow the glob/) }]);
@@ -78,10 +83,7 @@ describe('unreadable text objects are quarantined whole', () => {
 
   it('a .json file that is one JSON document (a pretty-printed array) is quarantined whole with how to convert it, not counted as malformed rows', async () => {
     const folder = join(dir, 'document');
-    mkdirSync(folder);
-    writeFileSync(join(folder, 'a.jsonl'), good);
-    writeFileSync(join(folder, 'export.json'), '[\n  {"user": "c", "x": 3},\n  {"user": "d", "x": 4}\n]\n');
-    const result = await pipeline('whole').from(file(join(folder, '*.json*'))).validate(Row).run({ zones: join(folder, 'zones') });
+    const result = await runBesideGood('document', 'export.json', '[\n  {"user": "c", "x": 3},\n  {"user": "d", "x": 4}\n]\n', '*.json*');
     expect(result.counts).toEqual({ in: 2, valid: 2, quarantined: 0 });
     expect(result.quality.unreadableObjects).toEqual([{ object: join(folder, 'export.json'), error: expect.stringMatching(/one JSON document.*jq -c/) }]);
   });

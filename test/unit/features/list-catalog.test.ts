@@ -4,19 +4,14 @@
  * `undefined.list`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { rm } from 'node:fs/promises';
 import { featureStore, listCatalog, listPartitions, readCatalogEntry, storeFiles } from '../../../sdk/src/index.js';
-import { tempDir, writeStore } from '../retrieval/store-fixture.js';
+import { tempDirs, writeStore } from '../retrieval/store-fixture.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const dirs = tempDirs(afterAll);
 
 describe('listCatalog', () => {
   it('takes the store, its root, or file access and root — and lists the same groups', async () => {
-    const root = await tempDir();
-    dirs.push(root);
+    const root = await dirs.make();
     await writeStore(root, 'user', [
       { group: 'engagement', columns: [{ name: 'clicks_7d', type: 'BIGINT' }], rows: [{ entity_id: 'u1', feature_ts: Date.UTC(2024, 0, 2), values: [3n] }] },
       { group: 'spend', columns: [{ name: 'spend_30d', type: 'DOUBLE' }], rows: [{ entity_id: 'u1', feature_ts: Date.UTC(2024, 0, 2), values: [9.5] }] },
@@ -35,8 +30,7 @@ describe('listCatalog', () => {
   });
 
   it('readCatalogEntry() and listPartitions() take the store too (they failed on files.read being undefined)', async () => {
-    const root = await tempDir();
-    dirs.push(root);
+    const root = await dirs.make();
     await writeStore(root, 'user', [{ group: 'engagement', columns: [{ name: 'clicks_7d', type: 'BIGINT' }], rows: [{ entity_id: 'u1', feature_ts: Date.UTC(2024, 0, 2), values: [3n] }] }]);
     const viaFiles = await readCatalogEntry(storeFiles(root), root, 'user', 'engagement');
     expect(viaFiles?.group).toBe('engagement');

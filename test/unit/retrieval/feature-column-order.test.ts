@@ -4,20 +4,15 @@
  * (in catalog order) where it is written.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { rm } from 'node:fs/promises';
 import { trainingSet } from '../../../sdk/src/retrieval/training-set.js';
 import { localEngine } from '../../../sdk/src/engines/local/training-set-local-engine.js';
-import { tempDir, writeStore } from './store-fixture.js';
+import { tempDirs, writeStore } from './store-fixture.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const dirs = tempDirs(afterAll);
 
 describe('training-set feature columns', () => {
   it('follow the request, across groups, on both local strategies', async () => {
-    const root = await tempDir();
-    dirs.push(root);
+    const root = await dirs.make();
     const at = Date.UTC(2024, 2, 1);
     await writeStore(root, 'user', [
       { group: 'hourly', columns: [{ name: 'n_1h', type: 'BIGINT' }, { name: 'n_6h', type: 'BIGINT' }], rows: [{ entity_id: 'u1', feature_ts: at, values: [1n, 6n] }] },

@@ -4,7 +4,7 @@
  * column types are exactly DuckDB's: VARCHAR entity_id, TIMESTAMP feature_ts), plus the
  * catalog JSON. Independent of the code under test.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,6 +15,24 @@ export interface FixtureGroup { group: string; columns: FixtureColumn[]; rows: F
 
 export async function tempDir(prefix = 'sluice-ts-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
+}
+
+/**
+ * Temp folders for one test file, removed after its tests: `const dirs = tempDirs(afterAll)`,
+ * then `await dirs.make()` in each test.
+ */
+export function tempDirs(afterAll: (cleanup: () => Promise<void>) => void): { make(): Promise<string> } {
+  const made: string[] = [];
+  afterAll(async () => {
+    for (const d of made) await rm(d, { recursive: true, force: true });
+  });
+  return {
+    async make() {
+      const dir = await tempDir();
+      made.push(dir);
+      return dir;
+    },
+  };
 }
 
 const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
