@@ -13,6 +13,7 @@ import type { SelectItem, SqlExpr, SqlType } from '../sql/sql-node.js';
 import { and, bin, caseWhen, cast, col, eq, fn, isNull, lit, not } from '../sql/sql-builders.js';
 import type { ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
+import { printerFor } from '../sql/dialects.js';
 import { ASTRAL_CHARACTER_RE2, canMatchNonAscii, escapeRe2, jsRegexToRe2 } from './regex-to-re2.js';
 import type { CheckModel, FieldModel, Outcome } from './zod-field-model.js';
 import { modelSchema } from './zod-field-model.js';
@@ -49,8 +50,12 @@ export interface CompiledChecks {
   readonly layers: readonly (readonly SelectItem[])[];
   /** True when SQL may accept the row; NULL or false sends it to zod. */
   readonly accept: SqlExpr;
-  /** One typed value per schema field, in schema order; meaningful only where `accept`. */
-  readonly values: readonly { readonly name: string; readonly type: ColumnType; readonly expr: SqlExpr }[];
+  /**
+   * One typed value per schema field, in schema order; meaningful only where `accept`.
+   * `identity`: the value is the column read as it is stored (every cast is to the column's own
+   * type), so computing it cannot fail on any row, accepted or not.
+   */
+  readonly values: readonly { readonly name: string; readonly type: ColumnType; readonly expr: SqlExpr; readonly identity: boolean }[];
   readonly fields: readonly CompiledField[];
   /** Whether SQL can accept any row at all; false → every row goes to zod. */
   readonly vectorised: boolean;
@@ -186,7 +191,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
       SQL_TYPE[type],
     );
     rowConditions.push(accept);
-    values.push({ name: field.name, type, expr: value });
+    values.push({ name: field.name, type, expr: value, identity: plainRead && castsOnlyTo(value, site.column!, site.columnType!) });
     fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
     for (const reason of notCompiled) reasons.push(`${field.name}: ${reason}`);
   });
@@ -275,6 +280,12 @@ const isFalseLiteral = (expr: SqlExpr): boolean => expr.kind === 'literal' && ex
 function readsColumnStrictly(expr: SqlExpr, column: SqlExpr): boolean {
   if (expr === column) return true;
   return expr.kind === 'cast' && readsColumnStrictly(expr.operand, column);
+}
+
+/** `expr` reads `column` through casts that each convert to `columnType` (DuckDB's spelling), that is, not at all. */
+function castsOnlyTo(expr: SqlExpr, column: SqlExpr, columnType: string): boolean {
+  if (expr === column) return true;
+  return expr.kind === 'cast' && printerFor('duckdb').typeName(expr.to) === columnType && castsOnlyTo(expr.operand, column, columnType);
 }
 
 function outcomeValue(outcome: Outcome): SqlExpr {

@@ -41,6 +41,18 @@ export abstract class SqlPrinter {
   protected abstract readonly functions: Record<InternalFunction, (args: string[]) => string>;
   protected abstract readonly typeNames: Record<SqlType, string>;
 
+  /**
+   * How this dialect spells a type, as its catalog reports column types.
+   *
+   * @example
+   * ```ts
+   * printerFor('duckdb').typeName('bigint') // 'BIGINT'
+   * ```
+   */
+  typeName(type: SqlType): string {
+    return this.typeNames[type];
+  }
+
   /** Portable function spellings; a dialect overrides the few that differ. */
   protected portableFunction(fn: PortableFunction, args: string[]): string {
     return `${fn}(${args.join(', ')})`;

@@ -412,13 +412,17 @@ function validRowsQuery(checks: CompiledChecks, source: string, filter = true): 
 /**
  * Every row, with `__flag` true where validRowsQuery would not keep it; the values of flagged
  * rows are NULL, never computed (CASE evaluates a branch only for the rows that take it).
+ * A column read as it is stored cannot fail to convert, so it goes without the CASE, which
+ * costs a sixth of a 3M-row Parquet scan (measured on flights-3m); its flagged rows keep their
+ * values, which nothing reads: the profile's summary is kept only when no row was flagged.
+ * Not a floating-point column: a rejected NaN or ±Infinity would make the profile's stddev raise.
  */
 function flaggedRowsQuery(checks: CompiledChecks, source: string): SelectQuery {
   const flag = col('__flag');
   const ids: SelectItem[] = RESERVED.map((name) => ({ expr: col(name) }));
   const flaggedSource = select([{ expr: { kind: 'star' } }, as(notAccepted(checks), '__flag')], { from: table(source) });
   return select(
-    [...checks.values.map((v) => as(caseWhen([{ when: flag, then: lit(null) }], v.expr), v.name)), ...ids, as(flag, '__flag')],
+    [...checks.values.map((v) => as(v.identity && v.type !== 'number' ? v.expr : caseWhen([{ when: flag, then: lit(null) }], v.expr), v.name)), ...ids, as(flag, '__flag')],
     { from: { kind: 'subquery', alias: '__flagged', query: flaggedSource } },
   );
 }
