@@ -55,4 +55,28 @@ describe('a re-run whose doubles differ only in their last bits', () => {
       await db.close();
     }
   });
+
+  it('a column given its own tolerance is compared within it; the others keep 1e-12', async () => {
+    const db = await openRunDatabase();
+    const base = join(dir, 'store-tolerance');
+    const write = (table: string) => writePartitions(db.connection, {
+      table, columns: ['entity_id', 'feature_ts', 'v', 'sd'], dtExpression: `strftime("feature_ts", '%Y-%m-%d')`, orderBy: ['entity_id', 'feature_ts'],
+      base, files: storeFiles(base), metadata: { 'sluice.run_id': 'r1' }, roundingTolerance: { sd: 1e-9 },
+    });
+    // `from` with one column scaled by `factor`.
+    const scaled = (name: string, from: string, column: 'v' | 'sd', factor: string) =>
+      db.connection.run(`CREATE TABLE ${name} AS SELECT entity_id, feature_ts, ${column === 'v' ? `v * ${factor}` : 'v'} AS v, ${column === 'sd' ? `sd * ${factor}` : 'sd'} AS sd FROM ${from}`);
+    try {
+      await db.connection.run(`CREATE TABLE first AS SELECT entity_id, feature_ts, v, v * 3 AS sd FROM (${ROWS})`);
+      await write('first');
+      await scaled('sd_noise', 'first', 'sd', '(1 + 1e-10)');
+      expect((await write('sd_noise')).written).toEqual([]);
+      await scaled('sd_change', 'first', 'sd', '(1 + 1e-8)');
+      expect((await write('sd_change')).written).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
+      await scaled('v_change', 'sd_change', 'v', '(1 + 1e-10)');
+      expect((await write('v_change')).written).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
+    } finally {
+      await db.close();
+    }
+  });
 });

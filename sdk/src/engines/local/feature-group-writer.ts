@@ -9,6 +9,7 @@ import type { FeatureStoreSinkNode } from '../../plan/sink-node.js';
 import type { WindowNode } from '../../plan/window-node.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath } from '../../features/store-layout.js';
+import { featureColumns } from '../../features/feature-naming.js';
 import { writeCatalogEntry } from '../../features/catalog.js';
 import { printerFor } from '../../sql/dialects.js';
 import { describeTable } from './transform-stage.js';
@@ -53,6 +54,7 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
     base,
     files,
     metadata: write.metadata,
+    roundingTolerance: stddevTolerance(write.window),
     ...(write.connect ? { connect: write.connect } : {}),
   });
   await writeCatalogEntry(files, sink.root, {
@@ -71,4 +73,19 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
   });
   await connection.run(`DROP VIEW ${p.quoteIdentifier(staged)}`);
   return result;
+}
+
+/**
+ * A stddev is computed from its values' mean, which carries rounding of about one ulp of the
+ * mean itself, and that ulp differs between runs (DuckDB sums on several threads in any order).
+ * So a stddev's relative run-to-run difference is about 1e-16 · |mean| / stddev, not 1e-16:
+ * already 1e-12 for prices of 150.00 ± 0.01, or epoch seconds spread over a day (5e-12 was
+ * measured on the latter). Within 1e-9 such a stored stddev is the same value, and a re-run
+ * leaves its partition as it is, up to |mean| / stddev ≈ 1e6, past which a stddev has lost ten
+ * of its sixteen digits anyway. Means, sums and the rest keep 1e-12.
+ */
+const STDDEV_RELATIVE_TOLERANCE = 1e-9;
+
+function stddevTolerance(window: WindowNode): Record<string, number> {
+  return Object.fromEntries(featureColumns(window).filter((c) => c.fn === 'stddev').map((c) => [c.name, STDDEV_RELATIVE_TOLERANCE]));
 }

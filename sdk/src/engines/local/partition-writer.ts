@@ -36,6 +36,12 @@ export interface PartitionWriteOptions {
   /** Parquet key-value metadata (lineage). */
   readonly metadata: Readonly<Record<string, string>>;
   /**
+   * Double columns whose values may differ by more than the last bits between two runs over
+   * the same rows, with the relative difference that still counts as the same value (see
+   * unchanged-partitions.ts); every other double is compared within 1e-12.
+   */
+  readonly roundingTolerance?: Readonly<Record<string, number>>;
+  /**
    * Opens another connection to the same database. Given, the partitions are split between
    * several writers running side by side: one ordered, partitioned COPY writes its files on a
    * single thread, so another core would otherwise sit idle.
@@ -112,6 +118,7 @@ export async function writePartitions(connection: DuckDBConnection, options: Par
         source,
         keys: options.orderBy,
         candidates: identityChanged.map((c) => ({ dt: c.dt, rows: c.rows, files: filesByDt.get(c.dt) ?? [] })),
+        ...(options.roundingTolerance ? { tolerance: options.roundingTolerance } : {}),
       });
   const changed = identityChanged.filter((c) => !sameWithinRounding.has(c.dt));
   const unchanged = wanted.filter((w) => !changed.includes(w)).map((w) => w.dt);

@@ -7,7 +7,7 @@
  * of one grouped sum over 1M doubles gave 4 different answers). The content identity hashes
  * exact values, so such a re-run would rewrite partitions that hold the same features. A
  * partition is kept when every stored row has its counterpart (same key, same values; doubles
- * within 1e-12 relative) and no row is added or missing.
+ * within 1e-12 relative, or a column's own tolerance) and no row is added or missing.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { printerFor } from '../../sql/dialects.js';
@@ -20,7 +20,7 @@ export interface PartitionCandidate {
   readonly files: readonly string[];
 }
 
-/** Relative difference two doubles may have and still count as the same feature value. */
+/** Relative difference two doubles may have and still count as the same feature value (unless the column has its own). */
 const RELATIVE_TOLERANCE = 1e-12;
 
 /**
@@ -36,7 +36,13 @@ const RELATIVE_TOLERANCE = 1e-12;
  */
 export async function partitionsEqualWithinRounding(
   connection: DuckDBConnection,
-  options: { readonly source: string; readonly keys: readonly string[]; readonly candidates: readonly PartitionCandidate[] },
+  options: {
+    readonly source: string;
+    readonly keys: readonly string[];
+    readonly candidates: readonly PartitionCandidate[];
+    /** Relative tolerance by column, for doubles that carry more than last-bit noise. */
+    readonly tolerance?: Readonly<Record<string, number>>;
+  },
 ): Promise<Set<string>> {
   const candidates = options.candidates.filter((c) => c.files.length > 0 && c.rows > 0);
   if (candidates.length === 0 || options.keys.length === 0) return new Set();
@@ -49,7 +55,8 @@ export async function partitionsEqualWithinRounding(
     const a = `a.${q(c.name)}`;
     const b = `b.${q(c.name)}`;
     if (c.type !== 'DOUBLE' && c.type !== 'FLOAT') return `${a} IS NOT DISTINCT FROM ${b}`;
-    return `(${a} IS NOT DISTINCT FROM ${b} OR (isnan(${a}) AND isnan(${b})) OR abs(${a} - ${b}) <= ${RELATIVE_TOLERANCE} * greatest(abs(${a}), abs(${b})))`;
+    const tolerance = options.tolerance?.[c.name] ?? RELATIVE_TOLERANCE;
+    return `(${a} IS NOT DISTINCT FROM ${b} OR (isnan(${a}) AND isnan(${b})) OR abs(${a} - ${b}) <= ${tolerance} * greatest(abs(${a}), abs(${b})))`;
   };
   const fileToDt = candidates.flatMap((c) => c.files.map((f) => `(${p.stringLiteral(f)}, ${p.stringLiteral(c.dt)})`)).join(', ');
   const files = candidates.flatMap((c) => c.files).map((f) => p.stringLiteral(f)).join(', ');
