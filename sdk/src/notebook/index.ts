@@ -3,7 +3,7 @@
  * the functions that send them to a tslab kernel, with plain-text fallbacks elsewhere.
  */
 export { escapeHtml } from './html-escape.js';
-export { columnTypeLabel, formatTimestamp, formatValue } from './value-format.js';
+export { columnTypeLabel, formatTimestamp, formatValue } from '../format/value-format.js';
 export { tableToHtml, tableToText, type TableDisplayOptions } from './table-html.js';
 export {
   conservationLine,

@@ -3,11 +3,11 @@
  */
 import type { DataType, Table } from 'apache-arrow';
 import { escapeHtml } from './html-escape.js';
-import { columnTypeLabel, formatValue, isNumericType } from './value-format.js';
+import { columnTypeLabel, formatColumn, isNumericType } from '../format/value-format.js';
 
 /** Options shared by {@link tableToHtml} and {@link tableToText}. */
 export interface TableDisplayOptions {
-  /** Rows to show (default 20). The row count line always states the full size. */
+  /** Rows to show (default 20; not a number: the default). The row count line always states the full size. */
   readonly limit?: number;
   /** A caption above the table. */
   readonly title?: string;
@@ -19,19 +19,18 @@ interface PreparedTable {
   readonly total: number;
 }
 
-function prepare(table: Table, limit: number): PreparedTable {
+function prepare(table: Table, limit: number | undefined): PreparedTable {
   const columns = table.schema.fields.map((f) => ({
     name: f.name,
     type: f.type as DataType,
     label: columnTypeLabel(f.type as DataType),
     numeric: isNumericType(f.type as DataType),
   }));
-  const vectors = table.schema.fields.map((f) => table.getChild(f.name));
-  const shown = Math.min(table.numRows, Math.max(0, limit));
-  const rows: (string | null)[][] = [];
-  for (let i = 0; i < shown; i++) {
-    rows.push(columns.map((c, j) => formatValue(vectors[j]?.get(i), c.type)));
-  }
+  const wanted = limit === undefined || Number.isNaN(limit) ? 20 : limit;
+  const shown = Math.min(table.numRows, Math.max(0, Math.floor(wanted)));
+  // By position: names may repeat (a training set keeps two label columns both named `y`).
+  const texts = columns.map((c, j) => formatColumn(table.getChildAt(j), c.type, shown));
+  const rows = Array.from({ length: shown }, (_, i) => texts.map((column) => column[i]!));
   return { columns, rows, total: table.numRows };
 }
 
@@ -57,7 +56,7 @@ const CELL_STYLE = 'padding:2px 8px;border-bottom:1px solid #ddd';
  * ```
  */
 export function tableToHtml(table: Table, options: TableDisplayOptions = {}): string {
-  const { columns, rows, total } = prepare(table, options.limit ?? 20);
+  const { columns, rows, total } = prepare(table, options.limit);
   const parts: string[] = ['<div class="sluice-table">'];
   if (options.title) parts.push(`<div style="font-weight:bold;margin:4px 0">${escapeHtml(options.title)}</div>`);
   parts.push(`<table style="${TABLE_STYLE}">`, '<thead><tr>');
@@ -72,7 +71,7 @@ export function tableToHtml(table: Table, options: TableDisplayOptions = {}): st
     parts.push('<tr>');
     row.forEach((value, j) => {
       const align = columns[j]!.numeric ? 'right' : 'left';
-      const body = value === null ? '<span class="sluice-null" style="color:#aaa;font-style:italic">null</span>' : escapeHtml(value);
+      const body = value === null ? '<span class="sluice-null" style="color:#aaa;font-style:italic">null</span>' : clippedCell(value);
       parts.push(`<td style="${CELL_STYLE};text-align:${align}">${body}</td>`);
     });
     parts.push('</tr>');
@@ -81,6 +80,14 @@ export function tableToHtml(table: Table, options: TableDisplayOptions = {}): st
   parts.push(`<div class="sluice-row-count" style="color:#666;font-size:11px;margin-top:2px">${escapeHtml(rowCountLine(rows.length, total, columns.length))}</div>`);
   parts.push('</div>');
   return parts.join('');
+}
+
+/** Past this many characters a cell shows its start and its length: a 5,000-character value would fill the page. */
+const HTML_CELL_CHARACTERS = 200;
+
+function clippedCell(value: string): string {
+  if (value.length <= HTML_CELL_CHARACTERS) return escapeHtml(value);
+  return `${escapeHtml(value.slice(0, HTML_CELL_CHARACTERS - 1))}…<span style="color:#888"> (${value.length.toLocaleString('en-US')} characters)</span>`;
 }
 
 /**
@@ -93,7 +100,7 @@ export function tableToHtml(table: Table, options: TableDisplayOptions = {}): st
  * ```
  */
 export function tableToText(table: Table, options: TableDisplayOptions = {}): string {
-  const { columns, rows, total } = prepare(table, options.limit ?? 20);
+  const { columns, rows, total } = prepare(table, options.limit);
   const header = columns.map((c) => `${c.name} (${c.label})`);
   const cells = rows.map((r) => r.map((v) => (v === null ? '∅' : v.replace(/\s/g, ' '))));
   const widths = header.map((h, j) => Math.min(40, Math.max(h.length, ...cells.map((r) => r[j]!.length))));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Table, TimestampMicrosecond, Int64, Float64, Utf8, vectorFromArray, tableFromArrays } from 'apache-arrow';
+import { Decimal, Field, Schema, Struct, Table, TimestampMicrosecond, Int64, Float64, Utf8, makeData, makeVector, vectorFromArray, tableFromArrays } from 'apache-arrow';
+import { formatTextTable } from '../../../sdk/src/format/text-table.js';
 import { escapeHtml } from '../../../sdk/src/notebook/html-escape.js';
 import { tableToHtml, tableToText } from '../../../sdk/src/notebook/table-html.js';
 
@@ -80,5 +81,54 @@ describe('tableToText', () => {
     expect(tableToText(t)).toBe(
       ['name (string)  n (int64)', '─────────────  ─────────', 'a                      5', '∅                  1,000', '2 rows × 2 columns'].join('\n'),
     );
+  });
+});
+
+/** A table whose two columns are both named `y` (as a training set keeps two label columns of that name). */
+function twoColumnsNamedY(): Table {
+  const first = vectorFromArray(['label-A'], new Utf8());
+  const second = vectorFromArray(['label-B'], new Utf8());
+  const fields = [new Field('y', first.type), new Field('y', second.type)];
+  return new Table(new Schema(fields), makeData({ type: new Struct(fields), length: 1, nullCount: 0, children: [first.data[0]!, second.data[0]!] }));
+}
+
+describe('values as they are', () => {
+  it('columns that share a name each show their own values', () => {
+    const t = twoColumnsNamedY();
+    expect(cells(tableToHtml(t), 'td')).toEqual(['label-A', 'label-B']);
+    expect(tableToText(t).split('\n')[2]!.trim().split(/\s+/)).toEqual(['label-A', 'label-B']);
+    expect(formatTextTable(t).split('\n')[2]!.trim().split(/\s+/)).toEqual(['label-A', 'label-B']);
+  });
+
+  it('numbers that differ print differently, and a fraction never prints as a whole number', () => {
+    const values = [1234.56789, 1234.56791, 0.99999, 1.99999, 0.123456, 0.123459, 2, 1 + 2 ** -52];
+    const t = tableFromArrays({ x: Float64Array.from(values) });
+    const shown = cells(tableToHtml(t), 'td');
+    expect(new Set(shown).size).toBe(values.length);
+    for (const [i, text] of shown.entries()) {
+      expect(Number(text.replaceAll(',', '')), text).toBeCloseTo(values[i]!, 3);
+      if (!Number.isInteger(values[i])) expect(text).toContain('.');
+    }
+    // Where four decimals already tell the values apart, the column stays short.
+    expect(cells(tableToHtml(tableFromArrays({ x: Float64Array.from([1234.56789, 0.000123456]) })), 'td')).toEqual(['1,234.5679', '0.0001235']);
+    const text = formatTextTable(t, { maxWidth: 40 }).split('\n').slice(2, 2 + values.length).map((line) => line.trim());
+    expect(new Set(text).size).toBe(values.length);
+  });
+
+  it('a decimal shows its exact value', () => {
+    const type = new Decimal(2, 10, 128);
+    // Unscaled 12345 and -5 (two's complement over four 32-bit words).
+    const data = makeData({ type, length: 2, nullCount: 0, data: new Uint32Array([12345, 0, 0, 0, 0xfffffffb, 0xffffffff, 0xffffffff, 0xffffffff]) });
+    const t = new Table({ price: makeVector(data) });
+    expect(cells(tableToHtml(t), 'td')).toEqual(['123.45', '-0.05']);
+  });
+
+  it('a very long value is cut in HTML with its length stated; a limit that is not a number shows the default 20 rows', () => {
+    const t = tableFromArrays({ note: ['x'.repeat(5000)], n: Float64Array.from([1]) });
+    const html = tableToHtml(t);
+    expect(html).not.toContain('x'.repeat(201));
+    expect(html).toContain('(5,000 characters)');
+    const many = tableFromArrays({ x: Float64Array.from({ length: 30 }, (_, i) => i) });
+    expect(tableToText(many, { limit: Number.NaN }).split('\n').at(-1)).toBe('30 rows × 1 column (showing first 20)');
   });
 });
