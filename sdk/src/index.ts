@@ -15,9 +15,10 @@ import { createProgressDisplay, isNotebook } from './notebook/index.js';
 // elsewhere it prints as text.
 registerLocalEngine({
   run: async (definition, options) => {
-    const progress = options.onProgress === undefined && isNotebook() ? createProgressDisplay() : undefined;
+    const notebook = isNotebook();
+    const progress = options.onProgress === undefined && notebook ? createProgressDisplay() : undefined;
     try {
-      return withNotebookDisplay(await runLocal(definition, progress ? { ...options, onProgress: progress.onProgress } : options));
+      return withNotebookDisplay(await runLocal(definition, progress ? { ...options, onProgress: progress.onProgress } : options, { keepChartRows: notebook }));
     } finally {
       progress?.finish();
     }

@@ -11,6 +11,19 @@ export type VegaLiteSpec = Readonly<Record<string, unknown>>;
 
 const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
+/**
+ * What a chart's table is part of, said in the chart's subtitle: a run keeps at most 10,000
+ * rows for charts (every row of a sample of entities), and its preview far fewer.
+ */
+export interface ChartCoverage {
+  /** Rows there are in all (feature rows of the run). */
+  readonly rows: number;
+  /** Entities there are in all, and how many the table holds every row of. */
+  readonly entities?: { readonly kept: number; readonly of: number };
+  /** The table is the run's preview: its first rows in entity order. */
+  readonly preview?: boolean;
+}
+
 export interface FeaturePlotOptions {
   /** Entities to plot (default: those with the largest total of the feature, up to `maxEntities`). */
   readonly entity?: string | readonly string[];
@@ -21,6 +34,23 @@ export interface FeaturePlotOptions {
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
+  /** What the table is part of (set by `run.plot()`), for the subtitle. */
+  readonly coverage?: ChartCoverage;
+}
+
+/**
+ * A column name as a vega-lite field reference: there `.` reads a nested field and `[0]` an
+ * element, so `label.churn` would chart nothing without the escapes.
+ */
+function fieldRef(name: string): string {
+  return name.replace(/[.[\]]/g, (c) => `\\${c}`);
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** The title, with a subtitle when the chart shows part of the data. */
+function titled(text: string, subtitle: string | undefined): string | { text: string; subtitle: string } {
+  return subtitle ? { text, subtitle } : text;
 }
 
 function requireColumn(table: Table, name: string, role: string): void {
@@ -68,6 +98,19 @@ export function featurePlotSpec(table: Table, feature: string, options: FeatureP
   let chosen: Set<string>;
   if (options.entity !== undefined) {
     chosen = new Set(typeof options.entity === 'string' ? [options.entity] : options.entity);
+    const present = new Set<string>();
+    for (let i = 0; i < table.numRows; i++) {
+      const e = entities.get(i);
+      if (e !== null && chosen.has(String(e))) present.add(String(e));
+    }
+    const absent = [...chosen].filter((e) => !present.has(e));
+    if (absent.length > 0) {
+      const kept = options.coverage?.entities;
+      const within = options.coverage?.preview
+        ? `the run's preview (its first ${count(table.numRows)} rows)`
+        : kept && kept.kept < kept.of ? `the rows kept for charts (every row of ${count(kept.kept)} of ${count(kept.of)} entities)` : 'the table';
+      throw new SluiceError('UNKNOWN_ENTITY', `Cannot plot ${absent.map((e) => JSON.stringify(e)).join(', ')}: not in ${within}. Leave out \`entity\` to plot the entities with the largest ${feature}, or read that entity's rows from the feature store and plot them with plotFeature(table, '${feature}', { entity }).`);
+    }
   } else {
     // The entities with the largest total of the feature draw the most telling lines (row
     // counts say little: rows continue while any window is non-empty). Ties break by id.
@@ -92,22 +135,29 @@ export function featurePlotSpec(table: Table, feature: string, options: FeatureP
       [feature]: chartValue(values.get(i), featureType),
     });
   }
+  const coverage = options.coverage;
+  const drawn = new Set(data.map((d) => String(d[entityColumn])));
+  const subtitle = coverage?.preview
+    ? `${count(drawn.size)} entit${drawn.size === 1 ? 'y' : 'ies'} of the run's preview (its first ${count(table.numRows)} of ${count(coverage.rows)} rows, so lines may stop early)`
+    : coverage?.entities
+      ? `${count(drawn.size)} of ${count(coverage.entities.of)} entities`
+      : undefined;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: options.title ?? `${feature} by ${tsColumn}`,
+    title: titled(options.title ?? `${feature} by ${tsColumn}`, subtitle),
     width: options.width ?? 480,
     height: options.height ?? 220,
     data: { values: data },
     mark: { type: 'line', point: true },
     encoding: {
       // A utc scale makes axis ticks and labels UTC whatever the viewer's time zone is.
-      x: { field: tsColumn, type: 'temporal', scale: { type: 'utc' }, title: `${tsColumn} (UTC)` },
-      y: { field: feature, type: 'quantitative' },
-      color: { field: entityColumn, type: 'nominal' },
+      x: { field: fieldRef(tsColumn), type: 'temporal', scale: { type: 'utc' }, title: `${tsColumn} (UTC)` },
+      y: { field: fieldRef(feature), type: 'quantitative', title: feature },
+      color: { field: fieldRef(entityColumn), type: 'nominal', title: entityColumn },
       tooltip: [
-        { field: entityColumn, type: 'nominal' },
-        { field: tsColumn, type: 'temporal', timeUnit: 'utcyearmonthdatehoursminutes', title: `${tsColumn} (UTC)` },
-        { field: feature, type: 'quantitative' },
+        { field: fieldRef(entityColumn), type: 'nominal', title: entityColumn },
+        { field: fieldRef(tsColumn), type: 'temporal', timeUnit: 'utcyearmonthdatehoursminutes', title: `${tsColumn} (UTC)` },
+        { field: fieldRef(feature), type: 'quantitative', title: feature },
       ],
     },
   };
@@ -118,6 +168,8 @@ export interface DistributionOptions {
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
+  /** What the table is part of (set by `run.plotDistribution()`), for the subtitle. */
+  readonly coverage?: ChartCoverage;
 }
 
 /**
@@ -142,15 +194,22 @@ export function distributionSpec(table: Table, column: string, options: Distribu
   }
   const numeric = DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
   const temporal = DataType.isTimestamp(type) || DataType.isDate(type);
+  const field = fieldRef(column);
   const x = numeric
-    ? { field: column, type: 'quantitative', bin: { maxbins: options.maxBins ?? 30 } }
+    ? { field, type: 'quantitative', bin: { maxbins: options.maxBins ?? 30 }, title: column }
     : temporal
-      ? { field: column, type: 'temporal', timeUnit: 'utcyearmonthdate' }
-      : { field: column, type: 'nominal', sort: '-y' };
-  const title = options.title ?? `distribution of ${column}${nulls > 0 ? ` (${nulls.toLocaleString('en-US')} null)` : ''}`;
+      ? { field, type: 'temporal', timeUnit: 'utcyearmonthdate', title: column }
+      : { field, type: 'nominal', sort: '-y', title: column };
+  const title = options.title ?? `distribution of ${column}${nulls > 0 ? ` (${count(nulls)} null)` : ''}`;
+  const coverage = options.coverage;
+  const subtitle = coverage === undefined || table.numRows >= coverage.rows
+    ? undefined
+    : coverage.preview
+      ? `the run's preview: its first ${count(table.numRows)} of ${count(coverage.rows)} rows, in entity order`
+      : `${count(table.numRows)} of ${count(coverage.rows)} rows${coverage.entities ? `: every row of ${count(coverage.entities.kept)} of ${count(coverage.entities.of)} entities, picked at random` : ', picked at random'}`;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title,
+    title: titled(title, subtitle),
     width: options.width ?? 480,
     height: options.height ?? 200,
     data: { values },

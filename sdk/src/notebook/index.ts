@@ -13,7 +13,7 @@ export {
   reportPassed,
   type QualityReportDisplayOptions,
 } from './quality-report-html.js';
-export { distributionSpec, featurePlotSpec, type DistributionOptions, type FeaturePlotOptions, type VegaLiteSpec } from './chart-spec.js';
+export { distributionSpec, featurePlotSpec, type ChartCoverage, type DistributionOptions, type FeaturePlotOptions, type VegaLiteSpec } from './chart-spec.js';
 export { renderSvg } from './svg-renderer.js';
 export {
   attachRichDisplay,

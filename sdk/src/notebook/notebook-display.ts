@@ -126,7 +126,8 @@ export function qualityReportBundle(report: QualityReport, options: QualityRepor
 export async function showChart(spec: VegaLiteSpec): Promise<void> {
   const svg = await renderSvg(spec);
   const values = (spec.data as { values?: unknown[] } | undefined)?.values;
-  const title = typeof spec.title === 'string' ? spec.title : 'chart';
+  const heading = spec.title as string | { text?: string; subtitle?: string } | undefined;
+  const title = typeof heading === 'string' ? heading : heading?.text ? `${heading.text}${heading.subtitle ? ` (${heading.subtitle})` : ''}` : 'chart';
   show({ vegaLite: spec, svg, text: `[${title}: ${values?.length ?? 0} points; open in a notebook to see the chart]` });
 }
 

@@ -7,7 +7,7 @@
 import type { Table } from 'apache-arrow';
 import type { BaseRunResult } from '../pipeline/run-types.js';
 import type { QualityReport } from '../quality/quality-report.js';
-import type { DistributionOptions, FeaturePlotOptions } from './chart-spec.js';
+import type { ChartCoverage, DistributionOptions, FeaturePlotOptions } from './chart-spec.js';
 import { escapeHtml } from './html-escape.js';
 import { attachRichDisplay, plotDistribution, plotFeature, qualityReportBundle, tableBundle } from './notebook-display.js';
 import { conservationLine, qualityReportToHtml } from './quality-report-html.js';
@@ -63,18 +63,26 @@ export function runResultToHtml(result: BaseRunResult): string {
 export function withNotebookDisplay<T extends BaseRunResult>(result: T): T & RunResultDisplay {
   const quality: QualityReport = attachRichDisplay({ ...result.quality }, (q) => qualityReportBundle(q));
   const preview: Table = attachRichDisplay(result.preview, (t) => tableBundle(t, { limit: 20 }));
+  const chart = chartTable(result, preview);
   const copy = {
     ...result,
     quality,
     preview,
     toString: () => result.toString(),
     plot(feature: string, options?: FeaturePlotOptions): Promise<void> {
-      return plotFeature(preview, feature, options);
+      return plotFeature(chart.table, feature, { coverage: chart.coverage, ...options });
     },
     plotDistribution(column: string, options?: DistributionOptions): Promise<void> {
-      return plotDistribution(preview, column, options);
+      return plotDistribution(chart.table, column, { coverage: chart.coverage, ...options });
     },
   };
   attachRichDisplay(copy, (r) => ({ text: r.toString(), html: runResultToHtml(r) }));
   return Object.freeze(copy) as T & RunResultDisplay;
+}
+
+/** What the charts draw: the rows the run kept for them, else (outside a notebook) its preview; and what that is of. */
+function chartTable(result: BaseRunResult, preview: Table): { table: Table; coverage: ChartCoverage } {
+  const kept = result.chartRows;
+  if (kept) return { table: kept.table, coverage: { rows: kept.ofRows, ...(kept.entities ? { entities: kept.entities } : {}) } };
+  return { table: preview, coverage: { rows: Math.max(result.featureRows || result.counts.valid, preview.numRows), preview: true } };
 }

@@ -60,6 +60,15 @@ export interface ProgressEvent {
   readonly message?: string;
 }
 
+/** Rows kept for charts: all of them up to 10,000, else every row of a sample of entities (a sample of rows without windows). */
+export interface ChartRows {
+  readonly table: Table;
+  /** Rows there are in all: feature rows, or valid rows when the pipeline does not aggregate. */
+  readonly ofRows: number;
+  /** Feature rows: how many entities `table` holds every row of, of how many. */
+  readonly entities?: { readonly kept: number; readonly of: number };
+}
+
 export interface RowCounts {
   readonly in: number;
   readonly valid: number;
@@ -78,6 +87,11 @@ export interface BaseRunResult {
   readonly gatesPassed: boolean;
   /** Feature rows (or valid rows when the pipeline does not aggregate), the first `previewRows`. */
   readonly preview: Table;
+  /**
+   * The rows `plot()` and `plotDistribution()` draw, kept when a notebook shows the run (the
+   * charts use the preview elsewhere).
+   */
+  readonly chartRows?: ChartRows;
   readonly featureRows: number;
   readonly timings: Readonly<Record<string, number>>;
   readonly outputs: RunOutputs;

@@ -49,6 +49,20 @@ describe('featurePlotSpec', () => {
   it('names the columns that exist when the feature does not', () => {
     expect(() => featurePlotSpec(features(), 'click_7d')).toThrow(/no such column.*entity_id, feature_ts, clicks_7d, spend_30d/);
   });
+
+  it('refuses an entity the table does not hold, saying which rows it holds', () => {
+    expect(() => featurePlotSpec(features(), 'clicks_7d', { entity: ['u1', 'u9'], coverage: { rows: 5000, entities: { kept: 4, of: 300 } } }))
+      .toThrow(/Cannot plot "u9": not in the rows kept for charts \(every row of 4 of 300 entities\)/);
+    expect(() => featurePlotSpec(features(), 'clicks_7d', { entity: 'u9', coverage: { rows: 5000, preview: true } })).toThrow(/not in the run's preview \(its first 8 rows\)/);
+  });
+
+  it('says in a subtitle what part of the rows it draws', () => {
+    expect(featurePlotSpec(features(), 'clicks_7d', { maxEntities: 2, coverage: { rows: 9000, entities: { kept: 4, of: 300 } } }).title)
+      .toEqual({ text: 'clicks_7d by feature_ts', subtitle: '2 of 300 entities' });
+    expect(featurePlotSpec(features(), 'clicks_7d', { coverage: { rows: 9000, preview: true } }).title)
+      .toEqual({ text: 'clicks_7d by feature_ts', subtitle: "4 entities of the run's preview (its first 8 of 9,000 rows, so lines may stop early)" });
+    expect(featurePlotSpec(features(), 'clicks_7d').title).toBe('clicks_7d by feature_ts');
+  });
 });
 
 describe('distributionSpec', () => {
@@ -57,6 +71,14 @@ describe('distributionSpec', () => {
     expect(values(spec).map((v) => v.clicks_7d)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(spec.title).toBe('distribution of clicks_7d (1 null)');
     expect((spec.encoding as any).x.bin).toEqual({ maxbins: 30 });
+  });
+
+  it('says in a subtitle when the rows are a sample or the preview, and not when they are all', () => {
+    expect(distributionSpec(features(), 'spend_30d', { coverage: { rows: 120_000, entities: { kept: 4, of: 300 } } }).title)
+      .toEqual({ text: 'distribution of spend_30d', subtitle: '8 of 120,000 rows: every row of 4 of 300 entities, picked at random' });
+    expect(distributionSpec(features(), 'spend_30d', { coverage: { rows: 120_000, preview: true } }).title)
+      .toEqual({ text: 'distribution of spend_30d', subtitle: "the run's preview: its first 8 of 120,000 rows, in entity order" });
+    expect(distributionSpec(features(), 'spend_30d', { coverage: { rows: 8, entities: { kept: 4, of: 4 } } }).title).toBe('distribution of spend_30d');
   });
 
   it('counts categories for strings', () => {
@@ -74,6 +96,15 @@ describe('renderSvg', () => {
     expect(svg.match(/aria-roledescription="bar"/g)).toHaveLength(4);
     expect(svg).toContain('entities &lt;&amp;&gt;');
   });
+
+  it('charts columns whose names vega-lite would read as nested fields (a.b, x[0])', async () => {
+    const numbers = Float64Array.from([1, 2, 2, 3, 3, 3, 4, 5]);
+    for (const name of ['label.churn', 'score[0]']) {
+      const svg = await renderSvg(distributionSpec(new Table({ [name]: vectorFromArray(Array.from(numbers), new Float64()) }), name));
+      expect(svg.match(/aria-roledescription="bar"/g)?.length ?? 0, name).toBeGreaterThan(0);
+      expect(svg, name).toContain(`>${name}<`);
+    }
+  }, 30_000);
 
   it('renders a line chart with one point per data row', async () => {
     const spec = featurePlotSpec(features(), 'clicks_7d', { entity: ['u1', 'u2'] });

@@ -92,4 +92,32 @@ describe('withNotebookDisplay', () => {
     ]);
     expect(f.sent.some((s) => s.mime === 'image/svg+xml')).toBe(true);
   });
+
+  it('draws the rows the run kept for charts, not the preview, and says what they are of', async () => {
+    const f = fake();
+    setTslabForTesting(f.module);
+    const day = (d: number) => new Date(Date.UTC(2024, 0, d));
+    const kept = new Table({
+      entity_id: vectorFromArray(['u7', 'u7', 'u7'], new Utf8()),
+      feature_ts: vectorFromArray([day(1), day(2), day(3)], new TimestampMicrosecond()),
+      clicks_7d: vectorFromArray([4n, 6n, 0n], new Int64()),
+      spend_30d: vectorFromArray([1, 2, 3], new Float64()),
+    });
+    const run = withNotebookDisplay({ ...fakeRun(), featureRows: 5000, chartRows: { table: kept, ofRows: 5000, entities: { kept: 1, of: 40 } } });
+    await run.plot('clicks_7d');
+    const spec = f.sent.find((s) => s.mime === VEGA_LITE_MIME)!.value as { data: { values: { clicks_7d: number }[] }; title: unknown };
+    expect(spec.data.values.map((v) => v.clicks_7d)).toEqual([4, 6, 0]);
+    expect(spec.title).toEqual({ text: 'clicks_7d by feature_ts', subtitle: '1 of 40 entities' });
+    await run.plotDistribution('spend_30d');
+    const distribution = f.sent.filter((s) => s.mime === VEGA_LITE_MIME)[1]!.value as { title: unknown };
+    expect(distribution.title).toEqual({ text: 'distribution of spend_30d', subtitle: '3 of 5,000 rows: every row of 1 of 40 entities, picked at random' });
+  });
+
+  it('says so when it can only draw the preview', async () => {
+    const f = fake();
+    setTslabForTesting(f.module);
+    await withNotebookDisplay({ ...fakeRun(), featureRows: 5000 }).plotDistribution('spend_30d');
+    const spec = f.sent.find((s) => s.mime === VEGA_LITE_MIME)!.value as { title: unknown };
+    expect(spec.title).toEqual({ text: 'distribution of spend_30d', subtitle: "the run's preview: its first 3 of 5,000 rows, in entity order" });
+  });
 });

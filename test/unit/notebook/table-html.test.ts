@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Decimal, Field, Schema, Struct, Table, TimestampMicrosecond, Int64, Float64, Utf8, makeData, makeVector, vectorFromArray, tableFromArrays } from 'apache-arrow';
+import { Decimal, Field, RecordBatch, Schema, Struct, Table, TimestampMicrosecond, Int64, Float64, Utf8, makeData, makeVector, vectorFromArray, tableFromArrays } from 'apache-arrow';
 import { formatTextTable } from '../../../sdk/src/format/text-table.js';
 import { escapeHtml } from '../../../sdk/src/notebook/html-escape.js';
 import { tableToHtml, tableToText } from '../../../sdk/src/notebook/table-html.js';
@@ -89,7 +89,8 @@ function twoColumnsNamedY(): Table {
   const first = vectorFromArray(['label-A'], new Utf8());
   const second = vectorFromArray(['label-B'], new Utf8());
   const fields = [new Field('y', first.type), new Field('y', second.type)];
-  return new Table(new Schema(fields), makeData({ type: new Struct(fields), length: 1, nullCount: 0, children: [first.data[0]!, second.data[0]!] }));
+  const schema = new Schema(fields);
+  return new Table(schema, [new RecordBatch(schema, makeData({ type: new Struct(fields), length: 1, nullCount: 0, children: [first.data[0]!, second.data[0]!] }))]);
 }
 
 describe('values as they are', () => {

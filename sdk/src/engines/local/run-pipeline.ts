@@ -41,8 +41,15 @@ import { queryArrow } from './duckdb-to-arrow.js';
 import { buildRunResult } from './run-result.js';
 import { mergeOutcome } from './merge-outcome.js';
 import { saveProfile } from '../../quality/profile.js';
+import { selectChartRows } from './chart-rows.js';
 
 const VALID_TABLE = 'valid_rows';
+
+/** What the caller will display (index.ts sets it in a notebook); nothing of it changes what a run computes or writes. */
+export interface LocalRunDisplay {
+  /** Keep up to 10,000 rows for `run.plot()` and `run.plotDistribution()` (chart-rows.ts). */
+  readonly keepChartRows?: boolean;
+}
 
 /**
  * Runs a pipeline definition locally.
@@ -52,7 +59,7 @@ const VALID_TABLE = 'valid_rows';
  * const result = await runLocal(engagement.definition, { sample: 10_000 });
  * ```
  */
-export async function runLocal(definition: PipelineDefinition, options: RunOptions = {}): Promise<BaseRunResult> {
+export async function runLocal(definition: PipelineDefinition, options: RunOptions = {}, display: LocalRunDisplay = {}): Promise<BaseRunResult> {
   const { plan } = definition;
   const source = plan.steps.find((s): s is SourceNode => s.kind === 'source');
   const validate = plan.steps.find((s): s is ValidateNode => s.kind === 'validate');
@@ -249,6 +256,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     const previewRows = options.previewRows ?? 20;
     const order = windowNode ? 'ORDER BY entity_id, feature_ts' : 'ORDER BY _row_id';
     const preview = await queryArrow(connection, `SELECT * ${windowNode ? '' : 'EXCLUDE (_row_id, _object, _line)'} FROM ${previewTable} ${order} LIMIT ${Math.trunc(previewRows)}`);
+    const chartRows = display.keepChartRows ? await selectChartRows(connection, previewTable, { windowed: windowNode !== undefined }) : undefined;
 
     if (options.saveProfile && validation.profile) await saveProfile(options.saveProfile, validation.profile);
     timings.total = Math.round(performance.now() - started);
@@ -263,6 +271,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       quality: outcome.report,
       gatesPassed,
       preview,
+      ...(chartRows ? { chartRows } : {}),
       featureRows,
       timings,
       outputs: {
