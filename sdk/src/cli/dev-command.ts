@@ -6,7 +6,7 @@
  * CompleteMultipartUpload); on an interval the aggregate stage runs on DuckDB over the
  * validated zone (only objects with a manifest) and writes the feature store locally.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -18,6 +18,8 @@ import { adaptS3rverEvent } from './dev-event-adapter.js';
 import { currentMarker, currentVersionsPrefix, isCurrentObject, type CurrentVersionMarker } from '../runtime/current-versions.js';
 import { zoneStore } from '../runtime/zone-store.js';
 import { SluiceError } from '../errors.js';
+import { groupPath } from '../features/store-layout.js';
+import type { PipelinePlan } from '../plan/pipeline-plan.js';
 
 export interface DevOptions {
   /** The module that default-exports the pipeline (as for `sluice promote`). */
@@ -42,6 +44,8 @@ export interface DevAggregateContext {
   readonly validatedBucket: string;
   readonly pipeline: string;
   readonly bundle: BundleResult;
+  /** The plan this session's bundle embeds (as loaded when it started). */
+  readonly plan: PipelinePlan;
   readonly featureStoreDir: string;
 }
 
@@ -118,7 +122,11 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   // imports resolve as in Lambda. Not `<cwd>/node_modules`: run from a subfolder (a notebooks/
   // folder) that would create a node_modules folder there, which makes tslab's TypeScript
   // watcher fail every later notebook cell ("Unexpected pending rebuildTimer").
-  const bundle = await bundlePipeline({ pipelineModule: options.pipelineModule, outDir: join(nodeModulesHolding(require, '@aws-sdk/client-s3'), '.cache', 'sluice-dev') });
+  // A folder of its own: two sessions side by side (other ports) each run their own pipeline.
+  const bundles = join(nodeModulesHolding(require, '@aws-sdk/client-s3'), '.cache', 'sluice-dev');
+  await mkdir(bundles, { recursive: true });
+  const bundleDir = await mkdtemp(join(bundles, `${process.pid}-`));
+  const bundle = await bundlePipeline({ pipelineModule: options.pipelineModule, outDir: bundleDir });
   log(`sluice dev: pipeline ${bundle.pipeline} (plan ${bundle.planHash}), bundle ${(bundle.bytes / 1024).toFixed(0)} KiB`);
   Object.assign(process.env, {
     VALIDATED_BUCKET: BUCKETS.validated,
@@ -133,10 +141,14 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
-  const handler = (await import(`${pathToFileURL(bundle.file).href}?t=${Date.now()}`)).handler as (
-    event: unknown,
-    context: { getRemainingTimeInMillis(): number },
-  ) => Promise<{ objects: { key: string; status: string; rows?: { in: number; valid: number; quarantined: number }; error?: string; reason?: string }[] }>;
+  const loaded = (await import(`${pathToFileURL(bundle.file).href}?t=${Date.now()}`)) as {
+    handler: (
+      event: unknown,
+      context: { getRemainingTimeInMillis(): number },
+    ) => Promise<{ objects: { key: string; status: string; rows?: { in: number; valid: number; quarantined: number }; error?: string; reason?: string }[] }>;
+    plan: PipelinePlan;
+  };
+  const { handler, plan } = loaded;
 
   // Events are handled one at a time, in arrival order, like a Lambda with reserved concurrency 1.
   let chain: Promise<void> = Promise.resolve();
@@ -149,7 +161,11 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       try {
         const result = await handler(event, { getRemainingTimeInMillis: () => 15 * 60_000 });
         for (const o of result.objects) {
-          const rows = o.rows ? `in ${o.rows.in}, valid ${o.rows.valid}, quarantined ${o.rows.quarantined}` : (o.error ?? o.reason ?? '');
+          // An unreadable object has counts too (0 rows): its reason is what to show.
+          const why = o.error ?? o.reason;
+          const rows = o.status === 'unreadable' && why
+            ? `quarantined whole: ${why}`
+            : o.rows ? `in ${o.rows.in}, valid ${o.rows.valid}, quarantined ${o.rows.quarantined}` : (why ?? '');
           log(`  ${o.status.padEnd(11)} s3://${BUCKETS.landing}/${o.key}  ${rows}  (${Date.now() - started} ms)`);
         }
       } catch (error) {
@@ -159,7 +175,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   });
 
   const featureStoreDir = join(dir, 'features');
-  const context: DevAggregateContext = { s3Endpoint, validatedBucket: BUCKETS.validated, pipeline: bundle.pipeline, bundle, featureStoreDir };
+  const context: DevAggregateContext = { s3Endpoint, validatedBucket: BUCKETS.validated, pipeline: bundle.pipeline, bundle, plan, featureStoreDir };
   const aggregate = options.aggregate ?? defaultAggregate;
   let aggregating: Promise<void> = Promise.resolve();
   const aggregateNow = () =>
@@ -192,6 +208,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       await s3rver.close();
       dynalite.closeAllConnections?.();
       await new Promise<void>((r) => dynalite.close(() => r()));
+      await rm(bundleDir, { recursive: true, force: true });
     },
   };
 }
@@ -238,11 +255,15 @@ async function defaultAggregate(context: DevAggregateContext): Promise<string> {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    if (files.length === 0) return 'no validated data yet';
-    const { plan } = (await import(pathToFileURL(context.bundle.file).href)) as { plan: import('../plan/pipeline-plan.js').PipelinePlan };
+    const { plan } = context;
     const window = plan.steps.find((s) => s.kind === 'window') as import('../plan/window-node.js').WindowNode | undefined;
     const sink = plan.steps.find((s) => s.kind === 'featureStore') as import('../plan/sink-node.js').FeatureStoreSinkNode | undefined;
     if (!window || !sink) return `${files.length} validated file(s); the pipeline has no aggregate() step`;
+    if (files.length === 0) {
+      // Every object was deleted (or none has landed): the group has no features any more.
+      const removed = await removeFeatureGroupPartitions(groupPath(context.featureStoreDir, sink.entity, sink.group));
+      return removed > 0 ? `no validated data any more; removed ${removed} partition(s) of ${sink.entity}/${sink.group}` : 'no validated data yet';
+    }
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const { runAggregateStage } = await import('../engines/local/aggregate-stage.js');
     const { writeFeatureGroup } = await import('../engines/local/feature-group-writer.js');
@@ -260,6 +281,9 @@ async function defaultAggregate(context: DevAggregateContext): Promise<string> {
         window,
         definition,
         metadata: { pipeline: plan.name, plan_hash: context.bundle.planHash, source: 'sluice dev' },
+        // Computed from every current object: a partition it has no row for is stale wherever it
+        // is (deleting the newest object leaves partitions past the new last date).
+        complete: true,
       });
       return `${files.length} validated file(s) → ${rows} feature row(s); partitions written ${result.written.length}, unchanged ${result.unchanged.length}${result.removed.length > 0 ? `, removed ${result.removed.length} (no rows any more)` : ''} → ${context.featureStoreDir}`;
     } finally {
@@ -286,4 +310,12 @@ async function ensurePortFree(port: number, what: string, flag: string): Promise
   if (inUse) {
     throw new SluiceError('PORT_IN_USE', `Port ${port} on 127.0.0.1, which ${what} listens on, is already in use (another sluice dev?). Stop what holds it, or choose another port: ${flag} <port>, or ${flag} 0 for any free one.`);
   }
+}
+
+/** Removes every `dt=` folder of a local feature group; returns how many there were. */
+async function removeFeatureGroupPartitions(folder: string): Promise<number> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const partitions = names.filter((name) => /^dt=\d{4}-\d{2}-\d{2}$/.test(name));
+  for (const name of partitions) await rm(join(folder, name), { recursive: true, force: true });
+  return partitions.length;
 }

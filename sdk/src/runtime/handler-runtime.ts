@@ -170,7 +170,7 @@ export class HandlerRuntime implements Runtime {
       // An object quarantined whole says why on the line the alarms point at, not only in its error
       // document; so does an object whose map returned keys that were not written.
       this.telemetry.logger.info('object done', { object: `s3://${ref.bucket}/${head.key}`, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.error ? { error: result.error } : {}), ...(result.undeclaredMapKeys ? { undeclaredMapKeys: result.undeclaredMapKeys } : {}), ...(result.coercionNotes ? { coercionNotes: result.coercionNotes } : {}) });
-      return { bucket: ref.bucket, key: head.key, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.resumedAt ? { resumedAt: result.resumedAt } : {}) };
+      return { bucket: ref.bucket, key: head.key, objectId: result.objectId, status: result.status, rows: result.rows, ...(result.error ? { error: result.error } : {}), ...(result.resumedAt ? { resumedAt: result.resumedAt } : {}) };
     } catch (error) {
       const name = (error as Error)?.name;
       if (error instanceof CheckpointYield) {

@@ -64,6 +64,7 @@ export interface ObjectOutcome {
   readonly rows?: { readonly in: number; readonly valid: number; readonly quarantined: number };
   /** Input records an earlier invocation had done (from its checkpoint): this one started there. */
   readonly resumedAt?: number;
+  /** `failed`: what went wrong; `unreadable` or `quarantined` whole: why. */
   readonly error?: string;
   /** `skipped`: why the object was not read (its key is not selected by the source). */
   readonly reason?: string;

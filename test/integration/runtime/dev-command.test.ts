@@ -76,6 +76,65 @@ it('an overwritten object counts with its new content only, and a deleted one no
   }
 }, 120_000);
 
+const partitions = async (): Promise<string[]> =>
+  (await readdir(join(dir, 'features', 'entity=user', 'feature_group=engagement')).catch(() => [] as string[])).filter((n) => n.startsWith('dt=')).sort();
+
+it('an unreadable object is logged with why, as quarantined whole', async () => {
+  const { gzipSync } = await import('node:zlib');
+  lines.length = 0;
+  await s3.send(new PutObjectCommand({ Bucket: 'landing', Key: 'events/zipped.jsonl', Body: gzipSync(row(8)) }));
+  await new Promise((r) => setTimeout(r, 200));
+  await dev.idle();
+  const line = lines.find((l) => l.includes('zipped.jsonl'))!;
+  expect(line).toMatch(/unreadable\s+s3:\/\/landing\/events\/zipped\.jsonl\s+quarantined whole: \S/);
+  await s3.send(new DeleteObjectCommand({ Bucket: 'landing', Key: 'events/zipped.jsonl' }));
+  await new Promise((r) => setTimeout(r, 200));
+  await dev.idle();
+}, 120_000);
+
+it('deleting the object with the latest events removes the partitions only it fed; deleting every object empties the group', async () => {
+  await dev.aggregateNow();
+  const before = await partitions();
+  expect(before.length).toBeGreaterThan(0);
+  await s3.send(new PutObjectCommand({ Bucket: 'landing', Key: 'events/late.jsonl', Body: JSON.stringify({ event_id: 'late', user_id: 'u1', event_type: 'click', amount: 5, ts: '2024-04-10T12:00:00Z' }) }));
+  await new Promise((r) => setTimeout(r, 200));
+  await dev.idle();
+  await dev.aggregateNow();
+  expect(await partitions()).toEqual([...before, 'dt=2024-04-11', 'dt=2024-04-12']);
+
+  await s3.send(new DeleteObjectCommand({ Bucket: 'landing', Key: 'events/late.jsonl' }));
+  await new Promise((r) => setTimeout(r, 200));
+  await dev.idle();
+  await dev.aggregateNow();
+  expect(await partitions()).toEqual(before);
+
+  lines.length = 0;
+  await s3.send(new DeleteObjectCommand({ Bucket: 'landing', Key: 'events/a b+c=é.jsonl' }));
+  await new Promise((r) => setTimeout(r, 200));
+  await dev.idle();
+  await dev.aggregateNow();
+  expect(await partitions()).toEqual([]);
+  expect(lines.find((l) => l.includes('aggregate'))).toContain(`removed ${before.length} partition(s) of user/engagement`);
+}, 120_000);
+
+it('a second session beside it (another pipeline) has a bundle of its own, and each aggregates its own plan', async () => {
+  const otherDir = join(dir, 'other');
+  const other = await startDev({ pipelineModule: resolve('test/integration/runtime/fixtures/other-pipeline.mjs'), dir: otherDir, s3Port: 0, dynamoPort: 0, aggregateEveryMs: 0, log: () => {} });
+  try {
+    expect(other.bundle.file).not.toBe(dev.bundle.file);
+    expect(other.bundle.pipeline).toBe('runtime-other');
+    await s3.send(new PutObjectCommand({ Bucket: 'landing', Key: 'events/again.jsonl', Body: row(9) }));
+    await new Promise((r) => setTimeout(r, 200));
+    await dev.idle();
+    lines.length = 0;
+    await dev.aggregateNow();
+    expect(lines.find((l) => l.includes('aggregate'))).toMatch(/feature row/);
+    expect(await readdir(join(dir, 'features', 'entity=user'))).toEqual(['feature_group=engagement']);
+  } finally {
+    await other.stop();
+  }
+}, 120_000);
+
 it('a port already in use is a sentence naming it and the flag that moves it, not a crash', async () => {
   const { createServer } = await import('node:net');
   const holder = createServer();

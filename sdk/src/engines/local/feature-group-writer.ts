@@ -27,6 +27,12 @@ export interface FeatureGroupWrite {
    * would scan the whole input again to pick its partitions.)
    */
   readonly connect?: () => Promise<DuckDBConnection>;
+  /**
+   * The rows are every row the group has (`sluice dev` recomputes it from the whole validated
+   * zone): a stored partition they have no row for is removed wherever it is, not only between
+   * their first and last date as after a run over some inputs.
+   */
+  readonly complete?: boolean;
 }
 
 /**
@@ -55,6 +61,7 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
     files,
     metadata: write.metadata,
     roundingTolerance: stddevTolerance(write.window),
+    ...(write.complete ? { complete: true } : {}),
     ...(write.connect ? { connect: write.connect } : {}),
   });
   await writeCatalogEntry(files, sink.root, {

@@ -41,6 +41,8 @@ export interface PartitionWriteOptions {
    * unchanged-partitions.ts); every other double is compared within 1e-12.
    */
   readonly roundingTolerance?: Readonly<Record<string, number>>;
+  /** The rows are all the group has: stored partitions without rows are removed wherever they are (default: only between the first and last date written). */
+  readonly complete?: boolean;
   /**
    * Opens another connection to the same database. Given, the partitions are split between
    * several writers running side by side: one ordered, partitioned COPY writes its files on a
@@ -198,17 +200,19 @@ const SIDE_BY_SIDE_WRITERS = 4;
 
 /**
  * Removes the files of the partitions between the first and the last date in `written` that are
- * not in `written`, and locally their then empty folders; returns their dates. New
- * files were placed first, so a reader never sees the span without its current rows.
+ * not in `written` (any date not in it when `options.complete`), and locally their then empty
+ * folders; returns their dates. New files were placed first, so a reader never sees the span
+ * without its current rows.
  */
 async function removeStalePartitions(options: PartitionWriteOptions, filesByDt: ReadonlyMap<string, readonly string[]>, written: readonly string[]): Promise<string[]> {
   // Dates only: the validated zone also has an `unknown` partition (rows without a timestamp), which bounds nothing.
   const dates = written.filter((dt) => ISO_DATE.test(dt)).sort();
   const first = dates[0];
   const last = dates.at(-1);
-  if (first === undefined || last === undefined) return [];
+  if (!options.complete && (first === undefined || last === undefined)) return [];
   const keep = new Set(written);
-  const stale = [...filesByDt.keys()].filter((dt) => ISO_DATE.test(dt) && dt > first && dt < last && !keep.has(dt)).sort();
+  const inside = (dt: string): boolean => options.complete === true || (dt > first! && dt < last!);
+  const stale = [...filesByDt.keys()].filter((dt) => ISO_DATE.test(dt) && inside(dt) && !keep.has(dt)).sort();
   await forEachLimited(stale, PARALLEL_FILE_OPERATIONS, async (dt) => {
     for (const path of filesByDt.get(dt)!) await options.files.remove(path);
     if (!options.base.startsWith('s3://')) await rmdir(join(options.base, `dt=${dt}`)).catch(() => undefined); // left when something else is in it
