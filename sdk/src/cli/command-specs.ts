@@ -69,7 +69,7 @@ export const COMMAND_SPECS = {
     summary: 'scaffold a new project: a pipeline, a notebook, sample data',
     flags: {
       name: { type: 'string', value: 'NAME', description: "the package name (default: from the folder's name)" },
-      force: { type: 'boolean', description: 'write into a folder that is not empty' },
+      force: { type: 'boolean', description: 'write into a folder that is not empty (files already there are kept)' },
     },
     example: 'sluice init my-features',
   },

@@ -4,8 +4,8 @@
  * `npm run notebook` step that registers the Jupyter kernel.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../errors.js';
 import { generateDemoEvents } from './demo-data.js';
@@ -21,7 +21,7 @@ export interface InitOptions {
   readonly sluiceDependency?: string;
   /** Write sample events into data/events (default true). */
   readonly sampleData?: boolean | { readonly users?: number; readonly days?: number; readonly eventsPerDay?: number };
-  /** Allow a folder that already has files in it (existing files are overwritten). */
+  /** Allow a folder that already has files in it: files already there are kept, never overwritten or deleted. */
   readonly force?: boolean;
 }
 
@@ -29,6 +29,8 @@ export interface InitResult {
   readonly dir: string;
   /** Files written, relative to `dir`, sorted. */
   readonly files: readonly string[];
+  /** Files of the template that were already there (with `force`) and were left as they were, sorted. */
+  readonly kept: readonly string[];
   readonly sampleEvents?: { readonly files: number; readonly events: number; readonly malformed: number };
   /** What to run next, one command per line. */
   readonly nextSteps: string;
@@ -122,6 +124,7 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
   const templates = templateRoot();
   await mkdir(target, { recursive: true });
   const written: string[] = [];
+  const kept: string[] = [];
   for (const file of await listFiles(templates)) {
     const renderIt = file.endsWith('.tmpl');
     let out = renderIt ? file.slice(0, -'.tmpl'.length) : file;
@@ -129,6 +132,11 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
     if (basename(out) === 'gitignore') out = join(dirname(out), '.gitignore');
     const from = join(templates, file);
     const to = join(target, out);
+    // Only with --force can anything be there: the user's file wins over the template's.
+    if (existsSync(to)) {
+      kept.push(out);
+      continue;
+    }
     await mkdir(dirname(to), { recursive: true });
     if (renderIt) await writeFile(to, render(await readFile(from, 'utf8'), vars));
     else await copyFile(from, to);
@@ -136,14 +144,21 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
   }
 
   let sampleEvents: InitResult['sampleEvents'];
-  if (options.sampleData !== false) {
+  const dataDir = join(target, 'data', 'events');
+  const existingData = await readdir(dataDir).catch(() => [] as string[]);
+  if (existingData.length > 0) {
+    // The user's own data: never replaced by the sample.
+    kept.push(join('data', 'events') + sep);
+  } else if (options.sampleData !== false) {
     const size = typeof options.sampleData === 'object' ? options.sampleData : {};
-    const dataDir = join(target, 'data', 'events');
     // Generate into a scratch folder first, so a failure leaves no half-written sample.
     const scratch = join(target, 'data', '.events-tmp');
     await rm(scratch, { recursive: true, force: true });
     sampleEvents = await generateDemoEvents({ dir: scratch, users: size.users ?? 300, days: size.days ?? 30, eventsPerDay: size.eventsPerDay ?? 900 });
-    await rm(dataDir, { recursive: true, force: true });
+    // Empty (checked above) or absent: removing it can lose nothing.
+    await rmdir(dataDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
     await rename(scratch, dataDir);
     for (const f of await readdir(dataDir)) written.push(join('data', 'events', f));
   }
@@ -154,6 +169,7 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
   return {
     dir: target,
     files: written.sort(),
+    kept: kept.sort(),
     ...(sampleEvents ? { sampleEvents } : {}),
     nextSteps: [`cd ${shellQuote(rel)}`, 'npm install', 'npm run notebook'].join('\n'),
   };

@@ -77,8 +77,9 @@ async function main(argv: string[]): Promise<number> {
       const dir = positionals[0];
       if (!dir) throw new SluiceError('USAGE', 'sluice init needs a folder: sluice init my-features');
       const { initProject } = await import('./init-command.js');
-      const result = await initProject(dir, { ...(values.force ? { force: true } : {}), ...(values.name ? { name: values.name } : {}) });
-      console.log(`Created ${result.dir}:\n${result.files.map((f) => `  ${f}`).join('\n')}\n\n${result.nextSteps}`);
+      const result = await initProject(dir, { ...(values.force ? { force: true } : {}), ...(values.name !== undefined ? { name: values.name } : {}) });
+      const kept = result.kept.length > 0 ? `\nKept what was already there (not overwritten):\n${result.kept.map((f) => `  ${f}`).join('\n')}\n` : '';
+      console.log(`Created ${result.dir}:\n${result.files.map((f) => `  ${f}`).join('\n')}\n${kept}\n${result.nextSteps}`);
       return 0;
     }
     case 'dev': {

@@ -3,7 +3,7 @@
  * folder is called: a real shell runs the printed `cd` line and reports where it ended up.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../../sdk/src/cli/init-command.js';
@@ -42,5 +42,27 @@ describe('sluice init next steps', () => {
     expect(existsSync(join(scratch, 'named-badly'))).toBe(false);
     await expect(initProject('named-well', { sampleData: false, name: '@team/features.v2' })).resolves.toBeDefined();
   });
-});
 
+  it('--force writes into a folder with files but keeps every file already there, the user\'s data included', async () => {
+    const dir = join(scratch, 'existing');
+    mkdirSync(join(dir, 'data', 'events'), { recursive: true });
+    mkdirSync(join(dir, 'pipelines'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'events', 'my-2023.jsonl'), '{"mine":true}\n');
+    writeFileSync(join(dir, 'package.json'), '{"name":"mine"}\n');
+    writeFileSync(join(dir, 'pipelines', 'engagement.ts'), '// my pipeline\n');
+    await expect(initProject('existing')).rejects.toMatchObject({ code: 'INIT_TARGET_NOT_EMPTY' });
+    const result = await initProject('existing', { force: true, sampleData: { users: 5, days: 2, eventsPerDay: 10 } });
+    expect(readdirSync(join(dir, 'data', 'events'))).toEqual(['my-2023.jsonl']);
+    expect(readFileSync(join(dir, 'data', 'events', 'my-2023.jsonl'), 'utf8')).toBe('{"mine":true}\n');
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{"name":"mine"}\n');
+    expect(readFileSync(join(dir, 'pipelines', 'engagement.ts'), 'utf8')).toBe('// my pipeline\n');
+    expect(result.kept).toEqual([join('data', 'events') + '/', 'package.json', join('pipelines', 'engagement.ts')].sort());
+    expect(result.files).toContain('README.md');
+    expect(result.files).not.toContain('package.json');
+    expect(result.sampleEvents).toBeUndefined();
+  });
+
+  it('--name "" is refused, not replaced by the folder name', async () => {
+    await expect(initProject('empty-name', { sampleData: false, name: '' })).rejects.toMatchObject({ code: 'INIT_BAD_NAME' });
+  });
+});
