@@ -56,9 +56,16 @@ export interface FeaturePipelineProps {
   readonly budgetUsd?: number;
   /** Alarm and budget notifications are also e-mailed here. */
   readonly alarmEmail?: string;
-  /** Lambda settings (defaults: 1024 MB, 300 s, reserved concurrency 10, SQS batch size 10). */
+  /** Lambda settings (defaults: 1024 MB, 300 s, SQS batch size 10). */
   readonly lambdaMemoryMb?: number;
   readonly lambdaTimeoutSeconds?: number;
+  /**
+   * The most concurrent invocations the SQS trigger starts (default 10, 2–1000): the event
+   * source's maximum concurrency, which AWS recommends over reserved concurrency for SQS, since
+   * throttled batches go back to the queue and count toward the dead-letter limit.
+   */
+  readonly maxConcurrency?: number;
+  /** Reserved concurrency for the function (default none: the account's unreserved pool). */
   readonly reservedConcurrency?: number;
   readonly batchSize?: number;
   /** Default NODEJS_22_X (the bundle targets Node 22). */
@@ -200,7 +207,7 @@ export class FeaturePipeline extends Construct {
       handler: props.handler ?? 'index.handler',
       memorySize: props.lambdaMemoryMb ?? 1024,
       timeout: lambdaTimeout,
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role: handlerRole,
       logGroup,
       description: `sluice ${name} event stage (plan ${props.planHash})`,
@@ -211,6 +218,8 @@ export class FeaturePipeline extends Construct {
         [RUNTIME_ENV.metricsNamespace]: RUNTIME_METRICS.namespace,
         [RUNTIME_ENV.serviceName]: name,
         [RUNTIME_ENV.timeReserveMs]: String(Math.min(20_000, Math.floor(lambdaTimeout.toMilliseconds() / 5))),
+        // A long object goes on in a new message here, not in redeliveries counted toward the dead-letter limit.
+        [RUNTIME_ENV.continuationQueueUrl]: this.queue.queueUrl,
       },
     });
     if (this.handler.runtime === lambda.Runtime.NODEJS_22_X) {
@@ -223,7 +232,9 @@ export class FeaturePipeline extends Construct {
       batchSize: props.batchSize ?? 10,
       reportBatchItemFailures: true,
       maxBatchingWindow: (props.batchSize ?? 10) > 10 ? Duration.seconds(5) : undefined,
+      maxConcurrency: props.maxConcurrency ?? 10,
     }));
+    this.queue.grantSendMessages(handlerRole);
     // Least privilege, by explicit action: read landing; write and delete in both zones (an object
     // failing a gate after some segments has its validated AND quarantined row files deleted;
     // checkpoints and unique-key files go when it is done). ListBucket: a missing key is a 404,
@@ -262,6 +273,16 @@ export class FeaturePipeline extends Construct {
       glueRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${stack.partition}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`] }));
     }
     glueRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [validated.bucketArn, features.bucketArn] }));
+    // Hadoop's file system asks about a folder by its key without the slash (`fs.exists`, Spark's
+    // basePath, the output committer's checks): S3 answers 403, not 404, where GetObject is not
+    // granted on that key, and the job fails. No such object exists; the grant only makes the answer 404.
+    glueRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [
+        ...[validatedPrefix, manifestsPrefix, currentPrefix, dirtyPrefix].flatMap((prefix) => folderKeys(prefix).map((key) => validated.arnForObjects(key))),
+        ...folderKeys(featuresPrefix).map((key) => features.arnForObjects(key)),
+      ],
+    }));
     glueRole.addToPolicy(new iam.PolicyStatement({
       actions: ['s3:GetObject'],
       resources: [validated.arnForObjects(`${validatedPrefix}*`), validated.arnForObjects(`${manifestsPrefix}*`), validated.arnForObjects(`${currentPrefix}*`)],
@@ -429,4 +450,13 @@ export class FeaturePipeline extends Construct {
       costTag: { key: PIPELINE_TAG, value: name },
     });
   }
+}
+
+/**
+ * The keys Hadoop probes for a folder prefix and its parents, without their slashes:
+ * `features/entity=user/feature_group=g/` → `features`, `features/entity=user`, `features/entity=user/feature_group=g`.
+ */
+function folderKeys(prefix: string): string[] {
+  const parts = prefix.split('/').filter((part) => part !== '');
+  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
 }

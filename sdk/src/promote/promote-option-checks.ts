@@ -11,7 +11,7 @@ import { rejectUnknownKeys } from '../plan/unknown-options.js';
 /** Every key `promote()` understands (PromoteOptions). */
 export const PROMOTE_OPTION_KEYS = [
   'out', 'schedule', 'pipelineModule', 'budgetUsd', 'alarmEmail', 'stackName', 'sluiceDependency', 'log',
-  'lambdaMemoryMb', 'lambdaTimeoutSeconds', 'reservedConcurrency', 'batchSize', 'glueWorkers', 'reprocessDays',
+  'lambdaMemoryMb', 'lambdaTimeoutSeconds', 'maxConcurrency', 'reservedConcurrency', 'batchSize', 'glueWorkers', 'reprocessDays',
   'athenaBytesScannedCutoff', 'quarantineRetentionDays', 'maxQuarantineRatio', 'projectionStartDate', 'tags',
 ] as const;
 
@@ -22,6 +22,7 @@ export const PROMOTE_OPTION_KEYS = [
 const WHOLE_NUMBER_RANGES = {
   lambdaMemoryMb: [128, 10_240, 'MB of Lambda memory'],
   lambdaTimeoutSeconds: [1, 900, 'seconds of Lambda timeout'],
+  maxConcurrency: [2, 1000, 'concurrent invocations the SQS trigger starts'],
   reservedConcurrency: [1, Number.MAX_SAFE_INTEGER, 'concurrent Lambda executions'],
   batchSize: [1, 10_000, 'S3 events per Lambda invocation'],
   glueWorkers: [2, Number.MAX_SAFE_INTEGER, 'Glue G.1X workers'],

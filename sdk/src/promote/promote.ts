@@ -22,7 +22,7 @@ import { landingKeyRuleOf } from '../sources/landing-keys.js';
 
 /** Construct settings promote passes through (JSON-serialisable; written to promote.json). */
 export type PromoteConstructOptions = Partial<Pick<FeaturePipelineProps,
-  'lambdaMemoryMb' | 'lambdaTimeoutSeconds' | 'reservedConcurrency' | 'batchSize' | 'glueWorkers' | 'reprocessDays' |
+  'lambdaMemoryMb' | 'lambdaTimeoutSeconds' | 'maxConcurrency' | 'reservedConcurrency' | 'batchSize' | 'glueWorkers' | 'reprocessDays' |
   'athenaBytesScannedCutoff' | 'quarantineRetentionDays' | 'maxQuarantineRatio' | 'projectionStartDate' | 'tags'>>;
 
 export interface PromoteOptions extends PromoteConstructOptions {
@@ -195,7 +195,7 @@ async function buildBundle(pipelineModule: string | undefined, outDir: string, p
 }
 
 function pickConstructOptions(options: PromoteOptions): PromoteConstructOptions {
-  const keys = ['lambdaMemoryMb', 'lambdaTimeoutSeconds', 'reservedConcurrency', 'batchSize', 'glueWorkers', 'reprocessDays',
+  const keys = ['lambdaMemoryMb', 'lambdaTimeoutSeconds', 'maxConcurrency', 'reservedConcurrency', 'batchSize', 'glueWorkers', 'reprocessDays',
     'athenaBytesScannedCutoff', 'quarantineRetentionDays', 'maxQuarantineRatio', 'projectionStartDate', 'tags'] as const;
   const out: Record<string, unknown> = {};
   for (const key of keys) if (options[key] !== undefined) out[key] = options[key];

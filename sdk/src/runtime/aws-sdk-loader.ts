@@ -32,3 +32,15 @@ export function loadS3(): typeof import('@aws-sdk/client-s3') {
 export function loadDynamoDb(): typeof import('@aws-sdk/client-dynamodb') {
   return requireSdk('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
 }
+
+/**
+ * `@aws-sdk/client-sqs`, loaded on first use (to hand a long object on in a new message).
+ *
+ * @example
+ * ```ts
+ * const { SQSClient, SendMessageCommand } = loadSqs();
+ * ```
+ */
+export function loadSqs(): typeof import('@aws-sdk/client-sqs') {
+  return requireSdk('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs');
+}

@@ -39,6 +39,8 @@ export interface ObjectRef {
 export interface DeliveryItem {
   /** SQS messageId (for `batchItemFailures`); absent for direct and EventBridge invocations. */
   readonly itemIdentifier?: string;
+  /** An SQS message's body as received, to send again when the work must continue in a new message. */
+  readonly body?: string;
   readonly objects: readonly ObjectRef[];
   /** Why this item cannot be understood (poison message): it is reported as failed, never dropped. */
   readonly error?: string;
@@ -97,16 +99,17 @@ export function parseS3Event(event: unknown): ParsedEvent {
 
 function parseSqsMessage(message: Record<string, unknown>): DeliveryItem {
   const itemIdentifier = String(message.messageId ?? '');
+  const text = String(message.body ?? '');
   let body: unknown;
   try {
-    body = JSON.parse(String(message.body ?? ''));
+    body = JSON.parse(text);
   } catch {
     return { itemIdentifier, objects: [], error: 'SQS message body is not JSON' };
   }
   try {
     if (isObject(body) && body.Event === 's3:TestEvent') return { itemIdentifier, objects: [], skipped: 's3:TestEvent' };
-    if (isObject(body) && 'detail-type' in body) return { ...itemFromEventBridge(body), itemIdentifier };
-    if (isObject(body) && Array.isArray(body.Records)) return { ...itemFromS3Notification(body), itemIdentifier };
+    if (isObject(body) && 'detail-type' in body) return { ...itemFromEventBridge(body), itemIdentifier, body: text };
+    if (isObject(body) && Array.isArray(body.Records)) return { ...itemFromS3Notification(body), itemIdentifier, body: text };
     return { itemIdentifier, objects: [], error: 'SQS message body is not an S3 notification' };
   } catch (error) {
     return { itemIdentifier, objects: [], error: (error as Error).message };

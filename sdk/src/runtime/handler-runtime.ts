@@ -9,7 +9,7 @@ import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import { SluiceError } from '../errors.js';
-import { parseS3Event, type ObjectRef } from './event-records.js';
+import { parseS3Event, type DeliveryItem, type ObjectRef } from './event-records.js';
 import { processObject, type ObjectManifest, type ProcessDeps } from './process-object.js';
 import { recordCurrentVersion, recordRemoval, removedAfter, type MarkerTarget } from './current-version-writer.js';
 import type { Telemetry } from './runtime-telemetry.js';
@@ -75,6 +75,8 @@ export class HandlerRuntime implements Runtime {
     persistenceStore: DynamoDBPersistenceLayer,
     private readonly timeReserveMs: number,
     makeIdempotent: typeof import('@aws-lambda-powertools/idempotency').makeIdempotent,
+    /** Sends a message body to the queue the notifications come from (see continueInNewMessage). */
+    private readonly continuation?: (body: string) => Promise<void>,
   ) {
     this.select = sourceSelection(definition.plan);
     this.processIdempotent = makeIdempotent((payload: IdentityPayload, ref: ResolvedObject) => this.processOnce(payload, ref), {
@@ -94,6 +96,8 @@ export class HandlerRuntime implements Runtime {
     const failures: { itemIdentifier: string }[] = [];
     const outcomes: ObjectOutcome[] = [];
     let outOfTime = false;
+    // This invocation wrote a segment or finished an object (see continueInNewMessage).
+    let progressed = false;
     try {
       for (const item of parsed.items) {
         if (item.skipped) {
@@ -101,6 +105,8 @@ export class HandlerRuntime implements Runtime {
           continue;
         }
         let itemFailed = false;
+        // Out of time with objects of this item not done.
+        let itemYielded = false;
         if (item.error) {
           this.telemetry.logger.error('undecodable message; reporting it failed', { itemIdentifier: item.itemIdentifier, error: item.error });
           this.telemetry.objectFailed();
@@ -123,15 +129,19 @@ export class HandlerRuntime implements Runtime {
           if (outOfTime || context.getRemainingTimeInMillis() < this.timeReserveMs) {
             outOfTime = true;
             outcomes.push({ bucket: ref.bucket, key: ref.keys[0]!, status: 'yielded' });
-            itemFailed = true;
+            itemYielded = true;
             continue;
           }
           const outcome = await this.handleObject(ref);
           outcomes.push(outcome);
-          if (outcome.status === 'yielded') outOfTime = true;
-          if (['yielded', 'in-progress', 'failed'].includes(outcome.status)) itemFailed = true;
+          // A yield comes after at least one segment written: progress, as is a finished object.
+          if (outcome.status === 'yielded') [outOfTime, itemYielded, progressed] = [true, true, true];
+          else if (outcome.status === 'in-progress' || outcome.status === 'failed') itemFailed = true;
+          else progressed = true;
         }
-        if (itemFailed) failures.push({ itemIdentifier: item.itemIdentifier ?? '' });
+        if (itemFailed || (itemYielded && !(progressed && (await this.continueInNewMessage(item))))) {
+          failures.push({ itemIdentifier: item.itemIdentifier ?? '' });
+        }
       }
     } finally {
       this.telemetry.flush();
@@ -144,6 +154,27 @@ export class HandlerRuntime implements Runtime {
       );
     }
     return { batchItemFailures: failures, objects: outcomes };
+  }
+
+  /**
+   * Sends an SQS message's body again as a new message, for the next invocation to resume from
+   * the checkpoints; true when sent (the message in hand is then done). Reporting it failed
+   * instead would make SQS redeliver it only after the visibility timeout, and count each
+   * delivery toward the dead-letter limit: an object needing more invocations than that limit
+   * would be dead-lettered half done; so would the messages of a batch that one long object left
+   * no time for. Only after this invocation made progress (a segment written or an object
+   * finished), so one that can do nothing at all still ends in the dead-letter queue.
+   */
+  private async continueInNewMessage(item: DeliveryItem): Promise<boolean> {
+    if (!this.continuation || item.body === undefined) return false;
+    try {
+      await this.continuation(item.body);
+      this.telemetry.logger.info('continues in a new message', { itemIdentifier: item.itemIdentifier });
+      return true;
+    } catch (error) {
+      this.telemetry.logger.warn('could not send the continuation message; reporting the message failed so that SQS redelivers it', { itemIdentifier: item.itemIdentifier, error: error as Error });
+      return false;
+    }
   }
 
   private skip(ref: ObjectRef, reason: string): ObjectOutcome {
@@ -218,7 +249,6 @@ export class HandlerRuntime implements Runtime {
 
   /** Runs inside the idempotent section: at most one delivery of an object gets here at a time. */
   private async processOnce(payload: IdentityPayload, ref: ResolvedObject): Promise<StoredResult> {
-    let lastCheck = Date.now();
     const result = await processObject(
       { ...payload, objectId: objectIdOf(payload), versionId: ref.versionId, lastModified: ref.lastModified },
       {
@@ -226,13 +256,11 @@ export class HandlerRuntime implements Runtime {
         transformer: this.transformer,
         store: this.store,
         zones: this.zones,
-        shouldYield: () => {
-          // Keep the reserve plus room for two more segments of the pace seen so far.
-          const now = Date.now();
-          const segmentMs = now - lastCheck;
-          lastCheck = now;
-          return (this.context?.getRemainingTimeInMillis() ?? Infinity) < this.timeReserveMs + 2 * segmentMs;
-        },
+        // Keep the reserve plus room for two more segments at the pace of the last one. (Timed
+        // by the processor from its first record: a resumed object first re-reads everything
+        // before its checkpoint, which once made every segment after a resume look slow, so
+        // each later delivery did one segment and the object ran out of deliveries.)
+        shouldYield: (segmentMs) => (this.context?.getRemainingTimeInMillis() ?? Infinity) < this.timeReserveMs + 2 * segmentMs,
         log: (message, data) => this.telemetry.logger.debug(message, data ?? {}),
       },
     );

@@ -23,11 +23,12 @@
 // (see `initRuntime`), so loading the bundle — Lambda's init phase — does not pay for them.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import { SluiceError } from '../errors.js';
-import { loadDynamoDb, loadS3 } from './aws-sdk-loader.js';
+import { loadDynamoDb, loadS3, loadSqs } from './aws-sdk-loader.js';
 import { createRowTransformer } from './row-transformer.js';
 import { createTelemetry } from './runtime-telemetry.js';
 import { REQUIRED_RUNTIME_ENV, RUNTIME_ENV } from './runtime-env.js';
@@ -51,6 +52,9 @@ export interface HandlerConfig {
   readonly timeReserveMs?: number;
   readonly s3Client?: S3Client;
   readonly dynamoDbClient?: DynamoDBClient;
+  /** The queue to hand long objects on through (default: SLUICE_CONTINUATION_QUEUE_URL; see RUNTIME_ENV). */
+  readonly continuationQueueUrl?: string;
+  readonly sqsClient?: SQSClient;
   /** Where unset options are read from (default `process.env`, read at the first invocation). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -196,5 +200,14 @@ async function initRuntime(definition: PipelineDefinition, config: HandlerConfig
     tableName: config.idempotencyTable ?? env[RUNTIME_ENV.idempotencyTable]!,
     awsSdkV3Client: dynamo,
   });
-  return new HandlerRuntime(definition, store, zones, transformer, telemetry, idempotencyConfig, persistenceStore, timeReserveMs, makeIdempotent);
+  const continuationQueueUrl = config.continuationQueueUrl ?? env[RUNTIME_ENV.continuationQueueUrl];
+  let continuation: ((body: string) => Promise<void>) | undefined;
+  if (continuationQueueUrl) {
+    const { SQSClient, SendMessageCommand } = loadSqs();
+    const sqs = config.sqsClient ?? new SQSClient({});
+    continuation = async (body) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: continuationQueueUrl, MessageBody: body }));
+    };
+  }
+  return new HandlerRuntime(definition, store, zones, transformer, telemetry, idempotencyConfig, persistenceStore, timeReserveMs, makeIdempotent, continuation);
 }

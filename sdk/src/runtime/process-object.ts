@@ -103,8 +103,12 @@ export interface ProcessDeps {
   readonly transformer: RowTransformer;
   readonly store: ZoneStore;
   readonly zones: ZoneConfig;
-  /** Asked after each segment: true means "checkpoint and stop now" (the invocation is running out of time). */
-  readonly shouldYield: () => boolean;
+  /**
+   * Asked after each segment, with how long that segment took (from its first record taken to
+   * its checkpoint written; a resumed object's re-reading of the records before its checkpoint
+   * is not part of it): true means "checkpoint and stop now" (the invocation is running out of time).
+   */
+  readonly shouldYield: (segmentMs: number) => boolean;
   readonly log?: (message: string, data?: Record<string, unknown>) => void;
 }
 
@@ -262,15 +266,17 @@ class SegmentRun {
     const records = recordBatches(utf8Text(decompressed(firstBytesOf(body, head), compression)), parser);
     let seen = 0;
     const skip = this.state.recordsDone;
+    let segmentStarted = 0;
     try {
       for await (const batch of records) {
         for (const record of batch) {
           // Resuming: records before the checkpoint were written by an earlier invocation.
           if (seen++ < skip) continue;
+          if (this.segmentRecords === 0) segmentStarted = Date.now();
           this.take(record);
           if (this.segmentRecords >= this.state.segmentRows || this.segmentBytes >= this.state.segmentBytes) {
             await this.flush(seen);
-            if (this.deps.shouldYield()) return true;
+            if (this.deps.shouldYield(Date.now() - segmentStarted)) return true;
           }
         }
       }

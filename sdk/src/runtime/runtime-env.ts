@@ -18,6 +18,12 @@ export const RUNTIME_ENV = {
   segmentBytes: 'SLUICE_SEGMENT_BYTES',
   /** Milliseconds of invocation time kept in reserve: below it the handler checkpoints and yields. Default 20000. */
   timeReserveMs: 'SLUICE_TIME_RESERVE_MS',
+  /**
+   * The queue the handler's S3 notifications come from: an object that needs more than one
+   * invocation is handed on in a new message there (see handler-runtime.ts). Unset: such a
+   * message is reported failed and SQS redelivers it, which counts toward the dead-letter limit.
+   */
+  continuationQueueUrl: 'SLUICE_CONTINUATION_QUEUE_URL',
   /** Custom S3 endpoint (s3rver, MinIO); path-style addressing is then used. Unset in AWS. */
   s3Endpoint: 'SLUICE_S3_ENDPOINT',
   /** Custom DynamoDB endpoint (dynalite). Unset in AWS. */

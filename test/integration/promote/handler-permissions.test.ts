@@ -17,6 +17,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CfnElement } from 'aws-cdk-lib';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHandler, type SluiceHandler } from '../../../sdk/src/runtime/handler.js';
 import { synthesizeFeaturePipeline, type SynthesizedStack } from '../../../sdk/src/promote/synth-stack.js';
@@ -30,6 +32,11 @@ const BUCKETS = { landing: 'landing', validated: 'validated', quarantine: 'quara
 const TABLE = 'idempotency';
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
+const QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/landing-events`;
+const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:landing-events`;
+/** SQS cannot run here: the client is mocked, and its calls recorded like the others. */
+const sqs = mockClient(SQSClient);
+sqs.on(SendMessageCommand).resolves({ MessageId: 'continued' });
 
 const definition = fixtureDefinition({ gates: { maxInvalidRatio: 0.5, unique: ['event_id'], notNull: ['user_id'] } });
 
@@ -49,10 +56,12 @@ const dynamoCalls: DynamoCall[] = [];
 let synth: SynthesizedStack;
 let remainingMs = 600_000;
 const outcomes: { key: string; status: string }[] = [];
+let failedMessages = 0;
 
 async function deliver(handler: SluiceHandler, key: string, versionId?: string, etag = 'x'): Promise<void> {
   const result = await handler(sqsBatch([s3CreatedEvent({ bucket: BUCKETS.landing, key, etag, ...(versionId ? { versionId } : {}) })]), { getRemainingTimeInMillis: () => remainingMs });
   outcomes.push(...result.objects.map((o) => ({ key: o.key, status: o.status })));
+  failedMessages += result.batchItemFailures.length;
 }
 
 beforeAll(async () => {
@@ -63,6 +72,7 @@ beforeAll(async () => {
   const handler = createHandler(definition, {
     validatedBucket: BUCKETS.validated, quarantineBucket: BUCKETS.quarantine, idempotencyTable: TABLE,
     segmentRows: 3, timeReserveMs: 1_000, s3Client: s3.client, dynamoDbClient: dynamo, env: {},
+    continuationQueueUrl: QUEUE_URL, sqsClient: new SQSClient({ region: REGION }),
   });
 
   const objects: Record<string, string | Uint8Array> = {
@@ -89,6 +99,8 @@ beforeAll(async () => {
   await deliver(handler, long, versions.get(long)!.versionId, versions.get(long)!.etag);
   s3.onCall = undefined;
   remainingMs = 600_000;
+  // The message was continued in a new one, not failed: this is that one arriving.
+  expect(failedMessages).toBe(0);
   await deliver(handler, long, versions.get(long)!.versionId, versions.get(long)!.etag);
   // A deleted (missing) object, and a redelivery of a finished one.
   await deliver(handler, 'events/gone.jsonl', 'v-gone');
@@ -123,6 +135,11 @@ describe('the handler run exercised every path', () => {
     expect(status('events/dup ids.jsonl')).toEqual(['quarantined']);
     expect(status('events/broken.jsonl.gz')).toEqual(['unreadable', 'removed']);
     expect(status('events/long é+.jsonl')).toEqual(['yielded', 'processed']);
+    // The yield went on in a new message with the notification as it came (no redelivery counted toward the dead-letter limit).
+    const continued = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(continued).toHaveLength(1);
+    expect(continued[0]!.QueueUrl).toBe(QUEUE_URL);
+    expect(JSON.parse(continued[0]!.MessageBody!).Records[0].s3.object.key).toBe('events/long+%C3%A9%2B.jsonl');
     expect(outcomes.filter((o) => o.status === 'failed').map((o) => o.key)).toEqual(['events/gone.jsonl']);
   });
 
@@ -158,6 +175,11 @@ describe('the synthesized Glue role', () => {
     { action: 's3:DeleteObject', resource: `${arn(BUCKETS.validated)}/_dirty/${name}/2024-01-05/c123.json` },
     { action: 's3:PutObject', resource: `${features}/dt=2024-01-05/part-0000.snappy.parquet` },
     { action: 's3:DeleteObject', resource: `${features}/dt=2024-01-05/part-0000.snappy.parquet` },
+    // Hadoop asks about folders by their keys without the slash: a 403 there fails the job.
+    { action: 's3:GetObject', resource: `${arn(BUCKETS.validated)}/validated/${name}` },
+    { action: 's3:GetObject', resource: `${arn(BUCKETS.validated)}/_dirty/${name}` },
+    { action: 's3:GetObject', resource: features },
+    { action: 's3:GetObject', resource: `${arn('features')}/features/entity=user` },
   ];
 
   test('allows every S3 call of the driver, on the exact resource', () => {
@@ -170,13 +192,14 @@ describe('the synthesized Glue role', () => {
     expect(allowed(allow, 's3:DeleteObject', `${arn(BUCKETS.validated)}/validated/${name}/dt=2024-01-05/0123abcd-00000.parquet`)).toBe(false);
     expect(allowed(allow, 's3:DeleteObject', `${arn(BUCKETS.validated)}/_manifests/${name}/0123abcd.json`)).toBe(false);
     expect(allowed(allow, 's3:GetObject', `${arn(BUCKETS.validated)}/_dirty/other-pipeline/2024-01-05/c.json`)).toBe(false);
+    expect(allowed(allow, 's3:GetObject', `${arn(BUCKETS.validated)}/validated/${name}-other/dt=2024-01-05/x.parquet`)).toBe(false);
   });
 });
 
 describe('the synthesized handler role', () => {
   test('allows every S3 and DynamoDB action the handler needed, on the exact resource', () => {
     const allow = handlerStatements(synth);
-    const needed = [...s3.calls.flatMap(requiredForS3), ...dynamoCalls.map(requiredForDynamo)];
+    const needed = [...s3.calls.flatMap(requiredForS3), ...dynamoCalls.map(requiredForDynamo), ...sqs.commandCalls(SendMessageCommand).map(() => ({ action: 'sqs:SendMessage', resource: QUEUE_ARN }))];
     const missing = [...new Set(needed.filter((n) => !allowed(allow, n.action, n.resource)).map((n) => `${n.action} on ${n.resource}`))];
     expect(missing).toEqual([]);
   });
@@ -273,6 +296,7 @@ function roleStatements(s: SynthesizedStack, roleId: string): Statement[] {
     [logicalId(pipeline.buckets.quarantine), arn(BUCKETS.quarantine)],
     [logicalId(pipeline.buckets.features), arn('features')],
     [logicalId(pipeline.idempotencyTable), `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE}`],
+    [logicalId(pipeline.queue), QUEUE_ARN],
   ]);
   const resolveValue = (value: any): string => {
     if (typeof value === 'string') return value;

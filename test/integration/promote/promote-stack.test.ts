@@ -169,7 +169,11 @@ describe('synthesized template', () => {
     expect(handlers).toHaveLength(1);
     const fn = handlers[0]![1].Properties;
     expect(fn.Runtime).toBe('nodejs22.x');
-    expect(fn.ReservedConcurrentExecutions).toBe(10);
+    // Concurrency is capped at the SQS trigger (throttled batches would count toward the dead-letter limit), not reserved.
+    expect(fn.ReservedConcurrentExecutions).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 10 } });
+    // A long object continues in a new message on its own queue.
+    expect(fn.Environment.Variables[RUNTIME_ENV.continuationQueueUrl]).toEqual({ Ref: expect.stringMatching(/LandingEvents/) });
     expect(Object.keys(fn.Environment.Variables)).toEqual(expect.arrayContaining([RUNTIME_ENV.validatedBucket, RUNTIME_ENV.quarantineBucket, RUNTIME_ENV.idempotencyTable, RUNTIME_ENV.metricsNamespace, RUNTIME_ENV.serviceName]));
     expect(fn.Environment.Variables[RUNTIME_ENV.serviceName]).toBe(PIPELINE);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });

@@ -30,6 +30,8 @@ export interface InvocationOptions {
   readonly yieldAfterSegments?: number;
   /** The S3 client the store uses (default: the MemoryS3's own). */
   readonly client?: S3Client;
+  /** Receives each segment's time as the processor measures it for pacing. */
+  readonly segmentTimes?: number[];
 }
 
 /** One invocation. */
@@ -40,7 +42,10 @@ export function invoke(s3: MemoryS3, target: ObjectTarget, definition: PipelineD
     transformer: createRowTransformer(definition),
     store: zoneStore(options.client ?? s3.client),
     zones: { validatedBucket: 'validated', quarantineBucket: 'quarantine', segmentRows: options.segmentRows, segmentBytes: 1 << 30 },
-    shouldYield: () => options.yieldAfterSegments !== undefined && ++segments >= options.yieldAfterSegments,
+    shouldYield: (segmentMs) => {
+      options.segmentTimes?.push(segmentMs);
+      return options.yieldAfterSegments !== undefined && ++segments >= options.yieldAfterSegments;
+    },
   });
 }
 
