@@ -179,6 +179,12 @@ export class HandlerRuntime implements Runtime {
 
   private skip(ref: ObjectRef, reason: string): ObjectOutcome {
     const key = ref.keys[0]!;
+    if (ref.removal) {
+      // Removing an object nobody reads changes nothing, and is what the ObjectsSkipped alarm
+      // asks for (move such objects away): counting it would sound that alarm again.
+      this.telemetry.logger.info('removal of an object the source does not select: nothing to do', { object: `s3://${ref.bucket}/${key}`, key });
+      return { bucket: ref.bucket, key, status: 'skipped', reason };
+    }
     this.telemetry.objectSkipped();
     // WARN, not INFO: the landing bucket holds inputs only, so an object nobody reads is a marker
     // at best and misplaced data at worst, which someone should see.

@@ -4,7 +4,8 @@
  * keys under other prefixes — keys with spaces, `+`, `%` and non-ASCII letters, which arrive
  * form-URL-encoded. The handler (source) runs against s3rver and dynalite. A skipped object
  * is not read, not quarantined and not recorded; it is logged (key and reason), counted in
- * the `ObjectsSkipped` metric, and its message does not fail.
+ * the `ObjectsSkipped` metric, and its message does not fail. Removing such an object (as that
+ * metric's alarm advises: move it away) is skipped quietly: not counted, logged at INFO.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { toPipelineDefinition } from '../../../sdk/src/runtime/handler.js';
 import { currentVersionsPrefix, keyIdOf } from '../../../sdk/src/runtime/current-versions.js';
 import { dirtyDatesPrefix } from '../../../sdk/src/runtime/dirty-dates.js';
 import { IDEMPOTENCY_TABLE, runHandlerBatch, type HandlerBatch } from '../../helpers/handler-batch.js';
-import { sqsBatch } from '../../helpers/s3-events.js';
+import { s3RemovedEvent, sqsBatch } from '../../helpers/s3-events.js';
 import { getText, listKeys } from './zone-inspection.js';
 
 const GLOB = 'events/**/*.jsonl';
@@ -49,7 +50,8 @@ beforeAll(async () => {
     // One message per object, and one S3 notification holding a matching and a skipped record.
     const mixed = { Records: [...event(MATCHING[1]!).Records, ...event(SKIPPED[4]!).Records] };
     const keys = [MATCHING[0]!, ...SKIPPED.slice(0, 4)];
-    return sqsBatch([...keys.map(event), mixed], [...keys.map((_, i) => `m${i}`), 'mixed']);
+    const moved = s3RemovedEvent({ bucket: 'landing', key: SKIPPED[1]!, sequencer: '99' });
+    return sqsBatch([...keys.map(event), mixed, moved], [...keys.map((_, i) => `m${i}`), 'mixed', 'moved']);
   });
 }, 120_000);
 
@@ -99,6 +101,13 @@ describe('a mixed SQS batch', () => {
       expect(line.object).toBe(`s3://landing/${line.key}`);
       expect(line.reason).toContain(GLOB);
     }
+  });
+
+  test('removing a skipped object is skipped quietly: logged at INFO, not counted, not a WARN', () => {
+    const removals = batch.result.objects.filter((o) => o.key === SKIPPED[1] && o.status === 'skipped');
+    expect(removals).toHaveLength(2);
+    const quiet = batch.jsonLines().filter((l) => l.message === 'removal of an object the source does not select: nothing to do');
+    expect(quiet.map((l) => [l.level, l.key])).toEqual([['INFO', SKIPPED[1]]]);
   });
 
   test('each skip is counted in the ObjectsSkipped metric', () => {
