@@ -26,9 +26,33 @@ const TRAINING_SET_FLAGS: Readonly<Record<string, string>> = {
  * ```
  */
 export function inCliTerms(error: unknown, command: string | undefined): unknown {
-  if (!(error instanceof SluiceError)) return error;
+  if (!(error instanceof SluiceError)) return fileSystemError(error) ?? error;
   const retold = retell(error, command);
   return retold === undefined ? error : new SluiceError(error.code, retold, { cause: error });
+}
+
+/** What a file-system refusal means, by Node's error code. */
+const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
+  ENOTDIR: 'part of that path is a file, not a folder',
+  EISDIR: 'that is a folder, not a file',
+  ENOENT: 'there is no such file or folder',
+  EEXIST: 'something is already there',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/**
+ * A file-system error from a path the user gave (`--store package.json`, `--out` on a file) as
+ * a sentence naming the path and why, instead of Node's stack trace.
+ */
+function fileSystemError(error: unknown): SluiceError | undefined {
+  const { code, path, syscall } = (error ?? {}) as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (typeof code !== 'string' || typeof path !== 'string' || !(code in FILE_SYSTEM_REASONS)) return undefined;
+  const doing = typeof syscall === 'string' ? ` (${syscall})` : '';
+  return new SluiceError('FILE_SYSTEM', `Cannot use ${path}${doing}: ${FILE_SYSTEM_REASONS[code]}. Check the paths given on the command line.`, { cause: error });
 }
 
 function retell(error: SluiceError, command: string | undefined): string | undefined {
@@ -63,7 +87,8 @@ function retell(error: SluiceError, command: string | undefined): string | undef
       return text.startsWith(flag) ? text : `${flag}: ${text}`;
     }
     default:
-      return undefined;
+      // The training-set command builds the options itself: a path into them ("→ at ttl") points nowhere the user wrote.
+      return command === 'training-set' && error instanceof PlanError ? withoutPlanPath(error) : undefined;
   }
 }
 

@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
       if (!args) return 0;
       const { values, positionals } = args;
       const { catalogCommand } = await import('./catalog-command.js');
-      return catalogCommand(values.store ?? './.sluice/features', positionals[0]);
+      return catalogCommand(values.store ?? './.sluice/features', positionals[0], console.log, { storeGiven: values.store !== undefined });
     }
     case 'promote': {
       const args = parse(COMMAND_SPECS.promote);

@@ -95,4 +95,17 @@ describe('sluice CLI', () => {
     expect(result.stdout).toContain('pipeline cli-demo');
     expect(result.stdout).toMatch(/clicks_7d\s+BIGINT/);
   });
+
+  it('catalog refuses a --store that is not there, a file given as the store, and a group name with more parts', () => {
+    const missing = sluice(['catalog', '--store', 'nowhere']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('✖ There is no folder nowhere.');
+    const file = sluice(['catalog', '--store', 'passing.ts']);
+    expect(file.status).toBe(1);
+    expect(file.stderr).toMatch(/✖ Cannot use passing\.ts.*: part of that path is a file, not a folder/);
+    expect(file.stderr).not.toMatch(/^\s+at /m);
+    const extra = sluice(['catalog', 'user/engagement/zzz', '--store', 'store']);
+    expect(extra.status).toBe(1);
+    expect(extra.stderr).toContain('Name a group as <entity>/<group>');
+  });
 });
