@@ -2,7 +2,7 @@
  * `sluice demo --data DIR` as a user runs it: the pipeline it runs reads DIR — not the
  * `data/events/` folder examples/engagement.ts was written for, which a fresh clone lacks.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
@@ -39,5 +39,15 @@ describe('sluice demo --data', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^ {2}clicks\/events-2024-01-01\.jsonl: in /m);
   });
-});
 
+  it('makes the clickstream where --data is an empty folder, beside it first, and clears a stopped demo\'s scratch folder', async () => {
+    mkdirSync(join(dir, 'fresh'));
+    mkdirSync(join(dir, 'fresh.partial-999999'));
+    writeFileSync(join(dir, 'fresh.partial-999999', 'events-2024-01-01.jsonl'), '{}\n');
+    const result = await runCli(['demo', join(REPO_ROOT, 'examples/engagement.ts'), '--data', 'fresh', '--sample', '300'], { cwd: dir, timeoutMs: 120_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Made a seeded clickstream in fresh');
+    expect(readdirSync(join(dir, 'fresh')).length).toBeGreaterThan(50);
+    expect(readdirSync(dir).filter((name) => name.includes('.partial-'))).toEqual([]);
+  });
+});
