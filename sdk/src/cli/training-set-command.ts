@@ -45,6 +45,8 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
   if (!values.explain && !values.sql && !values.out) throw new SluiceError('USAGE', 'sluice training-set needs --out <file> (or --explain / --sql to only look).');
   // Read before any work starts: a mistyped limit or format must not surface after a slow explain().
   const format = values.format === undefined ? undefined : values.format === 'csv' || values.format === 'parquet' ? values.format : usage(`--format takes parquet or csv, not "${values.format}"`);
+  const named = values.out === undefined ? undefined : /\.csv$/i.test(values.out) ? 'csv' : /\.parquet$/i.test(values.out) ? 'parquet' : undefined;
+  if (format && named && format !== named) usage(`--out ${values.out} names a ${named} file and --format asks for ${format}: leave out --format, or name the file .${format}`);
   const limits = {
     ...(values['max-cost-usd'] !== undefined ? { maxCostUsd: positiveNumberFlag('--max-cost-usd', values['max-cost-usd'], 'dollars', '0.50') } : {}),
     ...(values['max-bytes'] !== undefined ? { maxBytes: wholeNumberFlag('--max-bytes', values['max-bytes'], 'bytes', '10000000000') } : {}),
@@ -68,7 +70,10 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
   });
   const engine = await engineFrom(values);
   if (values.sql) {
-    out(await set.sql(values.sql === 'trino' ? 'trino' : values.sql === 'duckdb' ? 'duckdb' : usage(`--sql takes duckdb or trino, not "${values.sql}"`)));
+    const dialect = values.sql === 'trino' ? 'trino' : values.sql === 'duckdb' ? 'duckdb' : usage(`--sql takes duckdb or trino, not "${values.sql}"`);
+    // With Athena's flags the SQL names that database and stages under that output location.
+    if (engine && dialect === 'duckdb') usage('--sql duckdb prints the local engine\'s SQL: leave out --engine athena, or ask for --sql trino');
+    out(await set.sql(engine ?? dialect));
     return 0;
   }
   const explained = await set.explain(engine ? { engine } : {});

@@ -96,6 +96,22 @@ describe('sluice CLI', () => {
     expect(result.stdout).toMatch(/clicks_7d\s+BIGINT/);
   });
 
+  it('training-set --sql trino with Athena\'s flags prints the SQL that engine would run (its output location, not a placeholder)', () => {
+    expect(sluice(['run', 'passing.ts']).status).toBe(0);
+    writeFileSync(join(dir, 'labels.csv'), 'entity_id,ts,label\nu00001,2024-01-05T00:00:00Z,1\n');
+    const result = sluice(['training-set', '--labels', 'labels.csv', '--store', 'store', '--entity', 'user', '--features', 'engagement:clicks_7d', '--ttl', '7d',
+      '--sql', 'trino', '--engine', 'athena', '--database', 'mydb', '--workgroup', 'wg', '--output-location', 's3://my-results/x/', '--region', 'us-east-1']);
+    expect(result.status, result.stderr).toBe(0);
+    // Features are read from the pipeline's Glue database, as the promoted stack names it.
+    expect(result.stdout).toContain('"sluice_cli_demo"."user__engagement"');
+    expect(result.stdout).toContain("TO 's3://my-results/x/sluice-tmp/");
+    expect(result.stdout).not.toContain('athena-query-results');
+    const duckdb = sluice(['training-set', '--labels', 'labels.csv', '--store', 'store', '--entity', 'user', '--features', 'engagement:clicks_7d', '--ttl', '7d',
+      '--sql', 'duckdb', '--engine', 'athena', '--database', 'mydb', '--workgroup', 'wg', '--output-location', 's3://my-results/x/', '--region', 'us-east-1']);
+    expect(duckdb.status).toBe(1);
+    expect(duckdb.stderr).toContain("--sql duckdb prints the local engine's SQL");
+  });
+
   it('catalog refuses a --store that is not there, a file given as the store, and a group name with more parts', () => {
     const missing = sluice(['catalog', '--store', 'nowhere']);
     expect(missing.status).toBe(1);

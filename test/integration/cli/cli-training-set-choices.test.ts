@@ -25,6 +25,7 @@ describe('sluice training-set refuses a word a flag does not take, before any wo
     [['--out', 'o.parquet', '--format', 'json'], '--format takes parquet or csv, not "json"'],
     [['--sql', 'spark'], '--sql takes duckdb or trino, not "spark"'],
     [['--out', 'o.parquet', '--engine', 'spark'], '--engine takes local or athena, not "spark"'],
+    [['--out', 't.csv', '--format', 'parquet'], '--out t.csv names a csv file and --format asks for parquet: leave out --format, or name the file .parquet'],
   ])('%j', async (flags, problem) => {
     const result = await sluice([...BASE, ...flags]);
     expect(result.status).toBe(1);
