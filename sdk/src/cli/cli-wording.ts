@@ -65,7 +65,7 @@ function retell(error: SluiceError, command: string | undefined): string | undef
       return withoutPlanPath(error).replace(/\{ (entityColumn|timestampColumn): '<column>' \}/, (_, option: string) => `${TRAINING_SET_FLAGS[option]} <column>`);
     case 'FEATURE_ROWS_LIMIT':
       return error.message
-        .replace('run({ sample: 10_000 })', '--sample 10000')
+        .replace(/run\(\{ sample: ([\d_]+) \}\)/, (_, rows: string) => `--sample ${rows.replaceAll('_', '')}`)
         .replace(/run\(\{ maxFeatureRows: (\d+) \}\)/, '--max-feature-rows $1')
         .replace("this run's limit", 'the limit');
     case 'GATE_FAILED':

@@ -26,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = args;
       const module = positionals[0];
       if (!module) throw new SluiceError('USAGE', 'sluice run needs a module: sluice run pipelines/engagement.ts [--sample 10000]');
+      // A run without a sample writes anyway: the flag would be silently without effect.
+      if (values['write-sample'] && values.sample === undefined) throw new SluiceError('USAGE', '--write-sample lets a --sample run write its partial features; a run without --sample writes them anyway. Add --sample N, or leave out --write-sample.');
       const { runCommand } = await import('./run-command.js');
       return runCommand(module, {
         ...(values.sample !== undefined ? { sample: sampleFlag(values.sample) } : {}),
@@ -108,8 +110,18 @@ async function main(argv: string[]): Promise<number> {
     case '-v':
       console.log(`sluice ${SDK_VERSION}`);
       return 0;
+    case 'help': {
+      // `sluice help run` is `sluice run --help`.
+      const about = rest[0];
+      if (about !== undefined && about in COMMAND_SPECS) {
+        console.log(commandHelp(COMMAND_SPECS[about as keyof typeof COMMAND_SPECS]));
+        return 0;
+      }
+      if (about === 'training-set') return main(['training-set', '--help']);
+      console.log(topLevelHelp());
+      return 0;
+    }
     case undefined:
-    case 'help':
     case '--help':
     case '-h':
       console.log(topLevelHelp());

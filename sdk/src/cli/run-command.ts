@@ -48,7 +48,7 @@ export async function runCommand(modulePath: string, options: RunOptions, out: (
  * process.exitCode = await runLoadedPipeline(await loadPipeline('examples/engagement.ts'), { sample: 1_000 });
  * ```
  */
-export async function runLoadedPipeline(pipeline: RunnablePipeline, options: RunOptions, out: (text: string) => void = console.log): Promise<number> {
+export async function runLoadedPipeline(pipeline: RunnablePipeline, options: RunOptions, out: (text: string) => void = console.log, err: (text: string) => void = console.error): Promise<number> {
   out(`Running ${pipeline.name} (plan ${pipeline.hash})${options.sample ? ` on a sample of about ${options.sample.toLocaleString('en-US')} rows` : ''}`);
   let result: RunResult;
   const print = (printed: Omit<RunResult, 'toString'> | GateError['result']) =>
@@ -62,7 +62,8 @@ export async function runLoadedPipeline(pipeline: RunnablePipeline, options: Run
   } catch (error) {
     if (error instanceof GateError) {
       print(error.result);
-      out(`\n✖ ${(inCliTerms(error, 'run') as Error).message}`);
+      // The report is the output; the verdict is an error, where every other one goes.
+      err(`\n✖ ${(inCliTerms(error, 'run') as Error).message}`);
       return 2;
     }
     throw error;

@@ -39,7 +39,7 @@ const HELP_FLAG = '-h, --help';
 export const TRAINING_SET_USAGE = `  sluice training-set --labels <file|s3://…> --entity <entity> --features <g:f,g:*> --ttl <30d|unbounded> --out <file.parquet|file.csv|s3://…>
                       [--store ./.sluice/features] [--entity-column entity_id] [--timestamp-column ts]
                       [--format parquet|csv] [--explain] [--sql duckdb|trino]
-                      [--engine local|athena --workgroup W --database D --output-location s3://… [--region R]]
+                      [--engine local|athena --workgroup W --database D --output-location s3://…]
                       [--max-cost-usd N] [--max-bytes N] [--allow-expensive] [--endpoint URL] [--region R]`;
 
 export const TRAINING_SET_HELP = helpText();

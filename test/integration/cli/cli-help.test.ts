@@ -48,6 +48,14 @@ describe('sluice --help', () => {
     }
   });
 
+  it('sluice help <command> prints that command\'s help', async () => {
+    for (const command of ['run', 'promote', 'training-set']) {
+      const result = await sluice(['help', command]);
+      expect(result.status, command).toBe(0);
+      expect(result.stdout.split('\n')[0], command).toMatch(new RegExp(`^sluice ${command} — `));
+    }
+  });
+
   it('--version, -v and version print the version and exit 0', async () => {
     const { version } = (await import('../../../sdk/package.json', { with: { type: 'json' } })).default as { version: string };
     for (const flag of ['--version', '-v', 'version']) {

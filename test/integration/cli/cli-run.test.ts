@@ -64,6 +64,7 @@ describe('sluice CLI', () => {
     const result = sluice(['run', 'strict.ts']);
     expect(result.status).toBe(2);
     expect(result.stdout).toContain('maxInvalidRatio');
+    expect(result.stderr).toMatch(/✖ Quality gates failed.*maxInvalidRatio/);
   });
 
   it('names a missing module and a bad --sample clearly', () => {

@@ -60,8 +60,8 @@ describe('CLI errors in CLI terms', () => {
   it('a failed gate points at the report above and the module, not at error.result', async () => {
     const result = await sluice(['run', 'strict.ts']);
     expect(result.status).toBe(2);
-    expect(result.stdout).toContain("fix the data, or relax the gate in the module's validate(schema, { … })");
-    expect(result.stdout).not.toContain('error.result');
+    expect(result.stderr).toContain("fix the data, or relax the gate in the module's validate(schema, { … })");
+    expect(result.stderr + result.stdout).not.toContain('error.result');
   });
 
   it('too many feature rows names --max-feature-rows and --sample; the flag moves the limit', async () => {
@@ -71,6 +71,17 @@ describe('CLI errors in CLI terms', () => {
     expect(result.stderr).toMatch(/would emit [\d,]+ feature rows .* more than the limit of 1,000\. .*every: '5m'.*--sample 10000.*--max-feature-rows \d+\./);
     expect(result.stderr).not.toMatch(/run\(\{|maxFeatureRows/);
     expect((await sluice(['run', 'minutely.ts', '--max-feature-rows', '0'])).stderr).toContain('--max-feature-rows takes a positive whole number of rows, e.g. --max-feature-rows 100000000; got "0".');
+    // On a sample already, the advice is a smaller one.
+    const sampled = await sluice(['run', 'minutely.ts', '--sample', '2000', '--max-feature-rows', '100']);
+    expect(sampled.status).toBe(1);
+    expect(sampled.stderr).toContain('run on a smaller sample than 2,000 rows (--sample 200)');
+    expect(sampled.stderr).not.toContain('--sample 10000');
+  });
+
+  it('--write-sample without --sample is refused, not ignored', async () => {
+    const result = await sluice(['run', 'minutely.ts', '--write-sample']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('✖ --write-sample lets a --sample run write its partial features');
   });
 
   it('a misspelt module: the closest file, and the usage of the command that was run', async () => {

@@ -38,7 +38,7 @@ export async function checkFeatureRowLimit(
   connection: DuckDBConnection,
   node: WindowNode,
   tableName: string,
-  options: FeatureRowBounds & { readonly limit: number },
+  options: FeatureRowBounds & { readonly limit: number; /** The run reads a sample already: a smaller one is the advice. */ readonly sample?: number },
 ): Promise<void> {
   const steps = longestWindowSteps(node);
   if (atMost(node, options) <= options.limit) return;
@@ -53,8 +53,15 @@ export async function checkFeatureRowLimit(
     `This window would emit ${n(rows)} feature rows (a row per entity at every '${node.every}' boundary up to ${longest} after each event: ${n(steps)} boundaries), ` +
       `more than this run's limit of ${n(options.limit)}. ` +
       (coarser ? `Choose a coarser cadence (every: '${coarser.every}' gives about ${n(rows / coarser.factor)} rows), shorter windows, ` : 'Choose shorter windows, ') +
-      `run on a sample (run({ sample: 10_000 })), or raise the limit with run({ maxFeatureRows: ${Math.ceil(rows / 1e6) * 1e6} }).`,
+      `${sampleAdvice(options.sample)}, or raise the limit with run({ maxFeatureRows: ${Math.ceil(rows / 1e6) * 1e6} }).`,
   );
+}
+
+/** "run on a sample", or on a smaller one than the run's (a tenth of it, at least 100 rows). */
+function sampleAdvice(sample: number | undefined): string {
+  if (sample === undefined) return 'run on a sample (run({ sample: 10_000 }))';
+  const smaller = Math.max(100, Math.floor(sample / 10));
+  return smaller < sample ? `run on a smaller sample than ${sample.toLocaleString('en-US')} rows (run({ sample: ${smaller} }))` : 'choose a smaller input';
 }
 
 /**

@@ -233,6 +233,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
           // The profile describes the validated columns: a derive or map may have replaced them since.
           ...(transformed ? {} : profileBounds(validation.profile, windowNode, validation.windowBounds)),
           limit: options.maxFeatureRows ?? DEFAULT_MAX_FEATURE_ROWS,
+          ...(options.sample !== undefined ? { sample: options.sample } : {}),
         });
         return runAggregateStage(connection, windowNode, { table: VALID_TABLE, orderColumns: ['_row_id'] });
       });
