@@ -80,6 +80,23 @@ export function formatNumbers(values: readonly (number | null)[]): (string | nul
 }
 
 /**
+ * A number exactly as stored (the shortest text that reads back as the same double), its whole
+ * part grouped: for extremes, where rounding would show a maximum larger than any value.
+ *
+ * @example
+ * ```ts
+ * formatExact(12345.67) // '12,345.67'
+ * formatExact(0.1 + 0.2) // '0.30000000000000004'
+ * ```
+ */
+export function formatExact(value: number): string {
+  const text = String(value);
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+  if (!match) return text; // NaN, Infinity, 1e+21, 5e-7
+  return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${match[3] ?? ''}`;
+}
+
+/**
  * An Arrow decimal exactly, from its unscaled integer: `decimal(10,2)` 12345 is "123.45".
  */
 function formatDecimal(value: unknown, scale: number): string {

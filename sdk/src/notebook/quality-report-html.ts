@@ -6,6 +6,7 @@
 import type { QualityReport, RuleResult } from '../quality/quality-report.js';
 import type { QuarantinedRow, RowCounts, RowIssue } from '../quality/quarantine.js';
 import { escapeHtml } from './html-escape.js';
+import { formatExact, formatNumbers } from '../format/value-format.js';
 
 export interface QualityReportDisplayOptions {
   /** Example rows shown per failing rule (default 3, the most the report keeps). */
@@ -105,9 +106,10 @@ function ruleRow(rule: RuleResult, options: QualityReportDisplayOptions): string
   return `<tr class="sluice-rule" data-rule="${escapeHtml(rule.rule)}" data-passed="${rule.passed}">${td(`<code>${escapeHtml(rule.rule)}</code>`)}${td(rule.passed ? PASS : FAIL)}${td(rule.passed ? '' : fmt(rule.failingCount), NUM)}${td(detail)}</tr>`;
 }
 
-function profileValue(v: number | string | boolean | null | undefined): string {
+/** min and max exactly (rounded, a maximum could read larger than any value); mean and stddev rounded. */
+function profileValue(v: number | string | boolean | null | undefined, exact: boolean): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? fmt(v) : String(Number(v.toPrecision(4)));
+  if (typeof v === 'number') return exact ? formatExact(v) : formatNumbers([v])[0]!;
   return clip(String(v), 24);
 }
 
@@ -172,7 +174,7 @@ export function qualityReportToHtml(report: QualityReport, options: QualityRepor
     p.push(`<details style="margin-top:4px"><summary>column profiles</summary><table class="sluice-columns" style="${TABLE}"><thead><tr>`);
     p.push(header.map((h, i) => th(h, i >= 2 ? NUM : CELL)).join(''), '</tr></thead><tbody>');
     for (const c of report.columns) {
-      const cells = [c.name, c.type, fmt(c.nullCount), `${(c.nullRate * 100).toFixed(1)}%`, fmt(c.distinctCount), profileValue(c.min), profileValue(c.max), profileValue(c.mean), profileValue(c.stddev)];
+      const cells = [c.name, c.type, fmt(c.nullCount), `${(c.nullRate * 100).toFixed(1)}%`, fmt(c.distinctCount), profileValue(c.min, true), profileValue(c.max, true), profileValue(c.mean, false), profileValue(c.stddev, false)];
       p.push(`<tr>${cells.map((v, i) => td(escapeHtml(v), i >= 2 ? NUM : CELL)).join('')}</tr>`);
     }
     p.push('</tbody></table></details>');
@@ -198,7 +200,8 @@ export function qualityReportToText(report: QualityReport, options: QualityRepor
       lines.push(`  ✓ ${rule.rule}`);
       continue;
     }
-    lines.push(`  ✗ ${rule.rule}  ${fmt(rule.failingCount)} row${rule.failingCount === 1 ? '' : 's'}`);
+    // The rule's message with its gloss ("…: a missing or unreadable value"), as the HTML and the CLI's report show it.
+    lines.push(`  ✗ ${rule.rule}  ${fmt(rule.failingCount)} row${rule.failingCount === 1 ? '' : 's'}${rule.message ? `  (${rule.message})` : ''}`);
     for (const ex of rule.examples.slice(0, options.examples ?? 3)) {
       lines.push(`      ${ex.object}:${ex.line}  ${clip(ex.raw, options.rawChars ?? 100)}`);
       for (const issue of ex.issues) lines.push(`        ✖ ${issue.message}\n          → at ${formatIssuePath(issue.path)}`);

@@ -8,6 +8,7 @@ import type { ColumnProfile, Profile } from './profile.js';
 import type { QuarantinedRow, RowCounts } from './quarantine.js';
 import { ruleName } from './quarantine.js';
 import { zodMessageGloss } from './zod-message-gloss.js';
+import { formatExact, formatNumbers } from '../format/value-format.js';
 
 export interface RuleResult {
   /** `amount: too_small`; a passing rule is named by its field (`amount`). */
@@ -165,7 +166,7 @@ export function formatQualityReport(report: QualityReport): string {
     const header = ['column', 'type', 'nulls', 'null %', 'distinct', 'min', 'max', 'mean', 'stddev'];
     const rows = report.columns.map((c) => [
       c.name, c.type, n(c.nullCount), `${(c.nullRate * 100).toFixed(1)}%`, n(c.distinctCount),
-      cell(c.min), cell(c.max), c.mean === undefined || c.mean === null ? '' : fmtNumber(c.mean), c.stddev === undefined || c.stddev === null ? '' : fmtNumber(c.stddev),
+      cell(c.min), cell(c.max), c.mean === undefined || c.mean === null ? '' : formatNumbers([c.mean])[0]!, c.stddev === undefined || c.stddev === null ? '' : formatNumbers([c.stddev])[0]!,
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const numeric = new Set([2, 3, 4, 7, 8]);
@@ -175,14 +176,11 @@ export function formatQualityReport(report: QualityReport): string {
   return lines.join('\n');
 }
 
+/** An extreme (min, max): exactly, since rounded a maximum could read larger than any value. */
 function cell(value: number | string | boolean | null): string {
   if (value === null) return '';
-  if (typeof value === 'number') return fmtNumber(value);
+  if (typeof value === 'number') return formatExact(value);
   return truncate(String(value), 24);
-}
-
-function fmtNumber(x: number): string {
-  return Number.isInteger(x) ? n(x) : Number(x.toPrecision(4)).toString();
 }
 
 function truncate(text: string, max: number): string {

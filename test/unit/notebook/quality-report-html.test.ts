@@ -71,7 +71,8 @@ describe('qualityReportToHtml', () => {
     const html = qualityReportToHtml(report);
     const row = html.match(/<table class="sluice-columns".*?<tbody><tr>(.*?)<\/tr>/)![1]!;
     const values = [...row.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]);
-    expect(values).toEqual(['amount', 'number', '900', '90.9%', '85', '0.5', '123.5', '20.25', '']);
+    // Extremes exactly (rounded, 123.456789 showed as 123.5, a maximum above every value); the mean rounded.
+    expect(values).toEqual(['amount', 'number', '900', '90.9%', '85', '0.5', '123.456789', '20.25', '']);
   });
 
   it('lists objects quarantined whole, escaped', () => {
@@ -92,7 +93,7 @@ describe('qualityReportToText', () => {
       'Quality report — 1 gate failed ✗',
       '  in 1,000 = valid 990 + quarantined 10',
       '  fast path: SQL accepted 985 rows; zod checked 15',
-      '  ✗ amount: too_small  10 rows',
+      '  ✗ amount: too_small  10 rows  (Too small: expected number to be >=0)',
       '      events/a.jsonl:7  {"user_id":"<img src=x onerror=alert(1)>","amount":-1}',
       '        ✖ Too small: expected number to be >=0',
       '          → at amount',

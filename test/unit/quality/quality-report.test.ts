@@ -46,6 +46,16 @@ describe('quality report', () => {
     expect(table[1]!.slice(nullsEnd - 2, nullsEnd)).toBe('12');
     expect(table[2]!.slice(nullsEnd - 1, nullsEnd)).toBe('0');
   });
+
+  it('shows a column\'s min and max exactly (rounded, a maximum read larger than any value), its mean and stddev rounded', () => {
+    const prices = buildQualityReport({
+      counts: { in: 2, valid: 2, quarantined: 0 }, perObject: {}, quarantined: [], gates: [],
+      profile: { version: 1, rowCount: 2, columns: [{ name: 'price', type: 'number', count: 2, nullCount: 0, nullRate: 0, distinctCount: 2, min: 12345.61, max: 12345.67, mean: 12345.64, stddev: 0.04242640687 }] },
+      fastPath: { compiled: true, sqlRows: 2, zodRows: 0, fields: [{ name: 'price' }] },
+    });
+    const row = formatQualityReport(prices).split('\n').find((line) => line.trimStart().startsWith('price'))!.trim().split(/\s{2,}/);
+    expect(row).toEqual(['price', 'number', '0', '0.0%', '2', '12,345.61', '12,345.67', '12,345.64', '0.04243']);
+  });
 });
 
 describe("zod's messages that read like a bug", () => {
