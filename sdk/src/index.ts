@@ -9,7 +9,8 @@
 import { registerLocalEngine, registerPromoter } from './pipeline/backend-ports.js';
 import { runLocal } from './engines/local/run-pipeline.js';
 import { withNotebookDisplay } from './notebook/run-result-display.js';
-import { createProgressDisplay, isNotebook } from './notebook/index.js';
+import { attachRichDisplay, createProgressDisplay, isNotebook, tableBundle } from './notebook/index.js';
+import { setTrainingSetDisplay } from './retrieval/training-set.js';
 
 // In a notebook a run shows live progress and its result renders itself (HTML, charts);
 // elsewhere it prints as text.
@@ -23,6 +24,11 @@ registerLocalEngine({
       progress?.finish();
     }
   },
+});
+// Training sets too: live progress while they are computed, and an HTML table as the result.
+setTrainingSetDisplay({
+  progress: () => (isNotebook() ? createProgressDisplay() : undefined),
+  table: (table) => attachRichDisplay(table, (t) => tableBundle(t, { limit: 20 })),
 });
 // CDK is heavy: it loads only when a pipeline is promoted.
 registerPromoter({ promote: async (definition, options) => (await import('./promote/promote.js')).promote(definition, options) });

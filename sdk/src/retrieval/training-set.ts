@@ -106,6 +106,29 @@ export function setDefaultTrainingSetEngine(factory: () => Promise<TrainingSetEn
   defaultEngine = factory;
 }
 
+/** How a caller that displays things (a notebook) shows a training set's work; set by `index.ts`. */
+export interface TrainingSetDisplay {
+  /** A live progress display for a run given no `onProgress`, or undefined where there is none. */
+  progress(): { readonly onProgress: NonNullable<FetchOptions['onProgress']>; finish(): void } | undefined;
+  /** The table as returned: one that renders itself where it is shown. */
+  table(table: Table): Table;
+}
+
+let display: TrainingSetDisplay | undefined;
+
+/**
+ * Sets how training sets show progress and their tables (`index.ts`: a live display and HTML
+ * tables in a notebook, nothing elsewhere). Retrieval itself never imports the notebook layer.
+ *
+ * @example
+ * ```ts
+ * setTrainingSetDisplay({ progress: () => (isNotebook() ? createProgressDisplay() : undefined), table: (t) => t });
+ * ```
+ */
+export function setTrainingSetDisplay(shown: TrainingSetDisplay): void {
+  display = shown;
+}
+
 async function engineFor(engine: TrainingSetEngine | undefined): Promise<TrainingSetEngine> {
   if (engine) return engine;
   if (defaultEngine) return defaultEngine();
@@ -223,11 +246,18 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     const estimate = explainJob(engine, job);
     // The guard runs here, before the engine is called at all.
     checkCostGuard(estimate.bytes, estimate.estimatedCostUsd, runOptions);
-    const output = await engine.execute(job, runOptions);
+    const progress = runOptions.onProgress === undefined ? display?.progress() : undefined;
+    let output: Awaited<ReturnType<TrainingSetEngine['execute']>>;
+    try {
+      output = await engine.execute(job, progress ? { ...runOptions, onProgress: progress.onProgress } : runOptions);
+    } finally {
+      progress?.finish();
+    }
     // Engines answer group by group; the table lists the features as they were asked for.
     const order = requestOrder(frozen.features, job.groups);
     const columns = [...output.columns].sort((a, b) => (order.get(a.feature.outputName) ?? order.size) - (order.get(b.feature.outputName) ?? order.size));
-    const table = await assembleTrainingSet(labels.table, columns);
+    const assembled = await assembleTrainingSet(labels.table, columns);
+    const table = display ? display.table(assembled) : assembled;
     const missing = new Set(job.groups.filter((g) => g.partitions.length === 0).map((g) => g.group));
     return { table, stats: output.stats, estimate, warnings: [...estimate.warnings, ...allNullWarnings(table, job, missing)] };
   }
