@@ -87,7 +87,8 @@ export async function trainingSetCommand(argv: readonly string[], out: (line: st
     ...limits,
     ...(values['allow-expensive'] ? { allowExpensive: true } : {}),
     // The CLI bar knows pipeline stages: downloads show as 'read', join queries as 'aggregate'.
-    onProgress: (e) => bar({ stage: e.stage === 'download' ? 'read' : 'aggregate', done: e.done, total: e.total, message: `${e.stage} ${e.done}/${e.total}` }),
+    // The bar prints the counts itself: the message names the training set's own stage only.
+    onProgress: (e) => bar({ stage: e.stage === 'download' ? 'read' : 'aggregate', done: e.done, total: e.total, message: e.stage }),
   });
   bar({ stage: 'done', done: 1, total: 1 });
   const scanned = written.stats.bytesScanned === undefined ? '' : `, Athena scanned ${written.stats.bytesScanned} bytes ($${(written.stats.costUsd ?? 0).toFixed(6)})`;
