@@ -17,6 +17,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinModules, createRequire } from 'node:module';
 import { SluiceError } from '../errors.js';
+import type { PipelinePlan } from '../plan/pipeline-plan.js';
+import { planDifference } from '../runtime/plan-shape.js';
 
 export interface BundleOptions {
   /** Path of the user's module that default-exports the pipeline (the builder or its definition). */
@@ -29,10 +31,10 @@ export interface BundleOptions {
   readonly minify?: boolean;
   /**
    * The plan to embed, when the caller has the definition in hand (`pipeline.promote()` does):
-   * then the bundle carries exactly the plan and hash the notebook shows. Without it the module
-   * is built and loaded once to read them.
+   * then the bundle carries exactly the plan and hash the notebook shows, once the module is
+   * found to build the same plan (PLAN_MISMATCH otherwise). Without it the module's are used.
    */
-  readonly plan?: { readonly plan: { readonly name: string }; readonly hash: string };
+  readonly plan?: { readonly plan: PipelinePlan; readonly hash: string };
 }
 
 export interface BundleResult {
@@ -87,21 +89,32 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
 
   // Pass 1 (unless given): build the pipeline module alone and load it, to embed its plan and hash.
   const probeFile = join(outDir, `.probe-${process.pid}-${Date.now()}.mjs`);
-  let plan: { name: string };
+  let plan: PipelinePlan;
   let planHash: string;
-  if (options.plan) {
-    plan = options.plan.plan;
-    planHash = options.plan.hash;
-  } else try {
+  try {
     await runEsbuild(esbuild, { ...shared, entryPoints: [pipelineModule], outfile: probeFile, minify: false });
     const loaded = await import(`${pathToFileURL(probeFile).href}`);
     const value = loaded.default ?? loaded.pipeline;
-    const definition = (value?.definition ?? value) as { plan?: { name: string }; hash?: string } | undefined;
+    const definition = (value?.definition ?? value) as { plan?: PipelinePlan; hash?: string } | undefined;
     if (!definition?.plan || typeof definition.hash !== 'string') {
       throw new SluiceError('NOT_A_PIPELINE', `${pipelineModule} must default-export a pipeline: \`export default pipeline("name").from(...)...\`.`);
     }
     plan = definition.plan;
     planHash = definition.hash;
+    if (options.plan) {
+      // The handler rebuilds the plan from this module at its first event and refuses to start
+      // on a difference: every event would go to the dead-letter queue. Found here, it is a sentence.
+      const differs = planDifference(options.plan.plan as PipelinePlan, definition.plan);
+      if (differs !== undefined) {
+        throw new SluiceError(
+          'PLAN_MISMATCH',
+          `The pipeline being promoted (plan ${options.plan.hash}) is not the one ${options.pipelineModule} builds (plan ${definition.hash}): ${differs}. ` +
+            'The Lambda runs the module, so point pipelineModule at the module that defines this pipeline, or make the module build it (then promote again).',
+        );
+      }
+      plan = options.plan.plan;
+      planHash = options.plan.hash;
+    }
   } finally {
     await rm(probeFile, { force: true });
   }

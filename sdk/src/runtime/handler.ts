@@ -26,12 +26,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
-import { canonicalJson } from '../plan/canonical-json.js';
 import { SluiceError } from '../errors.js';
 import { loadDynamoDb, loadS3, loadSqs } from './aws-sdk-loader.js';
 import { createRowTransformer } from './row-transformer.js';
 import { createTelemetry } from './runtime-telemetry.js';
 import { REQUIRED_RUNTIME_ENV, RUNTIME_ENV } from './runtime-env.js';
+import { planShape } from './plan-shape.js';
 import { zoneStore } from './zone-store.js';
 import { HandlerRuntime, type Runtime } from './handler-runtime.js';
 
@@ -118,8 +118,7 @@ export function toPipelineDefinition(value: unknown): PipelineDefinition {
  * @throws SluiceError `PLAN_MISMATCH` when the rebuilt plan differs beyond map sources.
  */
 export function withEmbeddedPlan(definition: PipelineDefinition, plan: PipelinePlan, hash: string): PipelineDefinition {
-  const shape = (p: PipelinePlan) => canonicalJson({ ...p, steps: p.steps.map((s) => (s.kind === 'map' ? { ...s, source: '' } : s)) });
-  if (shape(definition.plan) !== shape(plan)) {
+  if (planShape(definition.plan) !== planShape(plan)) {
     throw new SluiceError(
       'PLAN_MISMATCH',
       `The pipeline module now builds a different plan than the one bundled (${hash}). Something it depends on changed between bundling and run time (environment variables, the clock, random values): make the pipeline definition deterministic and promote again.`,
