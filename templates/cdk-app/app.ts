@@ -13,6 +13,14 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const planFile = read('./plan.json');
 const config = read('./promote.json');
 
+// Promoted without a pipeline module, the Lambda is a placeholder that fails every event (each
+// then waits out its retries in the dead-letter queue): not deployed unless asked for.
+if (readFileSync(here('./lambda/index.mjs'), 'utf8').startsWith('// PLACEHOLDER') && process.env.SLUICE_ALLOW_PLACEHOLDER !== '1') {
+  throw new Error('lambda/index.mjs is a placeholder (sluice promote was given no pipeline module): its Lambda would fail every event. ' +
+    'Promote again with the module that default-exports the pipeline (sluice promote <module> --out <this folder>), ' +
+    'or set SLUICE_ALLOW_PLACEHOLDER=1 to synthesize anyway.');
+}
+
 const app = new App();
 const { stack } = createFeaturePipelineStack(
   app,
