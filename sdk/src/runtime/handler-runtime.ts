@@ -198,7 +198,7 @@ export class HandlerRuntime implements Runtime {
     try {
       const head = await this.store.head(ref.bucket, ref.keys, ref.versionId);
       const payload: IdentityPayload = { bucket: ref.bucket, key: head.key, version: ref.versionId ?? head.versionId ?? head.etag, planHash: this.definition.hash };
-      const resolved: ResolvedObject = { payload, versionId: ref.versionId ?? head.versionId, lastModified: head.lastModified };
+      const resolved: ResolvedObject = { payload, versionId: ref.versionId ?? head.versionId, lastModified: head.lastModified, size: head.size };
       const result = await this.processIdempotent(payload, resolved);
       // Also for a replay: this event may be a newer one for content finished before (A, B, A again).
       await recordCurrentVersion(this.markers, { bucket: ref.bucket, key: head.key, sequencer: ref.sequencer, version: payload.version, objectId: result.objectId });
@@ -256,7 +256,7 @@ export class HandlerRuntime implements Runtime {
   /** Runs inside the idempotent section: at most one delivery of an object gets here at a time. */
   private async processOnce(payload: IdentityPayload, ref: ResolvedObject): Promise<StoredResult> {
     const result = await processObject(
-      { ...payload, objectId: objectIdOf(payload), versionId: ref.versionId, lastModified: ref.lastModified },
+      { ...payload, objectId: objectIdOf(payload), versionId: ref.versionId, lastModified: ref.lastModified, size: ref.size },
       {
         definition: this.definition,
         transformer: this.transformer,
@@ -289,4 +289,5 @@ interface ResolvedObject {
   readonly payload: IdentityPayload;
   readonly versionId?: string;
   readonly lastModified: Date;
+  readonly size: number;
 }

@@ -32,7 +32,7 @@ import { createRowTransformer } from './row-transformer.js';
 import { createTelemetry } from './runtime-telemetry.js';
 import { REQUIRED_RUNTIME_ENV, RUNTIME_ENV } from './runtime-env.js';
 import { planShape } from './plan-shape.js';
-import { zoneStore } from './zone-store.js';
+import { zoneStore, type CopyLimits } from './zone-store.js';
 import { HandlerRuntime, type Runtime } from './handler-runtime.js';
 
 /** The parts of the Lambda context the handler uses. */
@@ -52,6 +52,8 @@ export interface HandlerConfig {
   readonly timeReserveMs?: number;
   readonly s3Client?: S3Client;
   readonly dynamoDbClient?: DynamoDBClient;
+  /** Smaller limits for copying whole objects in parts (tests; S3's are 5 GiB in one copy, parts of 1 GiB here). */
+  readonly copyLimits?: CopyLimits;
   /** The queue to hand long objects on through (default: SLUICE_CONTINUATION_QUEUE_URL; see RUNTIME_ENV). */
   readonly continuationQueueUrl?: string;
   readonly sqsClient?: SQSClient;
@@ -188,7 +190,7 @@ async function initRuntime(definition: PipelineDefinition, config: HandlerConfig
   const dynamoEndpoint = env[RUNTIME_ENV.dynamodbEndpoint];
   const dynamo = config.dynamoDbClient ?? new DynamoDBClient(dynamoEndpoint ? { endpoint: dynamoEndpoint, region: env.AWS_REGION ?? 'us-east-1' } : {});
   const telemetry = createTelemetry(env[RUNTIME_ENV.serviceName] ?? definition.plan.name, env[RUNTIME_ENV.metricsNamespace] ?? 'sluice');
-  const store = zoneStore(s3);
+  const store = zoneStore(s3, config.copyLimits);
   const transformer = createRowTransformer(definition);
   const idempotencyConfig = new IdempotencyConfig({
     expiresAfterSeconds: number(config.idempotencyTtlSeconds, RUNTIME_ENV.idempotencyTtlSeconds, 86_400),

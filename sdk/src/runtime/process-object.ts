@@ -96,6 +96,8 @@ export interface ObjectTarget extends ObjectIdentity {
   readonly objectId: string;
   readonly versionId?: string;
   readonly lastModified: Date;
+  /** Bytes, from the object's head: a whole object quarantined above 5 GiB is copied in parts. */
+  readonly size?: number;
 }
 
 export interface ProcessDeps {
@@ -418,7 +420,10 @@ async function quarantineWhole(
   for (const key of state.outputs.quarantine) await store.delete(zones.quarantineBucket, key);
   const objectKey = keys.quarantineObject(objectDate, target.objectId, target.key);
   const errorKey = keys.quarantineError(objectDate, target.objectId);
-  await store.copy({ bucket: target.bucket, key: target.key, ...(target.versionId ? { versionId: target.versionId } : { etag: target.version }) }, { bucket: zones.quarantineBucket, key: objectKey });
+  await store.copy(
+    { bucket: target.bucket, key: target.key, ...(target.versionId ? { versionId: target.versionId } : { etag: target.version }), ...(target.size !== undefined ? { size: target.size } : {}) },
+    { bucket: zones.quarantineBucket, key: objectKey },
+  );
   await store.putJson(zones.quarantineBucket, errorKey, { object: `s3://${target.bucket}/${target.key}`, version: target.version, status, error, gateFailures: failures, rowsSeen: state.rows.in });
   return finishObject(target, deps, state, {
     status,

@@ -50,6 +50,17 @@ function ifMatch(versionId: string | undefined, etag: string | undefined): strin
   return versionId === undefined && etag ? `"${etag}"` : undefined;
 }
 
+/** S3 copies at most 5 GiB in one CopyObject; a larger object is copied in parts. */
+const SINGLE_COPY_BYTES = 5 * 1024 ** 3;
+/** 1 GiB parts: S3's 5 TB maximum object is 5,000 parts, within its 10,000. */
+const COPY_PART_BYTES = 1024 ** 3;
+
+/** Smaller copy limits, for tests that cannot make a 5 GiB object. */
+export interface CopyLimits {
+  readonly singleCopyBytes?: number;
+  readonly copyPartBytes?: number;
+}
+
 /**
  * Creates the zone store over an S3 client.
  *
@@ -60,7 +71,9 @@ function ifMatch(versionId: string | undefined, etag: string | undefined): strin
  * for await (const bytes of await store.body('landing', head.key, head.versionId, head.etag)) hash.update(bytes);
  * ```
  */
-export function zoneStore(s3: S3Client) {
+export function zoneStore(s3: S3Client, limits: CopyLimits = {}) {
+  const singleCopyBytes = limits.singleCopyBytes ?? SINGLE_COPY_BYTES;
+  const copyPartBytes = limits.copyPartBytes ?? COPY_PART_BYTES;
   return {
     /** Heads the first of `keys` that exists. */
     async head(bucket: string, keys: readonly string[], versionId?: string): Promise<HeadResult> {
@@ -140,17 +153,28 @@ export function zoneStore(s3: S3Client) {
       const { DeleteObjectCommand } = s3Commands();
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
-    /** Copies an object version, else the content whose ETag is `from.etag` (as `body`). */
-    async copy(from: { bucket: string; key: string; versionId?: string; etag?: string }, to: { bucket: string; key: string }): Promise<void> {
-      const { CopyObjectCommand } = s3Commands();
+    /**
+     * Copies an object version, else the content whose ETag is `from.etag` (as `body`): in one
+     * request up to 5 GiB, in parts above (`from.size`, from the object's head). The copy carries
+     * no tags: copying the source's would need tagging permissions on both buckets, and a
+     * quarantined object is kept for its bytes.
+     */
+    async copy(from: { bucket: string; key: string; versionId?: string; etag?: string; size?: number }, to: { bucket: string; key: string }): Promise<void> {
       const source = `${from.bucket}/${from.key}`.split('/').map(encodeURIComponent).join('/');
+      const copySource = from.versionId ? `${source}?versionId=${encodeURIComponent(from.versionId)}` : source;
       const match = ifMatch(from.versionId, from.etag);
       try {
+        if (from.size !== undefined && from.size > singleCopyBytes) {
+          await copyInParts(s3, copySource, match, from.size, copyPartBytes, to);
+          return;
+        }
+        const { CopyObjectCommand } = s3Commands();
         await s3.send(
           new CopyObjectCommand({
             Bucket: to.bucket,
             Key: to.key,
-            CopySource: from.versionId ? `${source}?versionId=${encodeURIComponent(from.versionId)}` : source,
+            CopySource: copySource,
+            TaggingDirective: 'REPLACE',
             ...(match ? { CopySourceIfMatch: match } : {}),
           }),
         );
@@ -163,3 +187,35 @@ export function zoneStore(s3: S3Client) {
 }
 
 export type ZoneStore = ReturnType<typeof zoneStore>;
+
+/**
+ * A multipart copy: UploadPartCopy of consecutive byte ranges, each pinned to the same content
+ * (`match`), then CompleteMultipartUpload; an abandoned upload is aborted (it would be billed).
+ */
+async function copyInParts(
+  s3: S3Client,
+  copySource: string,
+  match: string | undefined,
+  size: number,
+  partBytes: number,
+  to: { bucket: string; key: string },
+): Promise<void> {
+  const { CreateMultipartUploadCommand, UploadPartCopyCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand } = s3Commands();
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: to.bucket, Key: to.key }));
+  try {
+    const parts: { ETag: string; PartNumber: number }[] = [];
+    for (let start = 0, part = 1; start < size; start += partBytes, part++) {
+      const end = Math.min(size, start + partBytes) - 1;
+      const copied = await s3.send(new UploadPartCopyCommand({
+        Bucket: to.bucket, Key: to.key, UploadId, PartNumber: part,
+        CopySource: copySource, CopySourceRange: `bytes=${start}-${end}`,
+        ...(match ? { CopySourceIfMatch: match } : {}),
+      }));
+      parts.push({ ETag: copied.CopyPartResult!.ETag!, PartNumber: part });
+    }
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId, MultipartUpload: { Parts: parts } }));
+  } catch (error) {
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: to.bucket, Key: to.key, UploadId })).catch(() => undefined);
+    throw error;
+  }
+}

@@ -73,6 +73,8 @@ beforeAll(async () => {
     validatedBucket: BUCKETS.validated, quarantineBucket: BUCKETS.quarantine, idempotencyTable: TABLE,
     segmentRows: 3, timeReserveMs: 1_000, s3Client: s3.client, dynamoDbClient: dynamo, env: {},
     continuationQueueUrl: QUEUE_URL, sqsClient: new SQSClient({ region: REGION }),
+    // Above this an object quarantined whole is copied in parts (5 GiB in AWS): the cut gzip object (1,500 bytes) is.
+    copyLimits: { singleCopyBytes: 1_200, copyPartBytes: 400 },
   });
 
   const objects: Record<string, string | Uint8Array> = {
@@ -146,7 +148,8 @@ describe('the handler run exercised every path', () => {
   test('including the calls that were missing grants before: deletes in both zones, versioned reads of landing, stored unique keys read back', () => {
     const seen = new Set(s3.calls.map((c) => `${c.operation} ${c.input.Bucket}${c.input.VersionId ? ' (version)' : ''}${c.missing ? ' (missing)' : ''}`));
     for (const expected of [
-      'DeleteObject quarantine', 'DeleteObject validated', 'CopyObject quarantine', 'HeadObject landing (version)', 'GetObject landing (version)',
+      'DeleteObject quarantine', 'DeleteObject validated', 'CopyObject quarantine', 'UploadPartCopy quarantine', 'CompleteMultipartUpload quarantine',
+      'HeadObject landing (version)', 'GetObject landing (version)',
       'HeadObject landing (version) (missing)', 'GetObject validated (missing)', 'GetObject validated', 'PutObject quarantine', 'PutObject validated',
     ]) expect(seen, expected).toContain(expected);
     expect(s3.calls.some((c) => c.operation === 'GetObject' && String(c.input.Key).startsWith('_gate-keys/'))).toBe(true);
@@ -238,11 +241,19 @@ function requiredForS3(call: S3Call): Needed[] {
       return [{ action: 's3:ListBucket', resource: arn(bucket) }];
     case 'DeleteObject':
       return [{ action: versionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject', resource: object }];
-    case 'CopyObject': {
+    case 'CopyObject':
+    case 'UploadPartCopy': {
+      // Tags are not copied (TaggingDirective REPLACE; a part copy never does): no tagging actions.
+      expect(call.operation === 'UploadPartCopy' || call.input.TaggingDirective === 'REPLACE').toBe(true);
       const [path, version] = String(call.input.CopySource).split('?versionId=');
       const source = path!.split('/').map(decodeURIComponent).join('/');
       return [{ action: version ? 's3:GetObjectVersion' : 's3:GetObject', resource: `arn:aws:s3:::${source}` }, { action: 's3:PutObject', resource: object }];
     }
+    case 'CreateMultipartUpload':
+    case 'CompleteMultipartUpload':
+      return [{ action: 's3:PutObject', resource: object }];
+    case 'AbortMultipartUpload':
+      return [{ action: 's3:AbortMultipartUpload', resource: object }];
     default:
       throw new Error(`no IAM mapping for S3 ${call.operation}: add it here`);
   }

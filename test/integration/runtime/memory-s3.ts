@@ -2,7 +2,8 @@
  * An in-memory S3 behind the `send()` of an S3Client, for runtime tests that need what s3rver
  * lacks (versioned buckets, as the landing bucket is in AWS) or that record every call the
  * event stage makes. It answers the commands `runtime/zone-store.ts` sends — HeadObject,
- * GetObject, PutObject, DeleteObject, CopyObject, ListObjectsV2 (one page) — as S3 does (404 `NotFound`/`NoSuchKey` for a
+ * GetObject, PutObject, DeleteObject, CopyObject, ListObjectsV2 (one page), and a multipart copy
+ * (CreateMultipartUpload, UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload) — as S3 does (404 `NotFound`/`NoSuchKey` for a
  * missing key, quoted ETags, 412 `PreconditionFailed` for an `If-Match` on another ETag), and anything else with an error, so a new kind of call is noticed.
  *
  * ```ts
@@ -44,6 +45,8 @@ export class MemoryS3 {
   onCall: ((call: S3Call) => void) | undefined;
   private readonly buckets = new Map<string, BucketState>();
   private versionCounter = 0;
+  /** Open multipart uploads: id → the parts copied so far (part number → bytes). */
+  private readonly uploads = new Map<string, { bucket: string; key: string; parts: Map<number, Uint8Array> }>();
 
   constructor(buckets: Readonly<Record<string, { versioned?: boolean }>>) {
     for (const [name, options] of Object.entries(buckets)) this.buckets.set(name, { versioned: options.versioned ?? false, objects: new Map() });
@@ -132,9 +135,50 @@ export class MemoryS3 {
         const stored = this.store(input.Bucket, input.Key, o.body, o.contentType);
         return { CopyObjectResult: { ETag: `"${stored.etag}"` } };
       }
+      case 'CreateMultipartUpload': {
+        this.bucket(input.Bucket);
+        const UploadId = `upload-${this.uploads.size + 1}`;
+        this.uploads.set(UploadId, { bucket: input.Bucket, key: input.Key, parts: new Map() });
+        return { UploadId };
+      }
+      case 'UploadPartCopy': {
+        const upload = this.upload(input.UploadId);
+        const [path, query] = String(input.CopySource).split('?versionId=');
+        const [sourceBucket, ...keyParts] = path!.split('/').map(decodeURIComponent);
+        const o = this.find(sourceBucket!, keyParts.join('/'), query === undefined ? undefined : decodeURIComponent(query), 'NoSuchKey');
+        preconditionHolds(input.CopySourceIfMatch, o);
+        const [, start, end] = /^bytes=(\d+)-(\d+)$/.exec(String(input.CopySourceRange))!;
+        const bytes = o.body.subarray(Number(start), Number(end) + 1);
+        upload.parts.set(input.PartNumber, bytes);
+        return { CopyPartResult: { ETag: `"${createHash('md5').update(bytes).digest('hex')}"` } };
+      }
+      case 'CompleteMultipartUpload': {
+        const upload = this.upload(input.UploadId);
+        const parts = (input.MultipartUpload.Parts as { PartNumber: number }[]).map((p) => upload.parts.get(p.PartNumber)!);
+        const body = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+        parts.reduce((offset, p) => (body.set(p, offset), offset + p.byteLength), 0);
+        this.uploads.delete(input.UploadId);
+        const stored = this.store(upload.bucket, upload.key, body);
+        return { ETag: `"${stored.etag}"` };
+      }
+      case 'AbortMultipartUpload': {
+        this.uploads.delete(input.UploadId);
+        return {};
+      }
       default:
         throw new Error(`MemoryS3 does not model ${name}: teach it, and check the IAM grants of the handler for it`);
     }
+  }
+
+  /** Multipart uploads still open (none should be left behind). */
+  get openUploads(): number {
+    return this.uploads.size;
+  }
+
+  private upload(id: string): { bucket: string; key: string; parts: Map<number, Uint8Array> } {
+    const upload = this.uploads.get(id);
+    if (!upload) throw Object.assign(new Error(`NoSuchUpload: ${id}`), { name: 'NoSuchUpload', $metadata: { httpStatusCode: 404 } });
+    return upload;
   }
 
   private bucket(name: string): BucketState {
