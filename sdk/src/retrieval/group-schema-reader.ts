@@ -10,6 +10,7 @@ import { catalogPath, groupPath, joinPath } from '../features/store-layout.js';
 import type { StoreFiles } from '../features/store-files.js';
 import type { GroupSchema } from './feature-ref-resolver.js';
 import type { TrainingSetEngine } from './training-set-types.js';
+import { closestName } from '../plan/did-you-mean.js';
 
 export interface GroupSchemas {
   /** The groups found (and, when some were not, the other groups of the entity, for did-you-mean). */
@@ -40,7 +41,13 @@ export async function readGroupSchemas(files: StoreFiles, root: string, entity: 
     else lookedIn.set(group, found?.lookedIn ?? '');
   }
   const hasData = new Set<string>();
+  // Every entity of the store and its groups: a misspelt entity is answered with the ones there are.
+  const entities = new Map<string, string[]>();
   if (lookedIn.size > 0) {
+    for (const doc of await files.list(joinPath(root, '_catalog'))) {
+      const match = /entity=([^/\\]+)[/\\]feature_group=([^/\\]+)\.json$/.exec(doc.path);
+      if (match) entities.set(match[1]!, [...(entities.get(match[1]!) ?? []), match[2]!].sort());
+    }
     // Only for the error message: the groups that do exist, and whether the missing ones have data.
     for (const doc of await files.list(joinPath(root, '_catalog', `entity=${entity}`))) {
       const match = /feature_group=([^/\\]+)\.json$/.exec(doc.path);
@@ -48,8 +55,26 @@ export async function readGroupSchemas(files: StoreFiles, root: string, entity: 
     }
     for (const group of lookedIn.keys()) if ((await files.list(groupPath(root, entity, group))).length > 0) hasData.add(group);
   }
-  return { schemas, notFound: (group) => notFoundHint(root, entity, group, lookedIn.get(group) ?? '', hasData.has(group)) };
+  return {
+    schemas,
+    notFound: (group) => {
+      const hint = notFoundHint(root, entity, group, lookedIn.get(group) ?? '', hasData.has(group));
+      const misspelt = otherEntities(entity, entities);
+      // A misspelt entity is the likelier cause than a pipeline not run yet.
+      return misspelt ? hint.replace(RUN_IT_FIRST, '') + misspelt : hint;
+    },
+  };
 }
+
+/** ` The store's entities: user (groups engagement, activity). Did you mean entity: 'user'?` — when `entity` has no group there. */
+function otherEntities(entity: string, entities: ReadonlyMap<string, readonly string[]>): string {
+  if (entities.size === 0 || entities.has(entity)) return '';
+  const listed = [...entities].sort(([a], [b]) => a.localeCompare(b)).map(([name, groups]) => `${name} (group${groups.length === 1 ? '' : 's'} ${groups.join(', ')})`).join('; ');
+  const closest = closestName(entity, [...entities.keys()]);
+  return ` The store has no entity ${JSON.stringify(entity)}; its entities: ${listed}.${closest ? ` Did you mean entity: '${closest}'?` : ''}`;
+}
+
+const RUN_IT_FIRST = ' Run the pipeline that writes it (toFeatureStore()) first.';
 
 const ATHENA = "athena({ workgroup: 'sluice-<pipeline>', database: 'sluice_<pipeline>', outputLocation: 's3://…/' }) (<pipeline>: the pipeline's name in lowercase, - and other signs as _)";
 
@@ -70,6 +95,6 @@ function notFoundHint(root: string, entity: string, group: string, engineLookedI
   }
   const promoted = root.startsWith('s3://')
     ? ` A promoted pipeline's store root is s3://<features bucket>/features (the stack output FeatureStoreRoot); read it with engine = ${ATHENA}, passed to .fetch({ engine }), .explain({ engine }) or .sql(engine).`
-    : ' Run the pipeline that writes it (toFeatureStore()) first.';
+    : RUN_IT_FIRST;
   return `Looked for ${document} and for data under ${data}: neither is there.${promoted}`;
 }
