@@ -60,8 +60,10 @@ export function show(bundle: DisplayBundle): void {
     return;
   }
   if (bundle.html) tslab.display.html(bundle.html);
-  if (bundle.vegaLite) tslab.display.raw(VEGA_LITE_MIME, bundle.vegaLite);
+  // One message per MIME type: sending both would draw the chart twice in JupyterLab. The SVG
+  // shows in every frontend and static view; the spec alone only where vega-lite renders.
   if (bundle.svg) tslab.display.svg(bundle.svg);
+  else if (bundle.vegaLite) tslab.display.raw(VEGA_LITE_MIME, bundle.vegaLite);
   if (!bundle.html && !bundle.vegaLite && !bundle.svg) tslab.display.text(bundle.text);
 }
 

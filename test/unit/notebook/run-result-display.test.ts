@@ -47,7 +47,11 @@ function fake() {
     text: (v) => sent.push({ mime: 'text/plain', value: v }),
     raw: (mime, v) => sent.push({ mime, value: v }),
   };
-  return { sent, module: { display: d, newDisplay: () => d } };
+  // The kernel's multi-MIME writer, as tslab in Jupyter has it: a chart's spec arrives here.
+  const multi = (data: Record<string, unknown>) => {
+    for (const [mime, value] of Object.entries(data)) if (mime !== 'text/plain') sent.push({ mime, value });
+  };
+  return { sent, module: { display: d, newDisplay: () => d }, multi };
 }
 
 afterEach(() => setTslabForTesting(null));
@@ -65,7 +69,7 @@ describe('withNotebookDisplay', () => {
 
   it('renders the run, its quality report and its preview as HTML in a notebook', () => {
     const f = fake();
-    setTslabForTesting(f.module);
+    setTslabForTesting(f.module, f.multi);
     const run = withNotebookDisplay(fakeRun());
     inspect(run);
     inspect(run.quality);
@@ -83,7 +87,7 @@ describe('withNotebookDisplay', () => {
 
   it('plots a feature of the preview', async () => {
     const f = fake();
-    setTslabForTesting(f.module);
+    setTslabForTesting(f.module, f.multi);
     await withNotebookDisplay(fakeRun()).plot('clicks_7d', { entity: 'u1' });
     const spec = f.sent.find((s) => s.mime === VEGA_LITE_MIME)!.value as { data: { values: unknown[] } };
     expect(spec.data.values).toEqual([
@@ -95,7 +99,7 @@ describe('withNotebookDisplay', () => {
 
   it('draws the rows the run kept for charts, not the preview, and says what they are of', async () => {
     const f = fake();
-    setTslabForTesting(f.module);
+    setTslabForTesting(f.module, f.multi);
     const day = (d: number) => new Date(Date.UTC(2024, 0, d));
     const kept = new Table({
       entity_id: vectorFromArray(['u7', 'u7', 'u7'], new Utf8()),
@@ -115,7 +119,7 @@ describe('withNotebookDisplay', () => {
 
   it('says so when it can only draw the preview', async () => {
     const f = fake();
-    setTslabForTesting(f.module);
+    setTslabForTesting(f.module, f.multi);
     await withNotebookDisplay({ ...fakeRun(), featureRows: 5000 }).plotDistribution('spend_30d');
     const spec = f.sent.find((s) => s.mime === VEGA_LITE_MIME)!.value as { title: unknown };
     expect(spec.title).toEqual({ text: 'distribution of spend_30d', subtitle: "the run's preview: its first 3 of 5,000 rows, in entity order" });
