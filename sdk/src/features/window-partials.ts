@@ -7,7 +7,8 @@
  * - count, sum: sums of per-bucket counts/sums;
  * - mean: Σsum / Σcount;
  * - min, max: min/max of per-bucket min/max;
- * - stddev: per bucket (n, mean, stddev), combined around a per-island shift `c` (Chan et al.):
+ * - stddev: per bucket (n, mean, stddev), combined around a per-island shift `c`, the median
+ *   bucket mean (Chan et al.):
  *   M2 = Σ M2_b + [Σ n_b(mean_b - c)² - (Σ n_b(mean_b - c))² / N] — shifting keeps the
  *   subtraction from cancelling catastrophically when values are large and spread is small,
  *   and the within-bucket sum Σ M2_b is kept out of the subtraction altogether;
@@ -144,7 +145,12 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
       // Sums of squares are taken of values divided by it, so they stay near 1 and cannot
       // overflow (|x| ~ 1e200 squared is inf); dividing costs no precision the shift does not
       // already lose. NULL when every value is equal: then every window is the lo = hi case.
-      const entity = (fn: 'max' | 'min' | 'avg', e: SqlExpr) => over(agg(fn, [e]), [col('__e'), col('__island')], []);
+      const entity = (fn: 'max' | 'min', e: SqlExpr) => over(agg(fn, [e]), [col('__e'), col('__island')], []);
+      // The shift is the island's median bucket mean, not their mean: one far-off value (a
+      // mistyped 1e10 among amounts near 100) moved the mean far from every other bucket, and
+      // each later window's sum of squares then cancelled away its digits (a 7-day stddev of
+      // 4.08 for a true 1.46). The median stays among the ordinary values.
+      const median = over(agg('quantile_disc', [mu, lit(0.5)]), [col('__e'), col('__island')], []);
       const scale = nullif(greatest(bin('-', entity('max', mu), entity('min', mu)), entity('max', sd)), lit(0));
       const d = col(`${p}_d`);
       return {
@@ -159,7 +165,7 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
         ],
         // Centred and scaled per bucket: d = (mean_b - c) / scale, m2 = M2_b / scale².
         shifted: [
-          { alias: `${p}_d`, expr: bin('/', bin('-', mu, entity('avg', mu)), scale) },
+          { alias: `${p}_d`, expr: bin('/', bin('-', mu, median), scale) },
           { alias: `${p}_m2`, expr: bin('*', bin('*', bin('/', sd, scale), bin('/', sd, scale)), bin('-', n, lit(1))) },
           { alias: `${p}_sc`, expr: scale },
         ],

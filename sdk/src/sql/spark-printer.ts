@@ -1,4 +1,4 @@
-import type { FromItem, InternalFunction, Join, SqlExpr, SqlType } from './sql-node.js';
+import type { AggregateExpr, FromItem, InternalFunction, Join, SqlExpr, SqlType } from './sql-node.js';
 import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
 
 /**
@@ -53,6 +53,11 @@ export class SparkPrinter extends SqlPrinter {
    * precision is visible in the SQL; `hll_union_agg` must then refuse sketches of another K
    * (`allowDifferentLgConfigK` false).
    */
+  /** Spark has no quantile_disc: `percentile` is its exact quantile (interpolated between the two middle values). */
+  protected override aggregateName(fn: AggregateExpr['fn']): string {
+    return fn === 'quantile_disc' ? 'percentile' : super.aggregateName(fn);
+  }
+
   protected override sketchAggregate(fn: 'hll_sketch' | 'hll_union', [arg]: string[]): string {
     return fn === 'hll_sketch' ? `hll_sketch_agg(xxhash64(${arg}), 12)` : `hll_union_agg(${arg}, false)`;
   }

@@ -8,7 +8,7 @@
  * `date_diff` in milliseconds against the epoch literal stay in plain `timestamp`, exact.
  */
 import type { PortableFunction } from '../plan/expression-node.js';
-import type { FromItem, InternalFunction, SqlType } from './sql-node.js';
+import type { AggregateExpr, FromItem, InternalFunction, SqlType } from './sql-node.js';
 import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
 
 const EPOCH = "TIMESTAMP '1970-01-01 00:00:00.000'";
@@ -55,6 +55,11 @@ export class TrinoPrinter extends SqlPrinter {
    * Trino's HyperLogLog: `approx_set` (bigint, double or varchar input; 4096 buckets, standard
    * error about 1.625%) and `merge`, which is NULL when every input is NULL.
    */
+  /** Trino has no exact quantile aggregate: `approx_percentile` (nothing sluice runs on Trino needs it exact). */
+  protected override aggregateName(fn: AggregateExpr['fn']): string {
+    return fn === 'quantile_disc' ? 'approx_percentile' : super.aggregateName(fn);
+  }
+
   protected override sketchAggregate(fn: 'hll_sketch' | 'hll_union', [arg]: string[]): string {
     return fn === 'hll_sketch' ? `approx_set(${arg})` : `merge(${arg})`;
   }

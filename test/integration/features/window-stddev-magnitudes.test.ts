@@ -88,3 +88,29 @@ describe('windowed stddev of values whose magnitudes differ within an island', (
     expect(got.get(9)!.d7).toBeCloseTo(pair, 9); // [2 Jan, 9 Jan): 1 and 2 only
   });
 });
+
+describe('windowed stddev after one far-off value weeks earlier in the same island', () => {
+  // One mistyped amount (1e10) on day 0, then two amounts near 100 every day for 60 days: one
+  // island. The island's mean bucket mean sat near 1.7e8, far from every later window's values,
+  // and their sums of squares cancelled (a 7-day stddev of 4.08 where the values give 1.46).
+  const events: [number, number][] = [];
+  for (let d = 0; d < 60; d++) {
+    const v = d === 0 ? 1e10 : 100 + ((d * 7919) % 13) * 0.37;
+    events.push([d, v], [d, v + 0.0005]);
+  }
+
+  it('gives each later 7-day window the stddev of its own values', async () => {
+    await c.run('CREATE OR REPLACE TABLE ev ("user" VARCHAR, ts TIMESTAMP, x DOUBLE, _line BIGINT)');
+    await c.run(`INSERT INTO ev VALUES ${events.map(([d, x], i) => `('u', epoch_ms(CAST(${d * DAY + (i % 2 + 1) * 3_600_000} AS BIGINT)), ${x}, ${i})`).join(', ')}`);
+    const node = validateWindow(window({ entity: 'user', timestamp: 'ts', every: '1d', windows: ['7d'], features: { sd: stddev('x') } }), COLUMNS, 'steps[2].window');
+    const rows = (await c.runAndReadAll(printSql(planWindowQuery(node, { table: 'ev', orderColumns: ['_line'] }), 'duckdb'))).getRowObjectsJS();
+    const byDay = new Map(rows.map((r) => [(r.feature_ts as Date).getTime() / DAY, r.sd_7d as number | null]));
+    let checked = 0;
+    for (let day = 8; day <= 60; day++) {
+      const want = scaledSampleStddev(events.filter(([d]) => d >= day - 7 && d < day).map(([, x]) => x))!;
+      expect(Math.abs(byDay.get(day)! - want) / want, `day ${day}`).toBeLessThan(1e-9);
+      checked++;
+    }
+    expect(checked).toBe(53);
+  });
+});
