@@ -33,11 +33,21 @@
  * disagree (DuckDB counts a negative length backwards from the start; Spark and Trino return '';
  * for start 0 Trino returns '', DuckDB one character fewer, Spark as if it were 1).
  *
+ * - `trim(s)`: DuckDB's and Trino's one-argument trim also remove other spaces (U+00A0,
+ *   U+3000), Spark's only ' ' → printed as `trim(s, ' ')` there, as the JS evaluator does.
+ * - NaN (from `CAST('nan' AS double)`) compares equal to itself and above every number in
+ *   DuckDB and Spark; the JS evaluator does the same (IEEE would make `NaN = 1` unordered).
+ *
  * Known differences left (none fails a row): such lengths and starts when computed from
  * columns; text spellings beyond plain decimals and exponents ('1_000' and 'inf' convert in
  * DuckDB, '1.5d' in Spark and Trino) and boolean words beyond true/false/t/f/1/0 ('yes', 'y',
- * 'no', 'n': not Trino); `lower('İ')` is 'i' in DuckDB and Trino, 'i̇' in Spark. BIGINT overflow
- * (beyond ±2^63) raises in DuckDB and Trino; the local engine reports it per derive column.
+ * 'no', 'n': not Trino); `lower('İ')` is 'i' in DuckDB and Trino, 'i̇' in Spark, and Spark's
+ * upper/lower map whole strings (`upper('straße')` is 'STRASSE', DuckDB's 'STRAẞE'); Spark's
+ * `round(x, d)` of a double rounds its decimal text half up (`round(1.005, 2)` = 1.01), DuckDB
+ * and the JS evaluator its binary value (1.0) — these reach only `.where()` filters, which Glue
+ * evaluates; `floor`/`ceil` of NaN or ±Infinity are BIGINT in Spark (0, clamped), doubles in
+ * DuckDB. BIGINT overflow (beyond ±2^63) raises in DuckDB and Trino and wraps in Spark without
+ * ANSI mode; the local engine reports it per derive column.
  */
 import type { ExprNode, PortableFunction, ScalarType, ParsedExpression } from './expression-node.js';
 import { PORTABLE_FUNCTIONS } from './expression-node.js';

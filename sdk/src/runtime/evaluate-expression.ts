@@ -338,6 +338,9 @@ export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   const x = toNumber(a);
   const y = toNumber(b);
+  // DuckDB (and Spark) order NaN above every number and equal to itself; IEEE's "unordered"
+  // would make NaN = 1 (neither less nor greater) true here.
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -416,7 +419,11 @@ function sqlSubstr(s: string, offset: number, length: number | undefined): strin
 }
 
 function roundHalfAway(v: number, digits: number): number {
-  const away = (x: number): number => Math.sign(x) * Math.round(Math.abs(x)) || 0;
+  // -0 becomes 0; NaN stays NaN (`|| 0` made it 0, where DuckDB and Spark keep NaN).
+  const away = (x: number): number => {
+    const r = Math.sign(x) * Math.round(Math.abs(x));
+    return r === 0 ? 0 : r;
+  };
   // DuckDB's arithmetic, step for step: it divides by 10^-digits for negative digits (not
   // multiplies by 10^digits), and where that overflows it returns 0, resp. the value itself
   // (round(x, 400) = x). On doubles it rounds the binary value (round(1.005, 2) = 1.0).

@@ -1,5 +1,6 @@
 import type { FromItem, InternalFunction, SqlExpr, SqlType } from './sql-node.js';
 import { SqlPrinter } from './sql-printer.js';
+import type { PortableFunction } from '../plan/expression-node.js';
 
 /** DuckDB: the embedded local engine. */
 export class DuckDbPrinter extends SqlPrinter {
@@ -8,6 +9,11 @@ export class DuckDbPrinter extends SqlPrinter {
   protected readonly typeNames: Record<SqlType, string> = {
     string: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE',
   };
+
+  /** DuckDB's one-argument trim also removes other Unicode spaces (U+00A0, U+3000); Spark's only ' '. */
+  protected override portableFunction(fn: PortableFunction, args: string[]): string {
+    return fn === 'trim' ? `trim(${args[0]}, ' ')` : super.portableFunction(fn, args);
+  }
 
   protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {
     epoch_ms: ([t]) => `epoch_ms(${t})`,

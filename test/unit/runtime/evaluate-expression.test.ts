@@ -27,6 +27,8 @@ const rows: Record<string, unknown>[] = [
   { a: 5, b: 0, x: 0, s: '', t: 'Zed', f: null },
   { a: null, b: 4, x: null, s: null, t: 'a', f: true },
   { a: 0, b: null, x: 1.005, s: 'abc', t: null, f: null },
+  // NaN (CAST('nan' AS double) of text makes one), and spaces other than U+0020 around text.
+  { a: 1, b: 1, x: Number.NaN, s: '\u00a0nbsp\u00a0', t: '\u3000ideo\u3000 ', f: true },
 ];
 
 const expressions = [
@@ -71,6 +73,10 @@ const neverFailing = [
   "substr('abcdé', a, 3)", "substr('abcdé', 4 + a, 0 - b)", "substr('abcdé', 9, 0 - b)",
   // lower/upper map each code point alone (DuckDB), not with JS's special casing.
   "lower('İx')", "lower('ΣΑΣ')", "upper('ǅ')", "lower('ẞ')",
+  // NaN is equal to NaN and greater than every number (DuckDB and Spark alike), not IEEE's unordered.
+  'x = 1', 'x > 0', 'x < 1e308', 'x = x', 'x in (1, 2)', 'x between 0 and 1', 'least(x, 1.5)', 'greatest(x, 1.5)',
+  // trim removes spaces (U+0020) only, as Spark does.
+  'trim(t)', 'length(trim(s))',
 ];
 
 let connection: DuckDBConnection;
@@ -81,7 +87,7 @@ beforeAll(async () => {
   connection = await instance.connect();
   await connection.run('create table r (i integer, a bigint, b bigint, x double, s varchar, t varchar, f boolean)');
   for (const [i, row] of rows.entries()) {
-    const lit = (v: unknown) => (v === null ? 'null' : typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
+    const lit = (v: unknown) => (v === null ? 'null' : typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : Number.isNaN(v) ? "'nan'::double" : String(v));
     await connection.run(`insert into r values (${i}, ${lit(row.a)}, ${lit(row.b)}, ${lit(row.x)}, ${lit(row.s)}, ${lit(row.t)}, ${lit(row.f)})`);
   }
 });
