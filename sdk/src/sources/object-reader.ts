@@ -22,7 +22,17 @@ export interface ReadOptions {
   readonly csvColumnTypes?: Readonly<Record<string, CsvColumnType>>;
   /** CSV only: typed columns whose empty cell is null, not a missing field (see csvDecodingFor). */
   readonly csvNullColumns?: readonly string[];
+  /**
+   * Receives the records in batches as they are read, instead of the result holding them all:
+   * memory then stays flat however large the object (the result's `records` is empty and
+   * `delivered` counts them). When the object then fails as a whole (`ok: false`), the caller
+   * drops what it was given of it.
+   */
+  readonly onRecords?: (batch: RawRecord[]) => Promise<void>;
 }
+
+/** Records handed to `onRecords` at a time: large enough for a fast append, small beside memory. */
+const DELIVERY_BATCH = 20_000;
 
 interface ByteState {
   readonly hash: Hash;
@@ -73,27 +83,44 @@ export async function readObject(node: SourceNode, object: SourceObject, options
   }
   const parser = parserFor(node, object, options);
   const records: RawRecord[] = [];
-  const enough = (): boolean => limit !== undefined && records.length > limit;
+  // Streaming: records already handed over (never more than `limit`).
+  let delivered = 0;
+  const seen = (): number => delivered + records.length;
+  const enough = (): boolean => limit !== undefined && seen() > limit;
+  /** Hands over what is held (`all`: also a last, smaller batch), keeping back any record past `limit`. */
+  const deliver = async (all: boolean): Promise<void> => {
+    if (!options.onRecords || (!all && records.length < DELIVERY_BATCH)) return;
+    const room = limit === undefined ? records.length : Math.max(0, Math.min(records.length, limit - delivered));
+    const batch = records.splice(0, room);
+    if (batch.length > 0) await options.onRecords(batch);
+    delivered += batch.length;
+  };
   const bytes = decompressed(raw, object.compression, state);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const chunk of bytes) {
       pushAll(records, parser.push(decodeUtf8(decoder, chunk)));
       if (enough()) break;
+      await deliver(false);
     }
     if (!enough()) {
       pushAll(records, parser.push(decodeUtf8(decoder)));
       pushAll(records, parser.end());
     }
   } catch (error) {
-    if (limit !== undefined && records.length >= limit) return truncated(records, limit, state);
+    if (limit !== undefined && seen() >= limit) {
+      await deliver(true);
+      return truncated(records, limit - delivered, state, delivered);
+    }
     return failure(error, object, parser, state);
   } finally {
     raw.destroy();
     if (bytes instanceof Readable) bytes.destroy();
   }
-  if (limit !== undefined && records.length > limit) return truncated(records, limit, state);
-  return { ok: true, records, contentHash: digestOf(state), truncatedByLimit: false };
+  const over = limit !== undefined && seen() > limit;
+  await deliver(true);
+  if (over) return truncated(records, limit! - delivered, state, delivered);
+  return { ok: true, records, contentHash: digestOf(state), truncatedByLimit: false, ...(options.onRecords ? { delivered } : {}) };
 }
 
 function parserFor(node: SourceNode, object: SourceObject, options: ReadOptions): TextRecordParser {
@@ -128,8 +155,8 @@ function pushAll(target: RawRecord[], source: RawRecord[]): void {
   for (const record of source) target.push(record);
 }
 
-function truncated(records: RawRecord[], limit: number, state: ByteState): ObjectReadResult {
-  return { ok: true, records: records.slice(0, limit), contentHash: digestOf(state), truncatedByLimit: true };
+function truncated(records: RawRecord[], limit: number, state: ByteState, delivered?: number): ObjectReadResult {
+  return { ok: true, records: records.slice(0, limit), contentHash: digestOf(state), truncatedByLimit: true, ...(delivered !== undefined && delivered > 0 ? { delivered } : {}) };
 }
 
 /** The UTF-8 decoder rejected the bytes. */

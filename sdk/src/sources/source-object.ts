@@ -55,6 +55,8 @@ export type ObjectReadResult =
       readonly contentHash: string;
       /** True when reading stopped at `limit` before the end of the object. */
       readonly truncatedByLimit: boolean;
+      /** With `onRecords`: how many records it was given (`records` then holds none, or the last few after a limit). */
+      readonly delivered?: number;
     }
   | {
       readonly ok: false;

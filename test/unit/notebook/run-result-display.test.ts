@@ -4,7 +4,8 @@ import { Float64, Int64, Table, TimestampMicrosecond, Utf8, vectorFromArray } fr
 import type { BaseRunResult } from '../../../sdk/src/pipeline/run-types.js';
 import { withNotebookDisplay } from '../../../sdk/src/notebook/run-result-display.js';
 import { VEGA_LITE_MIME } from '../../../sdk/src/notebook/notebook-display.js';
-import { setTslabForTesting, type TslabDisplay } from '../../../sdk/src/notebook/tslab-bridge.js';
+import { setTslabForTesting } from '../../../sdk/src/notebook/tslab-bridge.js';
+import { fakeTslab } from '../../helpers/fake-tslab.js';
 
 function fakeRun(): BaseRunResult {
   const day = (d: number) => new Date(Date.UTC(2024, 0, d));
@@ -39,21 +40,6 @@ function fakeRun(): BaseRunResult {
   return Object.freeze({ ...data, toString: () => 'TEXT SUMMARY' });
 }
 
-function fake() {
-  const sent: { mime: string; value: unknown }[] = [];
-  const d: TslabDisplay = {
-    html: (v) => sent.push({ mime: 'text/html', value: v }),
-    svg: (v) => sent.push({ mime: 'image/svg+xml', value: v }),
-    text: (v) => sent.push({ mime: 'text/plain', value: v }),
-    raw: (mime, v) => sent.push({ mime, value: v }),
-  };
-  // The kernel's multi-MIME writer, as tslab in Jupyter has it: a chart's spec arrives here.
-  const multi = (data: Record<string, unknown>) => {
-    for (const [mime, value] of Object.entries(data)) if (mime !== 'text/plain') sent.push({ mime, value });
-  };
-  return { sent, module: { display: d, newDisplay: () => d }, multi };
-}
-
 afterEach(() => setTslabForTesting(null));
 
 describe('withNotebookDisplay', () => {
@@ -68,7 +54,7 @@ describe('withNotebookDisplay', () => {
   });
 
   it('renders the run, its quality report and its preview as HTML in a notebook', () => {
-    const f = fake();
+    const f = fakeTslab();
     setTslabForTesting(f.module, f.multi);
     const run = withNotebookDisplay(fakeRun());
     inspect(run);
@@ -86,7 +72,7 @@ describe('withNotebookDisplay', () => {
   });
 
   it('plots a feature of the preview', async () => {
-    const f = fake();
+    const f = fakeTslab();
     setTslabForTesting(f.module, f.multi);
     await withNotebookDisplay(fakeRun()).plot('clicks_7d', { entity: 'u1' });
     const spec = f.sent.find((s) => s.mime === VEGA_LITE_MIME)!.value as { data: { values: unknown[] } };
@@ -98,7 +84,7 @@ describe('withNotebookDisplay', () => {
   });
 
   it('draws the rows the run kept for charts, not the preview, and says what they are of', async () => {
-    const f = fake();
+    const f = fakeTslab();
     setTslabForTesting(f.module, f.multi);
     const day = (d: number) => new Date(Date.UTC(2024, 0, d));
     const kept = new Table({
@@ -118,7 +104,7 @@ describe('withNotebookDisplay', () => {
   });
 
   it('says so when it can only draw the preview', async () => {
-    const f = fake();
+    const f = fakeTslab();
     setTslabForTesting(f.module, f.multi);
     await withNotebookDisplay({ ...fakeRun(), featureRows: 5000 }).plotDistribution('spend_30d');
     const spec = f.sent.find((s) => s.mime === VEGA_LITE_MIME)!.value as { title: unknown };

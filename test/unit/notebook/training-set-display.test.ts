@@ -6,22 +6,12 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { trainingSet } from '../../../sdk/src/index.js';
-import { setTslabForTesting, type TslabDisplay } from '../../../sdk/src/notebook/tslab-bridge.js';
+import { setTslabForTesting } from '../../../sdk/src/notebook/tslab-bridge.js';
+import { fakeTslab } from '../../helpers/fake-tslab.js';
 import { tempDirs, writeStore } from '../retrieval/store-fixture.js';
 
 const dirs = tempDirs(afterAll);
 afterEach(() => setTslabForTesting(null));
-
-function fakeTslab() {
-  const sent: { mime: string; value: string }[] = [];
-  const d: TslabDisplay = {
-    html: (v) => sent.push({ mime: 'text/html', value: v }),
-    svg: (v) => sent.push({ mime: 'image/svg+xml', value: v }),
-    text: (v) => sent.push({ mime: 'text/plain', value: v }),
-    raw: (mime, v) => sent.push({ mime, value: String(v) }),
-  };
-  return { sent, module: { display: d, newDisplay: () => d } };
-}
 
 async function store(): Promise<string> {
   const root = await dirs.make();
@@ -36,10 +26,10 @@ describe('a training set in a notebook', () => {
     const tslab = fakeTslab();
     setTslabForTesting(tslab.module);
     const table = await trainingSet(root, { labels: [{ entity_id: 'u1', ts: new Date(Date.UTC(2024, 2, 1, 1)), y: 1 }], entity: 'user', features: ['daily:*'], ttl: '1d' }).fetch();
-    expect(tslab.sent.some((s) => s.mime === 'text/html' && s.value.includes('sluice-progress'))).toBe(true);
+    expect(tslab.sent.some((s) => s.mime === 'text/html' && String(s.value).includes('sluice-progress'))).toBe(true);
     tslab.sent.length = 0;
     inspect(table); // what tslab does with a cell's last value
-    const html = tslab.sent.find((s) => s.mime === 'text/html')!.value;
+    const html = String(tslab.sent.find((s) => s.mime === 'text/html')!.value);
     expect(html).toContain('daily__s_1d');
     expect(html).toContain('1 row × 4 columns');
   });

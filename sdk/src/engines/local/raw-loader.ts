@@ -47,6 +47,7 @@ export async function createTextRawTable(connection: DuckDBConnection): Promise<
  * ```
  */
 export async function appendRecords(connection: DuckDBConnection, object: string, records: readonly RawRecord[], firstRowId: number): Promise<void> {
+  if (records.length === 0) return;
   const appender = await connection.createAppender(RAW_TABLE);
   try {
     let rowId = firstRowId;
