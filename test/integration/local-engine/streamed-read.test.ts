@@ -3,7 +3,7 @@
  * proves unreadable after some batches (a gzip stream cut short), the rows already appended
  * must go again: the object counts 0 rows and is quarantined whole, like one that fails at once.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -26,5 +26,18 @@ describe('an object found unreadable after batches were appended', () => {
     expect(result.counts).toEqual({ in: 10, valid: 10, quarantined: 0 });
     expect(result.perObject[join(dir, 'in', 'b-cut.jsonl.gz')] ?? { in: 0, valid: 0, quarantined: 0 }).toEqual({ in: 0, valid: 0, quarantined: 0 });
     expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(dir, 'in', 'b-cut.jsonl.gz')]);
+  });
+});
+
+describe('a quarantine of many rows', () => {
+  it('is written whole, one JSON line per row, across the pieces it is encoded in', async () => {
+    mkdirSync(join(dir, 'bad'));
+    writeFileSync(join(dir, 'bad', 'rows.jsonl'), Array.from({ length: 25_003 }, (_, i) => JSON.stringify({ id: `not a number ${i}` })).join('\n'));
+    const result = await pipeline('quarantined').from(file(join(dir, 'bad', '*.jsonl'))).validate(z.object({ id: z.number() })).run({ zones: join(dir, 'zones-bad'), writeZones: false });
+    expect(result.counts).toEqual({ in: 25_003, valid: 0, quarantined: 25_003 });
+    const text = readFileSync(result.outputs.quarantine!, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const rows = text.trimEnd().split('\n').map((line) => JSON.parse(line) as { line: number });
+    expect(rows.map((r) => r.line)).toEqual(Array.from({ length: 25_003 }, (_, i) => i + 1));
   });
 });
