@@ -43,6 +43,7 @@ import { buildRunResult } from './run-result.js';
 import { mergeOutcome } from './merge-outcome.js';
 import { saveProfile } from '../../quality/profile.js';
 import { selectChartRows } from './chart-rows.js';
+import { assertInputsUnchanged, stampInput, type InputStamp } from './input-stamps.js';
 
 const VALID_TABLE = 'valid_rows';
 
@@ -201,6 +202,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     }
     const zonesRoot = resolveZonesRoot(options.zones, sink, plan.name);
 
+    if (writeOutputs) await assertInputsUnchanged(read.stamps, 'the validated zone');
     const zones = await time('zones', () =>
       writeZones(connection, {
         table: VALID_TABLE,
@@ -244,6 +246,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
       if (outside > 0) notes.push(outsideWindowsNote(outside, windowNode));
       progress({ stage: 'aggregate', done: 1, total: 1 });
       if (sink && writeOutputs) {
+        await assertInputsUnchanged(read.stamps, 'the feature store');
         progress({ stage: 'write', done: 0, total: 1 });
         const written = await time('write', () =>
           writeFeatureGroup(connection, { table: aggregated.table, sink, window: windowNode, definition, metadata: lineage, connect: database.connect }),
@@ -304,6 +307,8 @@ interface ReadOutcome {
   objectFailures: { object: string; error: string }[];
   /** The Parquet files `raw_rows` reads (empty for text sources). */
   parquetFiles: (ParquetFileRef & { rows: number })[];
+  /** Size and modification time of each Parquet file read where it lies, checked before each write (input-stamps.ts). */
+  stamps: InputStamp[];
   /** Columns of `raw_rows` that some Parquet files lack (column → objects): missing there, not null. */
   absentColumns: Record<string, string[]>;
   /** Columns of `raw_rows` named otherwise in their Parquet files (view name → the file's name). */
@@ -329,6 +334,7 @@ async function readSource(
   const objectFailures: { object: string; error: string }[] = [];
   if (formats.has('parquet')) {
     const files: { object: string; path: string; rows: number }[] = [];
+    const stamps: InputStamp[] = [];
     let rows = 0;
     for (const [i, object] of objects.entries()) {
       // As for text: a sample reads objects in key order until it has enough rows, no further.
@@ -336,6 +342,7 @@ async function readSource(
       const file = await readParquetObject(connection, source, object, fetchedFolders);
       if (file.ok) {
         files.push({ object: object.key, path: file.path, rows: file.rows });
+        stamps.push(await stampInput(object.key, file.path));
         rows += file.rows;
       } else {
         objectFailures.push({ object: object.key, error: file.error });
@@ -346,7 +353,7 @@ async function readSource(
     const loaded = await loadParquetRawTable(connection, files, sample, schemaNames);
     objectFailures.push(...loaded.conflicts);
     const conflicted = new Set(loaded.conflicts.map((c) => c.object));
-    return { representation: 'typed', identities, objectFailures, parquetFiles: files.filter((f) => !conflicted.has(f.object)), absentColumns: loaded.absentColumns, originalNames: loaded.originalNames };
+    return { representation: 'typed', identities, objectFailures, parquetFiles: files.filter((f) => !conflicted.has(f.object)), absentColumns: loaded.absentColumns, originalNames: loaded.originalNames, stamps };
   }
 
   await createTextRawTable(connection);
@@ -380,7 +387,7 @@ async function readSource(
     }
     progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
   }
-  return { representation: 'json', identities, objectFailures, parquetFiles: [], absentColumns: {}, originalNames: {} };
+  return { representation: 'json', identities, objectFailures, parquetFiles: [], absentColumns: {}, originalNames: {}, stamps: [] };
 }
 
 function resolveZonesRoot(explicit: string | undefined, sink: FeatureStoreSinkNode | undefined, pipeline: string): string {
