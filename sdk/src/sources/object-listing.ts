@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
 import { SourceError } from '../errors.js';
@@ -68,10 +69,14 @@ async function listFiles(node: SourceNode, options: ListOptions): Promise<Source
     throw new SourceError('SOURCE_LIST_FAILED', `Cannot list file('${node.uri}') from ${cwd}: ${(error as Error).message}`, { cause: error });
   }
   if (files.length === 0) {
+    // A file literally named with glob characters (`k[1].jsonl`) is not what the glob matches.
+    const literal = /[[\]{}?*]/.test(node.uri) && existsSync(resolve(cwd, node.uri));
     throw new SourceError(
       'SOURCE_EMPTY',
       `file('${node.uri}') matched no files: searched ${resolve(cwd, node.uri)} (relative to ${cwd}). ` +
-        `Check the path and the working directory; names starting with '.' or '_' are skipped unless the glob spells them.`,
+        (literal
+          ? `A file of exactly that name exists, but [ ] { } ? * are glob characters there: escape them with a backslash, e.g. file('${node.uri.replace(/[[\]{}?*]/g, (c) => `\\${c}`)}').`
+          : `Check the path and the working directory; names starting with '.' or '_' are skipped unless the glob spells them.`),
     );
   }
   return withFormats(node, files.map((f) => ({ key: f.key, uri: f.path, size: f.size })), options);

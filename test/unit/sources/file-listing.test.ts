@@ -128,4 +128,12 @@ describe('listSourceObjects over local files', () => {
       expect((error as Error).message).toContain(join(root, glob));
     },
   );
+
+  test('a file literally named with glob characters: the error says to escape them, and the escaped glob finds it', async () => {
+    await writeFile(join(root, 'k[1].jsonl'), '{"a":1}\n');
+    const error = await listSourceObjects(file('k[1].jsonl').node, { cwd: root }).catch((e: unknown) => e);
+    expect((error as SourceError).code).toBe('SOURCE_EMPTY');
+    expect((error as Error).message).toContain("A file of exactly that name exists, but [ ] { } ? * are glob characters there: escape them with a backslash, e.g. file('k\\[1\\].jsonl')");
+    expect((await listSourceObjects(file('k\\[1\\].jsonl').node, { cwd: root })).map((o) => o.key)).toEqual(['k[1].jsonl']);
+  });
 });
