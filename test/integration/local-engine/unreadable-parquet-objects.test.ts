@@ -154,3 +154,18 @@ describe('unreadable Parquet objects', () => {
     }
   });
 });
+
+describe("DuckDB's message for an unreadable Parquet file", () => {
+  it('is kept without the statement DuckDB quotes (sluice\'s own query, which says nothing about the file)', async () => {
+    const { withoutStatement } = await import('../../../sdk/src/engines/local/parquet-object-reader.js');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const message = await c.run('SELECT count(*), no_such_column FROM range(3)').then(() => '', (e: Error) => e.message);
+    c.closeSync();
+    db.closeSync();
+    expect(message).toMatch(/LINE 1: SELECT count/);
+    expect(withoutStatement(message)).toMatch(/^Binder Error: .*no_such_column/);
+    expect(withoutStatement(message)).not.toMatch(/LINE 1|\^/);
+  });
+});

@@ -51,8 +51,21 @@ export async function readParquetObject(
   try {
     return { ok: true, path, rows: await probeParquetFile(connection, path), identity };
   } catch (error) {
-    return { ok: false, error: `Cannot read ${object.uri} as Parquet: ${(error as Error).message}`, identity };
+    return { ok: false, error: `Cannot read ${object.uri} as Parquet: ${withoutStatement((error as Error).message)}`, identity };
   }
+}
+
+/**
+ * DuckDB's message without the statement it quotes ("LINE 1: SELECT count(*) … FROM read_parquet(…)"
+ * and a caret under it): sluice's own query, which tells the user nothing about their file.
+ *
+ * @example
+ * ```ts
+ * withoutStatement('Invalid Input Error: No magic bytes found\n\nLINE 1: SELECT count(*) FROM …\n        ^') // 'Invalid Input Error: No magic bytes found'
+ * ```
+ */
+export function withoutStatement(message: string): string {
+  return message.replace(/\n+LINE \d+:[\s\S]*$/, '').trim();
 }
 
 /**
