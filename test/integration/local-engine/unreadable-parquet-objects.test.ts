@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { file, pipeline, s3 } from '../../../sdk/src/index.js';
+import { withoutStatement } from '../../../sdk/src/engines/local/parquet-object-reader.js';
 import { startS3rver } from '../../helpers/s3rver.js';
 
 const Row = z.object({ user: z.string(), x: z.number() });
@@ -157,8 +158,6 @@ describe('unreadable Parquet objects', () => {
 
 describe("DuckDB's message for an unreadable Parquet file", () => {
   it('is kept without the statement DuckDB quotes (sluice\'s own query, which says nothing about the file)', async () => {
-    const { withoutStatement } = await import('../../../sdk/src/engines/local/parquet-object-reader.js');
-    const { DuckDBInstance } = await import('@duckdb/node-api');
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     const message = await c.run('SELECT count(*), no_such_column FROM range(3)').then(() => '', (e: Error) => e.message);
