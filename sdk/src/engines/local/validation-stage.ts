@@ -19,6 +19,7 @@ import type { Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../s
 import { agg, as, asc, caseWhen, col, eq, fn, isNull, lit, select, table } from '../../sql/sql-builders.js';
 import { compileChecks, describeFastPath, POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
+import type { ColumnType } from '../../quality/describe-schema.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
 import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
@@ -415,14 +416,19 @@ function validRowsQuery(checks: CompiledChecks, source: string, filter = true): 
  * A column read as it is stored cannot fail to convert, so it goes without the CASE, which
  * costs a sixth of a 3M-row Parquet scan (measured on flights-3m); its flagged rows keep their
  * values, which nothing reads: the profile's summary is kept only when no row was flagged.
- * Not a floating-point column: a rejected NaN or ±Infinity would make the profile's stddev raise.
+ * Only text, boolean and integer columns: a rejected NaN or ±Infinity in a floating-point column
+ * would make the profile's stddev raise, and a rejected instant beyond JS dates in a timestamp
+ * column would become its min or max, which cannot be read back.
  */
+/** Column types whose stored values, accepted or not, the profile always aggregates and reads back. */
+const UNGUARDED_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(['string', 'boolean', 'integer']);
+
 function flaggedRowsQuery(checks: CompiledChecks, source: string): SelectQuery {
   const flag = col('__flag');
   const ids: SelectItem[] = RESERVED.map((name) => ({ expr: col(name) }));
   const flaggedSource = select([{ expr: { kind: 'star' } }, as(notAccepted(checks), '__flag')], { from: table(source) });
   return select(
-    [...checks.values.map((v) => as(v.identity && v.type !== 'number' ? v.expr : caseWhen([{ when: flag, then: lit(null) }], v.expr), v.name)), ...ids, as(flag, '__flag')],
+    [...checks.values.map((v) => as(v.identity && UNGUARDED_TYPES.has(v.type) ? v.expr : caseWhen([{ when: flag, then: lit(null) }], v.expr), v.name)), ...ids, as(flag, '__flag')],
     { from: { kind: 'subquery', alias: '__flagged', query: flaggedSource } },
   );
 }
