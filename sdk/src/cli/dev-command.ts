@@ -138,7 +138,9 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // ERROR: the one WARN the handler gives here (an object skipped) is this session's own log
+    // line already, which printed it twice.
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
   const loaded = (await import(`${pathToFileURL(bundle.file).href}?t=${Date.now()}`)) as {

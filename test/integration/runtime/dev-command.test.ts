@@ -92,6 +92,28 @@ it('an unreadable object is logged with why, as quarantined whole', async () => 
   await dev.idle();
 }, 120_000);
 
+it('a key the source does not select is logged once, by the session (not again as the handler\'s WARN)', async () => {
+  const printed: string[] = [];
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((stream) => stream.write.bind(stream));
+  streams.forEach((stream, i) => {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      printed.push(String(chunk));
+      return (writes[i] as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write;
+  });
+  lines.length = 0;
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: 'landing', Key: 'other/notes.txt', Body: 'hello' }));
+    await new Promise((r) => setTimeout(r, 200));
+    await dev.idle();
+  } finally {
+    streams.forEach((stream, i) => (stream.write = writes[i]!));
+  }
+  expect(lines.filter((l) => l.includes('other/notes.txt')).map((l) => l.trim().split(/\s+/)[0])).toEqual(['skipped']);
+  expect(printed.filter((p) => p.includes('object skipped'))).toEqual([]);
+}, 120_000);
+
 it('deleting the object with the latest events removes the partitions only it fed; deleting every object empties the group', async () => {
   await dev.aggregateNow();
   const before = await partitions();
