@@ -274,6 +274,41 @@ export async function computeProfile(
 }
 
 /**
+ * A baseline's bin edges from its quantiles (minimum first, maximum last). The distinct
+ * quantiles cut the range, and two more kinds of bin keep a drift visible where plain quantile
+ * bins lose it:
+ * - a value several quantiles share (the zeros of a mostly-zero amount, a constant column, the
+ *   0 and 1 of a flag) gets a bin of its own, [v, nextUp(v)) — with quantile bins alone it opened
+ *   the top bin, and values 100× larger fell in with it;
+ * - below the minimum and above the maximum are bins the baseline left empty, so new extremes count.
+ *
+ * @example
+ * ```ts
+ * binEdges([0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 101]) // [0, 5e-324, 3, 101, 101.00000000000001]
+ * ```
+ */
+export function binEdges(quantiles: readonly number[]): number[] {
+  if (quantiles.length === 0) return [];
+  const sorted = [...quantiles].sort((a, b) => a - b);
+  const seen = new Map<number, number>();
+  for (const q of sorted) seen.set(q, (seen.get(q) ?? 0) + 1);
+  const edges = new Set<number>(sorted);
+  for (const [value, times] of seen) if (times > 1) edges.add(nextUp(value));
+  edges.add(nextUp(sorted.at(-1)!));
+  return [...edges].filter(Number.isFinite).sort((a, b) => a - b);
+}
+
+/** The smallest double above `x`. */
+function nextUp(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  view.setBigUint64(0, x > 0 ? view.getBigUint64(0) + 1n : view.getBigUint64(0) - 1n);
+  return view.getFloat64(0);
+}
+
+/**
  * Adds bins (numbers, timestamps) and frequencies (low-cardinality text, booleans) computed
  * over `source` (the table itself, or its sample of `sourceRows` rows) to the summary's columns.
  */
@@ -282,14 +317,15 @@ async function withDistributions(
 ): Promise<ColumnProfile[]> {
   const columns: ColumnDescription[] = summary.map((c) => ({ name: c.name, type: c.type, nullable: true, optional: false }));
   const numeric = columns.filter((c) => isNumeric(c.type));
-  const fractions = fn('list_value', ...QUANTILES.map((q) => lit(q)));
+  // The minimum and the maximum too (fractions 0 and 1): see binEdges.
+  const fractions = fn('list_value', ...[0, ...QUANTILES, 1].map((q) => lit(q)));
   const edgesOf = new Map<string, number[]>();
   if (numeric.length > 0) {
     // One call per column with all fractions: DuckDB sorts once.
     const row = (await run(printSql(select(numeric.map((c, i) => as(agg('quantile_disc', [numericExpr(c), fractions]), `q${i}`)), { from: table(source) }), 'duckdb')))[0]!;
     numeric.forEach((c, i) => {
-      const quantiles = (row[`q${i}`] as unknown[] | null) ?? [];
-      edgesOf.set(c.name, [...new Set(quantiles.map(toNumber).filter((e): e is number => e !== null))].sort((a, b) => a - b));
+      const quantiles = ((row[`q${i}`] as unknown[] | null) ?? []).map(toNumber).filter((e): e is number => e !== null);
+      edgesOf.set(c.name, binEdges(quantiles));
     });
   }
   const bins = await binCountsMany(run, source, numeric.map((c) => ({ column: c, edges: edgesOf.get(c.name)! })));

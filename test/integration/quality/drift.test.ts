@@ -49,7 +49,10 @@ describe('drift gate', () => {
       const loaded = await loadProfile(baseline);
       const amount = loaded!.columns.find((col) => col.name === 'amount')!;
       expect(amount.count).toBe(5000);
-      expect(amount.bins!.edges).toHaveLength(9);
+      // The minimum, nine deciles, the maximum, and just above it (continuous values: no repeats).
+      expect(amount.bins!.edges).toHaveLength(12);
+      expect(amount.bins!.fractions[0]).toBe(0);
+      expect(amount.bins!.fractions.at(-1)).toBe(0);
       expect(amount.bins!.fractions.reduce((a, b) => a + b, 0) + amount.bins!.nullFraction).toBeCloseTo(1, 10);
       expect(amount.mean!).toBeGreaterThan(99);
       expect(amount.mean!).toBeLessThan(101);
@@ -103,6 +106,42 @@ describe('drift gate', () => {
       expect((byDefault.gates[0]!.examples as { column: string }[]).map((e) => e.column).sort()).toEqual(['amount', 'kind']);
       const named = await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline, maxPsi: 0.2, columns: ['ts'] } } });
       expect(named.gates[0]).toMatchObject({ passed: false, detail: expect.stringMatching(/^PSI above 0\.2: ts /) });
+    });
+  });
+
+  /** A baseline from `base` values, then the drift gate over `batch` values (column x). */
+  async function driftOf(base: number[], batch: number[]) {
+    const X = z.object({ x: z.number() });
+    const rows = (values: number[]) => values.map((x, i) => ({ object: 'x.jsonl', line: i + 1, raw: JSON.stringify({ x }) }));
+    const file = join(dir, `x-${Math.random().toString(36).slice(2)}.json`);
+    return withConnection(async (c) => {
+      await createJsonRawRows(c, rows(base));
+      await saveProfile(file, (await runValidationStage(c, { schema: X, representation: 'json', distributions: true })).profile!);
+      await createJsonRawRows(c, rows(batch));
+      return (await runValidationStage(c, { schema: X, representation: 'json', gates: { drift: { baseline: file, maxPsi: 0.2 } } })).gates[0]!;
+    });
+  }
+
+  it('a shift hidden from quantile bins by repeated values fails the gate: a mostly-zero amount, a constant, a flag', async () => {
+    const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+    // 90% zeros and amounts up to 101, then 50% zeros and amounts 100× larger: quantile bins put
+    // every positive value in the bin the zeros opened, and saw no change (PSI 0).
+    expect((await driftOf(range(1000, (i) => (i < 900 ? 0 : i - 899)), range(1000, (i) => (i < 500 ? 0 : (i - 499) * 100)))).passed).toBe(false);
+    expect((await driftOf(range(500, () => 5), range(500, () => 500))).passed).toBe(false);
+    expect((await driftOf(range(500, (i) => i % 2), range(500, (i) => 2 * (i % 2)))).passed).toBe(false);
+    // The same distributions again pass.
+    expect((await driftOf(range(1000, (i) => (i < 900 ? 0 : i - 899)), range(1000, (i) => (i < 900 ? 0 : i - 899)))).passed).toBe(true);
+  });
+
+  it('a gate that could compare no column fails, saying why (a baseline of another schema passed everything)', async () => {
+    const other = join(dir, 'other-schema.json');
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, [{ object: 'o.jsonl', line: 1, raw: '{"y":1}' }, { object: 'o.jsonl', line: 2, raw: '{"y":2}' }]);
+      await saveProfile(other, (await runValidationStage(c, { schema: z.object({ y: z.number() }), representation: 'json', distributions: true })).profile!);
+      await createJsonRawRows(c, sample(7, 100));
+      const drift = (await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline: other } } })).gates[0]!;
+      expect(drift.passed).toBe(false);
+      expect(drift.detail).toContain(`no column could be compared with ${other}: amount (not in the baseline), kind (not in the baseline), ts (not in the baseline)`);
     });
   });
 

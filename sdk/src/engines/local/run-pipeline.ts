@@ -263,7 +263,12 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     const preview = await queryArrow(connection, `SELECT * ${windowNode ? '' : 'EXCLUDE (_row_id, _object, _line)'} FROM ${previewTable} ${order} LIMIT ${Math.trunc(previewRows)}`);
     const chartRows = display.keepChartRows ? await selectChartRows(connection, previewTable, { windowed: windowNode !== undefined }) : undefined;
 
-    if (options.saveProfile && validation.profile) await saveProfile(options.saveProfile, validation.profile);
+    if (options.saveProfile && validation.profile) {
+      // A baseline must come from data that passed: saved after a failed gate (a drift gate
+      // reading the same file, above all), the next run would compare bad data with itself.
+      if (gatesPassed) await saveProfile(options.saveProfile, validation.profile);
+      else notes.push(`The column profile was not saved to ${options.saveProfile}: a gate failed, and a drift baseline must come from data that passed. Fix the data (or the gate) and run again to save it.`);
+    }
     timings.total = Math.round(performance.now() - started);
     progress({ stage: 'done', done: 1, total: 1 });
 

@@ -46,6 +46,15 @@ export async function driftGate(spec: DriftSpec, ctx: GateContext, path = 'valid
     if (!base) throw new PlanError('DRIFT_COLUMN_NOT_IN_BASELINE', `${path}.columns`, `The baseline ${spec.baseline} has no profile for "${name}". Re-create the baseline, or drop the column from drift.columns.`);
     scores.push({ column: name, psi: await columnPsi(base, column, ctx) });
   }
+  if (scores.length === 0) {
+    // A drift gate that compared nothing would pass whatever the data: most likely a baseline of
+    // another schema. Say which columns there are and why none was compared.
+    const skipped = ctx.columns.map((c) => `${c.name} (${!byName.has(c.name) ? 'not in the baseline' : byName.get(c.name)!.type === 'timestamp' ? 'a timestamp: compared only when named' : 'too many distinct values'})`);
+    return {
+      gate: 'drift', passed: false, count: 0, examples: [],
+      detail: `no column could be compared with ${spec.baseline}: ${skipped.join(', ') || 'the batch has no columns'}. Re-create the baseline from this schema (run({ saveProfile })), or name the columns to compare in drift.columns.`,
+    };
+  }
   scores.sort((a, b) => b.psi - a.psi || a.column.localeCompare(b.column));
   const drifted = scores.filter((s) => s.psi > maxPsi);
   const round = (x: number): number => Number(x.toPrecision(3));
@@ -54,7 +63,10 @@ export async function driftGate(spec: DriftSpec, ctx: GateContext, path = 'valid
     const worst = scores[0];
     return { gate: 'drift', passed: true, count: 0, examples, detail: `PSI ≤ ${maxPsi} for ${scores.length} columns${worst ? ` (highest: ${worst.column} ${round(worst.psi)})` : ''}` };
   }
-  return { gate: 'drift', passed: false, count: drifted.length, examples, detail: `PSI above ${maxPsi}: ${drifted.map((s) => `${s.column} ${round(s.psi)}`).join(', ')}` };
+  return {
+    gate: 'drift', passed: false, count: drifted.length, examples,
+    detail: `PSI above ${maxPsi}: ${drifted.map((s) => `${s.column} ${round(s.psi)}`).join(', ')}. Look at what changed in the data; if the shift is expected, save a new baseline from a run you trust (run({ saveProfile }))`,
+  };
 }
 
 /**
