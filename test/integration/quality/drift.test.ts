@@ -139,7 +139,7 @@ describe('drift gate', () => {
       await createJsonRawRows(c, [{ object: 'o.jsonl', line: 1, raw: '{"y":1}' }, { object: 'o.jsonl', line: 2, raw: '{"y":2}' }]);
       await saveProfile(other, (await runValidationStage(c, { schema: z.object({ y: z.number() }), representation: 'json', distributions: true })).profile!);
       await createJsonRawRows(c, sample(7, 100));
-      const drift = (await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline: other } } })).gates[0]!;
+      const drift = (await runValidationStage(c, { schema: Event, representation: 'json', gates: { drift: { baseline: other, maxPsi: 0.2 } } })).gates[0]!;
       expect(drift.passed).toBe(false);
       expect(drift.detail).toContain(`no column could be compared with ${other}: amount (not in the baseline), kind (not in the baseline), ts (not in the baseline)`);
     });

@@ -91,7 +91,9 @@ describe('column profile', () => {
     const x = profile.columns.find((c) => c.name === 'x')!;
     const kind = profile.columns.find((c) => c.name === 'kind')!;
     expect(x.bins!.fractions.reduce((a, b) => a + b, 0) + x.bins!.nullFraction).toBeCloseTo(1, 12);
-    expect(x.bins!.edges).toEqual([9, 19, 29, 39, 49, 59, 69, 79, 89]);
+    // The minimum, the deciles, the maximum and the next double above it (x is 0 … 99).
+    expect(x.bins!.edges).toEqual([0, 9, 19, 29, 39, 49, 59, 69, 79, 89, 99, 99.00000000000001]);
+    expect(x.bins!.fractions).toEqual([0, 0.09, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.01, 0]);
     expect(kind.frequencies!.values).toEqual({ common: 0.75, rare: 0.25 });
   });
 });
