@@ -60,6 +60,13 @@ export async function partitionsEqualWithinRounding(
   };
   const fileToDt = candidates.flatMap((c) => c.files.map((f) => `(${p.stringLiteral(f)}, ${p.stringLiteral(c.dt)})`)).join(', ');
   const files = candidates.flatMap((c) => c.files).map((f) => p.stringLiteral(f)).join(', ');
+  // Stored files of another definition (a feature added, removed or renamed, a window changed)
+  // hold other columns: none of their partitions is the same, and the comparison below could not
+  // even name the new columns in them (it failed the run with a Binder Error).
+  const stored = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet([${files}], union_by_name = true)`);
+  const storedColumns = new Map(stored.getRowObjectsJS().map((r) => [String(r.column_name), String(r.column_type).toUpperCase()]));
+  const sameColumns = storedColumns.size === columns.length && columns.every((c) => storedColumns.get(c.name) === c.type);
+  if (!sameColumns) return new Set();
   const dts = candidates.map((c) => p.stringLiteral(c.dt)).join(', ');
   const keyMatch = options.keys.map((k) => `a.${q(k)} IS NOT DISTINCT FROM b.${q(k)}`).join(' AND ');
   const list = columns.map((c) => q(c.name)).join(', ');

@@ -1,0 +1,49 @@
+/**
+ * The notebook loop: run a pipeline, add a feature, run again over the same inputs. The second
+ * run compared the stored partitions with the new rows by naming the new columns in the old
+ * files, and failed with DuckDB's "Binder Error: … does not have a column named avg_1d". Stored
+ * files of another definition are simply rewritten.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { count, featureStore, file, mean, pipeline, sum, window } from '../../../sdk/src/index.js';
+import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-feature-added-'));
+  await generateDemoEvents({ dir: join(dir, 'events'), users: 20, days: 6, eventsPerDay: 100, seed: 5 });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const Event = z.object({ user_id: z.string(), event_type: z.string(), amount: z.number().nullable(), ts: z.coerce.date() });
+
+const engagement = (root: string, features: Record<string, ReturnType<typeof count>>) => pipeline('eng')
+  .from(file(join(dir, 'events/*.jsonl*')))
+  .validate(Event, { maxInvalidRatio: 0.05 })
+  .aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d', '7d'], features }))
+  .toFeatureStore(featureStore(root), { entity: 'user', group: 'eng' });
+
+describe('a re-run after a feature was added', () => {
+  it('rewrites every partition with the new columns instead of failing', async () => {
+    const root = join(dir, 'store');
+    const first = await engagement(root, { clicks: count(), spend: sum('amount') }).run({ zones: join(dir, 'zones'), writeZones: false });
+    const second = await engagement(root, { clicks: count(), spend: sum('amount'), avg: mean('amount') }).run({ zones: join(dir, 'zones'), writeZones: false });
+    expect(second.outputs.partitionsWritten).toEqual(first.outputs.partitionsWritten);
+    expect(second.outputs.partitionsUnchanged).toEqual([]);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const [row] = (await c.runAndReadAll(`SELECT count(*) AS files, count(DISTINCT _plan_hash) AS plans, count(avg_7d) AS with_avg FROM read_parquet('${root}/entity=user/feature_group=eng/*/*.parquet')`)).getRowObjectsJS();
+      expect(Number(row!.plans)).toBe(1);
+      expect(Number(row!.with_avg)).toBeGreaterThan(0);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+});
