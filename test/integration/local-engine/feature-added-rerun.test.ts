@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { count, featureStore, file, mean, pipeline, sum, window } from '../../../sdk/src/index.js';
+import { count, featureStore, file, mean, pipeline, sum, window, type Aggregation } from '../../../sdk/src/index.js';
 import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
 
 let dir: string;
@@ -22,7 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const Event = z.object({ user_id: z.string(), event_type: z.string(), amount: z.number().nullable(), ts: z.coerce.date() });
 
-const engagement = (root: string, features: Record<string, ReturnType<typeof count>>) => pipeline('eng')
+const engagement = (root: string, features: Record<string, Aggregation<'amount'>>) => pipeline('eng')
   .from(file(join(dir, 'events/*.jsonl*')))
   .validate(Event, { maxInvalidRatio: 0.05 })
   .aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d', '7d'], features }))
