@@ -80,3 +80,28 @@ describe('a re-run whose doubles differ only in their last bits', () => {
     }
   });
 });
+
+describe('staging folders left by a run killed mid-write', () => {
+  it('are removed by the next write when their process is gone; a live run\'s folder is left alone', async () => {
+    const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
+    const db = await openRunDatabase();
+    const base = join(dir, 'store-staging');
+    const dead = join(base, '.sluice-staging-999999-abc');
+    const live = join(base, `.sluice-staging-${process.pid}-def`);
+    for (const folder of [dead, live]) {
+      mkdirSync(join(folder, 'g0', '__dt=2024-01-01'), { recursive: true });
+      writeFileSync(join(folder, 'g0', '__dt=2024-01-01', 'data_0.parquet'), 'PAR1'); // cut short
+    }
+    try {
+      await db.connection.run(`CREATE TABLE rows AS ${ROWS}`);
+      await writePartitions(db.connection, {
+        table: 'rows', columns: ['entity_id', 'feature_ts', 'v', 'n'], dtExpression: `strftime("feature_ts", '%Y-%m-%d')`, orderBy: ['entity_id', 'feature_ts'],
+        base, files: storeFiles(base), metadata: { 'sluice.run_id': 'r1' },
+      });
+      expect(existsSync(dead)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -6,7 +6,7 @@
  * the table has no rows for any more loses its old partition (PartitionWriteResult.removed).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -252,7 +252,37 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
 async function stagingFolder(base: string): Promise<string> {
   if (base.startsWith('s3://')) return mkdtemp(join(tmpdir(), 'sluice-partitions-'));
   await mkdir(base, { recursive: true });
-  return mkdtemp(join(base, '.sluice-staging-'));
+  await sweepStaleStaging(base);
+  return mkdtemp(join(base, `${STAGING_PREFIX}${process.pid}-`));
+}
+
+const STAGING_PREFIX = '.sluice-staging-';
+
+/**
+ * Removes staging folders that runs killed mid-write left in the group folder: a recursive glob
+ * over the group's Parquet files read their half-written files. A folder is stale when the process
+ * its name carries is gone (a folder of another live run is left alone), or, named without a
+ * process, when it is an hour old.
+ */
+async function sweepStaleStaging(base: string): Promise<void> {
+  for (const entry of await readdir(base, { withFileTypes: true }).catch(() => [])) {
+    if (!entry.isDirectory() || !entry.name.startsWith(STAGING_PREFIX)) continue;
+    const pid = /^\.sluice-staging-(\d+)-/.exec(entry.name)?.[1];
+    const folder = join(base, entry.name);
+    const stale = pid !== undefined ? !processAlive(Number(pid)) : Date.now() - (await stat(folder)).mtimeMs > 3_600_000;
+    if (stale) await rm(folder, { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -63,7 +63,7 @@ export async function partitionsEqualWithinRounding(
   // Stored files of another definition (a feature added, removed or renamed, a window changed)
   // hold other columns: none of their partitions is the same, and the comparison below could not
   // even name the new columns in them (it failed the run with a Binder Error).
-  const stored = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet([${files}], union_by_name = true)`);
+  const stored = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet([${files}], union_by_name = true, hive_partitioning = false)`);
   const storedColumns = new Map(stored.getRowObjectsJS().map((r) => [String(r.column_name), String(r.column_type).toUpperCase()]));
   const sameColumns = storedColumns.size === columns.length && columns.every((c) => storedColumns.get(c.name) === c.type);
   if (!sameColumns) return new Set();
