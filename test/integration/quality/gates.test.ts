@@ -89,6 +89,14 @@ describe('gates', () => {
       expect(good!.passed).toBe(true);
       const [numeric] = await evaluateGates({ references: [{ column: 'score', values: [1, 2, 3, 4, 5] }] }, ctx);
       expect(numeric).toMatchObject({ passed: false, count: 1, examples: [{ value: 6, rows: 1 }] });
+      // A long list (joined as a table of values, not written as NOT IN): the same verdicts.
+      const many = (extra: string[]) => [...extra, ...Array.from({ length: 5_000 }, (_, i) => `C${i}`)];
+      const [longBad] = await evaluateGates({ references: [{ column: 'country', values: many(['DE', 'FR']) }] }, ctx);
+      expect(longBad).toMatchObject({ gate: 'references(country)', passed: false, count: 3, examples: [{ value: 'XX', rows: 2 }, { value: 'YY', rows: 1 }] });
+      const [longGood] = await evaluateGates({ references: [{ column: 'country', values: many(['DE', 'FR', 'XX', 'YY']) }] }, ctx);
+      expect(longGood!.passed).toBe(true);
+      const [longNumeric] = await evaluateGates({ references: [{ column: 'score', values: [1, 2, 3, 4, 5, ...Array.from({ length: 2_000 }, (_, i) => 100 + i)] }] }, ctx);
+      expect(longNumeric).toMatchObject({ passed: false, count: 1, examples: [{ value: 6, rows: 1 }] });
     });
   });
 

@@ -1,11 +1,15 @@
 import { PlanError } from '../../errors.js';
 import type { ReferenceSpec } from '../../plan/validate-node.js';
-import { agg, and, as, col, isNull, lit, select, table } from '../../sql/sql-builders.js';
+import { agg, and, as, col, eq, isNull, lit, select, table } from '../../sql/sql-builders.js';
+import type { FromItem } from '../../sql/sql-node.js';
 import { printSql } from '../../sql/dialects.js';
 import { toJsonSafe, toNumber } from '../sql-runner.js';
 import { requireColumn } from './gate-columns.js';
 import type { GateContext, GateResult } from './gate-result.js';
 import { fmt } from './gate-result.js';
+
+/** Above this many values the list is joined as a table rather than written as `NOT IN (…)`. */
+const LONG_LIST = 1_000;
 
 /**
  * Fails when a non-null value of `spec.column` is not one of `spec.values`.
@@ -29,8 +33,22 @@ export async function referencesGate(spec: ReferenceSpec, ctx: GateContext, path
     throw new PlanError('REFERENCE_TYPE', path, `The references gate supports string and numeric columns; "${spec.column}" is a ${column.type}.`);
   }
   const c = col(column.name);
-  const outside = list.length ? and(isNull(c, true), { kind: 'in', operand: c, list, negated: true }) : isNull(c, true);
-  const groups = select([as(c, 'value'), as(agg('count_star', []), 'n')], { from: table(ctx.validTable), where: outside, groupBy: [c] });
+  let groups;
+  if (list.length <= LONG_LIST) {
+    const outside = list.length ? and(isNull(c, true), { kind: 'in', operand: c, list, negated: true }) : isNull(c, true);
+    groups = select([as(c, 'value'), as(agg('count_star', []), 'n')], { from: table(ctx.validTable), where: outside, groupBy: [c] });
+  } else {
+    // A long list as a joined table of values: DuckDB plans `NOT IN (…)` of 200,000 literals in
+    // 8 s, the anti-join in 1 s.
+    const refs: FromItem = { kind: 'values', rows: list.map((v) => [v]), alias: '__refs', columns: ['__ref'] };
+    const value = col(column.name, '__rows');
+    groups = select([as(value, 'value'), as(agg('count_star', []), 'n')], {
+      from: { kind: 'table', name: ctx.validTable, alias: '__rows' },
+      joins: [{ type: 'left', from: refs, on: eq(value, col('__ref', '__refs')) }],
+      where: and(isNull(value, true), isNull(col('__ref', '__refs'))),
+      groupBy: [value],
+    });
+  }
   const query = select(
     [{ expr: { kind: 'star' } }, as({ kind: 'over', fn: agg('sum', [col('n')]), partitionBy: [], orderBy: [] }, 'total')],
     { from: { kind: 'subquery', query: groups, alias: 'g' }, orderBy: [{ expr: col('n'), desc: true }, { expr: col('value') }], limit: 3 },
