@@ -22,8 +22,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const Event = z.object({ user_id: z.string(), event_type: z.string(), amount: z.number().nullable(), ts: z.coerce.date() });
 
-const engagement = (root: string, features: Record<string, Aggregation<'amount'>>) => pipeline('eng')
-  .from(file(join(dir, 'events/*.jsonl*')))
+const engagement = (root: string, features: Record<string, Aggregation<'amount'>>, glob = 'events/*.jsonl*') => pipeline('eng')
+  .from(file(join(dir, glob)))
   .validate(Event, { maxInvalidRatio: 0.05 })
   .aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d', '7d'], features }))
   .toFeatureStore(featureStore(root), { entity: 'user', group: 'eng' });
@@ -45,5 +45,24 @@ describe('a re-run after a feature was added', () => {
       c.closeSync();
       db.closeSync();
     }
+  });
+});
+
+describe('a changed definition run over part of the dates', () => {
+  it('says which partitions still hold the previous definition\'s rows', async () => {
+    const root = join(dir, 'store-partly');
+    const first = await engagement(root, { clicks: count() }).run({ zones: join(dir, 'zones'), writeZones: false });
+    expect(first.notes.filter((n) => n.includes('previous definition'))).toEqual([]);
+    // Only the last day's file: its partitions are rewritten, the earlier ones keep the old columns.
+    const second = await engagement(root, { clicks: count(), spend: sum('amount') }, 'events/events-2024-01-06.jsonl*').run({ zones: join(dir, 'zones'), writeZones: false });
+    const left = first.outputs.partitionsWritten.filter((dt) => !second.outputs.partitionsWritten.includes(dt) && !second.outputs.partitionsRemoved.includes(dt));
+    expect(left.length).toBeGreaterThan(0);
+    expect(second.notes).toContain(
+      `${left.length} partitions of user/eng (${left[0]} … ${left.at(-1)}) still hold rows of its previous definition (plan ${first.planHash}): ` +
+        "this run did not cover their dates, so they keep that definition's columns while the catalog now describes this one. Run over all the data to rewrite them.",
+    );
+    // Run over everything again: nothing is left of the old definition, and nothing is said.
+    const all = await engagement(root, { clicks: count(), spend: sum('amount') }).run({ zones: join(dir, 'zones'), writeZones: false });
+    expect(all.notes.filter((n) => n.includes('previous definition'))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import type { WindowNode } from '../../plan/window-node.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath } from '../../features/store-layout.js';
 import { featureColumns } from '../../features/feature-naming.js';
-import { writeCatalogEntry } from '../../features/catalog.js';
+import { readCatalogEntry, writeCatalogEntry, type CatalogEntry } from '../../features/catalog.js';
 import { printerFor } from '../../sql/dialects.js';
 import { describeTable } from './transform-stage.js';
 import { writePartitions, type PartitionWriteResult } from './partition-writer.js';
@@ -41,7 +41,7 @@ export interface FeatureGroupWrite {
  * await writeFeatureGroup(connection, { table: 'feature_rows', sink, window, definition, metadata });
  * ```
  */
-export async function writeFeatureGroup(connection: DuckDBConnection, write: FeatureGroupWrite): Promise<PartitionWriteResult> {
+export async function writeFeatureGroup(connection: DuckDBConnection, write: FeatureGroupWrite): Promise<PartitionWriteResult & { readonly notes: readonly string[] }> {
   const { sink, definition } = write;
   const p = printerFor('duckdb');
   const planHashColumn = '_plan_hash';
@@ -52,6 +52,7 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
   const columns = await describeTable(connection, staged);
   const files = storeFiles(sink.root, { ...(sink.endpoint ? { endpoint: sink.endpoint } : {}), ...(sink.region ? { region: sink.region } : {}) });
   const base = groupPath(sink.root, sink.entity, sink.group);
+  const before = await readCatalogEntry(files, sink.root, sink.entity, sink.group);
   const result = await writePartitions(connection, {
     table: staged,
     columns: columns.map((c) => c.name),
@@ -79,7 +80,23 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
     updatedAt: write.metadata['sluice.run_id'] ?? '',
   });
   await connection.run(`DROP VIEW ${p.quoteIdentifier(staged)}`);
-  return result;
+  return { ...result, notes: previousDefinitionNote(before, definition.hash, result, `${sink.entity}/${sink.group}`) };
+}
+
+/**
+ * Partitions a run did not cover, still holding the rows of the group's previous definition (a
+ * feature added or removed, a window or cadence changed): the group mixes two plans, and its
+ * catalog now describes only the new one. Said, not silent.
+ */
+function previousDefinitionNote(before: CatalogEntry | undefined, planHash: string, result: PartitionWriteResult, group: string): string[] {
+  if (!before || before.planHash === planHash) return [];
+  const covered = new Set([...result.written, ...result.unchanged]);
+  const left = result.partitions.filter((dt) => !covered.has(dt));
+  if (left.length === 0) return [];
+  return [
+    `${left.length} partition${left.length === 1 ? '' : 's'} of ${group} (${left[0]} … ${left.at(-1)}) still hold rows of its previous definition (plan ${before.planHash}): ` +
+      'this run did not cover their dates, so they keep that definition\'s columns while the catalog now describes this one. Run over all the data to rewrite them.',
+  ];
 }
 
 /**

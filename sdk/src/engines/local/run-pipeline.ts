@@ -254,6 +254,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         partitions.written.push(...written.written);
         partitions.unchanged.push(...written.unchanged);
         partitions.removed.push(...written.removed);
+        notes.push(...written.notes);
         progress({ stage: 'write', done: 1, total: 1 });
       }
     }
