@@ -81,13 +81,16 @@ export async function readCatalogEntry(first: StoreFiles | StoreRef, ...rest: st
  * await writeCatalogEntry(storeFiles(root), root, { ...entry, partitions: ['2024-01-01', '2024-01-02'], updatedAt: new Date().toISOString() });
  * ```
  */
-export async function writeCatalogEntry(files: StoreFiles, root: string, entry: CatalogEntry): Promise<void> {
+export async function writeCatalogEntry(files: StoreFiles, root: string, entry: CatalogEntry, options: { readonly previous?: CatalogEntry | null } = {}): Promise<void> {
   const path = catalogPath(root, entry.entity, entry.group);
   const text = `${JSON.stringify(entry, null, 2)}\n`;
   // A re-run over the same inputs leaves the document as it was, modification time included
-  // (tools that watch the store, and S3 versioning, see no change that is not one).
-  const existing = await files.read(path);
-  if (existing && new TextDecoder().decode(existing) === text) return;
+  // (tools that watch the store, and S3 versioning, see no change that is not one). A caller that
+  // read the entry already passes it (`previous`, null for none) rather than have it read again.
+  const existing = options.previous !== undefined
+    ? (options.previous === null ? undefined : `${JSON.stringify(options.previous, null, 2)}\n`)
+    : (await files.read(path).then((bytes) => (bytes ? new TextDecoder().decode(bytes) : undefined)));
+  if (existing === text) return;
   await files.write(path, text);
 }
 

@@ -78,7 +78,7 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
     partitions: result.partitions,
     // Content-derived, not wall-clock: the same inputs leave the catalog byte-identical too.
     updatedAt: write.metadata['sluice.run_id'] ?? '',
-  });
+  }, { previous: before ?? null });
   await connection.run(`DROP VIEW ${p.quoteIdentifier(staged)}`);
   return { ...result, notes: previousDefinitionNote(before, definition.hash, result, `${sink.entity}/${sink.group}`) };
 }
