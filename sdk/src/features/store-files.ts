@@ -17,8 +17,11 @@ export interface StoreFiles {
   /** Every file below `prefix` (recursive), sorted by path. Missing prefix → empty list. */
   list(prefix: string): Promise<StoredFile[]>;
   read(path: string): Promise<Uint8Array | undefined>;
-  /** Writes atomically where the backend allows (local: temp file + rename). */
-  write(path: string, bytes: Uint8Array | string): Promise<void>;
+  /**
+   * Writes atomically where the backend allows (local: temp file + rename). Bytes may come as
+   * chunks: a local file is then written a chunk at a time, never whole in memory.
+   */
+  write(path: string, bytes: Uint8Array | string | Iterable<Uint8Array>): Promise<void>;
   remove(path: string): Promise<void>;
 }
 
@@ -67,7 +70,7 @@ class LocalStoreFiles implements StoreFiles {
     }
   }
 
-  async write(path: string, bytes: Uint8Array | string): Promise<void> {
+  async write(path: string, bytes: Uint8Array | string | Iterable<Uint8Array>): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
     // Readers never see a half-written file: write beside it, then rename (atomic on one filesystem).
     const temp = join(dirname(path), `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
@@ -119,10 +122,13 @@ class S3StoreFiles implements StoreFiles {
     }
   }
 
-  async write(path: string, bytes: Uint8Array | string): Promise<void> {
+  async write(path: string, bytes: Uint8Array | string | Iterable<Uint8Array>): Promise<void> {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     const { bucket, key } = splitS3(path);
-    await (await this.#client).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+    // One PUT needs its length up front: chunks are joined here (a quarantine file of this size
+    // is bytes, not rows, and a PUT takes up to 5 GB).
+    const body = typeof bytes === 'string' || bytes instanceof Uint8Array ? bytes : Buffer.concat([...bytes]);
+    await (await this.#client).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   }
 
   async remove(path: string): Promise<void> {

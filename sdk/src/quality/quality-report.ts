@@ -7,6 +7,7 @@ import type { GateResult } from './gates/gate-result.js';
 import type { ColumnProfile, Profile } from './profile.js';
 import type { QuarantinedRow, RowCounts } from './quarantine.js';
 import { ruleName } from './quarantine.js';
+import { MAX_MESSAGES, type RuleGroup, type RuleTally } from './rule-tally.js';
 import { zodMessageGloss } from './zod-message-gloss.js';
 import { formatExact, formatNumbers } from '../format/value-format.js';
 
@@ -20,7 +21,10 @@ export interface RuleResult {
   readonly examples: readonly QuarantinedRow[];
   /** zod's message, when the failing rows share it; else the most frequent, and how many others there are. */
   readonly message?: string;
-  /** How many different messages the failing rows carry (each example's own is in its issues). */
+  /**
+   * How many different messages the failing rows carry (each example's own is in its issues);
+   * more than 1,000 are counted as 1,001.
+   */
   readonly messageCount?: number;
 }
 
@@ -39,13 +43,12 @@ export interface QualityReportInput {
   readonly unreadableObjects?: readonly { readonly object: string; readonly error: string }[];
   readonly counts: RowCounts;
   readonly perObject: Readonly<Record<string, RowCounts>>;
-  readonly quarantined: readonly QuarantinedRow[];
+  /** The quarantined rows, counted by rule (rule-tally.ts). */
+  readonly failingRules: RuleTally;
   readonly gates: readonly GateResult[];
   readonly profile?: Profile;
   readonly fastPath: QualityReport['fastPath'] & { readonly fields?: readonly { readonly name: string }[] };
 }
-
-const MAX_EXAMPLES = 3;
 
 /**
  * Builds the report: quarantined rows grouped by zod issue code and path into one rule each,
@@ -53,32 +56,16 @@ const MAX_EXAMPLES = 3;
  *
  * @example
  * ```ts
- * const report = buildQualityReport({ counts, perObject, quarantined, gates, profile, fastPath });
+ * const report = buildQualityReport({ counts, perObject, failingRules: spool.rules, gates, profile, fastPath });
  * report.rules[0] // { rule: 'amount: too_small', passed: false, failingCount: 1012, examples: [...] }
  * ```
  */
 export function buildQualityReport(input: QualityReportInput): QualityReport {
-  const groups = new Map<string, { rows: number; examples: QuarantinedRow[]; messages: Map<string, number>; field: string }>();
-  for (const row of input.quarantined) {
-    const seen = new Set<string>();
-    for (const issue of row.issues) {
-      const name = ruleName(issue);
-      if (seen.has(name)) continue;
-      seen.add(name);
-      let group = groups.get(name);
-      if (!group) {
-        group = { rows: 0, examples: [], messages: new Map(), field: String(issue.path[0] ?? '') };
-        groups.set(name, group);
-      }
-      group.rows++;
-      group.messages.set(issue.message, (group.messages.get(issue.message) ?? 0) + 1);
-      if (group.examples.length < MAX_EXAMPLES) group.examples.push(row);
-    }
-  }
-  const failing: RuleResult[] = [...groups.entries()]
-    .sort(([a, x], [b, y]) => y.rows - x.rows || a.localeCompare(b))
-    .map(([rule, g]) => ({ rule, passed: false, failingCount: g.rows, examples: g.examples, message: ruleMessage(g.messages), messageCount: g.messages.size }));
-  const failedFields = new Set([...groups.values()].map((g) => g.field));
+  const groups = input.failingRules.groups();
+  const failing: RuleResult[] = groups.map((g) => ({
+    rule: g.rule, passed: false, failingCount: g.rows, examples: g.examples, message: ruleMessage(g), messageCount: g.messages.size + (g.rowsWithOtherMessages > 0 ? 1 : 0),
+  }));
+  const failedFields = new Set(groups.map((g) => g.field));
   const fieldNames = input.fastPath.fields?.map((f) => f.name) ?? input.profile?.columns.map((c) => c.name) ?? [];
   const passing: RuleResult[] = fieldNames.filter((f) => !failedFields.has(f)).map((f) => ({ rule: f, passed: true, failingCount: 0, examples: [] }));
   const { compiled, reason, sqlRows, zodRows } = input.fastPath;
@@ -99,11 +86,13 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
  * them for all would misdescribe the others, so several messages are counted instead, and
  * each example shows its own.
  */
-function ruleMessage(messages: ReadonlyMap<string, number>): string {
-  const [[most]] = [...messages.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+function ruleMessage(group: RuleGroup): string {
+  const [[most]] = [...group.messages.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const gloss = zodMessageGloss(most!);
   const meaning = gloss ? `${most}: ${gloss}` : most!;
-  return messages.size === 1 ? meaning : `${meaning} — and ${messages.size - 1} other message${messages.size === 2 ? '' : 's'}; each example shows its own`;
+  if (group.rowsWithOtherMessages > 0) return `${meaning} — and ${MAX_MESSAGES - 1} or more other messages; each example shows its own`;
+  const others = group.messages.size - 1;
+  return others === 0 ? meaning : `${meaning} — and ${others} other message${others === 1 ? '' : 's'}; each example shows its own`;
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');

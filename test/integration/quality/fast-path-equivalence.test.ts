@@ -162,7 +162,7 @@ async function check(schema: z.ZodObject<any>, input: readonly RawRecord[], cano
       for (const v of valid) if (!exp.has(key(v)) || JSON.stringify(exp.get(key(v))) !== JSON.stringify(v)) console.log('MISMATCH', JSON.stringify(input.find((r) => key(r) === key(v))), JSON.stringify(v), JSON.stringify(exp.get(key(v))), JSON.stringify(expected.quarantined.find((q) => key(q) === key(v))));
     }
     expect(valid).toEqual(expected.valid);
-    expect(result.quarantined.map((q) => ({ object: q.object, line: q.line, raw: q.raw, codes: q.issues.map((i) => i.code), ...(q.issues[0]?.code === 'malformed_record' ? {} : { issues: q.issues }) })))
+    expect(result.quarantined.rows().map((q) => ({ object: q.object, line: q.line, raw: q.raw, codes: q.issues.map((i) => i.code), ...(q.issues[0]?.code === 'malformed_record' ? {} : { issues: q.issues }) })))
       .toEqual(expected.quarantined);
     // Conservation, per object and overall, against counts taken from the input.
     const inBy = new Map<string, number>();

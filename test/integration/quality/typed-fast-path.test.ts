@@ -166,7 +166,7 @@ describe('SQL fast path ≡ pure zod (typed rows)', () => {
       const result = await runValidationStage(c, { schema: Counts, representation: 'typed', distributions: false });
       const expected = values.map((n, i) => ({ line: i + 1, parsed: Counts.safeParse({ id: `r${i + 1}`, n }) }));
       expect(result.counts).toEqual({ in: values.length, valid: 2, quarantined: values.length - 2 });
-      expect(result.quarantined.map((q) => ({ line: q.line, issues: q.issues.map((x) => x.message) }))).toEqual(
+      expect(result.quarantined.rows().map((q) => ({ line: q.line, issues: q.issues.map((x) => x.message) }))).toEqual(
         expected.filter((e) => !e.parsed.success).map((e) => ({ line: e.line, issues: e.parsed.error!.issues.map((x) => x.message) })),
       );
       const n = result.profile!.columns.find((col) => col.name === 'n')!;
@@ -242,7 +242,7 @@ describe('SQL fast path ≡ pure zod (typed rows)', () => {
           cancelled: row.cancelled, date: (row.date as Date).getTime(), carrier: row.carrier, gate: row.gate,
         }));
         expect(valid).toEqual(expectedValid);
-        expect(result.quarantined.map((q) => ({ line: q.line, issues: q.issues }))).toEqual(expectedQuarantine);
+        expect(result.quarantined.rows().map((q) => ({ line: q.line, issues: q.issues }))).toEqual(expectedQuarantine);
         expect(result.counts.in).toBe(input.length);
         expect(result.counts.valid + result.counts.quarantined).toBe(input.length);
         // The fast path did the work: every valid row went through SQL, except those whose timestamp

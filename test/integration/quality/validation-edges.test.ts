@@ -44,7 +44,7 @@ describe('validation stage edges', () => {
       ]);
       const result = await runValidationStage(c, { schema: Event, representation: 'json' });
       expect(result.perObject).toEqual({ 'a.jsonl': { in: 2, valid: 1, quarantined: 1 }, 'b.csv': { in: 1, valid: 0, quarantined: 1 } });
-      expect(result.quarantined).toEqual([
+      expect(result.quarantined.rows()).toEqual([
         { object: 'a.jsonl', line: 1, raw: '{"user_id":', issues: [{ path: [], code: 'malformed_record', message: 'Unexpected end of JSON input' }] },
         { object: 'b.csv', line: 7, raw: 'u,1,2024', issues: [{ path: [], code: 'malformed_record', message: 'row has 3 fields, header has 4' }] },
       ]);
@@ -57,7 +57,7 @@ describe('validation stage edges', () => {
       const raws = ['{"user_id":', '{"user_id":"u","amount":1,"ts":"2024-01-01T00:00:00Z","user_id":5}', '{"user_id":"v","amount":-0,"ts":"2024-01-01T00:00:00Z"}'];
       await createJsonRawRows(c, raws.map((raw, i) => ({ object: 'x.jsonl', line: i + 1, raw })));
       const result = await runValidationStage(c, { schema: Event, representation: 'json' });
-      expect(result.quarantined.map((q) => [q.line, q.issues.map((i) => `${i.path.join('.')}:${i.code}`)])).toEqual([[1, [':malformed_record']], [2, ['user_id:invalid_type']]]);
+      expect(result.quarantined.rows().map((q) => [q.line, q.issues.map((i) => `${i.path.join('.')}:${i.code}`)])).toEqual([[1, [':malformed_record']], [2, ['user_id:invalid_type']]]);
       const rows = await tableRows(c, 'valid_rows');
       expect(rows.map((r) => [r.user_id, Object.is(r.amount, -0)])).toEqual([['v', true]]);
     });

@@ -26,7 +26,7 @@ describe('the zod-only path', () => {
       // Oracle: zod on each line.
       const expectedValid = lines.map((l) => Range.safeParse(JSON.parse(l))).filter((r) => r.success).length;
       expect(result.counts).toEqual({ in: 4, valid: expectedValid, quarantined: 4 - expectedValid });
-      expect(result.quarantined.map((q) => q.issues.map((i) => `${i.path.join('.')}: ${i.message}`))).toEqual([
+      expect(result.quarantined.rows().map((q) => q.issues.map((i) => `${i.path.join('.')}: ${i.message}`))).toEqual([
         ['start: start must not be after end'],
         ['start: Invalid input: expected number, received string'],
       ]);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildQualityReport, formatQualityReport } from '../../../sdk/src/quality/quality-report.js';
 import type { QuarantinedRow } from '../../../sdk/src/quality/quarantine.js';
+import { RuleTally } from '../../../sdk/src/quality/rule-tally.js';
+
+function tally(rows: readonly QuarantinedRow[]): RuleTally {
+  const t = new RuleTally();
+  for (const row of rows) t.add(row);
+  return t;
+}
 
 const quarantined: QuarantinedRow[] = [
   { object: 'a.jsonl', line: 3, raw: '{"amount":-1}', issues: [{ path: ['amount'], code: 'too_small', message: 'Too small: expected number to be >=0' }] },
@@ -11,7 +18,7 @@ const quarantined: QuarantinedRow[] = [
 const report = buildQualityReport({
   counts: { in: 200_000, valid: 199_997, quarantined: 3 },
   perObject: { 'a.jsonl': { in: 100_000, valid: 99_998, quarantined: 2 }, 'b.jsonl': { in: 100_000, valid: 99_999, quarantined: 1 } },
-  quarantined,
+  failingRules: tally(quarantined),
   gates: [{ gate: 'maxInvalidRatio', passed: true, detail: 'quarantined 3 of 200,000 rows (0.0015%); limit 1%' }],
   profile: { version: 1, rowCount: 199_997, columns: [
     { name: 'amount', type: 'number', count: 199_997, nullCount: 12, nullRate: 12 / 199_997, distinctCount: 1000, min: 0, max: 99.5, mean: 49.75, stddev: 28.9 },
@@ -49,7 +56,7 @@ describe('quality report', () => {
 
   it('shows a column\'s min and max exactly (rounded, a maximum read larger than any value), its mean and stddev rounded', () => {
     const prices = buildQualityReport({
-      counts: { in: 2, valid: 2, quarantined: 0 }, perObject: {}, quarantined: [], gates: [],
+      counts: { in: 2, valid: 2, quarantined: 0 }, perObject: {}, failingRules: new RuleTally(), gates: [],
       profile: { version: 1, rowCount: 2, columns: [{ name: 'price', type: 'number', count: 2, nullCount: 0, nullRate: 0, distinctCount: 2, min: 12345.61, max: 12345.67, mean: 12345.64, stddev: 0.04242640687 }] },
       fastPath: { compiled: true, sqlRows: 2, zodRows: 0, fields: [{ name: 'price' }] },
     });
@@ -65,7 +72,7 @@ describe("zod's messages that read like a bug", () => {
     expect(ts.examples[0]!.issues[1]!.message).toBe('Invalid input: expected date, received Date');
     const missing = buildQualityReport({
       counts: { in: 1, valid: 0, quarantined: 1 }, perObject: {}, gates: [], fastPath: { compiled: true, sqlRows: 0, zodRows: 1 },
-      quarantined: [{ object: 'c.jsonl', line: 1, raw: '{}', issues: [{ path: ['city'], code: 'invalid_type', message: 'Invalid input: expected nonoptional, received undefined' }] }],
+      failingRules: tally([{ object: 'c.jsonl', line: 1, raw: '{}', issues: [{ path: ['city'], code: 'invalid_type', message: 'Invalid input: expected nonoptional, received undefined' }] }]),
     });
     expect(missing.rules[0]!.message).toBe('Invalid input: expected nonoptional, received undefined: the key is missing');
     // Messages that say what they mean are left as they are.
@@ -80,7 +87,7 @@ describe('a rule whose rows carry different messages', () => {
       { object: 'e.csv', line: 5, raw: 'c6,u3,click,2', issues: [{ path: [], code: 'malformed_record', message: 'row has 4 fields, header has 5' }] },
       { object: 'e.csv', line: 7, raw: 'c8,u1,view,1,a,b', issues: [{ path: [], code: 'malformed_record', message: 'row has 6 fields, header has 5' }] },
     ];
-    const r = buildQualityReport({ counts: { in: 10, valid: 7, quarantined: 3 }, perObject: {}, quarantined: ragged, gates: [], fastPath: { compiled: true, sqlRows: 7, zodRows: 0 } });
+    const r = buildQualityReport({ counts: { in: 10, valid: 7, quarantined: 3 }, perObject: {}, failingRules: tally(ragged), gates: [], fastPath: { compiled: true, sqlRows: 7, zodRows: 0 } });
     expect(r.rules[0]).toMatchObject({ rule: '(row): malformed_record', failingCount: 3, messageCount: 2, message: 'row has 6 fields, header has 5 — and 1 other message; each example shows its own' });
     const text = formatQualityReport(r);
     expect(text).toContain('      e.csv:5  c6,u3,click,2  — row has 4 fields, header has 5');

@@ -1,24 +1,27 @@
 /**
  * Folds what happened after validation into one account of every row: rows a `.map()`
- * function threw on leave the valid set for the quarantine, and unreadable objects are listed
- * whole. The conservation law is checked again on the merged counts, and the gate that reads
- * those counts (`maxInvalidRatio`) is evaluated again on them: a row quarantined by `.map()`
- * counts against the limit like a row zod rejected, and an unreadable object against the same
- * limit among the objects read.
+ * function threw on leave the valid set for the quarantine (they join the validation stage's
+ * spool, so call this once per run), and unreadable objects are listed whole. The
+ * conservation law is checked again on the merged counts, and the gate that reads those
+ * counts (`maxInvalidRatio`) is evaluated again on them: a row quarantined by `.map()` counts
+ * against the limit like a row zod rejected, and an unreadable object against the same limit
+ * among the objects read.
  */
 import { EngineError } from '../../errors.js';
 import type { GateSpec } from '../../plan/validate-node.js';
 import type { GateResult } from '../../quality/gates/gate-result.js';
 import { maxInvalidRatioGate } from '../../quality/gates/max-invalid-ratio-gate.js';
 import { buildQualityReport, type QualityReport } from '../../quality/quality-report.js';
-import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
+import type { RowCounts } from '../../quality/quarantine.js';
+import type { QuarantineSpool } from './quarantine-spool.js';
 import type { ValidationStageResult } from './validation-stage.js';
 import type { MapFailure } from './transform-stage.js';
 
 export interface RunOutcome {
   readonly counts: RowCounts;
   readonly perObject: Record<string, RowCounts>;
-  readonly quarantined: readonly QuarantinedRow[];
+  /** Every quarantined row: the validation stage's spool, with the rows `.map()` threw on added. */
+  readonly quarantined: QuarantineSpool;
   /** The validation stage's gates, with `maxInvalidRatio` re-evaluated on the merged counts. */
   readonly gates: readonly GateResult[];
   readonly report: QualityReport;
@@ -53,14 +56,15 @@ export function mergeOutcome(
   if (counts.valid + counts.quarantined !== counts.in || Object.values(perObject).some((c) => c.valid + c.quarantined !== c.in)) {
     throw new EngineError('CONSERVATION_VIOLATED', `Row accounting broke: in ${counts.in} ≠ valid ${counts.valid} + quarantined ${counts.quarantined}. This is a sluice bug; please report it with the plan.`);
   }
-  const quarantined = [...validation.quarantined, ...mapFailures];
+  const quarantined = validation.quarantined;
+  for (const failure of mapFailures) quarantined.add(failure);
   const ratio = gateSpec.maxInvalidRatio;
   const objects = { unreadable: objectFailures.length, objects: Object.keys(perObject).length };
   const gates = validation.gates.map((g) => (g.gate === 'maxInvalidRatio' && ratio !== undefined ? maxInvalidRatioGate(ratio, { counts }, objects) : g));
   const report = buildQualityReport({
     counts,
     perObject,
-    quarantined,
+    failingRules: quarantined.rules,
     gates,
     ...(validation.profile ? { profile: validation.profile } : {}),
     fastPath: validation.fastPath,

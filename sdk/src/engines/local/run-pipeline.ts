@@ -44,6 +44,7 @@ import { mergeOutcome } from './merge-outcome.js';
 import { saveProfile } from '../../quality/profile.js';
 import { selectChartRows } from './chart-rows.js';
 import { assertInputsUnchanged, stampInput, type InputStamp } from './input-stamps.js';
+import type { QuarantineSpool } from './quarantine-spool.js';
 
 const VALID_TABLE = 'valid_rows';
 
@@ -85,6 +86,8 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
   /** Temporary copies of s3 or gzip Parquet objects: the raw_rows view reads them until the run ends. */
   const fetchedFolders: string[] = [];
   const connection = process.env.SLUICE_TRACE_SQL ? tracedConnection(database.connection) : database.connection;
+  /** The run's quarantined rows until the zone is written (a large quarantine waits in a temporary file). */
+  let quarantine: QuarantineSpool | undefined;
   try {
     progress({ stage: 'list', done: 0, total: 1 });
     // An object whose format cannot be told is quarantined whole, as the event stage does (a
@@ -139,6 +142,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         }
       }
     });
+    quarantine = validation.quarantined;
     progress({ stage: 'validate', done: 1, total: 1 });
     // With typed input, validate.sql includes the column profile taken in the same scan.
     timings['validate.sql'] = Math.round(validation.timings.sqlMs);
@@ -301,6 +305,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
     }
     return result;
   } finally {
+    quarantine?.dispose();
     await database.close();
     for (const folder of fetchedFolders) await rm(folder, { recursive: true, force: true });
   }

@@ -16,7 +16,7 @@ import { EngineError, PlanError } from '../../errors.js';
 import type { GateSpec } from '../../plan/validate-node.js';
 import { printerFor, printSql } from '../../sql/dialects.js';
 import type { Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
-import { agg, as, asc, caseWhen, col, eq, fn, isNull, lit, select, table } from '../../sql/sql-builders.js';
+import { agg, as, asc, bin, caseWhen, col, eq, fn, isNull, lit, select, table } from '../../sql/sql-builders.js';
 import { compileChecks, describeFastPath, POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
 import type { ColumnType } from '../../quality/describe-schema.js';
@@ -35,6 +35,7 @@ import type { SqlRunner } from '../../quality/sql-runner.js';
 import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
 import { openValidRowSink } from './validation/valid-row-appender.js';
 import { inUtc } from './utc-time-zone.js';
+import { QuarantineSpool } from './quarantine-spool.js';
 
 export interface ValidationStageOptions {
   readonly schema: z.ZodType;
@@ -101,7 +102,8 @@ export interface ValidationStageResult {
   readonly validTable: string;
   /** Valid columns in schema order (then `_row_id, _object, _line`). */
   readonly columns: readonly ColumnDescription[];
-  readonly quarantined: readonly QuarantinedRow[];
+  /** The quarantined rows (their JSON lines, counts per object and per rule); dispose() it when done. */
+  readonly quarantined: QuarantineSpool;
   readonly counts: RowCounts;
   readonly perObject: Readonly<Record<string, RowCounts>>;
   readonly fastPath: FastPathInfo;
@@ -132,6 +134,16 @@ const RESERVED = ['_row_id', '_object', '_line'];
  * ```
  */
 export async function runValidationStage(connection: DuckDBConnection, options: ValidationStageOptions): Promise<ValidationStageResult> {
+  const quarantined = new QuarantineSpool();
+  try {
+    return await validateInto(connection, options, quarantined);
+  } catch (error) {
+    quarantined.dispose(); // a spilled quarantine's temporary file goes with the failed stage
+    throw error;
+  }
+}
+
+async function validateInto(connection: DuckDBConnection, options: ValidationStageOptions, quarantined: QuarantineSpool): Promise<ValidationStageResult> {
   const rawTable = options.rawTable ?? 'raw_rows';
   const validTable = options.validTable ?? 'valid_rows';
   const schema = options.schema;
@@ -160,8 +172,8 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   await dropRelation(connection, validTable);
   let sqlRows: number;
   let rejectedRows = 0;
-  /** The rows SQL did not accept, for zod; undefined when there are none. */
-  let leftover: Awaited<ReturnType<DuckDBConnection['run']>> | undefined;
+  /** The rows SQL did not accept (a temporary table of them), for zod; false when there are none. */
+  let leftover = false;
   const wantProfile = options.profile !== false;
   let summary: ProfileSummary | undefined;
   let windowBounds: WindowInputBounds | undefined;
@@ -177,7 +189,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
       await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
       // A second pass keeps the (usually few) rows SQL did not accept, for zod.
       await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: select([{ expr: { kind: 'star' } }], { from: table(rawTable), where: notAccepted(checks) }) }, 'duckdb'));
-      leftover = await connection.run(printSql(select([{ expr: { kind: 'star' } }], { from: table(REJECTED_TABLE), orderBy: [asc(col('_row_id'))] }), 'duckdb'));
+      leftover = true;
     }
   } else {
     try {
@@ -192,75 +204,81 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
     sqlRows = await count(validTable);
     const rawCount = await count(rawTable);
     // When SQL accepted every row there is nothing left for zod: skip the anti-join.
-    leftover = await connection.run(printSql(rejectedRowsQuery(rawTable, validTable, sqlRows === rawCount), 'duckdb'));
+    if (sqlRows < rawCount) {
+      await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: rejectedRowsQuery(rawTable, validTable) }, 'duckdb'));
+      leftover = true;
+    }
   }
   const sqlMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const names = leftover?.columnNames() ?? [];
-  // Typed rows have no _raw/_json/_error of the engine's: columns of those names are the data's own.
-  const dataColumns = names.filter((n) => !POSITION_COLUMNS.has(n));
   const sink = leftover ? await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns) : undefined;
-  const quarantined: QuarantinedRow[] = [];
   const coerced = coercionSurprises(schema);
   const coercions: CoercionState = {};
   let zodRows = 0;
   let zodAccepted = 0;
   try {
-    // zod in UTC, as Lambda runs it: z.coerce.date() reads zone-less text ('2024-01-01 10:00') alike on any machine.
-    inUtc(() => {
-      for (let c = 0; c < (leftover?.chunkCount ?? 0); c++) {
-        for (const values of leftover!.getChunk(c).getRows()) {
-          const row = Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<string, DuckDBValue>;
-          const rowId = row._row_id as bigint;
-          const object = String(row._object);
-          const line = row._line as bigint;
-          let input: unknown;
-          /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
-          let rawOf: () => string;
-          if (options.representation === 'json') {
-            const raw = (row._raw ?? row._json ?? '') as string;
-            rawOf = () => raw;
-            if (row._error !== null && row._error !== undefined) {
-              quarantined.push(malformed(object, line, raw, String(row._error)));
-              continue;
+    // A page at a time, in source order: the rows SQL did not accept can be every row of the
+    // input (a schema that does not fit the data), more than memory holds at once.
+    for await (const page of rejectedRowPages(connection, leftover)) {
+      const names = page.columnNames();
+      // Typed rows have no _raw/_json/_error of the engine's: columns of those names are the data's own.
+      const dataColumns = names.filter((n) => !POSITION_COLUMNS.has(n));
+      // zod in UTC, as Lambda runs it: z.coerce.date() reads zone-less text ('2024-01-01 10:00') alike on any machine.
+      inUtc(() => {
+        for (let c = 0; c < page.chunkCount; c++) {
+          for (const values of page.getChunk(c).getRows()) {
+            const row = Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<string, DuckDBValue>;
+            const rowId = row._row_id as bigint;
+            const object = String(row._object);
+            const line = row._line as bigint;
+            let input: unknown;
+            /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
+            let rawOf: () => string;
+            if (options.representation === 'json') {
+              const raw = (row._raw ?? row._json ?? '') as string;
+              rawOf = () => raw;
+              if (row._error !== null && row._error !== undefined) {
+                quarantined.add(malformed(object, line, raw, String(row._error)));
+                continue;
+              }
+              try {
+                input = JSON.parse(row._json as string);
+              } catch (error) {
+                quarantined.add(malformed(object, line, raw, `not valid JSON: ${(error as Error).message}`));
+                continue;
+              }
+            } else {
+              const absent = absentIn.get(object);
+              const present = dataColumns.filter((n) => !absent?.has(n));
+              const own = (n: string): string => options.originalNames?.[n] ?? n;
+              input = Object.fromEntries(present.map((n) => [own(n), duckValueToJs(row[n]!)]));
+              rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [own(n), duckValueToRaw(row[n]!)])));
             }
-            try {
-              input = JSON.parse(row._json as string);
-            } catch (error) {
-              quarantined.push(malformed(object, line, raw, `not valid JSON: ${(error as Error).message}`));
-              continue;
+            zodRows++;
+            const parsed = schema.safeParse(input);
+            if (parsed.success) {
+              const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
+              if (unstorable) quarantined.add({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
+              else {
+                zodAccepted++;
+                coerced.observe(input, parsed.data as Record<string, unknown>, coercions);
+              }
+            } else {
+              quarantined.add({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
             }
-          } else {
-            const absent = absentIn.get(object);
-            const present = dataColumns.filter((n) => !absent?.has(n));
-            const own = (n: string): string => options.originalNames?.[n] ?? n;
-            input = Object.fromEntries(present.map((n) => [own(n), duckValueToJs(row[n]!)]));
-            rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [own(n), duckValueToRaw(row[n]!)])));
-          }
-          zodRows++;
-          const parsed = schema.safeParse(input);
-          if (parsed.success) {
-            const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
-            if (unstorable) quarantined.push({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
-            else {
-              zodAccepted++;
-              coerced.observe(input, parsed.data as Record<string, unknown>, coercions);
-            }
-          } else {
-            quarantined.push({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
           }
         }
-      }
-    });
+      });
+    }
   } finally {
     sink?.close();
+    if (leftover) await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
   }
   if (typed) {
     // valid_rows is a VIEW: the SQL-accepted rows, re-selected by each reader (DuckDB then reads
     // only the columns that reader needs, straight from the source), plus zod's accepted rows.
     // Readers order by _row_id where order matters; materializeValidRows() makes it a table.
-    await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
     const zodRowsQuery = select([{ expr: { kind: 'star' } }], { from: table(zodTable(validTable)) });
     const p = printerFor('duckdb');
     // When SQL accepted every row, the filter is dropped from the view: the input does not change
@@ -277,7 +295,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
 
   // Typed rows SQL accepted in full: valid_rows is raw_rows re-typed, object by object.
   const validIsRaw = typed && rejectedRows === 0;
-  const { counts, perObject } = await conservation(runRows, rawTable, validIsRaw ? rawTable : validTable, quarantined);
+  const { counts, perObject } = await conservation(runRows, rawTable, validIsRaw ? rawTable : validTable, quarantined.countsByObject());
 
   const t2 = performance.now();
   const gates = await evaluateGates(options.gates ?? {}, { run: runRows, validTable, counts, columns });
@@ -291,7 +309,7 @@ export async function runValidationStage(connection: DuckDBConnection, options: 
   const profileMs = performance.now() - t3;
 
   const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields };
-  const report = buildQualityReport({ counts, perObject, quarantined, gates, profile, fastPath });
+  const report = buildQualityReport({ counts, perObject, failingRules: quarantined.rules, gates, profile, fastPath });
   return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: coerced.notes(coercions), ...(windowBounds ? { windowBounds } : {}), timings: { sqlMs, zodMs, gatesMs, profileMs } };
 }
 
@@ -474,17 +492,41 @@ export async function materializeValidRows(connection: DuckDBConnection, validTa
   await connection.run(`ALTER TABLE ${p.quoteIdentifier(copy)} RENAME TO ${p.quoteIdentifier(validTable)}`);
 }
 
-function rejectedRowsQuery(rawTable: string, validTable: string, none: boolean): Query {
+function rejectedRowsQuery(rawTable: string, validTable: string): Query {
   return select([{ expr: { kind: 'star', table: 'r' } }], {
     from: table(rawTable, 'r'),
-    joins: none ? [] : [{ type: 'left', from: table(validTable, 'v'), on: eq(col('_row_id', 'r'), col('_row_id', 'v')) }],
-    where: none ? lit(false) : isNull(col('_row_id', 'v')),
-    orderBy: [asc(col('_row_id', 'r'))],
+    joins: [{ type: 'left', from: table(validTable, 'v'), on: eq(col('_row_id', 'r'), col('_row_id', 'v')) }],
+    where: isNull(col('_row_id', 'v')),
   });
 }
 
+/** Rows of a page of the rejected rows: enough to keep DuckDB's vectors busy, few enough to hold. */
+const REJECTED_PAGE_ROWS = 20_000;
+
+/** The rejected rows in `_row_id` order, a page at a time (none when `present` is false). */
+async function* rejectedRowPages(connection: DuckDBConnection, present: boolean): AsyncGenerator<Awaited<ReturnType<DuckDBConnection['run']>>> {
+  if (!present) return;
+  let after: bigint | undefined;
+  for (;;) {
+    const page = await connection.run(printSql(select([{ expr: { kind: 'star' } }], {
+      from: table(REJECTED_TABLE),
+      ...(after === undefined ? {} : { where: bin('>', col('_row_id'), lit(after)) }),
+      orderBy: [asc(col('_row_id'))],
+      limit: REJECTED_PAGE_ROWS,
+    }), 'duckdb'));
+    let last: bigint | undefined;
+    for (let c = 0; c < page.chunkCount; c++) {
+      const chunk = page.getChunk(c);
+      if (chunk.rowCount > 0) last = chunk.getColumnVector(page.columnNames().indexOf('_row_id')).getItem(chunk.rowCount - 1) as bigint;
+    }
+    if (last === undefined) return;
+    yield page;
+    after = last;
+  }
+}
+
 async function conservation(
-  run: SqlRunner, rawTable: string, validTable: string, quarantined: readonly QuarantinedRow[],
+  run: SqlRunner, rawTable: string, validTable: string, quarantinedBy: ReadonlyMap<string, number>,
 ): Promise<{ counts: RowCounts; perObject: Record<string, RowCounts> }> {
   const countBy = async (name: string): Promise<Map<string, number>> => {
     const rows = await run(printSql(select([as(col('_object'), 'object'), as(agg('count_star', []), 'n')], { from: table(name), groupBy: [col('_object')] }), 'duckdb'));
@@ -492,8 +534,6 @@ async function conservation(
   };
   const inBy = await countBy(rawTable);
   const validBy = validTable === rawTable ? inBy : await countBy(validTable);
-  const quarantinedBy = new Map<string, number>();
-  for (const q of quarantined) quarantinedBy.set(q.object, (quarantinedBy.get(q.object) ?? 0) + 1);
   const perObject: Record<string, RowCounts> = {};
   const objects = [...new Set([...inBy.keys(), ...validBy.keys(), ...quarantinedBy.keys()])].sort();
   let total = { in: 0, valid: 0, quarantined: 0 };

@@ -11,19 +11,13 @@ import { printerFor } from '../../sql/dialects.js';
 import { describeTable } from './transform-stage.js';
 import { writePartitions } from './partition-writer.js';
 import { quarantineObjectsWhole, type ObjectToQuarantine } from './quarantine-objects.js';
-
-export interface QuarantinedRow {
-  readonly object: string;
-  readonly line: number;
-  readonly raw: string;
-  readonly issues: readonly { readonly path: readonly (string | number)[]; readonly code: string; readonly message: string }[];
-}
+import type { QuarantineSpool } from './quarantine-spool.js';
 
 export interface ZoneWrite {
   readonly table: string;
   readonly root: string;
   readonly timestampColumn?: string;
-  readonly quarantined: readonly QuarantinedRow[];
+  readonly quarantined: QuarantineSpool;
   readonly objectFailures: readonly { object: string; error: string }[];
   /** How to reach an object of `objectFailures` again, to quarantine it whole (undefined: record it only). */
   readonly reopen?: (object: string) => Omit<ObjectToQuarantine, 'object' | 'error'> | undefined;
@@ -65,27 +59,17 @@ export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite):
     return again ? [{ ...again, object: f.object, error: f.error }] : [];
   });
   const copies = reachable.length > 0 ? await quarantineObjectsWhole(files, zone.root, reachable) : new Map<string, string>();
-  const lines = [
-    ...zone.objectFailures.map((f) => {
-      const copy = copies.get(f.object);
-      return JSON.stringify({ object: f.object, line: null, raw: null, ...(copy ? { copy } : {}), issues: [{ path: [], code: 'unreadable_object', message: f.error }] });
-    }),
-    ...zone.quarantined.map((q) => JSON.stringify(q)),
-  ];
-  if (lines.length > 0) {
+  const unreadable = zone.objectFailures.map((f) => {
+    const copy = copies.get(f.object);
+    return JSON.stringify({ object: f.object, line: null, raw: null, ...(copy ? { copy } : {}), issues: [{ path: [], code: 'unreadable_object', message: f.error }] });
+  });
+  if (unreadable.length > 0 || zone.quarantined.count > 0) {
     out.quarantine = joinPath(zone.root, 'quarantine', `run-${zone.runId}.jsonl`);
-    await files.write(out.quarantine, jsonLinesBytes(lines));
+    const spool = zone.quarantined;
+    await files.write(out.quarantine, (function* () {
+      if (unreadable.length > 0) yield Buffer.from(`${unreadable.join('\n')}\n`, 'utf8');
+      yield* spool.chunks();
+    })());
   }
   return out;
-}
-
-/**
- * Lines as UTF-8 bytes, encoded a few thousand at a time: one joined string of 1.5 million
- * quarantined rows passed V8's longest string (2^29 characters) and the run died with
- * "Invalid string length" after all its work.
- */
-function jsonLinesBytes(lines: readonly string[]): Buffer {
-  const parts: Buffer[] = [];
-  for (let i = 0; i < lines.length; i += 10_000) parts.push(Buffer.from(`${lines.slice(i, i + 10_000).join('\n')}\n`, 'utf8'));
-  return Buffer.concat(parts);
 }
