@@ -1,4 +1,5 @@
 import { PlanError } from '../errors.js';
+import { localPathSpelling } from '../plan/local-path-spelling.js';
 import { rejectUnknownKeys } from '../plan/unknown-options.js';
 
 /** Where feature groups live: a local folder or an S3 prefix. */
@@ -25,6 +26,8 @@ export function featureStore(root: string, options: { endpoint?: string; region?
     throw new PlanError('INVALID_STORE_ROOT', 'featureStore', `featureStore("${root}"): only local folders and s3:// URIs are supported.`);
   }
   rejectUnknownKeys(options, ['endpoint', 'region'], 'featureStore(root, options)', 'featureStore');
-  const store: FeatureStore = { root: root.replace(/\/+$/, ''), ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) };
+  // One spelling per folder (./features, features/ and features are one store, with one plan hash).
+  const spelled = root.startsWith('s3://') ? root : localPathSpelling(root);
+  const store: FeatureStore = { root: spelled === '/' ? spelled : spelled.replace(/\/+$/, ''), ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) };
   return Object.freeze(store);
 }

@@ -1,6 +1,7 @@
 import { PlanError } from '../errors.js';
 import { deepFreeze } from '../plan/canonical-json.js';
 import type { Compression, SourceFormat, SourceNode } from '../plan/source-node.js';
+import { localPathSpelling } from '../plan/local-path-spelling.js';
 import { rejectUnknownKeys } from '../plan/unknown-options.js';
 import { GlobSyntaxError, globToRegExp } from './glob-matcher.js';
 import type { Source } from './source-object.js';
@@ -57,7 +58,8 @@ export function file(glob: string, options: SourceOptions = {}): Source {
   }
   rejectUnknownKeys(options, ['format', 'compression', 'csv'], 'file()', 'source', 'SOURCE_BAD_OPTION');
   checkGlob(glob, 'file()');
-  return { node: deepFreeze(buildNode('file', glob, options, {})) };
+  // One spelling per path: file('./data/*.jsonl') and file('data/*.jsonl') are one plan, one hash.
+  return { node: deepFreeze(buildNode('file', localPathSpelling(glob), options, {})) };
 }
 
 /**

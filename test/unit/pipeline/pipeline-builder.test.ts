@@ -67,6 +67,25 @@ describe('pipeline builder', () => {
     expect(a.hash).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('hashes one folder spelled several ways to one hash, and other folders to others', () => {
+    const spelled = (source: string, store: string) =>
+      pipeline('user-engagement').from(file(source)).validate(Event).aggregate(engagementWindow())
+        .toFeatureStore(featureStore(store), { entity: 'user', group: 'engagement' }).hash;
+    const hash = spelled('data/events/*.jsonl', '.sluice/features');
+    for (const [source, store] of [
+      ['./data/events/*.jsonl', './.sluice/features'],
+      ['data//events/*.jsonl', '.sluice/features/'],
+      ['data/./raw/../events/*.jsonl', './.sluice//features//'],
+    ] as const) expect(spelled(source, store)).toBe(hash);
+    expect(spelled('data/other/*.jsonl', '.sluice/features')).not.toBe(hash);
+    expect(spelled('data/events/*.jsonl', '.sluice/other')).not.toBe(hash);
+    expect(spelled('/srv/data/events/*.jsonl', '.sluice/features')).not.toBe(hash);
+    // "A folder" (trailing slash) keeps its meaning; an s3 root keeps its exact keys.
+    expect(file('./data/events/').node.uri).toBe('data/events/');
+    expect(featureStore('s3://ml/a//b/').root).toBe('s3://ml/a//b');
+    expect(featureStore('/').root).toBe('/');
+  });
+
   it('changes the hash when the definition changes', () => {
     const changed = pipeline('user-engagement')
       .from(file('data/events/*.jsonl'))
