@@ -14,6 +14,7 @@ import { readCatalogEntry, writeCatalogEntry, type CatalogEntry } from '../../fe
 import { printerFor } from '../../sql/dialects.js';
 import { describeTable } from './transform-stage.js';
 import { writePartitions, type PartitionWriteResult } from './partition-writer.js';
+import { withWriteLock } from './write-lock.js';
 
 export interface FeatureGroupWrite {
   readonly table: string;
@@ -52,33 +53,38 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
   const columns = await describeTable(connection, staged);
   const files = storeFiles(sink.root, { ...(sink.endpoint ? { endpoint: sink.endpoint } : {}), ...(sink.region ? { region: sink.region } : {}) });
   const base = groupPath(sink.root, sink.entity, sink.group);
-  const before = await readCatalogEntry(files, sink.root, sink.entity, sink.group);
-  const result = await writePartitions(connection, {
-    table: staged,
-    columns: columns.map((c) => c.name),
-    dtExpression: `strftime("feature_ts", '%Y-%m-%d')`,
-    orderBy: ['entity_id', 'feature_ts'],
-    base,
-    files,
-    metadata: write.metadata,
-    roundingTolerance: stddevTolerance(write.window),
-    ...(write.complete ? { complete: true } : {}),
-    ...(write.connect ? { connect: write.connect } : {}),
+  // One writer at a time: the catalog entry read here and the partitions listed below must still
+  // be the group's when this write replaces them (write-lock.ts).
+  const { before, result } = await withWriteLock(base, async () => {
+    const before = await readCatalogEntry(files, sink.root, sink.entity, sink.group);
+    const result = await writePartitions(connection, {
+      table: staged,
+      columns: columns.map((c) => c.name),
+      dtExpression: `strftime("feature_ts", '%Y-%m-%d')`,
+      orderBy: ['entity_id', 'feature_ts'],
+      base,
+      files,
+      metadata: write.metadata,
+      roundingTolerance: stddevTolerance(write.window),
+      ...(write.complete ? { complete: true } : {}),
+      ...(write.connect ? { connect: write.connect } : {}),
+    });
+    await writeCatalogEntry(files, sink.root, {
+      entity: sink.entity,
+      group: sink.group,
+      pipeline: definition.plan.name,
+      planHash: definition.hash,
+      plan: definition.plan,
+      columns,
+      features: columns.map((c) => c.name).filter((n) => n !== 'entity_id' && n !== 'feature_ts' && n !== planHashColumn),
+      every: write.window.every,
+      windows: write.window.windows,
+      partitions: result.partitions,
+      // Content-derived, not wall-clock: the same inputs leave the catalog byte-identical too.
+      updatedAt: write.metadata['sluice.run_id'] ?? '',
+    }, { previous: before ?? null });
+    return { before, result };
   });
-  await writeCatalogEntry(files, sink.root, {
-    entity: sink.entity,
-    group: sink.group,
-    pipeline: definition.plan.name,
-    planHash: definition.hash,
-    plan: definition.plan,
-    columns,
-    features: columns.map((c) => c.name).filter((n) => n !== 'entity_id' && n !== 'feature_ts' && n !== planHashColumn),
-    every: write.window.every,
-    windows: write.window.windows,
-    partitions: result.partitions,
-    // Content-derived, not wall-clock: the same inputs leave the catalog byte-identical too.
-    updatedAt: write.metadata['sluice.run_id'] ?? '',
-  }, { previous: before ?? null });
   await connection.run(`DROP VIEW ${p.quoteIdentifier(staged)}`);
   return { ...result, notes: previousDefinitionNote(before, definition.hash, result, `${sink.entity}/${sink.group}`) };
 }

@@ -13,6 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { printerFor } from '../../sql/dialects.js';
 import { EngineError } from '../../errors.js';
 import { partitionsEqualWithinRounding } from './unchanged-partitions.js';
+import { processAlive } from './write-lock.js';
 import { joinPath, partFileName } from '../../features/store-layout.js';
 import type { StoreFiles } from '../../features/store-files.js';
 
@@ -274,16 +275,6 @@ async function sweepStaleStaging(base: string): Promise<void> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Renames a staged partition folder to its `dt=` folder; false when one is in the way (the

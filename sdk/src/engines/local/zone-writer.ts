@@ -10,6 +10,7 @@ import { joinPath } from '../../features/store-layout.js';
 import { printerFor } from '../../sql/dialects.js';
 import { describeTable } from './transform-stage.js';
 import { writePartitions } from './partition-writer.js';
+import { withWriteLock } from './write-lock.js';
 import { quarantineObjectsWhole, type ObjectToQuarantine } from './quarantine-objects.js';
 import type { QuarantineSpool } from './quarantine-spool.js';
 
@@ -43,7 +44,8 @@ export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite):
     const validated = joinPath(zone.root, 'validated');
     const columns = (await describeTable(connection, zone.table)).map((c) => c.name);
     const p = printerFor('duckdb');
-    await writePartitions(connection, {
+    // One writer at a time per zone, as per feature group (write-lock.ts).
+    await withWriteLock(validated, () => writePartitions(connection, {
       table: zone.table,
       columns,
       dtExpression: zone.timestampColumn ? `coalesce(strftime(${p.quoteIdentifier(zone.timestampColumn)}, '%Y-%m-%d'), 'unknown')` : `'all'`,
@@ -51,7 +53,7 @@ export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite):
       base: validated,
       files,
       metadata: zone.metadata,
-    });
+    }));
     out.validated = validated;
   }
   const reachable = zone.objectFailures.flatMap((f) => {
