@@ -126,6 +126,8 @@ export interface EngineRunStats {
 export interface EngineOutput {
   readonly columns: readonly FeatureColumnValues[];
   readonly stats: EngineRunStats;
+  /** What the engine saw that the result does not show (the local engine: features missing from partitions it read). */
+  readonly warnings?: readonly string[];
 }
 
 export interface EngineRunOptions {

@@ -259,7 +259,7 @@ export function trainingSet(store: FeatureStoreRef | string, options: TrainingSe
     const assembled = await assembleTrainingSet(labels.table, columns);
     const table = display ? display.table(assembled) : assembled;
     const missing = new Set(job.groups.filter((g) => g.partitions.length === 0).map((g) => g.group));
-    return { table, stats: output.stats, estimate, warnings: [...estimate.warnings, ...allNullWarnings(table, job, missing)] };
+    return { table, stats: output.stats, estimate, warnings: [...estimate.warnings, ...(output.warnings ?? []), ...allNullWarnings(table, job, missing)] };
   }
 
   return Object.freeze({

@@ -2,7 +2,8 @@
  * A pipeline gains a feature and runs over new data only: the newer partitions have the new
  * column, the older ones do not, and the catalog lists it. A training set over both periods must
  * give the older rows NULL for the new feature (as Athena does: it reads Parquet columns by name)
- * and their values for the old ones — not fail with a DuckDB binder error.
+ * and their values for the old ones — not fail with a DuckDB binder error — and say so in its
+ * warnings, naming the partitions that lack it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,9 +42,20 @@ describe('a feature added to the pipeline later', () => {
       expect([...table.getChild('g__s_1d')!].map((v) => v)).toEqual([null, 5]);
     });
 
+    it(`${strategy}: the result says which partitions lack it, and nothing of features every partition has`, async () => {
+      const run = await trainingSet(store(), { labels, entity: 'user', features: ['g:*'], ttl: '30d' }).run({ engine: localEngine({ strategy }) });
+      expect(run.warnings).toEqual([
+        "g: s_1d is missing from 2 of the 3 partitions read (2024-05-02 … 2024-05-03): they were written before the group's definition had this feature, " +
+          'and labels that take their feature rows from them get null for it. Run the pipeline over those dates to fill it in.',
+      ]);
+      const old = await trainingSet(store(), { labels, entity: 'user', features: ['g:c_1d'], ttl: '30d' }).run({ engine: localEngine({ strategy }) });
+      expect(old.warnings).toEqual([]);
+    });
+
     it(`${strategy}: labels that only reach older rows get NULL for it`, async () => {
-      const table = await trainingSet(store(), { labels: [labels[0]!], entity: 'user', features: ['g:s_1d', 'g:c_1d'], ttl: '2d' }).fetch({ engine: localEngine({ strategy }) });
+      const { table, warnings } = await trainingSet(store(), { labels: [labels[0]!], entity: 'user', features: ['g:s_1d', 'g:c_1d'], ttl: '2d' }).run({ engine: localEngine({ strategy }) });
       expect(table.toArray().map((r) => [r.toJSON().g__s_1d, r.toJSON().g__c_1d])).toEqual([[null, 1n]]);
+      expect(warnings[0]).toMatch(/^g: s_1d is missing from the one partition read \(2024-05-02\): /);
     });
   }
 });

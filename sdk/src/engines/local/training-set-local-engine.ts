@@ -27,6 +27,7 @@ import { pointInTimeQuery } from '../../retrieval/point-in-time-query.js';
 import type { EngineOutput, EngineRunOptions, RetrievalJob, TrainingSetEngine, TypedColumn } from '../../retrieval/training-set-types.js';
 import { asofChunkSql } from './training-set-asof-sql.js';
 import { featureSourceViewSql } from './training-set-feature-source.js';
+import { missingFeatureWarnings } from './training-set-missing-features.js';
 
 export interface LocalEngineOptions {
   /** `asof` (default): DuckDB's ASOF JOIN. `range`: the portable form Athena runs. */
@@ -157,6 +158,7 @@ async function executeLocal(
       mark = now;
     };
     lap('download');
+    const warnings = await missingFeatureWarnings(connection, job.groups, (p) => localPath.get(p) ?? p, new Set(needed));
     const positionToLabel = await loadLabelKeys(connection, job);
     lap('labels');
     const columns = job.groups.flatMap((g) => g.features.map((feature) => ({ feature, values: emptyColumn(feature.type, job.keys.count) })));
@@ -188,6 +190,7 @@ async function executeLocal(
     return {
       columns,
       stats: { engine: 'local', queries, filesRead: needed, bytesRead, elapsedMs: Date.now() - started, timings },
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   } catch (error) {
     if (options.signal?.aborted) throw new EngineError('ABORTED', 'The training-set query was cancelled.', { cause: error });
