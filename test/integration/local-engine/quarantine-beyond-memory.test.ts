@@ -11,6 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { file, pipeline } from '../../../sdk/src/index.js';
+import type { ProgressEvent } from '../../../sdk/src/pipeline/run-types.js';
 import { QUARANTINE_MEMORY_CHARS } from '../../../sdk/src/engines/local/quarantine-spool.js';
 
 const ROWS = 100_000;
@@ -40,8 +41,14 @@ const quarantineLines = (path: string): { object: string; line: number; raw: str
 describe('a quarantine larger than memory', () => {
   it('every JSON line rejected: all of them in the zone, in order, with the report and no temporary file left', async () => {
     const Event = z.object({ user_id: z.string(), ts: z.coerce.date(), amount: z.number().nonnegative(), note: z.string() });
-    const result = await pipeline('all-rejected').from(file(join(dir, 'events.jsonl'))).validate(Event).run({ zones: join(dir, 'zones-jsonl'), failOnGate: false });
+    const progress: ProgressEvent[] = [];
+    const result = await pipeline('all-rejected').from(file(join(dir, 'events.jsonl'))).validate(Event).run({ zones: join(dir, 'zones-jsonl'), failOnGate: false, onProgress: (e) => progress.push(e) });
     expect(result.counts).toEqual({ in: ROWS, valid: 0, quarantined: ROWS });
+    // zod's long share of the run reports how far it is, page by page.
+    const zod = progress.filter((e) => e.stage === 'validate' && e.message?.startsWith('zod: '));
+    expect(zod.length).toBeGreaterThan(2);
+    expect(zod.map((e) => e.done)).toEqual([...zod.map((e) => e.done)].sort((a, b) => a - b));
+    expect(zod.at(-1)).toMatchObject({ done: ROWS, total: ROWS, message: 'zod: 100,000 of 100,000 rows SQL did not accept' });
     expect(result.quality.rules.filter((r) => !r.passed).map((r) => [r.rule, r.failingCount])).toEqual([['amount: too_small', ROWS * 0.75], ['amount: invalid_type', ROWS * 0.25]]);
     expect(result.quality.rules[0]!.examples.map((e) => e.line)).toEqual([2, 3, 4]);
     // The premise: more JSON than the spool keeps in memory, so the rows went through its file.

@@ -46,6 +46,8 @@ export interface ValidationStageOptions {
   readonly validTable?: string;
   /** Compute the column profile (needed by the report's column table); default true. */
   readonly profile?: boolean;
+  /** Called after each page of rows zod checked (rows SQL did not accept): how many of how many. */
+  readonly onZodProgress?: (done: number, total: number) => void;
   /**
    * Also compute the profile's distributions (bins, frequencies: what a drift baseline needs).
    * Default true; a run that does not save its profile passes false and saves the sorts.
@@ -203,6 +205,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     }
     sqlRows = await count(validTable);
     const rawCount = await count(rawTable);
+    rejectedRows = rawCount - sqlRows;
     // When SQL accepted every row there is nothing left for zod: skip the anti-join.
     if (sqlRows < rawCount) {
       await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: rejectedRowsQuery(rawTable, validTable) }, 'duckdb'));
@@ -217,6 +220,8 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const coercions: CoercionState = {};
   let zodRows = 0;
   let zodAccepted = 0;
+  /** Rows of the pages read so far (zod's and the undecodable ones). */
+  let checked = 0;
   try {
     // A page at a time, in source order: the rows SQL did not accept can be every row of the
     // input (a schema that does not fit the data), more than memory holds at once.
@@ -270,6 +275,8 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
           }
         }
       });
+      checked += page.rowCount;
+      options.onZodProgress?.(checked, rejectedRows);
     }
   } finally {
     sink?.close();
