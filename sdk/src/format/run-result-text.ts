@@ -4,7 +4,7 @@
  * where a profile was saved. What the CLI prints; `String(result)` can print the same.
  */
 import type { BaseRunResult } from '../pipeline/run-types.js';
-import { formatQualityReport } from '../quality/quality-report.js';
+import { formatQualityReport } from './quality-report-text.js';
 import { formatTextTable } from './text-table.js';
 
 export interface RunResultTextOptions {

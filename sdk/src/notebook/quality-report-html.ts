@@ -7,13 +7,14 @@ import type { QualityReport, RuleResult } from '../quality/quality-report.js';
 import type { QuarantinedRow, RowCounts, RowIssue } from '../quality/quarantine.js';
 import { escapeHtml } from './html-escape.js';
 import { formatExact, formatNumbers } from '../format/value-format.js';
+import { formatQualityReport } from '../format/quality-report-text.js';
 
 export interface QualityReportDisplayOptions {
   /** Example rows shown per failing rule (default 3, the most the report keeps). */
   readonly examples?: number;
   /** Objects listed in the per-object table (default 20). */
   readonly objects?: number;
-  /** Characters of each raw row to show (default 200). */
+  /** Characters of each raw row to show (default 200 in HTML, 100 in text). */
   readonly rawChars?: number;
 }
 
@@ -62,13 +63,6 @@ export function reportPassed(report: QualityReport): boolean {
  * What the report's ✓ or ✗ is about, said beside it: the gates (and the row count), not the
  * rules — a ✓ over failing rules read as if no row had failed.
  */
-function verdict(report: QualityReport): string {
-  if (!conservationLine(report.counts).holds) return 'rows lost ✗';
-  const failed = report.gates.filter((g) => !g.passed).length;
-  if (failed > 0) return `${failed} gate${failed === 1 ? '' : 's'} failed ✗`;
-  return report.gates.length ? 'gates passed ✓' : 'no gates ✓';
-}
-
 function clip(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max)}… (${fmt(text.length)} chars)` : oneLine;
@@ -184,30 +178,18 @@ export function qualityReportToHtml(report: QualityReport, options: QualityRepor
 }
 
 /**
- * Renders a quality report as plain text for terminals and static fallbacks: the
- * conservation line, rules and gates with ✓/✗, and example rows with their zod issues.
+ * The quality report as text, with a heading that gives the verdict: the notebook's text/plain
+ * form of the report, and what a script prints. The same rendering as the CLI's report
+ * (format/quality-report-text.ts).
  *
  * @example
  * ```ts
  * console.log(qualityReportToText(run.quality));
+ * // Quality report — 1 gate failed ✖
+ * // in 1,000 = valid 990 + quarantined 10
+ * // …
  * ```
  */
 export function qualityReportToText(report: QualityReport, options: QualityReportDisplayOptions = {}): string {
-  const { text, holds } = conservationLine(report.counts);
-  const lines = [`Quality report — ${verdict(report)}`, `  ${text}${holds ? '' : '  ✗ rows lost or duplicated'}`, `  ${fastPathLine(report.fastPath)}`];
-  for (const rule of report.rules) {
-    if (rule.passed) {
-      lines.push(`  ✓ ${rule.rule}`);
-      continue;
-    }
-    // The rule's message with its gloss ("…: a missing or unreadable value"), as the HTML and the CLI's report show it.
-    lines.push(`  ✗ ${rule.rule}  ${fmt(rule.failingCount)} row${rule.failingCount === 1 ? '' : 's'}${rule.message ? `  (${rule.message})` : ''}`);
-    for (const ex of rule.examples.slice(0, options.examples ?? 3)) {
-      lines.push(`      ${ex.object}:${ex.line}  ${clip(ex.raw, options.rawChars ?? 100)}`);
-      for (const issue of ex.issues) lines.push(`        ✖ ${issue.message}\n          → at ${formatIssuePath(issue.path)}`);
-    }
-  }
-  for (const u of report.unreadableObjects ?? []) lines.push(`  ✗ unreadable ${u.object}: ${u.error}`);
-  for (const gate of report.gates) lines.push(`  ${gate.passed ? '✓' : '✗'} gate ${gate.gate}: ${gate.detail}`);
-  return lines.join('\n');
+  return formatQualityReport(report, { ...options, heading: true });
 }

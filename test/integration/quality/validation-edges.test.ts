@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PlanError } from '../../../sdk/src/errors.js';
 import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
-import { formatQualityReport } from '../../../sdk/src/quality/quality-report.js';
+import { formatQualityReport } from '../../../sdk/src/format/quality-report-text.js';
 import { createJsonRawRows, tableRows, withConnection } from './raw-rows.js';
 
 const Event = z.object({ user_id: z.string(), amount: z.number().nullable(), ts: z.coerce.date() });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QualityReport } from '../../../sdk/src/quality/quality-report.js';
 import { conservationLine, formatIssuePath, qualityReportToHtml, qualityReportToText } from '../../../sdk/src/notebook/quality-report-html.js';
+import { formatQualityReport } from '../../../sdk/src/format/quality-report-text.js';
 
 const badRow = {
   object: 'events/a.jsonl',
@@ -52,8 +53,8 @@ describe('qualityReportToHtml', () => {
     expect(html).toMatch(/Quality report · gates <span[^>]*>✗ fail/);
     const passing = qualityReportToHtml({ ...report, gates: [report.gates[1]!] });
     expect(passing).toMatch(/Quality report · gates <span[^>]*>✓ pass/);
-    expect(qualityReportToText({ ...report, gates: [report.gates[1]!] }).split('\n')[0]).toBe('Quality report — gates passed ✓');
-    expect(qualityReportToText({ ...report, gates: [] }).split('\n')[0]).toBe('Quality report — no gates ✓');
+    expect(qualityReportToText({ ...report, gates: [report.gates[1]!] }).split('\n')[0]).toBe('Quality report — gates passed ✔');
+    expect(qualityReportToText({ ...report, gates: [] }).split('\n')[0]).toBe('Quality report — no gates ✔');
   });
 
   it('lists failing rows with their zod issues, escaped', () => {
@@ -88,21 +89,41 @@ describe('qualityReportToHtml', () => {
 });
 
 describe('qualityReportToText', () => {
-  it('prints conservation, rules, examples in zod’s style, and gates', () => {
+  it('is the CLI\'s report with a heading that gives the verdict', () => {
     expect(qualityReportToText(report).split('\n')).toEqual([
-      'Quality report — 1 gate failed ✗',
-      '  in 1,000 = valid 990 + quarantined 10',
-      '  fast path: SQL accepted 985 rows; zod checked 15',
-      '  ✗ amount: too_small  10 rows  (Too small: expected number to be >=0)',
+      'Quality report — 1 gate failed ✖',
+      'in 1,000 = valid 990 + quarantined 10',
+      'fast path: SQL accepted 985 rows; zod checked 15',
+      '',
+      'rules',
+      '  ✖ amount: too_small  10 rows  (Too small: expected number to be >=0)',
       '      events/a.jsonl:7  {"user_id":"<img src=x onerror=alert(1)>","amount":-1}',
-      '        ✖ Too small: expected number to be >=0',
-      '          → at amount',
-      '        ✖ Invalid input: expected string, received undefined',
-      '          → at items[1].sku',
-      '  ✓ user_id',
-      '  ✗ gate maxInvalidRatio: 1.0% invalid > 0.5% allowed',
-      '  ✓ gate unique(event_id): no duplicates',
+      '  ✔ user_id',
+      '',
+      'gates',
+      '  ✖ maxInvalidRatio: 1.0% invalid > 0.5% allowed',
+      '  ✔ unique(event_id): no duplicates',
+      '',
+      'objects',
+      '  events/a.jsonl: in 600 = valid 595 + quarantined 5',
+      '  events/<b>.jsonl: in 400 = valid 395 + quarantined 5',
+      '',
+      'columns',
+      '  column  type    nulls  null %  distinct  min  max          mean  stddev',
+      '  amount  number    900   90.9%        85  0.5  123.456789  20.25',
     ]);
+    expect(qualityReportToText(report).split('\n').slice(1)).toEqual(formatQualityReport(report).split('\n'));
+  });
+
+  it('flags a broken conservation law', () => {
+    const text = qualityReportToText({ ...report, counts: { in: 1000, valid: 990, quarantined: 9 } });
+    expect(text.split('\n').slice(0, 2)).toEqual(['Quality report — rows lost ✖', 'in 1,000 ≠ valid 990 + quarantined 9  ✖ rows lost or duplicated']);
+  });
+
+  it('takes the display options: examples and characters of each raw row', () => {
+    const text = qualityReportToText(report, { examples: 0 });
+    expect(text).not.toContain('events/a.jsonl:7');
+    expect(qualityReportToText(report, { rawChars: 12 })).toContain('      events/a.jsonl:7  {"user_id":…');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildQualityReport, formatQualityReport } from '../../../sdk/src/quality/quality-report.js';
+import { buildQualityReport } from '../../../sdk/src/quality/quality-report.js';
+import { formatQualityReport } from '../../../sdk/src/format/quality-report-text.js';
 import type { QuarantinedRow } from '../../../sdk/src/quality/quarantine.js';
 import { RuleTally } from '../../../sdk/src/quality/rule-tally.js';
 
