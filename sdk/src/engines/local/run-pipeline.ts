@@ -24,7 +24,7 @@ import { describeSchema } from '../../quality/describe-schema.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath, joinPath } from '../../features/store-layout.js';
 import { SDK_VERSION } from '../../version.js';
-import { appendRecords, createTextRawTable, loadParquetRawTable, RAW_TABLE } from './raw-loader.js';
+import { createTextRawTable, loadParquetRawTable, openRawRecordAppender, RAW_TABLE } from './raw-loader.js';
 import { printerFor } from '../../sql/dialects.js';
 import { readParquetObject } from './parquet-object-reader.js';
 import { findUndecodableParquetFiles, type ParquetFileRef } from './undecodable-parquet.js';
@@ -372,33 +372,41 @@ async function readSource(
   await createTextRawTable(connection);
   let remaining = sample ?? Infinity;
   let rowId = 1;
-  for (const [i, object] of objects.entries()) {
-    if (remaining <= 0) break;
-    // Appended batch by batch as they are read: an object is never held whole in memory (a
-    // 1 GB JSONL file once ran the process out of heap).
-    let appended = 0;
-    const result = await readObject(source, object, {
-      ...(Number.isFinite(remaining) ? { limit: remaining } : {}),
-      csvColumnTypes: csv.columnTypes,
-      csvNullColumns: csv.nullColumns,
-      onRecords: async (batch) => {
-        await appendRecords(connection, object.key, batch, rowId + appended);
-        appended += batch.length;
-      },
-    });
-    if (!result.ok) {
-      // Unreadable as a whole after all (a gzip stream cut short): none of its rows count.
-      if (appended > 0) await connection.run(`DELETE FROM ${RAW_TABLE} WHERE _object = ${printerFor('duckdb').stringLiteral(object.key)}`);
-      objectFailures.push({ object: object.key, error: result.error });
-      identities.push([object.key, result.contentHash ?? object.etag ?? 'unreadable']);
-    } else {
-      await appendRecords(connection, object.key, result.records, rowId + appended);
-      appended += result.records.length;
-      rowId += appended;
-      remaining -= appended;
-      identities.push([object.key, result.contentHash]);
+  const appender = await openRawRecordAppender(connection);
+  try {
+    for (const [i, object] of objects.entries()) {
+      if (remaining <= 0) break;
+      // Appended batch by batch as they are read: an object is never held whole in memory (a
+      // 1 GB JSONL file once ran the process out of heap).
+      let appended = 0;
+      const result = await readObject(source, object, {
+        ...(Number.isFinite(remaining) ? { limit: remaining } : {}),
+        csvColumnTypes: csv.columnTypes,
+        csvNullColumns: csv.nullColumns,
+        onRecords: async (batch) => {
+          appender.append(object.key, batch, rowId + appended);
+          appended += batch.length;
+        },
+      });
+      if (!result.ok) {
+        // Unreadable as a whole after all (a gzip stream cut short): none of its rows count.
+        if (appended > 0) {
+          appender.flush();
+          await connection.run(`DELETE FROM ${RAW_TABLE} WHERE _object = ${printerFor('duckdb').stringLiteral(object.key)}`);
+        }
+        objectFailures.push({ object: object.key, error: result.error });
+        identities.push([object.key, result.contentHash ?? object.etag ?? 'unreadable']);
+      } else {
+        appender.append(object.key, result.records, rowId + appended);
+        appended += result.records.length;
+        rowId += appended;
+        remaining -= appended;
+        identities.push([object.key, result.contentHash]);
+      }
+      progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
     }
-    progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
+  } finally {
+    appender.close();
   }
   return { representation: 'json', identities, objectFailures, parquetFiles: [], absentColumns: {}, originalNames: {}, stamps: [] };
 }
