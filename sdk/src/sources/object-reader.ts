@@ -29,6 +29,8 @@ export interface ReadOptions {
    * drops what it was given of it.
    */
   readonly onRecords?: (batch: RawRecord[]) => Promise<void>;
+  /** Opens the object's bytes instead of `openObjectStream` (read-ahead.ts hands over fetched bytes). */
+  readonly open?: () => Promise<Readable>;
 }
 
 /** Records handed to `onRecords` at a time: large enough for a fast append, small beside memory. */
@@ -76,7 +78,7 @@ export async function readObject(node: SourceNode, object: SourceObject, options
   }
   let raw: Readable;
   try {
-    raw = await openObjectStream(node, object, options);
+    raw = await (options.open ? options.open() : openObjectStream(node, object, options));
   } catch (error) {
     if (error instanceof ObjectOpenError) return { ok: false, error: error.message };
     throw error;

@@ -20,6 +20,7 @@ import { EngineError, GateError, PlanError, SluiceError } from '../../errors.js'
 import { compareKeys, listSourceObjects, readObject, type SourceObject } from '../../sources/index.js';
 import type { ObjectOfUnknownFormat } from '../../sources/object-listing.js';
 import { openObjectStream } from '../../sources/raw-object-stream.js';
+import { readAhead } from '../../sources/read-ahead.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath, joinPath } from '../../features/store-layout.js';
@@ -373,6 +374,7 @@ async function readSource(
   let remaining = sample ?? Infinity;
   let rowId = 1;
   const appender = await openRawRecordAppender(connection);
+  const ahead = readAhead(source, objects);
   try {
     for (const [i, object] of objects.entries()) {
       if (remaining <= 0) break;
@@ -383,6 +385,7 @@ async function readSource(
         ...(Number.isFinite(remaining) ? { limit: remaining } : {}),
         csvColumnTypes: csv.columnTypes,
         csvNullColumns: csv.nullColumns,
+        open: () => ahead.open(i),
         onRecords: async (batch) => {
           appender.append(object.key, batch, rowId + appended);
           appended += batch.length;
