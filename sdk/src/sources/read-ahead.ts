@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SourceNode } from '../plan/source-node.js';
+import { fetchToLocalFile } from './parquet-fetcher.js';
 import { openObjectStream } from './raw-object-stream.js';
 import type { SourceObject } from './source-object.js';
 
@@ -55,6 +56,51 @@ export function readAhead(node: SourceNode, objects: readonly SourceObject[], op
         // reading it in turn would have: what fails then is reported as it always is.
         return openObjectStream(node, objects[index]!, options);
       }
+    },
+  };
+}
+
+/** Parquet objects downloaded ahead of the one being probed (each streams to a temporary file). */
+export const FETCH_AHEAD_OBJECTS = 4;
+
+/**
+ * The same for Parquet objects, which DuckDB reads from local files: `fetch(i)` returns the
+ * i-th object's local path (as `fetchToLocalFile` does) and starts downloading the next
+ * `ahead` S3 or gzip objects to temporary files, whatever their size (every one is fetched
+ * for the run anyway, and they stream to disk). `settle()` waits for downloads still running
+ * and returns the paths of those never asked for, for the caller to remove.
+ *
+ * @example
+ * ```ts
+ * const downloads = fetchAhead(node, objects, FETCH_AHEAD_OBJECTS);
+ * try {
+ *   for (const [i] of objects.entries()) paths.push(await downloads.fetch(i));
+ * } finally {
+ *   for (const path of await downloads.settle()) await rm(dirname(path), { recursive: true, force: true });
+ * }
+ * ```
+ */
+export function fetchAhead(node: SourceNode, objects: readonly SourceObject[], ahead: number, options: { s3Client?: S3Client } = {}): { fetch(index: number): Promise<string>; settle(): Promise<string[]> } {
+  const started = new Map<number, Promise<string>>();
+  const local = (i: number): boolean => node.scheme === 'file' && objects[i]!.compression === 'none';
+  const start = (i: number): Promise<string> => {
+    const download = fetchToLocalFile(node, objects[i]!, options);
+    download.catch(() => undefined); // seen when the object is asked for
+    started.set(i, download);
+    return download;
+  };
+  return {
+    fetch(index) {
+      const mine = started.get(index) ?? start(index);
+      started.delete(index);
+      for (let i = index + 1; i <= index + ahead && i < objects.length; i++) if (!started.has(i) && !local(i)) start(i);
+      return mine;
+    },
+    async settle() {
+      const left = [...started.entries()];
+      started.clear();
+      const settled = await Promise.allSettled(left.map(([, download]) => download));
+      return settled.flatMap((r, k) => (r.status === 'fulfilled' && r.value !== objects[left[k]![0]]!.uri ? [r.value] : []));
     },
   };
 }

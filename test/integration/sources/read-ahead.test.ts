@@ -8,7 +8,10 @@ import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listSourceObjects, readObject, s3 } from '../../../sdk/src/sources/index.js';
-import { READ_AHEAD_MAX_BYTES, READ_AHEAD_OBJECTS, readAhead } from '../../../sdk/src/sources/read-ahead.js';
+import { fetchAhead, READ_AHEAD_MAX_BYTES, READ_AHEAD_OBJECTS, readAhead } from '../../../sdk/src/sources/read-ahead.js';
+import { SourceError } from '../../../sdk/src/errors.js';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
 
 let server: S3rverHandle;
@@ -17,6 +20,8 @@ const SMALL = 30;
 beforeAll(async () => {
   server = await startS3rver({ buckets: ['firehose'] });
   for (let i = 0; i < SMALL; i++) await server.putObject('firehose', `small/part-${String(i).padStart(3, '0')}.jsonl`, Buffer.from(`{"i":${i},"j":0}\n{"i":${i},"j":1}\n`));
+  for (let i = 0; i < 10; i++) await server.putObject('firehose', `parts/part-${i}.jsonl`, Buffer.from(`{"i":${i},"j":0}\n{"i":${i},"j":1}\n`));
+  for (let i = 0; i < 3; i++) await server.putObject('firehose', `gone/part-${i}.jsonl`, Buffer.from(`{"i":${i}}\n`));
   await server.putObject('firehose', 'mixed/a-small.jsonl', Buffer.from('{"i":0}\n'));
   await server.putObject('firehose', 'mixed/b-large.jsonl', Buffer.from(`${'{"pad":"'.concat('x'.repeat(1000), '"}\n').repeat(Math.ceil(READ_AHEAD_MAX_BYTES / 1000) + 10)}`));
   await server.putObject('firehose', 'mixed/c-small.jsonl', Buffer.from('{"i":2}\n'));
@@ -94,5 +99,40 @@ describe('read-ahead of small S3 objects', () => {
     const plain = await readObject(node, objects[2]!, { s3Client: server.client });
     expect(results[2]).toEqual(plain);
     expect(plain.ok ? '' : plain.error).toMatch(/no longer exists/);
+  });
+});
+
+describe('fetch-ahead of objects read from local copies (Parquet)', () => {
+  it('downloads the next objects while one is asked for; each path holds its object; settle() names the unused ones', async () => {
+    const node = s3('s3://firehose/parts/', { endpoint: server.endpoint, region: 'us-east-1' }).node;
+    const objects = await listSourceObjects(node, { s3Client: server.client });
+    const { client, maxInFlight, gets } = countingClient();
+    const downloads = fetchAhead(node, objects, 4, { s3Client: client });
+    const paths: string[] = [];
+    for (let i = 0; i < 5; i++) paths.push(await downloads.fetch(i));
+    paths.forEach((path, i) => expect(readFileSync(path, 'utf8')).toBe(`{"i":${i},"j":0}\n{"i":${i},"j":1}\n`));
+    expect(maxInFlight()).toBeGreaterThan(1);
+    // Objects 5..8 were started ahead and never asked for: settle() waits for them and names them.
+    const unused = await downloads.settle();
+    expect(unused.map((p) => readFileSync(p, 'utf8'))).toEqual([5, 6, 7, 8].map((i) => `{"i":${i},"j":0}\n{"i":${i},"j":1}\n`));
+    expect(gets.length).toBe(9);
+    for (const path of [...paths, ...unused]) rmSync(dirname(path), { recursive: true, force: true });
+    client.destroy();
+  });
+
+  it('an object that cannot be fetched fails when asked for, as fetchToLocalFile does, and leaves no folder', async () => {
+    const node = s3('s3://firehose/gone/', { endpoint: server.endpoint, region: 'us-east-1' }).node;
+    const objects = await listSourceObjects(node, { s3Client: server.client });
+    await server.client.send(new DeleteObjectCommand({ Bucket: 'firehose', Key: objects[1]!.key }));
+    const downloads = fetchAhead(node, objects, 4, { s3Client: server.client });
+    const first = await downloads.fetch(0);
+    const error = await downloads.fetch(1).catch((e: unknown) => e as SourceError);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).code).toBe('SOURCE_OBJECT_UNREADABLE');
+    expect((error as SourceError).message).toMatch(/no longer exists/);
+    const third = await downloads.fetch(2);
+    expect(await downloads.settle()).toEqual([]);
+    expect(existsSync(third)).toBe(true);
+    for (const path of [first, third]) rmSync(dirname(path), { recursive: true, force: true });
   });
 });

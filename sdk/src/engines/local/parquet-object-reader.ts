@@ -34,10 +34,12 @@ export async function readParquetObject(
   source: SourceNode,
   object: SourceObject,
   fetchedFolders: string[],
+  /** Where the object's local copy comes from (read-ahead.ts); default `fetchToLocalFile`. */
+  fetch: () => Promise<string> = () => fetchToLocalFile(source, object),
 ): Promise<ParquetObjectRead> {
   let path: string;
   try {
-    path = await fetchToLocalFile(source, object);
+    path = await fetch();
   } catch (error) {
     return { ok: false, error: (error as Error).message, identity: await unreadableIdentity(source, object) };
   }

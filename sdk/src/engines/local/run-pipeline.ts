@@ -20,7 +20,7 @@ import { EngineError, GateError, PlanError, SluiceError } from '../../errors.js'
 import { compareKeys, listSourceObjects, readObject, type SourceObject } from '../../sources/index.js';
 import type { ObjectOfUnknownFormat } from '../../sources/object-listing.js';
 import { openObjectStream } from '../../sources/raw-object-stream.js';
-import { readAhead } from '../../sources/read-ahead.js';
+import { fetchAhead, FETCH_AHEAD_OBJECTS, readAhead } from '../../sources/read-ahead.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath, joinPath } from '../../features/store-layout.js';
@@ -350,19 +350,26 @@ async function readSource(
     const files: { object: string; path: string; rows: number }[] = [];
     const stamps: InputStamp[] = [];
     let rows = 0;
-    for (const [i, object] of objects.entries()) {
-      // As for text: a sample reads objects in key order until it has enough rows, no further.
-      if (sample !== undefined && rows >= sample) break;
-      const file = await readParquetObject(connection, source, object, fetchedFolders);
-      if (file.ok) {
-        files.push({ object: object.key, path: file.path, rows: file.rows });
-        stamps.push(await stampInput(object.key, file.path));
-        rows += file.rows;
-      } else {
-        objectFailures.push({ object: object.key, error: file.error });
+    // S3 (and gzip) objects download a few ahead; a sample downloads none it may not need.
+    const downloads = fetchAhead(source, objects, sample === undefined ? FETCH_AHEAD_OBJECTS : 0);
+    try {
+      for (const [i, object] of objects.entries()) {
+        // As for text: a sample reads objects in key order until it has enough rows, no further.
+        if (sample !== undefined && rows >= sample) break;
+        const file = await readParquetObject(connection, source, object, fetchedFolders, () => downloads.fetch(i));
+        if (file.ok) {
+          files.push({ object: object.key, path: file.path, rows: file.rows });
+          stamps.push(await stampInput(object.key, file.path));
+          rows += file.rows;
+        } else {
+          objectFailures.push({ object: object.key, error: file.error });
+        }
+        identities.push([object.key, file.identity]);
+        progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
       }
-      identities.push([object.key, file.identity]);
-      progress({ stage: 'read', done: i + 1, total: objects.length, message: object.key });
+    } finally {
+      // Downloads started ahead and never probed (the loop failed) are removed with the run's.
+      for (const path of await downloads.settle()) fetchedFolders.push(dirname(path));
     }
     const loaded = await loadParquetRawTable(connection, files, sample, schemaNames);
     objectFailures.push(...loaded.conflicts);
