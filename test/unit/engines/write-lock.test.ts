@@ -50,7 +50,10 @@ describe('withWriteLock', () => {
     try {
       await withWriteLock(folder, async () => undefined);
       writeFileSync(join(folder, LOCK_FILE), JSON.stringify({ pid: holder.pid, host: hostname(), since: '2026-11-27T10:00:00.000Z', token: 'live' }));
-      const error = await withWriteLock(folder, async () => 'never', { waitMs: 300 }).catch((e: unknown) => e as StoreError);
+      const waits: string[] = [];
+      const error = await withWriteLock(folder, async () => 'never', { waitMs: 300, onWait: (holder) => waits.push(holder) }).catch((e: unknown) => e as StoreError);
+      // The run is told once that it waits, and for whom.
+      expect(waits).toEqual([`process ${holder.pid} on ${hostname()}, since 2026-11-27T10:00:00.000Z`]);
       expect(error).toBeInstanceOf(StoreError);
       expect((error as StoreError).code).toBe('STORE_LOCKED');
       expect((error as StoreError).message).toContain(`process ${holder.pid} on ${hostname()}, since 2026-11-27T10:00:00.000Z`);

@@ -34,6 +34,8 @@ export interface FeatureGroupWrite {
    * their first and last date as after a run over some inputs.
    */
   readonly complete?: boolean;
+  /** Called when another run is writing the group and this one waits for it (write-lock.ts). */
+  readonly onLockWait?: (holder: string) => void;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function writeFeatureGroup(connection: DuckDBConnection, write: Fea
       updatedAt: write.metadata['sluice.run_id'] ?? '',
     }, { previous: before ?? null });
     return { before, result };
-  });
+  }, write.onLockWait ? { onWait: write.onLockWait } : {});
   await connection.run(`DROP VIEW ${p.quoteIdentifier(staged)}`);
   return { ...result, notes: previousDefinitionNote(before, definition.hash, result, `${sink.entity}/${sink.group}`) };
 }

@@ -256,7 +256,10 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         await assertInputsUnchanged(read.stamps, 'the feature store');
         progress({ stage: 'write', done: 0, total: 1 });
         const written = await time('write', () =>
-          writeFeatureGroup(connection, { table: aggregated.table, sink, window: windowNode, definition, metadata: lineage, connect: database.connect }),
+          writeFeatureGroup(connection, {
+            table: aggregated.table, sink, window: windowNode, definition, metadata: lineage, connect: database.connect,
+            onLockWait: (holder) => progress({ stage: 'write', done: 0, total: 1, message: `waiting for another run writing ${sink.entity}/${sink.group} (${holder})` }),
+          }),
         );
         partitions.written.push(...written.written);
         partitions.unchanged.push(...written.unchanged);

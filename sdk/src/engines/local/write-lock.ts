@@ -23,6 +23,13 @@ export const LOCK_FILE = '.sluice-lock';
 const DEFAULT_WAIT_MS = 10 * 60_000;
 const POLL_MS = 100;
 
+export interface WriteLockOptions {
+  /** How long to wait for another writer (default 10 minutes). */
+  readonly waitMs?: number;
+  /** Called once when this writer starts to wait, with who holds the lock (so a run can say why it is not moving). */
+  readonly onWait?: (holder: string) => void;
+}
+
 interface LockHolder {
   readonly pid: number;
   readonly host: string;
@@ -39,9 +46,9 @@ interface LockHolder {
  * ```
  * @throws StoreError `STORE_LOCKED` when another live writer held it for all of `waitMs`.
  */
-export async function withWriteLock<T>(folder: string, work: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
+export async function withWriteLock<T>(folder: string, work: () => Promise<T>, options: WriteLockOptions = {}): Promise<T> {
   if (folder.startsWith('s3://')) return work();
-  const release = await acquire(folder, options.waitMs ?? DEFAULT_WAIT_MS);
+  const release = await acquire(folder, options.waitMs ?? DEFAULT_WAIT_MS, options.onWait);
   try {
     return await work();
   } finally {
@@ -49,11 +56,12 @@ export async function withWriteLock<T>(folder: string, work: () => Promise<T>, o
   }
 }
 
-async function acquire(folder: string, waitMs: number): Promise<() => Promise<void>> {
+async function acquire(folder: string, waitMs: number, onWait?: (holder: string) => void): Promise<() => Promise<void>> {
   await mkdir(folder, { recursive: true });
   const path = join(folder, LOCK_FILE);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
   const deadline = Date.now() + waitMs;
+  let waiting = false;
   for (;;) {
     try {
       const handle = await open(path, 'wx');
@@ -74,8 +82,12 @@ async function acquire(folder: string, waitMs: number): Promise<() => Promise<vo
       await rm(path, { force: true }); // its writer died mid-write; the next open() decides who goes
       continue;
     }
+    const who = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : 'a writer that has not yet said who it is';
+    if (!waiting) {
+      waiting = true;
+      onWait?.(who);
+    }
     if (Date.now() >= deadline) {
-      const who = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : 'a writer that has not yet said who it is';
       throw new StoreError(
         'STORE_LOCKED',
         `Another run is writing ${folder} (${who}) and did not finish within ${Math.round(waitMs / 1000)} s. Wait for it; if no run is writing there (its process ended on another machine), delete ${path} and run again.`,
