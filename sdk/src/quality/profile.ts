@@ -368,6 +368,8 @@ function displayValue(type: ColumnType, value: unknown): number | string | boole
     return ms === null ? null : new Date(ms).toISOString();
   }
   if (type === 'number' || type === 'integer') return toNumber(value);
+  // Booleans are compared as text in SQL ('false' < 'true', the order of false < true): read back as booleans.
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
   return typeof value === 'boolean' ? value : String(value);
 }
 

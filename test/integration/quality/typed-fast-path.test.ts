@@ -73,7 +73,7 @@ function jsColumnProfile(values: readonly unknown[], kind: 'text' | 'number' | '
   const present = values.filter((v) => v !== null && v !== undefined);
   const keyed = present.map((v) => (v instanceof Date ? v.getTime() : v));
   const sorted = [...keyed].sort((a, b) => (kind === 'text' || kind === 'boolean' ? (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0) : (a as number) - (b as number)));
-  const show = (v: unknown) => (v === undefined ? null : kind === 'timestamp' ? new Date(v as number).toISOString() : kind === 'boolean' ? String(v) : v);
+  const show = (v: unknown) => (v === undefined ? null : kind === 'timestamp' ? new Date(v as number).toISOString() : v);
   const out: Record<string, unknown> = {
     count: values.length, nullCount: values.length - present.length, distinctCount: new Set(keyed).size,
     min: show(sorted[0]), max: show(sorted.at(-1)),
