@@ -6,6 +6,9 @@
 // Type-only: errors.ts stays free of runtime imports, so every module can import it.
 import type { BaseRunResult } from './pipeline/run-types.js';
 
+/** Where a sluice error keeps its class names; `Symbol.for`, so every copy of sluice finds it. */
+const FAMILY = Symbol.for('sluice.errorFamily');
+
 /**
  * Base class of every error sluice throws on purpose. Branch on `code`, which is stable; the
  * message is for people.
@@ -26,6 +29,23 @@ export class SluiceError extends Error {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+    // The names of its classes, from its own up to SluiceError: what `instanceof` reads when the
+    // error comes from another copy of sluice.
+    const family: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) family.push((c as { name: string }).name);
+    Object.defineProperty(this, FAMILY, { value: Object.freeze(family) });
+  }
+
+  /**
+   * `instanceof` holds for errors of another copy of sluice too. A globally installed CLI runs
+   * a project's pipeline, which imports the project's own sluice: a failed gate from there is
+   * still a `GateError` here (printed as a report, exit code 2), not an unknown error dumped
+   * whole.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const family = typeof value === 'object' && value !== null ? (value as Record<symbol, unknown>)[FAMILY] : undefined;
+    return Array.isArray(family) && family.includes(this.name);
   }
 }
 
