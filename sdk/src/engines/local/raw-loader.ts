@@ -3,7 +3,7 @@
  * Text objects (jsonl, csv) arrive as decoded records and are appended with the Appender;
  * Parquet objects are read by DuckDB itself, keeping their typed columns.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { RawRecord } from '../../sources/index.js';
 import { printerFor } from '../../sql/dialects.js';
 import { POSITION_COLUMNS } from '../../quality/compile-checks.js';
@@ -38,9 +38,11 @@ const APPEND_ROWS_PER_FLUSH = 50_000;
 /** Appends text records to `raw_rows` across objects; see `openRawRecordAppender`. */
 export interface RawRecordAppender {
   /** Appends one object's records (or a batch of them); `_row_id` continues from `firstRowId`. */
-  append(object: string, records: readonly RawRecord[], firstRowId: number): void;
-  /** Hands what was appended to the table: before the table is read or changed (a DELETE), and at the end. */
-  flush(): void;
+  append(object: string, records: readonly RawRecord[], firstRowId: number): Promise<void>;
+  /**
+   * Hands what was appended to the table and closes the appender (the next append opens
+   * another): call it before the connection runs a query on the table (a DELETE), and at the end.
+   */
   close(): void;
 }
 
@@ -52,8 +54,8 @@ export interface RawRecordAppender {
  *
  * @example
  * ```ts
- * const appender = await openRawRecordAppender(connection);
- * appender.append('events.jsonl', [
+ * const appender = openRawRecordAppender(connection);
+ * await appender.append('events.jsonl', [
  *   { line: 1, raw: '{"user_id":"u1","amount":3}', value: { user_id: 'u1', amount: 3 } },
  *   { line: 2, raw: '{"user_id":', error: 'Unexpected end of JSON input' },
  * ], 1);
@@ -62,16 +64,13 @@ export interface RawRecordAppender {
  * //            and (2, 'events.jsonl', 2, '{"user_id":', NULL, 'Unexpected end of JSON input')
  * ```
  */
-export async function openRawRecordAppender(connection: DuckDBConnection): Promise<RawRecordAppender> {
-  const appender = await connection.createAppender(RAW_TABLE);
+export function openRawRecordAppender(connection: DuckDBConnection): RawRecordAppender {
+  let appender: DuckDBAppender | undefined;
   let pending = 0;
-  const flush = (): void => {
-    if (pending === 0) return;
-    appender.flushSync();
-    pending = 0;
-  };
   return {
-    append(object, records, firstRowId) {
+    async append(object, records, firstRowId) {
+      if (records.length === 0) return;
+      appender ??= await connection.createAppender(RAW_TABLE);
       let rowId = firstRowId;
       for (const record of records) {
         appender.appendBigInt(BigInt(rowId++));
@@ -92,14 +91,20 @@ export async function openRawRecordAppender(connection: DuckDBConnection): Promi
         appender.endRow();
       }
       pending += records.length;
-      if (pending >= APPEND_ROWS_PER_FLUSH) flush();
+      if (pending >= APPEND_ROWS_PER_FLUSH) {
+        appender.flushSync();
+        pending = 0;
+      }
     },
-    flush,
     close() {
+      if (!appender) return;
+      const open = appender;
+      appender = undefined;
+      pending = 0;
       try {
-        flush();
+        open.flushSync();
       } finally {
-        appender.closeSync();
+        open.closeSync();
       }
     },
   };

@@ -383,7 +383,7 @@ async function readSource(
   await createTextRawTable(connection);
   let remaining = sample ?? Infinity;
   let rowId = 1;
-  const appender = await openRawRecordAppender(connection);
+  const appender = openRawRecordAppender(connection);
   const ahead = readAhead(source, objects);
   try {
     for (const [i, object] of objects.entries()) {
@@ -397,20 +397,20 @@ async function readSource(
         csvNullColumns: csv.nullColumns,
         open: () => ahead.open(i),
         onRecords: async (batch) => {
-          appender.append(object.key, batch, rowId + appended);
+          await appender.append(object.key, batch, rowId + appended);
           appended += batch.length;
         },
       });
       if (!result.ok) {
         // Unreadable as a whole after all (a gzip stream cut short): none of its rows count.
         if (appended > 0) {
-          appender.flush();
+          appender.close(); // the DELETE runs with no appender of this connection open
           await connection.run(`DELETE FROM ${RAW_TABLE} WHERE _object = ${printerFor('duckdb').stringLiteral(object.key)}`);
         }
         objectFailures.push({ object: object.key, error: result.error });
         identities.push([object.key, result.contentHash ?? object.etag ?? 'unreadable']);
       } else {
-        appender.append(object.key, result.records, rowId + appended);
+        await appender.append(object.key, result.records, rowId + appended);
         appended += result.records.length;
         rowId += appended;
         remaining -= appended;

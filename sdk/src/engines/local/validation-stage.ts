@@ -215,7 +215,6 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const sqlMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const sink = leftover ? await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns) : undefined;
   const coerced = coercionSurprises(schema);
   const coercions: CoercionState = {};
   let zodRows = 0;
@@ -226,60 +225,66 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     // A page at a time, in source order: the rows SQL did not accept can be every row of the
     // input (a schema that does not fit the data), more than memory holds at once.
     for await (const page of rejectedRowPages(connection, leftover)) {
+      // An appender per page, closed before the next page is queried: no query of this
+      // connection runs while one of its appenders is open.
+      const sink = await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns);
       const names = page.columnNames();
       // Typed rows have no _raw/_json/_error of the engine's: columns of those names are the data's own.
       const dataColumns = names.filter((n) => !POSITION_COLUMNS.has(n));
-      // zod in UTC, as Lambda runs it: z.coerce.date() reads zone-less text ('2024-01-01 10:00') alike on any machine.
-      inUtc(() => {
-        for (let c = 0; c < page.chunkCount; c++) {
-          for (const values of page.getChunk(c).getRows()) {
-            const row = Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<string, DuckDBValue>;
-            const rowId = row._row_id as bigint;
-            const object = String(row._object);
-            const line = row._line as bigint;
-            let input: unknown;
-            /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
-            let rawOf: () => string;
-            if (options.representation === 'json') {
-              const raw = (row._raw ?? row._json ?? '') as string;
-              rawOf = () => raw;
-              if (row._error !== null && row._error !== undefined) {
-                quarantined.add(malformed(object, line, raw, String(row._error)));
-                continue;
+      try {
+        // zod in UTC, as Lambda runs it: z.coerce.date() reads zone-less text ('2024-01-01 10:00') alike on any machine.
+        inUtc(() => {
+          for (let c = 0; c < page.chunkCount; c++) {
+            for (const values of page.getChunk(c).getRows()) {
+              const row = Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<string, DuckDBValue>;
+              const rowId = row._row_id as bigint;
+              const object = String(row._object);
+              const line = row._line as bigint;
+              let input: unknown;
+              /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
+              let rawOf: () => string;
+              if (options.representation === 'json') {
+                const raw = (row._raw ?? row._json ?? '') as string;
+                rawOf = () => raw;
+                if (row._error !== null && row._error !== undefined) {
+                  quarantined.add(malformed(object, line, raw, String(row._error)));
+                  continue;
+                }
+                try {
+                  input = JSON.parse(row._json as string);
+                } catch (error) {
+                  quarantined.add(malformed(object, line, raw, `not valid JSON: ${(error as Error).message}`));
+                  continue;
+                }
+              } else {
+                const absent = absentIn.get(object);
+                const present = dataColumns.filter((n) => !absent?.has(n));
+                const own = (n: string): string => options.originalNames?.[n] ?? n;
+                input = Object.fromEntries(present.map((n) => [own(n), duckValueToJs(row[n]!)]));
+                rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [own(n), duckValueToRaw(row[n]!)])));
               }
-              try {
-                input = JSON.parse(row._json as string);
-              } catch (error) {
-                quarantined.add(malformed(object, line, raw, `not valid JSON: ${(error as Error).message}`));
-                continue;
+              zodRows++;
+              const parsed = schema.safeParse(input);
+              if (parsed.success) {
+                const unstorable = sink.append(parsed.data as Record<string, unknown>, rowId, object, line);
+                if (unstorable) quarantined.add({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
+                else {
+                  zodAccepted++;
+                  coerced.observe(input, parsed.data as Record<string, unknown>, coercions);
+                }
+              } else {
+                quarantined.add({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
               }
-            } else {
-              const absent = absentIn.get(object);
-              const present = dataColumns.filter((n) => !absent?.has(n));
-              const own = (n: string): string => options.originalNames?.[n] ?? n;
-              input = Object.fromEntries(present.map((n) => [own(n), duckValueToJs(row[n]!)]));
-              rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [own(n), duckValueToRaw(row[n]!)])));
-            }
-            zodRows++;
-            const parsed = schema.safeParse(input);
-            if (parsed.success) {
-              const unstorable = sink!.append(parsed.data as Record<string, unknown>, rowId, object, line);
-              if (unstorable) quarantined.add({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
-              else {
-                zodAccepted++;
-                coerced.observe(input, parsed.data as Record<string, unknown>, coercions);
-              }
-            } else {
-              quarantined.add({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
             }
           }
-        }
-      });
+        });
+      } finally {
+        sink.close();
+      }
       checked += page.rowCount;
       options.onZodProgress?.(checked, rejectedRows);
     }
   } finally {
-    sink?.close();
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
   }
   if (typed) {
