@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { count, featureStore, file, mean, pipeline, sum, window, type Aggregation } from '../../../sdk/src/index.js';
 import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
+import { query } from '../../helpers/duckdb-query.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -35,16 +35,9 @@ describe('a re-run after a feature was added', () => {
     const second = await engagement(root, { clicks: count(), spend: sum('amount'), avg: mean('amount') }).run({ zones: join(dir, 'zones'), writeZones: false });
     expect(second.outputs.partitionsWritten).toEqual(first.outputs.partitionsWritten);
     expect(second.outputs.partitionsUnchanged).toEqual([]);
-    const db = await DuckDBInstance.create(':memory:');
-    const c = await db.connect();
-    try {
-      const [row] = (await c.runAndReadAll(`SELECT count(*) AS files, count(DISTINCT _plan_hash) AS plans, count(avg_7d) AS with_avg FROM read_parquet('${root}/entity=user/feature_group=eng/*/*.parquet')`)).getRowObjectsJS();
-      expect(Number(row!.plans)).toBe(1);
-      expect(Number(row!.with_avg)).toBeGreaterThan(0);
-    } finally {
-      c.closeSync();
-      db.closeSync();
-    }
+    const [row] = await query(`SELECT count(*) AS files, count(DISTINCT _plan_hash) AS plans, count(avg_7d) AS with_avg FROM read_parquet('${root}/entity=user/feature_group=eng/*/*.parquet')`);
+    expect(Number(row!.plans)).toBe(1);
+    expect(Number(row!.with_avg)).toBeGreaterThan(0);
   });
 });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { query } from '../../helpers/duckdb-query.js';
 import { pipeline, file, window, count, sum, mean, featureStore, GateError } from '../../../sdk/src/index.js';
 import { generateDemoEvents } from '../../../sdk/src/cli/demo-data.js';
 import { fileTree } from '../../helpers/file-tree.js';
@@ -53,17 +53,6 @@ function countLines(folder: string): number {
     n += text.split('\n').filter((l: string) => l.trim() !== '').length;
   }
   return n;
-}
-
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowObjectsJS();
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
 }
 
 describe('local engine', () => {
