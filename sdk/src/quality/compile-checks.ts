@@ -10,7 +10,7 @@
  */
 import type { z } from 'zod';
 import type { SelectItem, SqlExpr, SqlType } from '../sql/sql-node.js';
-import { and, bin, caseWhen, cast, col, eq, fn, isNull, lit, not } from '../sql/sql-builders.js';
+import { and, bin, caseWhen, cast, col, eq, fn, isNull, lit, not, or } from '../sql/sql-builders.js';
 import type { ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
 import { printerFor } from '../sql/dialects.js';
@@ -86,8 +86,19 @@ const JS_DATE_LIMIT_MS = 8.64e15;
  * or the value would lose its sign (`-0`), or a key could repeat (first wins vs last wins). */
 const JSON_HAZARDS_RE2 = String.raw`\\u[dD][89abAB]|\\u0000|NaN|Infinity|,\s*[}\]]|[:,\[]\s*-0(?:\.0*)?(?:[eE][+-]?[0-9]+)?\s*[,}\]]`;
 
-/** Strict ISO-8601 UTC instants on which `new Date(text)` and DuckDB's cast agree. */
-const ISO_INSTANT_RE2 = String.raw`[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,3})?)?Z)?`;
+/**
+ * Date-time text on which `new Date(text)` (run in UTC, as sluice runs zod) and DuckDB's casts
+ * provably agree — a property test compares them form by form. A date, or a date and a time
+ * (`T` or a space between them, as CSV exports and databases write it; seconds and up to three
+ * fraction digits optional), then either nothing or `Z` (read as UTC: `ISO_UTC_OR_ZONELESS_RE2`)
+ * or a UTC offset `±HH:MM` / `±HHMM` (`ISO_OFFSET_RE2`). Not here, so left to zod: years before
+ * 1000, hour 24, more than three fraction digits (JavaScript drops them), `±HH` offsets and
+ * lower-case `t`/`z` (which DuckDB refuses), and a zone after a time without seconds.
+ */
+const ISO_DATE = String.raw`[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])`;
+const ISO_TIME = String.raw`[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,3})?)?`;
+const ISO_UTC_OR_ZONELESS_RE2 = `${ISO_DATE}(?:${ISO_TIME}Z?)?`;
+const ISO_OFFSET_RE2 = `${ISO_DATE}${ISO_TIME}[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]`;
 
 const SQL_TYPE: Record<ColumnType, SqlType> = { string: 'string', number: 'double', integer: 'bigint', boolean: 'boolean', timestamp: 'timestamp' };
 
@@ -369,10 +380,12 @@ function numberAccept(site: FieldSite, integer: boolean): { accept: SqlExpr; val
 }
 
 function dateAccept(site: FieldSite, coerce: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
-  const isoText = (s: SqlExpr): { accept: SqlExpr; value: SqlExpr } => ({
-    accept: and(fn('regexp_full_match', s, lit(ISO_INSTANT_RE2)), isNull(fn('try_timestamp', s), true)),
-    value: fn('try_timestamp', s),
-  });
+  const isoText = (s: SqlExpr): { accept: SqlExpr; value: SqlExpr } => {
+    // DuckDB's TIMESTAMP cast ignores an offset, so text with one goes through TIMESTAMPTZ.
+    const withOffset = fn('regexp_full_match', s, lit(ISO_OFFSET_RE2));
+    const value = caseWhen([{ when: withOffset, then: fn('try_offset_instant', s) }], fn('try_timestamp', s));
+    return { accept: and(or(fn('regexp_full_match', s, lit(ISO_UTC_OR_ZONELESS_RE2)), withOffset), isNull(value, true)), value };
+  };
   if (site.fragment) {
     if (!coerce) return undefined; // JSON has no Date: only z.coerce.date() can accept text
     const text = isoText(fragmentString(site.fragment));

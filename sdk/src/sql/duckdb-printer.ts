@@ -40,6 +40,9 @@ export class DuckDbPrinter extends SqlPrinter {
     regexp_search: ([s, p]) => `regexp_matches(${s}, ${p})`,
     try_double: ([x]) => `TRY_CAST(${x} AS DOUBLE)`,
     try_timestamp: ([x]) => `TRY_CAST(${x} AS TIMESTAMP)`,
+    // TIMESTAMP's cast drops an offset ('10:00+02:00' → 10:00); TIMESTAMPTZ's applies it, and
+    // the epoch makes the result independent of the session's zone.
+    try_offset_instant: ([x]) => `epoch_ms(epoch_ms(TRY_CAST(${x} AS TIMESTAMPTZ)))`,
     is_finite: ([x]) => `isfinite(${x})`,
     trunc: ([x]) => `trunc(${x})`,
     epoch_us: ([t]) => `epoch_us(${t})`,

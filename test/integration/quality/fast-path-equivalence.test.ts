@@ -36,6 +36,29 @@ const Strict = z.object({ a: z.string().startsWith('p'), b: z.number().lt(10).op
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
 const uuid = fc.tuple(hex(8), hex(4), hex(3), hex(3), hex(12)).map(([a, b, c, d, e]) => `${a}-${b}-4${c}-a${d}-${e}`);
 const isoInstant = fc.integer({ min: -30_000_000_000_000, max: 200_000_000_000_000 }).map((ms) => new Date(ms).toISOString());
+/**
+ * Date-time text as CSV exports, databases and people write it: `T` or a space, with or without
+ * seconds and fraction digits, zone-less, `Z` or a UTC offset. `sqlInstant` keeps to the forms the
+ * fast path reads itself; `textInstant` adds the near misses (lower-case `t`/`z`, `±HH` and
+ * `+24:00` offsets, a space before the zone, four to six fraction digits, a zone after a time
+ * without seconds), which zod alone judges (JavaScript reads some of them, DuckDB none).
+ */
+const instantText = (ms: number, sep: string, seconds: string, zone: string): string => {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)}${sep}${iso.slice(11, 16)}${seconds}${zone}`;
+};
+const secondsOf = (ms: number, digits: number): string => {
+  const iso = new Date(ms).toISOString();
+  return digits < 0 ? '' : `:${iso.slice(17, 19)}${digits === 0 ? '' : `.${`${iso.slice(20, 23)}987`.slice(0, digits)}`}`;
+};
+const epochMs = fc.integer({ min: -30_000_000_000_000, max: 200_000_000_000_000 });
+const sqlInstant = fc.tuple(epochMs, fc.constantFrom('T', ' '), fc.integer({ min: 0, max: 3 }), fc.constantFrom('', 'Z', '+02:00', '-05:30', '+0530', '-0000', '+23:59', '-23:59'))
+  .map(([ms, sep, digits, zone]) => instantText(ms, sep, secondsOf(ms, digits), zone));
+const textInstant = fc.oneof(
+  sqlInstant,
+  fc.tuple(epochMs, fc.constantFrom('T', ' ', 't'), fc.integer({ min: -1, max: 6 }), fc.constantFrom('', 'Z', 'z', '+02:00', '+02', '+24:00', ' +02:00', '-0000', ' UTC'))
+    .map(([ms, sep, digits, zone]) => instantText(ms, sep, secondsOf(ms, digits), zone)),
+);
 const oddText = fc.oneof(
   fc.string({ maxLength: 6 }),
   fc.string({ unit: 'grapheme', maxLength: 4 }),
@@ -60,7 +83,7 @@ const richFields = {
   k: fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(0, -1, 1.5, 2 ** 53 - 1, 2 ** 53, 1e20)),
   m: fc.option(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(1000, 1001, 999.5, -(2 ** 53))), { nil: undefined }),
   flag: fc.boolean(),
-  ts: fc.oneof({ weight: 5, arbitrary: isoInstant }, { weight: 1, arbitrary: badDate }),
+  ts: fc.oneof({ weight: 3, arbitrary: isoInstant }, { weight: 2, arbitrary: textInstant }, { weight: 1, arbitrary: badDate }),
   code: fc.oneof(fc.tuple(fc.constantFrom('AB', 'ZZ', 'QX'), fc.integer({ min: 100, max: 999 })).map(([a, b]) => `${a}-${b}`), fc.constantFrom('AB-12', 'ab-123', 'AB-1234', 'ÄB-123', 'AB-123\n')),
   lit: fc.option(fc.constantFrom('x', 'x', 'y'), { nil: undefined }),
   note: fc.option(fc.option(fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom('', 'abc', 'abcd', '😀😀😀', '😀😀😀😀')), { nil: null }), { nil: undefined }),
@@ -76,7 +99,7 @@ const cleanRich = fc.record({
   n: fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { nil: null }),
   k: fc.integer({ min: 1, max: 1_000_000 }),
   m: fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: undefined }),
-  ts: isoInstant,
+  ts: fc.oneof(isoInstant, sqlInstant),
   code: fc.tuple(fc.constantFrom('AB', 'ZZ', 'QX'), fc.integer({ min: 100, max: 999 })).map(([a, b]) => `${a}-${b}`),
   lit: fc.option(fc.constant('x'), { nil: undefined }),
   note: fc.option(fc.option(fc.string({ maxLength: 3 }), { nil: null }), { nil: undefined }),
@@ -203,7 +226,7 @@ describe('SQL fast path ≡ pure zod (JSON rows)', () => {
     const strictRows = fc.array(fc.record({
       a: fc.oneof(fc.constantFrom('p', 'pq', 'q', 'P'), fc.string({ maxLength: 3 })),
       b: fc.oneof(fc.integer({ min: -5, max: 15 }), fc.constant(null), fc.constant('3')),
-      c: fc.oneof(isoInstant, fc.constant(null), badDate),
+      c: fc.oneof(isoInstant, textInstant, fc.constant(null), badDate),
       extra: fc.integer(),
     }, { requiredKeys: [] }), { minLength: 1, maxLength: 60 }).map((rows) => rows.map((v, i) => ({ object: 'strict.jsonl', line: i + 1, raw: JSON.stringify(v) })));
     await fc.assert(fc.asyncProperty(strictRows, async (input) => check(Strict, input, true)), { numRuns: 20, endOnFailure: true });
