@@ -55,6 +55,8 @@ const defOf = (schema: unknown): AnyDef => (schema as Inst)._zod.def;
 /** String formats whose zod check is exactly `pattern.test(value)`. */
 const PATTERN_FORMATS = new Set([
   'regex', 'email', 'uuid', 'guid', 'cuid', 'cuid2', 'ulid', 'xid', 'ksuid', 'nanoid', 'lowercase', 'uppercase', 'e164', 'ipv4', 'date',
+  // z.iso.datetime() and z.iso.time() are their regex and nothing else (zod's $ZodISODateTime, $ZodISOTime).
+  'datetime', 'time',
 ]);
 
 const FORMAT_RANGES: Record<string, [number, number]> = {

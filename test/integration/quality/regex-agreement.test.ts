@@ -73,4 +73,33 @@ describe('regex agreement between JS and RE2', () => {
       }
     });
   });
+
+  it("zod's ISO date-time and time formats: the validation stage accepts what zod accepts, without asking zod", async () => {
+    const formats = [z.iso.datetime(), z.iso.datetime({ offset: true }), z.iso.datetime({ local: true }), z.iso.datetime({ precision: 3 }), z.iso.datetime({ precision: 0 }), z.iso.time(), z.iso.date()];
+    // Near misses of every part: impossible dates (Feb 29 of 1900 and 2023), hour 24, second 60,
+    // fraction digits, zones, separators.
+    const parts = [
+      ['2024-02-29', '2023-02-29', '1900-02-29', '2000-02-29', '2024-04-31', '2024-12-31', '0001-01-01', '24-01-01', ''],
+      ['T', ' ', 't', ''],
+      ['10:00', '10:00:00', '23:59:59', '24:00:00', '10:00:60', '1:00:00', ''],
+      ['', '.5', '.123', '.1234567', '.'],
+      ['', 'Z', 'z', '+02:00', '-05:30', '+0200', '+24:00', ' Z'],
+    ];
+    // Every combination (10,080 strings), so each format sees its accepted forms and every near miss.
+    const candidates = parts.reduce<string[]>((texts, options) => texts.flatMap((t) => options.map((o) => t + o)), ['']);
+    const lines = candidates.map((s, i) => ({ object: 'iso.jsonl', line: i + 1, raw: JSON.stringify({ s }) }));
+    await withConnection(async (c) => {
+      for (const format of formats) {
+        const Row = z.object({ s: format });
+        await createJsonRawRows(c, lines);
+        const result = await runValidationStage(c, { schema: Row, representation: 'json', profile: false });
+        const valid = (await tableRows(c, 'valid_rows')).map((r) => r.s);
+        const expected = lines.map((l) => JSON.parse(l.raw) as { s: string }).filter((v) => Row.safeParse(v).success).map((v) => v.s);
+        expect(expected.length, String(format._zod.def.pattern)).toBeGreaterThan(3);
+        expect(valid, String(format._zod.def.pattern)).toEqual(expected);
+        // Only the rows zod rejects went to zod for their messages.
+        expect(result.fastPath.zodRows, String(format._zod.def.pattern)).toBe(lines.length - expected.length);
+      }
+    });
+  });
 });

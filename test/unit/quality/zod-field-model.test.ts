@@ -47,9 +47,17 @@ describe('modelSchema', () => {
   });
 
   it('records what it cannot compile', () => {
-    const model = modelSchema(z.object({ a: z.string().refine((s) => s !== 'x'), b: z.string().trim(), c: z.iso.datetime(), d: z.number().multipleOf(3) }).strict());
+    const model = modelSchema(z.object({ a: z.string().refine((s) => s !== 'x'), b: z.string().trim(), c: z.url(), d: z.number().multipleOf(3) }).strict());
     expect(model.unknownKeys).toBe('strict');
     expect(model.fields.map((f) => f.notCompiled.length > 0)).toEqual([true, true, true, true]);
     expect(modelSchema(z.object({ a: z.string() }).refine(() => true)).schemaReasons[0]).toMatch(/refinements/);
+  });
+
+  it("compiles zod's ISO date-time and time formats as the regex they are", () => {
+    const model = modelSchema(z.object({ a: z.iso.datetime({ offset: true }), b: z.iso.time() }));
+    for (const field of model.fields) {
+      expect(field.notCompiled).toEqual([]);
+      expect(field.checks).toEqual([expect.objectContaining({ kind: 'pattern' })]);
+    }
   });
 });
