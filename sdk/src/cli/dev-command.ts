@@ -269,6 +269,7 @@ async function defaultAggregate(context: DevAggregateContext): Promise<string> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const { runAggregateStage } = await import('../engines/local/aggregate-stage.js');
     const { writeFeatureGroup } = await import('../engines/local/feature-group-writer.js');
+    (await import('../engines/local/duckdb-text-decoding.js')).keepLeadingByteOrderMarks();
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
     try {

@@ -1,6 +1,7 @@
 /** Test helpers: an in-memory DuckDB with a `raw_rows` table built from JS records. */
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { keepLeadingByteOrderMarks } from '../../../sdk/src/engines/local/duckdb-text-decoding.js';
 
 export interface RawRecord {
   readonly object: string;
@@ -11,7 +12,9 @@ export interface RawRecord {
   readonly error?: string | null;
 }
 
+/** A fresh database; text read back from it keeps a leading U+FEFF, as the engine's does. */
 export async function withConnection<T>(body: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  keepLeadingByteOrderMarks();
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   try {

@@ -12,6 +12,7 @@
  * are set on its connection, which is where DuckDB keeps them.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { keepLeadingByteOrderMarks } from './duckdb-text-decoding.js';
 
 export interface RunDatabase {
   /** A connection whose default catalog is the run's own in-memory database. */
@@ -45,6 +46,7 @@ let opened = 0;
  * ```
  */
 export async function openRunDatabase(): Promise<RunDatabase> {
+  keepLeadingByteOrderMarks();
   shared ??= DuckDBInstance.create(':memory:').catch((error: unknown) => {
     shared = undefined; // let a later run try again
     throw error;

@@ -28,6 +28,7 @@ import type { EngineOutput, EngineRunOptions, RetrievalJob, TrainingSetEngine, T
 import { asofChunkSql } from './training-set-asof-sql.js';
 import { featureSourceViewSql } from './training-set-feature-source.js';
 import { missingFeatureWarnings } from './training-set-missing-features.js';
+import { keepLeadingByteOrderMarks } from './duckdb-text-decoding.js';
 
 export interface LocalEngineOptions {
   /** `asof` (default): DuckDB's ASOF JOIN. `range`: the portable form Athena runs. */
@@ -120,6 +121,7 @@ async function executeLocal(
   const remote = job.store.root.startsWith('s3://');
   const temp = remote ? await mkdtemp(join(tmpdir(), 'sluice-training-set-')) : undefined;
   const localPath = new Map<string, string>();
+  keepLeadingByteOrderMarks();
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const onAbort = (): void => connection.interrupt();
