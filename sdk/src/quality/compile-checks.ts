@@ -15,7 +15,7 @@ import type { ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
 import { printerFor } from '../sql/dialects.js';
 import { ASTRAL_CHARACTER_RE2, canMatchNonAscii, escapeRe2, jsRegexToRe2 } from './regex-to-re2.js';
-import type { CheckModel, FieldModel, Outcome } from './zod-field-model.js';
+import type { CheckModel, FieldModel, Outcome, Rewrite } from './zod-field-model.js';
 import { modelSchema } from './zod-field-model.js';
 
 /** How rows reach the validation stage: JSON text in `_json`, or typed columns (DuckDB type names). */
@@ -468,8 +468,30 @@ function checkCondition(check: CheckModel, subject: SqlExpr, base: FieldModel['b
     case 'range':
       if (base !== 'number') return undefined;
       return { kind: 'between', operand: subject, low: lit(check.min), high: lit(check.max), negated: false };
+    case 'unchanged_by': {
+      // Values the rewrite would change are zod's. On the rest it is the identity: every other
+      // check sees the same value whatever their order, and the output is the input.
+      if (base !== 'string') return undefined;
+      const changed = REWRITTEN_BY_RE2[check.rewrite];
+      if (refused.has(changed)) return undefined;
+      patterns.add(changed);
+      return not(fn('regexp_search', subject, lit(changed)));
+    }
   }
 }
+
+/**
+ * Text that each rewrite may change (a superset: a false alarm only sends the row to zod).
+ * `trim()` strips JavaScript's white space and line terminators from both ends (U+0085 and
+ * U+180E are not among them, and are included anyway); the case rewrites may change any letter
+ * outside ASCII, so such text is left to zod whole.
+ */
+const TRIMMED_CHARACTER = String.raw`[\t\n\x{0B}\f\r \x{85}\x{A0}\x{180E}\x{FEFF}\p{Z}]`;
+const REWRITTEN_BY_RE2: Readonly<Record<Rewrite, string>> = {
+  trim: `^${TRIMMED_CHARACTER}|${TRIMMED_CHARACTER}$`,
+  toLowerCase: String.raw`[A-Z]|[^\x00-\x7F]`,
+  toUpperCase: String.raw`[a-z]|[^\x00-\x7F]`,
+};
 
 /**
  * Summarises a compilation for reports: compiled, or why rows or checks left the vectorised path.

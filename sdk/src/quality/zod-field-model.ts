@@ -7,7 +7,7 @@
  * The wrapper semantics mirror zod 4's own parse functions (`$ZodOptional`, `$ZodNullable`,
  * `$ZodDefault` and the object's `handlePropertyResult`).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** What zod makes of a missing key or a `null`: a fixed output value, or "ask zod". */
 export type Outcome = { readonly kind: 'value'; readonly value: string | number | boolean | null | Date } | { readonly kind: 'zod' };
@@ -20,7 +20,11 @@ export type CheckModel =
   | { readonly kind: 'starts_with' | 'ends_with' | 'includes'; readonly text: string }
   | { readonly kind: 'greater_than' | 'less_than'; readonly value: number; readonly inclusive: boolean }
   | { readonly kind: 'integer'; readonly min: number; readonly max: number }
-  | { readonly kind: 'range'; readonly min: number; readonly max: number };
+  | { readonly kind: 'range'; readonly min: number; readonly max: number }
+  /** One of zod's own value rewrites (`.trim()`…): SQL accepts only values it leaves as they are. */
+  | { readonly kind: 'unchanged_by'; readonly rewrite: Rewrite };
+
+export type Rewrite = 'trim' | 'toLowerCase' | 'toUpperCase';
 
 export interface FieldModel {
   readonly name: string;
@@ -239,6 +243,10 @@ function modelCheck(def: Record<string, unknown>): CheckModel | undefined {
       if (!range) return undefined;
       return format.includes('int') ? { kind: 'integer', min: range[0], max: range[1] } : { kind: 'range', min: range[0], max: range[1] };
     }
+    case 'overwrite': {
+      const rewrite = knownRewrite(def.tx);
+      return rewrite ? { kind: 'unchanged_by', rewrite } : undefined;
+    }
     case 'string_format': {
       const format = def.format as string;
       if (format === 'starts_with') return { kind: 'starts_with', text: def.prefix as string };
@@ -250,6 +258,23 @@ function modelCheck(def: Record<string, unknown>): CheckModel | undefined {
     default:
       return undefined;
   }
+}
+
+let rewrites: ReadonlyMap<string, Rewrite> | undefined;
+
+/**
+ * Which of zod's rewrites `tx` is, by its source text: zod makes each from a closure-free arrow
+ * function (`(input) => input.trim()`), so a function with the same text does the same thing.
+ * Any other overwrite (`.overwrite(fn)`, `.normalize()`, `.slugify()`) is not recognised and
+ * stays zod's.
+ */
+function knownRewrite(tx: unknown): Rewrite | undefined {
+  if (typeof tx !== 'function') return undefined;
+  rewrites ??= new Map((['trim', 'toLowerCase', 'toUpperCase'] as const).map((name) => {
+    const check = (z.string()[name]()._zod.def.checks ?? [])[0];
+    return [String((check?._zod.def as { tx?: unknown } | undefined)?.tx), name] as const;
+  }));
+  return rewrites.get(String(tx));
 }
 
 function describeCheck(def: Record<string, unknown>): string {

@@ -37,7 +37,7 @@ describe('the zod-only path', () => {
   });
 
   it('a field-level transform leaves that field to zod and keeps zod output', async () => {
-    const Trimmed = z.object({ start: z.number(), end: z.number(), name: z.string().trim() });
+    const Trimmed = z.object({ start: z.number(), end: z.number(), name: z.string().overwrite((s) => s.trim()) });
     await withConnection(async (c) => {
       await createJsonRawRows(c, lines.map((raw, i) => ({ object: 'r.jsonl', line: i + 1, raw })));
       const result = await runValidationStage(c, { schema: Trimmed, representation: 'json' });
