@@ -353,7 +353,7 @@ function readPresent(field: FieldModel, type: ColumnType, site: FieldSite): { ac
       if (site.fragment) return { accept: fragmentIsBoolean(site.fragment), value: eq(site.fragment, lit('true')) };
       return site.columnType === 'BOOLEAN' ? { accept: lit(true), value: site.column! } : undefined;
     case 'number':
-      return numberAccept(site, type === 'integer');
+      return numberAccept(site, type === 'integer', field.coerce);
     case 'date':
       return dateAccept(site, field.coerce);
     default:
@@ -361,13 +361,20 @@ function readPresent(field: FieldModel, type: ColumnType, site: FieldSite): { ac
   }
 }
 
-function numberAccept(site: FieldSite, integer: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
+function numberAccept(site: FieldSite, integer: boolean, coerce: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
   if (site.fragment) {
     // Only JSON numbers: DuckDB casts some words ('false', 'infinity'…) to doubles, so rule
     // out strings and the literals first; arrays and objects do not cast.
     const d = fn('try_double', site.fragment);
     const notNumber: SqlExpr = { kind: 'in', operand: site.fragment, list: [lit('true'), lit('false'), lit('null')], negated: false };
-    return { accept: and(not(fragmentIsString(site.fragment)), not(notNumber), fn('is_finite', d)), value: d };
+    const number = { accept: and(not(fragmentIsString(site.fragment)), not(notNumber), fn('is_finite', d)), value: d };
+    if (!coerce) return number;
+    // z.coerce.number() of a JSON string ("12.50", as some APIs send numbers).
+    const text = decimalText(fragmentString(site.fragment));
+    return {
+      accept: or(number.accept, and(fragmentIsString(site.fragment), text.accept)),
+      value: caseWhen([{ when: fragmentIsString(site.fragment), then: text.value }], d),
+    };
   }
   const t = site.columnType ?? '';
   const c = site.column;
@@ -376,8 +383,22 @@ function numberAccept(site: FieldSite, integer: boolean): { accept: SqlExpr; val
   // Values beyond 2^53 do not survive the trip to a JS number: leave them to zod.
   if (WIDE_INTEGER_TYPES.has(t)) return { accept: { kind: 'between', operand: c, low: lit(-MAX_SAFE), high: lit(MAX_SAFE), negated: false }, value: cast(c, integer ? 'bigint' : 'double') };
   if (FLOAT_TYPES.has(t)) return { accept: fn('is_finite', cast(c, 'double')), value: cast(c, 'double') };
+  if (t === 'VARCHAR' && coerce) return decimalText(c);
   return undefined;
 }
+
+/**
+ * Decimal text and the double `Number(text)` makes of it: for plain decimal notation DuckDB's
+ * cast and JavaScript both round correctly, so they agree to the bit (a property test compares
+ * them). Anything else `Number()` reads — blank text (0), white space around digits, `0x10`,
+ * `Infinity` — is zod's, and with it the notes on blank text made 0.
+ */
+function decimalText(text: SqlExpr): { accept: SqlExpr; value: SqlExpr } {
+  const value = fn('try_double', text);
+  return { accept: and(fn('regexp_full_match', text, lit(DECIMAL_TEXT_RE2)), fn('is_finite', value)), value };
+}
+
+const DECIMAL_TEXT_RE2 = String.raw`[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`;
 
 function dateAccept(site: FieldSite, coerce: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
   const isoText = (s: SqlExpr): { accept: SqlExpr; value: SqlExpr } => {
