@@ -315,6 +315,7 @@ const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'US
 const WIDE_INTEGER_TYPES = new Set(['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT']);
 /** DuckDB's floating-point column types (DESCRIBE spells REAL as FLOAT): values may be NaN or ±Infinity. */
 export const FLOAT_TYPES: ReadonlySet<string> = new Set(['DOUBLE', 'FLOAT']);
+const DECIMAL_TYPE = /^DECIMAL\(\d+,\s*\d+\)$/;
 const TIMESTAMP_TYPES = new Set(['TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP WITH TIME ZONE', 'DATE']);
 
 /** Accept condition and typed value for a present, non-null value. */
@@ -383,6 +384,8 @@ function numberAccept(site: FieldSite, integer: boolean, coerce: boolean): { acc
   // Values beyond 2^53 do not survive the trip to a JS number: leave them to zod.
   if (WIDE_INTEGER_TYPES.has(t)) return { accept: { kind: 'between', operand: c, low: lit(-MAX_SAFE), high: lit(MAX_SAFE), negated: false }, value: cast(c, integer ? 'bigint' : 'double') };
   if (FLOAT_TYPES.has(t)) return { accept: fn('is_finite', cast(c, 'double')), value: cast(c, 'double') };
+  // zod sees a DECIMAL as DuckDB's own cast to DOUBLE makes it (duckdb-row-values.ts), always finite.
+  if (DECIMAL_TYPE.test(t)) return { accept: lit(true), value: cast(c, 'double') };
   if (t === 'VARCHAR' && coerce) return decimalText(c);
   return undefined;
 }
