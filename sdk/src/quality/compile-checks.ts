@@ -76,6 +76,13 @@ export interface CompileOptions {
    * text). Rows remain exact either way.
    */
   readonly canonicalJson?: boolean;
+  /**
+   * Accept instants of microsecond columns with digits below the millisecond, floored as zod
+   * sees them. Off, such rows are left to zod and a whole-millisecond instant is read as it is
+   * stored (an identity read, cheaper for every reader of the valid rows); the engine compiles
+   * once more with it on for the rows SQL did not accept (validation-stage.ts).
+   */
+  readonly floorSubMillisecondInstants?: boolean;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -174,7 +181,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
       const columnType = representation.columnTypes[field.name];
       site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase(), representation.absentFrom?.[field.name] ?? []);
     }
-    const present = presentAccept(field, type, site, notCompiled, patterns, refused);
+    const present = presentAccept(field, type, site, notCompiled, patterns, refused, options.floorSubMillisecondInstants === true);
     const absent = fitOutcome(field.absent, type, notCompiled);
     const nullOutcome = fitOutcome(field.null, type, notCompiled);
     const accept = caseWhen(
@@ -320,11 +327,11 @@ const TIMESTAMP_TYPES = new Set(['TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TI
 
 /** Accept condition and typed value for a present, non-null value. */
 function presentAccept(
-  field: FieldModel, type: ColumnType, site: FieldSite, notCompiled: string[], patterns: Set<string>, refused: ReadonlySet<string>,
+  field: FieldModel, type: ColumnType, site: FieldSite, notCompiled: string[], patterns: Set<string>, refused: ReadonlySet<string>, floorInstants: boolean,
 ): { accept: SqlExpr; value: SqlExpr } {
   const reject = { accept: lit(false), value: lit(null) };
   if (field.notCompiled.length > 0 || field.base === 'unsupported') return reject;
-  const read = readPresent(field, type, site);
+  const read = readPresent(field, type, site, floorInstants);
   if (!read) return reject;
   let { accept } = read;
   const { value } = read;
@@ -344,7 +351,7 @@ function presentAccept(
 }
 
 /** The base type test and the typed value, before checks; undefined when SQL cannot read it exactly. */
-function readPresent(field: FieldModel, type: ColumnType, site: FieldSite): { accept: SqlExpr; value: SqlExpr } | undefined {
+function readPresent(field: FieldModel, type: ColumnType, site: FieldSite, floorInstants: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
   const kind = field.base === 'literal' ? typeof field.values[0] : field.base === 'enum' ? 'string' : field.base;
   switch (kind) {
     case 'string':
@@ -356,7 +363,7 @@ function readPresent(field: FieldModel, type: ColumnType, site: FieldSite): { ac
     case 'number':
       return numberAccept(site, type === 'integer', field.coerce);
     case 'date':
-      return dateAccept(site, field.coerce);
+      return dateAccept(site, field.coerce, floorInstants);
     default:
       return undefined;
   }
@@ -403,7 +410,7 @@ function decimalText(text: SqlExpr): { accept: SqlExpr; value: SqlExpr } {
 
 const DECIMAL_TEXT_RE2 = String.raw`[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`;
 
-function dateAccept(site: FieldSite, coerce: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
+function dateAccept(site: FieldSite, coerce: boolean, floorInstants: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
   const isoText = (s: SqlExpr): { accept: SqlExpr; value: SqlExpr } => {
     // DuckDB's TIMESTAMP cast ignores an offset, so text with one goes through TIMESTAMPTZ.
     const withOffset = fn('regexp_full_match', s, lit(ISO_OFFSET_RE2));
@@ -419,16 +426,20 @@ function dateAccept(site: FieldSite, coerce: boolean): { accept: SqlExpr; value:
   const c = site.column;
   if (!c) return undefined;
   if (t === 'VARCHAR') return coerce ? isoText(c) : undefined;
-  if (TIMESTAMP_TYPES.has(t)) {
-    // JS Dates hold milliseconds: only whole-millisecond instants within JS's range convert exactly.
+  if (TIMESTAMP_TYPES.has(t) || t === 'TIMESTAMP_NS') {
+    // zod sees the instant floored to the millisecond (duckdb-row-values.ts), within JS's range
+    // of dates. Seconds, milliseconds and dates are whole milliseconds, and a plain cast reads
+    // them exactly; so does it a microsecond instant without digits below the millisecond.
     const ts = t === 'DATE' ? cast(c, 'timestamp') : c;
+    const inRange = (ms: SqlExpr): SqlExpr => ({ kind: 'between', operand: ms, low: lit(-JS_DATE_LIMIT_MS), high: lit(JS_DATE_LIMIT_MS), negated: false });
+    if (t === 'TIMESTAMP_NS' || (floorInstants && (t === 'TIMESTAMP' || t === 'TIMESTAMP WITH TIME ZONE'))) {
+      const ms = t === 'TIMESTAMP_NS' ? fn('floor_div', fn('epoch_ns', c), lit(1_000_000)) : fn('floor_div', fn('epoch_us', c), lit(1000));
+      return { accept: inRange(ms), value: fn('timestamp_from_ms', ms) };
+    }
     const ms = fn('epoch_ms', ts);
-    const accept = and(
-      eq(bin('%', fn('epoch_us', ts), lit(1000)), lit(0)),
-      { kind: 'between', operand: ms, low: lit(-JS_DATE_LIMIT_MS), high: lit(JS_DATE_LIMIT_MS), negated: false },
-    );
-    // Accepted instants are whole milliseconds, so a plain cast is exact (and cheaper than the
-    // trip through epoch milliseconds); a zoned value goes through the epoch, whatever the session's zone.
+    const wholeMs = t === 'DATE' || t === 'TIMESTAMP_S' || t === 'TIMESTAMP_MS';
+    const accept = wholeMs ? inRange(ms) : and(eq(bin('%', fn('epoch_us', ts), lit(1000)), lit(0)), inRange(ms));
+    // A zoned value goes through the epoch, whatever the session's zone.
     return { accept, value: t === 'TIMESTAMP WITH TIME ZONE' ? fn('timestamp_from_ms', ms) : cast(ts, 'timestamp') };
   }
   return undefined;

@@ -46,6 +46,7 @@ export class DuckDbPrinter extends SqlPrinter {
     is_finite: ([x]) => `isfinite(${x})`,
     trunc: ([x]) => `trunc(${x})`,
     epoch_us: ([t]) => `epoch_us(${t})`,
+    epoch_ns: ([t]) => `epoch_ns(${t})`,
     hll_estimate: () => {
       throw new Error('DuckDB has no mergeable distinct-count sketch, so it cannot print hll_estimate(); the window planner counts distinct values exactly for duckdb.');
     },

@@ -63,6 +63,7 @@ export type InternalFunction =
   | 'is_finite'           // (double) → boolean
   | 'trunc'               // (double) → double rounded toward zero
   | 'epoch_us'            // timestamp → bigint microseconds since the epoch (UTC)
+  | 'epoch_ns'            // nanosecond timestamp → bigint nanoseconds since the epoch; local only
   | 'hll_estimate';       // (sketch from hll_sketch / hll_union) → bigint estimated distinct count; spark and trino only
 
 export interface AggregateExpr {

@@ -174,6 +174,8 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   await dropRelation(connection, validTable);
   let sqlRows: number;
   let rejectedRows = 0;
+  /** Rows SQL accepted only once their instants were floored to the millisecond (typed rows). */
+  let floored = 0;
   /** The rows SQL did not accept (a temporary table of them), for zod; false when there are none. */
   let leftover = false;
   const wantProfile = options.profile !== false;
@@ -192,6 +194,8 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
       // A second pass keeps the (usually few) rows SQL did not accept, for zod.
       await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: select([{ expr: { kind: 'star' } }], { from: table(rawTable), where: notAccepted(checks) }) }, 'duckdb'));
       leftover = true;
+      floored = await acceptFlooredInstants(connection, schema, representation, zodTable(validTable));
+      sqlRows += floored;
     }
   } else {
     try {
@@ -282,7 +286,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
         sink.close();
       }
       checked += page.rowCount;
-      options.onZodProgress?.(checked, rejectedRows);
+      options.onZodProgress?.(checked, rejectedRows - floored);
     }
   } finally {
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
@@ -296,9 +300,9 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     // When SQL accepted every row, the filter is dropped from the view: the input does not change
     // during a run (Parquet files, or a table), so it would be true for every row each time.
     const accepted = validRowsQuery(checks, rawTable, rejectedRows > 0);
-    const body: Query = zodAccepted > 0 ? { kind: 'union', all: true, queries: [accepted, zodRowsQuery] } : accepted;
+    const body: Query = zodAccepted + floored > 0 ? { kind: 'union', all: true, queries: [accepted, zodRowsQuery] } : accepted;
     await connection.run(`CREATE VIEW ${p.quoteIdentifier(validTable)} AS ${printSql(body, 'duckdb')}`);
-    if (zodAccepted === 0 && leftover) await connection.run(printSql({ kind: 'dropTable', name: zodTable(validTable), ifExists: true }, 'duckdb'));
+    if (zodAccepted + floored === 0 && leftover) await connection.run(printSql({ kind: 'dropTable', name: zodTable(validTable), ifExists: true }, 'duckdb'));
   } else if (zodAccepted > 0 && sqlRows > 0) {
     // Keep valid_rows in source order (object, line) so that everything downstream is deterministic.
     await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: select([{ expr: { kind: 'star' } }], { from: table(validTable), orderBy: [asc(col('_row_id'))] }) }, 'duckdb'));
@@ -314,7 +318,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const gatesMs = performance.now() - t2;
   const t3 = performance.now();
   // The summary from the validation scan holds only while no row took the zod path.
-  const scannedSummary = summary !== undefined && zodRows === 0 ? summary : undefined;
+  const scannedSummary = summary !== undefined && zodRows === 0 && floored === 0 ? summary : undefined;
   const profile = wantProfile
     ? await computeProfile(runRows, validTable, columns, { sampleColumn: '_row_id', distributions: options.distributions ?? true, ...(scannedSummary ? { summary: scannedSummary } : {}) })
     : undefined;
@@ -469,6 +473,28 @@ function notAccepted(checks: CompiledChecks): SqlExpr {
 }
 
 const REJECTED_TABLE = '_sluice_rejected';
+
+/**
+ * The second look SQL takes at the rows it did not accept, before zod: compiled once more to
+ * accept microsecond instants with digits below the millisecond (floored, as zod sees them).
+ * The first look keeps such columns an identity read, which every reader of the valid rows
+ * pays for; data that carries microseconds (Python's datetime, Spark) then only costs this
+ * pass over its rows instead of zod on each. Moves the rows it accepts from the rejected table
+ * into `target` (the table of zod's accepted rows); returns how many.
+ */
+async function acceptFlooredInstants(connection: DuckDBConnection, schema: z.ZodType, representation: Representation, target: string): Promise<number> {
+  const floored = compileChecks(schema, representation, { floorSubMillisecondInstants: true });
+  const strict = compileChecks(schema, representation);
+  if (JSON.stringify(floored.accept) === JSON.stringify(strict.accept) || (await refusedPatterns(connection, floored.patterns)).size > 0) return 0;
+  const p = printerFor('duckdb');
+  const inserted = await connection.runAndReadAll(`INSERT INTO ${p.quoteIdentifier(target)} ${printSql(validRowsQuery(floored, REJECTED_TABLE), 'duckdb')}`);
+  const moved = Number(inserted.getRows()[0]?.[0] ?? 0);
+  if (moved > 0) {
+    const rest = select([{ expr: { kind: 'star' } }], { from: table(REJECTED_TABLE), where: notAccepted(floored) });
+    await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: rest }, 'duckdb'));
+  }
+  return moved;
+}
 const zodTable = (validTable: string): string => `${validTable}__zod`;
 
 /**
