@@ -95,15 +95,16 @@ const JSON_HAZARDS_RE2 = String.raw`\\u[dD][89abAB]|\\u0000|NaN|Infinity|,\s*[}\
 
 /**
  * Date-time text on which `new Date(text)` (run in UTC, as sluice runs zod) and DuckDB's casts
- * provably agree — a property test compares them form by form. A date, or a date and a time
- * (`T` or a space between them, as CSV exports and databases write it; seconds and up to three
- * fraction digits optional), then either nothing or `Z` (read as UTC: `ISO_UTC_OR_ZONELESS_RE2`)
- * or a UTC offset `±HH:MM` / `±HHMM` (`ISO_OFFSET_RE2`). Not here, so left to zod: years before
- * 1000, hour 24, more than three fraction digits (JavaScript drops them), `±HH` offsets and
+ * provably agree once floored to the millisecond — a property test compares them form by form.
+ * A date, or a date and a time (`T` or a space between them, as CSV exports and databases write
+ * it; seconds optional, and up to six fraction digits, which JavaScript truncates to three, as
+ * Python's isoformat() writes them), then either nothing or `Z` (read as UTC:
+ * `ISO_UTC_OR_ZONELESS_RE2`) or a UTC offset `±HH:MM` / `±HHMM` (`ISO_OFFSET_RE2`). Not here,
+ * so left to zod: years before 1000, hour 24, more than six fraction digits, `±HH` offsets and
  * lower-case `t`/`z` (which DuckDB refuses), and a zone after a time without seconds.
  */
 const ISO_DATE = String.raw`[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])`;
-const ISO_TIME = String.raw`[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,3})?)?`;
+const ISO_TIME = String.raw`[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?`;
 const ISO_UTC_OR_ZONELESS_RE2 = `${ISO_DATE}(?:${ISO_TIME}Z?)?`;
 const ISO_OFFSET_RE2 = `${ISO_DATE}${ISO_TIME}[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]`;
 
@@ -414,7 +415,7 @@ function dateAccept(site: FieldSite, coerce: boolean, floorInstants: boolean): {
   const isoText = (s: SqlExpr): { accept: SqlExpr; value: SqlExpr } => {
     // DuckDB's TIMESTAMP cast ignores an offset, so text with one goes through TIMESTAMPTZ.
     const withOffset = fn('regexp_full_match', s, lit(ISO_OFFSET_RE2));
-    const value = caseWhen([{ when: withOffset, then: fn('try_offset_instant', s) }], fn('try_timestamp', s));
+    const value = fn('floor_ms', caseWhen([{ when: withOffset, then: fn('try_offset_instant', s) }], fn('try_timestamp', s)));
     return { accept: and(or(fn('regexp_full_match', s, lit(ISO_UTC_OR_ZONELESS_RE2)), withOffset), isNull(value, true)), value };
   };
   if (site.fragment) {

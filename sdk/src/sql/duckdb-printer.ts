@@ -42,7 +42,9 @@ export class DuckDbPrinter extends SqlPrinter {
     try_timestamp: ([x]) => `TRY_CAST(${x} AS TIMESTAMP)`,
     // TIMESTAMP's cast drops an offset ('10:00+02:00' → 10:00); TIMESTAMPTZ's applies it, and
     // the epoch makes the result independent of the session's zone.
-    try_offset_instant: ([x]) => `epoch_ms(epoch_ms(TRY_CAST(${x} AS TIMESTAMPTZ)))`,
+    try_offset_instant: ([x]) => `make_timestamp(epoch_us(TRY_CAST(${x} AS TIMESTAMPTZ)))`,
+    // Truncating calendar fields floors, before 1970 too (epoch_ms() rounds toward zero there).
+    floor_ms: ([t]) => `date_trunc('millisecond', ${t})`,
     is_finite: ([x]) => `isfinite(${x})`,
     trunc: ([x]) => `trunc(${x})`,
     epoch_us: ([t]) => `epoch_us(${t})`,

@@ -60,6 +60,7 @@ export type InternalFunction =
   | 'try_double'          // (x) → DOUBLE, or NULL when x does not convert
   | 'try_timestamp'       // (x) → TIMESTAMP, or NULL when x does not convert (an offset in the text is ignored: see try_offset_instant)
   | 'try_offset_instant'  // (text ending in a UTC offset such as +02:00) → TIMESTAMP of that instant in UTC, or NULL; local only
+  | 'floor_ms'            // timestamp → the same instant floored to the millisecond (as a JS Date holds it); local only
   | 'is_finite'           // (double) → boolean
   | 'trunc'               // (double) → double rounded toward zero
   | 'epoch_us'            // timestamp → bigint microseconds since the epoch (UTC)
