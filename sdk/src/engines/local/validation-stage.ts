@@ -233,39 +233,51 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
       // connection runs while one of its appenders is open.
       const sink = await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns);
       const names = page.columnNames();
+      const json = options.representation === 'json';
       // Typed rows have no _raw/_json/_error of the engine's: columns of those names are the data's own.
       const dataColumns = names.filter((n) => !POSITION_COLUMNS.has(n));
+      let object = '';
       try {
         // zod in UTC, as Lambda runs it: z.coerce.date() reads zone-less text ('2024-01-01 10:00') alike on any machine.
         inUtc(() => {
           for (let c = 0; c < page.chunkCount; c++) {
-            for (const values of page.getChunk(c).getRows()) {
-              const row = Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<string, DuckDBValue>;
-              const rowId = row._row_id as bigint;
-              const object = String(row._object);
-              const line = row._line as bigint;
+            // Column by column, and only the columns a row needs: decoding text is most of what
+            // reading a row costs (the raw text is read for quarantined rows only).
+            const chunk = page.getChunk(c);
+            const vector = (name: string) => chunk.getColumnVector(names.indexOf(name));
+            const ids = vector('_row_id');
+            const objects = vector('_object');
+            const lines = vector('_line');
+            const text = json ? { raws: vector('_raw'), jsons: vector('_json'), errors: vector('_error') } : undefined;
+            const data = json ? [] : dataColumns.map((name) => ({ name: options.originalNames?.[name] ?? name, column: name, values: vector(name) }));
+            for (let r = 0; r < chunk.rowCount; r++) {
+              const rowId = ids.getItem(r) as bigint;
+              // NULL where the row before had the same object (rejectedRowPages).
+              object = (objects.getItem(r) as string | null) ?? object;
+              const line = lines.getItem(r) as bigint;
               let input: unknown;
-              /** The raw content, for a quarantined row only (typed rows pay for the text only then). */
+              /** The raw content, for a quarantined row only. */
               let rawOf: () => string;
-              if (options.representation === 'json') {
-                const raw = (row._raw ?? row._json ?? '') as string;
-                rawOf = () => raw;
-                if (row._error !== null && row._error !== undefined) {
-                  quarantined.add(malformed(object, line, raw, String(row._error)));
+              if (text) {
+                const jsonText = text.jsons.getItem(r) as string | null;
+                rawOf = () => ((text.raws.getItem(r) as string | null) ?? jsonText ?? '');
+                const error = text.errors.getItem(r) as string | null;
+                if (error !== null) {
+                  quarantined.add(malformed(object, line, rawOf(), error));
                   continue;
                 }
                 try {
-                  input = JSON.parse(row._json as string);
+                  input = JSON.parse(jsonText as string);
                 } catch (error) {
-                  quarantined.add(malformed(object, line, raw, `not valid JSON: ${(error as Error).message}`));
+                  quarantined.add(malformed(object, line, rawOf(), `not valid JSON: ${(error as Error).message}`));
                   continue;
                 }
               } else {
                 const absent = absentIn.get(object);
-                const present = dataColumns.filter((n) => !absent?.has(n));
-                const own = (n: string): string => options.originalNames?.[n] ?? n;
-                input = Object.fromEntries(present.map((n) => [own(n), duckValueToJs(row[n]!)]));
-                rawOf = () => rowToRawJson(Object.fromEntries(present.map((n) => [own(n), duckValueToRaw(row[n]!)])));
+                const present = absent ? data.filter((d) => !absent.has(d.column)) : data;
+                // fromEntries defines own properties: a column named "__proto__" stays a plain key.
+                input = Object.fromEntries(present.map((d) => [d.name, duckValueToJs(d.values.getItem(r))]));
+                rawOf = () => rowToRawJson(Object.fromEntries(present.map((d) => [d.name, duckValueToRaw(d.values.getItem(r))])));
               }
               zodRows++;
               const parsed = schema.safeParse(input);
@@ -541,17 +553,23 @@ function rejectedRowsQuery(rawTable: string, validTable: string): Query {
 /** Rows of a page of the rejected rows: enough to keep DuckDB's vectors busy, few enough to hold. */
 const REJECTED_PAGE_ROWS = 20_000;
 
-/** The rejected rows in `_row_id` order, a page at a time (none when `present` is false). */
+/** The rejected rows in `_row_id` order, a page at a time (none when `present` is false); `_object` is NULL where it repeats the row before's. */
 async function* rejectedRowPages(connection: DuckDBConnection, present: boolean): AsyncGenerator<Awaited<ReturnType<DuckDBConnection['run']>>> {
   if (!present) return;
   let after: bigint | undefined;
   for (;;) {
-    const page = await connection.run(printSql(select([{ expr: { kind: 'star' } }], {
+    const rows = printSql(select([{ expr: { kind: 'star' } }], {
       from: table(REJECTED_TABLE),
       ...(after === undefined ? {} : { where: bin('>', col('_row_id'), lit(after)) }),
       orderBy: [asc(col('_row_id'))],
       limit: REJECTED_PAGE_ROWS,
-    }), 'duckdb'));
+    }), 'duckdb');
+    // `_object` only where it changes (NULL where the row before has the same): an object's
+    // name is the same long text on each of its rows, and decoding it for each cost more than
+    // the rest of a row.
+    const page = await connection.run(
+      `SELECT * EXCLUDE (_object), CASE WHEN _object IS NOT DISTINCT FROM lag(_object) OVER (ORDER BY _row_id) THEN NULL ELSE _object END AS _object FROM (${rows}) ORDER BY _row_id`,
+    );
     let last: bigint | undefined;
     for (let c = 0; c < page.chunkCount; c++) {
       const chunk = page.getChunk(c);
