@@ -4,8 +4,8 @@
  * type (a transform or default that produces something the column cannot hold) is an error
  * that names the column and the fix, never a silent coercion.
  */
-import { DuckDBTimestampValue } from '@duckdb/node-api';
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBTimestampValue, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { EngineError } from '../../../errors.js';
 import type { ColumnType } from '../../../quality/describe-schema.js';
 import { NOT_STORABLE } from '../../../quality/quarantine.js';
@@ -37,29 +37,49 @@ export async function openValidRowSink(
   connection: DuckDBConnection, table: string, columns: readonly { name: string; type: ColumnType }[],
 ): Promise<ValidRowSink> {
   const appender = await connection.createAppender(table);
+  const types = [...columns.map((c) => DUCKDB_TYPE[c.type]), BIGINT, VARCHAR, BIGINT];
+  // Rows wait here, column by column, and go to DuckDB a data chunk at a time (a call per
+  // value cost a third more).
+  let pending: DuckDBValue[][] = types.map(() => []);
+  const appendChunk = (): void => {
+    const rows = pending[0]!.length;
+    if (rows === 0) return;
+    const chunk = DuckDBDataChunk.create(types, rows);
+    pending.forEach((values, i) => chunk.setColumnValues(i, values));
+    appender.appendDataChunk(chunk);
+    pending = types.map(() => []);
+  };
   return {
     append(output, rowId, object, line) {
-      // Checked before the first value goes in: the appender cannot take back half a row (and
-      // closing it over half a row would replace this error with DuckDB's "incomplete append").
+      // Checked before the first value goes in: a row is taken whole or not at all.
       for (const column of columns) {
         const value = output[column.name];
         if (!fits(column.type, value)) throw wrongType(column, value);
         const issue = unstorable(column, value);
         if (issue) return issue;
       }
-      for (const column of columns) appendValue(appender, column, output[column.name]);
-      appender.appendBigInt(rowId);
-      appender.appendVarchar(object);
-      appender.appendBigInt(line);
-      appender.endRow();
+      columns.forEach((column, i) => pending[i]!.push(duckValue(column, output[column.name])));
+      pending[columns.length]!.push(rowId);
+      pending[columns.length + 1]!.push(object);
+      pending[columns.length + 2]!.push(line);
+      if (pending[0]!.length === CHUNK_ROWS) appendChunk();
       return undefined;
     },
     close() {
-      appender.flushSync();
-      appender.closeSync();
+      try {
+        appendChunk();
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
     },
   };
 }
+
+/** DuckDB's vector size: a data chunk holds at most this many rows. */
+const CHUNK_ROWS = 2048;
+
+const DUCKDB_TYPE: Record<ColumnType, DuckDBType> = { string: VARCHAR, number: DOUBLE, integer: BIGINT, boolean: BOOLEAN, timestamp: TIMESTAMP };
 
 /** A value of the column's own type that the column still cannot hold. */
 function unstorable(column: { name: string; type: ColumnType }, value: unknown): RowIssue | undefined {
@@ -84,15 +104,15 @@ function fits(type: ColumnType, value: unknown): boolean {
   }
 }
 
-/** Appends a value that `fits` the column. */
-function appendValue(appender: DuckDBAppender, column: { name: string; type: ColumnType }, value: unknown): void {
-  if (value === null || value === undefined) return appender.appendNull();
+/** A value that `fits` the column, as DuckDB takes it. */
+function duckValue(column: { name: string; type: ColumnType }, value: unknown): DuckDBValue {
+  if (value === null || value === undefined) return null;
   switch (column.type) {
-    case 'string': return appender.appendVarchar(value as string);
-    case 'number': return appender.appendDouble(value as number);
-    case 'integer': return appender.appendBigInt(typeof value === 'bigint' ? value : BigInt(value as number));
-    case 'boolean': return appender.appendBoolean(value as boolean);
-    case 'timestamp': return appender.appendTimestamp(new DuckDBTimestampValue(BigInt((value as Date).getTime()) * 1000n));
+    case 'string': return value as string;
+    case 'number': return value as number;
+    case 'integer': return typeof value === 'bigint' ? value : BigInt(value as number);
+    case 'boolean': return value as boolean;
+    case 'timestamp': return new DuckDBTimestampValue(BigInt((value as Date).getTime()) * 1000n);
     default: throw wrongType(column, value);
   }
 }
