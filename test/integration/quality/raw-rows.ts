@@ -1,7 +1,10 @@
 /** Test helpers: an in-memory DuckDB with a `raw_rows` table built from JS records. */
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { expect } from 'vitest';
+import type { z } from 'zod';
 import { keepLeadingByteOrderMarks } from '../../../sdk/src/engines/local/duckdb-text-decoding.js';
+import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
 
 export interface RawRecord {
   readonly object: string;
@@ -48,4 +51,27 @@ export async function createJsonRawRows(c: DuckDBConnection, records: readonly R
 /** Rows of a table as JS objects, ordered by _row_id. */
 export async function tableRows(c: DuckDBConnection, name: string): Promise<Record<string, unknown>[]> {
   return (await c.runAndReadAll(`SELECT * FROM "${name}" ORDER BY _row_id`)).getRowObjectsJS() as Record<string, unknown>[];
+}
+
+/**
+ * The oracle for typed columns whose conversion for zod is the engine's own (decimals, instants):
+ * runs the validation stage over the table `load` makes twice — as compiled, then with every row
+ * sent to zod by an object-level refine — and checks that both keep the same rows with the same
+ * values and that the first asked zod only about the rows zod rejects. Returns the valid rows.
+ *
+ * ```ts
+ * validRows += await expectSameAsZodOnly(c, () => loadDecimals(c, values), schema);
+ * ```
+ */
+export async function expectSameAsZodOnly(c: DuckDBConnection, load: () => Promise<void>, schema: z.ZodObject): Promise<number> {
+  await load();
+  const fast = await runValidationStage(c, { schema, representation: 'typed', profile: false });
+  const fastRows = await tableRows(c, 'valid_rows');
+  await load();
+  const zodOnly = await runValidationStage(c, { schema: schema.refine(() => true), representation: 'typed', profile: false });
+  expect(zodOnly.fastPath.zodRows).toBe(zodOnly.counts.in);
+  expect(fastRows).toEqual(await tableRows(c, 'valid_rows'));
+  expect(fast.counts).toEqual(zodOnly.counts);
+  expect(fast.fastPath.zodRows).toBe(zodOnly.counts.quarantined);
+  return fast.counts.valid;
 }
