@@ -46,6 +46,7 @@ export function formatQualityReport(report: QualityReport, options: QualityRepor
     lines.push(`fast path: SQL accepted ${n(fp.sqlRows)} rows; zod checked ${n(fp.zodRows)}`);
     if (fp.reason !== undefined) lines.push(`  checks left to zod: ${fp.reason}`);
   }
+  if (fp.zodAccepted?.length) lines.push(`  zod accepted rows SQL did not read: ${leftToZodText(fp.zodAccepted)}`);
 
   if (report.rules.length) {
     lines.push('', 'rules');
@@ -115,4 +116,21 @@ function cell(value: number | string | boolean | null): string {
 function truncate(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/**
+ * Why SQL left rows to zod that zod accepted, on one line: `placed_at 5,000 (e.g.
+ * "2024-03-01T10:00:00.1234567Z"), (row) 12`. Shared by the text and HTML reports.
+ *
+ * @example
+ * ```ts
+ * leftToZodText([{ field: 'ts', rows: 2, example: '"2024-01-01t10:00Z"' }]) // 'ts 2 (e.g. "2024-01-01t10:00Z")'
+ * ```
+ */
+export function leftToZodText(reasons: NonNullable<QualityReport['fastPath']['zodAccepted']>): string {
+  return reasons.map((r) => `${r.field} ${n(r.rows)}${r.example === undefined ? '' : ` (e.g. ${clip(r.example)})`}`).join(', ');
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -59,6 +59,15 @@ export interface CompiledChecks {
   readonly fields: readonly CompiledField[];
   /** Whether SQL can accept any row at all; false → every row goes to zod. */
   readonly vectorised: boolean;
+  /**
+   * What `accept` is made of, for saying why SQL left a row to zod: the row-level conditions
+   * (JSON text the fast path reads, no repeated or unknown keys) and each field's own, with the
+   * field's value as text (a JSON fragment, or the column cast to text) to show as an example.
+   */
+  readonly parts: {
+    readonly row: SqlExpr;
+    readonly fields: readonly { readonly name: string; readonly accept: SqlExpr; readonly shown: SqlExpr }[];
+  };
   /** Why the whole schema or some checks left the vectorised path. */
   readonly reasons: readonly string[];
   /** RE2 patterns used, so the engine can verify that DuckDB compiles each one. */
@@ -170,6 +179,8 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     if (extra.length) blockers.push(`the schema is strict and the data has columns it does not name: ${extra.join(', ')}`);
   }
 
+  const rowLevel = [...rowConditions];
+  const fieldParts: { name: string; accept: SqlExpr; shown: SqlExpr }[] = [];
   const fields: CompiledField[] = [];
   const values: CompiledChecks['values'][number][] = [];
   model.fields.forEach((field, i) => {
@@ -210,6 +221,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
       SQL_TYPE[type],
     );
     rowConditions.push(accept);
+    fieldParts.push({ name: field.name, accept, shown: site.fragment ?? (site.column ? cast(site.column, 'string') : lit(null)) });
     values.push({ name: field.name, type, expr: value, identity: plainRead && castsOnlyTo(value, site.column!, site.columnType!) });
     fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
     for (const reason of notCompiled) reasons.push(`${field.name}: ${reason}`);
@@ -217,7 +229,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
 
   const vectorised = blockers.length === 0;
   const accept = vectorised ? and(...rowConditions) : lit(false);
-  return { layers, accept, values, fields, vectorised, reasons, patterns: [...patterns] };
+  return { layers, accept, values, fields, vectorised, reasons, patterns: [...patterns], parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts } };
 }
 
 /** `_json`, or NULL when the text is one the fast path must not read (see JSON_HAZARDS_RE2). */

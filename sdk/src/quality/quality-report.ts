@@ -32,7 +32,17 @@ export interface QualityReport {
   readonly rules: readonly RuleResult[];
   readonly gates: readonly GateResult[];
   readonly columns: readonly ColumnProfile[];
-  readonly fastPath: { readonly compiled: boolean; readonly reason?: string; readonly sqlRows: number; readonly zodRows: number };
+  readonly fastPath: {
+    readonly compiled: boolean;
+    readonly reason?: string;
+    readonly sqlRows: number;
+    readonly zodRows: number;
+    /**
+     * Why SQL did not read rows that zod then accepted (they cost zod's time without being
+     * wrong): per field, or `(row)` for JSON text the fast path does not read; largest first.
+     */
+    readonly zodAccepted?: readonly { readonly field: string; readonly rows: number; readonly example?: string }[];
+  };
   /** Objects that could not be read at all (truncated gzip, not UTF-8…), quarantined whole. */
   readonly unreadableObjects: readonly { readonly object: string; readonly error: string }[];
 }
@@ -66,14 +76,14 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
   const failedFields = new Set(groups.map((g) => g.field));
   const fieldNames = input.fastPath.fields?.map((f) => f.name) ?? input.profile?.columns.map((c) => c.name) ?? [];
   const passing: RuleResult[] = fieldNames.filter((f) => !failedFields.has(f)).map((f) => ({ rule: f, passed: true, failingCount: 0, examples: [] }));
-  const { compiled, reason, sqlRows, zodRows } = input.fastPath;
+  const { compiled, reason, sqlRows, zodRows, zodAccepted } = input.fastPath;
   return {
     counts: input.counts,
     perObject: input.perObject,
     rules: [...failing, ...passing],
     gates: input.gates,
     columns: input.profile?.columns ?? [],
-    fastPath: reason === undefined ? { compiled, sqlRows, zodRows } : { compiled, reason, sqlRows, zodRows },
+    fastPath: { compiled, ...(reason === undefined ? {} : { reason }), sqlRows, zodRows, ...(zodAccepted?.length ? { zodAccepted } : {}) },
     unreadableObjects: input.unreadableObjects ?? [],
   };
 }

@@ -81,6 +81,11 @@ describe('qualityReportToHtml', () => {
     expect(html).toMatch(/<ul class="sluice-unreadable"[^>]*><li>.*<code>events\/&lt;c&gt;\.jsonl\.gz<\/code>: unexpected end of file<\/li><\/ul>/);
   });
 
+  it('says why SQL left rows to zod that zod accepted, escaped', () => {
+    const html = qualityReportToHtml({ ...report, fastPath: { ...report.fastPath, zodAccepted: [{ field: 'ts', rows: 12, example: '"<2024-03-01t10:00Z>"' }, { field: '(row)', rows: 3 }] } });
+    expect(html).toContain('fast path: SQL accepted 985 rows; zod checked 15; zod accepted rows SQL did not read: ts 12 (e.g. &quot;&lt;2024-03-01t10:00Z&gt;&quot;), (row) 3');
+  });
+
   it('flags a broken conservation law', () => {
     const html = qualityReportToHtml({ ...report, counts: { in: 1000, valid: 990, quarantined: 9 } });
     expect(html).toContain('in 1,000 ≠ valid 990 + quarantined 9');

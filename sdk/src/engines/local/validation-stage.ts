@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import { EngineError, PlanError } from '../../errors.js';
 import type { GateSpec } from '../../plan/validate-node.js';
 import { printerFor, printSql } from '../../sql/dialects.js';
-import type { Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
+import type { FromItem, Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
 import { agg, as, asc, bin, caseWhen, col, eq, fn, isNull, lit, select, table } from '../../sql/sql-builders.js';
 import { compileChecks, describeFastPath, POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
@@ -98,6 +98,15 @@ export interface FastPathInfo {
   /** Rows given to zod (SQL did not accept them and they were decodable). */
   readonly zodRows: number;
   readonly fields: readonly CompiledField[];
+  /** Why SQL left the rows zod then accepted (see leftToZod). */
+  readonly zodAccepted?: readonly LeftToZod[];
+}
+
+/** A reason SQL did not read rows that zod then accepted: a field (or `(row)`), how many, an example. */
+export interface LeftToZod {
+  readonly field: string;
+  readonly rows: number;
+  readonly example?: string;
 }
 
 export interface ValidationStageResult {
@@ -223,6 +232,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const coercions: CoercionState = {};
   let zodRows = 0;
   let zodAccepted = 0;
+  let zodAcceptedWhy: LeftToZod[] | undefined;
   /** Rows of the pages read so far (zod's and the undecodable ones). */
   let checked = 0;
   try {
@@ -300,6 +310,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
       checked += page.rowCount;
       options.onZodProgress?.(checked, rejectedRows - floored);
     }
+    if (zodAccepted > 0 && checks.vectorised) zodAcceptedWhy = await leftToZod(runRows, checks, typed ? zodTable(validTable) : validTable);
   } finally {
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
   }
@@ -336,7 +347,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     : undefined;
   const profileMs = performance.now() - t3;
 
-  const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields };
+  const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields, ...(zodAcceptedWhy?.length ? { zodAccepted: zodAcceptedWhy } : {}) };
   const report = buildQualityReport({ counts, perObject, failingRules: quarantined.rules, gates, profile, fastPath });
   return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: coerced.notes(coercions), ...(windowBounds ? { windowBounds } : {}), timings: { sqlMs, zodMs, gatesMs, profileMs } };
 }
@@ -485,6 +496,43 @@ function notAccepted(checks: CompiledChecks): SqlExpr {
 }
 
 const REJECTED_TABLE = '_sluice_rejected';
+
+/**
+ * Why SQL did not read the rows zod then accepted — the rows that cost zod's time without being
+ * wrong, and what to change about them: per field whose own condition refused them (a date-time
+ * form, a check it cannot run), or `(row)` for JSON text the fast path does not read (escapes,
+ * hand-written whitespace, repeated keys), the number of rows and the smallest value as an
+ * example. Runs the compiled layers again over just those rows (still in the rejected table;
+ * `acceptedIn` holds zod's accepted rows by `_row_id`). Largest first.
+ */
+async function leftToZod(run: SqlRunner, checks: CompiledChecks, acceptedIn: string): Promise<LeftToZod[]> {
+  const accepted = select([{ expr: { kind: 'star', table: 'r' } }], {
+    from: table(REJECTED_TABLE, 'r'),
+    joins: [{ type: 'inner', from: table(acceptedIn, 'a'), on: eq(col('_row_id', 'r'), col('_row_id', 'a')) }],
+  });
+  let source: FromItem = { kind: 'subquery', query: accepted, alias: 'l' };
+  checks.layers.forEach((items, i) => {
+    source = { kind: 'subquery', query: select([...RESERVED.map((n) => ({ expr: col(n) })), ...items], { from: source }), alias: `l${i}` };
+  });
+  const refused = (accept: SqlExpr): SqlExpr => caseWhen([{ when: accept, then: lit(false) }], lit(true));
+  // A field is blamed only where the row itself was readable: where it was not, every field's
+  // value is unknown to SQL and the row is `(row)`'s.
+  const refusedInReadableRow = (accept: SqlExpr): SqlExpr => caseWhen([{ when: checks.parts.row, then: refused(accept) }], lit(false));
+  const parts = [
+    { name: '(row)', refusedWhere: refused(checks.parts.row), shown: lit(null) as SqlExpr },
+    ...checks.parts.fields.map((f) => ({ name: f.name, refusedWhere: refusedInReadableRow(f.accept), shown: f.shown })),
+  ];
+  const items = parts.flatMap((part, i) => [
+    as(agg('count_star', [], part.refusedWhere), `n${i}`),
+    as(agg('min', [part.shown], part.refusedWhere), `e${i}`),
+  ]);
+  const [row] = await run(printSql(select(items, { from: source }), 'duckdb'));
+  return parts
+    .map((part, i) => ({ field: part.name, rows: Number(row?.[`n${i}`] ?? 0), example: row?.[`e${i}`] }))
+    .filter((reason) => reason.rows > 0)
+    .map((reason) => (reason.example === null || reason.example === undefined ? { field: reason.field, rows: reason.rows } : { ...reason, example: String(reason.example) }))
+    .sort((a, b) => b.rows - a.rows);
+}
 
 /**
  * The second look SQL takes at the rows it did not accept, before zod: compiled once more to
