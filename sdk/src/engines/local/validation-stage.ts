@@ -310,7 +310,10 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
       checked += page.rowCount;
       options.onZodProgress?.(checked, rejectedRows - floored);
     }
-    if (zodAccepted > 0 && checks.vectorised) zodAcceptedWhy = await leftToZod(runRows, checks, typed ? zodTable(validTable) : validTable);
+    if (zodAccepted > 0 && checks.vectorised) {
+      // A diagnosis, not a result: should DuckDB refuse to read these rows again, the run goes on without it.
+      zodAcceptedWhy = await leftToZod(runRows, checks, typed ? zodTable(validTable) : validTable).catch(() => undefined);
+    }
   } finally {
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
   }
