@@ -3,7 +3,8 @@
  * Text objects (jsonl, csv) arrive as decoded records and are appended with the Appender;
  * Parquet objects are read by DuckDB itself, keeping their typed columns.
  */
-import { BIGINT, DuckDBDataChunk, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { ChunkBuffer } from './chunk-buffer.js';
 import type { RawRecord } from '../../sources/index.js';
 import { printerFor } from '../../sql/dialects.js';
 import { POSITION_COLUMNS } from '../../quality/compile-checks.js';
@@ -67,41 +68,22 @@ export interface RawRecordAppender {
 export function openRawRecordAppender(connection: DuckDBConnection): RawRecordAppender {
   let appender: DuckDBAppender | undefined;
   let pending = 0;
-  // Rows wait here, column by column, and go to DuckDB a data chunk at a time: a third
-  // cheaper than a call per value (measured: 500,000 rows, 0.85 s → 0.6 s).
-  let rows = emptyRows();
-  const appendChunk = (): void => {
-    if (rows.ids.length === 0) return;
-    const chunk = DuckDBDataChunk.create(RAW_COLUMN_TYPES, rows.ids.length);
-    chunk.setColumnValues(0, rows.ids);
-    chunk.setColumnValues(1, rows.objects);
-    chunk.setColumnValues(2, rows.lines);
-    chunk.setColumnValues(3, rows.raws);
-    chunk.setColumnValues(4, rows.jsons);
-    chunk.setColumnValues(5, rows.errors);
-    appender!.appendDataChunk(chunk);
-    rows = emptyRows();
-  };
+  const rows = new ChunkBuffer([BIGINT, VARCHAR, BIGINT, VARCHAR, VARCHAR, VARCHAR]);
   return {
     async append(object, records, firstRowId) {
       if (records.length === 0) return;
       appender ??= await connection.createAppender(RAW_TABLE);
       let rowId = firstRowId;
       for (const record of records) {
-        rows.ids.push(BigInt(rowId++));
-        rows.objects.push(object);
-        rows.lines.push(BigInt(record.line));
         const json = record.value !== undefined && record.error === undefined ? jsonText(record.value) : { error: record.error ?? 'record could not be decoded' };
         // A line that is already its own canonical JSON (as JSON.stringify writes it) is stored
         // once: _raw stays NULL and readers take _json for it. Half the text to append and keep.
-        rows.raws.push('text' in json && json.text === record.raw ? null : record.raw);
-        rows.jsons.push('text' in json ? json.text : null);
-        rows.errors.push('text' in json ? null : json.error);
-        if (rows.ids.length === CHUNK_ROWS) appendChunk();
+        const raw = 'text' in json && json.text === record.raw ? null : record.raw;
+        rows.push(appender, [BigInt(rowId++), object, BigInt(record.line), raw, 'text' in json ? json.text : null, 'text' in json ? null : json.error]);
       }
       pending += records.length;
       if (pending >= APPEND_ROWS_PER_FLUSH) {
-        appendChunk();
+        rows.appendTo(appender);
         appender.flushSync();
         pending = 0;
       }
@@ -110,24 +92,16 @@ export function openRawRecordAppender(connection: DuckDBConnection): RawRecordAp
       if (!appender) return;
       const open = appender;
       try {
-        appendChunk();
+        rows.appendTo(open);
         open.flushSync();
       } finally {
         appender = undefined;
         pending = 0;
-        rows = emptyRows();
+        rows.clear();
         open.closeSync();
       }
     },
   };
-}
-
-/** DuckDB's vector size: a data chunk holds at most this many rows. */
-const CHUNK_ROWS = 2048;
-const RAW_COLUMN_TYPES = [BIGINT, VARCHAR, BIGINT, VARCHAR, VARCHAR, VARCHAR];
-
-function emptyRows() {
-  return { ids: [] as bigint[], objects: [] as string[], lines: [] as bigint[], raws: [] as (string | null)[], jsons: [] as (string | null)[], errors: [] as (string | null)[] };
 }
 
 /**

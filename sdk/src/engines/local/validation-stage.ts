@@ -203,7 +203,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
       // A second pass keeps the (usually few) rows SQL did not accept, for zod.
       await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: select([{ expr: { kind: 'star' } }], { from: table(rawTable), where: notAccepted(checks) }) }, 'duckdb'));
       leftover = true;
-      floored = await acceptFlooredInstants(connection, schema, representation, zodTable(validTable));
+      floored = await acceptFlooredInstants(connection, checks, schema, representation, zodTable(validTable));
       sqlRows += floored;
     }
   } else {
@@ -545,9 +545,8 @@ async function leftToZod(run: SqlRunner, checks: CompiledChecks, acceptedIn: str
  * pass over its rows instead of zod on each. Moves the rows it accepts from the rejected table
  * into `target` (the table of zod's accepted rows); returns how many.
  */
-async function acceptFlooredInstants(connection: DuckDBConnection, schema: z.ZodType, representation: Representation, target: string): Promise<number> {
+async function acceptFlooredInstants(connection: DuckDBConnection, strict: CompiledChecks, schema: z.ZodType, representation: Representation, target: string): Promise<number> {
   const floored = compileChecks(schema, representation, { floorSubMillisecondInstants: true });
-  const strict = compileChecks(schema, representation);
   if (JSON.stringify(floored.accept) === JSON.stringify(strict.accept) || (await refusedPatterns(connection, floored.patterns)).size > 0) return 0;
   const p = printerFor('duckdb');
   const inserted = await connection.runAndReadAll(`INSERT INTO ${p.quoteIdentifier(target)} ${printSql(validRowsQuery(floored, REJECTED_TABLE), 'duckdb')}`);

@@ -4,7 +4,8 @@
  * type (a transform or default that produces something the column cannot hold) is an error
  * that names the column and the fix, never a silent coercion.
  */
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBTimestampValue, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBTimestampValue, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
+import { ChunkBuffer } from '../chunk-buffer.js';
 import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { EngineError } from '../../../errors.js';
 import type { ColumnType } from '../../../quality/describe-schema.js';
@@ -37,18 +38,7 @@ export async function openValidRowSink(
   connection: DuckDBConnection, table: string, columns: readonly { name: string; type: ColumnType }[],
 ): Promise<ValidRowSink> {
   const appender = await connection.createAppender(table);
-  const types = [...columns.map((c) => DUCKDB_TYPE[c.type]), BIGINT, VARCHAR, BIGINT];
-  // Rows wait here, column by column, and go to DuckDB a data chunk at a time (a call per
-  // value cost a third more).
-  let pending: DuckDBValue[][] = types.map(() => []);
-  const appendChunk = (): void => {
-    const rows = pending[0]!.length;
-    if (rows === 0) return;
-    const chunk = DuckDBDataChunk.create(types, rows);
-    pending.forEach((values, i) => chunk.setColumnValues(i, values));
-    appender.appendDataChunk(chunk);
-    pending = types.map(() => []);
-  };
+  const rows = new ChunkBuffer([...columns.map((c) => DUCKDB_TYPE[c.type]), BIGINT, VARCHAR, BIGINT]);
   return {
     append(output, rowId, object, line) {
       // Checked before the first value goes in: a row is taken whole or not at all.
@@ -58,16 +48,12 @@ export async function openValidRowSink(
         const issue = unstorable(column, value);
         if (issue) return issue;
       }
-      columns.forEach((column, i) => pending[i]!.push(duckValue(column, output[column.name])));
-      pending[columns.length]!.push(rowId);
-      pending[columns.length + 1]!.push(object);
-      pending[columns.length + 2]!.push(line);
-      if (pending[0]!.length === CHUNK_ROWS) appendChunk();
+      rows.push(appender, [...columns.map((column) => duckValue(column, output[column.name])), rowId, object, line]);
       return undefined;
     },
     close() {
       try {
-        appendChunk();
+        rows.appendTo(appender);
         appender.flushSync();
       } finally {
         appender.closeSync();
@@ -75,9 +61,6 @@ export async function openValidRowSink(
     },
   };
 }
-
-/** DuckDB's vector size: a data chunk holds at most this many rows. */
-const CHUNK_ROWS = 2048;
 
 const DUCKDB_TYPE: Record<ColumnType, DuckDBType> = { string: VARCHAR, number: DOUBLE, integer: BIGINT, boolean: BOOLEAN, timestamp: TIMESTAMP };
 
