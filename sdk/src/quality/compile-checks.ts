@@ -388,7 +388,16 @@ function numberAccept(site: FieldSite, integer: boolean, coerce: boolean): { acc
     // out strings and the literals first; arrays and objects do not cast.
     const d = fn('try_double', site.fragment);
     const notNumber: SqlExpr = { kind: 'in', operand: site.fragment, list: [lit('true'), lit('false'), lit('null')], negated: false };
-    const number = { accept: and(not(fragmentIsString(site.fragment)), not(notNumber), fn('is_finite', d)), value: d };
+    // An integer literal beyond 2^53 reads as the nearest double here and in JS alike, but
+    // digits it loses are worth a note (json-integer-precision.ts), which zod's side takes: SQL
+    // keeps only the literals the double holds exactly (equal as 64-bit integers; NULL past them).
+    const tryBigint = (e: SqlExpr): SqlExpr => ({ kind: 'cast', operand: e, to: 'bigint', try: true });
+    const exactOrNotInteger = or(
+      { kind: 'between', operand: d, low: lit(-MAX_SAFE), high: lit(MAX_SAFE), negated: false },
+      not(fn('regexp_full_match', site.fragment, lit('-?[0-9]+'))),
+      eq(tryBigint(site.fragment), tryBigint(d)),
+    );
+    const number = { accept: and(not(fragmentIsString(site.fragment)), not(notNumber), fn('is_finite', d), exactOrNotInteger), value: d };
     if (!coerce) return number;
     // z.coerce.number() of a JSON string ("12.50", as some APIs send numbers).
     const text = decimalText(fragmentString(site.fragment));

@@ -22,6 +22,7 @@ import type { RawRecord } from './record-reader.js';
 import { rowGateColumns } from './row-gates.js';
 import { storableCheck } from './storable-values.js';
 import { coercionSurprises, type CoercionState } from '../quality/coercion-surprises.js';
+import { jsonIntegerPrecision } from '../quality/json-integer-precision.js';
 
 export interface RowIssue {
   readonly path: readonly (string | number)[];
@@ -160,19 +161,22 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   const int64Columns = (described ?? []).filter((c) => c.type === 'integer').map((c) => c.name);
   const unstorable = storableCheck(columns);
   const coerced = schema ? coercionSurprises(schema) : undefined;
+  const precision = schema ? jsonIntegerPrecision(schema) : undefined;
   return {
     columns,
     timestampColumn,
     gates,
     csvDecoding,
     mapOutputProblem: (state) => mapOutputs.problem(state),
-    coercionNotes: (state) => coerced?.notes(state) ?? [],
+    coercionNotes: (state) => [...(coerced?.notes(state) ?? []), ...(precision?.notes(state) ?? [])],
     transform(record, mapOutputState, coercions) {
       // The local engine's code for the same record, so reports and rules read the same in both.
       if (record.error !== undefined) return { ok: false, issues: [{ path: [], code: MALFORMED_RECORD, message: record.error }] };
       let row: Record<string, unknown>;
       if (schema) {
-        const parsed = schema.safeParse(record.value);
+        // With the digits JSON.parse rounded away, where the schema keeps them (json-integer-precision.ts).
+        const input = precision && record.value ? precision.input(record.value, record.roundedIntegers) : record.value;
+        const parsed = schema.safeParse(input);
         if (!parsed.success) {
           return {
             ok: false,
@@ -187,7 +191,10 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         const unstorable = int64Issue(int64Columns, row);
         if (unstorable) return { ok: false, issues: [unstorable] };
         // Where a local run counts them: rows zod accepted and the store can hold (a later step may still reject the row).
-        if (coercions) coerced?.observe(record.value, row, coercions);
+        if (coercions) {
+          coerced?.observe(input, row, coercions);
+          if (input) precision?.observe(record.roundedIntegers, input, row, coercions);
+        }
       } else {
         if (record.value === null || typeof record.value !== 'object' || Array.isArray(record.value)) {
           return { ok: false, issues: [{ path: [], code: 'invalid_type', message: 'expected a record object' }] };

@@ -1,4 +1,5 @@
 import type { RawRecord } from './source-object.js';
+import { roundedIntegerLiterals } from './json-integer-literals.js';
 import { ObjectFormatError, type TextRecordParser } from './text-record-parser.js';
 
 /**
@@ -100,11 +101,13 @@ function isArrayOfObjects(raw: string): boolean {
 }
 
 /**
- * Decodes one JSON Lines record.
+ * Decodes one JSON Lines record. A top-level integer literal that `JSON.parse` rounded (beyond
+ * 2^53) is listed in `roundedIntegers`, with its digits as written.
  *
  * @example
  * ```ts
  * parseJsonLine(7, '"x"') // { line: 7, raw: '"x"', error: 'expected a JSON object, got string' }
+ * parseJsonLine(8, '{"id":9007199254740993}').roundedIntegers // Map { 'id' => '9007199254740993' }
  * ```
  */
 export function parseJsonLine(line: number, raw: string): RawRecord {
@@ -117,7 +120,9 @@ export function parseJsonLine(line: number, raw: string): RawRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { line, raw, error: `expected a JSON object, got ${jsonKind(value)}` };
   }
-  return { line, raw, value: value as Record<string, unknown> };
+  const record = value as Record<string, unknown>;
+  const roundedIntegers = roundedIntegerLiterals(raw, record);
+  return roundedIntegers ? { line, raw, value: record, roundedIntegers } : { line, raw, value: record };
 }
 
 function jsonKind(value: unknown): string {

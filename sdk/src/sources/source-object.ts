@@ -38,6 +38,11 @@ export interface RawRecord {
   readonly value?: Record<string, unknown>;
   /** Why the record could not be decoded (then `value` is absent). */
   readonly error?: string;
+  /**
+   * JSON only: the top-level fields whose integer literal `JSON.parse` rounded (beyond 2^53),
+   * field → the literal as written (json-integer-literals.ts). Absent when none did.
+   */
+  readonly roundedIntegers?: ReadonlyMap<string, string>;
 }
 
 /**

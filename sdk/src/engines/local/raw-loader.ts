@@ -75,7 +75,7 @@ export function openRawRecordAppender(connection: DuckDBConnection): RawRecordAp
       appender ??= await connection.createAppender(RAW_TABLE);
       let rowId = firstRowId;
       for (const record of records) {
-        const json = record.value !== undefined && record.error === undefined ? jsonText(record.value) : { error: record.error ?? 'record could not be decoded' };
+        const json = record.value !== undefined && record.error === undefined ? jsonText(record.value, record.roundedIntegers) : { error: record.error ?? 'record could not be decoded' };
         // A line that is already its own canonical JSON (as JSON.stringify writes it) is stored
         // once: _raw stays NULL and readers take _json for it. Half the text to append and keep.
         const raw = 'text' in json && json.text === record.raw ? null : record.raw;
@@ -108,9 +108,9 @@ export function openRawRecordAppender(connection: DuckDBConnection): RawRecordAp
  * A record's JSON text, or why it has none: JSON.parse reads nesting deeper than the stack
  * allows writing back (a RangeError), and such a record is quarantined, not the run failed.
  */
-function jsonText(value: Record<string, unknown>): { text: string } | { error: string } {
+function jsonText(value: Record<string, unknown>, literals: ReadonlyMap<string, string> | undefined): { text: string } | { error: string } {
   try {
-    return { text: exactJson(value) };
+    return { text: exactJson(value, literals) };
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     return { error: `the record is nested too deeply to process (${error.message}); flatten it where it is written` };

@@ -25,6 +25,8 @@ import type { ColumnDescription } from '../../quality/describe-schema.js';
 import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
 import type { GateResult } from '../../quality/gates/gate-result.js';
 import { coercionSurprises, type CoercionState } from '../../quality/coercion-surprises.js';
+import { jsonIntegerPrecision } from '../../quality/json-integer-precision.js';
+import { roundedIntegerLiterals } from '../../sources/json-integer-literals.js';
 import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
 import { buildQualityReport } from '../../quality/quality-report.js';
@@ -229,6 +231,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
 
   const t1 = performance.now();
   const coerced = coercionSurprises(schema);
+  const precision = jsonIntegerPrecision(schema);
   const coercions: CoercionState = {};
   let zodRows = 0;
   let zodAccepted = 0;
@@ -266,6 +269,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
               object = (objects.getItem(r) as string | null) ?? object;
               const line = lines.getItem(r) as bigint;
               let input: unknown;
+              let rounded: ReadonlyMap<string, string> | undefined;
               /** The raw content, for a quarantined row only. */
               let rawOf: () => string;
               if (text) {
@@ -282,6 +286,9 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
                   quarantined.add(malformed(object, line, rawOf(), `not valid JSON: ${(error as Error).message}`));
                   continue;
                 }
+                // _json keeps the digits of integer literals JSON.parse rounds (raw-loader.ts).
+                rounded = roundedIntegerLiterals(jsonText as string, input as Record<string, unknown>);
+                input = precision.input(input as Record<string, unknown>, rounded);
               } else {
                 const absent = absentIn.get(object);
                 const present = absent ? data.filter((d) => !absent.has(d.column)) : data;
@@ -297,6 +304,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
                 else {
                   zodAccepted++;
                   coerced.observe(input, parsed.data as Record<string, unknown>, coercions);
+                  precision.observe(rounded, input as Record<string, unknown>, parsed.data as Record<string, unknown>, coercions);
                 }
               } else {
                 quarantined.add({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
@@ -352,7 +360,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
 
   const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields, ...(zodAcceptedWhy?.length ? { zodAccepted: zodAcceptedWhy } : {}) };
   const report = buildQualityReport({ counts, perObject, failingRules: quarantined.rules, gates, profile, fastPath });
-  return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: coerced.notes(coercions), ...(windowBounds ? { windowBounds } : {}), timings: { sqlMs, zodMs, gatesMs, profileMs } };
+  return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: [...coerced.notes(coercions), ...precision.notes(coercions)], ...(windowBounds ? { windowBounds } : {}), timings: { sqlMs, zodMs, gatesMs, profileMs } };
 }
 
 /** The window's columns when the schema has both, the timestamp as a timestamp. */

@@ -1,0 +1,140 @@
+/**
+ * Integer literals that `JSON.parse` rounded (and CSV number cells that `Number()` did).
+ *
+ * A JSON number is read as a JavaScript number, a double, which holds every integer exactly
+ * only up to 2^53 (9,007,199,254,740,992). Beyond it `JSON.parse` gives the nearest double:
+ * `9007199254740993` reads as 9007199254740992 and the 19-digit order number
+ * `1234567890123456789` as 1234567890123456800. Twitter- and Discord-style ids, order numbers
+ * and 64-bit hashes are written that way, and the lost digits make another id. Nothing in the
+ * parsed value says it happened; only the text does. This finds, for the top-level fields of a
+ * record, the literals whose digits the parsed value lost, so that the record keeps them where
+ * the schema can hold them (z.coerce.string(), z.coerce.bigint()) and the run says where it
+ * cannot. Nested values are not looked into.
+ */
+
+/** 2^53 - 1: every integer up to this holds exactly in a double. */
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+/** An integer literal as JSON writes it, or as a CSV cell may (a sign, leading zeros). */
+const INTEGER_LITERAL = /^[+-]?\d+$/;
+
+/**
+ * The top-level fields of a JSON object whose integer literal `JSON.parse` rounded: field name
+ * → the literal as written. `value` is `JSON.parse(text)`; undefined when no field lost a digit
+ * (the usual case, decided from `value` alone without reading the text). A literal written with
+ * a fraction or an exponent (`1.5e19`) is a double by its writer's choice and is not listed.
+ *
+ * @example
+ * ```ts
+ * const text = '{"id": 1234567890123456789, "n": 3}';
+ * roundedIntegerLiterals(text, JSON.parse(text)) // Map { 'id' => '1234567890123456789' }
+ * roundedIntegerLiterals('{"n": 3}', { n: 3 })   // undefined
+ * ```
+ */
+export function roundedIntegerLiterals(text: string, value: Readonly<Record<string, unknown>>): ReadonlyMap<string, string> | undefined {
+  if (!hasInexactInteger(value)) return undefined;
+  let rounded: Map<string, string> | undefined;
+  for (const [key, literal] of topLevelNumberLiterals(text)) {
+    const parsed = value[key];
+    const digits = typeof parsed === 'number' ? roundedIntegerDigits(literal, parsed) : undefined;
+    if (digits !== undefined) (rounded ??= new Map()).set(key, digits);
+  }
+  return rounded;
+}
+
+/**
+ * The integer `literal` in canonical digits (no `+`, no leading zeros: JSON's spelling) when
+ * reading it gave `parsed`, a different number; else undefined. A CSV number cell is checked
+ * with this too.
+ *
+ * @example
+ * ```ts
+ * roundedIntegerDigits('9007199254740993', 9007199254740992) // '9007199254740993'
+ * roundedIntegerDigits('+09007199254740993', 9007199254740992) // '9007199254740993'
+ * roundedIntegerDigits('9007199254740992', 9007199254740992) // undefined: exact
+ * roundedIntegerDigits('1.5e19', 1.5e19)                       // undefined: not an integer literal
+ * ```
+ */
+export function roundedIntegerDigits(literal: string, parsed: number): string | undefined {
+  if (!(parsed > MAX_EXACT || parsed < -MAX_EXACT) || !Number.isFinite(parsed)) return undefined;
+  const text = literal.trim();
+  if (!INTEGER_LITERAL.test(text)) return undefined;
+  const exact = BigInt(text);
+  return exact === BigInt(parsed) ? undefined : exact.toString();
+}
+
+/** Whether a top-level value is an integer-valued number beyond 2^53 - 1: only those can have lost digits. */
+function hasInexactInteger(value: Readonly<Record<string, unknown>>): boolean {
+  for (const key in value) {
+    const v = value[key];
+    if (typeof v === 'number' && (v > MAX_EXACT || v < -MAX_EXACT) && Number.isFinite(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * The number literals of a JSON object's top-level members, by key, the last one of a repeated
+ * key winning (as in `JSON.parse`). `text` must be JSON that `JSON.parse` read as an object:
+ * this only walks it, it does not validate it.
+ *
+ * @example
+ * ```ts
+ * topLevelNumberLiterals('{"a": -12, "b": {"c": 3}, "d\\u0041": 1e3}') // Map { 'a' => '-12', 'dA' => '1e3' }
+ * ```
+ */
+export function topLevelNumberLiterals(text: string): Map<string, string> {
+  const literals = new Map<string, string>();
+  let i = skipSpace(text, 0);
+  if (text[i] !== '{') return literals;
+  i = skipSpace(text, i + 1);
+  while (i < text.length && text[i] !== '}') {
+    const keyEnd = stringEnd(text, i);
+    const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    i = skipSpace(text, keyEnd);
+    i = skipSpace(text, i + 1); // the ':'
+    const valueEnd = valueEndAt(text, i);
+    const first = text.charCodeAt(i);
+    if (first === 0x2d || (first >= 0x30 && first <= 0x39)) literals.set(key, text.slice(i, valueEnd));
+    else literals.delete(key);
+    i = skipSpace(text, valueEnd);
+    if (text[i] === ',') i = skipSpace(text, i + 1);
+  }
+  return literals;
+}
+
+/** JSON's white space: space, tab, line feed, carriage return. */
+function skipSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
+    i++;
+  }
+}
+
+/** The index after the string that starts (with its quote) at `i`. */
+function stringEnd(text: string, i: number): number {
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x5c) j++; // a backslash: the next character is escaped
+    else if (c === 0x22) return j + 1;
+  }
+  return text.length;
+}
+
+/** The index after the value that starts at `i`: a string, an object or array (nesting skipped), or a number or word. */
+function valueEndAt(text: string, i: number): number {
+  const c = text[i];
+  if (c === '"') return stringEnd(text, i);
+  if (c === '{' || c === '[') {
+    let depth = 0;
+    for (let j = i; j < text.length; j++) {
+      const d = text[j];
+      if (d === '"') j = stringEnd(text, j) - 1;
+      else if (d === '{' || d === '[') depth++;
+      else if ((d === '}' || d === ']') && --depth === 0) return j + 1;
+    }
+    return text.length;
+  }
+  let j = i;
+  while (j < text.length && !',}] \t\n\r'.includes(text[j]!)) j++;
+  return j;
+}
