@@ -9,11 +9,15 @@
  * non-empty text, and Number("") is 0, as for text of spaces only. Text that z.stringbool()
  * would read as false and that became true is counted, and blank text that became 0.
  *
+ * And numbers z.coerce.date() reads as milliseconds that look like seconds or microseconds
+ * since 1970 (epoch-numbers.ts): Unix time in seconds becomes an instant in 1970.
+ *
  * Missing keys are counted the same way (String(undefined) is "undefined"), though zod 4.6
  * rejects a missing key of a coerced field inside an object ("expected nonoptional") before
  * coercing it; a zod that coerces them would be caught here too.
  */
 import type { z } from 'zod';
+import { epochUnitGuess } from './epoch-numbers.js';
 import { modelSchema, type FieldModel } from './zod-field-model.js';
 
 /** What each coercion is in JS, as the note names it. */
@@ -29,7 +33,8 @@ const READS_AS_FALSE = /^(false|0|no|off|n|disabled)$/i;
 
 /**
  * What one run (or one object, in the event stage) has seen so far: under `null:<field>`,
- * `missing:<field>`, `text:<field>` and `blank:<field>`, how many values and the first one as
+ * `missing:<field>`, `text:<field>`, `blank:<field>`, `seconds:<field>` and
+ * `microseconds:<field>`, how many values and the first one as
  * the note shows it.
  * Plain data, so that the event stage can keep it in an object's checkpoint.
  */
@@ -58,7 +63,7 @@ export interface CoercionSurprises {
  * ```
  */
 export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
-  const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean' || f.base === 'number'));
+  const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean' || f.base === 'number' || f.base === 'date'));
   const record = (state: CoercionState, key: string, value: unknown): void => {
     const entry = state[key];
     if (entry) entry.count++;
@@ -76,6 +81,10 @@ export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
         else if (before === null && field.null.kind === 'zod') record(state, `null:${field.name}`, after);
         else if (after === true && field.base === 'boolean' && typeof before === 'string' && READS_AS_FALSE.test(before.trim())) record(state, `text:${field.name}`, before);
         else if (after === 0 && field.base === 'number' && typeof before === 'string' && before.trim() === '') record(state, `blank:${field.name}`, before);
+        else if (after instanceof Date && field.base === 'date' && typeof before === 'number') {
+          const unit = epochUnitGuess(before);
+          if (unit) record(state, `${unit}:${field.name}`, before);
+        }
       }
     },
     notes(state) {
@@ -107,10 +116,28 @@ export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
               `Boolean() is true for any non-empty text. Use z.stringbool() to read "true"/"false", "1"/"0", "yes"/"no" text as booleans.`,
           );
         }
+        for (const unit of ['seconds', 'microseconds'] as const) {
+          const entry = state[`${unit}:${field.name}`];
+          if (entry) notes.push(epochNote(field.name, unit, entry));
+        }
       }
       return notes;
     },
   };
+}
+
+/** The note on numbers z.coerce.date() read as milliseconds that look like `unit`. */
+function epochNote(field: string, unit: 'seconds' | 'microseconds', entry: { count: number; shown: string }): string {
+  const one = entry.count === 1;
+  const number = Number(entry.shown);
+  const read = new Date(number).toISOString();
+  const meant = new Date(unit === 'seconds' ? number * 1000 : Math.floor(number / 1000)).toISOString();
+  const scale = unit === 'seconds' ? 'x * 1000' : 'Math.floor(x / 1000)';
+  return (
+    `${field}: ${COERCION.date} read ${entry.count.toLocaleString('en-US')} number${one ? '' : 's'} that look${one ? 's' : ''} like ${unit} since 1970 as milliseconds, ` +
+    `e.g. ${entry.shown} as ${read} (in ${unit}: ${meant}): ${one ? 'that row is' : 'those rows are'} valid and ${one ? 'holds' : 'hold'} ${one ? 'an instant' : 'instants'} ${unit === 'seconds' ? 'in 1970' : 'thousands of years ahead'}, here and in AWS. ` +
+    `If they are ${unit}, scale them before the coercion: ${field}: z.preprocess((x) => (typeof x === 'number' ? ${scale} : x), z.coerce.date()).`
+  );
 }
 
 function show(value: unknown): string {

@@ -10,6 +10,7 @@
  */
 import type { z } from 'zod';
 import type { SelectItem, SqlExpr, SqlType } from '../sql/sql-node.js';
+import { MICROSECONDS_LIKE, SECONDS_LIKE } from './epoch-numbers.js';
 import { and, bin, caseWhen, cast, col, eq, fn, isNull, lit, not, or } from '../sql/sql-builders.js';
 import type { ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
@@ -432,6 +433,21 @@ function decimalText(text: SqlExpr): { accept: SqlExpr; value: SqlExpr } {
 
 const DECIMAL_TEXT_RE2 = String.raw`[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`;
 
+/**
+ * A number under z.coerce.date(): `new Date(x)` reads it as milliseconds since 1970. SQL takes
+ * whole numbers outside the ranges that look like seconds or microseconds (epoch-numbers.ts),
+ * which zod gets so that the run can note them; everything within ±10^14 ms (the year 5138) else.
+ */
+function epochMilliseconds(x: SqlExpr): { accept: SqlExpr; value: SqlExpr } {
+  const within = (low: number, high: number): SqlExpr => ({ kind: 'between', operand: x, low: lit(low), high: lit(high), negated: false });
+  const [secondsFrom] = SECONDS_LIKE;
+  const [microsecondsFrom] = MICROSECONDS_LIKE;
+  const plausible = or(within(-(secondsFrom - 1), secondsFrom - 1), within(SECONDS_LIKE[1], microsecondsFrom - 1), within(-(microsecondsFrom - 1), -SECONDS_LIKE[1]));
+  const accept = and(eq(fn('trunc', x), x), plausible);
+  // Only the accepted values reach the cast (a 1e300 would not fit a BIGINT).
+  return { accept, value: fn('timestamp_from_ms', caseWhen([{ when: accept, then: cast(x, 'bigint') }], lit(null))) };
+}
+
 function dateAccept(site: FieldSite, coerce: boolean, floorInstants: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
   const isoText = (s: SqlExpr): { accept: SqlExpr; value: SqlExpr } => {
     // DuckDB's TIMESTAMP cast ignores an offset, so text with one goes through TIMESTAMPTZ.
@@ -440,14 +456,24 @@ function dateAccept(site: FieldSite, coerce: boolean, floorInstants: boolean): {
     return { accept: and(or(fn('regexp_full_match', s, lit(ISO_UTC_OR_ZONELESS_RE2)), withOffset), isNull(value, true)), value };
   };
   if (site.fragment) {
-    if (!coerce) return undefined; // JSON has no Date: only z.coerce.date() can accept text
+    if (!coerce) return undefined; // JSON has no Date: only z.coerce.date() can accept text or numbers
     const text = isoText(fragmentString(site.fragment));
-    return { accept: and(fragmentIsString(site.fragment), text.accept), value: text.value };
+    const d = fn('try_double', site.fragment);
+    const notNumber: SqlExpr = { kind: 'in', operand: site.fragment, list: [lit('true'), lit('false'), lit('null')], negated: false };
+    const number = epochMilliseconds(d);
+    return {
+      accept: or(and(fragmentIsString(site.fragment), text.accept), and(not(fragmentIsString(site.fragment)), not(notNumber), fn('is_finite', d), number.accept)),
+      value: caseWhen([{ when: fragmentIsString(site.fragment), then: text.value }], number.value),
+    };
   }
   const t = site.columnType ?? '';
   const c = site.column;
   if (!c) return undefined;
   if (t === 'VARCHAR') return coerce ? isoText(c) : undefined;
+  if (coerce && (INTEGER_TYPES.has(t) || WIDE_INTEGER_TYPES.has(t) || t === 'DOUBLE' || t === 'FLOAT')) {
+    const number = epochMilliseconds(t === 'DOUBLE' || t === 'FLOAT' ? cast(c, 'double') : c);
+    return { accept: and(fn('is_finite', cast(c, 'double')), number.accept), value: number.value };
+  }
   if (TIMESTAMP_TYPES.has(t) || t === 'TIMESTAMP_NS') {
     // zod sees the instant floored to the millisecond (duckdb-row-values.ts), within JS's range
     // of dates. Seconds, milliseconds and dates are whole milliseconds, and a plain cast reads

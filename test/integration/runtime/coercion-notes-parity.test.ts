@@ -1,5 +1,6 @@
 /**
- * Values z.coerce makes of nulls (and true of text that reads as false) keep their rows valid.
+ * Values z.coerce makes of nulls (and true of text that reads as false, and 1970 instants of
+ * numbers that look like seconds) keep their rows valid.
  * A local run names them in its notes; the event stage names them, in the same words, in the
  * object's manifest, counted over every segment even when the object is resumed from
  * checkpoints by later invocations (one segment of 3 records each). The oracle is the local run.
@@ -48,4 +49,20 @@ it('an object without such values has no coercionNotes in its manifest', async (
   const { manifest } = await invokeUntilDone(s3, landObject(s3, 'in/clean.jsonl', '{"id":1,"city":"Oslo","score":1,"vip":true,"tier":null}\n', definition), definition, { segmentRows: 3 });
   expect(manifest.status).toBe('processed');
   expect(manifest.coercionNotes).toBeUndefined();
+});
+
+it('numbers that look like seconds under z.coerce.date(): the same note in the manifest as in a local run', async () => {
+  const Event = z.object({ user: z.string(), ts: z.coerce.date() });
+  const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ user: `u${i}`, ts: i % 3 === 0 ? 1_700_000_000_000 + i : 1_700_000_000 + i })).join('\n');
+  const path = join(dir, 'seconds.jsonl');
+  writeFileSync(path, `${lines}\n`);
+  const local = await pipeline('seconds').from(file(path)).validate(Event).run({ zones: join(dir, 'zones-seconds'), dryRun: true });
+  const localNotes = local.notes.filter((n) => n.includes('look like seconds'));
+  expect(localNotes).toHaveLength(1);
+  expect(localNotes[0]).toMatch(/^ts: z\.coerce\.date\(\) \(new Date\(x\)\) read 6 numbers that look like seconds/);
+
+  const definition = toPipelineDefinition(pipeline('seconds').from(file('/landing/*')).validate(Event));
+  const s3 = newMemoryS3();
+  const { manifest } = await invokeUntilDone(s3, landObject(s3, 'in/seconds.jsonl', `${lines}\n`, definition), definition, { segmentRows: 3, yieldAfterSegments: 1 });
+  expect(manifest.coercionNotes).toEqual(localNotes);
 });

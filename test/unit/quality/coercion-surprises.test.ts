@@ -81,3 +81,26 @@ describe('coercionSurprises: text Boolean() makes true', () => {
     ]);
   });
 });
+
+describe('coercionSurprises: numbers z.coerce.date() reads as milliseconds', () => {
+  it('names numbers that look like seconds or microseconds, with the instant they became and the one they meant', () => {
+    const schema = z.object({ ts: z.coerce.date(), at: z.coerce.date().optional() });
+    const tracker = coercionSurprises(schema);
+    const state: CoercionState = {};
+    const inputs = [{ ts: 1_700_000_000, at: 1_700_000_000_000_000 }, { ts: 1_700_003_600 }, { ts: 1_700_000_000_000 }, { ts: '2024-01-01T00:00:00Z', at: 99_999_999 }];
+    for (const input of inputs) tracker.observe(input, schema.parse(input), state);
+    expect(tracker.notes(state)).toEqual([
+      'ts: z.coerce.date() (new Date(x)) read 2 numbers that look like seconds since 1970 as milliseconds, e.g. 1700000000 as 1970-01-20T16:13:20.000Z (in seconds: 2023-11-14T22:13:20.000Z): those rows are valid and hold instants in 1970, here and in AWS. ' +
+        "If they are seconds, scale them before the coercion: ts: z.preprocess((x) => (typeof x === 'number' ? x * 1000 : x), z.coerce.date()).",
+      'at: z.coerce.date() (new Date(x)) read 1 number that looks like microseconds since 1970 as milliseconds, e.g. 1700000000000000 as +055840-11-08T22:13:20.000Z (in microseconds: 2023-11-14T22:13:20.000Z): that row is valid and holds an instant thousands of years ahead, here and in AWS. ' +
+        "If they are microseconds, scale them before the coercion: at: z.preprocess((x) => (typeof x === 'number' ? Math.floor(x / 1000) : x), z.coerce.date()).",
+    ]);
+  });
+
+  it('the fix it suggests reads the numbers as meant', () => {
+    const fixed = z.preprocess((x) => (typeof x === 'number' ? x * 1000 : x), z.coerce.date());
+    expect(fixed.parse(1_700_000_000).toISOString()).toBe('2023-11-14T22:13:20.000Z');
+    const micro = z.preprocess((x) => (typeof x === 'number' ? Math.floor(x / 1000) : x), z.coerce.date());
+    expect(micro.parse(1_700_000_000_000_000).toISOString()).toBe('2023-11-14T22:13:20.000Z');
+  });
+});
