@@ -6,6 +6,7 @@
  * The public types are interfaces (one per stage, so `toFeatureStore()` is only offered after
  * `aggregate()`); the implementing class stays private.
  */
+import type { FlatRow } from './flat-row.js';
 import type { z } from 'zod';
 import { PlanError } from '../errors.js';
 import type { ScalarType } from '../plan/expression-node.js';
@@ -98,7 +99,7 @@ export interface SourcedPipeline {
    * .validate(Event, { maxInvalidRatio: 0.01, unique: ['event_id'] })
    * ```
    */
-  validate<S extends z.ZodObject<z.ZodRawShape>>(schema: S, options?: ValidateOptions<z.output<S>>): ValidatedPipeline<z.output<S>>;
+  validate<S extends z.ZodObject<z.ZodRawShape>>(schema: S, options?: ValidateOptions<FlatRow<z.output<S>>>): ValidatedPipeline<FlatRow<z.output<S>>>;
 }
 
 export interface ValidatedPipeline<Row> extends RunnablePipeline {

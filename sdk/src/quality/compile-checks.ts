@@ -185,7 +185,8 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   const fields: CompiledField[] = [];
   const values: CompiledChecks['values'][number][] = [];
   model.fields.forEach((field, i) => {
-    const type = description.columns[i]!.type;
+    const own = description.columns.filter((c) => (c.path?.[0] ?? c.name) === field.name);
+    const type = own[0]!.type;
     const notCompiled = [...field.notCompiled];
     let site: FieldSite;
     if (json) {
@@ -193,6 +194,17 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     } else {
       const columnType = representation.columnTypes[field.name];
       site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase(), representation.absentFrom?.[field.name] ?? []);
+    }
+    if (own[0]!.path) {
+      // A nested z.object is zod's: like any field SQL cannot read, it leaves every row to zod
+      // (reasons). Its columns still get their types, for the valid rows zod appends.
+      const why = 'a nested object (zod checks it)';
+      rowConditions.push(lit(false));
+      fieldParts.push({ name: field.name, accept: lit(false), shown: site.fragment ?? lit(null) });
+      for (const column of own) values.push({ name: column.name, type: column.type, expr: cast(lit(null), SQL_TYPE[column.type]), identity: false });
+      fields.push({ name: field.name, type, compiled: false, notCompiled: [why] });
+      reasons.push(`${field.name}: ${why}`);
+      return;
     }
     const present = presentAccept(field, type, site, notCompiled, patterns, refused, options.floorSubMillisecondInstants === true);
     const absent = fitOutcome(field.absent, type, notCompiled);

@@ -16,6 +16,11 @@ export interface ColumnDescription {
   /** True when the field has `.default()` (or `.prefault()`): a missing value gets it. */
   readonly defaulted?: boolean;
   readonly enumValues?: readonly string[];
+  /**
+   * A field of a nested z.object: the keys from the row down to it (`['user', 'id']` for the
+   * column `user_id`). Absent for a top-level field.
+   */
+  readonly path?: readonly string[];
 }
 
 export interface SchemaDescription {
@@ -37,7 +42,10 @@ interface Def {
 }
 
 /**
- * Describes the output columns of a top-level `z.object` row schema.
+ * Describes the output columns of a top-level `z.object` row schema. A nested `z.object` field
+ * (`user: z.object({ id, country })`, as event trackers write them) is stored as one column
+ * per scalar inside it, named by its keys joined with `_` (`user_id`, `user_country`); they are
+ * null where the object itself may be missing or null.
  *
  * @example
  * ```ts
@@ -56,9 +64,14 @@ export function describeSchema(schema: z.ZodType, path = 'validate.schema'): Sch
       `validate() needs a zod object schema describing one row, e.g. z.object({ user_id: z.string(), ts: z.coerce.date() }); got a ${def?.type ?? typeof schema} schema.`,
     );
   }
-  const columns = Object.entries(def.shape).map(([name, field]) => describeColumn(name, field._zod.def, `${path}.${name}`));
-  checkColumnNames(columns.map((c) => c.name), path);
+  const columns = Object.entries(def.shape).flatMap(([name, field]) => describeField([name], field._zod.def, `${path}.${name}`, false));
+  checkColumnNames(columns, path);
   return { columns };
+}
+
+/** The column name of a field at `keys` (a nested field's keys joined with `_`). */
+export function flatColumnName(keys: readonly string[]): string {
+  return keys.join('_');
 }
 
 /**
@@ -66,18 +79,28 @@ export function describeSchema(schema: z.ZodType, path = 'validate.schema'): Sch
  * (valid_rows renames a second `a` to `a_1`, and readers of `a` then get `A`'s values), Glue
  * and Athena: names that differ only in case would be one column. An empty name is none.
  */
-function checkColumnNames(names: readonly string[], path: string): void {
-  if (names.length === 0) {
+function checkColumnNames(columns: readonly ColumnDescription[], path: string): void {
+  if (columns.length === 0) {
     // Nothing to store: every later step (zones, preview, features) reads at least one column.
     throw new PlanError('SCHEMA_NO_FIELDS', path, 'validate() got z.object({}), a schema with no fields: list the fields a row must have, e.g. z.object({ user_id: z.string(), ts: z.coerce.date() }).');
   }
-  const seen = new Map<string, string>();
-  for (const name of names) {
-    if (name === '') {
+  const seen = new Map<string, ColumnDescription>();
+  const spelled = (c: ColumnDescription): string => (c.path ? `nested field ${c.path.join('.')}` : `field "${c.name}"`);
+  for (const column of columns) {
+    const name = column.name;
+    if (name === '' || column.path?.includes('')) {
       throw new PlanError('EMPTY_COLUMN_NAME', `${path}[""]`, 'A schema field has an empty name, which cannot be a column. Give it a name, e.g. z.object({ amount: z.number() }).');
     }
     const key = name.toLowerCase();
-    const other = seen.get(key);
+    const earlier = seen.get(key);
+    const other = earlier?.name;
+    if (earlier && (earlier.path || column.path)) {
+      throw new PlanError(
+        'NESTED_COLUMN_NAME_TAKEN',
+        `${path}.${(column.path ?? [name]).join('.')}`,
+        `The ${spelled(column)} is stored as the column "${name}", and so is the ${spelled(earlier)}${earlier.name === name ? '' : ' (DuckDB, Glue and Athena match column names without regard to case)'}. Rename one of them where the data is written, or leave one out of the schema.`,
+      );
+    }
     if (other !== undefined) {
       throw new PlanError(
         'COLUMN_NAMES_DIFFER_IN_CASE',
@@ -85,8 +108,38 @@ function checkColumnNames(names: readonly string[], path: string): void {
         `The schema fields "${other}" and "${name}" differ only in case, but DuckDB, Glue and Athena match column names without regard to case, so they would be one column. Keep one of them, or rename one where the data is written.`,
       );
     }
-    seen.set(key, name);
+    seen.set(key, column);
   }
+}
+
+/** The columns of the field at `keys`: itself, or the scalars inside a nested z.object. `mayLack`: an enclosing object may be missing or null. */
+function describeField(keys: readonly string[], def: Def, path: string, mayLack: boolean): ColumnDescription[] {
+  const inner = unwrapped(def);
+  if (inner.current.type === 'object' && inner.current.shape) {
+    const lacking = mayLack || inner.nullable || inner.optional || inner.defaulted;
+    return Object.entries(inner.current.shape).flatMap(([key, field]) => describeField([...keys, key], field._zod.def, `${path}.${key}`, lacking));
+  }
+  const column = describeColumn(flatColumnName(keys), def, path);
+  if (keys.length === 1) return [column];
+  const { defaulted, ...rest } = column;
+  return [{ ...rest, nullable: column.nullable || mayLack, optional: column.optional || mayLack, ...(defaulted && !mayLack ? { defaulted } : {}), path: keys }];
+}
+
+/** A field's type under its wrappers (nullable, optional, default…), and which wrappers it had. */
+function unwrapped(def: Def): { current: Def; nullable: boolean; optional: boolean; defaulted: boolean } {
+  let nullable = false;
+  let optional = false;
+  let defaulted = false;
+  let current = def;
+  for (;;) {
+    if (current.type === 'nullable') nullable = true;
+    else if (current.type === 'optional') optional = true;
+    else if (current.type === 'default' || current.type === 'prefault') defaulted = true;
+    else if (current.type !== 'readonly' && current.type !== 'catch' && current.type !== 'nonoptional') break;
+    if (!current.innerType) break;
+    current = current.innerType._zod.def;
+  }
+  return { current, nullable, optional, defaulted };
 }
 
 function describeColumn(name: string, def: Def, path: string): ColumnDescription {
@@ -145,6 +198,7 @@ function describeColumn(name: string, def: Def, path: string): ColumnDescription
     'UNSUPPORTED_COLUMN_TYPE',
     path,
     `Column "${name}" has zod type "${current.type}", which sluice cannot store as a column. ` +
-      `Use a scalar (string, number, int, boolean, date, enum, literal), or flatten it with .derive()/.map() after validation.`,
+      `Use a scalar (string, number, int, boolean, date, enum, literal) or a nested z.object of them (stored as one column per field, user.id as user_id), ` +
+      `or leave the field out of the schema: z.object drops the keys it does not name.`,
   );
 }

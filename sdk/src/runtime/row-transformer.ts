@@ -23,6 +23,7 @@ import { rowGateColumns } from './row-gates.js';
 import { storableCheck } from './storable-values.js';
 import { coercionSurprises, type CoercionState } from '../quality/coercion-surprises.js';
 import { jsonIntegerPrecision } from '../quality/json-integer-precision.js';
+import { rowFlattener } from '../quality/nested-fields.js';
 
 export interface RowIssue {
   readonly path: readonly (string | number)[];
@@ -162,6 +163,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   const unstorable = storableCheck(columns);
   const coerced = schema ? coercionSurprises(schema) : undefined;
   const precision = schema ? jsonIntegerPrecision(schema) : undefined;
+  const flatten = described ? rowFlattener(described) : undefined;
   return {
     columns,
     timestampColumn,
@@ -187,7 +189,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
             })),
           };
         }
-        row = parsed.data as Record<string, unknown>;
+        row = flatten ? flatten(parsed.data as Record<string, unknown>) : (parsed.data as Record<string, unknown>);
         const unstorable = int64Issue(int64Columns, row);
         if (unstorable) return { ok: false, issues: [unstorable] };
         // Where a local run counts them: rows zod accepted and the store can hold (a later step may still reject the row).

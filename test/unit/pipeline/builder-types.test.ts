@@ -30,6 +30,18 @@ validated.aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', wi
 validated.toFeatureStore(featureStore('s'), { entity: 'u', group: 'g' });
 const ok = validated.derive({ usd: 'amount * 1.1' }).aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { s: sum('usd') } }));
 ok.toFeatureStore(featureStore('s'), { entity: 'u', group: 'g' });
+// A nested z.object is stored flat: user.id is the column user_id, and user is no column.
+const Nested = z.object({ user: z.object({ id: z.string(), geo: z.object({ country: z.string() }).nullable() }), ts: z.coerce.date() });
+const flat = pipeline('n').from(file('x/*.jsonl')).validate(Nested, { notNull: ['user_geo_country'] });
+flat.aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { n: count(), c: count().where("user_geo_country = 'DE'") } }));
+// @ts-expect-error 'user' is stored as user_id and user_geo_country, not as a column of its own
+flat.aggregate(window({ entity: 'user', timestamp: 'ts', every: '1d', windows: ['1d'], features: { n: count() } }));
+flat.map((row) => {
+  const id: string = row.user_id;
+  // @ts-expect-error a field of a nullable nested object may be null
+  const country: string = row.user_geo_country;
+  return { id, country };
+});
 `,
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');

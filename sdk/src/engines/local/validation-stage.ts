@@ -26,6 +26,7 @@ import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
 import type { GateResult } from '../../quality/gates/gate-result.js';
 import { coercionSurprises, type CoercionState } from '../../quality/coercion-surprises.js';
 import { jsonIntegerPrecision } from '../../quality/json-integer-precision.js';
+import { rowFlattener } from '../../quality/nested-fields.js';
 import { roundedIntegerLiterals } from '../../sources/json-integer-literals.js';
 import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
@@ -232,6 +233,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const t1 = performance.now();
   const coerced = coercionSurprises(schema);
   const precision = jsonIntegerPrecision(schema);
+  const flatten = rowFlattener(columns);
   const coercions: CoercionState = {};
   let zodRows = 0;
   let zodAccepted = 0;
@@ -299,7 +301,8 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
               zodRows++;
               const parsed = schema.safeParse(input);
               if (parsed.success) {
-                const unstorable = sink.append(parsed.data as Record<string, unknown>, rowId, object, line);
+                const output = parsed.data as Record<string, unknown>;
+                const unstorable = sink.append(flatten ? flatten(output) : output, rowId, object, line);
                 if (unstorable) quarantined.add({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
                 else {
                   zodAccepted++;

@@ -1,0 +1,46 @@
+/**
+ * zod's output of a schema with nested z.object fields, made the flat row sluice stores:
+ * `{ user: { id: 'u1', country: 'DE' } }` becomes `{ user_id: 'u1', user_country: 'DE' }`
+ * (describe-schema.ts names the columns). Both backends flatten the same way, after zod and
+ * before any transform, gate or writer sees the row.
+ */
+import type { ColumnDescription } from './describe-schema.js';
+
+/** Makes one validated row flat. */
+export type RowFlattener = (row: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * The flattener for a schema's columns, or undefined when no column is nested (the row is
+ * stored as zod returns it).
+ *
+ * @example
+ * ```ts
+ * const flatten = rowFlattener(describeSchema(z.object({ user: z.object({ id: z.string() }).nullable(), n: z.number() })).columns)!;
+ * flatten({ user: { id: 'u1' }, n: 1 }) // { n: 1, user_id: 'u1' }
+ * flatten({ user: null, n: 2 })          // { n: 2, user_id: null }
+ * ```
+ */
+export function rowFlattener(columns: readonly ColumnDescription[]): RowFlattener | undefined {
+  const nested = columns.filter((c) => c.path !== undefined);
+  if (nested.length === 0) return undefined;
+  const parents = [...new Set(nested.map((c) => c.path![0]!))];
+  return (row) => {
+    const flat: Record<string, unknown> = { ...row };
+    for (const parent of parents) delete flat[parent];
+    for (const column of nested) {
+      const value = valueAt(row, column.path!);
+      // A missing object, or a null one: its fields are null (as a missing scalar is stored).
+      flat[column.name] = value === undefined ? null : value;
+    }
+    return flat;
+  };
+}
+
+function valueAt(row: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = row;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
