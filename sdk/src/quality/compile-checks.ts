@@ -146,9 +146,24 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   const json = representation.kind === 'json';
 
   const rowConditions: SqlExpr[] = [];
-  const paths = model.fields.map((f) => lit(`/${f.name.replaceAll('~', '~0').replaceAll('/', '~1')}`));
-  const layers: SelectItem[][] = [];
   const canonical = options.canonicalJson === true;
+  // The JSON fragments read: every top-level field (fragment i is field i), then, in text written
+  // by JSON.stringify (no repeated keys at any depth), every field inside a nested object.
+  const fragmentPaths: string[][] = model.fields.map((f) => [f.name]);
+  const nestedSites = json && canonical;
+  if (nestedSites) {
+    const walk = (fields: readonly FieldModel[], keys: readonly string[]): void => {
+      for (const f of fields) {
+        if (keys.length > 0) fragmentPaths.push([...keys, f.name]);
+        if (f.base === 'object' && f.nested) walk(f.nested.fields, [...keys, f.name]);
+      }
+    };
+    walk(model.fields, []);
+  }
+  const fragmentIndex = new Map(fragmentPaths.map((keys, i) => [keys.join('\u0000'), i]));
+  const fragmentOf = (keys: readonly string[]): SqlExpr => col(`_f${fragmentIndex.get(keys.join('\u0000'))!}`);
+  const paths = fragmentPaths.map((keys) => lit(`/${keys.map((k) => k.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`));
+  const layers: SelectItem[][] = [];
   if (json && canonical) {
     // JSON.stringify output is valid JSON, so the guard is a cheap text test and DuckDB parses
     // each row once (json_extract with all paths).
@@ -172,7 +187,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     // Each field's fragment as a column of its own: the checks read it several times, and a
     // list_extract per reading costs more than one materialized copy.
     const carried: SelectItem[] = layers.at(-1)!.some((item) => item.alias === '_k') ? [{ expr: col('_k') }] : [];
-    layers.push([...carried, { expr: isNull(col('_l'), true), alias: '_ok' }, ...model.fields.map((_, i) => ({ expr: fn('list_element', col('_l'), lit(i + 1)), alias: `_f${i}` }))]);
+    layers.push([...carried, { expr: isNull(col('_l'), true), alias: '_ok' }, ...paths.map((_, i) => ({ expr: fn('list_element', col('_l'), lit(i + 1)), alias: `_f${i}` }))]);
     rowConditions.unshift(col('_ok'));
   } else if (model.unknownKeys === 'strict') {
     const known = new Set(model.fields.map((f) => f.name));
@@ -184,29 +199,10 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   const fieldParts: { name: string; accept: SqlExpr; shown: SqlExpr }[] = [];
   const fields: CompiledField[] = [];
   const values: CompiledChecks['values'][number][] = [];
-  model.fields.forEach((field, i) => {
-    const own = description.columns.filter((c) => (c.path?.[0] ?? c.name) === field.name);
-    const type = own[0]!.type;
-    const notCompiled = [...field.notCompiled];
-    let site: FieldSite;
-    if (json) {
-      site = jsonSite(col(`_f${i}`));
-    } else {
-      const columnType = representation.columnTypes[field.name];
-      site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase(), representation.absentFrom?.[field.name] ?? []);
-    }
-    if (own[0]!.path) {
-      // A nested z.object is zod's: like any field SQL cannot read, it leaves every row to zod
-      // (reasons). Its columns still get their types, for the valid rows zod appends.
-      const why = 'a nested object (zod checks it)';
-      rowConditions.push(lit(false));
-      fieldParts.push({ name: field.name, accept: lit(false), shown: site.fragment ?? lit(null) });
-      for (const column of own) values.push({ name: column.name, type: column.type, expr: cast(lit(null), SQL_TYPE[column.type]), identity: false });
-      fields.push({ name: field.name, type, compiled: false, notCompiled: [why] });
-      reasons.push(`${field.name}: ${why}`);
-      return;
-    }
-    const present = presentAccept(field, type, site, notCompiled, patterns, refused, options.floorSubMillisecondInstants === true);
+  const floorInstants = options.floorSubMillisecondInstants === true;
+  /** A scalar field at `site`: whether SQL accepts its value, and the value as stored. */
+  const compileScalar = (field: FieldModel, type: ColumnType, site: FieldSite, notCompiled: string[]): { accept: SqlExpr; value: SqlExpr; identity: boolean } => {
+    const present = presentAccept(field, type, site, notCompiled, patterns, refused, floorInstants);
     const absent = fitOutcome(field.absent, type, notCompiled);
     const nullOutcome = fitOutcome(field.null, type, notCompiled);
     const accept = caseWhen(
@@ -233,9 +229,77 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
           ),
       SQL_TYPE[type],
     );
-    rowConditions.push(accept);
-    fieldParts.push({ name: field.name, accept, shown: site.fragment ?? (site.column ? cast(site.column, 'string') : lit(null)) });
-    values.push({ name: field.name, type, expr: value, identity: plainRead && castsOnlyTo(value, site.column!, site.columnType!) });
+    return { accept, value, identity: plainRead && castsOnlyTo(value, site.column!, site.columnType!) };
+  };
+  /**
+   * A nested z.object at `site` (a JSON fragment): missing or null as its wrappers allow (its
+   * columns null), or a JSON object whose fields each pass — strict objects with no other key.
+   */
+  const compileObject = (field: FieldModel, keys: readonly string[], site: FieldSite, notCompiled: string[]): { accept: SqlExpr; values: CompiledChecks['values'][number][] } => {
+    const nested = field.nested!;
+    const inside: SqlExpr[] = nested.unknownKeys === 'strict' ? [fn('list_within', fn('json_keys', site.fragment!), ...nested.fields.map((f) => lit(f.name)))] : [];
+    const leaves: CompiledChecks['values'][number][] = [];
+    for (const child of nested.fields) {
+      const childKeys = [...keys, child.name];
+      const childSite = jsonSite(fragmentOf(childKeys));
+      if (child.base === 'object' && child.nested) {
+        const object = compileObject(child, childKeys, childSite, notCompiled);
+        inside.push(object.accept);
+        leaves.push(...object.values);
+        continue;
+      }
+      const column = description.columns.find((c) => c.path?.join('\u0000') === childKeys.join('\u0000'))!;
+      const childReasons = [...child.notCompiled];
+      const scalar = compileScalar(child, column.type, childSite, childReasons);
+      notCompiled.push(...childReasons.map((r) => `${childKeys.slice(1).join('.')}: ${r}`));
+      inside.push(scalar.accept);
+      leaves.push({ name: column.name, type: column.type, expr: scalar.value, identity: false });
+    }
+    const isNullValue = (o: Outcome): boolean => o.kind === 'value' && o.value === null;
+    const accept = caseWhen(
+      [
+        { when: site.missing, then: lit(isNullValue(field.absent)) },
+        { when: site.isNull, then: lit(isNullValue(field.null)) },
+        { when: fn('starts_with', site.fragment!, lit('{')), then: inside.length ? and(...inside) : lit(true) },
+      ],
+      lit(false),
+    );
+    const absentOrNull = or(site.missing, site.isNull);
+    return { accept, values: leaves.map((v) => ({ ...v, expr: cast(caseWhen([{ when: absentOrNull, then: lit(null) }], v.expr), SQL_TYPE[v.type]) })) };
+  };
+  model.fields.forEach((field, i) => {
+    const own = description.columns.filter((c) => (c.path?.[0] ?? c.name) === field.name);
+    const type = own[0]!.type;
+    const notCompiled = [...field.notCompiled];
+    let site: FieldSite;
+    if (json) {
+      site = jsonSite(col(`_f${i}`));
+    } else {
+      const columnType = representation.columnTypes[field.name];
+      site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase(), representation.absentFrom?.[field.name] ?? []);
+    }
+    if (own[0]!.path) {
+      // A nested z.object. SQL reads it in JSON text that JSON.stringify wrote; otherwise (Parquet
+      // STRUCT columns, hand-written JSON) it is zod's, and leaves every row to zod. Its columns
+      // get their types either way, for the valid rows zod appends.
+      let compiled: { accept: SqlExpr; values: CompiledChecks['values'][number][] };
+      if (nestedSites && field.base === 'object' && field.nested && field.notCompiled.length === 0) {
+        compiled = compileObject(field, [field.name], site, notCompiled);
+      } else {
+        if (notCompiled.length === 0) notCompiled.push(nestedSites ? 'a nested object SQL cannot read' : 'a nested object outside JSON text (zod checks it)');
+        compiled = { accept: lit(false), values: own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })) };
+      }
+      rowConditions.push(compiled.accept);
+      fieldParts.push({ name: field.name, accept: compiled.accept, shown: site.fragment ?? lit(null) });
+      values.push(...compiled.values);
+      fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
+      for (const reason of notCompiled) reasons.push(`${field.name}: ${reason}`);
+      return;
+    }
+    const scalar = compileScalar(field, type, site, notCompiled);
+    rowConditions.push(scalar.accept);
+    fieldParts.push({ name: field.name, accept: scalar.accept, shown: site.fragment ?? (site.column ? cast(site.column, 'string') : lit(null)) });
+    values.push({ name: field.name, type, expr: scalar.value, identity: scalar.identity });
     fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
     for (const reason of notCompiled) reasons.push(`${field.name}: ${reason}`);
   });

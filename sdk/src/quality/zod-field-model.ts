@@ -12,7 +12,7 @@ import { z } from 'zod';
 /** What zod makes of a missing key or a `null`: a fixed output value, or "ask zod". */
 export type Outcome = { readonly kind: 'value'; readonly value: string | number | boolean | null | Date } | { readonly kind: 'zod' };
 
-export type BaseKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'literal' | 'unsupported';
+export type BaseKind = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'literal' | 'object' | 'unsupported';
 
 export type CheckModel =
   | { readonly kind: 'min_length' | 'max_length' | 'length_equals'; readonly n: number }
@@ -38,6 +38,8 @@ export interface FieldModel {
   readonly checks: readonly CheckModel[];
   /** Checks or wrappers SQL cannot express: a present value of this field always goes to zod. */
   readonly notCompiled: readonly string[];
+  /** base 'object': the nested z.object's own model (its fields are stored flat, describe-schema.ts). */
+  readonly nested?: SchemaModel;
 }
 
 export interface SchemaModel {
@@ -191,7 +193,7 @@ function absentOutcome(field: Inst, notCompiled: string[]): Outcome {
   return { kind: 'value', value: r.value === undefined ? null : r.value };
 }
 
-function modelBase(schema: Inst, notCompiled: string[]): Pick<FieldModel, 'base' | 'coerce' | 'values' | 'checks'> {
+function modelBase(schema: Inst, notCompiled: string[]): Pick<FieldModel, 'base' | 'coerce' | 'values' | 'checks' | 'nested'> {
   const def = defOf(schema);
   const checks: CheckModel[] = [];
   const coerce = def.coerce === true;
@@ -218,6 +220,11 @@ function modelBase(schema: Inst, notCompiled: string[]): Pick<FieldModel, 'base'
         return { base: 'unsupported', coerce, values: [], checks };
       }
       return { base: 'literal', coerce, values: values as (string | number | boolean)[], checks };
+    }
+    case 'object': {
+      const nested = modelSchema(schema as unknown as z.ZodType);
+      for (const reason of nested.schemaReasons) notCompiled.push(`a nested object where ${reason}`);
+      return { base: 'object', coerce, values: [], checks, nested };
     }
     default:
       notCompiled.push(`the zod type ${def.type}`);
