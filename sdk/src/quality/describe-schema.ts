@@ -125,8 +125,12 @@ function describeField(keys: readonly string[], def: Def, path: string, mayLack:
   return [{ ...rest, nullable: column.nullable || mayLack, optional: column.optional || mayLack, ...(defaulted && !mayLack ? { defaulted } : {}), path: keys }];
 }
 
-/** A field's type under its wrappers (nullable, optional, default…), and which wrappers it had. */
-function unwrapped(def: Def): { current: Def; nullable: boolean; optional: boolean; defaulted: boolean } {
+/**
+ * A field's type under its wrappers (nullable, optional, default…), and which wrappers it had.
+ * `throughPipes`: a transform's output type is unknown to us, so its input type stands in
+ * (validated again by zod at run time); a column's type is read that way, a nested object not.
+ */
+function unwrapped(def: Def, throughPipes = false): { current: Def; nullable: boolean; optional: boolean; defaulted: boolean } {
   let nullable = false;
   let optional = false;
   let defaulted = false;
@@ -135,7 +139,11 @@ function unwrapped(def: Def): { current: Def; nullable: boolean; optional: boole
     if (current.type === 'nullable') nullable = true;
     else if (current.type === 'optional') optional = true;
     else if (current.type === 'default' || current.type === 'prefault') defaulted = true;
-    else if (current.type !== 'readonly' && current.type !== 'catch' && current.type !== 'nonoptional') break;
+    else if (throughPipes && current.type === 'pipe' && current.out) {
+      const out = current.out._zod.def;
+      current = out.type === 'transform' && current.in ? current.in._zod.def : out;
+      continue;
+    } else if (current.type !== 'readonly' && current.type !== 'catch' && current.type !== 'nonoptional') break;
     if (!current.innerType) break;
     current = current.innerType._zod.def;
   }
@@ -143,26 +151,7 @@ function unwrapped(def: Def): { current: Def; nullable: boolean; optional: boole
 }
 
 function describeColumn(name: string, def: Def, path: string): ColumnDescription {
-  let nullable = false;
-  let optional = false;
-  let defaulted = false;
-  let current = def;
-  // Unwrap modifiers; a transform's output type is unknown to us, so its input type stands in
-  // only when the pipe is a plain coercion chain (validated again by zod at run time).
-  for (;;) {
-    if (current.type === 'nullable') nullable = true;
-    else if (current.type === 'optional') optional = true;
-    else if (current.type === 'default' || current.type === 'prefault') defaulted = true;
-    else if (current.type === 'readonly' || current.type === 'catch' || current.type === 'nonoptional') {
-      // fall through to the inner type
-    } else if (current.type === 'pipe' && current.out) {
-      const out = current.out._zod.def;
-      current = out.type === 'transform' && current.in ? current.in._zod.def : out;
-      continue;
-    } else break;
-    if (!current.innerType) break;
-    current = current.innerType._zod.def;
-  }
+  const { current, nullable, optional, defaulted } = unwrapped(def, true);
   const base = { name, nullable, optional, ...(defaulted ? { defaulted } : {}) };
   switch (current.type) {
     case 'string':
