@@ -12,6 +12,8 @@
  * And numbers z.coerce.date() reads as milliseconds that look like seconds or microseconds
  * since 1970 (epoch-numbers.ts): Unix time in seconds becomes an instant in 1970.
  *
+ * Fields inside nested objects are watched too, and named by their path (`user.age`).
+ *
  * Missing keys are counted the same way (String(undefined) is "undefined"), though zod 4.6
  * rejects a missing key of a coerced field inside an object ("expected nonoptional") before
  * coercing it; a zod that coerces them would be caught here too.
@@ -63,7 +65,7 @@ export interface CoercionSurprises {
  * ```
  */
 export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
-  const fields = modelSchema(schema).fields.filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean' || f.base === 'number' || f.base === 'date'));
+  const fields = watchedFields(modelSchema(schema).fields, []).filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean' || f.base === 'number' || f.base === 'date'));
   const record = (state: CoercionState, key: string, value: unknown): void => {
     const entry = state[key];
     if (entry) entry.count++;
@@ -74,8 +76,11 @@ export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
       if (fields.length === 0 || typeof input !== 'object' || input === null) return;
       const given = input as Record<string, unknown>;
       for (const field of fields) {
-        const before = given[field.name];
-        const after = output[field.name];
+        // Inside a nested object that is not there, the field was never coerced.
+        const enclosing = valueAt(given, field.keys.slice(0, -1));
+        if (enclosing === null || typeof enclosing !== 'object') continue;
+        const before = (enclosing as Record<string, unknown>)[field.keys.at(-1)!];
+        const after = valueAt(output, field.keys);
         if (after === undefined || after === null) continue;
         if (before === undefined && field.absent.kind === 'zod') record(state, `missing:${field.name}`, after);
         else if (before === null && field.null.kind === 'zod') record(state, `null:${field.name}`, after);
@@ -138,6 +143,24 @@ function epochNote(field: string, unit: 'seconds' | 'microseconds', entry: { cou
     `e.g. ${entry.shown} as ${read} (in ${unit}: ${meant}): ${one ? 'that row is' : 'those rows are'} valid and ${one ? 'holds' : 'hold'} ${one ? 'an instant' : 'instants'} ${unit === 'seconds' ? 'in 1970' : 'thousands of years ahead'}, here and in AWS. ` +
     `If they are ${unit}, scale them before the coercion: ${field}: z.preprocess((x) => (typeof x === 'number' ? ${scale} : x), z.coerce.date()).`
   );
+}
+
+/** A field to watch: top-level, or inside nested objects (named by its path, `user.age`). */
+type WatchedField = FieldModel & { readonly keys: readonly string[] };
+
+function watchedFields(fields: readonly FieldModel[], keys: readonly string[]): WatchedField[] {
+  return fields.flatMap((f) =>
+    f.base === 'object' && f.nested ? watchedFields(f.nested.fields, [...keys, f.name]) : [{ ...f, name: [...keys, f.name].join('.'), keys: [...keys, f.name] }],
+  );
+}
+
+function valueAt(value: unknown, keys: readonly string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }
 
 function show(value: unknown): string {

@@ -189,13 +189,15 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
             })),
           };
         }
-        row = flatten ? flatten(parsed.data as Record<string, unknown>) : (parsed.data as Record<string, unknown>);
+        const output = parsed.data as Record<string, unknown>;
+        row = flatten ? flatten(output) : output;
         const unstorable = int64Issue(int64Columns, row);
         if (unstorable) return { ok: false, issues: [unstorable] };
         // Where a local run counts them: rows zod accepted and the store can hold (a later step may still reject the row).
         if (coercions) {
-          coerced?.observe(input, row, coercions);
-          if (input) precision?.observe(record.roundedIntegers, input, row, coercions);
+          // zod's own output, nested objects and all, as a local run observes it.
+          coerced?.observe(input, output, coercions);
+          if (input) precision?.observe(record.roundedIntegers, input, output, coercions);
         }
       } else {
         if (record.value === null || typeof record.value !== 'object' || Array.isArray(record.value)) {

@@ -66,3 +66,18 @@ it('numbers that look like seconds under z.coerce.date(): the same note in the m
   const { manifest } = await invokeUntilDone(s3, landObject(s3, 'in/seconds.jsonl', `${lines}\n`, definition), definition, { segmentRows: 3, yieldAfterSegments: 1 });
   expect(manifest.coercionNotes).toEqual(localNotes);
 });
+
+it('fields inside nested objects: the same notes, under their paths, in the manifest as in a local run', async () => {
+  const Event = z.object({ user: z.object({ age: z.coerce.number(), seen: z.coerce.date() }).optional(), ts: z.coerce.date() });
+  const lines = Array.from({ length: 8 }, (_, i) => JSON.stringify({ user: i % 4 === 3 ? undefined : { age: i % 2 ? null : 30, seen: i % 3 ? 1_700_000_000 + i : '2024-01-01T00:00:00Z' }, ts: '2024-03-01T00:00:00Z' })).join('\n');
+  const path = join(dir, 'nested.jsonl');
+  writeFileSync(path, `${lines}\n`);
+  const local = await pipeline('nested').from(file(path)).validate(Event).run({ zones: join(dir, 'zones-nested'), dryRun: true });
+  const localNotes = local.notes.filter((n) => n.startsWith('user.'));
+  expect(localNotes.map((n) => n.slice(0, n.indexOf(':')))).toEqual(['user.age', 'user.seen']);
+
+  const definition = toPipelineDefinition(pipeline('nested').from(file('/landing/*')).validate(Event));
+  const s3 = newMemoryS3();
+  const { manifest } = await invokeUntilDone(s3, landObject(s3, 'in/nested.jsonl', `${lines}\n`, definition), definition, { segmentRows: 3, yieldAfterSegments: 1 });
+  expect(manifest.coercionNotes).toEqual(localNotes);
+});

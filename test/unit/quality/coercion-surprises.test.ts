@@ -104,3 +104,14 @@ describe('coercionSurprises: numbers z.coerce.date() reads as milliseconds', () 
     expect(micro.parse(1_700_000_000_000_000).toISOString()).toBe('2023-11-14T22:13:20.000Z');
   });
 });
+
+describe('coercionSurprises: fields inside nested objects', () => {
+  it('are watched under their path; inside a missing object nothing was coerced', () => {
+    const schema = z.object({ user: z.object({ age: z.coerce.number(), seen: z.coerce.date() }).optional(), n: z.coerce.number() });
+    expect(notesFor(schema, [{ user: { age: null, seen: 1_700_000_000 }, n: 1 }, { n: 2 }, { user: { age: 3, seen: '2024-01-01' }, n: null }])).toEqual([
+      'user.age: z.coerce.number() (Number(x)) made 0 of 1 null value',
+      'user.seen: z.coerce.date() (new Date(x)) read 1 number that looks like seconds since 1970 as milliseconds, e.g. 1700000000 as 1970-01-20T16:13:20.000Z (in seconds: 2023-11-14T22:13:20.000Z)',
+      'n: z.coerce.number() (Number(x)) made 0 of 1 null value',
+    ]);
+  });
+});
