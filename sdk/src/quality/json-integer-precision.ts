@@ -1,26 +1,27 @@
 /**
  * What validation does with the digits `JSON.parse` rounds away (sources/json-integer-literals.ts).
  *
- * A top-level field whose schema keeps text or exact integers — `z.coerce.string()`,
+ * A field (in a nested object too) whose schema keeps text or exact integers — `z.coerce.string()`,
  * `z.coerce.bigint()` — is given to zod as the literal's digits, so the id
  * `1234567890123456789` stays that id (String() and BigInt() of the digits are what they would
  * be of the exact number; a CSV cell already reaches them as text). Every other field keeps
  * the double `JSON.parse` made, as zod alone would see it, and a row zod accepts with such a
  * value is counted for a note, so that the run says digits were lost instead of hiding it. The
- * state is a CoercionState (entries `rounded:<field>`), which both backends already carry and
+ * state is a CoercionState (entries `rounded:<path>`, `rounded:user.id`), which both backends already carry and
  * the event stage keeps in its checkpoints.
  */
 import type { z } from 'zod';
 import type { CoercionState } from './coercion-surprises.js';
+import type { RoundedInteger } from '../sources/json-integer-literals.js';
 
 export interface JsonIntegerPrecision {
   /**
    * The record as zod should see it: `value` itself, or, when a field that keeps digits lost
-   * some (`rounded`: field → literal, from the JSON text), a copy holding those digits as text.
+   * some (`rounded`, from the record's text), a copy holding those digits as text.
    */
-  input(value: Record<string, unknown>, rounded: ReadonlyMap<string, string> | undefined): Record<string, unknown>;
-  /** Records a row zod accepted: each field still holding a rounded number is counted. */
-  observe(rounded: ReadonlyMap<string, string> | undefined, input: Readonly<Record<string, unknown>>, output: Readonly<Record<string, unknown>>, state: CoercionState): void;
+  input(value: Record<string, unknown>, rounded: readonly RoundedInteger[] | undefined): Record<string, unknown>;
+  /** Records a row zod accepted (`output`: zod's own, nested objects and all): each field still holding a rounded number is counted. */
+  observe(rounded: readonly RoundedInteger[] | undefined, input: Readonly<Record<string, unknown>>, output: Readonly<Record<string, unknown>>, state: CoercionState): void;
   /** One note per field that holds rounded values, in the order they were first seen. */
   notes(state: Readonly<CoercionState>): string[];
 }
@@ -28,12 +29,12 @@ export interface JsonIntegerPrecision {
 const PREFIX = 'rounded:';
 
 /**
- * The precision rules for `schema`'s top-level fields.
+ * The precision rules for `schema`'s fields, those of nested objects included.
  *
  * @example
  * ```ts
  * const precision = jsonIntegerPrecision(z.object({ id: z.coerce.string(), n: z.number() }));
- * const rounded = new Map([['id', '1234567890123456789'], ['n', '1234567890123456789']]);
+ * const rounded = [{ path: ['id'], digits: '1234567890123456789' }, { path: ['n'], digits: '1234567890123456789' }];
  * const input = precision.input({ id: 1234567890123456800, n: 1234567890123456800 }, rounded);
  * // { id: '1234567890123456789', n: 1234567890123456800 }
  * precision.observe(rounded, input, schema.parse(input), state);
@@ -46,22 +47,26 @@ export function jsonIntegerPrecision(schema: z.ZodType): JsonIntegerPrecision {
     input(value, rounded) {
       if (!rounded || keepDigits.size === 0) return value;
       let copy: Record<string, unknown> | undefined;
-      for (const [field, literal] of rounded) {
-        if (!keepDigits.has(field)) continue;
+      for (const { path, digits } of rounded) {
+        if (!keepDigits.has(path.join('\u0000'))) continue;
         copy ??= { ...value };
-        copy[field] = literal;
+        // Copy each enclosing object on the way down: the caller's record stays as it was.
+        let node = copy;
+        for (const key of path.slice(0, -1)) node = node[key] = { ...(node[key] as Record<string, unknown>) };
+        node[path.at(-1)!] = digits;
       }
       return copy ?? value;
     },
     observe(rounded, input, output, state) {
       if (!rounded) return;
-      for (const [field, literal] of rounded) {
-        // Kept as digits, or dropped by the schema (an unknown key it strips): nothing was lost.
-        if (typeof input[field] !== 'number' || output[field] === undefined) continue;
-        const key = `${PREFIX}${field}`;
+      for (const { path, digits } of rounded) {
+        const given = valueAt(input, path);
+        // Kept as digits, or dropped by the schema (a key it strips): nothing was lost.
+        if (typeof given !== 'number' || valueAt(output, path) === undefined) continue;
+        const key = `${PREFIX}${path.join('.')}`;
         const entry = state[key];
         if (entry) entry.count++;
-        else state[key] = { count: 1, shown: `${literal} as ${String(input[field])}` };
+        else state[key] = { count: 1, shown: `${digits} as ${String(given)}` };
       }
     },
     notes(state) {
@@ -81,6 +86,15 @@ export function jsonIntegerPrecision(schema: z.ZodType): JsonIntegerPrecision {
   };
 }
 
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
 interface Def {
   readonly type: string;
   readonly coerce?: boolean;
@@ -91,15 +105,18 @@ interface Def {
 /** Wrappers that hand a present value to their inner schema unchanged. */
 const PASS_THROUGH = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch']);
 
-/** Top-level fields that are z.coerce.string() or z.coerce.bigint() under pass-through wrappers. */
+/** The paths (keys joined by U+0000) of fields that are z.coerce.string() or z.coerce.bigint() under pass-through wrappers, in nested objects too. */
 function fieldsKeepingDigits(schema: z.ZodType): ReadonlySet<string> {
-  const def = (schema as unknown as { _zod: { def: Def } })._zod.def;
   const fields = new Set<string>();
-  if (def.type !== 'object' || !def.shape) return fields;
-  for (const [name, field] of Object.entries(def.shape)) {
-    let inner = field._zod.def;
+  const walk = (def: Def, path: readonly string[]): void => {
+    let inner = def;
     while (PASS_THROUGH.has(inner.type) && inner.innerType) inner = inner.innerType._zod.def;
-    if (inner.coerce === true && (inner.type === 'string' || inner.type === 'bigint')) fields.add(name);
-  }
+    if (inner.type === 'object' && inner.shape) {
+      for (const [name, field] of Object.entries(inner.shape)) walk(field._zod.def, [...path, name]);
+    } else if (path.length > 0 && inner.coerce === true && (inner.type === 'string' || inner.type === 'bigint')) {
+      fields.add(path.join('\u0000'));
+    }
+  };
+  walk((schema as unknown as { _zod: { def: Def } })._zod.def, []);
   return fields;
 }

@@ -1,4 +1,4 @@
-import { roundedIntegerDigits } from './json-integer-literals.js';
+import { roundedIntegerDigits, type RoundedInteger } from './json-integer-literals.js';
 import { CsvRowSplitter, type CsvRow } from './csv-row-splitter.js';
 import type { CsvColumnType, RawRecord } from './source-object.js';
 import { ObjectFormatError, type TextRecordParser } from './text-record-parser.js';
@@ -93,14 +93,14 @@ function toRecord(row: CsvRow, columns: string[], decoders: ((text: string) => u
   }
   // fromEntries defines own properties, so a column named "__proto__" stays a plain column.
   const entries: [string, unknown][] = [];
-  let roundedIntegers: Map<string, string> | undefined;
+  let roundedIntegers: RoundedInteger[] | undefined;
   for (const [i, name] of columns.entries()) {
     const decoded = decoders[i]!(row.fields[i]!);
     if (decoded === MISSING) continue;
     entries.push([name, decoded]);
     // A number column's cell beyond 2^53 whose digits Number() lost, noted as JSON Lines notes it.
     const digits = typeof decoded === 'number' ? roundedIntegerDigits(row.fields[i]!, decoded) : undefined;
-    if (digits !== undefined) (roundedIntegers ??= new Map()).set(name, digits);
+    if (digits !== undefined) (roundedIntegers ??= []).push({ path: [name], digits });
   }
   const value = Object.fromEntries(entries);
   return roundedIntegers ? { line, raw, value, roundedIntegers } : { line, raw, value };

@@ -101,13 +101,13 @@ function isArrayOfObjects(raw: string): boolean {
 }
 
 /**
- * Decodes one JSON Lines record. A top-level integer literal that `JSON.parse` rounded (beyond
- * 2^53) is listed in `roundedIntegers`, with its digits as written.
+ * Decodes one JSON Lines record. An integer literal that `JSON.parse` rounded (beyond 2^53) is
+ * listed in `roundedIntegers`, with its digits as written.
  *
  * @example
  * ```ts
  * parseJsonLine(7, '"x"') // { line: 7, raw: '"x"', error: 'expected a JSON object, got string' }
- * parseJsonLine(8, '{"id":9007199254740993}').roundedIntegers // Map { 'id' => '9007199254740993' }
+ * parseJsonLine(8, '{"id":9007199254740993}').roundedIntegers // [{ path: ['id'], digits: '9007199254740993' }]
  * ```
  */
 export function parseJsonLine(line: number, raw: string): RawRecord {

@@ -1,4 +1,5 @@
 import type { SourceFormat, SourceNode } from '../plan/source-node.js';
+import type { RoundedInteger } from './json-integer-literals.js';
 
 /**
  * What `file()` and `s3()` return: a source, as plain plan data. `pipeline(...).from(source)`
@@ -39,10 +40,10 @@ export interface RawRecord {
   /** Why the record could not be decoded (then `value` is absent). */
   readonly error?: string;
   /**
-   * JSON only: the top-level fields whose integer literal `JSON.parse` rounded (beyond 2^53),
-   * field → the literal as written (json-integer-literals.ts). Absent when none did.
+   * The fields whose integer literal `JSON.parse` (or, in CSV, `Number()`) rounded, beyond 2^53,
+   * with the digits as written (json-integer-literals.ts). Absent when none did.
    */
-  readonly roundedIntegers?: ReadonlyMap<string, string>;
+  readonly roundedIntegers?: readonly RoundedInteger[];
 }
 
 /**

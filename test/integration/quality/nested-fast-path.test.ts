@@ -45,7 +45,10 @@ const user = object({
   'a/b': slot(fc.integer({ min: -5, max: 5 }), fc.constantFrom(1.5, '3', 2 ** 53, null)),
   geo: slot(fc.oneof(geo, fc.constant(null)), fc.constantFrom('DE', [1], 0)),
 });
-const meta = object({ v: slot(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null)), fc.constantFrom('1', true)), other: fc.oneof({ weight: 5, arbitrary: fc.constant(absent) }, { weight: 1, arbitrary: fc.constant(1) }) });
+// Doubles JSON.stringify writes as integers beyond 2^53 (1234567890123456800 for …768) are left
+// out: SQL leaves those to zod, to note digits they might have lost (integer-precision.test.ts).
+const double = fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !(Math.abs(d) > Number.MAX_SAFE_INTEGER && /^-?\d+$/.test(JSON.stringify(d))));
+const meta = object({ v: slot(fc.oneof(double, fc.constant(null)), fc.constantFrom('1', true)), other: fc.oneof({ weight: 5, arbitrary: fc.constant(absent) }, { weight: 1, arbitrary: fc.constant(1) }) });
 const record = object({
   id: slot(fc.constantFrom('r1', 'r2'), fc.constantFrom(1, null)),
   user: slot(user, fc.constantFrom(null, 'u1', [], 3)),

@@ -66,3 +66,16 @@ it('counts rows per field and words the plural', () => {
   const [note] = precision.notes(state);
   expect(note).toMatch(/^n: 2 integers in the source .* were read as the nearest one, e\.g\. 1234567890123456789 as 1234567890123456800: those rows are valid and hold/);
 });
+
+describe('fields inside nested objects', () => {
+  it('keep their digits where they coerce to text or bigint, and are noted under their path where they do not', () => {
+    const schema = z.object({ user: z.object({ id: z.coerce.string(), score: z.number(), geo: z.object({ cell: z.coerce.bigint() }).optional() }), n: z.number() });
+    const line = `{"user":{"id":${ID},"score":${ID},"geo":{"cell":${ID}}},"n":1}`;
+    const record = parseJsonLine(1, line);
+    const { output, notes } = validate(schema, line);
+    expect(output).toEqual({ user: { id: ID, score: 1234567890123456800, geo: { cell: BigInt(ID) } }, n: 1 });
+    expect(notes.map((n) => n.slice(0, n.indexOf(':')))).toEqual(['user.score']);
+    // The record as read is left as it was: the digits go into a copy.
+    expect(record.value).toEqual({ user: { id: 1234567890123456800, score: 1234567890123456800, geo: { cell: 1234567890123456800 } }, n: 1 });
+  });
+});

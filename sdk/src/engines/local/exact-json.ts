@@ -9,25 +9,26 @@
  * `JSON.parse` reads back exactly, and that DuckDB reads as ±inf (which the SQL fast path
  * never accepts) and as -0.0 (which it keeps).
  *
- * And the digits `JSON.parse` rounded away: a top-level integer literal beyond 2^53 (a 19-digit
- * id) is written as it was in the source, not as the nearest double, so that DuckDB reads it
+ * And the digits `JSON.parse` rounded away: an integer literal beyond 2^53 (a 19-digit id) is
+ * written as it was in the source, not as the nearest double, so that DuckDB reads it
  * exactly and validation can give zod every digit where the schema keeps them.
  */
+import type { RoundedInteger } from '../../sources/json-integer-literals.js';
 
 /**
  * `JSON.stringify(value)`, except that ±Infinity and -0 survive the round trip through
- * `JSON.parse`, and the top-level fields of `literals` (field → integer literal, from
- * `RawRecord.roundedIntegers`) are written with those digits.
+ * `JSON.parse`, and the fields of `literals` (from `RawRecord.roundedIntegers`) are written
+ * with those digits.
  *
  * @example
  * ```ts
  * exactJson({ x: JSON.parse('1e400'), y: -0, z: 'a' }) // '{"x":1e999,"y":-0.0,"z":"a"}'
  * JSON.parse(exactJson({ x: Infinity })).x            // Infinity
- * exactJson({ id: 9007199254740992 }, new Map([['id', '9007199254740993']])) // '{"id":9007199254740993}'
+ * exactJson({ user: { id: 9007199254740992 } }, [{ path: ['user', 'id'], digits: '9007199254740993' }]) // '{"user":{"id":9007199254740993}}'
  * ```
  */
-export function exactJson(value: unknown, literals?: ReadonlyMap<string, string>): string {
-  if (literals) return writeObject(value as Record<string, unknown>, literals);
+export function exactJson(value: unknown, literals?: readonly RoundedInteger[]): string {
+  if (literals) return writeObject(value as Record<string, unknown>, digitsTree(literals));
   // The walk is cheap next to serialising; the slow writer runs only for the rare record that needs it.
   return hasSpecialNumber(value) ? write(value) : JSON.stringify(value);
 }
@@ -59,10 +60,30 @@ function write(value: unknown): string {
   return writeObject(value as Record<string, unknown>);
 }
 
-function writeObject(value: Record<string, unknown>, literals?: ReadonlyMap<string, string>): string {
+/** The digits to write, by key; those of a nested object under its key. */
+type DigitsTree = Map<string, string | DigitsTree>;
+
+function digitsTree(literals: readonly RoundedInteger[]): DigitsTree {
+  const root: DigitsTree = new Map();
+  for (const { path, digits } of literals) {
+    let node = root;
+    for (const key of path.slice(0, -1)) {
+      const next = node.get(key);
+      if (next instanceof Map) node = next;
+      else node.set(key, (node = new Map()));
+    }
+    node.set(path.at(-1)!, digits);
+  }
+  return root;
+}
+
+function writeObject(value: Record<string, unknown>, digits?: DigitsTree): string {
   const members: string[] = [];
   for (const [key, v] of Object.entries(value)) {
-    if (v !== undefined) members.push(`${JSON.stringify(key)}:${literals?.get(key) ?? write(v)}`);
+    if (v === undefined) continue;
+    const own = digits?.get(key);
+    const text = typeof own === 'string' ? own : own && v !== null && typeof v === 'object' && !Array.isArray(v) ? writeObject(v as Record<string, unknown>, own) : write(v);
+    members.push(`${JSON.stringify(key)}:${text}`);
   }
   return `{${members.join(',')}}`;
 }

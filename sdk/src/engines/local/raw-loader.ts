@@ -9,6 +9,7 @@ import type { RawRecord } from '../../sources/index.js';
 import { printerFor } from '../../sql/dialects.js';
 import { POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import { exactJson } from './exact-json.js';
+import type { RoundedInteger } from '../../sources/json-integer-literals.js';
 import { parquetColumns, typeConflicts, type FileColumns } from './parquet-column-types.js';
 import { caseVariantNames } from './column-case-variants.js';
 
@@ -108,7 +109,7 @@ export function openRawRecordAppender(connection: DuckDBConnection): RawRecordAp
  * A record's JSON text, or why it has none: JSON.parse reads nesting deeper than the stack
  * allows writing back (a RangeError), and such a record is quarantined, not the run failed.
  */
-function jsonText(value: Record<string, unknown>, literals: ReadonlyMap<string, string> | undefined): { text: string } | { error: string } {
+function jsonText(value: Record<string, unknown>, literals: readonly RoundedInteger[] | undefined): { text: string } | { error: string } {
   try {
     return { text: exactJson(value, literals) };
   } catch (error) {

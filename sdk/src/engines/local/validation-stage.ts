@@ -27,7 +27,7 @@ import type { GateResult } from '../../quality/gates/gate-result.js';
 import { coercionSurprises, type CoercionState } from '../../quality/coercion-surprises.js';
 import { jsonIntegerPrecision } from '../../quality/json-integer-precision.js';
 import { rowFlattener } from '../../quality/nested-fields.js';
-import { roundedIntegerLiterals } from '../../sources/json-integer-literals.js';
+import { roundedIntegerLiterals, type RoundedInteger } from '../../sources/json-integer-literals.js';
 import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
 import { buildQualityReport } from '../../quality/quality-report.js';
@@ -271,7 +271,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
               object = (objects.getItem(r) as string | null) ?? object;
               const line = lines.getItem(r) as bigint;
               let input: unknown;
-              let rounded: ReadonlyMap<string, string> | undefined;
+              let rounded: readonly RoundedInteger[] | undefined;
               /** The raw content, for a quarantined row only. */
               let rawOf: () => string;
               if (text) {
