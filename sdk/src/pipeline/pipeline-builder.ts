@@ -6,9 +6,9 @@
  * The public types are interfaces (one per stage, so `toFeatureStore()` is only offered after
  * `aggregate()`); the implementing class stays private.
  */
-import type { FlatRow } from './flat-row.js';
 import type { z } from 'zod';
 import { PlanError } from '../errors.js';
+import type { FlatRow } from './flat-row.js';
 import type { ScalarType } from '../plan/expression-node.js';
 import { PLAN_VERSION, type PipelinePlan, type PlanStep } from '../plan/pipeline-plan.js';
 import { deepFreeze, planHash } from '../plan/canonical-json.js';

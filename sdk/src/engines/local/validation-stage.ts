@@ -306,8 +306,8 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
                 if (unstorable) quarantined.add({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
                 else {
                   zodAccepted++;
-                  coerced.observe(input, parsed.data as Record<string, unknown>, coercions);
-                  precision.observe(rounded, input as Record<string, unknown>, parsed.data as Record<string, unknown>, coercions);
+                  coerced.observe(input, output, coercions);
+                  precision.observe(rounded, input as Record<string, unknown>, output, coercions);
                 }
               } else {
                 quarantined.add({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
