@@ -20,6 +20,7 @@
  */
 import type { z } from 'zod';
 import { epochUnitGuess } from './epoch-numbers.js';
+import { valueAt } from './nested-fields.js';
 import { modelSchema, type FieldModel } from './zod-field-model.js';
 
 /** What each coercion is in JS, as the note names it. */
@@ -152,15 +153,6 @@ function watchedFields(fields: readonly FieldModel[], keys: readonly string[]): 
   return fields.flatMap((f) =>
     f.base === 'object' && f.nested ? watchedFields(f.nested.fields, [...keys, f.name]) : [{ ...f, name: [...keys, f.name].join('.'), keys: [...keys, f.name] }],
   );
-}
-
-function valueAt(value: unknown, keys: readonly string[]): unknown {
-  let current = value;
-  for (const key of keys) {
-    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 function show(value: unknown): string {

@@ -12,6 +12,7 @@
  */
 import type { z } from 'zod';
 import type { CoercionState } from './coercion-surprises.js';
+import { valueAt } from './nested-fields.js';
 import type { RoundedInteger } from '../sources/json-integer-literals.js';
 
 export interface JsonIntegerPrecision {
@@ -84,15 +85,6 @@ export function jsonIntegerPrecision(schema: z.ZodType): JsonIntegerPrecision {
       return notes;
     },
   };
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 interface Def {

@@ -36,11 +36,21 @@ export function rowFlattener(columns: readonly ColumnDescription[]): RowFlattene
   };
 }
 
-function valueAt(row: Record<string, unknown>, path: readonly string[]): unknown {
-  let value: unknown = row;
+/**
+ * The value at `path` inside nested objects; undefined where a key is missing or a value on the
+ * way is not an object.
+ *
+ * @example
+ * ```ts
+ * valueAt({ user: { geo: { country: 'DE' } } }, ['user', 'geo', 'country']) // 'DE'
+ * valueAt({ user: null }, ['user', 'id'])                                   // undefined
+ * ```
+ */
+export function valueAt(value: unknown, path: readonly string[]): unknown {
+  let current = value;
   for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
   }
-  return value;
+  return current;
 }
