@@ -39,6 +39,17 @@ export interface RoundedInteger {
  */
 export function roundedIntegerLiterals(text: string, value: Readonly<Record<string, unknown>>): RoundedInteger[] | undefined {
   if (!hasInexactInteger(value)) return undefined;
+  try {
+    return roundedAmong(text, value);
+  } catch (error) {
+    // Objects nested deeper than the stack (valid JSON: JSON.parse reads it iteratively): such a
+    // record keeps JSON.parse's values; a local run quarantines it as too deep to write back.
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+function roundedAmong(text: string, value: Readonly<Record<string, unknown>>): RoundedInteger[] | undefined {
   const rounded: RoundedInteger[] = [];
   const compare = (literals: LiteralTree, parsed: Readonly<Record<string, unknown>>, path: readonly string[]): void => {
     for (const [key, literal] of literals) {
@@ -53,11 +64,20 @@ export function roundedIntegerLiterals(text: string, value: Readonly<Record<stri
   return rounded.length > 0 ? rounded : undefined;
 }
 
-/** Whether an integer-valued number beyond 2^53 - 1 sits in the object or its nested objects: only those can have lost digits. */
+/**
+ * Whether an integer-valued number beyond 2^53 - 1 sits in the object or its nested objects:
+ * only those can have lost digits. A loop over a stack, not recursion: every record passes
+ * here, and a record may nest deeper than the call stack goes.
+ */
 function hasInexactInteger(value: Readonly<Record<string, unknown>>): boolean {
-  for (const key in value) {
-    const v = value[key];
-    if (typeof v === 'number' ? (v > MAX_EXACT || v < -MAX_EXACT) && Number.isFinite(v) : isPlainObject(v) && hasInexactInteger(v)) return true;
+  const pending: Readonly<Record<string, unknown>>[] = [value];
+  for (let object = pending.pop(); object !== undefined; object = pending.pop()) {
+    for (const key in object) {
+      const v = object[key];
+      if (typeof v === 'number') {
+        if ((v > MAX_EXACT || v < -MAX_EXACT) && Number.isFinite(v)) return true;
+      } else if (isPlainObject(v)) pending.push(v);
+    }
   }
   return false;
 }
