@@ -28,6 +28,9 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 
 type Prefixed<R, K extends string, Lacking> = { [P in keyof R & string as `${K}_${P}`]: R[P] | Lacking };
 
+/** Levels flattened; deeper (a recursive schema, which validate() refuses at run time) stays as it is. */
+type MaxDepth = 6;
+
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /**
@@ -39,7 +42,9 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
  * // { ts: Date; user_id: string | null; user_country: string | null }
  * ```
  */
-export type FlatRow<T> = Simplify<
-  { [K in keyof T & string as IsNested<T[K]> extends true ? never : K]: T[K] } &
-    UnionToIntersection<{ [K in keyof T & string]: IsNested<T[K]> extends true ? Prefixed<FlatRow<NonNullable<T[K]>>, K, LackingOf<T[K]>> : {} }[keyof T & string]>
->;
+export type FlatRow<T, Depth extends unknown[] = []> = Depth['length'] extends MaxDepth
+  ? T
+  : Simplify<
+      { [K in keyof T & string as IsNested<T[K]> extends true ? never : K]: T[K] } &
+        UnionToIntersection<{ [K in keyof T & string]: IsNested<T[K]> extends true ? Prefixed<FlatRow<NonNullable<T[K]>, [...Depth, unknown]>, K, LackingOf<T[K]>> : {} }[keyof T & string]>
+    >;

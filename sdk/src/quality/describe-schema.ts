@@ -64,7 +64,7 @@ export function describeSchema(schema: z.ZodType, path = 'validate.schema'): Sch
       `validate() needs a zod object schema describing one row, e.g. z.object({ user_id: z.string(), ts: z.coerce.date() }); got a ${def?.type ?? typeof schema} schema.`,
     );
   }
-  const columns = Object.entries(def.shape).flatMap(([name, field]) => describeField([name], field._zod.def, `${path}.${name}`, false));
+  const columns = Object.entries(def.shape).flatMap(([name, field]) => describeField([name], field._zod.def, `${path}.${name}`, false, [def]));
   checkColumnNames(columns, path);
   return { columns };
 }
@@ -113,11 +113,20 @@ function checkColumnNames(columns: readonly ColumnDescription[], path: string): 
 }
 
 /** The columns of the field at `keys`: itself, or the scalars inside a nested z.object. `mayLack`: an enclosing object may be missing or null. */
-function describeField(keys: readonly string[], def: Def, path: string, mayLack: boolean): ColumnDescription[] {
+function describeField(keys: readonly string[], def: Def, path: string, mayLack: boolean, enclosing: readonly Def[]): ColumnDescription[] {
   const inner = unwrapped(def);
   if (inner.current.type === 'object' && inner.current.shape) {
+    if (enclosing.includes(inner.current)) {
+      throw new PlanError(
+        'RECURSIVE_SCHEMA',
+        path,
+        `The field ${keys.join('.')} holds the object it is in (a recursive schema): sluice stores one column per field of a nested object and cannot flatten one without end. ` +
+          'Describe the levels you need as their own z.object, or leave the field out of the schema (z.object drops keys it does not name).',
+      );
+    }
     const lacking = mayLack || inner.nullable || inner.optional || inner.defaulted;
-    return Object.entries(inner.current.shape).flatMap(([key, field]) => describeField([...keys, key], field._zod.def, `${path}.${key}`, lacking));
+    const shape = inner.current.shape;
+    return Object.entries(shape).flatMap(([key, field]) => describeField([...keys, key], field._zod.def, `${path}.${key}`, lacking, [...enclosing, inner.current]));
   }
   const column = describeColumn(flatColumnName(keys), def, path);
   if (keys.length === 1) return [column];

@@ -44,6 +44,12 @@ describe('describeSchema of nested objects', () => {
     expect(error!.message).toMatch(/The nested field user\.id is stored as the column "user_id", and so is the field "user_id"\. Rename one/);
   });
 
+  it('a recursive schema (zod 4 getters) is a PlanError saying why, not a stack overflow', () => {
+    const Node = z.object({ name: z.string(), get parent() { return Node.optional(); } });
+    expect(() => pipeline('r').from(file('x/*.jsonl')).validate(Node)).toThrow(/The field parent holds the object it is in \(a recursive schema\)/);
+    expect(() => describeSchema(Node)).toThrow(PlanError);
+  });
+
   it('an array is still no column, and the error says what can be stored and how to leave it out', () => {
     expect(() => describeSchema(z.object({ tags: z.array(z.string()) }))).toThrow(/nested z\.object of them \(stored as one column per field, user\.id as user_id\), or leave the field out of the schema/);
   });
