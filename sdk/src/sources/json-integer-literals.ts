@@ -70,13 +70,14 @@ function roundedAmong(text: string, value: Readonly<Record<string, unknown>>): R
  * here, and a record may nest deeper than the call stack goes.
  */
 function hasInexactInteger(value: Readonly<Record<string, unknown>>): boolean {
-  const pending: Readonly<Record<string, unknown>>[] = [value];
-  for (let object = pending.pop(); object !== undefined; object = pending.pop()) {
+  // Nested objects wait here; a flat record (the usual one) allocates nothing.
+  let pending: Readonly<Record<string, unknown>>[] | undefined;
+  for (let object: Readonly<Record<string, unknown>> | undefined = value; object !== undefined; object = pending?.pop()) {
     for (const key in object) {
       const v = object[key];
       if (typeof v === 'number') {
         if ((v > MAX_EXACT || v < -MAX_EXACT) && Number.isFinite(v)) return true;
-      } else if (isPlainObject(v)) pending.push(v);
+      } else if (isPlainObject(v)) (pending ??= []).push(v);
     }
   }
   return false;
