@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import type { SelectItem, SqlExpr, SqlType } from '../sql/sql-node.js';
 import { MICROSECONDS_LIKE, SECONDS_LIKE } from './epoch-numbers.js';
 import { and, bin, caseWhen, cast, col, eq, fn, isNull, lit, not, or } from '../sql/sql-builders.js';
+import { acceptWhere, type FieldSite } from './field-accept.js';
 import type { ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
 import { printerFor } from '../sql/dialects.js';
@@ -205,13 +206,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     const present = presentAccept(field, type, site, notCompiled, patterns, refused, floorInstants);
     const absent = fitOutcome(field.absent, type, notCompiled);
     const nullOutcome = fitOutcome(field.null, type, notCompiled);
-    const accept = caseWhen(
-      [
-        { when: site.missing, then: lit(absent.kind === 'value') },
-        { when: site.isNull, then: lit(nullOutcome.kind === 'value') },
-      ],
-      present.accept,
-    );
+    const accept = acceptWhere(site, absent.kind === 'value', nullOutcome.kind === 'value', present.accept);
     // A typed column read as is (or cast) maps NULL to NULL by itself: when a null value stays
     // null, the CASE is left out, so readers of the valid rows evaluate no per-row branching.
     // Not where some object lacks the column: the union by name may fill it there from a column
@@ -256,14 +251,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
       leaves.push({ name: column.name, type: column.type, expr: scalar.value, identity: false });
     }
     const isNullValue = (o: Outcome): boolean => o.kind === 'value' && o.value === null;
-    const accept = caseWhen(
-      [
-        { when: site.missing, then: lit(isNullValue(field.absent)) },
-        { when: site.isNull, then: lit(isNullValue(field.null)) },
-        { when: fn('starts_with', site.fragment!, lit('{')), then: inside.length ? and(...inside) : lit(true) },
-      ],
-      lit(false),
-    );
+    const accept = acceptWhere(site, isNullValue(field.absent), isNullValue(field.null), and(fn('starts_with', site.fragment!, lit('{')), ...inside));
     const absentOrNull = or(site.missing, site.isNull);
     return { accept, values: leaves.map((v) => ({ ...v, expr: cast(caseWhen([{ when: absentOrNull, then: lit(null) }], v.expr), SQL_TYPE[v.type]) })) };
   };
@@ -329,16 +317,6 @@ function canonicalGuard(): SqlExpr {
 }
 
 /** Where a field's value lives: missing / null conditions, and how to read a present value. */
-interface FieldSite {
-  readonly missing: SqlExpr;
-  readonly isNull: SqlExpr;
-  /** JSON rows: the value's JSON fragment as DuckDB re-serialized it (`"text"`, `12.5`, `true`…). */
-  readonly fragment?: SqlExpr;
-  /** Typed rows: the column and its DuckDB type. */
-  readonly column?: SqlExpr;
-  readonly columnType?: string;
-}
-
 function jsonSite(fragment: SqlExpr): FieldSite {
   return { missing: isNull(fragment), isNull: eq(fragment, lit('null')), fragment };
 }
