@@ -43,7 +43,7 @@ export function formatQualityReport(report: QualityReport, options: QualityRepor
   const fp = report.fastPath;
   if (fp.reason !== undefined && fp.sqlRows === 0 && fp.zodRows > 0) lines.push(`left the vectorised path: ${fp.reason} — zod checked all ${n(fp.zodRows)} rows`);
   else {
-    lines.push(`fast path: SQL accepted ${n(fp.sqlRows)} rows; zod checked ${n(fp.zodRows)}`);
+    lines.push(`fast path: SQL accepted ${n(fp.sqlRows)} rows${deferredText(fp)}; zod checked ${n(fp.zodRows)}`);
     if (fp.reason !== undefined) lines.push(`  checks left to zod: ${fp.reason}`);
   }
   if (fp.zodAccepted?.length) lines.push(`  zod accepted rows SQL did not read: ${leftToZodText(fp.zodAccepted)}`);
@@ -116,6 +116,22 @@ function cell(value: number | string | boolean | null): string {
 function truncate(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/**
+ * ` (zod checked user_id in each)`: the fields SQL cannot check, which zod checked on their own
+ * in the rows SQL accepted; empty when there are none.
+ *
+ * @example
+ * ```ts
+ * deferredText({ deferred: { fields: ['user_id', 'tags'], rows: 1000 } }) // ' (zod checked user_id and tags in each)'
+ * ```
+ */
+export function deferredText(fp: Pick<QualityReport['fastPath'], 'deferred'>): string {
+  const fields = fp.deferred?.fields ?? [];
+  if (fields.length === 0) return '';
+  const named = fields.length === 1 ? fields[0]! : `${fields.slice(0, -1).join(', ')} and ${fields.at(-1)!}`;
+  return ` (zod checked ${named} in each)`;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { QualityReport, RuleResult } from '../quality/quality-report.js';
 import type { QuarantinedRow, RowCounts, RowIssue } from '../quality/quarantine.js';
 import { escapeHtml } from './html-escape.js';
 import { formatExact, formatNumbers } from '../format/value-format.js';
-import { formatQualityReport, leftToZodText } from '../format/quality-report-text.js';
+import { deferredText, formatQualityReport, leftToZodText } from '../format/quality-report-text.js';
 
 export interface QualityReportDisplayOptions {
   /** Example rows shown per failing rule (default 3, the most the report keeps). */
@@ -71,7 +71,7 @@ function clip(text: string, max: number): string {
 function fastPathLine(fp: QualityReport['fastPath']): string {
   const why = fp.zodAccepted?.length ? `; zod accepted rows SQL did not read: ${leftToZodText(fp.zodAccepted)}` : '';
   if (fp.reason !== undefined && fp.sqlRows === 0 && fp.zodRows > 0) return `left the vectorised path: ${fp.reason} — zod checked all ${fmt(fp.zodRows)} rows${why}`;
-  return `fast path: SQL accepted ${fmt(fp.sqlRows)} rows; zod checked ${fmt(fp.zodRows)}${fp.reason !== undefined ? ` (left to zod: ${fp.reason})` : ''}${why}`;
+  return `fast path: SQL accepted ${fmt(fp.sqlRows)} rows${deferredText(fp)}; zod checked ${fmt(fp.zodRows)}${fp.reason !== undefined ? ` (left to zod: ${fp.reason})` : ''}${why}`;
 }
 
 const PASS = '<span style="color:#1a7f37;font-weight:bold">✓ pass</span>';

@@ -13,7 +13,7 @@ import type { SelectItem, SqlExpr, SqlType } from '../sql/sql-node.js';
 import { MICROSECONDS_LIKE, SECONDS_LIKE } from './epoch-numbers.js';
 import { and, bin, caseWhen, cast, col, eq, fn, isNull, lit, not, or } from '../sql/sql-builders.js';
 import { acceptWhere, type FieldSite } from './field-accept.js';
-import type { ColumnType } from './describe-schema.js';
+import type { ColumnDescription, ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
 import { printerFor } from '../sql/dialects.js';
 import { ASTRAL_CHARACTER_RE2, canMatchNonAscii, escapeRe2, jsRegexToRe2 } from './regex-to-re2.js';
@@ -74,6 +74,12 @@ export interface CompiledChecks {
   readonly reasons: readonly string[];
   /** RE2 patterns used, so the engine can verify that DuckDB compiles each one. */
   readonly patterns: readonly string[];
+  /**
+   * Top-level fields with checks SQL cannot run (a transform, a refine, a union…), left to zod
+   * in the rows SQL accepts (`deferUncompiledFields`): `accept` holds for them and their values
+   * are NULL, for the engine to fill from zod's output of just these fields.
+   */
+  readonly deferred: readonly string[];
 }
 
 export interface CompileOptions {
@@ -94,6 +100,13 @@ export interface CompileOptions {
    * once more with it on for the rows SQL did not accept (validation-stage.ts).
    */
   readonly floorSubMillisecondInstants?: boolean;
+  /**
+   * JSON rows: a top-level field SQL cannot check does not send every row to zod; SQL checks
+   * the other fields and the engine has zod check that one in the rows SQL accepts
+   * (CompiledChecks.deferred). zod parses each field of an object on its own, so those rows get
+   * the same verdict and values as from zod over the whole row.
+   */
+  readonly deferUncompiledFields?: boolean;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -255,6 +268,20 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     const absentOrNull = or(site.missing, site.isNull);
     return { accept, values: leaves.map((v) => ({ ...v, expr: cast(caseWhen([{ when: absentOrNull, then: lit(null) }], v.expr), SQL_TYPE[v.type]) })) };
   };
+  const deferred: string[] = [];
+  const deferredReasons: string[] = [];
+  const defer = options.deferUncompiledFields === true && json && blockers.length === 0;
+  /** Whether the field, once compiled, is zod's in the rows SQL accepts: its condition holds, its values wait. */
+  const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr): boolean => {
+    if (!defer || notCompiled.length === 0) return false;
+    deferred.push(field.name);
+    fieldParts.push({ name: field.name, accept: lit(true), shown });
+    values.push(...own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })));
+    fields.push({ name: field.name, type: own[0]!.type, compiled: false, notCompiled });
+    // Said, but not a blocker: SQL still accepts rows.
+    for (const reason of notCompiled) deferredReasons.push(`${field.name}: ${reason}`);
+    return true;
+  };
   model.fields.forEach((field, i) => {
     const own = description.columns.filter((c) => (c.path?.[0] ?? c.name) === field.name);
     const type = own[0]!.type;
@@ -277,6 +304,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
         if (notCompiled.length === 0) notCompiled.push(nestedSites ? 'a nested object SQL cannot read' : 'a nested object outside JSON text (zod checks it)');
         compiled = { accept: lit(false), values: own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })) };
       }
+      if (deferField(field, own, notCompiled, site.fragment ?? lit(null))) return;
       rowConditions.push(compiled.accept);
       fieldParts.push({ name: field.name, accept: compiled.accept, shown: site.fragment ?? lit(null) });
       values.push(...compiled.values);
@@ -285,6 +313,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
       return;
     }
     const scalar = compileScalar(field, type, site, notCompiled);
+    if (deferField(field, own, notCompiled, site.fragment ?? lit(null))) return;
     rowConditions.push(scalar.accept);
     fieldParts.push({ name: field.name, accept: scalar.accept, shown: site.fragment ?? (site.column ? cast(site.column, 'string') : lit(null)) });
     values.push({ name: field.name, type, expr: scalar.value, identity: scalar.identity });
@@ -293,8 +322,8 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   });
 
   const vectorised = blockers.length === 0;
-  const accept = vectorised ? and(...rowConditions) : lit(false);
-  return { layers, accept, values, fields, vectorised, reasons, patterns: [...patterns], parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts } };
+  const accept = vectorised ? (rowConditions.length ? and(...rowConditions) : lit(true)) : lit(false);
+  return { layers, accept, values, fields, vectorised, reasons: [...reasons, ...deferredReasons], patterns: [...patterns], deferred, parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts } };
 }
 
 /** `_json`, or NULL when the text is one the fast path must not read (see JSON_HAZARDS_RE2). */

@@ -42,6 +42,8 @@ export interface QualityReport {
      * wrong): per field, or `(row)` for JSON text the fast path does not read; largest first.
      */
     readonly zodAccepted?: readonly { readonly field: string; readonly rows: number; readonly example?: string }[];
+    /** Fields SQL cannot check, which zod checked on their own in `rows` of the rows SQL accepted. */
+    readonly deferred?: { readonly fields: readonly string[]; readonly rows: number };
   };
   /** Objects that could not be read at all (truncated gzip, not UTF-8…), quarantined whole. */
   readonly unreadableObjects: readonly { readonly object: string; readonly error: string }[];
@@ -76,14 +78,14 @@ export function buildQualityReport(input: QualityReportInput): QualityReport {
   const failedFields = new Set(groups.map((g) => g.field));
   const fieldNames = input.fastPath.fields?.map((f) => f.name) ?? input.profile?.columns.map((c) => c.name) ?? [];
   const passing: RuleResult[] = fieldNames.filter((f) => !failedFields.has(f)).map((f) => ({ rule: f, passed: true, failingCount: 0, examples: [] }));
-  const { compiled, reason, sqlRows, zodRows, zodAccepted } = input.fastPath;
+  const { compiled, reason, sqlRows, zodRows, zodAccepted, deferred } = input.fastPath;
   return {
     counts: input.counts,
     perObject: input.perObject,
     rules: [...failing, ...passing],
     gates: input.gates,
     columns: input.profile?.columns ?? [],
-    fastPath: { compiled, ...(reason === undefined ? {} : { reason }), sqlRows, zodRows, ...(zodAccepted?.length ? { zodAccepted } : {}) },
+    fastPath: { compiled, ...(reason === undefined ? {} : { reason }), sqlRows, zodRows, ...(deferred ? { deferred } : {}), ...(zodAccepted?.length ? { zodAccepted } : {}) },
     unreadableObjects: input.unreadableObjects ?? [],
   };
 }

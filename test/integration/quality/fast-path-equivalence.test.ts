@@ -7,11 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
-import { createJsonRawRows, tableRows, withConnection } from './raw-rows.js';
-import { zodInUtc } from '../../helpers/zod-in-utc.js';
-import type { RawRecord } from './raw-rows.js';
+import { createJsonRawRows, withConnection } from './raw-rows.js';
+import { check } from './zod-oracle.js';
 
 const Rich = z.object({
   id: z.string().uuid(),
@@ -131,79 +129,9 @@ const recordFor = (object: string, line: number) =>
 const records = fc.array(fc.tuple(fc.constantFrom('a.jsonl', 'b.jsonl', 'c.jsonl'), fc.nat()), { minLength: 100, maxLength: 300, size: 'max' })
   .chain((slots) => fc.tuple(...slots.map(([object], i) => recordFor(object, i + 1))));
 
-// ---- the oracle -----------------------------------------------------------------------------
-
-interface Expected {
-  valid: { line: number; object: string; values: Row }[];
-  quarantined: { object: string; line: number; raw: string; codes: string[]; issues?: unknown[] }[];
-}
-
-function oracle(schema: z.ZodObject<any>, input: readonly RawRecord[]): Expected {
-  const valid: Expected['valid'] = [];
-  const quarantined: Expected['quarantined'] = [];
-  for (const r of input) {
-    if (r.error) { quarantined.push({ object: r.object, line: r.line, raw: r.raw, codes: ['malformed_record'] }); continue; }
-    let value: unknown;
-    try { value = JSON.parse(r.json ?? r.raw); } catch { quarantined.push({ object: r.object, line: r.line, raw: r.raw, codes: ['malformed_record'] }); continue; }
-    const parsed = zodInUtc(() => schema.safeParse(value));
-    if (parsed.success) {
-      const values: Row = {};
-      for (const key of Object.keys(schema.shape)) {
-        const v = (parsed.data as Row)[key];
-        values[key] = v instanceof Date ? v.getTime() : v === undefined ? null : v;
-      }
-      valid.push({ object: r.object, line: r.line, values });
-    } else {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), code: i.code, message: i.message }));
-      quarantined.push({ object: r.object, line: r.line, raw: r.raw, codes: issues.map((i) => i.code), issues });
-    }
-  }
-  return { valid, quarantined };
-}
-
-async function actual(c: DuckDBConnection, schema: z.ZodObject<any>, canonicalJson: boolean) {
-  const result = await runValidationStage(c, { schema, representation: 'json', canonicalJson, profile: false });
-  const rows = await tableRows(c, 'valid_rows');
-  const valid = rows.map((row) => {
-    const values: Row = {};
-    for (const key of Object.keys(schema.shape)) {
-      const v = row[key];
-      values[key] = v instanceof Date ? v.getTime() : typeof v === 'bigint' ? Number(v) : v;
-    }
-    return { object: String(row._object), line: Number(row._line), values };
-  });
-  return { result, valid };
-}
-
-async function check(schema: z.ZodObject<any>, input: readonly RawRecord[], canonicalJson: boolean) {
-  await withConnection(async (c) => {
-    await createJsonRawRows(c, input);
-    const expected = oracle(schema, input);
-    const { result, valid } = await actual(c, schema, canonicalJson);
-    if (process.env.DEBUG_FP) {
-      const key = (v: { object: string; line: number }) => `${v.object}:${v.line}`;
-      const exp = new Map(expected.valid.map((v) => [key(v), v]));
-      for (const v of valid) if (!exp.has(key(v)) || JSON.stringify(exp.get(key(v))) !== JSON.stringify(v)) console.log('MISMATCH', JSON.stringify(input.find((r) => key(r) === key(v))), JSON.stringify(v), JSON.stringify(exp.get(key(v))), JSON.stringify(expected.quarantined.find((q) => key(q) === key(v))));
-    }
-    expect(valid).toEqual(expected.valid);
-    expect(result.quarantined.rows().map((q) => ({ object: q.object, line: q.line, raw: q.raw, codes: q.issues.map((i) => i.code), ...(q.issues[0]?.code === 'malformed_record' ? {} : { issues: q.issues }) })))
-      .toEqual(expected.quarantined);
-    // Conservation, per object and overall, against counts taken from the input.
-    const inBy = new Map<string, number>();
-    for (const r of input) inBy.set(r.object, (inBy.get(r.object) ?? 0) + 1);
-    for (const [object, n] of inBy) {
-      const counts = result.perObject[object]!;
-      expect(counts.in).toBe(n);
-      expect(counts.valid + counts.quarantined).toBe(n);
-      expect(counts.valid).toBe(expected.valid.filter((v) => v.object === object).length);
-    }
-    expect(result.counts).toEqual({ in: input.length, valid: expected.valid.length, quarantined: expected.quarantined.length });
-  });
-}
-
 describe('SQL fast path ≡ pure zod (JSON rows)', () => {
   it('random mixes of good and bad rows, JSON written by JSON.stringify', async () => {
-    await fc.assert(fc.asyncProperty(records, async (input) => check(Rich, input, true)), { numRuns: 15, endOnFailure: true });
+    await fc.assert(fc.asyncProperty(records, async (input) => { await check(Rich, input, true); }), { numRuns: 15, endOnFailure: true });
   }, 240_000);
 
   it('the same rows as hand-written JSON text (whitespace, repeated keys, -0, NaN, trailing commas)', async () => {
@@ -220,7 +148,7 @@ describe('SQL fast path ≡ pure zod (JSON rows)', () => {
         (raw: string) => raw.replace(/"k":(\d+)/, '"k":$1.0'),
         (raw: string) => raw.replace(/"k":(\d+)/, '"k":$1e0'),
       ).map((edit) => ('error' in r ? r : { ...r, raw: edit(r.raw) })))));
-    await fc.assert(fc.asyncProperty(handWritten, async (input) => check(Rich, input, false)), { numRuns: 12, endOnFailure: true });
+    await fc.assert(fc.asyncProperty(handWritten, async (input) => { await check(Rich, input, false); }), { numRuns: 12, endOnFailure: true });
   }, 240_000);
 
   it('a strict schema rejects unknown keys exactly as zod does', async () => {
@@ -230,7 +158,7 @@ describe('SQL fast path ≡ pure zod (JSON rows)', () => {
       c: fc.oneof(isoInstant, textInstant, fc.constant(null), badDate),
       extra: fc.integer(),
     }, { requiredKeys: [] }), { minLength: 1, maxLength: 60 }).map((rows) => rows.map((v, i) => ({ object: 'strict.jsonl', line: i + 1, raw: JSON.stringify(v) })));
-    await fc.assert(fc.asyncProperty(strictRows, async (input) => check(Strict, input, true)), { numRuns: 20, endOnFailure: true });
+    await fc.assert(fc.asyncProperty(strictRows, async (input) => { await check(Strict, input, true); }), { numRuns: 20, endOnFailure: true });
   }, 240_000);
 
   it('clean rows never need zod: the fast path accepts all of them', async () => {

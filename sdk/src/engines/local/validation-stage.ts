@@ -37,6 +37,7 @@ import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
 import type { SqlRunner } from '../../quality/sql-runner.js';
 import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
 import { openValidRowSink } from './validation/valid-row-appender.js';
+import { checkDeferredFields } from './validation/deferred-fields.js';
 import { inUtc } from './utc-time-zone.js';
 import { QuarantineSpool } from './quarantine-spool.js';
 
@@ -103,6 +104,11 @@ export interface FastPathInfo {
   readonly fields: readonly CompiledField[];
   /** Why SQL left the rows zod then accepted (see leftToZod). */
   readonly zodAccepted?: readonly LeftToZod[];
+  /**
+   * Fields with checks SQL cannot run, which zod checked on their own in `rows` rows SQL
+   * accepted otherwise (deferred-fields.ts); those of them zod refused are among `zodRows`.
+   */
+  readonly deferred?: { readonly fields: readonly string[]; readonly rows: number };
 }
 
 /** A reason SQL did not read rows that zod then accepted: a field (or `(row)`), how many, an example. */
@@ -176,9 +182,10 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
       : { kind: 'typed', columnTypes: await describeTable(runRows, rawTable), ...(options.absentColumns ? { absentFrom: options.absentColumns } : {}) };
   const absentIn = columnsAbsentIn(options.absentColumns ?? {});
   const compile = async (canonicalJson: boolean): Promise<CompiledChecks> => {
-    const first = compileChecks(schema, representation, { canonicalJson });
+    // JSON rows: a field SQL cannot check is zod's in the rows SQL accepts (deferred-fields.ts), not a reason to give zod every row.
+    const first = compileChecks(schema, representation, { canonicalJson, deferUncompiledFields: true });
     const refused = await refusedPatterns(connection, first.patterns);
-    return refused.size ? compileChecks(schema, representation, { canonicalJson, refusedPatterns: refused }) : first;
+    return refused.size ? compileChecks(schema, representation, { canonicalJson, deferUncompiledFields: true, refusedPatterns: refused }) : first;
   };
   let checks = await compile(options.canonicalJson ?? true);
   const typed = options.representation === 'typed';
@@ -235,6 +242,18 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const precision = jsonIntegerPrecision(schema);
   const flatten = rowFlattener(columns);
   const coercions: CoercionState = {};
+  /** Rows SQL accepted whose deferred fields zod then checked. */
+  let deferredRows = 0;
+  if (checks.deferred.length > 0 && sqlRows > 0) {
+    const deferred = await checkDeferredFields(connection, {
+      schema, deferred: checks.deferred, columns, rawTable, validTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover,
+      observe: (input, output) => coerced.observe(input, output, coercions),
+    });
+    deferredRows = deferred.rows;
+    sqlRows -= deferred.backToZod;
+    rejectedRows += deferred.backToZod;
+    leftover ||= deferred.backToZod > 0;
+  }
   let zodRows = 0;
   let zodAccepted = 0;
   let zodAcceptedWhy: LeftToZod[] | undefined;
@@ -361,7 +380,11 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     : undefined;
   const profileMs = performance.now() - t3;
 
-  const fastPath: FastPathInfo = { ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields, ...(zodAcceptedWhy?.length ? { zodAccepted: zodAcceptedWhy } : {}) };
+  const fastPath: FastPathInfo = {
+    ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields,
+    ...(deferredRows > 0 ? { deferred: { fields: checks.deferred, rows: deferredRows } } : {}),
+    ...(zodAcceptedWhy?.length ? { zodAccepted: zodAcceptedWhy } : {}),
+  };
   const report = buildQualityReport({ counts, perObject, failingRules: quarantined.rules, gates, profile, fastPath });
   return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: [...coerced.notes(coercions), ...precision.notes(coercions)], ...(windowBounds ? { windowBounds } : {}), timings: { sqlMs, zodMs, gatesMs, profileMs } };
 }

@@ -25,7 +25,8 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * Opens an appender on `table`, whose columns are `columns` then `_row_id, _object, _line`.
+ * Opens an appender on `table`, whose columns are `columns` then `_row_id, _object, _line`
+ * (`{ positions: false }`: then `_row_id` only, for values joined to rows by it).
  *
  * @example
  * ```ts
@@ -35,10 +36,11 @@ const INT64_MAX = 2n ** 63n - 1n;
  * ```
  */
 export async function openValidRowSink(
-  connection: DuckDBConnection, table: string, columns: readonly { name: string; type: ColumnType }[],
+  connection: DuckDBConnection, table: string, columns: readonly { name: string; type: ColumnType }[], options: { readonly positions?: boolean } = {},
 ): Promise<ValidRowSink> {
   const appender = await connection.createAppender(table);
-  const rows = new ChunkBuffer([...columns.map((c) => DUCKDB_TYPE[c.type]), BIGINT, VARCHAR, BIGINT]);
+  const positions = options.positions !== false;
+  const rows = new ChunkBuffer([...columns.map((c) => DUCKDB_TYPE[c.type]), BIGINT, ...(positions ? [VARCHAR, BIGINT] : [])]);
   return {
     append(output, rowId, object, line) {
       // Checked before the first value goes in: a row is taken whole or not at all.
@@ -48,7 +50,8 @@ export async function openValidRowSink(
         const issue = unstorable(column, value);
         if (issue) return issue;
       }
-      rows.push(appender, [...columns.map((column) => duckValue(column, output[column.name])), rowId, object, line]);
+      const values = columns.map((column) => duckValue(column, output[column.name]));
+      rows.push(appender, positions ? [...values, rowId, object, line] : [...values, rowId]);
       return undefined;
     },
     close() {

@@ -1,0 +1,123 @@
+/**
+ * Fields SQL cannot check — a transform, a refine, a preprocess — no longer send every row to zod:
+ * SQL checks the rest and zod checks just those fields of the rows SQL accepted. The oracle is
+ * zod over each whole row (zod-oracle.ts): the same valid rows with the same output values, the
+ * same quarantined rows with the same issues, whether the deferred field, another field or both
+ * are wrong. And the rows zod read whole are only those SQL refused or zod refused a field of.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { z } from 'zod';
+import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
+import { formatQualityReport } from '../../../sdk/src/format/quality-report-text.js';
+import { createJsonRawRows, tableRows, withConnection } from './raw-rows.js';
+import { check } from './zod-oracle.js';
+
+const Deferred = z.object({
+  id: z.string().uuid(),
+  user: z.string().min(2).transform((s) => s.trim().toUpperCase()),
+  tag: z.string().refine((s) => !s.includes('x'), 'a tag has no x').optional(),
+  score: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number().nonnegative()),
+  when: z.coerce.date(),
+  // Integers JavaScript rounds keep their digits only through the whole-row path.
+  order_id: z.coerce.string().refine((s) => s.length > 3, 'an order id has four digits or more'),
+});
+
+const uuid = fc.uuid({ version: 4 });
+const field = {
+  id: fc.oneof({ weight: 5, arbitrary: uuid }, { weight: 1, arbitrary: fc.constantFrom('not-a-uuid', 7, null) }),
+  user: fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom(' ab ', 'x', 'é😀', null, 3, '\u2028ab')),
+  tag: fc.oneof(fc.string({ unit: fc.constantFrom('a', 'b', 'x', '"', '\\', '\n'), maxLength: 4 }), fc.constantFrom(null, 5, true)),
+  score: fc.oneof(fc.double({ min: -5, max: 1e6, noNaN: true }), fc.constantFrom('12', ' 3.5 ', '', 'abc', '-1', null, true, [1], { n: 1 }, 1e300)),
+  when: fc.oneof(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom('2024-02-30', 'soon', 1_700_000_000_000, null)),
+  order_id: fc.oneof(
+    fc.integer({ min: 0, max: 100_000 }),
+    fc.constantFrom('12', 'A-1234', 1234567890123456789n, 9007199254740993n, 98765432109876543210n, 12.5, 1e21, -0),
+  ),
+};
+type Row = Record<string, unknown>;
+const names = Object.keys(field) as (keyof typeof field)[];
+const row = fc.record(field, { requiredKeys: ['id', 'user', 'score', 'when', 'order_id'] });
+// Some rows lose a key (missing, not null) or gain one (stripped).
+const edited = fc.tuple(row, fc.option(fc.constantFrom(...names)), fc.boolean()).map(([r, drop, extra]) => {
+  const out: Row = { ...r };
+  if (drop) delete out[drop];
+  if (extra) out.extra = 1;
+  return out;
+});
+/**
+ * The oracle's reading of a row: JSON.parse, except that an order id beyond 2^53 is its digits,
+ * as sluice documents for z.coerce.string() fields (zod alone would see the nearest double).
+ */
+const parseKeepingIds = (text: string): unknown => JSON.parse(text.replace(/"order_id": ?(-?[0-9]{16,})(?=[,}])/, '"order_id":"$1"'));
+/** JSON as JSON.stringify writes it, with bigints as bare integer literals (as an export with 64-bit ids has them). */
+const toJson = (value: Row): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `@@${v}@@` : v)).replace(/"@@(-?\d+)@@"/g, '$1');
+
+describe('fields SQL cannot check, checked by zod in the rows SQL accepts', () => {
+  it('gives zod-over-the-whole-row results for random rows, and reads whole only the rows SQL or zod refused', async () => {
+    const input = fc.array(edited, { minLength: 60, maxLength: 160 }).map((rows) => rows.map((v, i) => ({ object: i % 3 ? 'a.jsonl' : 'b.jsonl', line: i + 1, raw: toJson(v) })));
+    let deferredRows = 0;
+    await fc.assert(fc.asyncProperty(input, async (records) => {
+      const fastPath = await check(Deferred, records, true, parseKeepingIds);
+      expect(fastPath.deferred?.fields).toEqual(['user', 'tag', 'score', 'order_id']);
+      // Every row went to SQL first: the ones zod read whole are fewer than all (unless none was clean).
+      expect(fastPath.sqlRows + fastPath.zodRows).toBe(records.length);
+      deferredRows += fastPath.deferred?.rows ?? 0;
+    }), { numRuns: 12, endOnFailure: true });
+    expect(deferredRows).toBeGreaterThan(100); // the property exercised the deferred path, not only zod's
+  }, 240_000);
+
+  it('hand-written JSON text (spaces, repeated keys) too', async () => {
+    const input = fc.array(edited, { minLength: 40, maxLength: 100 }).map((rows) => rows.map((v, i) => {
+      const raw = toJson(v).replace(/,"/g, ', "').replace(/^\{"id":([^,}]+),/, '{"id":1,"id":$1,');
+      return { object: 'h.jsonl', line: i + 1, raw };
+    }));
+    await fc.assert(fc.asyncProperty(input, async (records) => { await check(Deferred, records, false, parseKeepingIds); }), { numRuns: 8, endOnFailure: true });
+  }, 240_000);
+
+  it('clean rows: SQL takes every one, zod reads none whole, and the transformed values are stored', async () => {
+    const rows = Array.from({ length: 500 }, (_, i) => ({ id: `1b4e28ba-2fa1-41d2-883f-0016d3cca${String(i).padStart(3, '0')}`, user: ` u${i} `, score: String(i / 2), when: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(), order_id: 10_000 + i }));
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, rows.map((v, i) => ({ object: 'clean.jsonl', line: i + 1, raw: JSON.stringify(v) })));
+      const result = await runValidationStage(c, { schema: Deferred, representation: 'json', profile: false });
+      expect(result.fastPath).toMatchObject({ sqlRows: 500, zodRows: 0, deferred: { rows: 500 } });
+      const valid = await tableRows(c, 'valid_rows');
+      expect(valid.map((r) => [r.user, r.score, r.order_id])).toEqual(rows.map((r, i) => [`U${i}`, i / 2, String(10_000 + i)]));
+      expect(formatQualityReport(result.report)).toContain('fast path: SQL accepted 500 rows (zod checked user, tag, score and order_id in each); zod checked 0');
+    });
+  });
+
+  it('a nested object with a refine inside is zod\'s whole, stored flat', async () => {
+    const Nested = z.object({ id: z.string(), user: z.object({ name: z.string().refine((s) => s !== 'x', 'not x'), age: z.number().int() }) });
+    const lines = [
+      { id: 'a', user: { name: 'ann', age: 30 } },
+      { id: 'b', user: { name: 'x', age: 31 } },
+      { id: 'c', user: { name: 'cy', age: 1.5 } },
+      { id: 'd' },
+      { id: 'e', user: { name: 'eve', age: 40, extra: true } },
+    ];
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, lines.map((v, i) => ({ object: 'n.jsonl', line: i + 1, raw: JSON.stringify(v) })));
+      const result = await runValidationStage(c, { schema: Nested, representation: 'json', profile: false });
+      expect(result.fastPath).toMatchObject({ sqlRows: 2, zodRows: 3, deferred: { fields: ['user'], rows: 5 } });
+      expect((await tableRows(c, 'valid_rows')).map((r) => [r.id, r.user_name, r.user_age])).toEqual([['a', 'ann', 30n], ['e', 'eve', 40n]]);
+      expect(result.quarantined.rows().map((q) => [q.line, q.issues.map((i) => `${i.path.join('.')}: ${i.message}`)])).toEqual([
+        [2, ['user.name: not x']],
+        [3, ['user.age: Invalid input: expected int, received number']],
+        [4, ['user: Invalid input: expected object, received undefined']],
+      ]);
+    });
+  });
+
+  it('a value its column cannot hold is quarantined, as on the whole-row path', async () => {
+    const Big = z.object({ id: z.string(), big: z.coerce.bigint().refine((b) => b !== 0n, 'not zero') });
+    const raws = ['{"id":"a","big":12}', '{"id":"b","big":"98765432109876543210"}', '{"id":"c","big":0}', '{"id":"d","big":"-9223372036854775808"}'];
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, raws.map((raw, i) => ({ object: 'big.jsonl', line: i + 1, raw })));
+      const result = await runValidationStage(c, { schema: Big, representation: 'json', profile: false });
+      expect(result.counts).toEqual({ in: 4, valid: 2, quarantined: 2 });
+      expect((await tableRows(c, 'valid_rows')).map((r) => [r.id, r.big])).toEqual([['a', 12n], ['d', -9223372036854775808n]]);
+      expect(result.quarantined.rows().map((q) => [q.line, q.issues.map((i) => i.code)])).toEqual([[2, ['not_storable']], [3, ['custom']]]);
+    });
+  });
+});
