@@ -120,4 +120,20 @@ describe('fields SQL cannot check, checked by zod in the rows SQL accepts', () =
       expect(result.quarantined.rows().map((q) => [q.line, q.issues.map((i) => i.code)])).toEqual([[2, ['not_storable']], [3, ['custom']]]);
     });
   });
+
+  it('coercions zod made in a deferred field are noted, as on the whole-row path', async () => {
+    const Seconds = z.object({ id: z.string(), ts: z.coerce.date().refine((d) => d.getTime() !== 0, 'not the epoch') });
+    const raws = Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `e${i}`, ts: 1_700_000_000 + i }));
+    const notes: string[][] = [];
+    for (const schema of [Seconds, Seconds.refine(() => true)]) {
+      await withConnection(async (c) => {
+        await createJsonRawRows(c, raws.map((raw, i) => ({ object: 's.jsonl', line: i + 1, raw })));
+        const result = await runValidationStage(c, { schema, representation: 'json', profile: false });
+        notes.push([...result.coercionNotes]);
+      });
+    }
+    // The first ran the deferred path, the second (an object-level refine) zod over whole rows.
+    expect(notes[0]).toEqual(notes[1]);
+    expect(notes[0]!.join('\n')).toMatch(/^ts: z\.coerce\.date\(\) \(new Date\(x\)\) read 20 numbers that look like seconds/);
+  });
 });
