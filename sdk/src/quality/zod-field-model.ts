@@ -113,6 +113,9 @@ function modelField(name: string, field: Inst): FieldModel {
   return { name, absent, null: nullOutcome, ...base, notCompiled };
 }
 
+/** Wrappers whose inner schema's output zod changes (or replaces): the field is zod's. */
+const STOPPING_WRAPPERS: ReadonlySet<string> = new Set(['prefault', 'catch', 'nonoptional', 'pipe', 'transform']);
+
 /** The innermost schema under optional/nullable/default wrappers. */
 function unwrap(schema: Inst, notCompiled: string[]): Inst {
   let current = schema;
@@ -122,7 +125,7 @@ function unwrap(schema: Inst, notCompiled: string[]): Inst {
       current = def.innerType as Inst;
       continue;
     }
-    if (def.type === 'prefault' || def.type === 'catch' || def.type === 'nonoptional' || def.type === 'pipe' || def.type === 'transform') {
+    if (STOPPING_WRAPPERS.has(def.type)) {
       notCompiled.push(`${def.type === 'pipe' ? 'a transform or pipe' : `.${def.type}()`} (left to zod)`);
     }
     return current;
@@ -227,7 +230,8 @@ function modelBase(schema: Inst, notCompiled: string[]): Pick<FieldModel, 'base'
       return { base: 'object', coerce, values: [], checks, nested };
     }
     default:
-      notCompiled.push(`the zod type ${def.type}`);
+      // A wrapper unwrap() stopped at has said so already ("a transform or pipe").
+      if (!STOPPING_WRAPPERS.has(def.type)) notCompiled.push(`the zod type ${def.type}`);
       return { base: 'unsupported', coerce, values: [], checks };
   }
 }
