@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
 import { formatQualityReport } from '../../../sdk/src/format/quality-report-text.js';
+import { qualityReportToHtml } from '../../../sdk/src/notebook/quality-report-html.js';
 import { createJsonRawRows, tableRows, withConnection } from './raw-rows.js';
 import { check } from './zod-oracle.js';
 
@@ -83,7 +84,9 @@ describe('fields SQL cannot check, checked by zod in the rows SQL accepts', () =
       expect(result.fastPath).toMatchObject({ sqlRows: 500, zodRows: 0, deferred: { rows: 500 } });
       const valid = await tableRows(c, 'valid_rows');
       expect(valid.map((r) => [r.user, r.score, r.order_id])).toEqual(rows.map((r, i) => [`U${i}`, i / 2, String(10_000 + i)]));
-      expect(formatQualityReport(result.report)).toContain('fast path: SQL accepted 500 rows (zod checked user, tag, score and order_id in each); zod checked 0');
+      const line = 'fast path: SQL accepted 500 rows (zod checked user, tag, score and order_id in each); zod checked 0';
+      expect(formatQualityReport(result.report)).toContain(line);
+      expect(qualityReportToHtml(result.report)).toContain(line);
     });
   });
 
