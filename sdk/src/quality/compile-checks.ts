@@ -75,7 +75,7 @@ export interface CompiledChecks {
   /** RE2 patterns used, so the engine can verify that DuckDB compiles each one. */
   readonly patterns: readonly string[];
   /**
-   * Top-level fields with checks SQL cannot run (a transform, a refine, a union…), left to zod
+   * Top-level fields with checks SQL cannot run (a transform, a refine, a preprocess…), left to zod
    * in the rows SQL accepts (`deferUncompiledFields`): `accept` holds for them and their values
    * are NULL, for the engine to fill from zod's output of just these fields.
    */
@@ -101,8 +101,8 @@ export interface CompileOptions {
    */
   readonly floorSubMillisecondInstants?: boolean;
   /**
-   * JSON rows: a top-level field SQL cannot check does not send every row to zod; SQL checks
-   * the other fields and the engine has zod check that one in the rows SQL accepts
+   * A top-level field SQL cannot check does not send every row to zod; SQL checks the other
+   * fields and the engine has zod check that one in the rows SQL accepts
    * (CompiledChecks.deferred). zod parses each field of an object on its own, so those rows get
    * the same verdict and values as from zod over the whole row.
    */
@@ -270,7 +270,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   };
   const deferred: string[] = [];
   const deferredReasons: string[] = [];
-  const defer = options.deferUncompiledFields === true && json && blockers.length === 0;
+  const defer = options.deferUncompiledFields === true && blockers.length === 0;
   /** Whether the field, once compiled, is zod's in the rows SQL accepts: its condition holds, its values wait. */
   const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr): boolean => {
     if (!defer || notCompiled.length === 0) return false;

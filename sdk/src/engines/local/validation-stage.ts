@@ -14,7 +14,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { EngineError, PlanError } from '../../errors.js';
 import type { GateSpec } from '../../plan/validate-node.js';
-import { printerFor, printSql } from '../../sql/dialects.js';
+import { printExpr, printerFor, printSql } from '../../sql/dialects.js';
 import type { FromItem, Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
 import { agg, as, asc, bin, caseWhen, col, eq, fn, isNull, lit, select, table } from '../../sql/sql-builders.js';
 import { compileChecks, describeFastPath, POSITION_COLUMNS } from '../../quality/compile-checks.js';
@@ -37,7 +37,10 @@ import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
 import type { SqlRunner } from '../../quality/sql-runner.js';
 import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
 import { openValidRowSink } from './validation/valid-row-appender.js';
-import { checkDeferredFields } from './validation/deferred-fields.js';
+import {
+  checkDeferredFields, dropDeferredValues, jsonInput, jsonPending, replaceDeferredValues, typedInput, typedPending,
+  type DeferredFieldsResult, type TypedDeferredField,
+} from './validation/deferred-fields.js';
 import { inUtc } from './utc-time-zone.js';
 import { QuarantineSpool } from './quarantine-spool.js';
 
@@ -201,15 +204,17 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   let summary: ProfileSummary | undefined;
   let windowBounds: WindowInputBounds | undefined;
   if (typed) {
-    const bounded = wantProfile ? undefined : boundedColumns(columns, options.windowColumns);
-    const scan = await scanTypedRows(runRows, checks, rawTable, columns, wantProfile, bounded);
+    // With fields zod fills in (deferred), the scan's values of those are not the valid rows':
+    // the profile is then taken over the valid rows, and no bounds are read from the scan.
+    const scanned = checks.deferred.length === 0;
+    const bounded = wantProfile || !scanned ? undefined : boundedColumns(columns, options.windowColumns);
+    const scan = await scanTypedRows(runRows, checks, rawTable, columns, wantProfile && scanned, bounded);
     windowBounds = scan.windowBounds;
     rejectedRows = scan.rejected;
     sqlRows = scan.rows - scan.rejected;
     summary = scan.summary;
     if (rejectedRows > 0) {
-      // zod's accepted rows get a table of the exact column types of the SQL-accepted ones.
-      await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
+      await createZodTable(connection, checks, rawTable, validTable);
       // A second pass keeps the (usually few) rows SQL did not accept, for zod.
       await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: select([{ expr: { kind: 'star' } }], { from: table(rawTable), where: notAccepted(checks) }) }, 'duckdb'));
       leftover = true;
@@ -242,17 +247,24 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const precision = jsonIntegerPrecision(schema);
   const flatten = rowFlattener(columns);
   const coercions: CoercionState = {};
-  /** Rows SQL accepted whose deferred fields zod then checked. */
-  let deferredRows = 0;
+  /** zod's values of the deferred fields in the rows SQL accepted (deferred-fields.ts). */
+  let deferred: DeferredFieldsResult | undefined;
   if (checks.deferred.length > 0 && sqlRows > 0) {
-    const deferred = await checkDeferredFields(connection, {
-      schema, deferred: checks.deferred, columns, rawTable, validTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover,
+    const typedFields = typed ? checks.deferred.map((name) => typedDeferredField(name, representation, options.originalNames)) : [];
+    deferred = await checkDeferredFields(connection, {
+      schema, deferred: checks.deferred, columns, rawTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover,
+      pending: typed ? typedPending(rawTable, printExpr(checks.accept, 'duckdb'), typedFields) : jsonPending(validTable, rawTable, checks.deferred),
+      input: typed ? typedInput(typedFields) : jsonInput(checks.deferred),
       observe: (input, output) => coerced.observe(input, output, coercions),
     });
-    deferredRows = deferred.rows;
     sqlRows -= deferred.backToZod;
     rejectedRows += deferred.backToZod;
+    if (deferred.backToZod > 0 && typed && !leftover) await createZodTable(connection, checks, rawTable, validTable);
     leftover ||= deferred.backToZod > 0;
+    if (!typed) {
+      await replaceDeferredValues(connection, validTable, columns, deferred);
+      await dropDeferredValues(connection);
+    }
   }
   let zodRows = 0;
   let zodAccepted = 0;
@@ -347,7 +359,18 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   } finally {
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
   }
-  if (typed) {
+  if (typed && deferred) {
+    // A table: the accepted rows' values are partly zod's (a values table joined once), then zod's whole rows.
+    await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: validRowsQuery(checks, rawTable) }, 'duckdb'));
+    await replaceDeferredValues(connection, validTable, columns, deferred);
+    await dropDeferredValues(connection);
+    if (zodAccepted + floored > 0) {
+      await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: {
+        kind: 'union', all: true, queries: [select([{ expr: { kind: 'star' } }], { from: table(validTable) }), select([{ expr: { kind: 'star' } }], { from: table(zodTable(validTable)) })],
+      } }, 'duckdb'));
+    }
+    if (leftover) await connection.run(printSql({ kind: 'dropTable', name: zodTable(validTable), ifExists: true }, 'duckdb'));
+  } else if (typed) {
     // valid_rows is a VIEW: the SQL-accepted rows, re-selected by each reader (DuckDB then reads
     // only the columns that reader needs, straight from the source), plus zod's accepted rows.
     // Readers order by _row_id where order matters; materializeValidRows() makes it a table.
@@ -382,7 +405,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
 
   const fastPath: FastPathInfo = {
     ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields,
-    ...(deferredRows > 0 ? { deferred: { fields: checks.deferred, rows: deferredRows } } : {}),
+    ...(deferred ? { deferred: { fields: checks.deferred, rows: deferred.rows } } : {}),
     ...(zodAcceptedWhy?.length ? { zodAccepted: zodAcceptedWhy } : {}),
   };
   const report = buildQualityReport({ counts, perObject, failingRules: quarantined.rules, gates, profile, fastPath });
@@ -592,6 +615,18 @@ async function acceptFlooredInstants(connection: DuckDBConnection, strict: Compi
   return moved;
 }
 const zodTable = (validTable: string): string => `${validTable}__zod`;
+
+/** Typed rows: the table of zod's accepted rows, of the exact column types of the SQL-accepted ones. */
+async function createZodTable(connection: DuckDBConnection, checks: CompiledChecks, rawTable: string, validTable: string): Promise<void> {
+  await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
+}
+
+/** Where a deferred field of typed rows is: its column, the objects without it, and the key zod sees it under. */
+function typedDeferredField(name: string, representation: Representation, originalNames: Readonly<Record<string, string>> | undefined): TypedDeferredField {
+  const present = representation.kind === 'typed' && representation.columnTypes[name] !== undefined;
+  const absentIn = representation.kind === 'typed' ? representation.absentFrom?.[name] ?? [] : [];
+  return { name, key: originalNames?.[name] ?? name, ...(present ? { column: name } : {}), absentIn };
+}
 
 /**
  * Drops a table or view of that name, whichever it is: DuckDB refuses DROP TABLE on a view

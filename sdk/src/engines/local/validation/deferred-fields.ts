@@ -1,11 +1,11 @@
 /**
  * zod's part of the rows SQL accepted, when some fields have checks SQL cannot run (a transform,
- * a refine, a preprocess, a union: CompiledChecks.deferred). SQL checked every other field of
- * those rows; zod parses just these fields, and their output fills the row's columns. zod parses
- * each field of an object on its own, so a row gets the verdict and values zod gives it whole.
- * A row whose fields zod refuses — or whose text holds an integer JavaScript rounds, or whose
- * output its column cannot hold — goes back among the rows SQL did not accept, for zod to parse
- * whole: its issues and its quarantine entry are then exactly the zod-only path's.
+ * a refine, a preprocess: CompiledChecks.deferred). SQL checked every other field of those rows;
+ * zod parses just these fields, and their output fills the row's columns. zod parses each field
+ * of an object on its own, so a row gets the verdict and values zod gives it whole. A row whose
+ * fields zod refuses — or whose text holds an integer JavaScript rounds, or whose output its
+ * column cannot hold — goes back among the rows SQL did not accept, for zod to parse whole: its
+ * issues and its quarantine entry are then exactly the zod-only path's.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
@@ -14,17 +14,21 @@ import { valueAt } from '../../../quality/nested-fields.js';
 import { printerFor, printSql } from '../../../sql/dialects.js';
 import { asc, col, eq, select, table } from '../../../sql/sql-builders.js';
 import type { SelectItem } from '../../../sql/sql-node.js';
+import { duckValueToJs } from './duckdb-row-values.js';
 import { openValidRowSink } from './valid-row-appender.js';
 
 export interface DeferredFieldsCheck {
   readonly schema: z.ZodType;
   /** Top-level fields zod checks in the rows SQL accepted. */
   readonly deferred: readonly string[];
-  /** Every valid column in schema order (the deferred fields' are NULL in `validTable`). */
+  /** Every valid column in schema order. */
   readonly columns: readonly ColumnDescription[];
+  /** The rows SQL accepted: `_row_id`, then what `input` reads, in `_row_id` order (jsonPending, typedPending). */
+  readonly pending: string;
+  /** The deferred fields' input from a pending row's values after `_row_id`; undefined: the whole-row path must read the row. */
+  readonly input: (values: readonly unknown[]) => Record<string, unknown> | undefined;
   readonly rawTable: string;
-  readonly validTable: string;
-  /** The rows left for zod, created here (as `rawTable`'s columns) when SQL accepted every row. */
+  /** The rows left for zod, created here (as `rawTable`'s columns) when it does not exist yet. */
   readonly rejectedTable: string;
   readonly rejectedTableExists: boolean;
   /** Called with each accepted row's deferred input and zod's output of it (coercion notes). */
@@ -34,73 +38,73 @@ export interface DeferredFieldsCheck {
 export interface DeferredFieldsResult {
   /** Rows zod checked the deferred fields of. */
   readonly rows: number;
-  /** Of those, the rows sent to zod whole (now in the rejected table, out of the valid one). */
+  /** Of those, the rows sent to zod whole (now in the rejected table). */
   readonly backToZod: number;
+  /**
+   * zod's values of the deferred columns (those columns, then `_row_id`), for the rows it accepted:
+   * join it to the accepted rows (replaceDeferredValues), then drop it (dropDeferredValues).
+   */
+  readonly valuesTable: string;
+  /** The deferred fields' columns (nested objects flattened), in schema order. */
+  readonly valueColumns: readonly ColumnDescription[];
 }
 
 /** Rows read back per query: enough for DuckDB's vectors, few enough to hold. */
 const PAGE_ROWS = 20_000;
-const PENDING_TABLE = '_sluice_deferred_fragments';
-const FILLED_TABLE = '_sluice_deferred_values';
+const PENDING_TABLE = '_sluice_deferred_inputs';
+const VALUES_TABLE = '_sluice_deferred_values';
 const BACK_TABLE = '_sluice_deferred_back';
+
+const quote = (name: string): string => printerFor('duckdb').quoteIdentifier(name);
 
 /**
  * @example
  * ```ts
  * // Event has user_id: z.string().transform((s) => s.toUpperCase()); SQL accepted 217,068 rows
- * const { rows, backToZod } = await checkDeferredFields(connection, { schema: Event, deferred: ['user_id'], columns,
- *   rawTable: 'raw_rows', validTable: 'valid_rows', rejectedTable: '_sluice_rejected', rejectedTableExists: true,
- *   input: (text) => JSON.parse(text), observe: () => {} });
- * // rows 217,068, backToZod 0: valid_rows.user_id now holds 'U00001'…
+ * const deferred = ['user_id'];
+ * const result = await checkDeferredFields(connection, { schema: Event, deferred, columns,
+ *   pending: jsonPending('valid_rows', 'raw_rows', deferred), input: jsonInput(deferred),
+ *   rawTable: 'raw_rows', rejectedTable: '_sluice_rejected', rejectedTableExists: true, observe: () => {} });
+ * // result.rows 217,068, result.backToZod 0
+ * await replaceDeferredValues(connection, 'valid_rows', columns, result); // valid_rows.user_id now holds 'U00001'…
+ * await dropDeferredValues(connection);
  * ```
  */
 export async function checkDeferredFields(connection: DuckDBConnection, check: DeferredFieldsCheck): Promise<DeferredFieldsResult> {
   const mask = Object.fromEntries(check.deferred.map((name) => [name, true] as const));
   // pick() keeps the object's own settings (strict, loose) and the user's zod instance.
   const fields = (check.schema as unknown as { pick(mask: Record<string, true>): z.ZodType }).pick(mask);
-  const filledColumns = check.columns.filter((c) => check.deferred.includes(c.path?.[0] ?? c.name));
+  const valueColumns = check.columns.filter((c) => check.deferred.includes(c.path?.[0] ?? c.name));
   const valueOf = (output: Record<string, unknown>, column: ColumnDescription): unknown => (column.path ? valueAt(output, column.path) : output[column.name]);
-  const p = printerFor('duckdb');
-  const q = (name: string): string => p.quoteIdentifier(name);
 
-  // Each deferred field's JSON fragment, once, in _row_id order: pages then read only those
-  // (short texts, short JSON.parse calls), never the whole row.
-  const paths = check.deferred.map((name) => p.stringLiteral(`/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`)).join(', ');
-  const fragments = check.deferred.map((_, i) => `l[${i + 1}] AS f${i}`).join(', ');
-  await connection.run(
-    `CREATE OR REPLACE TEMPORARY TABLE ${q(PENDING_TABLE)} AS SELECT _row_id, ${fragments} FROM ` +
-      `(SELECT v._row_id, json_extract(r._json, [${paths}]) AS l FROM ${q(check.validTable)} AS v JOIN ${q(check.rawTable)} AS r ON v._row_id = r._row_id) ORDER BY _row_id`,
-  );
-  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${q(FILLED_TABLE)} AS SELECT ${filledColumns.map((c) => q(c.name)).join(', ')}, _row_id FROM ${q(check.validTable)} LIMIT 0`);
+  // The inputs once, in _row_id order: pages then read only those, never the whole row.
+  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(PENDING_TABLE)} AS ${check.pending}`);
+  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(VALUES_TABLE)} (${valueColumns.map((c) => `${quote(c.name)} ${VALUE_TYPE[c.type]}`).join(', ')}, _row_id BIGINT)`);
   const back: bigint[] = [];
   let rows = 0;
   try {
     let after: bigint | undefined;
     for (;;) {
-      const page = await connection.run(
-        `SELECT * FROM ${q(PENDING_TABLE)}${after === undefined ? '' : ` WHERE _row_id > ${after}`} ORDER BY _row_id LIMIT ${PAGE_ROWS}`,
-      );
-      if (page.chunkCount === 0) break;
+      const page = await connection.run(`SELECT * FROM ${quote(PENDING_TABLE)}${after === undefined ? '' : ` WHERE _row_id > ${after}`} ORDER BY _row_id LIMIT ${PAGE_ROWS}`);
       // One appender per page, closed before the next query on this connection.
-      const sink = await openValidRowSink(connection, FILLED_TABLE, filledColumns, { positions: false });
+      const sink = await openValidRowSink(connection, VALUES_TABLE, valueColumns, { positions: false });
       let last: bigint | undefined;
       try {
         for (let c = 0; c < page.chunkCount; c++) {
           const chunk = page.getChunk(c);
-          const ids = chunk.getColumnVector(0);
-          const texts = check.deferred.map((_, i) => chunk.getColumnVector(i + 1));
+          const vectors = page.columnNames().map((_, i) => chunk.getColumnVector(i));
           for (let r = 0; r < chunk.rowCount; r++) {
-            const rowId = ids.getItem(r) as bigint;
+            const rowId = vectors[0]!.getItem(r) as bigint;
             last = rowId;
             rows++;
-            const input = fieldsInput(check.deferred, texts.map((t) => t.getItem(r) as string | null));
+            const input = check.input(vectors.slice(1).map((v) => v.getItem(r)));
             const parsed = input === undefined ? undefined : fields.safeParse(input);
             if (input === undefined || !parsed?.success) {
               back.push(rowId);
               continue;
             }
             const output = parsed.data as Record<string, unknown>;
-            const flat = Object.fromEntries(filledColumns.map((column) => [column.name, valueOf(output, column)]));
+            const flat = Object.fromEntries(valueColumns.map((column) => [column.name, valueOf(output, column)]));
             if (sink.append(flat, rowId, '', 0n)) {
               back.push(rowId); // a value its column cannot hold: zod's whole-row path says so
               continue;
@@ -115,23 +119,31 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
       after = last;
     }
     if (back.length > 0) await sendBack(connection, check, back);
-    // The valid rows with zod's values in the deferred columns; the rows sent back drop out (no value row).
-    const items: SelectItem[] = [
-      ...check.columns.map((c) => ({ expr: col(c.name, filledColumns.includes(c) ? 'd' : 'v'), alias: c.name })),
-      { expr: col('_row_id', 'v') }, { expr: col('_object', 'v') }, { expr: col('_line', 'v') },
-    ];
-    await connection.run(printSql({
-      kind: 'createTableAs', name: check.validTable, orReplace: true,
-      query: select(items, {
-        from: table(check.validTable, 'v'),
-        joins: [{ type: 'inner', from: table(FILLED_TABLE, 'd'), on: eq(col('_row_id', 'v'), col('_row_id', 'd')) }],
-        orderBy: [asc(col('_row_id', 'v'))],
-      }),
-    }, 'duckdb'));
+  } catch (error) {
+    await dropDeferredValues(connection);
+    throw error;
   } finally {
-    for (const name of [PENDING_TABLE, FILLED_TABLE, BACK_TABLE]) await connection.run(`DROP TABLE IF EXISTS ${q(name)}`);
+    for (const name of [PENDING_TABLE, BACK_TABLE]) await connection.run(`DROP TABLE IF EXISTS ${quote(name)}`);
   }
-  return { rows, backToZod: back.length };
+  return { rows, backToZod: back.length, valuesTable: VALUES_TABLE, valueColumns };
+}
+
+const VALUE_TYPE: Record<ColumnDescription['type'], string> = { string: 'VARCHAR', number: 'DOUBLE', integer: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP' };
+
+/**
+ * JSON rows: each deferred field's JSON fragment, for the rows in `validTable` (SQL accepted them).
+ *
+ * @example
+ * ```ts
+ * jsonPending('valid_rows', 'raw_rows', ['user_id'])
+ * // SELECT _row_id, l[1] AS f0 FROM (SELECT v._row_id, json_extract(r._json, ['/user_id']) AS l FROM … JOIN …) ORDER BY _row_id
+ * ```
+ */
+export function jsonPending(validTable: string, rawTable: string, deferred: readonly string[]): string {
+  const p = printerFor('duckdb');
+  const paths = deferred.map((name) => p.stringLiteral(`/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`)).join(', ');
+  const fragments = deferred.map((_, i) => `l[${i + 1}] AS f${i}`).join(', ');
+  return `SELECT _row_id, ${fragments} FROM (SELECT v._row_id, json_extract(r._json, [${paths}]) AS l FROM ${quote(validTable)} AS v JOIN ${quote(rawTable)} AS r ON v._row_id = r._row_id) ORDER BY _row_id`;
 }
 
 /**
@@ -143,26 +155,113 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
  */
 const LONG_DIGITS = /[0-9]{16}/;
 
-/** The deferred fields' input from their fragments (NULL: the key is missing); undefined when the whole-row path must read the row. */
-function fieldsInput(names: readonly string[], fragments: readonly (string | null)[]): Record<string, unknown> | undefined {
-  const input: Record<string, unknown> = {};
-  for (const [i, name] of names.entries()) {
-    const fragment = fragments[i];
-    if (fragment === null || fragment === undefined) continue; // missing stays missing, as zod sees it in the whole row
-    if (!fragment.startsWith('"') && LONG_DIGITS.test(fragment)) return undefined;
-    try {
-      input[name] = JSON.parse(fragment) as unknown;
-    } catch {
-      return undefined;
+/**
+ * JSON rows: the deferred fields' input from their fragments (NULL: the key is missing, as zod
+ * sees it in the whole row).
+ *
+ * @example
+ * ```ts
+ * jsonInput(['user_id', 'tag'])(['"u1"', null]) // { user_id: 'u1' }
+ * jsonInput(['id'])(['12345678901234567890'])    // undefined: the whole-row path keeps its digits
+ * ```
+ */
+export function jsonInput(deferred: readonly string[]): (fragments: readonly unknown[]) => Record<string, unknown> | undefined {
+  return (fragments) => {
+    const input: Record<string, unknown> = {};
+    for (const [i, name] of deferred.entries()) {
+      const fragment = fragments[i] as string | null;
+      if (fragment === null) continue;
+      if (!fragment.startsWith('"') && LONG_DIGITS.test(fragment)) return undefined;
+      try {
+        input[name] = JSON.parse(fragment) as unknown;
+      } catch {
+        return undefined;
+      }
     }
-  }
-  return input;
+    return input;
+  };
 }
 
-/** Moves the rows in `back` to the rejected table (created as the raw table's columns if need be); the valid table loses them when it is rebuilt. */
+/** A deferred field of typed rows: its column (absent: no object has it), and the objects that lack it. */
+export interface TypedDeferredField {
+  readonly name: string;
+  /** The key zod sees it under (a file may spell the column otherwise, see column-case-variants.ts). */
+  readonly key: string;
+  readonly column?: string;
+  readonly absentIn: readonly string[];
+}
+
+/**
+ * Typed rows: for the rows `accepted` selects, each deferred field's value and whether the row's
+ * object lacks its column.
+ *
+ * @example
+ * ```ts
+ * typedPending('raw_rows', '"amount" >= 0', [{ name: 'user', key: 'user', column: 'user', absentIn: [] }])
+ * // SELECT _row_id, "user" AS v0, FALSE AS m0 FROM "raw_rows" WHERE "amount" >= 0 ORDER BY _row_id
+ * ```
+ */
+export function typedPending(rawTable: string, accepted: string, fields: readonly TypedDeferredField[]): string {
+  const p = printerFor('duckdb');
+  const items = fields.flatMap((f, i) => [
+    `${f.column === undefined ? 'NULL' : quote(f.column)} AS v${i}`,
+    `${f.column === undefined ? 'TRUE' : f.absentIn.length ? `_object IN (${f.absentIn.map((o) => p.stringLiteral(o)).join(', ')})` : 'FALSE'} AS m${i}`,
+  ]);
+  return `SELECT _row_id, ${items.join(', ')} FROM ${quote(rawTable)} WHERE ${accepted} ORDER BY _row_id`;
+}
+
+/**
+ * Typed rows: the deferred fields' input from their values and missing flags, converted as the
+ * whole-row path converts them.
+ *
+ * @example
+ * ```ts
+ * typedInput([{ name: 'user', key: 'user', column: 'user', absentIn: [] }])(['u1', false]) // { user: 'u1' }
+ * ```
+ */
+export function typedInput(fields: readonly TypedDeferredField[]): (values: readonly unknown[]) => Record<string, unknown> {
+  return (values) => {
+    const input: Record<string, unknown> = {};
+    for (const [i, field] of fields.entries()) {
+      if (values[2 * i + 1] === true) continue;
+      input[field.key] = duckValueToJs(values[2 * i] as Parameters<typeof duckValueToJs>[0]);
+    }
+    return input;
+  };
+}
+
+/**
+ * Replaces the deferred columns of `validTable` (a table of the rows SQL accepted) with zod's
+ * values; the rows sent back drop out, having no values row. Keeps `_row_id` order.
+ *
+ * @example
+ * ```ts
+ * await replaceDeferredValues(connection, 'valid_rows', columns, result);
+ * ```
+ */
+export async function replaceDeferredValues(connection: DuckDBConnection, validTable: string, columns: readonly ColumnDescription[], result: DeferredFieldsResult): Promise<void> {
+  const items: SelectItem[] = [
+    ...columns.map((c) => ({ expr: col(c.name, result.valueColumns.includes(c) ? 'd' : 'v'), alias: c.name })),
+    { expr: col('_row_id', 'v') }, { expr: col('_object', 'v') }, { expr: col('_line', 'v') },
+  ];
+  await connection.run(printSql({
+    kind: 'createTableAs', name: validTable, orReplace: true,
+    query: select(items, {
+      from: table(validTable, 'v'),
+      joins: [{ type: 'inner', from: table(result.valuesTable, 'd'), on: eq(col('_row_id', 'v'), col('_row_id', 'd')) }],
+      orderBy: [asc(col('_row_id', 'v'))],
+    }),
+  }, 'duckdb'));
+}
+
+/** Drops the table of zod's deferred values once the valid rows hold them. */
+export async function dropDeferredValues(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`DROP TABLE IF EXISTS ${quote(VALUES_TABLE)}`);
+}
+
+/** Moves the rows in `back` to the rejected table (created as the raw table's columns if need be). */
 async function sendBack(connection: DuckDBConnection, check: DeferredFieldsCheck, back: readonly bigint[]): Promise<void> {
-  const q = (name: string): string => printerFor('duckdb').quoteIdentifier(name);
-  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${q(BACK_TABLE)} (_row_id BIGINT)`);
+  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(BACK_TABLE)} (_row_id BIGINT)`);
   const appender = await connection.createAppender(BACK_TABLE);
   try {
     for (const id of back) {
@@ -173,6 +272,6 @@ async function sendBack(connection: DuckDBConnection, check: DeferredFieldsCheck
   } finally {
     appender.closeSync();
   }
-  const rows = `SELECT r.* FROM ${q(check.rawTable)} AS r SEMI JOIN ${q(BACK_TABLE)} AS b ON r._row_id = b._row_id`;
-  await connection.run(check.rejectedTableExists ? `INSERT INTO ${q(check.rejectedTable)} ${rows}` : `CREATE OR REPLACE TEMPORARY TABLE ${q(check.rejectedTable)} AS ${rows}`);
+  const rows = `SELECT r.* FROM ${quote(check.rawTable)} AS r SEMI JOIN ${quote(BACK_TABLE)} AS b ON r._row_id = b._row_id`;
+  await connection.run(check.rejectedTableExists ? `INSERT INTO ${quote(check.rejectedTable)} ${rows}` : `CREATE OR REPLACE TEMPORARY TABLE ${quote(check.rejectedTable)} AS ${rows}`);
 }
