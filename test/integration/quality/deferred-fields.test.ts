@@ -147,27 +147,31 @@ describe('fields SQL cannot check, checked by zod in the rows SQL accepts', () =
       distance: z.int().positive(),
       date: z.coerce.date().refine((d) => d.getUTCDay() !== 0, 'not on a Sunday'),
       gate: z.string().refine((g) => g.startsWith('G'), 'a gate starts with G').optional(),
+      seen: z.date(),
     });
     const flight = fc.record({
       origin: fc.option(fc.constantFrom('LAS', 'ATL', 'MC', 'SFO', 'éé1'), { nil: null }),
       delay: fc.option(fc.oneof(fc.integer({ min: -5, max: 20 }), fc.constantFrom(13, 13.5, Number.NaN)), { nil: null }),
       distance: fc.option(fc.integer({ min: -2, max: 3000 }), { nil: null }),
-      // Whole milliseconds; every day of the week.
-      date: fc.option(fc.integer({ min: 0, max: 20 * 86_400 }).map((s) => BigInt(Date.UTC(2024, 0, 1) + s * 1000) * 1000n), { nil: null }),
+      // Every day of the week (with microseconds: zod reads the date, a deferred field, floored).
+      date: fc.option(fc.tuple(fc.integer({ min: 0, max: 20 * 86_400 }), fc.constantFrom(0n, 0n, 0n, 250n)).map(([s, micros]) => BigInt(Date.UTC(2024, 0, 1) + s * 1000) * 1000n + micros), { nil: null }),
+      // A field SQL checks: with microseconds, SQL leaves the row to zod, which reads it whole (and accepts it).
+      seen: fc.tuple(fc.integer({ min: 0, max: 1e6 }), fc.constantFrom(0n, 0n, 0n, 7n)).map(([s, micros]) => BigInt(Date.UTC(2024, 0, 1) + s * 1000) * 1000n + micros),
       gate: fc.option(fc.constantFrom('G1', 'B2', ''), { nil: null }),
     });
-    type Flight = { origin: string | null; delay: number | null; distance: number | null; date: bigint | null; gate: string | null };
+    type Flight = { origin: string | null; delay: number | null; distance: number | null; date: bigint | null; gate: string | null; seen: bigint };
     const sql = (v: unknown): string => (v === null ? 'NULL' : typeof v === 'bigint' ? `make_timestamp(${v})` : typeof v === 'number' ? (Number.isNaN(v) ? "'NaN'::DOUBLE" : String(v)) : `'${String(v)}'`);
     /** raw_rows as the Parquet loader makes it; objects b.parquet lack the gate column (missing, not null). */
     const load = async (c: Parameters<Parameters<typeof withConnection>[0]>[0], rows: readonly Flight[]): Promise<void> => {
-      const values = rows.map((r, i) => `(${i + 1}::BIGINT, '${i % 3 ? 'a' : 'b'}.parquet', ${i + 1}::BIGINT, ${sql(r.origin)}, ${sql(r.delay)}::DOUBLE, ${sql(r.distance)}::BIGINT, ${sql(r.date)}::TIMESTAMP, ${i % 3 ? sql(r.gate) : 'NULL'}::VARCHAR)`);
-      await c.run(`CREATE OR REPLACE TABLE raw_rows AS SELECT * FROM (VALUES ${values.join(', ')}) AS t(_row_id, _object, _line, origin, delay, distance, date, gate)`);
+      const values = rows.map((r, i) => `(${i + 1}::BIGINT, '${i % 3 ? 'a' : 'b'}.parquet', ${i + 1}::BIGINT, ${sql(r.origin)}, ${sql(r.delay)}::DOUBLE, ${sql(r.distance)}::BIGINT, ${sql(r.date)}::TIMESTAMP, ${i % 3 ? sql(r.gate) : 'NULL'}::VARCHAR, ${sql(r.seen)}::TIMESTAMP)`);
+      await c.run(`CREATE OR REPLACE TABLE raw_rows AS SELECT * FROM (VALUES ${values.join(', ')}) AS t(_row_id, _object, _line, origin, delay, distance, date, gate, seen)`);
     };
     const absentColumns = { gate: ['b.parquet'] };
     /** What zod sees for a row, written here independently: the documented conversion of typed values. */
     const zodInput = (r: Flight, i: number): Record<string, unknown> => ({
       origin: r.origin, delay: r.delay, distance: r.distance, date: r.date === null ? null : new Date(Number(r.date / 1000n)),
       ...(i % 3 ? { gate: r.gate } : {}),
+      seen: new Date(Number(r.seen / 1000n)),
     });
 
     it('gives zod-over-the-whole-row results, profile included, with objects that lack a deferred column', async () => {
@@ -178,13 +182,14 @@ describe('fields SQL cannot check, checked by zod in the rows SQL accepts', () =
           const result = await runValidationStage(c, { schema: Flight, representation: 'typed', absentColumns, distributions: false });
           const expected = rows.map((r, i) => ({ i, parsed: Flight.safeParse(zodInput(r, i)) }));
           const valid = expected.filter((e) => e.parsed.success);
-          expect((await tableRows(c, 'valid_rows')).map((r) => [Number(r._row_id), r.origin, r.delay, r.distance === null ? null : Number(r.distance), (r.date as Date | null)?.getTime() ?? null, r.gate ?? null]))
-            .toEqual(valid.map(({ i, parsed }) => { const d = parsed.data!; return [i + 1, d.origin, d.delay, d.distance, d.date.getTime(), d.gate ?? null]; }));
+          expect((await tableRows(c, 'valid_rows')).map((r) => [Number(r._row_id), r.origin, r.delay, r.distance === null ? null : Number(r.distance), (r.date as Date | null)?.getTime() ?? null, r.gate ?? null, (r.seen as Date).getTime()]))
+            .toEqual(valid.map(({ i, parsed }) => { const d = parsed.data!; return [i + 1, d.origin, d.delay, d.distance, d.date.getTime(), d.gate ?? null, d.seen.getTime()]; }));
           expect(result.quarantined.rows().map((q) => [q.line, q.issues.map((x) => x.message)]))
             .toEqual(expected.filter((e) => !e.parsed.success).map(({ i, parsed }) => [i + 1, parsed.error!.issues.map((x) => x.message)]));
           expect(result.counts).toEqual({ in: rows.length, valid: valid.length, quarantined: rows.length - valid.length });
-          // zod read whole only the rows it rejects: a deferred column an object lacks is missing to zod, not null.
-          expect(result.fastPath.zodRows).toBe(result.counts.quarantined);
+          // zod read whole only the rows it rejects and those SQL left to it (microseconds in seen):
+          // a deferred column an object lacks is missing to zod, not null.
+          expect(result.fastPath.zodRows).toBe(expected.filter(({ i, parsed }) => !parsed.success || rows[i]!.seen % 1000n !== 0n).length);
           // The profile is the valid rows' (zod's values), not the scan's.
           const origin = result.profile!.columns.find((col) => col.name === 'origin')!;
           expect([origin.count, origin.min, origin.max]).toEqual([valid.length, ...(valid.length ? [valid.map((v) => v.parsed.data!.origin).sort()[0], valid.map((v) => v.parsed.data!.origin).sort().at(-1)] : [null, null])]);

@@ -185,7 +185,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
       : { kind: 'typed', columnTypes: await describeTable(runRows, rawTable), ...(options.absentColumns ? { absentFrom: options.absentColumns } : {}) };
   const absentIn = columnsAbsentIn(options.absentColumns ?? {});
   const compile = async (canonicalJson: boolean): Promise<CompiledChecks> => {
-    // JSON rows: a field SQL cannot check is zod's in the rows SQL accepts (deferred-fields.ts), not a reason to give zod every row.
+    // A field SQL cannot check is zod's in the rows SQL accepts (deferred-fields.ts), not a reason to give zod every row.
     const first = compileChecks(schema, representation, { canonicalJson, deferUncompiledFields: true });
     const refused = await refusedPatterns(connection, first.patterns);
     return refused.size ? compileChecks(schema, representation, { canonicalJson, deferUncompiledFields: true, refusedPatterns: refused }) : first;
@@ -365,9 +365,9 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     await replaceDeferredValues(connection, validTable, columns, deferred);
     await dropDeferredValues(connection);
     if (zodAccepted + floored > 0) {
-      await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: {
-        kind: 'union', all: true, queries: [select([{ expr: { kind: 'star' } }], { from: table(validTable) }), select([{ expr: { kind: 'star' } }], { from: table(zodTable(validTable)) })],
-      } }, 'duckdb'));
+      // In source order, as the JSON rows' table is kept.
+      const both: Query = { kind: 'union', all: true, queries: [select([{ expr: { kind: 'star' } }], { from: table(validTable) }), select([{ expr: { kind: 'star' } }], { from: table(zodTable(validTable)) })] };
+      await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: select([{ expr: { kind: 'star' } }], { from: { kind: 'subquery', alias: '__all', query: both }, orderBy: [asc(col('_row_id'))] }) }, 'duckdb'));
     }
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: zodTable(validTable), ifExists: true }, 'duckdb'));
   } else if (typed) {
