@@ -80,8 +80,10 @@ describe('fields SQL cannot check, checked by zod in the rows SQL accepts', () =
     const rows = Array.from({ length: 500 }, (_, i) => ({ id: `1b4e28ba-2fa1-41d2-883f-0016d3cca${String(i).padStart(3, '0')}`, user: ` u${i} `, score: String(i / 2), when: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(), order_id: 10_000 + i }));
     await withConnection(async (c) => {
       await createJsonRawRows(c, rows.map((v, i) => ({ object: 'clean.jsonl', line: i + 1, raw: JSON.stringify(v) })));
-      const result = await runValidationStage(c, { schema: Deferred, representation: 'json', profile: false });
+      const progress: unknown[] = [];
+      const result = await runValidationStage(c, { schema: Deferred, representation: 'json', profile: false, onDeferredProgress: (...args) => progress.push(args) });
       expect(result.fastPath).toMatchObject({ sqlRows: 500, zodRows: 0, deferred: { rows: 500 } });
+      expect(progress.at(-1)).toEqual([500, 500, ['user', 'tag', 'score', 'order_id']]);
       const valid = await tableRows(c, 'valid_rows');
       expect(valid.map((r) => [r.user, r.score, r.order_id])).toEqual(rows.map((r, i) => [`U${i}`, i / 2, String(10_000 + i)]));
       const line = 'fast path: SQL accepted 500 rows (zod checked user, tag, score and order_id in each); zod checked 0';

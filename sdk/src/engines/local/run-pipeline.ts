@@ -119,6 +119,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         profile: options.profile !== false || options.saveProfile !== undefined,
         // zod's share can be long (a schema that does not fit rejects every row in SQL): say how far it is.
         onZodProgress: (done, total) => progress({ stage: 'validate', done, total, message: `zod: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows SQL did not accept` }),
+        onDeferredProgress: (done, total, fields) => progress({ stage: 'validate', done, total, message: `zod: ${fields.join(', ')} in ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows SQL accepted` }),
         // Bins and frequencies serve only a saved drift baseline; the report needs the summary.
         distributions: options.saveProfile !== undefined,
         ...(windowNode ? { windowColumns: { entity: windowNode.entity, timestamp: windowNode.timestamp } } : {}),

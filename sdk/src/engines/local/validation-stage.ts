@@ -55,6 +55,8 @@ export interface ValidationStageOptions {
   readonly profile?: boolean;
   /** Called after each page of rows zod checked (rows SQL did not accept): how many of how many. */
   readonly onZodProgress?: (done: number, total: number) => void;
+  /** Called after each page of rows SQL accepted whose deferred fields zod checked (deferred-fields.ts): how many of how many, and those fields. */
+  readonly onDeferredProgress?: (done: number, total: number, fields: readonly string[]) => void;
   /**
    * Also compute the profile's distributions (bins, frequencies: what a drift baseline needs).
    * Default true; a run that does not save its profile passes false and saves the sorts.
@@ -250,12 +252,14 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   /** zod's values of the deferred fields in the rows SQL accepted (deferred-fields.ts). */
   let deferred: DeferredFieldsResult | undefined;
   if (checks.deferred.length > 0 && sqlRows > 0) {
+    const accepted = sqlRows;
     const typedFields = typed ? checks.deferred.map((name) => typedDeferredField(name, representation, options.originalNames)) : [];
     deferred = await checkDeferredFields(connection, {
       schema, deferred: checks.deferred, columns, rawTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover,
       pending: typed ? typedPending(rawTable, printExpr(checks.accept, 'duckdb'), typedFields) : jsonPending(validTable, rawTable, checks.deferred),
       input: typed ? typedInput(typedFields) : jsonInput(checks.deferred),
       observe: (input, output) => coerced.observe(input, output, coercions),
+      onProgress: (done) => options.onDeferredProgress?.(done, accepted, checks.deferred),
     });
     sqlRows -= deferred.backToZod;
     rejectedRows += deferred.backToZod;

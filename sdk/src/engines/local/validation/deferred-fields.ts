@@ -33,6 +33,8 @@ export interface DeferredFieldsCheck {
   readonly rejectedTableExists: boolean;
   /** Called with each accepted row's deferred input and zod's output of it (coercion notes). */
   readonly observe: (input: Record<string, unknown>, output: Record<string, unknown>) => void;
+  /** Called after each page with the rows checked so far. */
+  readonly onProgress?: (rows: number) => void;
 }
 
 export interface DeferredFieldsResult {
@@ -115,6 +117,7 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
       } finally {
         sink.close();
       }
+      check.onProgress?.(rows);
       if (last === undefined) break;
       after = last;
     }
