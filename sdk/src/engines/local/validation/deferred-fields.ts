@@ -9,6 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
+import { DUCKDB_COLUMN_TYPE } from '../../../quality/compile-checks.js';
 import type { ColumnDescription } from '../../../quality/describe-schema.js';
 import { valueAt } from '../../../quality/nested-fields.js';
 import { printerFor, printSql } from '../../../sql/dialects.js';
@@ -81,7 +82,7 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
 
   // The inputs once, in _row_id order: pages then read only those, never the whole row.
   await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(PENDING_TABLE)} AS ${check.pending}`);
-  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(VALUES_TABLE)} (${valueColumns.map((c) => `${quote(c.name)} ${VALUE_TYPE[c.type]}`).join(', ')}, _row_id BIGINT)`);
+  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(VALUES_TABLE)} (${valueColumns.map((c) => `${quote(c.name)} ${DUCKDB_COLUMN_TYPE[c.type]}`).join(', ')}, _row_id BIGINT)`);
   const back: bigint[] = [];
   let rows = 0;
   try {
@@ -107,7 +108,7 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
             }
             const output = parsed.data as Record<string, unknown>;
             const flat = Object.fromEntries(valueColumns.map((column) => [column.name, valueOf(output, column)]));
-            if (sink.append(flat, rowId, '', 0n)) {
+            if (sink.append(flat, rowId, '', 0n /* no positions in this table */)) {
               back.push(rowId); // a value its column cannot hold: zod's whole-row path says so
               continue;
             }
@@ -130,8 +131,6 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
   }
   return { rows, backToZod: back.length, valuesTable: VALUES_TABLE, valueColumns };
 }
-
-const VALUE_TYPE: Record<ColumnDescription['type'], string> = { string: 'VARCHAR', number: 'DOUBLE', integer: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP' };
 
 /**
  * JSON rows: each deferred field's JSON fragment, for the rows in `validTable` (SQL accepted them).
