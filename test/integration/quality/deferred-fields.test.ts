@@ -126,6 +126,30 @@ describe('fields SQL cannot check, checked by zod in the rows SQL accepts', () =
     });
   });
 
+  it('integers beyond 2^53 in deferred fields keep their digits (or are noted as rounded) without zod reading the row whole', async () => {
+    const Ids = z.object({
+      id: z.coerce.string().refine((s) => s.length > 3, 'four digits or more'),
+      amount: z.number().refine((n) => n >= 0, 'not negative'),
+      ok: z.boolean(),
+    });
+    const raws = Array.from({ length: 30 }, (_, i) => `{"id":${1234567890123456789n + BigInt(i)},"amount":${i % 2 ? 9007199254740993n : 5},"ok":true}`);
+    const outcomes: { valid: unknown[]; notes: string[]; zodRows: number }[] = [];
+    for (const schema of [Ids, Ids.refine(() => true)]) {
+      await withConnection(async (c) => {
+        await createJsonRawRows(c, raws.map((raw, i) => ({ object: 'ids.jsonl', line: i + 1, raw })));
+        const result = await runValidationStage(c, { schema, representation: 'json', profile: false });
+        outcomes.push({ valid: (await tableRows(c, 'valid_rows')).map((r) => [r.id, r.amount]), notes: [...result.coercionNotes], zodRows: result.fastPath.zodRows });
+      });
+    }
+    const [deferred, whole] = outcomes;
+    expect(deferred!.zodRows).toBe(0);
+    expect(whole!.zodRows).toBe(30);
+    expect(deferred!.valid).toEqual(whole!.valid);
+    expect(deferred!.valid[1]).toEqual(['1234567890123456790', 9007199254740992]);
+    expect(deferred!.notes).toEqual(whole!.notes);
+    expect(deferred!.notes.join('\n')).toMatch(/^amount: 15 integers in the source had more digits than a JavaScript number holds exactly/);
+  });
+
   it('coercions zod made in a deferred field are noted, as on the whole-row path', async () => {
     const Seconds = z.object({ id: z.string(), ts: z.coerce.date().refine((d) => d.getTime() !== 0, 'not the epoch') });
     const raws = Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `e${i}`, ts: 1_700_000_000 + i }));

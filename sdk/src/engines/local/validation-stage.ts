@@ -257,8 +257,11 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     deferred = await checkDeferredFields(connection, {
       schema, deferred: checks.deferred, columns, rawTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover,
       pending: typed ? typedPending(rawTable, printExpr(checks.accept, 'duckdb'), typedFields) : jsonPending(validTable, rawTable, checks.deferred),
-      input: typed ? typedInput(typedFields) : jsonInput(checks.deferred),
-      observe: (input, output) => coerced.observe(input, output, coercions),
+      input: typed ? typedInput(typedFields) : jsonInput(checks.deferred, precision),
+      observe: (input, output) => {
+        coerced.observe(input.value, output, coercions);
+        precision.observe(input.rounded, input.value, output, coercions);
+      },
       onProgress: (done) => options.onDeferredProgress?.(done, accepted, checks.deferred),
     });
     sqlRows -= deferred.backToZod;

@@ -3,9 +3,9 @@
  * a refine, a preprocess: CompiledChecks.deferred). SQL checked every other field of those rows;
  * zod parses just these fields, and their output fills the row's columns. zod parses each field
  * of an object on its own, so a row gets the verdict and values zod gives it whole. A row whose
- * fields zod refuses — or whose text holds an integer JavaScript rounds, or whose output its
- * column cannot hold — goes back among the rows SQL did not accept, for zod to parse whole: its
- * issues and its quarantine entry are then exactly the zod-only path's.
+ * fields zod refuses — or whose output its column cannot hold — goes back among the rows SQL
+ * did not accept, for zod to parse whole: its issues and its quarantine entry are then exactly
+ * the zod-only path's.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
@@ -15,6 +15,8 @@ import { valueAt } from '../../../quality/nested-fields.js';
 import { printerFor, printSql } from '../../../sql/dialects.js';
 import { asc, col, eq, select, table } from '../../../sql/sql-builders.js';
 import type { SelectItem } from '../../../sql/sql-node.js';
+import type { JsonIntegerPrecision } from '../../../quality/json-integer-precision.js';
+import { roundedIntegerLiterals, type RoundedInteger } from '../../../sources/json-integer-literals.js';
 import { duckValueToJs } from './duckdb-row-values.js';
 import { openValidRowSink } from './valid-row-appender.js';
 
@@ -27,15 +29,21 @@ export interface DeferredFieldsCheck {
   /** The rows SQL accepted: `_row_id`, then what `input` reads, in `_row_id` order (jsonPending, typedPending). */
   readonly pending: string;
   /** The deferred fields' input from a pending row's values after `_row_id`; undefined: the whole-row path must read the row. */
-  readonly input: (values: readonly unknown[]) => Record<string, unknown> | undefined;
+  readonly input: (values: readonly unknown[]) => DeferredInput | undefined;
   readonly rawTable: string;
   /** The rows left for zod, created here (as `rawTable`'s columns) when it does not exist yet. */
   readonly rejectedTable: string;
   readonly rejectedTableExists: boolean;
   /** Called with each accepted row's deferred input and zod's output of it (coercion notes). */
-  readonly observe: (input: Record<string, unknown>, output: Record<string, unknown>) => void;
+  readonly observe: (input: DeferredInput, output: Record<string, unknown>) => void;
   /** Called after each page with the rows checked so far. */
   readonly onProgress?: (rows: number) => void;
+}
+
+/** What zod parses for a row's deferred fields, and the integer literals in them JavaScript rounded (JSON rows). */
+export interface DeferredInput {
+  readonly value: Record<string, unknown>;
+  readonly rounded?: readonly RoundedInteger[];
 }
 
 export interface DeferredFieldsResult {
@@ -66,7 +74,7 @@ const quote = (name: string): string => printerFor('duckdb').quoteIdentifier(nam
  * // Event has user_id: z.string().transform((s) => s.toUpperCase()); SQL accepted 217,068 rows
  * const deferred = ['user_id'];
  * const result = await checkDeferredFields(connection, { schema: Event, deferred, columns,
- *   pending: jsonPending('valid_rows', 'raw_rows', deferred), input: jsonInput(deferred),
+ *   pending: jsonPending('valid_rows', 'raw_rows', deferred), input: jsonInput(deferred, jsonIntegerPrecision(Event)),
  *   rawTable: 'raw_rows', rejectedTable: '_sluice_rejected', rejectedTableExists: true, observe: () => {} });
  * // result.rows 217,068, result.backToZod 0
  * await replaceDeferredValues(connection, 'valid_rows', columns, result); // valid_rows.user_id now holds 'U00001'…
@@ -101,7 +109,7 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
             last = rowId;
             rows++;
             const input = check.input(vectors.slice(1).map((v) => v.getItem(r)));
-            const parsed = input === undefined ? undefined : fields.safeParse(input);
+            const parsed = input === undefined ? undefined : fields.safeParse(input.value);
             if (input === undefined || !parsed?.success) {
               back.push(rowId);
               continue;
@@ -149,38 +157,35 @@ export function jsonPending(validTable: string, rawTable: string, deferred: read
 }
 
 /**
- * A number fragment with 16 digits in a row may be an integer JavaScript rounds (beyond 2^53),
- * whose digits the whole-row path keeps for the fields that want them (json-integer-precision.ts).
- * With 15 or fewer, JSON.parse of the fragment is the value JSON.parse of the row gives: DuckDB
- * writes other numbers as the same double, and strings as the same text (accepted rows hold no
- * \u escape, see compile-checks.ts).
- */
-const LONG_DIGITS = /[0-9]{16}/;
-
-/**
  * JSON rows: the deferred fields' input from their fragments (NULL: the key is missing, as zod
- * sees it in the whole row).
+ * sees it in the whole row). JSON.parse of a fragment is the value JSON.parse of the row gives:
+ * DuckDB writes numbers as the same double and strings as the same text (accepted rows hold no
+ * \u escape, see compile-checks.ts), and keeps the digits of integer literals of any length, so
+ * the literals JavaScript rounds are found in the fragments as in the row, and `precision` gives
+ * them to the fields that keep digits, as the whole-row path does (json-integer-precision.ts).
  *
  * @example
  * ```ts
- * jsonInput(['user_id', 'tag'])(['"u1"', null]) // { user_id: 'u1' }
- * jsonInput(['id'])(['12345678901234567890'])    // undefined: the whole-row path keeps its digits
+ * jsonInput(['user_id', 'tag'], precision)(['"u1"', null])      // { value: { user_id: 'u1' } }
+ * jsonInput(['id'], precision)(['12345678901234567890']).value // { id: '12345678901234567890' } for a z.coerce.string() id
  * ```
  */
-export function jsonInput(deferred: readonly string[]): (fragments: readonly unknown[]) => Record<string, unknown> | undefined {
+export function jsonInput(deferred: readonly string[], precision: JsonIntegerPrecision): (fragments: readonly unknown[]) => DeferredInput | undefined {
   return (fragments) => {
-    const input: Record<string, unknown> = {};
+    const value: Record<string, unknown> = {};
+    const texts: string[] = [];
     for (const [i, name] of deferred.entries()) {
       const fragment = fragments[i] as string | null;
       if (fragment === null) continue;
-      if (!fragment.startsWith('"') && LONG_DIGITS.test(fragment)) return undefined;
       try {
-        input[name] = JSON.parse(fragment) as unknown;
+        value[name] = JSON.parse(fragment) as unknown;
       } catch {
-        return undefined;
+        return undefined; // the whole-row path quarantines the row with JSON.parse's message
       }
+      texts.push(`${JSON.stringify(name)}:${fragment}`);
     }
-    return input;
+    const rounded = roundedIntegerLiterals(`{${texts.join(',')}}`, value);
+    return rounded ? { value: precision.input(value, rounded), rounded } : { value };
   };
 }
 
@@ -218,17 +223,17 @@ export function typedPending(rawTable: string, accepted: string, fields: readonl
  *
  * @example
  * ```ts
- * typedInput([{ name: 'user', key: 'user', column: 'user', absentIn: [] }])(['u1', false]) // { user: 'u1' }
+ * typedInput([{ name: 'user', key: 'user', column: 'user', absentIn: [] }])(['u1', false]) // { value: { user: 'u1' } }
  * ```
  */
-export function typedInput(fields: readonly TypedDeferredField[]): (values: readonly unknown[]) => Record<string, unknown> {
+export function typedInput(fields: readonly TypedDeferredField[]): (values: readonly unknown[]) => DeferredInput {
   return (values) => {
-    const input: Record<string, unknown> = {};
+    const value: Record<string, unknown> = {};
     for (const [i, field] of fields.entries()) {
       if (values[2 * i + 1] === true) continue;
-      input[field.key] = duckValueToJs(values[2 * i] as Parameters<typeof duckValueToJs>[0]);
+      value[field.key] = duckValueToJs(values[2 * i] as Parameters<typeof duckValueToJs>[0]);
     }
-    return input;
+    return { value };
   };
 }
 
