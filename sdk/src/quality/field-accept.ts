@@ -1,12 +1,6 @@
 /**
  * Where a field's value is in a raw row, for the SQL the fast path compiles, and the condition
  * that it passes: written as AND/OR, not as a CASE, for DuckDB to evaluate it as a filter.
- *
- * @example
- * ```ts
- * acceptWhere({ missing: isNull(col('_f0')), isNull: eq(col('_f0'), lit('null')), fragment: col('_f0') }, false, true, present)
- * // ((NOT ("_f0" IS NULL)) AND ("_f0" = 'null')) OR ((NOT ("_f0" IS NULL)) AND (NOT ("_f0" = 'null')) AND present)
- * ```
  */
 import type { SqlExpr } from '../sql/sql-node.js';
 import { and, lit, not, or } from '../sql/sql-builders.js';
@@ -28,6 +22,12 @@ export interface FieldSite {
  * the parts before it left open. Over 219k JSON rows, a `z.coerce.date()` field took 885 ms as a
  * CASE (the OR's number side tried six casts of every date text) and 82 ms as this. The result
  * is the CASE's, NULL included: `missing` and, where a value is present, `isNull` are never NULL.
+ *
+ * @example
+ * ```ts
+ * acceptWhere({ missing: isNull(col('_f0')), isNull: eq(col('_f0'), lit('null')), fragment: col('_f0') }, false, true, present)
+ * // ((NOT ("_f0" IS NULL)) AND ("_f0" = 'null')) OR ((NOT ("_f0" IS NULL)) AND (NOT ("_f0" = 'null')) AND present)
+ * ```
  */
 export function acceptWhere(site: FieldSite, absentOk: boolean, nullOk: boolean, present: SqlExpr): SqlExpr {
   const missing = site.missing;

@@ -261,7 +261,14 @@ export async function replaceDeferredValues(connection: DuckDBConnection, validT
   }, 'duckdb'));
 }
 
-/** Drops the table of zod's deferred values once the valid rows hold them. */
+/**
+ * Drops the table of zod's deferred values once the valid rows hold them.
+ *
+ * @example
+ * ```ts
+ * await dropDeferredValues(connection);
+ * ```
+ */
 export async function dropDeferredValues(connection: DuckDBConnection): Promise<void> {
   await connection.run(`DROP TABLE IF EXISTS ${quote(VALUES_TABLE)}`);
 }
