@@ -86,7 +86,10 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
   // pick() keeps the object's own settings (strict, loose) and the user's zod instance.
   const fields = (check.schema as unknown as { pick(mask: Record<string, true>): z.ZodType }).pick(mask);
   const valueColumns = check.columns.filter((c) => check.deferred.includes(c.path?.[0] ?? c.name));
-  const valueOf = (output: Record<string, unknown>, column: ColumnDescription): unknown => (column.path ? valueAt(output, column.path) : output[column.name]);
+  // zod's output is the row to append as it is, unless a nested object's fields are columns.
+  const flat = valueColumns.some((c) => c.path)
+    ? (output: Record<string, unknown>) => Object.fromEntries(valueColumns.map((c) => [c.name, c.path ? valueAt(output, c.path) : output[c.name]]))
+    : (output: Record<string, unknown>) => output;
 
   // The inputs once, in _row_id order: pages then read only those, never the whole row.
   await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(PENDING_TABLE)} AS ${check.pending}`);
@@ -103,20 +106,22 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
       try {
         for (let c = 0; c < page.chunkCount; c++) {
           const chunk = page.getChunk(c);
-          const vectors = page.columnNames().map((_, i) => chunk.getColumnVector(i));
+          const ids = chunk.getColumnVector(0);
+          const vectors = page.columnNames().slice(1).map((_, i) => chunk.getColumnVector(i + 1));
+          const values: unknown[] = new Array(vectors.length);
           for (let r = 0; r < chunk.rowCount; r++) {
-            const rowId = vectors[0]!.getItem(r) as bigint;
+            const rowId = ids.getItem(r) as bigint;
             last = rowId;
             rows++;
-            const input = check.input(vectors.slice(1).map((v) => v.getItem(r)));
+            for (let v = 0; v < vectors.length; v++) values[v] = vectors[v]!.getItem(r);
+            const input = check.input(values);
             const parsed = input === undefined ? undefined : fields.safeParse(input.value);
             if (input === undefined || !parsed?.success) {
               back.push(rowId);
               continue;
             }
             const output = parsed.data as Record<string, unknown>;
-            const flat = Object.fromEntries(valueColumns.map((column) => [column.name, valueOf(output, column)]));
-            if (sink.append(flat, rowId, '', 0n /* no positions in this table */)) {
+            if (sink.append(flat(output), rowId, '', 0n /* no positions in this table */)) {
               back.push(rowId); // a value its column cannot hold: zod's whole-row path says so
               continue;
             }
@@ -156,6 +161,9 @@ export function jsonPending(validTable: string, rawTable: string, deferred: read
   return `SELECT _row_id, ${fragments} FROM (SELECT v._row_id, json_extract(r._json, [${paths}]) AS l FROM ${quote(validTable)} AS v JOIN ${quote(rawTable)} AS r ON v._row_id = r._row_id) ORDER BY _row_id`;
 }
 
+/** 16 digits in a row: the least an integer literal JavaScript rounds has (2^53 has 16); with fewer, the fragments need no second look. */
+const LONG_DIGITS = /[0-9]{16}/;
+
 /**
  * JSON rows: the deferred fields' input from their fragments (NULL: the key is missing, as zod
  * sees it in the whole row). JSON.parse of a fragment is the value JSON.parse of the row gives:
@@ -173,18 +181,20 @@ export function jsonPending(validTable: string, rawTable: string, deferred: read
 export function jsonInput(deferred: readonly string[], precision: JsonIntegerPrecision): (fragments: readonly unknown[]) => DeferredInput | undefined {
   return (fragments) => {
     const value: Record<string, unknown> = {};
-    const texts: string[] = [];
-    for (const [i, name] of deferred.entries()) {
+    let longDigits = false;
+    for (let i = 0; i < deferred.length; i++) {
       const fragment = fragments[i] as string | null;
       if (fragment === null) continue;
       try {
-        value[name] = JSON.parse(fragment) as unknown;
+        value[deferred[i]!] = JSON.parse(fragment) as unknown;
       } catch {
         return undefined; // the whole-row path quarantines the row with JSON.parse's message
       }
-      texts.push(`${JSON.stringify(name)}:${fragment}`);
+      longDigits ||= LONG_DIGITS.test(fragment);
     }
-    const rounded = roundedIntegerLiterals(`{${texts.join(',')}}`, value);
+    if (!longDigits) return { value };
+    const text = `{${deferred.flatMap((name, i) => (fragments[i] === null ? [] : [`${JSON.stringify(name)}:${fragments[i] as string}`])).join(',')}}`;
+    const rounded = roundedIntegerLiterals(text, value);
     return rounded ? { value: precision.input(value, rounded), rounded } : { value };
   };
 }
