@@ -270,7 +270,8 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   };
   const deferred: string[] = [];
   const deferredReasons: string[] = [];
-  const defer = options.deferUncompiledFields === true && blockers.length === 0;
+  // Only beside a field SQL checks: with none, the SQL pass would be all cost and no help.
+  const defer = options.deferUncompiledFields === true && blockers.length === 0 && model.fields.some((f) => f.notCompiled.length === 0 && f.base !== 'unsupported');
   /** Whether the field, once compiled, is zod's in the rows SQL accepts: its condition holds, its values wait. */
   const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr): boolean => {
     if (!defer || notCompiled.length === 0) return false;

@@ -114,6 +114,17 @@ describe('fields SQL cannot check, checked by zod in the rows SQL accepts', () =
     });
   });
 
+  it('a schema SQL can check none of is zod\'s row by row: no SQL pass that would only cost', async () => {
+    const AllZod = z.object({ a: z.string().transform((s) => s.trim()), b: z.number().refine((n) => n > 0) });
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, [{ object: 'z.jsonl', line: 1, raw: '{"a":" x ","b":1}' }, { object: 'z.jsonl', line: 2, raw: '{"a":"y","b":0}' }]);
+      const result = await runValidationStage(c, { schema: AllZod, representation: 'json', profile: false });
+      expect(result.fastPath).toMatchObject({ sqlRows: 0, zodRows: 2 });
+      expect(result.fastPath.deferred).toBeUndefined();
+      expect((await tableRows(c, 'valid_rows')).map((r) => [r.a, r.b])).toEqual([['x', 1]]);
+    });
+  });
+
   it('a value its column cannot hold is quarantined, as on the whole-row path', async () => {
     const Big = z.object({ id: z.string(), big: z.coerce.bigint().refine((b) => b !== 0n, 'not zero') });
     const raws = ['{"id":"a","big":12}', '{"id":"b","big":"98765432109876543210"}', '{"id":"c","big":0}', '{"id":"d","big":"-9223372036854775808"}'];

@@ -44,14 +44,14 @@ describe('value rewrites in the fast path', () => {
     });
   }
 
-  it('an overwrite sluice does not know stays with zod (that field only: SQL checks the rest)', async () => {
+  it('an overwrite sluice does not know stays with zod', async () => {
     const Row = z.object({ s: z.string().overwrite((s) => s.replaceAll('a', 'b')) });
     const lines = ['a', 'b', 'ab'].map((s, i) => ({ object: 'o.jsonl', line: i + 1, raw: JSON.stringify({ s }) }));
     await withConnection(async (c) => {
       await createJsonRawRows(c, lines);
       const result = await runValidationStage(c, { schema: Row, representation: 'json', profile: false });
       expect((await tableRows(c, 'valid_rows')).map((r) => r.s)).toEqual(['b', 'b', 'bb']);
-      expect(result.fastPath).toMatchObject({ sqlRows: 3, zodRows: 0, deferred: { fields: ['s'], rows: 3 } });
+      expect(result.fastPath.zodRows).toBe(3);
     });
   });
 });
