@@ -346,7 +346,7 @@ function canonicalGuard(): SqlExpr {
   return caseWhen([{ when: and(isNull(col('_error')), fn('starts_with', json, lit('{')), not(fn('contains', json, lit('\\u')))), then: json }]);
 }
 
-/** Where a field's value lives: missing / null conditions, and how to read a present value. */
+/** A JSON fragment's site: missing when the key is, null when it is JSON null. */
 function jsonSite(fragment: SqlExpr): FieldSite {
   return { missing: isNull(fragment), isNull: eq(fragment, lit('null')), fragment };
 }

@@ -5,6 +5,7 @@
 import type { SqlExpr } from '../sql/sql-node.js';
 import { and, lit, not, or } from '../sql/sql-builders.js';
 
+/** Where a field's value lives: missing / null conditions, and how to read a present value. */
 export interface FieldSite {
   readonly missing: SqlExpr;
   readonly isNull: SqlExpr;
