@@ -367,15 +367,17 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
   }
   if (typed && deferred) {
-    // A table: the accepted rows' values are partly zod's (a values table joined once), then zod's whole rows.
-    await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: validRowsQuery(checks, rawTable) }, 'duckdb'));
-    await replaceDeferredValues(connection, validTable, columns, deferred);
+    // A table, in source order: the raw rows that have zod's deferred values (the accepted ones
+    // zod did not send back) with SQL's values beside them, then zod's whole rows. The join
+    // selects the rows, so the accept condition is not evaluated once more.
+    const deferredColumns = new Set(deferred.valueColumns.map((c) => c.name));
+    const accepted = select(
+      [...checks.values.map((v) => as(deferredColumns.has(v.name) ? col(v.name, 'd') : v.expr, v.name)), ...RESERVED.map((name) => as(col(name, 'r'), name))],
+      { from: table(rawTable, 'r'), joins: [{ type: 'inner', from: table(deferred.valuesTable, 'd'), on: eq(col('_row_id', 'r'), col('_row_id', 'd')) }] },
+    );
+    const rows: Query = zodAccepted + floored > 0 ? { kind: 'union', all: true, queries: [accepted, select([{ expr: { kind: 'star' } }], { from: table(zodTable(validTable)) })] } : accepted;
+    await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: select([{ expr: { kind: 'star' } }], { from: { kind: 'subquery', alias: '__all', query: rows }, orderBy: [asc(col('_row_id'))] }) }, 'duckdb'));
     await dropDeferredValues(connection);
-    if (zodAccepted + floored > 0) {
-      // In source order, as the JSON rows' table is kept.
-      const both: Query = { kind: 'union', all: true, queries: [select([{ expr: { kind: 'star' } }], { from: table(validTable) }), select([{ expr: { kind: 'star' } }], { from: table(zodTable(validTable)) })] };
-      await connection.run(printSql({ kind: 'createTableAs', name: validTable, orReplace: true, query: select([{ expr: { kind: 'star' } }], { from: { kind: 'subquery', alias: '__all', query: both }, orderBy: [asc(col('_row_id'))] }) }, 'duckdb'));
-    }
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: zodTable(validTable), ifExists: true }, 'duckdb'));
   } else if (typed) {
     // valid_rows is a VIEW: the SQL-accepted rows, re-selected by each reader (DuckDB then reads
