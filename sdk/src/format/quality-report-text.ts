@@ -120,17 +120,19 @@ function truncate(text: string, max: number): string {
 
 /**
  * ` (zod checked user_id in each)`: the fields SQL cannot check, which zod checked on their own
- * in the rows SQL accepted; empty when there are none.
+ * in the rows SQL accepted, and the object's own refinements, for which zod parsed those rows
+ * whole; empty when there are none.
  *
  * @example
  * ```ts
  * deferredText({ deferred: { fields: ['user_id', 'tags'], rows: 1000 } }) // ' (zod checked user_id and tags in each)'
+ * deferredText({ deferred: { fields: [], rows: 1000, wholeRows: true } }) // " (zod checked the row's refinements in each)"
  * ```
  */
 export function deferredText(fp: Pick<QualityReport['fastPath'], 'deferred'>): string {
-  const fields = fp.deferred?.fields ?? [];
-  if (fields.length === 0) return '';
-  const named = fields.length === 1 ? fields[0]! : `${fields.slice(0, -1).join(', ')} and ${fields.at(-1)!}`;
+  const checked = [...(fp.deferred?.fields ?? []), ...(fp.deferred?.wholeRows ? ["the row's refinements"] : [])];
+  if (checked.length === 0) return '';
+  const named = checked.length === 1 ? checked[0]! : `${checked.slice(0, -1).join(', ')} and ${checked.at(-1)!}`;
   return ` (zod checked ${named} in each)`;
 }
 

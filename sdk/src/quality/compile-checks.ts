@@ -80,6 +80,13 @@ export interface CompiledChecks {
    * are NULL, for the engine to fill from zod's output of just these fields.
    */
   readonly deferred: readonly string[];
+  /**
+   * The object's own refinements (refine/superRefine on the z.object), left to zod in the rows
+   * SQL accepts (`deferUncompiledFields`): zod parses each of those rows whole, and a row it
+   * refuses goes back among the rows SQL did not accept. Empty when there are none, or when they
+   * are among `reasons` instead (SQL accepts no row).
+   */
+  readonly objectChecks: readonly string[];
 }
 
 export interface CompileOptions {
@@ -104,7 +111,8 @@ export interface CompileOptions {
    * A top-level field SQL cannot check does not send every row to zod; SQL checks the other
    * fields and the engine has zod check that one in the rows SQL accepts
    * (CompiledChecks.deferred). zod parses each field of an object on its own, so those rows get
-   * the same verdict and values as from zod over the whole row.
+   * the same verdict and values as from zod over the whole row. Likewise the object's own
+   * refinements (CompiledChecks.objectChecks): zod parses those rows whole, for its verdict.
    */
   readonly deferUncompiledFields?: boolean;
 }
@@ -272,6 +280,9 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   const deferredReasons: string[] = [];
   // Only beside a field SQL checks: with none, the SQL pass would be all cost and no help.
   const defer = options.deferUncompiledFields === true && blockers.length === 0 && model.fields.some((f) => f.notCompiled.length === 0 && f.base !== 'unsupported');
+  const objectChecks = defer ? model.objectChecks : [];
+  if (defer) deferredReasons.push(...model.objectChecks.map((check) => `(row): ${check} (zod runs it on the rows SQL accepts)`));
+  else blockers.push(...model.objectChecks.map((check) => `the object schema has ${check}, which SQL cannot run`));
   /** Whether the field, once compiled, is zod's in the rows SQL accepts: its condition holds, its values wait. */
   const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr): boolean => {
     if (!defer || notCompiled.length === 0) return false;
@@ -324,7 +335,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
 
   const vectorised = blockers.length === 0;
   const accept = vectorised ? (rowConditions.length ? and(...rowConditions) : lit(true)) : lit(false);
-  return { layers, accept, values, fields, vectorised, reasons: [...reasons, ...deferredReasons], patterns: [...patterns], deferred, parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts } };
+  return { layers, accept, values, fields, vectorised, reasons: [...reasons, ...deferredReasons], patterns: [...patterns], deferred, objectChecks, parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts } };
 }
 
 /** `_json`, or NULL when the text is one the fast path must not read (see JSON_HAZARDS_RE2). */

@@ -46,8 +46,16 @@ export interface SchemaModel {
   readonly fields: readonly FieldModel[];
   /** 'strip' and 'passthrough' accept unknown keys; 'strict' rejects them. */
   readonly unknownKeys: 'strip' | 'passthrough' | 'strict';
-  /** Why no row can be accepted by SQL at all (object-level refinements, odd catchalls). */
+  /** Why no row can be accepted by SQL at all (object-level rewrites, odd catchalls). */
   readonly schemaReasons: readonly string[];
+  /**
+   * The object's own refine()/superRefine()/check() functions, one description each: SQL cannot
+   * run them, but they only read the row zod outputs, so SQL can still decide the fields and zod
+   * then runs the whole schema on the rows SQL accepted (CompiledChecks.objectChecks). Empty
+   * when there are none, or when they count among `schemaReasons` instead (a passthrough object,
+   * whose unknown keys the function sees but the valid rows do not keep).
+   */
+  readonly objectChecks: readonly string[];
 }
 
 interface AnyDef {
@@ -85,9 +93,13 @@ const FORMAT_RANGES: Record<string, [number, number]> = {
 export function modelSchema(schema: z.ZodType): SchemaModel {
   const def = defOf(schema);
   const schemaReasons: string[] = [];
-  if (def.type !== 'object') return { fields: [], unknownKeys: 'strip', schemaReasons: [`the schema is a ${def.type}, not a z.object`] };
-  if (Array.isArray(def.checks) && def.checks.length > 0) {
-    schemaReasons.push('the object schema has refinements (refine/superRefine/check) that SQL cannot express');
+  if (def.type !== 'object') return { fields: [], unknownKeys: 'strip', schemaReasons: [`the schema is a ${def.type}, not a z.object`], objectChecks: [] };
+  const objectChecks: string[] = [];
+  for (const check of (def.checks ?? []) as Inst[]) {
+    // A custom check reads the row and adds issues; an overwrite() replaces the row, whose
+    // columns SQL would then no longer hold.
+    if (defOf(check).check === 'custom') objectChecks.push('a refine()/superRefine() check of the whole row');
+    else schemaReasons.push(`the object schema has a check SQL cannot express (${String(defOf(check).check)})`);
   }
   let unknownKeys: SchemaModel['unknownKeys'] = 'strip';
   const catchall = def.catchall as Inst | undefined;
@@ -97,9 +109,13 @@ export function modelSchema(schema: z.ZodType): SchemaModel {
     else if (t === 'unknown' || t === 'any') unknownKeys = 'passthrough';
     else schemaReasons.push(`the object has a catchall of type ${t}`);
   }
+  if (unknownKeys === 'passthrough' && objectChecks.length > 0) {
+    schemaReasons.push('the object schema has refinements (refine/superRefine/check) and keeps unknown keys, which they see but the valid rows do not hold');
+    objectChecks.length = 0;
+  }
   const shape = def.shape as Record<string, Inst>;
   const fields = Object.entries(shape).map(([name, field]) => modelField(name, field));
-  return { fields, unknownKeys, schemaReasons };
+  return { fields, unknownKeys, schemaReasons, objectChecks };
 }
 
 function modelField(name: string, field: Inst): FieldModel {
@@ -227,6 +243,7 @@ function modelBase(schema: Inst, notCompiled: string[]): Pick<FieldModel, 'base'
     case 'object': {
       const nested = modelSchema(schema as unknown as z.ZodType);
       for (const reason of nested.schemaReasons) notCompiled.push(`a nested object where ${reason}`);
+      // Its own refinements (nested.objectChecks) are among `checks`, which say so for the field.
       return { base: 'object', coerce, values: [], checks, nested };
     }
     default:

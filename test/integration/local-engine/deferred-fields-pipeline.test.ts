@@ -2,7 +2,7 @@
  * End to end, through the real readers, the validated zone, the aggregation and the feature
  * store: a pipeline whose schema has fields SQL cannot check (a transform, a preprocess, a
  * refine) gives what the same pipeline gives with zod over every whole row (the schema with an
- * object-level refine that accepts everything, which sends every row to zod) — the same feature
+ * object-level overwrite that returns the row, which sends every row to zod: zod-only.ts) — the same feature
  * rows, the same validated rows, the same quarantined rows — from JSON Lines, CSV and Parquet.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { count, featureStore, file, mean, pipeline, sum, window } from '../../../sdk/src/index.js';
 import { query } from '../../helpers/duckdb-query.js';
+import { zodOnly } from '../../helpers/zod-only.js';
 
 const Event = z.object({
   user_id: z.string().min(1).transform((s) => s.trim().toUpperCase()),
@@ -54,7 +55,7 @@ describe('fields zod checks on their own, end to end', () => {
     it(`${source}: the same features, validated rows and quarantine as zod over whole rows`, async () => {
       const tag = source.replace('.', '-');
       const deferred = await run(source, Event, `${tag}-deferred`);
-      const whole = await run(source, Event.refine(() => true), `${tag}-whole`);
+      const whole = await run(source, zodOnly(Event), `${tag}-whole`);
       expect(deferred.result.quality.fastPath.deferred?.fields).toEqual(['user_id', 'kind', 'amount']);
       expect(whole.result.quality.fastPath.sqlRows).toBe(0);
       expect(deferred.result.quality.fastPath.zodRows).toBeLessThan(whole.result.quality.fastPath.zodRows / 10);
@@ -65,6 +66,27 @@ describe('fields zod checks on their own, end to end', () => {
       expect(deferred.validated.some((r) => r.user_id === 'U7')).toBe(true); // transformed, not as written
       expect(deferred.features).toEqual(whole.features);
       expect(deferred.features.length).toBeGreaterThan(1000);
+    }, 60_000);
+  }
+});
+
+/** A cross-field rule on the object: SQL decides the fields, zod each row SQL accepted, whole. */
+const Refined = Event.refine((r) => !(r.kind === 'buy' && r.amount !== null && r.amount > 15), { message: 'a purchase over 15 needs approval', path: ['amount'] });
+
+describe("the object's own refinement, end to end", () => {
+  for (const source of ['events.jsonl', 'events.csv', 'events.parquet']) {
+    it(`${source}: the same features, validated rows and quarantine as zod over whole rows`, async () => {
+      const tag = source.replace('.', '-');
+      const fast = await run(source, Refined, `${tag}-refined`);
+      const whole = await run(source, zodOnly(Refined), `${tag}-refined-whole`);
+      expect(fast.result.quality.fastPath.deferred).toMatchObject({ fields: ['user_id', 'kind', 'amount'], wholeRows: true });
+      // zod read whole only the rows SQL refused or the refinement failed (their issues come from there).
+      expect(fast.result.quality.fastPath.zodRows).toBeLessThan(whole.result.quality.fastPath.zodRows / 5);
+      expect(fast.result.counts).toEqual(whole.result.counts);
+      expect(fast.result.quality.rules).toEqual(whole.result.quality.rules);
+      expect(fast.result.quality.rules.some((r) => r.message === 'a purchase over 15 needs approval' && r.failingCount > 10)).toBe(true);
+      expect(fast.validated).toEqual(whole.validated);
+      expect(fast.features).toEqual(whole.features);
     }, 60_000);
   }
 });

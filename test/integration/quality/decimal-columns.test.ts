@@ -1,7 +1,7 @@
 /**
  * Parquet DECIMAL columns (money as Spark, Athena and Redshift write it) in the fast path. zod
  * sees a decimal as the engine converts it for zod; the oracle is therefore the zod-only path
- * over the same table (an object-level refine sends every row there), and both must keep the
+ * over the same table (an object-level overwrite sends every row there, see zod-only.ts), and both must keep the
  * same rows with the same values. Before, every row of a table with a DECIMAL column went to zod.
  */
 import { describe, expect, it } from 'vitest';

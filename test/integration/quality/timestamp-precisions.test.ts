@@ -2,7 +2,7 @@
  * Parquet instants of every precision in the fast path: nanoseconds (pandas writes them by
  * default), microseconds with sub-millisecond digits (Python's datetime, Spark), milliseconds,
  * seconds, zoned instants and dates. zod sees each floored to the millisecond; the oracle is
- * the zod-only path over the same table (an object-level refine sends every row there), and
+ * the zod-only path over the same table (an object-level overwrite sends every row there, see zod-only.ts), and
  * both must keep the same rows with the same values. Instants just before 1970 and just
  * before a millisecond boundary are where flooring and truncating differ.
  */

@@ -50,7 +50,24 @@ describe('modelSchema', () => {
     const model = modelSchema(z.object({ a: z.string().refine((s) => s !== 'x'), b: z.string().normalize(), c: z.url(), d: z.number().multipleOf(3) }).strict());
     expect(model.unknownKeys).toBe('strict');
     expect(model.fields.map((f) => f.notCompiled.length > 0)).toEqual([true, true, true, true]);
-    expect(modelSchema(z.object({ a: z.string() }).refine(() => true)).schemaReasons[0]).toMatch(/refinements/);
+  });
+
+  it("keeps the object's own refinements apart: zod runs them on the rows SQL accepts, unless they could see what the valid rows do not hold", () => {
+    const refined = modelSchema(z.object({ a: z.string() }).refine(() => true).superRefine(() => {}));
+    expect(refined.schemaReasons).toEqual([]);
+    expect(refined.objectChecks).toHaveLength(2);
+    // overwrite() may return another row: SQL's columns would not hold it.
+    const rewritten = modelSchema(z.object({ a: z.string() }).overwrite((r) => r));
+    expect(rewritten.objectChecks).toEqual([]);
+    expect(rewritten.schemaReasons[0]).toMatch(/overwrite/);
+    // A passthrough object's refinement sees the unknown keys, which the valid rows do not keep.
+    const loose = modelSchema(z.looseObject({ a: z.string() }).refine(() => true));
+    expect(loose.objectChecks).toEqual([]);
+    expect(loose.schemaReasons[0]).toMatch(/refinements .*unknown keys/);
+    // A nested object's refinement makes its field zod's, said once.
+    const nested = modelSchema(z.object({ a: z.string(), geo: z.object({ lat: z.number() }).refine((g) => g.lat < 90) }));
+    expect(nested.objectChecks).toEqual([]);
+    expect(nested.fields[1]!.notCompiled).toEqual(['a refine()/superRefine() check']);
   });
 
   it("compiles zod's ISO date-time and time formats as the regex they are", () => {

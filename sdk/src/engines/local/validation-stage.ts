@@ -38,7 +38,7 @@ import type { SqlRunner } from '../../quality/sql-runner.js';
 import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
 import { openValidRowSink } from './validation/valid-row-appender.js';
 import {
-  checkDeferredFields, dropDeferredValues, jsonInput, jsonPending, replaceDeferredValues, typedInput, typedPending,
+  checkDeferredFields, dropDeferredValues, jsonInput, jsonPending, jsonRowInput, jsonRowPending, replaceDeferredValues, typedInput, typedPending,
   type DeferredFieldsResult, type TypedDeferredField,
 } from './validation/deferred-fields.js';
 import { inUtc } from './utc-time-zone.js';
@@ -113,7 +113,12 @@ export interface FastPathInfo {
    * Fields with checks SQL cannot run, which zod checked on their own in `rows` rows SQL
    * accepted otherwise (deferred-fields.ts); those of them zod refused are among `zodRows`.
    */
-  readonly deferred?: { readonly fields: readonly string[]; readonly rows: number };
+  readonly deferred?: {
+    readonly fields: readonly string[];
+    readonly rows: number;
+    /** zod parsed each of those rows whole, for the object's own refinements (CompiledChecks.objectChecks). */
+    readonly wholeRows?: true;
+  };
 }
 
 /** A reason SQL did not read rows that zod then accepted: a field (or `(row)`), how many, an example. */
@@ -206,9 +211,10 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   let summary: ProfileSummary | undefined;
   let windowBounds: WindowInputBounds | undefined;
   if (typed) {
-    // With fields zod fills in (deferred), the scan's values of those are not the valid rows':
-    // the profile is then taken over the valid rows, and no bounds are read from the scan.
-    const scanned = checks.deferred.length === 0;
+    // With fields zod fills in (deferred), the scan's values of those are not the valid rows',
+    // and with the row's refinements zod may still refuse rows the scan counted: the profile
+    // is then taken over the valid rows, and no bounds are read from the scan.
+    const scanned = !zodsPart(checks);
     const bounded = wantProfile || !scanned ? undefined : boundedColumns(columns, options.windowColumns);
     const scan = await scanTypedRows(runRows, checks, rawTable, columns, wantProfile && scanned, bounded);
     windowBounds = scan.windowBounds;
@@ -251,25 +257,29 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const coercions: CoercionState = {};
   /** zod's values of the deferred fields in the rows SQL accepted (deferred-fields.ts). */
   let deferred: DeferredFieldsResult | undefined;
-  if (checks.deferred.length > 0 && sqlRows > 0) {
+  if (zodsPart(checks) && sqlRows > 0) {
     const accepted = sqlRows;
-    const typedFields = typed ? checks.deferred.map((name) => typedDeferredField(name, representation, options.originalNames)) : [];
+    const whole = checks.objectChecks.length > 0;
+    // With the row's refinements zod reads every field of the row, else just the deferred ones.
+    const read = whole ? checks.fields.map((f) => f.name) : checks.deferred;
+    const typedFields = typed ? read.map((name) => typedDeferredField(name, representation, options.originalNames)) : [];
+    const pending = typed ? typedPending(rawTable, printExpr(checks.accept, 'duckdb'), typedFields) : whole ? jsonRowPending(validTable, rawTable) : jsonPending(validTable, rawTable, checks.deferred);
+    const input = typed ? typedInput(typedFields) : whole ? jsonRowInput(precision) : jsonInput(checks.deferred, precision);
     deferred = await checkDeferredFields(connection, {
-      schema, deferred: checks.deferred, columns, rawTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover,
-      pending: typed ? typedPending(rawTable, printExpr(checks.accept, 'duckdb'), typedFields) : jsonPending(validTable, rawTable, checks.deferred),
-      input: typed ? typedInput(typedFields) : jsonInput(checks.deferred, precision),
+      schema, deferred: checks.deferred, whole, columns, rawTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover, pending, input,
       observe: (input, output) => {
         coerced.observe(input.value, output, coercions);
         precision.observe(input.rounded, input.value, output, coercions);
       },
-      onProgress: (done) => options.onDeferredProgress?.(done, accepted, checks.deferred),
+      onProgress: (done) => options.onDeferredProgress?.(done, accepted, zodsFields(checks)),
     });
     sqlRows -= deferred.backToZod;
     rejectedRows += deferred.backToZod;
     if (deferred.backToZod > 0 && typed && !leftover) await createZodTable(connection, checks, rawTable, validTable);
     leftover ||= deferred.backToZod > 0;
     if (!typed) {
-      await replaceDeferredValues(connection, validTable, columns, deferred);
+      // zod accepted every row SQL did and gave no values: the valid rows stand as they are.
+      if (deferred.valueColumns.length > 0 || deferred.backToZod > 0) await replaceDeferredValues(connection, validTable, columns, deferred);
       await dropDeferredValues(connection);
     }
   }
@@ -366,7 +376,11 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   } finally {
     if (leftover) await connection.run(printSql({ kind: 'dropTable', name: REJECTED_TABLE, ifExists: true }, 'duckdb'));
   }
-  if (typed && deferred) {
+  // zod gave no values and refused no row SQL accepted (only the row's refinements ran): the
+  // rows SQL accepted stand, as the view below selects them.
+  const unchanged = deferred !== undefined && deferred.valueColumns.length === 0 && deferred.backToZod === 0;
+  if (typed && unchanged) await dropDeferredValues(connection);
+  if (typed && deferred && !unchanged) {
     // A table, in source order: the raw rows that have zod's deferred values (the accepted ones
     // zod did not send back) with SQL's values beside them, then zod's whole rows. The join
     // selects the rows, so the accept condition is not evaluated once more.
@@ -414,7 +428,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
 
   const fastPath: FastPathInfo = {
     ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields,
-    ...(deferred ? { deferred: { fields: checks.deferred, rows: deferred.rows } } : {}),
+    ...(deferred ? { deferred: { fields: checks.deferred, rows: deferred.rows, ...(checks.objectChecks.length ? { wholeRows: true } : {}) } } : {}),
     ...(zodAcceptedWhy?.length ? { zodAccepted: zodAcceptedWhy } : {}),
   };
   const report = buildQualityReport({ counts, perObject, failingRules: quarantined.rules, gates, profile, fastPath });
@@ -628,6 +642,16 @@ const zodTable = (validTable: string): string => `${validTable}__zod`;
 /** Typed rows: the table of zod's accepted rows, of the exact column types of the SQL-accepted ones. */
 async function createZodTable(connection: DuckDBConnection, checks: CompiledChecks, rawTable: string, validTable: string): Promise<void> {
   await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
+}
+
+/** Whether zod has a part in the rows SQL accepts: fields SQL cannot check, or the row's refinements. */
+function zodsPart(checks: CompiledChecks): boolean {
+  return checks.deferred.length > 0 || checks.objectChecks.length > 0;
+}
+
+/** What zod checks in the rows SQL accepts, for the progress line: the deferred fields, and `(row)` for the row's refinements. */
+function zodsFields(checks: CompiledChecks): readonly string[] {
+  return checks.objectChecks.length > 0 ? [...checks.deferred, '(row)'] : checks.deferred;
 }
 
 /** Where a deferred field of typed rows is: its column, the objects without it, and the key zod sees it under. */

@@ -6,6 +6,11 @@
  * fields zod refuses — or whose output its column cannot hold — goes back among the rows SQL
  * did not accept, for zod to parse whole: its issues and its quarantine entry are then exactly
  * the zod-only path's.
+ *
+ * The object's own refinements (refine/superRefine on the z.object) are zod's in the same way:
+ * zod then parses each row SQL accepted whole (`whole`), and keeps the values of the deferred
+ * fields, if any. A row's other values stay SQL's: zod gives the same for them, SQL having
+ * checked them.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
@@ -17,13 +22,19 @@ import { asc, col, eq, select, table } from '../../../sql/sql-builders.js';
 import type { SelectItem } from '../../../sql/sql-node.js';
 import type { JsonIntegerPrecision } from '../../../quality/json-integer-precision.js';
 import { roundedIntegerLiterals, type RoundedInteger } from '../../../sources/json-integer-literals.js';
+import { inUtc } from '../utc-time-zone.js';
 import { duckValueToJs } from './duckdb-row-values.js';
 import { openValidRowSink } from './valid-row-appender.js';
 
 export interface DeferredFieldsCheck {
   readonly schema: z.ZodType;
-  /** Top-level fields zod checks in the rows SQL accepted. */
+  /** Top-level fields zod checks in the rows SQL accepted, and whose values it gives. */
   readonly deferred: readonly string[];
+  /**
+   * The schema has object-level refinements: zod parses every row SQL accepted whole, with the
+   * whole schema, and `input` gives the whole row (jsonRowInput, or typedInput of every field).
+   */
+  readonly whole?: boolean;
   /** Every valid column in schema order. */
   readonly columns: readonly ColumnDescription[];
   /** The rows SQL accepted: `_row_id`, then what `input` reads, in `_row_id` order (jsonPending, typedPending). */
@@ -83,8 +94,9 @@ const quote = (name: string): string => printerFor('duckdb').quoteIdentifier(nam
  */
 export async function checkDeferredFields(connection: DuckDBConnection, check: DeferredFieldsCheck): Promise<DeferredFieldsResult> {
   const mask = Object.fromEntries(check.deferred.map((name) => [name, true] as const));
-  // pick() keeps the object's own settings (strict, loose) and the user's zod instance.
-  const fields = (check.schema as unknown as { pick(mask: Record<string, true>): z.ZodType }).pick(mask);
+  // pick() keeps the object's own settings (strict, loose) and the user's zod instance, and
+  // leaves out the object's refinements: with those, zod needs the whole row (`whole`).
+  const fields = check.whole ? check.schema : (check.schema as unknown as { pick(mask: Record<string, true>): z.ZodType }).pick(mask);
   const valueColumns = check.columns.filter((c) => check.deferred.includes(c.path?.[0] ?? c.name));
   // zod's output is the row to append as it is, unless a nested object's fields are columns.
   const flat = valueColumns.some((c) => c.path)
@@ -93,49 +105,59 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
 
   // The inputs once, in _row_id order: pages then read only those, never the whole row.
   await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(PENDING_TABLE)} AS ${check.pending}`);
-  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(VALUES_TABLE)} (${valueColumns.map((c) => `${quote(c.name)} ${DUCKDB_COLUMN_TYPE[c.type]}`).join(', ')}, _row_id BIGINT)`);
+  // Only _row_id when zod gives no values (only the row's refinements): the rows it accepted.
+  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(VALUES_TABLE)} (${[...valueColumns.map((c) => `${quote(c.name)} ${DUCKDB_COLUMN_TYPE[c.type]}`), '_row_id BIGINT'].join(', ')})`);
   const back: bigint[] = [];
   let rows = 0;
   try {
     let after: bigint | undefined;
     for (;;) {
       const page = await connection.run(`SELECT * FROM ${quote(PENDING_TABLE)}${after === undefined ? '' : ` WHERE _row_id > ${after}`} ORDER BY _row_id LIMIT ${PAGE_ROWS}`);
-      // One appender per page, closed before the next query on this connection.
-      const sink = await openValidRowSink(connection, VALUES_TABLE, valueColumns, { positions: false });
+      // One appender per page, closed before the next query on this connection. None when zod
+      // gives no values (only the row's refinements): the rows it accepts are added at the end.
+      const sink = valueColumns.length > 0 ? await openValidRowSink(connection, VALUES_TABLE, valueColumns, { positions: false }) : undefined;
       let last: bigint | undefined;
       try {
-        for (let c = 0; c < page.chunkCount; c++) {
-          const chunk = page.getChunk(c);
-          const ids = chunk.getColumnVector(0);
-          const vectors = page.columnNames().slice(1).map((_, i) => chunk.getColumnVector(i + 1));
-          const values: unknown[] = new Array(vectors.length);
-          for (let r = 0; r < chunk.rowCount; r++) {
-            const rowId = ids.getItem(r) as bigint;
-            last = rowId;
-            rows++;
-            for (let v = 0; v < vectors.length; v++) values[v] = vectors[v]!.getItem(r);
-            const input = check.input(values);
-            const parsed = input === undefined ? undefined : fields.safeParse(input.value);
-            if (input === undefined || !parsed?.success) {
-              back.push(rowId);
-              continue;
+        // zod in UTC, as the whole-row path runs it (utc-time-zone.ts): a transform or refine
+        // that reads zone-less text decides alike on any machine.
+        inUtc(() => {
+          for (let c = 0; c < page.chunkCount; c++) {
+            const chunk = page.getChunk(c);
+            const ids = chunk.getColumnVector(0);
+            const vectors = page.columnNames().slice(1).map((_, i) => chunk.getColumnVector(i + 1));
+            const values: unknown[] = new Array(vectors.length);
+            for (let r = 0; r < chunk.rowCount; r++) {
+              const rowId = ids.getItem(r) as bigint;
+              last = rowId;
+              rows++;
+              for (let v = 0; v < vectors.length; v++) values[v] = vectors[v]!.getItem(r);
+              const input = check.input(values);
+              const parsed = input === undefined ? undefined : fields.safeParse(input.value);
+              if (input === undefined || !parsed?.success) {
+                back.push(rowId);
+                continue;
+              }
+              const output = parsed.data as Record<string, unknown>;
+              if (sink?.append(flat(output), rowId, '', 0n /* no positions in this table */)) {
+                back.push(rowId); // a value its column cannot hold: zod's whole-row path says so
+                continue;
+              }
+              check.observe(input, output);
             }
-            const output = parsed.data as Record<string, unknown>;
-            if (sink.append(flat(output), rowId, '', 0n /* no positions in this table */)) {
-              back.push(rowId); // a value its column cannot hold: zod's whole-row path says so
-              continue;
-            }
-            check.observe(input, output);
           }
-        }
+        });
       } finally {
-        sink.close();
+        sink?.close();
       }
       check.onProgress?.(rows);
       if (last === undefined) break;
       after = last;
     }
     if (back.length > 0) await sendBack(connection, check, back);
+    if (valueColumns.length === 0) {
+      // In one statement rather than a row at a time: the rows zod accepted are those it did not send back.
+      await connection.run(`INSERT INTO ${quote(VALUES_TABLE)} SELECT _row_id FROM ${quote(PENDING_TABLE)}${back.length > 0 ? ` ANTI JOIN ${quote(BACK_TABLE)} USING (_row_id)` : ''}`);
+    }
   } catch (error) {
     await dropDeferredValues(connection);
     throw error;
@@ -194,6 +216,42 @@ export function jsonInput(deferred: readonly string[], precision: JsonIntegerPre
     }
     if (!longDigits) return { value };
     const text = `{${deferred.flatMap((name, i) => (fragments[i] === null ? [] : [`${JSON.stringify(name)}:${fragments[i] as string}`])).join(',')}}`;
+    const rounded = roundedIntegerLiterals(text, value);
+    return rounded ? { value: precision.input(value, rounded), rounded } : { value };
+  };
+}
+
+/**
+ * JSON rows zod parses whole (`whole`): `_json` of the rows in `validTable` (SQL accepted them).
+ *
+ * @example
+ * ```ts
+ * jsonRowPending('valid_rows', 'raw_rows')
+ * // SELECT v._row_id, r._json FROM "valid_rows" AS v JOIN "raw_rows" AS r ON v._row_id = r._row_id ORDER BY _row_id
+ * ```
+ */
+export function jsonRowPending(validTable: string, rawTable: string): string {
+  return `SELECT v._row_id, r._json FROM ${quote(validTable)} AS v JOIN ${quote(rawTable)} AS r ON v._row_id = r._row_id ORDER BY _row_id`;
+}
+
+/**
+ * JSON rows zod parses whole: the row from its `_json`, as the whole-row path reads it (the
+ * digits of integer literals JavaScript rounds go to the fields that keep them).
+ *
+ * @example
+ * ```ts
+ * jsonRowInput(precision)(['{"id":"e1","n":3}']) // { value: { id: 'e1', n: 3 } }
+ * ```
+ */
+export function jsonRowInput(precision: JsonIntegerPrecision): (values: readonly unknown[]) => DeferredInput | undefined {
+  return (values) => {
+    const text = values[0] as string;
+    let value: Record<string, unknown>;
+    try {
+      value = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return undefined; // the whole-row path quarantines the row with JSON.parse's message
+    }
     const rounded = roundedIntegerLiterals(text, value);
     return rounded ? { value: precision.input(value, rounded), rounded } : { value };
   };
