@@ -266,7 +266,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     const pending = typed ? typedPending(rawTable, printExpr(checks.accept, 'duckdb'), typedFields) : whole ? jsonRowPending(validTable, rawTable) : jsonPending(validTable, rawTable, checks.deferred);
     const input = typed ? typedInput(typedFields) : whole ? jsonRowInput(precision) : jsonInput(checks.deferred, precision);
     deferred = await checkDeferredFields(connection, {
-      schema, deferred: checks.deferred, whole, columns, rawTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover, pending, input,
+      schema, deferred: checks.deferred, whole, columns, rawTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover, pending, jsonText: !typed, input,
       observe: (input, output) => {
         coerced.observe(input.value, output, coercions);
         precision.observe(input.rounded, input.value, output, coercions);

@@ -24,6 +24,7 @@ import type { JsonIntegerPrecision } from '../../../quality/json-integer-precisi
 import { roundedIntegerLiterals, type RoundedInteger } from '../../../sources/json-integer-literals.js';
 import { inUtc } from '../utc-time-zone.js';
 import { duckValueToJs } from './duckdb-row-values.js';
+import { pendingPages } from './pending-pages.js';
 import { openValidRowSink } from './valid-row-appender.js';
 
 export interface DeferredFieldsCheck {
@@ -39,6 +40,8 @@ export interface DeferredFieldsCheck {
   readonly columns: readonly ColumnDescription[];
   /** The rows SQL accepted: `_row_id`, then what `input` reads, in `_row_id` order (jsonPending, typedPending). */
   readonly pending: string;
+  /** `pending`'s columns after `_row_id` are JSON text (jsonPending, jsonRowPending): read a page's at once. */
+  readonly jsonText: boolean;
   /** The deferred fields' input from a pending row's values after `_row_id`; undefined: the whole-row path must read the row. */
   readonly input: (values: readonly unknown[]) => DeferredInput | undefined;
   readonly rawTable: string;
@@ -71,8 +74,6 @@ export interface DeferredFieldsResult {
   readonly valueColumns: readonly ColumnDescription[];
 }
 
-/** Rows read back per query: enough for DuckDB's vectors, few enough to hold. */
-const PAGE_ROWS = 20_000;
 const PENDING_TABLE = '_sluice_deferred_inputs';
 const VALUES_TABLE = '_sluice_deferred_values';
 const BACK_TABLE = '_sluice_deferred_back';
@@ -84,7 +85,7 @@ const quote = (name: string): string => printerFor('duckdb').quoteIdentifier(nam
  * ```ts
  * // Event has user_id: z.string().transform((s) => s.toUpperCase()); SQL accepted 217,068 rows
  * const deferred = ['user_id'];
- * const result = await checkDeferredFields(connection, { schema: Event, deferred, columns,
+ * const result = await checkDeferredFields(connection, { schema: Event, deferred, columns, jsonText: true,
  *   pending: jsonPending('valid_rows', 'raw_rows', deferred), input: jsonInput(deferred, jsonIntegerPrecision(Event)),
  *   rawTable: 'raw_rows', rejectedTable: '_sluice_rejected', rejectedTableExists: true, observe: () => {} });
  * // result.rows 217,068, result.backToZod 0
@@ -103,55 +104,43 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
     ? (output: Record<string, unknown>) => Object.fromEntries(valueColumns.map((c) => [c.name, c.path ? valueAt(output, c.path) : output[c.name]]))
     : (output: Record<string, unknown>) => output;
 
-  // The inputs once, in _row_id order: pages then read only those, never the whole row.
-  await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(PENDING_TABLE)} AS ${check.pending}`);
   // Only _row_id when zod gives no values (only the row's refinements): the rows it accepted.
   await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(VALUES_TABLE)} (${[...valueColumns.map((c) => `${quote(c.name)} ${DUCKDB_COLUMN_TYPE[c.type]}`), '_row_id BIGINT'].join(', ')})`);
   const back: bigint[] = [];
   let rows = 0;
   try {
-    let after: bigint | undefined;
-    for (;;) {
-      const page = await connection.run(`SELECT * FROM ${quote(PENDING_TABLE)}${after === undefined ? '' : ` WHERE _row_id > ${after}`} ORDER BY _row_id LIMIT ${PAGE_ROWS}`);
+    // The inputs once, in _row_id order: pages then read only those, never the whole row.
+    for await (const page of pendingPages(connection, PENDING_TABLE, check.pending, { jsonText: check.jsonText })) {
       // One appender per page, closed before the next query on this connection. None when zod
       // gives no values (only the row's refinements): the rows it accepts are added at the end.
       const sink = valueColumns.length > 0 ? await openValidRowSink(connection, VALUES_TABLE, valueColumns, { positions: false }) : undefined;
-      let last: bigint | undefined;
       try {
         // zod in UTC, as the whole-row path runs it (utc-time-zone.ts): a transform or refine
         // that reads zone-less text decides alike on any machine.
         inUtc(() => {
-          for (let c = 0; c < page.chunkCount; c++) {
-            const chunk = page.getChunk(c);
-            const ids = chunk.getColumnVector(0);
-            const vectors = page.columnNames().slice(1).map((_, i) => chunk.getColumnVector(i + 1));
-            const values: unknown[] = new Array(vectors.length);
-            for (let r = 0; r < chunk.rowCount; r++) {
-              const rowId = ids.getItem(r) as bigint;
-              last = rowId;
-              rows++;
-              for (let v = 0; v < vectors.length; v++) values[v] = vectors[v]!.getItem(r);
-              const input = check.input(values);
-              const parsed = input === undefined ? undefined : fields.safeParse(input.value);
-              if (input === undefined || !parsed?.success) {
-                back.push(rowId);
-                continue;
-              }
-              const output = parsed.data as Record<string, unknown>;
-              if (sink?.append(flat(output), rowId, '', 0n /* no positions in this table */)) {
-                back.push(rowId); // a value its column cannot hold: zod's whole-row path says so
-                continue;
-              }
-              check.observe(input, output);
+          const values: unknown[] = [];
+          for (let r = 0; r < page.rowIds.length; r++) {
+            const rowId = page.rowIds[r]!;
+            rows++;
+            page.values(r, values);
+            const input = check.input(values);
+            const parsed = input === undefined ? undefined : fields.safeParse(input.value);
+            if (input === undefined || !parsed?.success) {
+              back.push(rowId);
+              continue;
             }
+            const output = parsed.data as Record<string, unknown>;
+            if (sink?.append(flat(output), rowId, '', 0n /* no positions in this table */)) {
+              back.push(rowId); // a value its column cannot hold: zod's whole-row path says so
+              continue;
+            }
+            check.observe(input, output);
           }
         });
       } finally {
         sink?.close();
       }
       check.onProgress?.(rows);
-      if (last === undefined) break;
-      after = last;
     }
     if (back.length > 0) await sendBack(connection, check, back);
     if (valueColumns.length === 0) {
