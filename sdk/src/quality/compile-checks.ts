@@ -676,8 +676,10 @@ const REWRITTEN_BY_RE2: Readonly<Record<Rewrite, string>> = {
  *
  * @example
  * ```ts
- * describeFastPath(compileChecks(Event.refine(() => true), { kind: 'json' }))
- * // { compiled: false, reason: 'the object schema has refinements (refine/superRefine/check) that SQL cannot express' }
+ * describeFastPath(compileChecks(Event.overwrite((row) => row), { kind: 'json' }))
+ * // { compiled: false, reason: 'the object schema has a check SQL cannot express (overwrite)' }
+ * describeFastPath(compileChecks(Event.refine(() => true), { kind: 'json' }, { deferUncompiledFields: true }))
+ * // { compiled: false, reason: 'partly: (row): a refine()/superRefine() check of the whole row (zod runs it on the rows SQL accepts)' }
  * ```
  */
 export function describeFastPath(checks: CompiledChecks): { compiled: boolean; reason?: string } {

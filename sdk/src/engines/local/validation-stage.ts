@@ -100,7 +100,7 @@ export interface WindowInputBounds {
 export interface FastPathInfo {
   /** Every check of every field ran in SQL. */
   readonly compiled: boolean;
-  /** Why rows or checks left the vectorised path, e.g. "the object schema has refinements…". */
+  /** Why rows or checks left the vectorised path, e.g. "the object schema has a check SQL cannot express (overwrite)". */
   readonly reason?: string;
   /** Rows SQL accepted without zod. */
   readonly sqlRows: number;
