@@ -63,6 +63,10 @@ describe('pendingPages', () => {
       const { rows, sizes } = await readAll(c, `SELECT i::BIGINT * 2 AS _row_id, i % 3 = 0 AS flag, CASE WHEN i % 4 = 0 THEN NULL ELSE 'v' || chr(10) || i END AS text FROM range(25) t(i) ORDER BY _row_id`, { jsonText: false, pageRows: 10 });
       expect(sizes.map((s) => s.rows)).toEqual([10, 10, 5]);
       expect(rows).toEqual(Array.from({ length: 25 }, (_, i) => [BigInt(i * 2), i % 3 === 0, i % 4 === 0 ? null : `v\n${i}`]));
+      // Pages of several of DuckDB's chunks (2,048 rows each).
+      const many = await readAll(c, 'SELECT i::BIGINT AS _row_id, i * 7 AS v FROM range(9000) t(i) ORDER BY _row_id', { jsonText: false, pageRows: 4500 });
+      expect(many.sizes.map((s) => s.rows)).toEqual([4500, 4500]);
+      expect(many.rows).toEqual(Array.from({ length: 9000 }, (_, i) => [BigInt(i), BigInt(i * 7)]));
     });
   });
 });

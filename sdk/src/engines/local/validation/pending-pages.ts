@@ -85,20 +85,24 @@ async function textPage(connection: DuckDBConnection, table: string, columns: re
 async function vectorPage(connection: DuckDBConnection, table: string, range: string): Promise<PendingPage> {
   const result = await connection.run(`SELECT * FROM ${quote(table)} WHERE ${range} ORDER BY _row_id`);
   const rowIds: bigint[] = [];
-  const rows: unknown[][] = [];
+  // The page's chunks, each with the row its first row is; values are read from them on demand
+  // (an array per row was most of this pass's garbage).
+  const chunks: { first: number; vectors: ReturnType<ReturnType<typeof result.getChunk>['getColumnVector']>[] }[] = [];
   for (let c = 0; c < result.chunkCount; c++) {
     const chunk = result.getChunk(c);
     const vectors = Array.from({ length: chunk.columnCount }, (_, v) => chunk.getColumnVector(v));
-    for (let r = 0; r < chunk.rowCount; r++) {
-      rowIds.push(vectors[0]!.getItem(r) as bigint);
-      rows.push(vectors.slice(1).map((v) => v.getItem(r)));
-    }
+    chunks.push({ first: rowIds.length, vectors });
+    const ids = vectors[0]!;
+    for (let r = 0, n = chunk.rowCount; r < n; r++) rowIds.push(ids.getItem(r) as bigint);
   }
+  let at = 0; // rows are asked for in order: the chunk of the last one is the place to start
   return {
     rowIds,
     values(i, into) {
-      const row = rows[i]!;
-      for (let c = 0; c < row.length; c++) into[c] = row[c];
+      if (i < chunks[at]!.first) at = 0;
+      while (at + 1 < chunks.length && chunks[at + 1]!.first <= i) at++;
+      const { first, vectors } = chunks[at]!;
+      for (let v = 1; v < vectors.length; v++) into[v - 1] = vectors[v]!.getItem(i - first);
     },
   };
 }
