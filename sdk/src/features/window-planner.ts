@@ -42,6 +42,7 @@ import { printerFor } from '../sql/dialects.js';
 import { and, as, asc, bin, cast, caseWhen, col, eq, fn, isNull, lit, select, table } from '../sql/sql-builders.js';
 import { durationMs } from '../plan/duration.js';
 import { canonicalJson } from '../plan/canonical-json.js';
+import { renameColumns, shareEqualColumns } from './shared-columns.js';
 import { featureColumnName, featureColumnType } from './feature-naming.js';
 import { featureStages, over, type FeatureStages, type Named } from './window-partials.js';
 import { planDistinct, type DistinctPlan } from './window-distinct.js';
@@ -159,12 +160,15 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
   );
 
   // ---- __parts: partial states per (entity, bucket) ----
-  const partials: Named[] = stages.flatMap((s) => s.partials);
+  // Features that need the same partial (Σamount for sum and mean) share one (shared-columns.ts).
+  const { kept: partials, renames: partialRenames } = shareEqualColumns(stages.flatMap((s) => s.partials));
   const parts = select([as(col('__e')), as(col('__b')), ...partials.map((n) => as(n.expr, n.alias))], {
     from: table('__src'),
     groupBy: [col('__e'), col('__b')],
   });
-  const shifted: Named[] = stages.flatMap((s) => s.shifted ?? []);
+  const shared = shareEqualColumns(stages.flatMap((s) => s.shifted ?? []).map((n) => ({ alias: n.alias, expr: renameColumns(n.expr, partialRenames) })));
+  const shifted: Named[] = shared.kept;
+  const beforeWindows = new Map([...partialRenames, ...shared.renames]);
   const partsTable = shifted.length ? '__shifted' : '__parts';
   const partsColumns = [...partials, ...shifted].map((n) => n.alias);
 
@@ -217,7 +221,10 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
     k === 1 && isOneRowIdentity(aggregate)
       ? aggregate.args[0]!
       : over(aggregate, [col('__e'), col('__island')], [col('__j')], { mode: 'rows', start: -(k - 1), end: 0 });
-  const windowed: Named[] = stages.flatMap((s) => ks.flatMap((k) => s.windowed(k, frameOver(k))));
+  // The same sums over the same frames, once (shared-columns.ts).
+  const { kept: windowed, renames: windowRenames } = shareEqualColumns(
+    stages.flatMap((s) => ks.flatMap((k) => s.windowed(k, frameOver(k)))).map((n) => ({ alias: n.alias, expr: renameColumns(n.expr, beforeWindows) })),
+  );
   const win = select([as(col('__e')), as(col('__j')), ...windowed.map((n) => as(n.expr, n.alias))], { from: table('__dense') });
 
   // ---- the feature rows ----
@@ -226,7 +233,7 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
     as(fn('timestamp_from_ms', bin('*', col('__j'), lit(every))), 'feature_ts'),
   ];
   features.forEach(([name], i) => {
-    node.windows.forEach((w, m) => outputs.push(as(stages[i]!.final(ks[m]!), featureColumnName(name, w))));
+    node.windows.forEach((w, m) => outputs.push(as(renameColumns(stages[i]!.final(ks[m]!), windowRenames), featureColumnName(name, w))));
   });
 
   const ctes: { name: string; query: Query }[] = [
