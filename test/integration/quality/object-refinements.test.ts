@@ -78,7 +78,7 @@ describe("the object's refinements, run by zod on the rows SQL accepted", () => 
       const progress: unknown[] = [];
       const result = await runValidationStage(c, { schema: Refined, representation: 'json', profile: false, onDeferredProgress: (...args) => progress.push(args) });
       expect(result.fastPath).toMatchObject({ sqlRows: 300, zodRows: 0, deferred: { fields: [], rows: 300, wholeRows: true } });
-      expect(progress.at(-1)).toEqual([300, 300, ['(row)']]);
+      expect(progress.at(-1)).toEqual([300, 300, ["the row's refinements"]]);
       expect((await tableRows(c, 'valid_rows')).map((r) => r.id)).toEqual(rows.map((r) => r.id));
       expect(formatQualityReport(result.report)).toContain("fast path: SQL accepted 300 rows (zod checked the row's refinements in each); zod checked 0");
     });

@@ -55,7 +55,7 @@ export interface ValidationStageOptions {
   readonly profile?: boolean;
   /** Called after each page of rows zod checked (rows SQL did not accept): how many of how many. */
   readonly onZodProgress?: (done: number, total: number) => void;
-  /** Called after each page of rows SQL accepted whose deferred fields zod checked (deferred-fields.ts): how many of how many, and those fields. */
+  /** Called after each page of rows SQL accepted that zod checked (deferred-fields.ts): how many of how many, and what zod checks (those fields; "the row's refinements"). */
   readonly onDeferredProgress?: (done: number, total: number, fields: readonly string[]) => void;
   /**
    * Also compute the profile's distributions (bins, frequencies: what a drift baseline needs).
@@ -649,9 +649,9 @@ function zodsPart(checks: CompiledChecks): boolean {
   return checks.deferred.length > 0 || checks.objectChecks.length > 0;
 }
 
-/** What zod checks in the rows SQL accepts, for the progress line: the deferred fields, and `(row)` for the row's refinements. */
+/** What zod checks in the rows SQL accepts, for the progress line: the deferred fields, and the row's refinements. */
 function zodsFields(checks: CompiledChecks): readonly string[] {
-  return checks.objectChecks.length > 0 ? [...checks.deferred, '(row)'] : checks.deferred;
+  return checks.objectChecks.length > 0 ? [...checks.deferred, "the row's refinements"] : checks.deferred;
 }
 
 /** Where a deferred field of typed rows is: its column, the objects without it, and the key zod sees it under. */
