@@ -41,6 +41,20 @@ interface Def {
   values?: readonly unknown[];
 }
 
+/** What to write instead of the row schemas people reach for that are not a z.object. */
+function notObjectAdvice(type: string | undefined): string {
+  switch (type) {
+    case 'pipe':
+      // z.object(...).transform(fn) or .pipe(...): the row's shape is fn's, which sluice cannot see.
+      return ' A .transform() or .pipe() of the whole row makes columns sluice cannot see: validate with the z.object itself, and add columns after it with .derive({ total: "qty * price" }) or .map(fn).';
+    case 'union':
+      // z.union and z.discriminatedUnion: one stream of several kinds of event.
+      return ' For events of several kinds, validate one z.object with every kind\'s fields (those not in every kind .optional()) and the rules of each kind in a .superRefine() on it; SQL then still checks the fields.';
+    default:
+      return '';
+  }
+}
+
 /**
  * Describes the output columns of a top-level `z.object` row schema. A nested `z.object` field
  * (`user: z.object({ id, country })`, as event trackers write them) is stored as one column
@@ -61,7 +75,7 @@ export function describeSchema(schema: z.ZodType, path = 'validate.schema'): Sch
     throw new PlanError(
       'SCHEMA_NOT_OBJECT',
       path,
-      `validate() needs a zod object schema describing one row, e.g. z.object({ user_id: z.string(), ts: z.coerce.date() }); got a ${def?.type ?? typeof schema} schema.`,
+      `validate() needs a zod object schema describing one row, e.g. z.object({ user_id: z.string(), ts: z.coerce.date() }); got a ${def?.type ?? typeof schema} schema.${notObjectAdvice(def?.type)}`,
     );
   }
   const columns = Object.entries(def.shape).flatMap(([name, field]) => describeField([name], field._zod.def, `${path}.${name}`, false, [def]));

@@ -196,6 +196,19 @@ describe('pipeline builder', () => {
     expect(error.message).toContain('z.object');
   });
 
+  it('says what to write instead of a whole-row transform or a union of event kinds', () => {
+    const Row = z.object({ qty: z.number(), price: z.number() });
+    const transformed = thrown(() => pipeline('p').from(file('x/*.jsonl')).validate(Row.transform((r) => ({ ...r, total: r.qty * r.price })) as never));
+    expect(transformed.code).toBe('SCHEMA_NOT_OBJECT');
+    expect(transformed.message).toMatch(/got a pipe schema\. A \.transform\(\) or \.pipe\(\) of the whole row .* \.derive\(\{ total: "qty \* price" \}\) or \.map\(fn\)/);
+    const kinds = z.discriminatedUnion('kind', [z.object({ kind: z.literal('view') }), z.object({ kind: z.literal('buy'), amount: z.number() })]);
+    for (const union of [kinds, z.union([z.object({ a: z.string() }), z.object({ b: z.number() })])]) {
+      const error = thrown(() => pipeline('p').from(file('x/*.jsonl')).validate(union as never));
+      expect(error.message).toMatch(/got a union schema\. For events of several kinds, validate one z\.object .*\.superRefine\(\)/);
+    }
+    expect(thrown(() => pipeline('p').from(file('x/*.jsonl')).validate(z.string() as never)).message).toMatch(/got a string schema\.\n/);
+  });
+
   it('keeps map() functions beside the plan and their source text in it', () => {
     const mapped = pipeline('p')
       .from(file('x/*.jsonl'))
