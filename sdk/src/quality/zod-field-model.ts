@@ -51,9 +51,8 @@ export interface SchemaModel {
   /**
    * The object's own refine()/superRefine()/check() functions, one description each: SQL cannot
    * run them, but they only read the row zod outputs, so SQL can still decide the fields and zod
-   * then runs the whole schema on the rows SQL accepted (CompiledChecks.objectChecks). Empty
-   * when there are none, or when they count among `schemaReasons` instead (a passthrough object,
-   * whose unknown keys the function sees but the valid rows do not keep).
+   * then runs the whole schema on the whole rows SQL accepted, unknown keys included
+   * (CompiledChecks.objectChecks). Empty when there are none.
    */
   readonly objectChecks: readonly string[];
 }
@@ -108,10 +107,6 @@ export function modelSchema(schema: z.ZodType): SchemaModel {
     if (t === 'never') unknownKeys = 'strict';
     else if (t === 'unknown' || t === 'any') unknownKeys = 'passthrough';
     else schemaReasons.push(`the object has a catchall of type ${t}`);
-  }
-  if (unknownKeys === 'passthrough' && objectChecks.length > 0) {
-    schemaReasons.push('the object schema has refinements (refine/superRefine/check) and keeps unknown keys, which they see but the valid rows do not hold');
-    objectChecks.length = 0;
   }
   const shape = def.shape as Record<string, Inst>;
   const fields = Object.entries(shape).map(([name, field]) => modelField(name, field));

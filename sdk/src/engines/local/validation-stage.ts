@@ -260,8 +260,9 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   if (zodsPart(checks) && sqlRows > 0) {
     const accepted = sqlRows;
     const whole = checks.objectChecks.length > 0;
-    // With the row's refinements zod reads every field of the row, else just the deferred ones.
-    const read = whole ? checks.fields.map((f) => f.name) : checks.deferred;
+    // With the row's refinements zod reads the whole row, as the whole-row path gives it (every
+    // column: a passthrough object's refinement sees the unknown ones), else the deferred fields.
+    const read = whole ? typedDataColumns(representation) : checks.deferred;
     const typedFields = typed ? read.map((name) => typedDeferredField(name, representation, options.originalNames)) : [];
     const pending = typed ? typedPending(rawTable, printExpr(checks.accept, 'duckdb'), typedFields) : whole ? jsonRowPending(validTable, rawTable) : jsonPending(validTable, rawTable, checks.deferred);
     const input = typed ? typedInput(typedFields) : whole ? jsonRowInput(precision) : jsonInput(checks.deferred, precision);
@@ -642,6 +643,11 @@ const zodTable = (validTable: string): string => `${validTable}__zod`;
 /** Typed rows: the table of zod's accepted rows, of the exact column types of the SQL-accepted ones. */
 async function createZodTable(connection: DuckDBConnection, checks: CompiledChecks, rawTable: string, validTable: string): Promise<void> {
   await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
+}
+
+/** Typed rows: the raw table's columns that are the data's own (zod's whole-row input). */
+function typedDataColumns(representation: Representation): string[] {
+  return representation.kind === 'typed' ? Object.keys(representation.columnTypes).filter((c) => !POSITION_COLUMNS.has(c)) : [];
 }
 
 /** Whether zod has a part in the rows SQL accepts: fields SQL cannot check, or the row's refinements. */
