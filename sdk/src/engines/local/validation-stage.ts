@@ -27,7 +27,7 @@ import type { GateResult } from '../../quality/gates/gate-result.js';
 import { coercionSurprises, type CoercionState } from '../../quality/coercion-surprises.js';
 import { jsonIntegerPrecision } from '../../quality/json-integer-precision.js';
 import { rowFlattener } from '../../quality/nested-fields.js';
-import { roundedIntegerLiterals, type RoundedInteger } from '../../sources/json-integer-literals.js';
+import type { RoundedInteger } from '../../sources/json-integer-literals.js';
 import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
 import { buildQualityReport } from '../../quality/quality-report.js';
@@ -38,7 +38,7 @@ import type { SqlRunner } from '../../quality/sql-runner.js';
 import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
 import { openValidRowSink } from './validation/valid-row-appender.js';
 import {
-  checkDeferredFields, dropDeferredValues, jsonInput, jsonPending, jsonRowInput, jsonRowPending, replaceDeferredValues, typedInput, typedPending,
+  checkDeferredFields, dropDeferredValues, jsonInput, jsonPending, jsonRowInput, jsonRowPending, readJsonRow, replaceDeferredValues, typedInput, typedPending,
   type DeferredFieldsResult, type TypedDeferredField,
 } from './validation/deferred-fields.js';
 import { inUtc } from './utc-time-zone.js';
@@ -332,14 +332,11 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
                   continue;
                 }
                 try {
-                  input = JSON.parse(jsonText as string);
+                  ({ value: input, rounded } = readJsonRow(jsonText as string, precision));
                 } catch (error) {
                   quarantined.add(malformed(object, line, rawOf(), `not valid JSON: ${(error as Error).message}`));
                   continue;
                 }
-                // _json keeps the digits of integer literals JSON.parse rounds (raw-loader.ts).
-                rounded = roundedIntegerLiterals(jsonText as string, input as Record<string, unknown>);
-                input = precision.input(input as Record<string, unknown>, rounded);
               } else {
                 const absent = absentIn.get(object);
                 const present = absent ? data.filter((d) => !absent.has(d.column)) : data;

@@ -224,8 +224,24 @@ export function jsonRowPending(validTable: string, rawTable: string): string {
 }
 
 /**
- * JSON rows zod parses whole: the row from its `_json`, as the whole-row path reads it (the
- * digits of integer literals JavaScript rounds go to the fields that keep them).
+ * A JSON row as zod is given it, from its `_json`: `JSON.parse`, and the digits of integer
+ * literals JavaScript rounds given to the fields that keep them (raw-loader.ts keeps them in
+ * `_json`). Throws `JSON.parse`'s error for text that is not JSON. The whole-row path and the
+ * pass after SQL read rows alike through it.
+ *
+ * @example
+ * ```ts
+ * readJsonRow('{"id":"e1","n":3}', precision) // { value: { id: 'e1', n: 3 } }
+ * ```
+ */
+export function readJsonRow(text: string, precision: JsonIntegerPrecision): DeferredInput {
+  const value = JSON.parse(text) as Record<string, unknown>;
+  const rounded = roundedIntegerLiterals(text, value);
+  return rounded ? { value: precision.input(value, rounded), rounded } : { value };
+}
+
+/**
+ * JSON rows zod parses whole: the row from its `_json`, as the whole-row path reads it.
  *
  * @example
  * ```ts
@@ -234,15 +250,11 @@ export function jsonRowPending(validTable: string, rawTable: string): string {
  */
 export function jsonRowInput(precision: JsonIntegerPrecision): (values: readonly unknown[]) => DeferredInput | undefined {
   return (values) => {
-    const text = values[0] as string;
-    let value: Record<string, unknown>;
     try {
-      value = JSON.parse(text) as Record<string, unknown>;
+      return readJsonRow(values[0] as string, precision);
     } catch {
       return undefined; // the whole-row path quarantines the row with JSON.parse's message
     }
-    const rounded = roundedIntegerLiterals(text, value);
-    return rounded ? { value: precision.input(value, rounded), rounded } : { value };
   };
 }
 
