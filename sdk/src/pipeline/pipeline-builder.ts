@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { PlanError } from '../errors.js';
 import type { FlatRow } from './flat-row.js';
+import type { KindsMerged, RowSchema } from './row-schema.js';
 import type { ScalarType } from '../plan/expression-node.js';
 import { PLAN_VERSION, type PipelinePlan, type PlanStep } from '../plan/pipeline-plan.js';
 import { deepFreeze, planHash } from '../plan/canonical-json.js';
@@ -92,14 +93,17 @@ export interface SourcedPipeline {
   readonly plan: PipelinePlan;
   /**
    * Validates every row against a zod object schema; rows that fail are quarantined with
-   * their source and zod issues. Options add batch gates.
+   * their source and zod issues. Options add batch gates. A stream of several kinds of event
+   * takes a `z.discriminatedUnion` of one object per kind: the rows then have every kind's
+   * fields, null where a kind lacks one.
    *
    * @example
    * ```ts
    * .validate(Event, { maxInvalidRatio: 0.01, unique: ['event_id'] })
+   * .validate(z.discriminatedUnion('event', [View, Purchase]))   // amount: number | null
    * ```
    */
-  validate<S extends z.ZodObject<z.ZodRawShape>>(schema: S, options?: ValidateOptions<FlatRow<z.output<S>>>): ValidatedPipeline<FlatRow<z.output<S>>>;
+  validate<S extends RowSchema>(schema: S, options?: ValidateOptions<FlatRow<KindsMerged<z.output<S>>>>): ValidatedPipeline<FlatRow<KindsMerged<z.output<S>>>>;
 }
 
 export interface ValidatedPipeline<Row> extends RunnablePipeline {
@@ -149,7 +153,7 @@ export interface AggregatedPipeline extends RunnablePipeline {
 interface BuilderState {
   readonly name: string;
   readonly steps: readonly PlanStep[];
-  readonly schema?: z.ZodObject<z.ZodRawShape>;
+  readonly schema?: RowSchema;
   readonly mapFunctions: readonly ((row: any) => any)[];
   /** The types each map() declared, beside its function (undefined where it declared none). */
   readonly mapColumnTypes: readonly (Readonly<Record<string, ScalarType>> | undefined)[];
@@ -216,7 +220,7 @@ class PipelineBuilder {
     return this.#next(source.node, { stage: 'sourced' });
   }
 
-  validate(schema: z.ZodObject<z.ZodRawShape>, options: ValidateOptions<Record<string, unknown>> = {}): PipelineBuilder {
+  validate(schema: RowSchema, options: ValidateOptions<Record<string, unknown>> = {}): PipelineBuilder {
     this.#expect(['sourced'], 'validate', 'Call validate() once, right after from().');
     const path = `steps[${this.#state.steps.length}]`;
     rejectUnknownKeys(options, VALIDATE_OPTION_KEYS, 'validate(schema, options)', `${path}.validate`);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { RowSchema } from './row-schema.js';
 import type { PipelinePlan } from '../plan/pipeline-plan.js';
 import type { ScalarType } from '../plan/expression-node.js';
 
@@ -10,7 +10,7 @@ import type { ScalarType } from '../plan/expression-node.js';
 export interface PipelineDefinition {
   readonly plan: PipelinePlan;
   readonly hash: string;
-  readonly schema?: z.ZodObject<z.ZodRawShape>;
+  readonly schema?: RowSchema;
   readonly mapFunctions: readonly ((row: any) => any)[];
   /**
    * The row's column types after the last row step, as the builder knows them (schema, derive,

@@ -66,7 +66,15 @@ export interface CoercionSurprises {
  * ```
  */
 export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
-  const fields = watchedFields(modelSchema(schema).fields, []).filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean' || f.base === 'number' || f.base === 'date'));
+  const model = modelSchema(schema);
+  const watch = (fields: readonly FieldModel[]): WatchedField[] =>
+    watchedFields(fields, []).filter((f) => f.coerce && COERCION[f.base] !== undefined && (f.absent.kind === 'zod' || f.null.kind === 'zod' || f.base === 'boolean' || f.base === 'number' || f.base === 'date'));
+  // A union of row kinds: each row's fields are those of the kind zod parsed it with, which its
+  // output's discriminator names; the notes count a field across kinds.
+  const kinds = model.kinds?.models.map((m) => ({ values: m.fields.find((f) => f.name === model.kinds!.discriminator)?.values ?? [], fields: watch(m.fields) }));
+  const watchedIn = (output: Record<string, unknown>): readonly WatchedField[] =>
+    kinds ? (kinds.find((k) => k.values.includes(output[model.kinds!.discriminator] as string))?.fields ?? []) : fields;
+  const fields = kinds ? [...new Map(kinds.flatMap((k) => k.fields).map((f) => [f.name, f])).values()] : watch(model.fields);
   const record = (state: CoercionState, key: string, value: unknown): void => {
     const entry = state[key];
     if (entry) entry.count++;
@@ -76,7 +84,7 @@ export function coercionSurprises(schema: z.ZodType): CoercionSurprises {
     observe(input, output, state) {
       if (fields.length === 0 || typeof input !== 'object' || input === null) return;
       const given = input as Record<string, unknown>;
-      for (const field of fields) {
+      for (const field of watchedIn(output)) {
         // Inside a nested object that is not there, the field was never coerced.
         const enclosing = valueAt(given, field.keys.slice(0, -1));
         if (enclosing === null || typeof enclosing !== 'object') continue;

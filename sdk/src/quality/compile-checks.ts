@@ -17,7 +17,7 @@ import type { ColumnDescription, ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
 import { printerFor } from '../sql/dialects.js';
 import { ASTRAL_CHARACTER_RE2, canMatchNonAscii, escapeRe2, jsRegexToRe2 } from './regex-to-re2.js';
-import type { CheckModel, FieldModel, Outcome, Rewrite } from './zod-field-model.js';
+import type { CheckModel, FieldModel, Outcome, Rewrite, SchemaModel } from './zod-field-model.js';
 import { modelSchema } from './zod-field-model.js';
 
 /** How rows reach the validation stage: JSON text in `_json`, or typed columns (DuckDB type names). */
@@ -87,6 +87,12 @@ export interface CompiledChecks {
    * are among `reasons` instead (SQL accepts no row).
    */
   readonly objectChecks: readonly string[];
+  /**
+   * A union of row kinds: true in the rows of the kinds SQL leaves to zod whole (a refinement,
+   * a check SQL cannot run; `reasons` says which and why). zod accepting such a row is no news
+   * to report. Absent when every kind is SQL's.
+   */
+  readonly kindsLeftToZod?: SqlExpr;
 }
 
 export interface CompileOptions {
@@ -160,8 +166,10 @@ export const DUCKDB_COLUMN_TYPE: Record<ColumnType, string> = {
 export function compileChecks(schema: z.ZodType, representation: Representation, options: CompileOptions = {}): CompiledChecks {
   const description = describeSchema(schema);
   const model = modelSchema(schema);
+  // One z.object is one kind of row; a discriminated union has one per option (rowKinds).
+  const kinds = rowKinds(model, description.columns);
   const blockers = [...model.schemaReasons];
-  if (model.fields.some((f) => f.name === '__proto__')) blockers.push('a field is named __proto__, which zod never copies');
+  if (kinds.some((k) => k.model.fields.some((f) => f.name === '__proto__'))) blockers.push('a field is named __proto__, which zod never copies');
   const reasons = blockers;
   const patterns = new Set<string>();
   const refused = options.refusedPatterns ?? new Set<string>();
@@ -171,7 +179,8 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   const canonical = options.canonicalJson === true;
   // The JSON fragments read: every top-level field (fragment i is field i), then, in text written
   // by JSON.stringify (no repeated keys at any depth), every field inside a nested object.
-  const fragmentPaths: string[][] = model.fields.map((f) => [f.name]);
+  // Kinds of a union share a fragment where they share a key.
+  const fragmentPaths: string[][] = unique(kinds.flatMap((k) => k.model.fields.map((f) => [f.name])));
   const nestedSites = json && canonical;
   if (nestedSites) {
     const walk = (fields: readonly FieldModel[], keys: readonly string[]): void => {
@@ -180,9 +189,10 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
         if (f.base === 'object' && f.nested) walk(f.nested.fields, [...keys, f.name]);
       }
     };
-    walk(model.fields, []);
+    for (const kind of kinds) walk(kind.model.fields, []);
   }
-  const fragmentIndex = new Map(fragmentPaths.map((keys, i) => [keys.join('\u0000'), i]));
+  const fragmentIndex = new Map(unique(fragmentPaths).map((keys, i) => [keys.join('\u0000'), i]));
+  fragmentPaths.splice(0, fragmentPaths.length, ...unique(fragmentPaths));
   const fragmentOf = (keys: readonly string[]): SqlExpr => col(`_f${fragmentIndex.get(keys.join('\u0000'))!}`);
   const paths = fragmentPaths.map((keys) => lit(`/${keys.map((k) => k.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`));
   const layers: SelectItem[][] = [];
@@ -191,10 +201,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     // each row once (json_extract with all paths).
     const j = canonicalGuard();
     const layer: SelectItem[] = [{ expr: paths.length ? fn('json_extract_many', j, ...paths) : j, alias: '_l' }];
-    if (model.unknownKeys === 'strict') {
-      layer.push({ expr: fn('json_keys', j), alias: '_k' });
-      rowConditions.push(fn('list_within', col('_k'), ...model.fields.map((f) => lit(f.name))));
-    }
+    if (kinds.some((k) => k.model.unknownKeys === 'strict')) layer.push({ expr: fn('json_keys', j), alias: '_k' });
     layers.push(layer);
   } else if (json) {
     layers.push([{ expr: guardedJson(), alias: '_j' }]);
@@ -202,7 +209,6 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     // A repeated key is read first-wins by DuckDB and last-wins by JSON.parse: leave such rows to zod.
     extract.push({ expr: fn('json_keys', col('_j')), alias: '_k' });
     rowConditions.push(fn('list_is_distinct', col('_k')));
-    if (model.unknownKeys === 'strict') rowConditions.push(fn('list_within', col('_k'), ...model.fields.map((f) => lit(f.name))));
     layers.push(extract);
   }
   if (json) {
@@ -211,12 +217,20 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     const carried: SelectItem[] = layers.at(-1)!.some((item) => item.alias === '_k') ? [{ expr: col('_k') }] : [];
     layers.push([...carried, { expr: isNull(col('_l'), true), alias: '_ok' }, ...paths.map((_, i) => ({ expr: fn('list_element', col('_l'), lit(i + 1)), alias: `_f${i}` }))]);
     rowConditions.unshift(col('_ok'));
-  } else if (model.unknownKeys === 'strict') {
-    const known = new Set(model.fields.map((f) => f.name));
-    const extra = Object.keys(representation.columnTypes).filter((c) => !POSITION_COLUMNS.has(c) && !known.has(c));
-    if (extra.length) blockers.push(`the schema is strict and the data has columns it does not name: ${extra.join(', ')}`);
   }
+  /** A strict kind accepts no key it does not name (JSON), or its rows are zod's (typed data with columns it does not name). */
+  const strictCondition = (kindModel: SchemaModel, out: Pick<KindOutput, 'conditions' | 'blockers'>): void => {
+    if (kindModel.unknownKeys !== 'strict') return;
+    if (json) {
+      out.conditions.push(fn('list_within', col('_k'), ...kindModel.fields.map((f) => lit(f.name))));
+      return;
+    }
+    const known = new Set(kindModel.fields.map((f) => f.name));
+    const extra = Object.keys(representation.columnTypes).filter((c) => !POSITION_COLUMNS.has(c) && !known.has(c));
+    if (extra.length) out.blockers.push(`the schema is strict and the data has columns it does not name: ${extra.join(', ')}`);
+  };
 
+  if (!model.kinds) strictCondition(model, { conditions: rowConditions, blockers });
   const rowLevel = [...rowConditions];
   const fieldParts: { name: string; accept: SqlExpr; shown: SqlExpr }[] = [];
   const fields: CompiledField[] = [];
@@ -278,64 +292,175 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   };
   const deferred: string[] = [];
   const deferredReasons: string[] = [];
-  // Only beside a field SQL checks: with none, the SQL pass would be all cost and no help.
+  // Only beside a field SQL checks: with none, the SQL pass would be all cost and no help. Not
+  // in a union of kinds: zod's pass over the fields of SQL-accepted rows picks them from one object.
   const defer = options.deferUncompiledFields === true && blockers.length === 0 && model.fields.some((f) => f.notCompiled.length === 0 && f.base !== 'unsupported');
   const objectChecks = defer ? model.objectChecks : [];
   if (defer) deferredReasons.push(...model.objectChecks.map((check) => `(row): ${check} (zod runs it on the rows SQL accepts)`));
   else blockers.push(...model.objectChecks.map((check) => `the object schema has ${check}, which SQL cannot run`));
   /** Whether the field, once compiled, is zod's in the rows SQL accepts: its condition holds, its values wait. */
-  const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr): boolean => {
+  const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr, out: KindOutput): boolean => {
     if (!defer || notCompiled.length === 0) return false;
     deferred.push(field.name);
-    fieldParts.push({ name: field.name, accept: lit(true), shown });
-    values.push(...own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })));
-    fields.push({ name: field.name, type: own[0]!.type, compiled: false, notCompiled });
+    out.parts.push({ name: field.name, accept: lit(true), shown });
+    out.values.push(...own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })));
+    out.fields.push({ name: field.name, type: own[0]!.type, compiled: false, notCompiled });
     // Said, but not a blocker: SQL still accepts rows.
     for (const reason of notCompiled) deferredReasons.push(`${field.name}: ${reason}`);
     return true;
   };
-  model.fields.forEach((field, i) => {
-    const own = description.columns.filter((c) => (c.path?.[0] ?? c.name) === field.name);
-    const type = own[0]!.type;
-    const notCompiled = [...field.notCompiled];
-    let site: FieldSite;
-    if (json) {
-      site = jsonSite(col(`_f${i}`));
-    } else {
-      const columnType = representation.columnTypes[field.name];
-      site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase(), representation.absentFrom?.[field.name] ?? []);
-    }
-    if (own[0]!.path) {
-      // A nested z.object. SQL reads it in JSON text that JSON.stringify wrote; otherwise (Parquet
-      // STRUCT columns, hand-written JSON) it is zod's, and leaves every row to zod. Its columns
-      // get their types either way, for the valid rows zod appends.
-      let compiled: { accept: SqlExpr; values: CompiledChecks['values'][number][] };
-      if (nestedSites && field.base === 'object' && field.nested && field.notCompiled.length === 0) {
-        compiled = compileObject(field, [field.name], site, notCompiled);
+  /** Each field of one kind of row: its condition, values, report part; what SQL cannot check goes to `out.reasons`. */
+  const compileFields = (kindModel: SchemaModel, columns: readonly ColumnDescription[], out: KindOutput): void => {
+    for (const field of kindModel.fields) {
+      const own = columns.filter((c) => (c.path?.[0] ?? c.name) === field.name);
+      const type = own[0]!.type;
+      const notCompiled = [...field.notCompiled];
+      let site: FieldSite;
+      if (json) {
+        site = jsonSite(fragmentOf([field.name]));
       } else {
-        if (notCompiled.length === 0) notCompiled.push(nestedSites ? 'a nested object SQL cannot read' : 'a nested object outside JSON text (zod checks it)');
-        compiled = { accept: lit(false), values: own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })) };
+        const columnType = representation.columnTypes[field.name];
+        site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase(), representation.absentFrom?.[field.name] ?? []);
       }
-      if (deferField(field, own, notCompiled, site.fragment ?? lit(null))) return;
-      rowConditions.push(compiled.accept);
-      fieldParts.push({ name: field.name, accept: compiled.accept, shown: site.fragment ?? lit(null) });
-      values.push(...compiled.values);
-      fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
-      for (const reason of notCompiled) reasons.push(`${field.name}: ${reason}`);
-      return;
+      if (own[0]!.path) {
+        // A nested z.object. SQL reads it in JSON text that JSON.stringify wrote; otherwise (Parquet
+        // STRUCT columns, hand-written JSON) it is zod's, and leaves every row to zod. Its columns
+        // get their types either way, for the valid rows zod appends.
+        let compiled: { accept: SqlExpr; values: CompiledChecks['values'][number][] };
+        if (nestedSites && field.base === 'object' && field.nested && field.notCompiled.length === 0) {
+          compiled = compileObject(field, [field.name], site, notCompiled);
+        } else {
+          if (notCompiled.length === 0) notCompiled.push(nestedSites ? 'a nested object SQL cannot read' : 'a nested object outside JSON text (zod checks it)');
+          compiled = { accept: lit(false), values: own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })) };
+        }
+        if (deferField(field, own, notCompiled, site.fragment ?? lit(null), out)) continue;
+        out.conditions.push(compiled.accept);
+        out.parts.push({ name: field.name, accept: compiled.accept, shown: site.fragment ?? lit(null) });
+        out.values.push(...compiled.values);
+        out.fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
+        for (const reason of notCompiled) out.reasons.push(`${field.name}: ${reason}`);
+        continue;
+      }
+      const scalar = compileScalar(field, type, site, notCompiled);
+      if (deferField(field, own, notCompiled, site.fragment ?? lit(null), out)) continue;
+      out.conditions.push(scalar.accept);
+      out.parts.push({ name: field.name, accept: scalar.accept, shown: site.fragment ?? (site.column ? cast(site.column, 'string') : lit(null)) });
+      out.values.push({ name: field.name, type, expr: scalar.value, identity: scalar.identity });
+      out.fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
+      for (const reason of notCompiled) out.reasons.push(`${field.name}: ${reason}`);
     }
-    const scalar = compileScalar(field, type, site, notCompiled);
-    if (deferField(field, own, notCompiled, site.fragment ?? lit(null))) return;
-    rowConditions.push(scalar.accept);
-    fieldParts.push({ name: field.name, accept: scalar.accept, shown: site.fragment ?? (site.column ? cast(site.column, 'string') : lit(null)) });
-    values.push({ name: field.name, type, expr: scalar.value, identity: scalar.identity });
-    fields.push({ name: field.name, type, compiled: notCompiled.length === 0, notCompiled });
-    for (const reason of notCompiled) reasons.push(`${field.name}: ${reason}`);
-  });
+  };
 
+  let kindsLeftToZod: SqlExpr | undefined;
+  if (model.kinds) {
+    const compiled = kinds.map((kind) => {
+      const out: KindOutput = { conditions: [], values: [], fields: [], parts: [], reasons: [], blockers: [...kind.model.schemaReasons, ...kind.model.objectChecks.map((check) => `${check}, which SQL cannot run`)] };
+      strictCondition(kind.model, out);
+      compileFields(kind.model, kind.columns, out);
+      return { ...kind, out };
+    });
+    const union = combineKinds(model.kinds.discriminator, compiled, description.columns);
+    if (union.leftToZod) kindsLeftToZod = union.leftToZod;
+    rowConditions.push(union.accept);
+    values.push(...union.values);
+    fields.push(...union.fields);
+    fieldParts.push(...union.parts);
+    // Said, not blockers: the other kinds' rows stay on the vectorised path.
+    deferredReasons.push(...union.reasons);
+  } else if (model.fields.length > 0) {
+    compileFields(model, description.columns, { conditions: rowConditions, values, fields, parts: fieldParts, reasons, blockers });
+  } else {
+    // A union zod alone checks (see modelKinds): the columns of every kind's fields, for the rows zod appends.
+    values.push(...description.columns.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })));
+    for (const column of description.columns) {
+      const name = column.path?.[0] ?? column.name;
+      if (!fields.some((f) => f.name === name)) fields.push({ name, type: column.type, compiled: false, notCompiled: [] });
+    }
+  }
   const vectorised = blockers.length === 0;
   const accept = vectorised ? (rowConditions.length ? and(...rowConditions) : lit(true)) : lit(false);
-  return { layers, accept, values, fields, vectorised, reasons: [...reasons, ...deferredReasons], patterns: [...patterns], deferred, objectChecks, parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts } };
+  return { layers, accept, values, fields, vectorised, reasons: [...reasons, ...deferredReasons], patterns: [...patterns], deferred, objectChecks, parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts }, ...(kindsLeftToZod ? { kindsLeftToZod } : {}) };
+}
+
+/** What compiling one kind of row gives (compileChecks): the row's conditions and values, and why some rows stay zod's. */
+interface KindOutput {
+  readonly conditions: SqlExpr[];
+  readonly values: CompiledChecks['values'][number][];
+  readonly fields: CompiledField[];
+  readonly parts: { name: string; accept: SqlExpr; shown: SqlExpr }[];
+  /** Checks SQL cannot run: rows with such a value go to zod. */
+  readonly reasons: string[];
+  /** Why SQL accepts no row of this kind. */
+  readonly blockers: string[];
+}
+
+interface RowKind {
+  readonly model: SchemaModel;
+  readonly columns: readonly ColumnDescription[];
+  /** How the report names the kind: its discriminator value. */
+  readonly label: string;
+}
+
+/** The kinds of row a schema has: itself, or each option of a discriminated union. */
+function rowKinds(model: SchemaModel, columns: readonly ColumnDescription[]): RowKind[] {
+  if (!model.kinds) return [{ model, columns, label: '' }];
+  const discriminator = model.kinds.discriminator;
+  return model.kinds.models.map((kindModel, i) => {
+    const values = kindModel.fields.find((f) => f.name === discriminator)?.values ?? [];
+    // The union's columns (types merged across kinds, so z.null() takes the other kinds' type), those of this kind's fields.
+    const own = new Set(kindModel.fields.map((f) => f.name));
+    return { model: kindModel, columns: columns.filter((c) => own.has(c.path?.[0] ?? c.name)), label: `${discriminator}=${values.map((v) => JSON.stringify(v)).join('|') || `kind ${i + 1}`}` };
+  });
+}
+
+/**
+ * One accept condition and one value per column for a discriminated union. zod parses a row
+ * with the one kind its discriminator names (their values are disjoint: zod refuses a union
+ * where two kinds share one), and that kind's own check of the discriminator is the test that
+ * it is named. So SQL accepts a row where some kind accepts it, and takes that kind's values;
+ * a column of a field the kind lacks is NULL (zod's output has no such key). A kind SQL cannot
+ * fully check leaves all its rows to zod; the other kinds keep the vectorised path.
+ */
+function combineKinds(
+  discriminator: string,
+  kinds: readonly (RowKind & { readonly out: KindOutput })[],
+  columns: readonly ColumnDescription[],
+): { accept: SqlExpr; values: CompiledChecks['values'][number][]; fields: CompiledField[]; parts: KindOutput['parts']; reasons: string[]; leftToZod?: SqlExpr } {
+  const reasons: string[] = [];
+  const named = kinds.map((kind) => {
+    const part = kind.out.parts.find((p) => p.name === discriminator);
+    const zods = [...kind.out.blockers, ...kind.out.reasons];
+    for (const reason of zods) reasons.push(`${kind.label}: ${reason}`);
+    return { ...kind, selects: part?.accept ?? lit(false), zods: zods.length > 0 || !part, accepts: zods.length > 0 || !part ? lit(false) : and(...kind.out.conditions) };
+  });
+  const zodsKinds = named.filter((k) => k.zods);
+  const accept = or(...named.map((k) => k.accepts));
+  const values = columns.map((column) => {
+    const branches = named.flatMap((k) => {
+      const value = k.out.values.find((v) => v.name === column.name);
+      return value ? [{ when: k.selects, then: value.expr }] : [];
+    });
+    return { name: column.name, type: column.type, expr: cast(caseWhen(branches, lit(null)), SQL_TYPE[column.type]), identity: false };
+  });
+  const names = [...new Set(named.flatMap((k) => k.out.fields.map((f) => f.name)))];
+  const fields = names.map((name) => {
+    const each = named.flatMap((k) => k.out.fields.filter((f) => f.name === name));
+    const column = columns.find((c) => (c.path?.[0] ?? c.name) === name)!;
+    return { name, type: column.type, compiled: each.every((f) => f.compiled), notCompiled: [...new Set(each.flatMap((f) => f.notCompiled))] };
+  });
+  // A field's part: its check in the kind the row names (a row no kind names is zod's refusal, never reported as SQL's miss).
+  const parts = names.map((name) => {
+    const branches = named.map((k) => ({ when: k.selects, then: k.out.parts.find((p) => p.name === name)?.accept ?? lit(true) }));
+    const shown = named.flatMap((k) => k.out.parts.filter((p) => p.name === name))[0]!.shown;
+    return { name, accept: caseWhen(branches, lit(true)), shown };
+  });
+  return { accept, values, fields, parts, reasons, ...(zodsKinds.length ? { leftToZod: or(...zodsKinds.map((k) => k.selects)) } : {}) };
+}
+
+/** Key paths without repeats, first occurrence first. */
+function unique(paths: readonly (readonly string[])[]): string[][] {
+  const seen = new Set<string>();
+  return paths.filter((keys) => !seen.has(keys.join('\u0000')) && seen.add(keys.join('\u0000'))).map((keys) => [...keys]);
 }
 
 /** `_json`, or NULL when the text is one the fast path must not read (see JSON_HAZARDS_RE2). */

@@ -39,6 +39,9 @@ interface Def {
   format?: string;
   entries?: Record<string, string | number>;
   values?: readonly unknown[];
+  /** z.discriminatedUnion: the key naming each row's kind, and the kinds. */
+  discriminator?: string;
+  options?: readonly { _zod: { def: Def } }[];
 }
 
 /** What to write instead of the row schemas people reach for that are not a z.object. */
@@ -48,29 +51,32 @@ function notObjectAdvice(type: string | undefined): string {
       // z.object(...).transform(fn) or .pipe(...): the row's shape is fn's, which sluice cannot see.
       return ' A .transform() or .pipe() of the whole row makes columns sluice cannot see: validate with the z.object itself, and add columns after it with .derive({ total: "qty * price" }) or .map(fn).';
     case 'union':
-      // z.union and z.discriminatedUnion: one stream of several kinds of event.
-      return ' For events of several kinds, validate one z.object with every kind\'s fields (those not in every kind .optional()) and the rules of each kind in a .superRefine() on it; SQL then still checks the fields.';
+      // A plain z.union (z.discriminatedUnion is accepted): zod's issue for a row no kind
+      // accepts is "Invalid input" at the row, which would be every such row's quarantine reason.
+      return ' For events of several kinds, use z.discriminatedUnion("event", [View, Purchase]) on the key that names the kind: zod then reports which rule of that kind a row broke, where a plain z.union reports only "Invalid input".';
     default:
       return '';
   }
 }
 
 /**
- * Describes the output columns of a top-level `z.object` row schema. A nested `z.object` field
- * (`user: z.object({ id, country })`, as event trackers write them) is stored as one column
- * per scalar inside it, named by its keys joined with `_` (`user_id`, `user_country`); they are
- * null where the object itself may be missing or null.
+ * Describes the output columns of a top-level `z.object` row schema, or of a
+ * `z.discriminatedUnion` of them (one column per field of any kind, describeKinds). A nested
+ * `z.object` field (`user: z.object({ id, country })`, as event trackers write them) is stored
+ * as one column per scalar inside it, named by its keys joined with `_` (`user_id`,
+ * `user_country`); they are null where the object itself may be missing or null.
  *
  * @example
  * ```ts
  * describeSchema(z.object({ user_id: z.string(), ts: z.coerce.date(), amount: z.number().nullable() }))
  * // { columns: [ { name: 'user_id', type: 'string', ... }, { name: 'ts', type: 'timestamp', ... }, ... ] }
  * ```
- * @throws PlanError `SCHEMA_NOT_OBJECT` when the schema is not a `z.object`, and
+ * @throws PlanError `SCHEMA_NOT_OBJECT` when the schema is not a `z.object` (or a discriminated union of them), and
  *   `UNSUPPORTED_COLUMN_TYPE` for a column sluice cannot store (arrays, nested objects).
  */
 export function describeSchema(schema: z.ZodType, path = 'validate.schema'): SchemaDescription {
   const def = (schema as unknown as { _zod?: { def: Def } })._zod?.def;
+  if (def?.type === 'union' && def.discriminator !== undefined) return describeKinds(def, path);
   if (!def || def.type !== 'object' || !def.shape) {
     throw new PlanError(
       'SCHEMA_NOT_OBJECT',
@@ -82,6 +88,90 @@ export function describeSchema(schema: z.ZodType, path = 'validate.schema'): Sch
   checkColumnNames(columns, path);
   return { columns };
 }
+
+/**
+ * The columns of a `z.discriminatedUnion` of row kinds: every kind's fields, in the order they
+ * first appear. A field some kind lacks is null in that kind's rows; a field in several kinds
+ * must be stored as one type (an integer in one kind and a number in another is a number).
+ */
+function describeKinds(def: Def, path: string): SchemaDescription {
+  /** By column name: the column as far as the kinds so far describe it (none while every kind with it has it as z.null()), and in how many kinds. */
+  const byName = new Map<string, { column?: ColumnDescription; kinds: number; nullOnly: boolean; path: string }>();
+  const options = def.options ?? [];
+  for (const [i, option] of options.entries()) {
+    const optionDef = option._zod.def;
+    if (optionDef.type !== 'object' || !optionDef.shape) {
+      throw new PlanError(
+        'SCHEMA_NOT_OBJECT',
+        `${path}.options[${i}]`,
+        `validate() takes a z.discriminatedUnion of z.object row kinds; kind ${i + 1} is a ${optionDef.type} schema. ` +
+          'List each kind as a z.object, e.g. z.discriminatedUnion("event", [z.object({ event: z.literal("view"), … }), z.object({ event: z.literal("purchase"), … })]).',
+      );
+    }
+    for (const [name, field] of Object.entries(optionDef.shape)) {
+      const fieldPath = `${path}.options[${i}].${name}`;
+      if (unwrapped(field._zod.def).current.type === 'null') {
+        // `amount: z.null()` in views beside `amount: z.number()` in purchases: the column takes the other kinds' type.
+        const seen = byName.get(name);
+        byName.set(name, { ...(seen?.column ? { column: seen.column } : {}), kinds: (seen?.kinds ?? 0) + 1, nullOnly: true, path: seen?.path ?? fieldPath });
+        continue;
+      }
+      for (const column of describeField([name], field._zod.def, fieldPath, false, [optionDef])) {
+        const seen = byName.get(column.name);
+        const merged = seen?.column ? mergeKindColumns(seen.column, column, fieldPath, i) : column;
+        byName.set(column.name, { column: merged, kinds: (seen?.kinds ?? 0) + 1, nullOnly: seen?.nullOnly ?? false, path: seen?.path ?? fieldPath });
+      }
+    }
+  }
+  const columns = [...byName.entries()].map(([name, { column, kinds, nullOnly, path: where }]) => {
+    if (!column) {
+      throw new PlanError(
+        'UNSUPPORTED_COLUMN_TYPE',
+        where,
+        `The field "${name}" is z.null() in every kind that has it, so there is no type to store it as. Give it its type in the kind where it holds values (z.null() in the others), or leave it out of the schema.`,
+      );
+    }
+    if (kinds === options.length && !nullOnly) return column;
+    // Missing from some kind's rows, or null in all of them: null there, and no default fills it.
+    const { defaulted: _defaulted, ...rest } = column;
+    return { ...rest, nullable: true, optional: rest.optional || kinds < options.length };
+  });
+  checkColumnNames(columns, path);
+  return { columns };
+}
+
+/** One column for a field two kinds share (see describeKinds). */
+function mergeKindColumns(a: ColumnDescription, b: ColumnDescription, path: string, kind: number): ColumnDescription {
+  if ((a.path ?? [a.name]).join('.') !== (b.path ?? [b.name]).join('.')) {
+    throw new PlanError(
+      'KIND_COLUMN_NAME_TAKEN',
+      path,
+      `Kind ${kind + 1} of the union stores ${b.path ? `its nested field ${b.path.join('.')}` : `its field "${b.name}"`} as the column "${b.name}", and an earlier kind stores ${a.path ? `its nested field ${a.path.join('.')}` : `its field "${a.name}"`} there. Rename one of them where the data is written, or leave one out of the schema.`,
+    );
+  }
+  const numeric = (t: ColumnType): boolean => t === 'number' || t === 'integer';
+  const type = a.type === b.type ? a.type : numeric(a.type) && numeric(b.type) ? 'number' : undefined;
+  if (type === undefined) {
+    throw new PlanError(
+      'KIND_COLUMN_TYPES_DIFFER',
+      path,
+      `The field "${b.name}" is ${withArticle(b.type)} in kind ${kind + 1} of the union and ${withArticle(a.type)} in an earlier kind, but it is stored as one column. Give it the same type in every kind, or a different name in one of them.`,
+    );
+  }
+  const enumValues = a.enumValues && b.enumValues ? [...new Set([...a.enumValues, ...b.enumValues])] : undefined;
+  const defaulted = a.defaulted === true && b.defaulted === true;
+  return {
+    name: a.name,
+    type,
+    nullable: a.nullable || b.nullable,
+    optional: a.optional || b.optional,
+    ...(defaulted ? { defaulted } : {}),
+    ...(enumValues ? { enumValues } : {}),
+    ...(a.path ? { path: a.path } : {}),
+  };
+}
+
+const withArticle = (type: ColumnType): string => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 
 /** The column name of a field at `keys` (a nested field's keys joined with `_`). */
 export function flatColumnName(keys: readonly string[]): string {

@@ -92,12 +92,14 @@ interface Def {
   readonly coerce?: boolean;
   readonly innerType?: { _zod: { def: Def } };
   readonly shape?: Record<string, { _zod: { def: Def } }>;
+  /** A discriminated union's row kinds. */
+  readonly options?: readonly { _zod: { def: Def } }[];
 }
 
 /** Wrappers that hand a present value to their inner schema unchanged. */
 const PASS_THROUGH = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch']);
 
-/** The paths (keys joined by U+0000) of fields that are z.coerce.string() or z.coerce.bigint() under pass-through wrappers, in nested objects too. */
+/** The paths (keys joined by U+0000) of fields that are z.coerce.string() or z.coerce.bigint() under pass-through wrappers, in nested objects and in any row kind too. */
 function fieldsKeepingDigits(schema: z.ZodType): ReadonlySet<string> {
   const fields = new Set<string>();
   const walk = (def: Def, path: readonly string[]): void => {
@@ -105,6 +107,9 @@ function fieldsKeepingDigits(schema: z.ZodType): ReadonlySet<string> {
     while (PASS_THROUGH.has(inner.type) && inner.innerType) inner = inner.innerType._zod.def;
     if (inner.type === 'object' && inner.shape) {
       for (const [name, field] of Object.entries(inner.shape)) walk(field._zod.def, [...path, name]);
+    } else if (path.length === 0 && inner.type === 'union' && inner.options) {
+      // Row kinds: a field that keeps its digits in any kind keeps them (the text is read once, before zod picks the kind).
+      for (const option of inner.options) walk(option._zod.def, path);
     } else if (path.length > 0 && inner.coerce === true && (inner.type === 'string' || inner.type === 'bigint')) {
       fields.add(path.join('\u0000'));
     }

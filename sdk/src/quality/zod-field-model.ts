@@ -55,6 +55,11 @@ export interface SchemaModel {
    * (CompiledChecks.objectChecks). Empty when there are none.
    */
   readonly objectChecks: readonly string[];
+  /**
+   * A z.discriminatedUnion of row kinds: the key naming each row's kind and each kind's own
+   * model (zod parses a row with the one kind its key names). `fields` is then empty.
+   */
+  readonly kinds?: { readonly discriminator: string; readonly models: readonly SchemaModel[] };
 }
 
 interface AnyDef {
@@ -92,6 +97,7 @@ const FORMAT_RANGES: Record<string, [number, number]> = {
 export function modelSchema(schema: z.ZodType): SchemaModel {
   const def = defOf(schema);
   const schemaReasons: string[] = [];
+  if (def.type === 'union') return modelKinds(def);
   if (def.type !== 'object') return { fields: [], unknownKeys: 'strip', schemaReasons: [`the schema is a ${def.type}, not a z.object`], objectChecks: [] };
   const objectChecks: string[] = [];
   for (const check of (def.checks ?? []) as Inst[]) {
@@ -111,6 +117,18 @@ export function modelSchema(schema: z.ZodType): SchemaModel {
   const shape = def.shape as Record<string, Inst>;
   const fields = Object.entries(shape).map(([name, field]) => modelField(name, field));
   return { fields, unknownKeys, schemaReasons, objectChecks };
+}
+
+/** A z.discriminatedUnion of z.object kinds (see SchemaModel.kinds); anything else is zod's. */
+function modelKinds(def: AnyDef): SchemaModel {
+  const zods = (reason: string): SchemaModel => ({ fields: [], unknownKeys: 'strip', schemaReasons: [reason], objectChecks: [] });
+  const options = (def.options ?? []) as Inst[];
+  if (typeof def.discriminator !== 'string') return zods('the schema is a z.union without a discriminator');
+  // A check on the union reads the row zod outputs, as an object's does; kept simple: zod's.
+  if (((def.checks ?? []) as Inst[]).length > 0) return zods('the union of row kinds has a check of its own (zod checks each row)');
+  if (def.unionFallback === true) return zods('the union of row kinds falls back to trying every kind (zod checks each row)');
+  if (options.some((o) => defOf(o).type !== 'object')) return zods('a row kind is not a z.object (zod checks each row)');
+  return { fields: [], unknownKeys: 'strip', schemaReasons: [], objectChecks: [], kinds: { discriminator: def.discriminator, models: options.map((o) => modelSchema(o as unknown as z.ZodType)) } };
 }
 
 function modelField(name: string, field: Inst): FieldModel {
@@ -175,6 +193,9 @@ function runOn(schema: Inst, input: 'undefined' | 'null', notCompiled: string[])
       return { kind: 'fail' };
     case 'date':
       return def.coerce ? { kind: 'unknown' } : { kind: 'fail' };
+    case 'null':
+      // z.null(): null is its one value; a missing key is refused (zod's $ZodNull).
+      return input === 'null' ? { kind: 'value', value: null } : { kind: 'fail' };
     default:
       return { kind: 'unknown' };
   }
@@ -241,6 +262,10 @@ function modelBase(schema: Inst, notCompiled: string[]): Pick<FieldModel, 'base'
       // Its own refinements (nested.objectChecks) are among `checks`, which say so for the field.
       return { base: 'object', coerce, values: [], checks, nested };
     }
+    case 'null':
+      // z.null() (a field of one kind of row that another kind gives values): null is its only
+      // value, which the field's null outcome accepts; any present value is refused.
+      return { base: 'unsupported', coerce, values: [], checks };
     default:
       // A wrapper unwrap() stopped at has said so already ("a transform or pipe").
       if (!STOPPING_WRAPPERS.has(def.type)) notCompiled.push(`the zod type ${def.type}`);

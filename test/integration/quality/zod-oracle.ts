@@ -14,13 +14,19 @@ import type { RawRecord } from './raw-rows.js';
 
 type Row = Record<string, unknown>;
 
+/** The schema's top-level keys: an object's, or every kind's of a discriminated union (first appearance first). */
+export function keysOf(schema: z.ZodType): string[] {
+  const s = schema as unknown as { shape?: Record<string, unknown>; options?: { shape: Record<string, unknown> }[] };
+  return s.shape ? Object.keys(s.shape) : [...new Set(s.options!.flatMap((o) => Object.keys(o.shape)))];
+}
+
 export interface Expected {
   valid: { line: number; object: string; values: Row }[];
   quarantined: { object: string; line: number; raw: string; codes: string[]; issues?: unknown[] }[];
 }
 
 /** `parse` reads a row's text for zod (default JSON.parse). */
-export function oracle(schema: z.ZodObject<any>, input: readonly RawRecord[], parse: (text: string) => unknown = JSON.parse): Expected {
+export function oracle(schema: z.ZodType, input: readonly RawRecord[], parse: (text: string) => unknown = JSON.parse): Expected {
   const valid: Expected['valid'] = [];
   const quarantined: Expected['quarantined'] = [];
   for (const r of input) {
@@ -30,7 +36,7 @@ export function oracle(schema: z.ZodObject<any>, input: readonly RawRecord[], pa
     const parsed = zodInUtc(() => schema.safeParse(value));
     if (parsed.success) {
       const values: Row = {};
-      for (const key of Object.keys(schema.shape)) {
+      for (const key of keysOf(schema)) {
         const v = (parsed.data as Row)[key];
         values[key] = v instanceof Date ? v.getTime() : v === undefined ? null : v;
       }
@@ -43,12 +49,12 @@ export function oracle(schema: z.ZodObject<any>, input: readonly RawRecord[], pa
   return { valid, quarantined };
 }
 
-async function actual(c: DuckDBConnection, schema: z.ZodObject<any>, canonicalJson: boolean) {
+async function actual(c: DuckDBConnection, schema: z.ZodType, canonicalJson: boolean) {
   const result = await runValidationStage(c, { schema, representation: 'json', canonicalJson, profile: false });
   const rows = await tableRows(c, 'valid_rows');
   const valid = rows.map((row) => {
     const values: Row = {};
-    for (const key of Object.keys(schema.shape)) {
+    for (const key of keysOf(schema)) {
       const v = row[key];
       values[key] = v instanceof Date ? v.getTime() : typeof v === 'bigint' ? Number(v) : v;
     }
@@ -58,7 +64,7 @@ async function actual(c: DuckDBConnection, schema: z.ZodObject<any>, canonicalJs
 }
 
 /** Expects the stage to give what the oracle gives over `input`; returns the stage's fast-path figures. */
-export async function check(schema: z.ZodObject<any>, input: readonly RawRecord[], canonicalJson: boolean, parse?: (text: string) => unknown): Promise<FastPathInfo> {
+export async function check(schema: z.ZodType, input: readonly RawRecord[], canonicalJson: boolean, parse?: (text: string) => unknown): Promise<FastPathInfo> {
   return withConnection(async (c) => {
     await createJsonRawRows(c, input);
     const expected = oracle(schema, input, parse);

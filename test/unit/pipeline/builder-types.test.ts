@@ -1,6 +1,6 @@
 /**
  * Type-level behaviour of the builder, proved by the compiler: a misspelt column is a compile
- * error, and toFeatureStore() is only offered after aggregate(). Each `@ts-expect-error` fails
+ * error (in a union of row kinds too), and toFeatureStore() is only offered after aggregate(). Each `@ts-expect-error` fails
  * the compile if the line below it stops being an error.
  */
 import { execFileSync } from 'node:child_process';
@@ -41,6 +41,19 @@ flat.map((row) => {
   // @ts-expect-error a field of a nullable nested object may be null
   const country: string = row.user_geo_country;
   return { id, country };
+});
+// A discriminated union of row kinds: every kind's fields are columns, null where a kind lacks one.
+const View = z.object({ event: z.literal('view'), user_id: z.string(), ts: z.coerce.date() });
+const Buy = z.object({ event: z.literal('buy'), user_id: z.string(), ts: z.coerce.date(), amount: z.number() });
+const kinds = pipeline('k').from(file('x/*.jsonl')).validate(z.discriminatedUnion('event', [View, Buy]), { notNull: ['user_id'] });
+kinds.aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { spent: sum('amount'), buys: count().where("event = 'buy'") } }));
+// @ts-expect-error 'amout' is a field of no kind
+kinds.aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { s: sum('amout') } }));
+kinds.map((row) => {
+  const kind: 'view' | 'buy' = row.event;
+  // @ts-expect-error amount is null in the rows of views
+  const amount: number = row.amount;
+  return { kind, amount };
 });
 `,
     );

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { coercionSurprises, type CoercionState } from '../../../sdk/src/quality/coercion-surprises.js';
 
 /** Parses each input with zod and shows the accepted ones to the tracker, as the validation stage does. */
-function notesFor(schema: z.ZodObject, inputs: readonly Record<string, unknown>[]): string[] {
+function notesFor(schema: z.ZodType, inputs: readonly Record<string, unknown>[]): string[] {
   const tracker = coercionSurprises(schema);
   const state: CoercionState = {};
   for (const input of inputs) {
@@ -112,6 +112,19 @@ describe('coercionSurprises: fields inside nested objects', () => {
       'user.age: z.coerce.number() (Number(x)) made 0 of 1 null value',
       'user.seen: z.coerce.date() (new Date(x)) read 1 number that looks like seconds since 1970 as milliseconds, e.g. 1700000000 as 1970-01-20T16:13:20.000Z (in seconds: 2023-11-14T22:13:20.000Z)',
       'n: z.coerce.number() (Number(x)) made 0 of 1 null value',
+    ]);
+  });
+});
+
+describe('coercionSurprises: a union of row kinds', () => {
+  it("watches each row's fields in the kind its discriminator names, and counts a field across kinds", () => {
+    const View = z.object({ event: z.literal('view'), page: z.coerce.string(), n: z.coerce.number() });
+    // A purchase's missing page gets its default: no coercion made it.
+    const Buy = z.object({ event: z.literal('buy'), page: z.string().default('none'), n: z.coerce.number() });
+    const schema = z.discriminatedUnion('event', [View, Buy]);
+    expect(notesFor(schema, [{ event: 'view', page: null, n: null }, { event: 'buy', n: null }, { event: 'buy', page: 'p', n: 1 }])).toEqual([
+      'page: z.coerce.string() (String(x)) made "null" of 1 null value',
+      'n: z.coerce.number() (Number(x)) made 0 of 2 null values',
     ]);
   });
 });

@@ -34,6 +34,12 @@ describe('fields that keep digits', () => {
     expect(notes).toEqual([]);
   });
 
+  it('in a union of row kinds, a field that keeps digits in its kind gets every digit', () => {
+    const schema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('order'), id: z.coerce.string() }), z.object({ kind: z.literal('refund'), ref: z.coerce.bigint() })]);
+    expect(validate(schema, `{"kind":"order","id":${ID}}`).output).toEqual({ kind: 'order', id: ID });
+    expect(validate(schema, `{"kind":"refund","ref":${ID}}`).output).toEqual({ kind: 'refund', ref: BigInt(ID) });
+  });
+
   it('a field that does not coerce keeps the double zod would see, and is noted when accepted', () => {
     const schema = z.object({ n: z.number(), u: z.union([z.string(), z.number()]), m: z.number().transform(String) });
     const { output, notes } = validate(schema, `{"n":${ID},"u":${ID},"m":${ID},"dropped":${ID}}`);

@@ -595,6 +595,8 @@ async function leftToZod(run: SqlRunner, checks: CompiledChecks, acceptedIn: str
   checks.layers.forEach((items, i) => {
     source = { kind: 'subquery', query: select([...RESERVED.map((n) => ({ expr: col(n) })), ...items], { from: source }), alias: `l${i}` };
   });
+  // Rows of a kind SQL leaves to zod whole are zod's by design, not rows SQL failed to read.
+  if (checks.kindsLeftToZod) source = { kind: 'subquery', query: select([{ expr: { kind: 'star' } }], { from: source, where: caseWhen([{ when: checks.kindsLeftToZod, then: lit(false) }], lit(true)) }), alias: 'l' };
   const refused = (accept: SqlExpr): SqlExpr => caseWhen([{ when: accept, then: lit(false) }], lit(true));
   // A field is blamed only where the row itself was readable: where it was not, every field's
   // value is unknown to SQL and the row is `(row)`'s.
