@@ -37,6 +37,22 @@ export function rowFlattener(columns: readonly ColumnDescription[]): RowFlattene
 }
 
 /**
+ * Steps applied in turn to zod's output to give the stored row (a union's kind fields, then
+ * flattening); undefined when there are none.
+ *
+ * @example
+ * ```ts
+ * const store = storedRow(kindFieldsOnly(Event), rowFlattener(describeSchema(Event).columns));
+ * const row = store ? store(output) : output;
+ * ```
+ */
+export function storedRow(...steps: readonly (RowFlattener | undefined)[]): RowFlattener | undefined {
+  const present = steps.filter((s): s is RowFlattener => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return (row) => present.reduce((r, step) => step(r), row);
+}
+
+/**
  * The value at `path` inside nested objects; undefined where a key is missing or a value on the
  * way is not an object.
  *

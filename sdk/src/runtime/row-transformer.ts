@@ -23,7 +23,8 @@ import { rowGateColumns } from './row-gates.js';
 import { storableCheck } from './storable-values.js';
 import { coercionSurprises, type CoercionState } from '../quality/coercion-surprises.js';
 import { jsonIntegerPrecision } from '../quality/json-integer-precision.js';
-import { rowFlattener } from '../quality/nested-fields.js';
+import { rowFlattener, storedRow } from '../quality/nested-fields.js';
+import { kindFieldsOnly } from '../quality/kind-fields.js';
 
 export interface RowIssue {
   readonly path: readonly (string | number)[];
@@ -163,7 +164,7 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
   const unstorable = storableCheck(columns);
   const coerced = schema ? coercionSurprises(schema) : undefined;
   const precision = schema ? jsonIntegerPrecision(schema) : undefined;
-  const flatten = described ? rowFlattener(described) : undefined;
+  const flatten = described && schema ? storedRow(kindFieldsOnly(schema), rowFlattener(described)) : undefined;
   return {
     columns,
     timestampColumn,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { describeSchema } from '../../../sdk/src/quality/describe-schema.js';
 import { modelSchema } from '../../../sdk/src/quality/zod-field-model.js';
+import { kindFieldsOnly } from '../../../sdk/src/quality/kind-fields.js';
 import { planError as thrown } from '../../helpers/plan-error.js';
 
 const View = z.object({ event: z.literal('view'), user: z.string(), at: z.coerce.date(), n: z.int(), page: z.string().optional() });
@@ -65,5 +66,19 @@ describe('a discriminated union of row kinds', () => {
     expect(modelSchema(z.discriminatedUnion('event', [View, Tap]).refine(() => true)).schemaReasons).toEqual(['the union of row kinds has a check of its own (zod checks each row)']);
     expect(modelSchema(z.discriminatedUnion('event', [View, Tap], { unionFallback: true })).schemaReasons).toEqual(['the union of row kinds falls back to trying every kind (zod checks each row)']);
     expect(modelSchema(z.union([View, Tap])).schemaReasons).toEqual(['the schema is a z.union without a discriminator']);
+  });
+});
+
+describe('kindFieldsOnly', () => {
+  it("keeps a loose kind's row to the fields that kind names; other kinds' rows as zod gives them", () => {
+    const Kinds = z.discriminatedUnion('kind', [z.looseObject({ kind: z.literal('a').optional(), x: z.string() }), z.object({ kind: z.literal('b'), n: z.number() })]);
+    const only = kindFieldsOnly(Kinds)!;
+    expect(only(Kinds.parse({ kind: 'a', x: 's', n: 'stray', other: 1 }))).toEqual({ kind: 'a', x: 's' });
+    // The kind zod picks for a row without a discriminator: the one whose discriminator may be missing.
+    expect(only(Kinds.parse({ x: 's', n: 2 }))).toEqual({ x: 's' });
+    const b = Kinds.parse({ kind: 'b', n: 2 });
+    expect(only(b)).toBe(b);
+    expect(kindFieldsOnly(z.discriminatedUnion('kind', [z.object({ kind: z.literal('a') }), z.strictObject({ kind: z.literal('b') })]))).toBeUndefined();
+    expect(kindFieldsOnly(z.looseObject({ a: z.string() }))).toBeUndefined();
   });
 });

@@ -26,7 +26,8 @@ import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
 import type { GateResult } from '../../quality/gates/gate-result.js';
 import { coercionSurprises, type CoercionState } from '../../quality/coercion-surprises.js';
 import { jsonIntegerPrecision } from '../../quality/json-integer-precision.js';
-import { rowFlattener } from '../../quality/nested-fields.js';
+import { rowFlattener, storedRow } from '../../quality/nested-fields.js';
+import { kindFieldsOnly } from '../../quality/kind-fields.js';
 import type { RoundedInteger } from '../../sources/json-integer-literals.js';
 import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
@@ -253,7 +254,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const t1 = performance.now();
   const coerced = coercionSurprises(schema);
   const precision = jsonIntegerPrecision(schema);
-  const flatten = rowFlattener(columns);
+  const flatten = storedRow(kindFieldsOnly(schema), rowFlattener(columns));
   const coercions: CoercionState = {};
   /** zod's values of the deferred fields in the rows SQL accepted (deferred-fields.ts). */
   let deferred: DeferredFieldsResult | undefined;
