@@ -127,12 +127,16 @@ function truncate(text: string, max: number): string {
  * ```ts
  * deferredText({ deferred: { fields: ['user_id', 'tags'], rows: 1000 } }) // ' (zod checked user_id and tags in each)'
  * deferredText({ deferred: { fields: [], rows: 1000, wholeRows: true } }) // " (zod checked the row's refinements in each)"
+ * deferredText({ deferred: { fields: ['q'], rows: 40, kinds: ['event="search"'] } }) // ' (zod checked q in the 40 rows of event="search")'
  * ```
  */
 export function deferredText(fp: Pick<QualityReport['fastPath'], 'deferred'>): string {
   const checked = [...(fp.deferred?.fields ?? []), ...(fp.deferred?.wholeRows ? ["the row's refinements"] : [])];
-  if (checked.length === 0) return '';
+  if (checked.length === 0 || !fp.deferred) return '';
   const named = checked.length === 1 ? checked[0]! : `${checked.slice(0, -1).join(', ')} and ${checked.at(-1)!}`;
+  const kinds = fp.deferred?.kinds;
+  const rows = fp.deferred.rows;
+  if (kinds?.length) return ` (zod checked ${named} in the ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} of ${kinds.join(', ')})`;
   return ` (zod checked ${named} in each)`;
 }
 

@@ -88,6 +88,19 @@ export interface CompiledChecks {
    */
   readonly objectChecks: readonly string[];
   /**
+   * zod parses each row SQL accepted whole, with the whole schema: for the object's refinements
+   * (objectChecks), and for a union of kinds with fields zod checks (`deferred`; a union has no
+   * pick() of some fields). Their values are then taken from that parse.
+   */
+  readonly wholeRows: boolean;
+  /**
+   * A union where only some kinds have checks zod runs in the rows SQL accepts: those kinds, by
+   * the discriminator's stored value (`nulls`: a row without one is of such a kind). zod then
+   * parses just their rows; the other kinds' rows keep SQL's values. Absent: zod parses every
+   * row SQL accepted (`wholeRows`), or none.
+   */
+  readonly zodKinds?: { readonly column: string; readonly values: readonly (string | number | boolean)[]; readonly nulls: boolean; readonly labels: readonly string[] };
+  /**
    * A union of row kinds: true in the rows of the kinds SQL leaves to zod whole (a refinement,
    * a check SQL cannot run; `reasons` says which and why). zod accepting such a row is no news
    * to report. Absent when every kind is SQL's.
@@ -292,25 +305,29 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   };
   const deferred: string[] = [];
   const deferredReasons: string[] = [];
-  // Only beside a field SQL checks: with none, the SQL pass would be all cost and no help. Not
-  // in a union of kinds: zod's pass over the fields of SQL-accepted rows picks them from one object.
-  const defer = options.deferUncompiledFields === true && blockers.length === 0 && model.fields.some((f) => f.notCompiled.length === 0 && f.base !== 'unsupported');
-  const objectChecks = defer ? model.objectChecks : [];
-  if (defer) deferredReasons.push(...model.objectChecks.map((check) => `(row): ${check} (zod runs it on the rows SQL accepts)`));
-  else blockers.push(...model.objectChecks.map((check) => `the object schema has ${check}, which SQL cannot run`));
+  // Only beside a field SQL checks: with none, the SQL pass would be all cost and no help.
+  const defer = options.deferUncompiledFields === true && blockers.length === 0 && kinds.some((k) => k.model.fields.some((f) => f.notCompiled.length === 0 && f.base !== 'unsupported'));
+  const objectChecks: string[] = [];
+  if (!model.kinds && defer) {
+    objectChecks.push(...model.objectChecks);
+    deferredReasons.push(...model.objectChecks.map((check) => `(row): ${check} (zod runs it on the rows SQL accepts)`));
+  } else if (!model.kinds) {
+    blockers.push(...model.objectChecks.map((check) => `the object schema has ${check}, which SQL cannot run`));
+  }
   /** Whether the field, once compiled, is zod's in the rows SQL accepts: its condition holds, its values wait. */
-  const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr, out: KindOutput): boolean => {
+  const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr, out: KindOutput, label: string): boolean => {
     if (!defer || notCompiled.length === 0) return false;
-    deferred.push(field.name);
+    if (!deferred.includes(field.name)) deferred.push(field.name);
+    out.deferred?.push(field.name);
     out.parts.push({ name: field.name, accept: lit(true), shown });
     out.values.push(...own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })));
     out.fields.push({ name: field.name, type: own[0]!.type, compiled: false, notCompiled });
     // Said, but not a blocker: SQL still accepts rows.
-    for (const reason of notCompiled) deferredReasons.push(`${field.name}: ${reason}`);
+    for (const reason of notCompiled) deferredReasons.push(`${label ? `${label}: ` : ''}${field.name}: ${reason}`);
     return true;
   };
   /** Each field of one kind of row: its condition, values, report part; what SQL cannot check goes to `out.reasons`. */
-  const compileFields = (kindModel: SchemaModel, columns: readonly ColumnDescription[], out: KindOutput): void => {
+  const compileFields = (kindModel: SchemaModel, columns: readonly ColumnDescription[], out: KindOutput, label = ''): void => {
     for (const field of kindModel.fields) {
       const own = columns.filter((c) => (c.path?.[0] ?? c.name) === field.name);
       const type = own[0]!.type;
@@ -333,7 +350,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
           if (notCompiled.length === 0) notCompiled.push(nestedSites ? 'a nested object SQL cannot read' : 'a nested object outside JSON text (zod checks it)');
           compiled = { accept: lit(false), values: own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })) };
         }
-        if (deferField(field, own, notCompiled, site.fragment ?? lit(null), out)) continue;
+        if (deferField(field, own, notCompiled, site.fragment ?? lit(null), out, label)) continue;
         out.conditions.push(compiled.accept);
         out.parts.push({ name: field.name, accept: compiled.accept, shown: site.fragment ?? lit(null) });
         out.values.push(...compiled.values);
@@ -342,7 +359,7 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
         continue;
       }
       const scalar = compileScalar(field, type, site, notCompiled);
-      if (deferField(field, own, notCompiled, site.fragment ?? lit(null), out)) continue;
+      if (deferField(field, own, notCompiled, site.fragment ?? lit(null), out, label)) continue;
       out.conditions.push(scalar.accept);
       out.parts.push({ name: field.name, accept: scalar.accept, shown: site.fragment ?? (site.column ? cast(site.column, 'string') : lit(null)) });
       out.values.push({ name: field.name, type, expr: scalar.value, identity: scalar.identity });
@@ -352,15 +369,24 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   };
 
   let kindsLeftToZod: SqlExpr | undefined;
+  let zodKinds: CompiledChecks['zodKinds'];
   if (model.kinds) {
     const compiled = kinds.map((kind) => {
-      const out: KindOutput = { conditions: [], values: [], fields: [], parts: [], reasons: [], blockers: [...kind.model.schemaReasons, ...kind.model.objectChecks.map((check) => `${check}, which SQL cannot run`)] };
+      const out: KindOutput = { conditions: [], values: [], fields: [], parts: [], reasons: [], blockers: [...kind.model.schemaReasons], deferred: [] };
+      // A kind's refinements, as an object's: zod's in the rows SQL accepts (deferred), or all its rows zod's.
+      if (defer) {
+        objectChecks.push(...kind.model.objectChecks.map((check) => `${kind.label}: ${check}`));
+        deferredReasons.push(...kind.model.objectChecks.map((check) => `${kind.label}: (row): ${check} (zod runs it on the rows SQL accepts)`));
+      } else {
+        out.blockers.push(...kind.model.objectChecks.map((check) => `${check}, which SQL cannot run`));
+      }
       strictCondition(kind.model, out);
-      compileFields(kind.model, kind.columns, out);
+      compileFields(kind.model, kind.columns, out, kind.label);
       return { ...kind, out };
     });
     const union = combineKinds(model.kinds.discriminator, compiled, description.columns);
     if (union.leftToZod) kindsLeftToZod = union.leftToZod;
+    zodKinds = kindsZodParses(model.kinds.discriminator, compiled, defer);
     rowConditions.push(union.accept);
     values.push(...union.values);
     fields.push(...union.fields);
@@ -379,7 +405,9 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   }
   const vectorised = blockers.length === 0;
   const accept = vectorised ? (rowConditions.length ? and(...rowConditions) : lit(true)) : lit(false);
-  return { layers, accept, values, fields, vectorised, reasons: [...reasons, ...deferredReasons], patterns: [...patterns], deferred, objectChecks, parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts }, ...(kindsLeftToZod ? { kindsLeftToZod } : {}) };
+  // zod parses a row of a union whole (a union has no pick() of some fields), as for an object's refinements.
+  const wholeRows = objectChecks.length > 0 || (model.kinds !== undefined && deferred.length > 0);
+  return { layers, accept, values, fields, vectorised, wholeRows, reasons: [...reasons, ...deferredReasons], patterns: [...patterns], deferred, objectChecks, parts: { row: rowLevel.length ? and(...rowLevel) : lit(true), fields: fieldParts }, ...(kindsLeftToZod ? { kindsLeftToZod } : {}), ...(zodKinds ? { zodKinds } : {}) };
 }
 
 /** What compiling one kind of row gives (compileChecks): the row's conditions and values, and why some rows stay zod's. */
@@ -392,6 +420,8 @@ interface KindOutput {
   readonly reasons: string[];
   /** Why SQL accepts no row of this kind. */
   readonly blockers: string[];
+  /** Fields of this kind zod checks in the rows SQL accepts (deferred). */
+  readonly deferred?: string[];
 }
 
 interface RowKind {
@@ -455,6 +485,29 @@ function combineKinds(
     return { name, accept: caseWhen(branches, lit(true)), shown };
   });
   return { accept, values, fields, parts, reasons, ...(zodsKinds.length ? { leftToZod: or(...zodsKinds.map((k) => k.selects)) } : {}) };
+}
+
+/**
+ * The kinds whose rows zod parses after SQL (a deferred field, a refinement), when that is not
+ * every kind SQL accepts rows of: by the discriminator's values, which SQL checked exactly in
+ * the rows it accepted. A row without a discriminator value is parsed when some such kind may
+ * lack one (parsing a row of another kind too is only more work: zod's verdict is the same).
+ */
+function kindsZodParses(discriminator: string, kinds: readonly (RowKind & { readonly out: KindOutput })[], defer: boolean): CompiledChecks['zodKinds'] {
+  if (!defer) return undefined;
+  const parsed = kinds.filter((k) => (k.out.deferred?.length ?? 0) > 0 || k.model.objectChecks.length > 0);
+  const accepted = kinds.filter((k) => k.out.blockers.length === 0 && k.out.reasons.length === 0);
+  if (parsed.length === 0 || parsed.length === accepted.length) return undefined;
+  const fieldOf = (k: RowKind): FieldModel | undefined => k.model.fields.find((f) => f.name === discriminator);
+  if (parsed.some((k) => (fieldOf(k)?.values.length ?? 0) === 0)) return undefined;
+  // Stored NULL: a missing discriminator that stays missing, or a null one that stays null.
+  const lacks = (f: FieldModel): boolean => (f.absent.kind === 'value' && f.absent.value == null) || (f.null.kind === 'value' && f.null.value === null);
+  return {
+    column: discriminator,
+    values: [...new Set(parsed.flatMap((k) => fieldOf(k)!.values))],
+    nulls: parsed.some((k) => lacks(fieldOf(k)!)),
+    labels: parsed.map((k) => k.label),
+  };
 }
 
 /** Key paths without repeats, first occurrence first. */

@@ -171,7 +171,17 @@ function mergeKindColumns(a: ColumnDescription, b: ColumnDescription, path: stri
   };
 }
 
-const withArticle = (type: ColumnType): string => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+/**
+ * A column type with its article, for messages.
+ *
+ * @example
+ * ```ts
+ * withArticle('integer') // 'an integer'
+ * ```
+ */
+export function withArticle(type: ColumnType): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
 
 /** The column name of a field at `keys` (a nested field's keys joined with `_`). */
 export function flatColumnName(keys: readonly string[]): string {

@@ -44,7 +44,7 @@ export interface QualityReport {
     readonly zodAccepted?: readonly { readonly field: string; readonly rows: number; readonly example?: string }[];
     /** Fields SQL cannot check, which zod checked on their own in `rows` of the rows SQL accepted. */
     /** As FastPathInfo.deferred: fields zod checked on their own, and (`wholeRows`) whether it parsed each row whole for the object's refinements. */
-    readonly deferred?: { readonly fields: readonly string[]; readonly rows: number; readonly wholeRows?: true };
+    readonly deferred?: { readonly fields: readonly string[]; readonly rows: number; readonly wholeRows?: true; readonly kinds?: readonly string[] };
   };
   /** Objects that could not be read at all (truncated gzip, not UTF-8…), quarantined whole. */
   readonly unreadableObjects: readonly { readonly object: string; readonly error: string }[];

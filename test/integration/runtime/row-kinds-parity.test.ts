@@ -68,7 +68,7 @@ describe('the event stage decides rows of several kinds as a local run does', ()
     const { manifest } = await invokeUntilDone(s3, landObject(s3, `in/${name}`, OBJECTS[name]!, definition), definition, { segmentRows: 2 });
     const event: Record<string, unknown>[] = [];
     for (const key of manifest.outputs.validated) {
-      const bytes = s3.bytes('validated', key);
+      const bytes = s3.bytes('validated', key)!;
       const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
       event.push(...rows.map((r) => ({ line: Number(r._line), kind: r.kind, user: r.user, page: r.page ?? null, amount: r.amount ?? null })));
     }

@@ -119,6 +119,8 @@ export interface FastPathInfo {
     readonly rows: number;
     /** zod parsed each of those rows whole, for the object's own refinements (CompiledChecks.objectChecks). */
     readonly wholeRows?: true;
+    /** Of a union, the kinds whose rows those were (CompiledChecks.zodKinds); absent: every row SQL accepted. */
+    readonly kinds?: readonly string[];
   };
 }
 
@@ -260,15 +262,21 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   let deferred: DeferredFieldsResult | undefined;
   if (zodsPart(checks) && sqlRows > 0) {
     const accepted = sqlRows;
-    const whole = checks.objectChecks.length > 0;
+    const whole = checks.wholeRows;
     // With the row's refinements zod reads the whole row, as the whole-row path gives it (every
     // column: a passthrough object's refinement sees the unknown ones), else the deferred fields.
     const read = whole ? typedDataColumns(representation) : checks.deferred;
     const typedFields = typed ? read.map((name) => typedDeferredField(name, representation, options.originalNames)) : [];
-    const pending = typed ? typedPending(rawTable, printExpr(checks.accept, 'duckdb'), typedFields) : whole ? jsonRowPending(validTable, rawTable) : jsonPending(validTable, rawTable, checks.deferred);
+    // Of a union, only the rows of the kinds zod has a part in (CompiledChecks.zodKinds).
+    const kinds = checks.zodKinds ? kindRows(checks, typed, validTable, rawTable) : undefined;
+    const accept = printExpr(checks.accept, 'duckdb');
+    const pending = typed
+      ? typedPending(rawTable, kinds ? `(${accept}) AND ${kinds.parsed}` : accept, typedFields)
+      : whole ? jsonRowPending(validTable, rawTable, kinds?.parsed) : jsonPending(validTable, rawTable, checks.deferred);
     const input = typed ? typedInput(typedFields) : whole ? jsonRowInput(precision) : jsonInput(checks.deferred, precision);
     deferred = await checkDeferredFields(connection, {
       schema, deferred: checks.deferred, whole, columns, rawTable, rejectedTable: REJECTED_TABLE, rejectedTableExists: leftover, pending, jsonText: !typed, input,
+      ...(kinds ? { unparsed: kinds.unparsed } : {}),
       observe: (input, output) => {
         coerced.observe(input.value, output, coercions);
         precision.observe(input.rounded, input.value, output, coercions);
@@ -427,7 +435,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
 
   const fastPath: FastPathInfo = {
     ...describeFastPath(checks), sqlRows, zodRows, fields: checks.fields,
-    ...(deferred ? { deferred: { fields: checks.deferred, rows: deferred.rows, ...(checks.objectChecks.length ? { wholeRows: true } : {}) } } : {}),
+    ...(deferred ? { deferred: { fields: checks.deferred, rows: deferred.rows, ...(checks.objectChecks.length ? { wholeRows: true } : {}), ...(checks.zodKinds ? { kinds: checks.zodKinds.labels } : {}) } } : {}),
     ...(zodAcceptedWhy?.length ? { zodAccepted: zodAcceptedWhy } : {}),
   };
   const report = buildQualityReport({ counts, perObject, failingRules: quarantined.rules, gates, profile, fastPath });
@@ -658,6 +666,30 @@ function zodsPart(checks: CompiledChecks): boolean {
 /** What zod checks in the rows SQL accepts, for the progress line: the deferred fields, and the row's refinements. */
 function zodsFields(checks: CompiledChecks): readonly string[] {
   return checks.objectChecks.length > 0 ? [...checks.deferred, "the row's refinements"] : checks.deferred;
+}
+
+/**
+ * A union's rows SQL accepted, split by CompiledChecks.zodKinds: `parsed`, a condition true in
+ * the rows of the kinds zod parses (over the valid table `v` for JSON, over the raw rows for
+ * typed ones), and `unparsed`, the query giving the other rows' values of some columns as SQL
+ * stored them, with `_row_id`.
+ */
+function kindRows(checks: CompiledChecks, typed: boolean, validTable: string, rawTable: string): { parsed: string; unparsed: (columns: readonly ColumnDescription[]) => string } {
+  const kinds = checks.zodKinds!;
+  const p = printerFor('duckdb');
+  const valueOf = (name: string): string => {
+    if (!typed) return `v.${p.quoteIdentifier(name)}`;
+    return printExpr(checks.values.find((v) => v.name === name)!.expr, 'duckdb');
+  };
+  const disc = valueOf(kinds.column);
+  const parsed = `(coalesce(${disc} IN (${kinds.values.map((v) => (typeof v === 'string' ? p.stringLiteral(v) : String(v))).join(', ')}), false)${kinds.nulls ? ` OR ${disc} IS NULL` : ''})`;
+  const unparsed = (columns: readonly ColumnDescription[]): string => {
+    const items = [...columns.map((c) => `${valueOf(c.name)} AS ${p.quoteIdentifier(c.name)}`), typed ? '_row_id' : 'v._row_id'].join(', ');
+    return typed
+      ? `SELECT ${items} FROM ${p.quoteIdentifier(rawTable)} WHERE (${printExpr(checks.accept, 'duckdb')}) AND NOT ${parsed}`
+      : `SELECT ${items} FROM ${p.quoteIdentifier(validTable)} AS v WHERE NOT ${parsed}`;
+  };
+  return { parsed, unparsed };
 }
 
 /** Where a deferred field of typed rows is: its column, the objects without it, and the key zod sees it under. */

@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import { DUCKDB_COLUMN_TYPE } from '../../../quality/compile-checks.js';
 import type { ColumnDescription } from '../../../quality/describe-schema.js';
 import { valueAt } from '../../../quality/nested-fields.js';
+import { kindFieldsOnly } from '../../../quality/kind-fields.js';
 import { printerFor, printSql } from '../../../sql/dialects.js';
 import { asc, col, eq, select, table } from '../../../sql/sql-builders.js';
 import type { SelectItem } from '../../../sql/sql-node.js';
@@ -52,6 +53,12 @@ export interface DeferredFieldsCheck {
   readonly observe: (input: DeferredInput, output: Record<string, unknown>) => void;
   /** Called after each page with the rows checked so far. */
   readonly onProgress?: (rows: number) => void;
+  /**
+   * Rows SQL accepted that `pending` leaves out (a union's kinds zod has no part in): a query of
+   * their values of the given columns, as SQL stored them, then `_row_id`. They join zod's
+   * accepted rows in the values table as they are.
+   */
+  readonly unparsed?: (columns: readonly ColumnDescription[]) => string;
 }
 
 /** What zod parses for a row's deferred fields, and the integer literals in them JavaScript rounded (JSON rows). */
@@ -99,10 +106,13 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
   // leaves out the object's refinements: with those, zod needs the whole row (`whole`).
   const fields = check.whole ? check.schema : (check.schema as unknown as { pick(mask: Record<string, true>): z.ZodType }).pick(mask);
   const valueColumns = check.columns.filter((c) => check.deferred.includes(c.path?.[0] ?? c.name));
-  // zod's output is the row to append as it is, unless a nested object's fields are columns.
-  const flat = valueColumns.some((c) => c.path)
+  // zod's output is the row to append as it is, unless a nested object's fields are columns, or
+  // a loose kind of a union kept keys it does not name (kind-fields.ts).
+  const only = check.whole ? kindFieldsOnly(check.schema) : undefined;
+  const nested = valueColumns.some((c) => c.path)
     ? (output: Record<string, unknown>) => Object.fromEntries(valueColumns.map((c) => [c.name, c.path ? valueAt(output, c.path) : output[c.name]]))
     : (output: Record<string, unknown>) => output;
+  const flat = only ? (output: Record<string, unknown>) => nested(only(output)) : nested;
 
   // Only _row_id when zod gives no values (only the row's refinements): the rows it accepted.
   await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(VALUES_TABLE)} (${[...valueColumns.map((c) => `${quote(c.name)} ${DUCKDB_COLUMN_TYPE[c.type]}`), '_row_id BIGINT'].join(', ')})`);
@@ -147,6 +157,7 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
       // In one statement rather than a row at a time: the rows zod accepted are those it did not send back.
       await connection.run(`INSERT INTO ${quote(VALUES_TABLE)} SELECT _row_id FROM ${quote(PENDING_TABLE)}${back.length > 0 ? ` ANTI JOIN ${quote(BACK_TABLE)} USING (_row_id)` : ''}`);
     }
+    if (check.unparsed) await connection.run(`INSERT INTO ${quote(VALUES_TABLE)} ${check.unparsed(valueColumns)}`);
   } catch (error) {
     await dropDeferredValues(connection);
     throw error;
@@ -219,8 +230,8 @@ export function jsonInput(deferred: readonly string[], precision: JsonIntegerPre
  * // SELECT v._row_id, r._json FROM "valid_rows" AS v JOIN "raw_rows" AS r ON v._row_id = r._row_id ORDER BY _row_id
  * ```
  */
-export function jsonRowPending(validTable: string, rawTable: string): string {
-  return `SELECT v._row_id, r._json FROM ${quote(validTable)} AS v JOIN ${quote(rawTable)} AS r ON v._row_id = r._row_id ORDER BY _row_id`;
+export function jsonRowPending(validTable: string, rawTable: string, where?: string): string {
+  return `SELECT v._row_id, r._json FROM ${quote(validTable)} AS v JOIN ${quote(rawTable)} AS r ON v._row_id = r._row_id${where ? ` WHERE ${where}` : ''} ORDER BY _row_id`;
 }
 
 /**

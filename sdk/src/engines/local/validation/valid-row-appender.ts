@@ -8,7 +8,7 @@ import { BIGINT, BOOLEAN, DOUBLE, DuckDBTimestampValue, TIMESTAMP, VARCHAR } fro
 import { ChunkBuffer } from '../chunk-buffer.js';
 import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { EngineError } from '../../../errors.js';
-import type { ColumnType } from '../../../quality/describe-schema.js';
+import { withArticle, type ColumnType } from '../../../quality/describe-schema.js';
 import { NOT_STORABLE } from '../../../quality/quarantine.js';
 import type { RowIssue } from '../../../quality/quarantine.js';
 
@@ -106,8 +106,8 @@ function duckValue(column: { name: string; type: ColumnType }, value: unknown): 
 function wrongType(column: { name: string; type: ColumnType }, value: unknown): EngineError {
   return new EngineError(
     'VALID_ROW_TYPE',
-    `zod accepted a row whose column "${column.name}" is ${describe(value)}, but the column is a ${column.type}. ` +
-      `A transform or default in the schema produces a value of another type: make it produce a ${column.type}, or move the change to .map() after validation.`,
+    `zod accepted a row whose column "${column.name}" is ${describe(value)}, but the column is ${withArticle(column.type)}. ` +
+      `A transform or default in the schema produces a value of another type: make it produce ${withArticle(column.type)}, or move the change to .map() after validation.`,
   );
 }
 
