@@ -158,15 +158,16 @@ describe('a discriminated union of row kinds on the fast path', () => {
   it('typed columns (as Parquet gives them): the rows and values of the zod-only path', async () => {
     let valid = 0;
     let sql = 0;
+    let searches = 0;
     await fc.assert(fc.asyncProperty(fc.array(row, { minLength: 30, maxLength: 80 }), async (rows) => {
       await withConnection(async (c) => {
         const load = async () => {
-          await c.run('CREATE OR REPLACE TABLE staged (_row_id BIGINT, _object VARCHAR, _line BIGINT, event VARCHAR, "user" VARCHAR, "at" VARCHAR, page VARCHAR, n DOUBLE, amount DOUBLE, currency VARCHAR, target VARCHAR)');
+          await c.run('CREATE OR REPLACE TABLE staged (_row_id BIGINT, _object VARCHAR, _line BIGINT, event VARCHAR, "user" VARCHAR, "at" VARCHAR, page VARCHAR, n DOUBLE, amount DOUBLE, currency VARCHAR, target VARCHAR, q VARCHAR)');
           const appender = await c.createAppender('staged');
           rows.forEach((r, i) => {
             const text = (v: unknown) => (typeof v === 'string' ? v : null);
             const number = (v: unknown) => (typeof v === 'number' ? v : null);
-            for (const v of [BigInt(i + 1), 'p.parquet', BigInt(i + 1), text(r.event), text(r.user), text(r.at), text(r.page), number(r.n), number(r.amount), text(r.currency), text(r.target)]) {
+            for (const v of [BigInt(i + 1), 'p.parquet', BigInt(i + 1), text(r.event), text(r.user), text(r.at), text(r.page), number(r.n), number(r.amount), text(r.currency), text(r.target), text(r.q)]) {
               if (v === null) appender.appendNull();
               else if (typeof v === 'bigint') appender.appendBigInt(v);
               else if (typeof v === 'number') appender.appendDouble(v);
@@ -183,14 +184,18 @@ describe('a discriminated union of row kinds on the fast path', () => {
         await load();
         const whole = await runValidationStage(c, { schema: zodOnly(Event), representation: 'typed', profile: false });
         expect(whole.fastPath.sqlRows).toBe(0);
+        if (fast.fastPath.deferred) expect(fast.fastPath.deferred.kinds).toEqual(['event="refund"', 'event="search"']);
         expect(fastRows).toEqual(await tableRows(c, 'valid_rows'));
         expect(fast.counts).toEqual(whole.counts);
         expect(fast.quarantined.rows()).toEqual(whole.quarantined.rows());
         valid += fast.counts.valid;
         sql += fast.fastPath.sqlRows;
+        // A search's q as zod transformed it (lower case), from the pass over just the searches.
+        searches += fastRows.filter((r) => r.event === 'search' && typeof r.q === 'string' && r.q === r.q.toLowerCase()).length;
       });
     }), { numRuns: 8, endOnFailure: true });
     expect(valid).toBeGreaterThan(20);
     expect(sql).toBeGreaterThan(10);
+    expect(searches).toBeGreaterThan(3);
   }, 120_000);
 });
