@@ -11,9 +11,8 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
 import { formatQualityReport } from '../../../sdk/src/format/quality-report-text.js';
-import { createJsonRawRows, tableRows, withConnection } from './raw-rows.js';
+import { compareWithZodOnly, createJsonRawRows, createTypedRawRows, tableRows, withConnection } from './raw-rows.js';
 import { check } from './zod-oracle.js';
-import { zodOnly } from '../../helpers/zod-only.js';
 
 const View = z.object({ event: z.literal('view'), user: z.string().min(1), at: z.coerce.date(), page: z.string().max(5).optional(), n: z.int().nonnegative() });
 // `n` is an integer in views and any number in purchases: one DOUBLE column.
@@ -136,14 +135,7 @@ describe('a discriminated union of row kinds on the fast path', () => {
       const input = generated.map((v, i) => ({ object: 'o.jsonl', line: i + 1, raw: JSON.stringify(v) }));
       for (const canonicalJson of [true, false]) {
         await withConnection(async (c) => {
-          await createJsonRawRows(c, input);
-          const fast = await runValidationStage(c, { schema: Odd, representation: 'json', canonicalJson, profile: false });
-          const fastRows = await tableRows(c, 'valid_rows');
-          const whole = await runValidationStage(c, { schema: zodOnly(Odd), representation: 'json', canonicalJson, profile: false });
-          expect(whole.fastPath.sqlRows).toBe(0);
-          expect(fastRows).toEqual(await tableRows(c, 'valid_rows'));
-          expect(fast.counts).toEqual(whole.counts);
-          expect(fast.quarantined.rows()).toEqual(whole.quarantined.rows());
+          const { fast, fastRows } = await compareWithZodOnly(c, () => createJsonRawRows(c, input), Odd, { representation: 'json', canonicalJson });
           sqlRows += fast.fastPath.sqlRows;
           // A loose kind's row with another kind's field: stored without it.
           stray += fastRows.filter((r) => (r.v === 3 || r.v === 4) && r.n === null && /"n":/.test(input[Number(r._line) - 1]!.raw)).length;
@@ -161,33 +153,9 @@ describe('a discriminated union of row kinds on the fast path', () => {
     let searches = 0;
     await fc.assert(fc.asyncProperty(fc.array(row, { minLength: 30, maxLength: 80 }), async (rows) => {
       await withConnection(async (c) => {
-        const load = async () => {
-          await c.run('CREATE OR REPLACE TABLE staged (_row_id BIGINT, _object VARCHAR, _line BIGINT, event VARCHAR, "user" VARCHAR, "at" VARCHAR, page VARCHAR, n DOUBLE, amount DOUBLE, currency VARCHAR, target VARCHAR, q VARCHAR)');
-          const appender = await c.createAppender('staged');
-          rows.forEach((r, i) => {
-            const text = (v: unknown) => (typeof v === 'string' ? v : null);
-            const number = (v: unknown) => (typeof v === 'number' ? v : null);
-            for (const v of [BigInt(i + 1), 'p.parquet', BigInt(i + 1), text(r.event), text(r.user), text(r.at), text(r.page), number(r.n), number(r.amount), text(r.currency), text(r.target), text(r.q)]) {
-              if (v === null) appender.appendNull();
-              else if (typeof v === 'bigint') appender.appendBigInt(v);
-              else if (typeof v === 'number') appender.appendDouble(v);
-              else appender.appendVarchar(v);
-            }
-            appender.endRow();
-          });
-          appender.closeSync();
-          await c.run('CREATE OR REPLACE TABLE raw_rows AS SELECT * REPLACE (TRY_CAST("at" AS TIMESTAMP) AS "at") FROM staged');
-        };
-        await load();
-        const fast = await runValidationStage(c, { schema: Event, representation: 'typed', profile: false });
-        const fastRows = await tableRows(c, 'valid_rows');
-        await load();
-        const whole = await runValidationStage(c, { schema: zodOnly(Event), representation: 'typed', profile: false });
-        expect(whole.fastPath.sqlRows).toBe(0);
+        const columns = { event: 'VARCHAR', user: 'VARCHAR', at: 'VARCHAR', page: 'VARCHAR', n: 'DOUBLE', amount: 'DOUBLE', currency: 'VARCHAR', target: 'VARCHAR', q: 'VARCHAR' } as const;
+        const { fast, fastRows } = await compareWithZodOnly(c, () => createTypedRawRows(c, columns, rows, ['at']), Event);
         if (fast.fastPath.deferred) expect(fast.fastPath.deferred.kinds).toEqual(['event="refund"', 'event="search"']);
-        expect(fastRows).toEqual(await tableRows(c, 'valid_rows'));
-        expect(fast.counts).toEqual(whole.counts);
-        expect(fast.quarantined.rows()).toEqual(whole.quarantined.rows());
         valid += fast.counts.valid;
         sql += fast.fastPath.sqlRows;
         // A search's q as zod transformed it (lower case), from the pass over just the searches.

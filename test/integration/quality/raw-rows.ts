@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { expect } from 'vitest';
 import type { z } from 'zod';
 import { keepLeadingByteOrderMarks } from '../../../sdk/src/engines/local/duckdb-text-decoding.js';
-import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
+import { runValidationStage, type ValidationStageResult } from '../../../sdk/src/engines/local/validation-stage.js';
 import { zodOnly } from '../../helpers/zod-only.js';
 
 export interface RawRecord {
@@ -65,14 +65,63 @@ export async function tableRows(c: DuckDBConnection, name: string): Promise<Reco
  * ```
  */
 export async function expectSameAsZodOnly(c: DuckDBConnection, load: () => Promise<void>, schema: z.ZodObject): Promise<number> {
+  const { fast, whole } = await compareWithZodOnly(c, load, schema);
+  expect(fast.fastPath.zodRows).toBe(whole.counts.quarantined);
+  return fast.counts.valid;
+}
+
+/**
+ * Runs the validation stage over the rows `load` makes as compiled, then again with every row
+ * sent to zod (zod-only.ts), and expects the same valid rows and values, counts and quarantined
+ * rows. Returns both results and the compiled run's valid rows.
+ *
+ * ```ts
+ * const { fast, fastRows } = await compareWithZodOnly(c, () => createTypedRawRows(c, columns, rows), Event);
+ * ```
+ */
+export async function compareWithZodOnly(
+  c: DuckDBConnection, load: () => Promise<void>, schema: z.ZodType, options: { representation?: 'typed' | 'json'; canonicalJson?: boolean } = {},
+): Promise<{ fast: ValidationStageResult; whole: ValidationStageResult; fastRows: Record<string, unknown>[] }> {
+  const stage = { representation: options.representation ?? 'typed', profile: false, ...(options.canonicalJson === undefined ? {} : { canonicalJson: options.canonicalJson }) } as const;
   await load();
-  const fast = await runValidationStage(c, { schema, representation: 'typed', profile: false });
+  const fast = await runValidationStage(c, { schema, ...stage });
   const fastRows = await tableRows(c, 'valid_rows');
   await load();
-  const whole = await runValidationStage(c, { schema: zodOnly(schema), representation: 'typed', profile: false });
+  const whole = await runValidationStage(c, { schema: zodOnly(schema), ...stage });
+  expect(whole.fastPath.sqlRows).toBe(0);
   expect(whole.fastPath.zodRows).toBe(whole.counts.in);
   expect(fastRows).toEqual(await tableRows(c, 'valid_rows'));
   expect(fast.counts).toEqual(whole.counts);
-  expect(fast.fastPath.zodRows).toBe(whole.counts.quarantined);
-  return fast.counts.valid;
+  expect(fast.quarantined.rows()).toEqual(whole.quarantined.rows());
+  return { fast, whole, fastRows };
+}
+
+/**
+ * Creates raw_rows from JS rows as Parquet gives them, typed: a VARCHAR column holds the strings
+ * (NULL for any other value), a DOUBLE the numbers; `timestamps` are VARCHAR columns cast to
+ * TIMESTAMP (NULL where the text is not an instant). One object, `p.parquet`.
+ *
+ * ```ts
+ * await createTypedRawRows(c, { user: 'VARCHAR', amount: 'DOUBLE', at: 'VARCHAR' }, rows, ['at']);
+ * ```
+ */
+export async function createTypedRawRows(c: DuckDBConnection, columns: Readonly<Record<string, 'VARCHAR' | 'DOUBLE'>>, rows: readonly Record<string, unknown>[], timestamps: readonly string[] = []): Promise<void> {
+  const names = Object.keys(columns);
+  await c.run(`CREATE OR REPLACE TABLE staged (_row_id BIGINT, _object VARCHAR, _line BIGINT, ${names.map((n) => `"${n}" ${columns[n]}`).join(', ')})`);
+  const appender = await c.createAppender('staged');
+  rows.forEach((r, i) => {
+    appender.appendBigInt(BigInt(i + 1));
+    appender.appendVarchar('p.parquet');
+    appender.appendBigInt(BigInt(i + 1));
+    for (const name of names) {
+      const v = r[name];
+      if (columns[name] === 'DOUBLE' && typeof v === 'number') appender.appendDouble(v);
+      else if (columns[name] === 'VARCHAR' && typeof v === 'string') appender.appendVarchar(v);
+      else appender.appendNull();
+    }
+    appender.endRow();
+  });
+  appender.closeSync();
+  const cast = timestamps.map((n) => `TRY_CAST("${n}" AS TIMESTAMP) AS "${n}"`).join(', ');
+  await c.run(`CREATE OR REPLACE TABLE raw_rows AS SELECT *${cast ? ` REPLACE (${cast})` : ''} FROM staged`);
 }
