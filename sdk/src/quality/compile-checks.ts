@@ -17,6 +17,7 @@ import type { ColumnDescription, ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
 import { printerFor } from '../sql/dialects.js';
 import { ASTRAL_CHARACTER_RE2, canMatchNonAscii, escapeRe2, jsRegexToRe2 } from './regex-to-re2.js';
+import { structFields } from './struct-type.js';
 import type { CheckModel, FieldModel, Outcome, Rewrite, SchemaModel } from './zod-field-model.js';
 import { modelSchema } from './zod-field-model.js';
 
@@ -275,18 +276,34 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     return { accept, value, identity: plainRead && castsOnlyTo(value, site.column!, site.columnType!) };
   };
   /**
-   * A nested z.object at `site` (a JSON fragment): missing or null as its wrappers allow (its
-   * columns null), or a JSON object whose fields each pass — strict objects with no other key.
+   * A nested z.object at `site` — a JSON fragment, or a STRUCT column (`struct`: its fields) —
+   * missing or null as its wrappers allow (its columns null), or an object whose fields each
+   * pass; strict objects with no other key. A STRUCT's row always has every field of its type
+   * (zod sees NULL fields as null, duckdb-row-values.ts); a field the type lacks is missing.
    */
-  const compileObject = (field: FieldModel, keys: readonly string[], site: FieldSite, notCompiled: string[]): { accept: SqlExpr; values: CompiledChecks['values'][number][] } => {
+  const compileObject = (field: FieldModel, keys: readonly string[], site: FieldSite, notCompiled: string[], struct?: ReadonlyMap<string, string>): { accept: SqlExpr; values: CompiledChecks['values'][number][] } => {
     const nested = field.nested!;
-    const inside: SqlExpr[] = nested.unknownKeys === 'strict' ? [fn('list_within', fn('json_keys', site.fragment!), ...nested.fields.map((f) => lit(f.name)))] : [];
+    const named = new Set(nested.fields.map((f) => f.name));
+    const inside: SqlExpr[] = nested.unknownKeys !== 'strict' ? []
+      : struct ? [lit([...struct.keys()].every((k) => named.has(k)))]
+      : [fn('list_within', fn('json_keys', site.fragment!), ...nested.fields.map((f) => lit(f.name)))];
     const leaves: CompiledChecks['values'][number][] = [];
     for (const child of nested.fields) {
       const childKeys = [...keys, child.name];
-      const childSite = jsonSite(fragmentOf(childKeys));
+      const childType = struct?.get(child.name);
+      const childStruct = childType === undefined ? undefined : structFields(childType);
+      const childSite = !struct ? jsonSite(fragmentOf(childKeys)) : childType === undefined ? missingSite() : typedSite(fn('struct_extract', site.column!, lit(child.name)), childStruct ? childType : childType.toUpperCase(), []);
       if (child.base === 'object' && child.nested) {
-        const object = compileObject(child, childKeys, childSite, notCompiled);
+        if (struct && childType !== undefined && !childStruct) {
+          // Not a STRUCT where the schema has an object (text, a number…): zod's.
+          notCompiled.push(`${childKeys.slice(1).join('.')}: a nested object in a ${childType} field (zod checks it)`);
+          inside.push(lit(false));
+          // Its columns still get their types, for the valid rows zod appends.
+          const under = (c: ColumnDescription): boolean => childKeys.every((k, i) => c.path?.[i] === k);
+          leaves.push(...description.columns.filter(under).map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })));
+          continue;
+        }
+        const object = compileObject(child, childKeys, childSite, notCompiled, childStruct);
         inside.push(object.accept);
         leaves.push(...object.values);
         continue;
@@ -299,7 +316,8 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
       leaves.push({ name: column.name, type: column.type, expr: scalar.value, identity: false });
     }
     const isNullValue = (o: Outcome): boolean => o.kind === 'value' && o.value === null;
-    const accept = acceptWhere(site, isNullValue(field.absent), isNullValue(field.null), and(fn('starts_with', site.fragment!, lit('{')), ...inside));
+    const isObject = struct ? lit(true) : fn('starts_with', site.fragment!, lit('{'));
+    const accept = acceptWhere(site, isNullValue(field.absent), isNullValue(field.null), and(isObject, ...inside));
     const absentOrNull = or(site.missing, site.isNull);
     return { accept, values: leaves.map((v) => ({ ...v, expr: cast(caseWhen([{ when: absentOrNull, then: lit(null) }], v.expr), SQL_TYPE[v.type]) })) };
   };
@@ -344,10 +362,14 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
         // STRUCT columns, hand-written JSON) it is zod's, and leaves every row to zod. Its columns
         // get their types either way, for the valid rows zod appends.
         let compiled: { accept: SqlExpr; values: CompiledChecks['values'][number][] };
-        if (nestedSites && field.base === 'object' && field.nested && field.notCompiled.length === 0) {
-          compiled = compileObject(field, [field.name], site, notCompiled);
+        // The type as DESCRIBE spells it: site.columnType is upper-cased, a STRUCT's field names are not.
+        // A column the data does not have: the object is missing in every row (a STRUCT of no fields).
+        const columnType = json ? undefined : representation.columnTypes[field.name];
+        const struct = json ? undefined : columnType === undefined ? new Map<string, string>() : structFields(columnType);
+        if ((nestedSites || struct) && field.base === 'object' && field.nested && field.notCompiled.length === 0) {
+          compiled = compileObject(field, [field.name], site, notCompiled, struct);
         } else {
-          if (notCompiled.length === 0) notCompiled.push(nestedSites ? 'a nested object SQL cannot read' : 'a nested object outside JSON text (zod checks it)');
+          if (notCompiled.length === 0) notCompiled.push(nestedSites ? 'a nested object SQL cannot read' : json ? 'a nested object outside JSON text (zod checks it)' : 'a nested object outside a STRUCT column (zod checks it)');
           compiled = { accept: lit(false), values: own.map((c) => ({ name: c.name, type: c.type, expr: cast(lit(null), SQL_TYPE[c.type]), identity: false })) };
         }
         if (deferField(field, own, notCompiled, site.fragment ?? lit(null), out, label)) continue;

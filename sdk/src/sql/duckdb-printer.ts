@@ -36,6 +36,7 @@ export class DuckDbPrinter extends SqlPrinter {
     starts_with: ([s, p]) => `starts_with(${s}, ${p})`,
     contains: ([s, n]) => `contains(${s}, ${n})`,
     list_is_distinct: ([l]) => `(len(${l}) = len(list_distinct(${l})))`,
+    struct_extract: ([s, name]) => `struct_extract(${s}, ${name})`,
     list_within: ([l, ...values]) => (values.length === 0 ? `(len(${l}) = 0)` : `list_has_all([${values.join(', ')}], ${l})`),
     regexp_search: ([s, p]) => `regexp_matches(${s}, ${p})`,
     try_double: ([x]) => `TRY_CAST(${x} AS DOUBLE)`,

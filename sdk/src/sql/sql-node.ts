@@ -56,6 +56,7 @@ export type InternalFunction =
   | 'contains'            // (string, needle) → boolean
   | 'list_is_distinct'    // (list) → boolean: no element appears twice
   | 'list_within'         // (list, literal…) → boolean: every element is one of the literals
+  | 'struct_extract'      // (struct, field name literal) → the field's value (NULL where the struct is NULL); local only
   | 'regexp_search'       // (string, pattern literal) → boolean, unanchored search (JS RegExp.test)
   | 'try_double'          // (x) → DOUBLE, or NULL when x does not convert
   | 'try_timestamp'       // (x) → TIMESTAMP, or NULL when x does not convert (an offset in the text is ignored: see try_offset_instant)

@@ -11,7 +11,7 @@ import type { AggregateExpr, FromItem, InternalFunction, Join, OrderItem, Query,
 export type Dialect = 'duckdb' | 'spark' | 'trino';
 
 /** Internal functions only the local engine's validation fast path uses (the Lambda runs zod itself). */
-const LOCAL_ONLY_FUNCTIONS = ['json_valid', 'json_type', 'json_extract_string', 'json_keys', 'json_extract_many', 'list_element', 'list_is_distinct', 'list_within', 'try_offset_instant', 'floor_ms', 'epoch_ns'] as const;
+const LOCAL_ONLY_FUNCTIONS = ['json_valid', 'json_type', 'json_extract_string', 'json_keys', 'json_extract_many', 'list_element', 'list_is_distinct', 'list_within', 'struct_extract', 'try_offset_instant', 'floor_ms', 'epoch_ns'] as const;
 
 /**
  * Spellings for a dialect that never runs the validation fast path: printing one of them is a

@@ -165,8 +165,10 @@ describe('nested objects, stored flat', () => {
     db.closeSync();
     const run = await pipeline('structs').from(file(parquet)).validate(Event).run({ zones: join(dir, 'zones-structs'), previewRows: 10, dryRun: true });
     expect(run.counts).toEqual({ in: 3, valid: 2, quarantined: 1 }); // 'x' is shorter than 2
-    // SQL checks event and ts; zod the STRUCT columns on their own, and reads whole only the row it rejects.
-    expect(run.quality.fastPath).toMatchObject({ sqlRows: 2, zodRows: 1, deferred: { fields: ['user', 'props'], rows: 3 } });
+    // SQL checks event, ts and the user STRUCT field by field (props, not in the file, is missing in
+    // every row); zod reads only the row SQL rejects.
+    expect(run.quality.fastPath).toMatchObject({ sqlRows: 2, zodRows: 1 });
+    expect(run.quality.fastPath.deferred).toBeUndefined();
     expect(run.preview.toArray().map(storedRow)).toEqual([
       { event: 'view', user_id: 'u1', user_geo_country: 'DE', user_geo_city: 'Berlin', props_amount: null, ts: Date.UTC(2024, 2, 1, 10) },
       { event: 'click', user_id: 'u2', user_geo_country: null, user_geo_city: null, props_amount: null, ts: Date.UTC(2024, 2, 1, 11) },
