@@ -358,12 +358,12 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
         site = columnType === undefined ? missingSite() : typedSite(col(field.name), columnType.toUpperCase(), representation.absentFrom?.[field.name] ?? []);
       }
       if (own[0]!.path) {
-        // A nested z.object. SQL reads it in JSON text that JSON.stringify wrote; otherwise (Parquet
-        // STRUCT columns, hand-written JSON) it is zod's, and leaves every row to zod. Its columns
+        // A nested z.object. SQL reads it in JSON text that JSON.stringify wrote and in a STRUCT
+        // column; otherwise (hand-written JSON, a column of another type) it is zod's. Its columns
         // get their types either way, for the valid rows zod appends.
         let compiled: { accept: SqlExpr; values: CompiledChecks['values'][number][] };
-        // The type as DESCRIBE spells it: site.columnType is upper-cased, a STRUCT's field names are not.
-        // A column the data does not have: the object is missing in every row (a STRUCT of no fields).
+        // The type as DESCRIBE spells it (site.columnType is upper-cased, a STRUCT's field names
+        // are not); a column the data does not have is an object missing in every row.
         const columnType = json ? undefined : representation.columnTypes[field.name];
         const struct = json ? undefined : columnType === undefined ? new Map<string, string>() : structFields(columnType);
         if ((nestedSites || struct) && field.base === 'object' && field.nested && field.notCompiled.length === 0) {
@@ -471,7 +471,8 @@ function rowKinds(model: SchemaModel, columns: readonly ColumnDescription[]): Ro
  * where two kinds share one), and that kind's own check of the discriminator is the test that
  * it is named. So SQL accepts a row where some kind accepts it, and takes that kind's values;
  * a column of a field the kind lacks is NULL (zod's output has no such key). A kind SQL cannot
- * fully check leaves all its rows to zod; the other kinds keep the vectorised path.
+ * check at all (an object-level overwrite, a strict kind over columns it does not name) leaves
+ * all its rows to zod; the other kinds keep the vectorised path.
  */
 function combineKinds(
   discriminator: string,
