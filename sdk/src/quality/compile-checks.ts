@@ -328,11 +328,12 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
   // Only beside a field SQL checks: with none, the SQL pass would be all cost and no help.
   const defer = options.deferUncompiledFields === true && blockers.length === 0 && kinds.some((k) => k.model.fields.some((f) => f.notCompiled.length === 0 && f.base !== 'unsupported'));
   const objectChecks: string[] = [];
-  if (!model.kinds && defer) {
+  // The object's refinements, or the union's own (a kind's are the kind's, below).
+  if (defer) {
     objectChecks.push(...model.objectChecks);
     deferredReasons.push(...model.objectChecks.map((check) => `(row): ${check} (zod runs it on the rows SQL accepts)`));
-  } else if (!model.kinds) {
-    blockers.push(...model.objectChecks.map((check) => `the object schema has ${check}, which SQL cannot run`));
+  } else {
+    blockers.push(...model.objectChecks.map((check) => `the ${model.kinds ? 'union' : 'object'} schema has ${check}, which SQL cannot run`));
   }
   /** Whether the field, once compiled, is zod's in the rows SQL accepts: its condition holds, its values wait. */
   const deferField = (field: FieldModel, own: readonly ColumnDescription[], notCompiled: readonly string[], shown: SqlExpr, out: KindOutput, label: string): boolean => {
@@ -410,7 +411,8 @@ export function compileChecks(schema: z.ZodType, representation: Representation,
     });
     const union = combineKinds(model.kinds.discriminator, compiled, description.columns);
     if (union.leftToZod) kindsLeftToZod = union.leftToZod;
-    zodKinds = kindsZodParses(model.kinds.discriminator, compiled, defer);
+    // A refinement of the union itself reads every row: zod parses them all.
+    zodKinds = model.objectChecks.length > 0 ? undefined : kindsZodParses(model.kinds.discriminator, compiled, defer);
     rowConditions.push(union.accept);
     values.push(...union.values);
     fields.push(...union.fields);

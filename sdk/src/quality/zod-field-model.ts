@@ -124,11 +124,16 @@ function modelKinds(def: AnyDef): SchemaModel {
   const zods = (reason: string): SchemaModel => ({ fields: [], unknownKeys: 'strip', schemaReasons: [reason], objectChecks: [] });
   const options = (def.options ?? []) as Inst[];
   if (typeof def.discriminator !== 'string') return zods('the schema is a z.union without a discriminator');
-  // A check on the union reads the row zod outputs, as an object's does; kept simple: zod's.
-  if (((def.checks ?? []) as Inst[]).length > 0) return zods('the union of row kinds has a check of its own (zod checks each row)');
   if (def.unionFallback === true) return zods('the union of row kinds falls back to trying every kind (zod checks each row)');
   if (options.some((o) => defOf(o).type !== 'object')) return zods('a row kind is not a z.object (zod checks each row)');
-  return { fields: [], unknownKeys: 'strip', schemaReasons: [], objectChecks: [], kinds: { discriminator: def.discriminator, models: options.map((o) => modelSchema(o as unknown as z.ZodType)) } };
+  // A refine()/superRefine() on the union reads the row zod outputs, as an object's does: zod
+  // runs it on the rows SQL accepted (objectChecks). An overwrite() may return another row.
+  const objectChecks: string[] = [];
+  for (const check of (def.checks ?? []) as Inst[]) {
+    if (defOf(check).check !== 'custom') return zods(`the union of row kinds has a check SQL cannot express (${String(defOf(check).check)})`);
+    objectChecks.push('a refine()/superRefine() check of the whole row');
+  }
+  return { fields: [], unknownKeys: 'strip', schemaReasons: [], objectChecks, kinds: { discriminator: def.discriminator, models: options.map((o) => modelSchema(o as unknown as z.ZodType)) } };
 }
 
 function modelField(name: string, field: Inst): FieldModel {

@@ -58,12 +58,13 @@ describe('a discriminated union of row kinds', () => {
     expect(thrown(() => describeSchema(z.discriminatedUnion('event', [View, z.object({ event: z.literal('x'), User: z.string() })]))).code).toBe('COLUMN_NAMES_DIFFER_IN_CASE');
   });
 
-  it('is modelled kind by kind; a check on the union itself, or a fallback to every kind, leaves it to zod', () => {
+  it('is modelled kind by kind; a refinement of the union is its own; an overwrite or a fallback to every kind leaves it to zod', () => {
     const model = modelSchema(z.discriminatedUnion('event', [View, Tap]));
     expect(model.kinds?.discriminator).toBe('event');
     expect(model.kinds?.models.map((m) => m.fields.map((f) => f.name))).toEqual([['event', 'user', 'at', 'n', 'page'], ['event', 'user', 'at']]);
     expect(model.schemaReasons).toEqual([]);
-    expect(modelSchema(z.discriminatedUnion('event', [View, Tap]).refine(() => true)).schemaReasons).toEqual(['the union of row kinds has a check of its own (zod checks each row)']);
+    expect(modelSchema(z.discriminatedUnion('event', [View, Tap]).refine(() => true))).toMatchObject({ schemaReasons: [], objectChecks: ['a refine()/superRefine() check of the whole row'] });
+    expect(modelSchema(z.discriminatedUnion('event', [View, Tap]).overwrite((r) => r)).schemaReasons).toEqual(['the union of row kinds has a check SQL cannot express (overwrite)']);
     expect(modelSchema(z.discriminatedUnion('event', [View, Tap], { unionFallback: true })).schemaReasons).toEqual(['the union of row kinds falls back to trying every kind (zod checks each row)']);
     expect(modelSchema(z.union([View, Tap])).schemaReasons).toEqual(['the schema is a z.union without a discriminator']);
   });
