@@ -16,7 +16,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { DUCKDB_COLUMN_TYPE } from '../../../quality/compile-checks.js';
 import type { ColumnDescription } from '../../../quality/describe-schema.js';
-import { valueAt } from '../../../quality/nested-fields.js';
+import { storedRow, valueAt } from '../../../quality/nested-fields.js';
 import { kindFieldsOnly } from '../../../quality/kind-fields.js';
 import { printerFor, printSql } from '../../../sql/dialects.js';
 import { asc, col, eq, select, table } from '../../../sql/sql-builders.js';
@@ -112,7 +112,7 @@ export async function checkDeferredFields(connection: DuckDBConnection, check: D
   const nested = valueColumns.some((c) => c.path)
     ? (output: Record<string, unknown>) => Object.fromEntries(valueColumns.map((c) => [c.name, c.path ? valueAt(output, c.path) : output[c.name]]))
     : (output: Record<string, unknown>) => output;
-  const flat = only ? (output: Record<string, unknown>) => nested(only(output)) : nested;
+  const flat = storedRow(only, nested)!;
 
   // Only _row_id when zod gives no values (only the row's refinements): the rows it accepted.
   await connection.run(`CREATE OR REPLACE TEMPORARY TABLE ${quote(VALUES_TABLE)} (${[...valueColumns.map((c) => `${quote(c.name)} ${DUCKDB_COLUMN_TYPE[c.type]}`), '_row_id BIGINT'].join(', ')})`);
