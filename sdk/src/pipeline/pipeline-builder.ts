@@ -109,10 +109,13 @@ export interface SourcedPipeline {
 export interface ValidatedPipeline<Row> extends RunnablePipeline {
   /**
    * Adds columns computed by expressions in the SQL subset DuckDB, Spark and Trino share.
+   * Timestamps have their UTC parts (`hour(ts)`, `day_of_week(ts)` with 1 = Monday,
+   * `epoch_ms(ts)`…) and `date_trunc('day', ts)`.
    *
    * @example
    * ```ts
    * .derive({ amount_usd: 'amount * 1.1', is_click: "event_type = 'click'" })
+   * .derive({ hour: 'hour(ts)', weekend: 'day_of_week(ts) >= 6', day: "date_trunc('day', ts)" })
    * ```
    */
   derive<D extends Record<string, string>>(columns: D): ValidatedPipeline<Omit<Row, keyof D> & { [K in keyof D]: unknown }>;

@@ -20,6 +20,8 @@ export type BinaryOperator =
 export const PORTABLE_FUNCTIONS = [
   'abs', 'round', 'floor', 'ceil', 'sqrt', 'ln', 'exp', 'power', 'greatest', 'least',
   'lower', 'upper', 'length', 'trim', 'substr', 'concat', 'coalesce', 'nullif',
+  // Parts of a timestamp (UTC), see time-functions.ts.
+  'year', 'month', 'day', 'hour', 'minute', 'second', 'day_of_week', 'day_of_year', 'epoch_ms', 'date_trunc',
 ] as const;
 export type PortableFunction = (typeof PORTABLE_FUNCTIONS)[number];
 

@@ -35,6 +35,8 @@
  *
  * - `trim(s)`: DuckDB's and Trino's one-argument trim also remove other spaces (U+00A0,
  *   U+3000), Spark's only ' ' → printed as `trim(s, ' ')` there, as the JS evaluator does.
+ * - Timestamp parts (`hour(ts)`, `day_of_week(ts)`…) and `date_trunc(unit, ts)` read the
+ *   instant in UTC everywhere; the unit must be written as text (time-functions.ts).
  * - NaN (from `CAST('nan' AS double)`) compares equal to itself and above every number in
  *   DuckDB and Spark; the JS evaluator does the same (IEEE would make `NaN = 1` unordered).
  *
@@ -54,6 +56,7 @@ import { PORTABLE_FUNCTIONS } from './expression-node.js';
 import { expressionError, type ExpressionErrorCode, type Span } from './expression-errors.js';
 import type { SyntaxNode } from './expression-syntax.js';
 import { suggestionText } from './did-you-mean.js';
+import { DATE_TRUNC_UNITS, type DateTruncUnit } from './time-functions.js';
 
 type TypeClass = 'numeric' | 'string' | 'boolean' | 'timestamp' | 'any';
 
@@ -67,6 +70,8 @@ const ARITY: Readonly<Record<PortableFunction, readonly [number, number]>> = {
   abs: [1, 1], round: [1, 2], floor: [1, 1], ceil: [1, 1], sqrt: [1, 1], ln: [1, 1], exp: [1, 1], power: [2, 2],
   greatest: [2, Infinity], least: [2, Infinity], lower: [1, 1], upper: [1, 1], length: [1, 1], trim: [1, 1],
   substr: [2, 3], concat: [1, Infinity], coalesce: [1, Infinity], nullif: [2, 2],
+  year: [1, 1], month: [1, 1], day: [1, 1], hour: [1, 1], minute: [1, 1], second: [1, 1],
+  day_of_week: [1, 1], day_of_year: [1, 1], epoch_ms: [1, 1], date_trunc: [2, 2],
 };
 
 /**
@@ -253,14 +258,36 @@ class Checker {
       case 'nullif':
         this.expectComparable(args[0]!, node.args[0]!, args[1]!, node.args[1]!, 'nullif()');
         return call(args[0]!.type);
+      case 'date_trunc': {
+        const unit = this.truncUnit(node.args[0]!);
+        this.expectClass(args[1]!, node.args[1]!, 'timestamp', 'date_trunc() truncates a timestamp');
+        return { node: { kind: 'call', fn, args: [{ kind: 'literal', value: unit }, args[1]!.node] }, type: 'timestamp' };
+      }
+      default:
+        // The parts of a timestamp (time-functions.ts).
+        this.expectClass(args[0]!, node.args[0]!, 'timestamp', `${fn}() reads a timestamp`, fn === 'epoch_ms' ? '' : 'Use it on a z.date() or z.coerce.date() column.');
+        return call('integer');
     }
+  }
+
+  /** `date_trunc()`'s unit: text written in the expression, one of DATE_TRUNC_UNITS (any case), returned in lower case. */
+  private truncUnit(syntax: SyntaxNode): DateTruncUnit {
+    const units = DATE_TRUNC_UNITS.map((u) => `'${u}'`).join(', ');
+    if (syntax.kind !== 'literal' || typeof syntax.value !== 'string') {
+      this.fail('TYPE_MISMATCH', spanOf(syntax), `date_trunc() takes the unit first, as text: one of ${units}; got ${this.source(syntax)}. Write e.g. date_trunc('day', ts).`);
+    }
+    const unit = syntax.value.toLowerCase();
+    if (!(DATE_TRUNC_UNITS as readonly string[]).includes(unit)) {
+      this.fail('TYPE_MISMATCH', syntax.span, `date_trunc() has no unit '${syntax.value}'. ${suggestionText(unit, DATE_TRUNC_UNITS, 'Units')}`);
+    }
+    return unit as DateTruncUnit;
   }
 
   private cast(node: Extract<SyntaxNode, { kind: 'cast' }>): Typed {
     const operand = this.check(node.operand);
     const from = operand.type;
     if (from === 'timestamp') {
-      this.fail('TYPE_MISMATCH', node.span, `Casting a timestamp is not supported: DuckDB, Spark and Trino disagree on its text and number forms. Keep timestamps as they are, or derive the value you need before the pipeline.`);
+      this.fail('TYPE_MISMATCH', node.span, `Casting a timestamp is not supported: DuckDB, Spark and Trino disagree on its text and number forms. For a number use epoch_ms(${this.source(node.operand)}) (milliseconds since 1970, UTC), or its parts: year(), month(), day(), hour(), minute(), second(), day_of_week(), day_of_year(); date_trunc('day', ${this.source(node.operand)}) for the start of its day.`);
     }
     if (node.to === 'string' && from === 'number') {
       this.fail('TYPE_MISMATCH', node.span, `CAST(${this.source(node.operand)} AS string) of a double is not portable: the dialects print doubles differently (1.5 vs 1.5E0). Round and cast to bigint first, e.g. CAST(CAST(x AS bigint) AS string).`);

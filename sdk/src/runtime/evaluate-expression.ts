@@ -25,12 +25,17 @@
  *   and, for a negative length, DuckDB's rule: the characters before the start.
  *   `lower`/`upper` map each code point to one (DuckDB's simple case mapping: 'İ' → 'i').
  *
+ * - Timestamp parts and `date_trunc` read the instant in UTC (plan/time-functions.ts); a
+ *   `date_trunc` gives a Date.
+ *
  * Known differences: JS numbers hold integers exactly only up to 2^53 (DuckDB BIGINT raises
  * on overflow at 2^63); casting a double to text prints JS's shortest form with `.0` added
  * to integral values (DuckDB prints `1e+20` where JS prints all digits).
  */
 import type { ExprNode, ScalarType } from '../plan/expression-node.js';
 import { ExpressionError } from '../errors.js';
+import { isTimestampPart, type DateTruncUnit } from '../plan/time-functions.js';
+import { timestampPart, truncateTimestamp } from './timestamp-parts.js';
 
 export type Row = Readonly<Record<string, unknown>>;
 export type CompiledExpression = (row: Row) => unknown;
@@ -110,6 +115,11 @@ export function inferType(node: ExprNode, columnTypes: ColumnTypes): ScalarType 
           return 'integer';
         case 'sqrt': case 'ln': case 'exp': case 'power':
           return 'number';
+        case 'date_trunc':
+          return 'timestamp';
+        case 'year': case 'month': case 'day': case 'hour': case 'minute': case 'second':
+        case 'day_of_week': case 'day_of_year': case 'epoch_ms':
+          return 'integer';
         default:
           return node.args[0] ? inferType(node.args[0], columnTypes) : 'unknown';
       }
@@ -294,7 +304,13 @@ function compileCall(fn: string, args: CompiledExpression[], argTypes: ScalarTyp
       };
     case 'nullif':
       return (row) => { const a = a0!(row); const b = a1!(row); return a !== null && b !== null && compareValues(a, b) === 0 ? null : a; };
+    case 'date_trunc': {
+      // The type checker leaves the unit as a lower-case text literal.
+      const unit = a0!({}) as DateTruncUnit;
+      return (row) => { const v = a1!(row); return v === null ? null : new Date(truncateTimestamp(unit, toTime(v))); };
+    }
     default:
+      if (isTimestampPart(fn)) return strict1((v) => timestampPart(fn, toTime(v)));
       throw new ExpressionError('UNSUPPORTED_FUNCTION', 'derive', `The function "${fn}" has no runtime implementation; use one of the portable functions.`);
   }
 }

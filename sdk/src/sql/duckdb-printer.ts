@@ -10,9 +10,15 @@ export class DuckDbPrinter extends SqlPrinter {
     string: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE',
   };
 
-  /** DuckDB's one-argument trim also removes other Unicode spaces (U+00A0, U+3000); Spark's only ' '. */
   protected override portableFunction(fn: PortableFunction, args: string[]): string {
-    return fn === 'trim' ? `trim(${args[0]}, ' ')` : super.portableFunction(fn, args);
+    switch (fn) {
+      // DuckDB's one-argument trim also removes other Unicode spaces (U+00A0, U+3000); Spark's only ' '.
+      case 'trim': return `trim(${args[0]}, ' ')`;
+      // ISO: 1 = Monday … 7 = Sunday (DuckDB's dayofweek is 0 = Sunday).
+      case 'day_of_week': return `isodow(${args[0]})`;
+      case 'day_of_year': return `dayofyear(${args[0]})`;
+      default: return super.portableFunction(fn, args);
+    }
   }
 
   protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {

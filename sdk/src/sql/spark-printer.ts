@@ -1,5 +1,6 @@
 import type { AggregateExpr, FromItem, InternalFunction, Join, SqlExpr, SqlType } from './sql-node.js';
 import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
+import type { PortableFunction } from '../plan/expression-node.js';
 
 /**
  * Spark SQL 3.5 (AWS Glue 5.x). The Glue driver sets `spark.sql.session.timeZone=UTC`, so
@@ -53,6 +54,19 @@ export class SparkPrinter extends SqlPrinter {
    * precision is visible in the SQL; `hll_union_agg` must then refuse sketches of another K
    * (`allowDifferentLgConfigK` false).
    */
+  protected override portableFunction(fn: PortableFunction, args: string[]): string {
+    switch (fn) {
+      case 'day': return `dayofmonth(${args[0]})`;
+      // weekday() is 0 = Monday … 6 = Sunday; dayofweek() would be 1 = Sunday.
+      case 'day_of_week': return `(weekday(${args[0]}) + 1)`;
+      case 'day_of_year': return `dayofyear(${args[0]})`;
+      case 'epoch_ms': return this.functions.epoch_ms(args);
+      // The unit as Spark's documentation spells it ('WEEK'); it is a checked word (time-functions.ts).
+      case 'date_trunc': return `date_trunc(${args[0]!.toUpperCase()}, ${args[1]})`;
+      default: return super.portableFunction(fn, args);
+    }
+  }
+
   /** Spark has no quantile_disc: `percentile` is its exact quantile (interpolated between the two middle values). */
   protected override aggregateName(fn: AggregateExpr['fn']): string {
     return fn === 'quantile_disc' ? 'percentile' : super.aggregateName(fn);

@@ -72,6 +72,7 @@ export class TrinoPrinter extends SqlPrinter {
   protected override portableFunction(fn: PortableFunction, args: string[]): string {
     // Trino's one-argument trim removes all whitespace; Spark's (and sluice's) only ' '.
     if (fn === 'trim') return `trim(${args[0]}, ' ')`;
+    if (fn === 'epoch_ms') return this.functions.epoch_ms(args);
     if (fn !== 'greatest' && fn !== 'least') return super.portableFunction(fn, args);
     return `${fn === 'greatest' ? 'array_max' : 'array_min'}(filter(ARRAY[${args.join(', ')}], sluice_v -> sluice_v IS NOT NULL))`;
   }

@@ -1,7 +1,7 @@
 /**
  * User row expressions (`derive()`, `.where()`) printed for Spark (Glue) and Trino (Athena):
  * the rewrites that keep one bad value from failing a row — TRY_CAST, `nullif(divisor, 0)`,
- * domain-guarded sqrt/ln — and Trino's NULL-skipping greatest/least, compared with reviewed golden files, one expression per line, and
+ * domain-guarded sqrt/ln — Trino's NULL-skipping greatest/least, and the timestamp functions' spellings, compared with reviewed golden files, one expression per line, and
  * each parsed with dt-sql-parser's grammar for the dialect. Whether DuckDB and the JS evaluator
  * compute the same values on such rows is test/unit/runtime/evaluate-expression.test.ts.
  *
@@ -16,7 +16,7 @@ import type { ScalarType } from '../../../sdk/src/plan/expression-node.js';
 import { printExpr } from '../../../sdk/src/sql/dialects.js';
 import type { SqlExpr } from '../../../sdk/src/sql/sql-node.js';
 
-const COLUMNS = new Map<string, ScalarType>([['amount', 'number'], ['n', 'integer'], ['email', 'string']]);
+const COLUMNS = new Map<string, ScalarType>([['amount', 'number'], ['n', 'integer'], ['email', 'string'], ['ts', 'timestamp']]);
 const GOLDEN = join(import.meta.dirname, '..', '..', 'golden');
 
 /** Each expression exercises one rule of expression-type-check.ts's file comment. */
@@ -27,6 +27,9 @@ const EXPRESSIONS = [
   'substr(email, 2, 3)', 'substr(email, n, n - 3)',
   // NULL arguments are skipped (Trino's own greatest/least would return NULL).
   'greatest(amount, n)', 'least(amount, n, 0)',
+  // Timestamp parts in UTC (the Glue driver sets Spark's session zone); ISO day of week, 1 = Monday.
+  'year(ts)', 'month(ts)', 'day(ts)', 'hour(ts)', 'minute(ts)', 'second(ts)', 'day_of_week(ts)', 'day_of_year(ts)', 'epoch_ms(ts)',
+  "date_trunc('week', ts)", "day_of_week(ts) >= 6 AND hour(ts) < 9", "epoch_ms(ts) - epoch_ms(date_trunc('day', ts))",
 ];
 
 const parsers = { spark: new SparkSQL(), trino: new TrinoSQL() } as const;

@@ -161,7 +161,16 @@ const REJECTED: [string, string, RegExp][] = [
   ['amount AND flag', 'TYPE_MISMATCH', /AND joins conditions/],
   ["CASE WHEN flag THEN 1 ELSE 'x' END", 'TYPE_MISMATCH', /same type/],
   ['CAST(amount AS string)', 'TYPE_MISMATCH', /not portable/],
-  ['CAST(ts AS bigint)', 'TYPE_MISMATCH', /Casting a timestamp is not supported/],
+  ['CAST(ts AS bigint)', 'TYPE_MISMATCH', /Casting a timestamp is not supported.*For a number use epoch_ms\(ts\).*date_trunc\('day', ts\)/],
+  // Timestamp functions read timestamps, and date_trunc's unit is text written in the expression.
+  ['hour(name)', 'TYPE_MISMATCH', /hour\(\) reads a timestamp, but name is a string\. Use it on a z\.date\(\) or z\.coerce\.date\(\) column/],
+  ['day_of_week(n)', 'TYPE_MISMATCH', /day_of_week\(\) reads a timestamp, but n is an integer/],
+  ["date_trunc(name, ts)", 'TYPE_MISMATCH', /date_trunc\(\) takes the unit first, as text: one of 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'; got name/],
+  ["date_trunc('fortnite', ts)", 'TYPE_MISMATCH', /date_trunc\(\) has no unit 'fortnite'\. Units: day, hour/],
+  ["date_trunc('dya', ts)", 'TYPE_MISMATCH', /Did you mean "day"\?/],
+  ["date_trunc('day', n)", 'TYPE_MISMATCH', /date_trunc\(\) truncates a timestamp, but n is an integer/],
+  ['date_trunc(ts)', 'ARGUMENT_COUNT', /date_trunc\(\) takes 2 arguments, got 1/],
+  ["date_trunc('day', ts) > 5", 'TYPE_MISMATCH', /Cannot compare .* \(timestamp\) with 5/],
   ['ts > 5', 'TYPE_MISMATCH', /Cannot compare ts \(timestamp\) with 5/],
   // The dialects disagree on these literals (DuckDB counts a negative length backwards, Spark
   // and Trino return ''; start 0 is '', one character fewer, or 1), so they are refused.

@@ -18,6 +18,9 @@ import type { SelectQuery } from '../../../sdk/src/sql/sql-node.js';
 import { compileAggregateSql } from '../../../sdk/src/promote/compile-aggregate.js';
 import type { WindowNode } from '../../../sdk/src/plan/window-node.js';
 import { aggregation, definition, windowNode } from './promote-fixtures.js';
+import { parseExpression } from '../../../sdk/src/plan/expression-parser.js';
+
+const EVENT_COLUMNS = new Map([['ts', 'timestamp'], ['amount', 'number'], ['event_type', 'string']] as const);
 
 const printer = new SparkPrinter();
 const parser = new SparkSQL();
@@ -158,6 +161,14 @@ const CONFIGS: Record<string, WindowNode> = {
   }),
   // one window equal to the cadence
   'quarter-hour-single-window': windowNode({ every: '15m', windows: ['15m'], features: { avg_spend: aggregation('mean', 'amount', { valueType: 'number' }) } }),
+  // .where() filters on timestamp parts (evaluated by Spark in the Glue job, in its UTC session)
+  'time-of-day-filters': windowNode({
+    windows: ['7d'],
+    features: {
+      weekend_events: aggregation('count', undefined, { where: parseExpression('day_of_week(ts) >= 6', EVENT_COLUMNS, 'test') }),
+      night_spend: aggregation('sum', 'amount', { valueType: 'number', where: parseExpression("hour(ts) < 6 AND epoch_ms(ts) - epoch_ms(date_trunc('day', ts)) > 0", EVENT_COLUMNS, 'test') }),
+    },
+  }),
   // weekly windows over a daily cadence, distinct counts only
   'weekly-distinct': windowNode({
     windows: ['1w', '2w'],

@@ -1,0 +1,10 @@
+WITH `__rows` AS (SELECT CAST(`user_id` AS STRING) AS `__e`, unix_millis(`ts`) AS `__ms`, (CASE WHEN ((weekday(`ts`) + 1) >= 6) THEN 1 END) AS `__v0`, (CASE WHEN ((hour(`ts`) < 6) AND ((unix_millis(`ts`) - unix_millis(date_trunc('DAY', `ts`))) > 0)) THEN CAST(`amount` AS DOUBLE) END) AS `__v1` FROM `valid_rows` WHERE ((`user_id` IS NOT NULL) AND (`ts` IS NOT NULL))),
+`__src` AS (SELECT `__e`, ((`__ms` - (((`__ms` % 86400000) + 86400000) % 86400000)) div 86400000) AS `__b`, `__v0`, `__v1` FROM `__rows`),
+`__parts` AS (SELECT `__e`, `__b`, count(`__v0`) AS `__f0_n`, sum(`__v1`) AS `__f1_s` FROM `__src` GROUP BY `__e`, `__b`),
+`__gaps` AS (SELECT `__e`, `__b`, (CASE WHEN ((`__b` - max(`__b`) OVER (PARTITION BY `__e` ORDER BY `__b` ASC ROWS BETWEEN 1 PRECEDING AND 1 PRECEDING)) <= 7) THEN 0 ELSE 1 END) AS `__new` FROM `__parts`),
+`__islands` AS (SELECT `__e`, `__b`, sum(`__new`) OVER (PARTITION BY `__e` ORDER BY `__b` ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS `__island` FROM `__gaps`),
+`__ranges` AS (SELECT `__e`, `__island`, min(`__b`) AS `__lo`, max(`__b`) AS `__hi` FROM `__islands` GROUP BY `__e`, `__island`),
+`__grid` AS (SELECT `r`.`__e`, `r`.`__island`, `g`.`__j` FROM `__ranges` AS `r` LATERAL VIEW explode(sequence(CAST((`r`.`__lo` + 1) AS BIGINT), CAST((`r`.`__hi` + 8) AS BIGINT), CAST(1 AS BIGINT))) `g` AS `__j`),
+`__dense` AS (SELECT `g`.`__e`, `g`.`__island`, `g`.`__j`, `p`.`__f0_n`, `p`.`__f1_s` FROM `__grid` AS `g` LEFT JOIN `__parts` AS `p` ON ((`p`.`__e` = `g`.`__e`) AND (`p`.`__b` = (`g`.`__j` - 1)))),
+`__win` AS (SELECT `__e`, `__j`, sum(`__f0_n`) OVER (PARTITION BY `__e`, `__island` ORDER BY `__j` ASC ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS `__f0_n_7`, sum(`__f1_s`) OVER (PARTITION BY `__e`, `__island` ORDER BY `__j` ASC ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS `__f1_s_7` FROM `__dense`)
+SELECT `__e` AS `entity_id`, timestamp_millis(CAST((`__j` * 86400000) AS BIGINT)) AS `feature_ts`, CAST(coalesce(`__f0_n_7`, 0) AS BIGINT) AS `weekend_events_7d`, CAST(coalesce(`__f1_s_7`, 0) AS DOUBLE) AS `night_spend_7d` FROM `__win`
