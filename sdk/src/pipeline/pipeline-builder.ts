@@ -116,6 +116,7 @@ export interface ValidatedPipeline<Row> extends RunnablePipeline {
    * ```ts
    * .derive({ amount_usd: 'amount * 1.1', is_click: "event_type = 'click'" })
    * .derive({ hour: 'hour(ts)', weekend: 'day_of_week(ts) >= 6', day: "date_trunc('day', ts)" })
+   * .derive({ domain: "split_part(email, '@', 2)", is_test: "ends_with(email, '@example.com')" })
    * ```
    */
   derive<D extends Record<string, string>>(columns: D): ValidatedPipeline<Omit<Row, keyof D> & { [K in keyof D]: unknown }>;

@@ -20,6 +20,8 @@ export type BinaryOperator =
 export const PORTABLE_FUNCTIONS = [
   'abs', 'round', 'floor', 'ceil', 'sqrt', 'ln', 'exp', 'power', 'greatest', 'least',
   'lower', 'upper', 'length', 'trim', 'substr', 'concat', 'coalesce', 'nullif',
+  // Searching and splitting text (expression-type-check.ts says where the dialects differ).
+  'starts_with', 'ends_with', 'contains', 'replace', 'split_part',
   // Parts of a timestamp (UTC), see time-functions.ts.
   'year', 'month', 'day', 'hour', 'minute', 'second', 'day_of_week', 'day_of_year', 'epoch_ms', 'date_trunc',
 ] as const;

@@ -35,6 +35,17 @@
  *
  * - `trim(s)`: DuckDB's and Trino's one-argument trim also remove other spaces (U+00A0,
  *   U+3000), Spark's only ' ' → printed as `trim(s, ' ')` there, as the JS evaluator does.
+ * - Searching and splitting text: `starts_with(s, p)`, `ends_with(s, p)`, `contains(s, p)` are
+ *   booleans (the empty text is at the start, the end and inside every text);
+ *   `replace(s, 'search', r)` replaces every occurrence left to right, not overlapping;
+ *   `split_part(s, 'delimiter', n)` is the n-th part, 1-based, '' past the last one (Trino's
+ *   NULL there is printed as ''). The search text and the delimiter must be written in the
+ *   expression and not be empty (for '' Trino's replace inserts between every character,
+ *   DuckDB's split_part splits at every character, Spark's does not split), and `n` must be a
+ *   whole number of at least 1 written in the expression (Spark raises on 0, Trino on a
+ *   negative part, which DuckDB and Spark count from the end). Spark spells `startswith`/
+ *   `endswith`; Trino has neither `ends_with` (starts_with of both reversed) nor a text
+ *   `contains` (`strpos(s, p) > 0`).
  * - Timestamp parts (`hour(ts)`, `day_of_week(ts)`…) and `date_trunc(unit, ts)` read the
  *   instant in UTC everywhere; the unit must be written as text (time-functions.ts).
  * - NaN (from `CAST('nan' AS double)`) compares equal to itself and above every number in
@@ -72,6 +83,7 @@ const ARITY: Readonly<Record<PortableFunction, readonly [number, number]>> = {
   substr: [2, 3], concat: [1, Infinity], coalesce: [1, Infinity], nullif: [2, 2],
   year: [1, 1], month: [1, 1], day: [1, 1], hour: [1, 1], minute: [1, 1], second: [1, 1],
   day_of_week: [1, 1], day_of_year: [1, 1], epoch_ms: [1, 1], date_trunc: [2, 2],
+  starts_with: [2, 2], ends_with: [2, 2], contains: [2, 2], replace: [3, 3], split_part: [3, 3],
 };
 
 /**
@@ -258,6 +270,23 @@ class Checker {
       case 'nullif':
         this.expectComparable(args[0]!, node.args[0]!, args[1]!, node.args[1]!, 'nullif()');
         return call(args[0]!.type);
+      case 'starts_with': case 'ends_with': case 'contains':
+        args.forEach((a, i) => this.expectClass(a, node.args[i]!, 'string', `${fn}() compares text`, 'CAST(x AS string) first.'));
+        return call('boolean');
+      case 'replace':
+        this.expectClass(args[0]!, node.args[0]!, 'string', 'replace() works on text');
+        this.literalText(node.args[1]!, "replace() takes the text to search for as a non-empty text literal, e.g. replace(url, 'http://', 'https://')");
+        this.expectClass(args[2]!, node.args[2]!, 'string', 'replace() puts text in place of what it finds');
+        return call('string');
+      case 'split_part': {
+        this.expectClass(args[0]!, node.args[0]!, 'string', 'split_part() splits text');
+        this.literalText(node.args[1]!, "split_part() takes the delimiter as a non-empty text literal, e.g. split_part(email, '@', 2)");
+        const part = node.args[2]!;
+        if (part.kind !== 'literal' || typeof part.value !== 'number' || !Number.isInteger(part.value) || part.value < 1) {
+          this.fail('TYPE_MISMATCH', spanOf(part), `split_part() takes the part's number as a whole number of at least 1 written in the expression (the first part is 1), got ${this.source(part)}: the dialects disagree on 0, on negative parts and on parts computed from columns.`);
+        }
+        return call('string');
+      }
       case 'date_trunc': {
         const unit = this.truncUnit(node.args[0]!);
         this.expectClass(args[1]!, node.args[1]!, 'timestamp', 'date_trunc() truncates a timestamp');
@@ -267,6 +296,13 @@ class Checker {
         // The parts of a timestamp (time-functions.ts).
         this.expectClass(args[0]!, node.args[0]!, 'timestamp', `${fn}() reads a timestamp`, fn === 'epoch_ms' ? '' : 'Use it on a z.date() or z.coerce.date() column.');
         return call('integer');
+    }
+  }
+
+  /** A text argument that must be written in the expression and not be empty (see the file comment). */
+  private literalText(syntax: SyntaxNode, rule: string): void {
+    if (syntax.kind !== 'literal' || typeof syntax.value !== 'string' || syntax.value === '') {
+      this.fail('TYPE_MISMATCH', spanOf(syntax), `${rule}; got ${this.source(syntax)}. DuckDB, Spark and Trino disagree on an empty one.`);
     }
   }
 

@@ -25,6 +25,7 @@
  *   and, for a negative length, DuckDB's rule: the characters before the start.
  *   `lower`/`upper` map each code point to one (DuckDB's simple case mapping: 'İ' → 'i').
  *
+ * - `replace` replaces every occurrence left to right; `split_part` gives '' past the last part.
  * - Timestamp parts and `date_trunc` read the instant in UTC (plan/time-functions.ts); a
  *   `date_trunc` gives a Date.
  *
@@ -109,8 +110,10 @@ export function inferType(node: ExprNode, columnTypes: ColumnTypes): ScalarType 
       return ({ string: 'string', double: 'number', bigint: 'integer', boolean: 'boolean' } as const)[node.to];
     case 'call':
       switch (node.fn) {
-        case 'lower': case 'upper': case 'trim': case 'substr': case 'concat':
+        case 'lower': case 'upper': case 'trim': case 'substr': case 'concat': case 'replace': case 'split_part':
           return 'string';
+        case 'starts_with': case 'ends_with': case 'contains':
+          return 'boolean';
         case 'length':
           return 'integer';
         case 'sqrt': case 'ln': case 'exp': case 'power':
@@ -254,6 +257,10 @@ function arithmetic(left: CompiledExpression, right: CompiledExpression, f: (a: 
 function compileCall(fn: string, args: CompiledExpression[], argTypes: ScalarType[]): CompiledExpression {
   const [a0, a1, a2] = args;
   const strict1 = (f: (v: unknown) => unknown): CompiledExpression => (row) => { const v = a0!(row); return v === null ? null : f(v); };
+  const text2 = (f: (a: string, b: string) => unknown): CompiledExpression => (row) => {
+    const a = a0!(row); const b = a1!(row);
+    return a === null || b === null ? null : f(textOf(a, argTypes[0]!), textOf(b, argTypes[1]!));
+  };
   switch (fn) {
     case 'abs': return strict1((v) => Math.abs(toNumber(v)));
     case 'floor': return strict1((v) => Math.floor(toNumber(v)));
@@ -304,6 +311,20 @@ function compileCall(fn: string, args: CompiledExpression[], argTypes: ScalarTyp
       };
     case 'nullif':
       return (row) => { const a = a0!(row); const b = a1!(row); return a !== null && b !== null && compareValues(a, b) === 0 ? null : a; };
+    case 'starts_with': return text2((s, p) => s.startsWith(p));
+    case 'ends_with': return text2((s, p) => s.endsWith(p));
+    case 'contains': return text2((s, p) => s.includes(p));
+    case 'replace':
+      // split/join: String.replaceAll would read `$&` and the like in the replacement.
+      return (row) => {
+        const s = a0!(row); const search = a1!(row); const by = a2!(row);
+        return s === null || search === null || by === null ? null : textOf(s, argTypes[0]!).split(textOf(search, 'string')).join(textOf(by, argTypes[2]!));
+      };
+    case 'split_part':
+      return (row) => {
+        const s = a0!(row); const delimiter = a1!(row); const n = a2!(row);
+        return s === null || delimiter === null || n === null ? null : (textOf(s, argTypes[0]!).split(textOf(delimiter, 'string'))[toNumber(n) - 1] ?? '');
+      };
     case 'date_trunc': {
       // The type checker leaves the unit as a lower-case text literal.
       const unit = a0!({}) as DateTruncUnit;

@@ -56,6 +56,8 @@ export class SparkPrinter extends SqlPrinter {
    */
   protected override portableFunction(fn: PortableFunction, args: string[]): string {
     switch (fn) {
+      case 'starts_with': return `startswith(${args[0]}, ${args[1]})`;
+      case 'ends_with': return `endswith(${args[0]}, ${args[1]})`;
       case 'day': return `dayofmonth(${args[0]})`;
       // weekday() is 0 = Monday … 6 = Sunday; dayofweek() would be 1 = Sunday.
       case 'day_of_week': return `(weekday(${args[0]}) + 1)`;

@@ -73,6 +73,11 @@ export class TrinoPrinter extends SqlPrinter {
     // Trino's one-argument trim removes all whitespace; Spark's (and sluice's) only ' '.
     if (fn === 'trim') return `trim(${args[0]}, ' ')`;
     if (fn === 'epoch_ms') return this.functions.epoch_ms(args);
+    // No ends_with, and no contains on text.
+    if (fn === 'ends_with') return `starts_with(reverse(${args[0]}), reverse(${args[1]}))`;
+    if (fn === 'contains') return `(strpos(${args[0]}, ${args[1]}) > 0)`;
+    // NULL past the last part where DuckDB and Spark give '' (still NULL for a NULL text).
+    if (fn === 'split_part') return `coalesce(split_part(${args.join(', ')}), CASE WHEN ${args[0]} IS NOT NULL THEN '' END)`;
     if (fn !== 'greatest' && fn !== 'least') return super.portableFunction(fn, args);
     return `${fn === 'greatest' ? 'array_max' : 'array_min'}(filter(ARRAY[${args.join(', ')}], sluice_v -> sluice_v IS NOT NULL))`;
   }

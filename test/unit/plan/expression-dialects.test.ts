@@ -30,6 +30,8 @@ const EXPRESSIONS = [
   // Timestamp parts in UTC (the Glue driver sets Spark's session zone); ISO day of week, 1 = Monday.
   'year(ts)', 'month(ts)', 'day(ts)', 'hour(ts)', 'minute(ts)', 'second(ts)', 'day_of_week(ts)', 'day_of_year(ts)', 'epoch_ms(ts)',
   "date_trunc('week', ts)", "day_of_week(ts) >= 6 AND hour(ts) < 9", "epoch_ms(ts) - epoch_ms(date_trunc('day', ts))",
+  // Text search and splitting: Spark's startswith/endswith, Trino's missing ends_with and contains, split_part's '' past the end.
+  "starts_with(email, 'admin')", "ends_with(email, '.de')", "contains(email, '+')", "replace(email, '.', '')", "split_part(email, '@', 2)",
 ];
 
 const parsers = { spark: new SparkSQL(), trino: new TrinoSQL() } as const;

@@ -96,6 +96,13 @@ const CASES: [string, (r: Row) => unknown, ScalarType][] = [
   ['NULL IS NULL', () => true, 'boolean'],
   ['flag = TRUE', (r) => r.flag, 'boolean'],
   ['1.5e2', () => 150, 'number'],
+  // Searching and splitting text; the rows' names are 'a', "it's", 'abc' and NULL.
+  ["starts_with(name, 'a')", (r) => ({ a: true, "it's": false, abc: true } as Record<string, boolean>)[r.name!] ?? null, 'boolean'],
+  ["ends_with(name, 'c')", (r) => ({ a: false, "it's": false, abc: true } as Record<string, boolean>)[r.name!] ?? null, 'boolean'],
+  ["contains(name, '''')", (r) => ({ a: false, "it's": true, abc: false } as Record<string, boolean>)[r.name!] ?? null, 'boolean'],
+  ["replace(name, 'b', 'BB')", (r) => ({ a: 'a', "it's": "it's", abc: 'aBBc' } as Record<string, string>)[r.name!] ?? null, 'string'],
+  ["split_part(name, 'b', 2)", (r) => ({ a: '', "it's": '', abc: 'c' } as Record<string, string>)[r.name!] ?? null, 'string'],
+  ["split_part(name, '''', 1) || '!'", (r) => ({ a: 'a!', "it's": 'it!', abc: 'abc!' } as Record<string, string>)[r.name!] ?? null, 'string'],
 ];
 
 describe('parseExpression: the supported subset', () => {
@@ -162,6 +169,15 @@ const REJECTED: [string, string, RegExp][] = [
   ["CASE WHEN flag THEN 1 ELSE 'x' END", 'TYPE_MISMATCH', /same type/],
   ['CAST(amount AS string)', 'TYPE_MISMATCH', /not portable/],
   ['CAST(ts AS bigint)', 'TYPE_MISMATCH', /Casting a timestamp is not supported.*For a number use epoch_ms\(ts\).*date_trunc\('day', ts\)/],
+  // The search text and the delimiter are non-empty literals, the part a whole number >= 1 (the dialects disagree otherwise).
+  ["split_part(name, '', 1)", 'TYPE_MISMATCH', /split_part\(\) takes the delimiter as a non-empty text literal, e\.g\. split_part\(email, '@', 2\); got ''\. DuckDB, Spark and Trino disagree/],
+  ['split_part(name, name, 1)', 'TYPE_MISMATCH', /non-empty text literal.*; got name/],
+  ["split_part(name, '@', 0)", 'TYPE_MISMATCH', /split_part\(\) takes the part's number as a whole number of at least 1 written in the expression \(the first part is 1\), got 0/],
+  ["split_part(name, '@', -1)", 'TYPE_MISMATCH', /at least 1 .*got -1/],
+  ["split_part(name, '@', n)", 'TYPE_MISMATCH', /at least 1 .*got n/],
+  ["replace(name, '', 'x')", 'TYPE_MISMATCH', /replace\(\) takes the text to search for as a non-empty text literal/],
+  ["starts_with(n, 'a')", 'TYPE_MISMATCH', /starts_with\(\) compares text, but n is an integer\. CAST\(x AS string\) first/],
+  ["contains(name)", 'ARGUMENT_COUNT', /contains\(\) takes 2 arguments, got 1/],
   // Timestamp functions read timestamps, and date_trunc's unit is text written in the expression.
   ['hour(name)', 'TYPE_MISMATCH', /hour\(\) reads a timestamp, but name is a string\. Use it on a z\.date\(\) or z\.coerce\.date\(\) column/],
   ['day_of_week(n)', 'TYPE_MISMATCH', /day_of_week\(\) reads a timestamp, but n is an integer/],

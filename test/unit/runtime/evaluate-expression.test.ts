@@ -45,6 +45,10 @@ const expressions = [
   'substr(t, 2)', 'substr(t, 2, 3)', 'substr(t, -3)',
   "concat(s, '-', t)", "s || '!'", 'coalesce(a, b, 0)', 'nullif(a, 7)',
   'cast(a as double)', 'cast(x as bigint)', 'cast(a as string)', 'cast(f as string)',
+  // Searching and splitting text (NULLs, non-ASCII text, the empty part, a `$&` that replaceAll would read).
+  "starts_with(t, 'str')", "ends_with(s, 'lo')", "ends_with(t, '')", "contains(t, 'ß')", "contains(s, '')", 'starts_with(s, t)', 'contains(t, s)',
+  "replace(t, 'l', 'L')", "replace(s, ' ', '$&')", "replace('aaa', 'aa', 'b')", 'replace(t, \'a\', s)',
+  "split_part(t, 'l', 2)", "split_part(s, 'l', 5)", "split_part(t, 'é', 1)", "split_part('a@@b', '@', 2)", "split_part(s, ' ', 1)",
 ];
 
 /**
