@@ -31,7 +31,11 @@
  *
  * `substr()` with a literal length below 1 or a literal start of 0 is refused: the dialects
  * disagree (DuckDB counts a negative length backwards from the start; Spark and Trino return '';
- * for start 0 Trino returns '', DuckDB one character fewer, Spark as if it were 1).
+ * for start 0 Trino returns '', DuckDB one character fewer, Spark as if it were 1). A literal
+ * negative start counts from the end; where it reaches before the first character, the
+ * characters before it are dropped (Spark's rule: `substr('Hello', -7, 3)` = 'H'), which DuckDB
+ * followed for constants only and Trino not at all (''): it is planned as the start counted from
+ * the front, `substr(s, greatest(length(s) - 7, 0) + 1, greatest(least(3, length(s) - 7 + 3), 0))`.
  *
  * - `trim(s)`: DuckDB's and Trino's one-argument trim also remove other spaces (U+00A0,
  *   U+3000), Spark's only ' ' → printed as `trim(s, ' ')` there, as the JS evaluator does.
@@ -258,6 +262,12 @@ class Checker {
         this.expectClass(args[0]!, node.args[0]!, 'string', 'substr() takes a string first');
         for (let i = 1; i < args.length; i++) this.expectType(args[i]!, node.args[i]!, ['integer'], 'substr() takes whole-number positions (1-based) and lengths');
         this.refuseUnportableSubstr(node);
+        {
+          const start = node.args[1]!;
+          if (start.kind === 'literal' && typeof start.value === 'number' && start.value < 0) {
+            return { node: substrFromEnd(args[0]!.node, start.value, args[2]?.node), type: 'string' };
+          }
+        }
         return call('string');
       case 'concat': {
         args.forEach((a, i) => this.expectClass(a, node.args[i]!, 'string', 'concat() joins strings', 'CAST(x AS string) first.'));
@@ -400,6 +410,22 @@ class Checker {
     }
     return type;
   }
+}
+
+/**
+ * `substr(s, -k[, n])` with the start counted from the end, as a start counted from the front
+ * (see the file comment): the 0-based start `length(s) - k`, the characters before the first
+ * one dropped, so `substr('Hello', -7, 3)` is 'H' everywhere. DuckDB gave 'Hel' for a column and
+ * 'H' for the same text as a constant; Trino gives ''.
+ */
+function substrFromEnd(text: ExprNode, start: number, length: ExprNode | undefined): ExprNode {
+  const int = (value: number): ExprNode => ({ kind: 'literal', value });
+  const plus = (left: ExprNode, right: ExprNode): ExprNode => ({ kind: 'binary', op: '+', left, right });
+  const call = (fn: PortableFunction, ...args: ExprNode[]): ExprNode => ({ kind: 'call', fn, args });
+  const first = plus(call('length', text), int(start));
+  const from = plus(call('greatest', first, int(0)), int(1));
+  if (length === undefined) return call('substr', text, from);
+  return call('substr', text, from, call('greatest', call('least', length, plus(first, length)), int(0)));
 }
 
 /** `nullif(divisor, 0)`, so that dividing by zero is NULL in every dialect (see the file comment). */

@@ -24,7 +24,7 @@ const EXPRESSIONS = [
   'amount / n', 'n / 4', 'n % n', 'amount % 0',
   'CAST(email AS double)', 'CAST(email AS bigint)', 'CAST(email AS boolean)', 'CAST(amount AS bigint)', 'CAST(n AS double)',
   'sqrt(amount - 2)', 'ln(n)', 'sqrt(4)', 'ln(sqrt(amount))',
-  'substr(email, 2, 3)', 'substr(email, n, n - 3)',
+  'substr(email, 2, 3)', 'substr(email, n, n - 3)', 'substr(email, -3, 2)', 'substr(email, -4)',
   // NULL arguments are skipped (Trino's own greatest/least would return NULL).
   'greatest(amount, n)', 'least(amount, n, 0)',
   // Timestamp parts in UTC (the Glue driver sets Spark's session zone); ISO day of week, 1 = Monday.
