@@ -5,7 +5,7 @@
  * values), the same quarantined rows with the same issues, and conservation per object.
  */
 import { expect } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { runValidationStage, type FastPathInfo } from '../../../sdk/src/engines/local/validation-stage.js';
 import { createJsonRawRows, tableRows, withConnection } from './raw-rows.js';
@@ -20,6 +20,17 @@ export function keysOf(schema: z.ZodType): string[] {
   return s.shape ? Object.keys(s.shape) : [...new Set(s.options!.flatMap((o) => Object.keys(o.shape)))];
 }
 
+/** The top-level keys whose output is an integer (JSON Schema `integer`), in any kind of a union. */
+function integerKeys(schema: z.ZodType): Set<string> {
+  const json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'output' }) as { properties?: Record<string, unknown>; anyOf?: { properties?: Record<string, unknown> }[]; oneOf?: { properties?: Record<string, unknown> }[] };
+  const isInteger = (p: unknown): boolean => {
+    const node = p as { type?: string | string[]; anyOf?: unknown[] };
+    return node.type === 'integer' || (Array.isArray(node.type) && node.type.includes('integer')) || (node.anyOf ?? []).some(isInteger);
+  };
+  const objects = [json, ...(json.anyOf ?? []), ...(json.oneOf ?? [])];
+  return new Set(objects.flatMap((o) => Object.entries(o.properties ?? {}).filter(([, p]) => isInteger(p)).map(([k]) => k)));
+}
+
 export interface Expected {
   valid: { line: number; object: string; values: Row }[];
   quarantined: { object: string; line: number; raw: string; codes: string[]; issues?: unknown[] }[];
@@ -29,6 +40,7 @@ export interface Expected {
 export function oracle(schema: z.ZodType, input: readonly RawRecord[], parse: (text: string) => unknown = JSON.parse): Expected {
   const valid: Expected['valid'] = [];
   const quarantined: Expected['quarantined'] = [];
+  const integers = integerKeys(schema);
   for (const r of input) {
     if (r.error) { quarantined.push({ object: r.object, line: r.line, raw: r.raw, codes: ['malformed_record'] }); continue; }
     let value: unknown;
@@ -38,7 +50,8 @@ export function oracle(schema: z.ZodType, input: readonly RawRecord[], parse: (t
       const values: Row = {};
       for (const key of keysOf(schema)) {
         const v = (parsed.data as Row)[key];
-        values[key] = v instanceof Date ? v.getTime() : v === undefined ? null : v;
+        // An integer column is BIGINT, which has no negative zero (zod's z.coerce.number().int() gives -0 for '-0').
+        values[key] = v instanceof Date ? v.getTime() : v === undefined ? null : Object.is(v, -0) && integers.has(key) ? 0 : v;
       }
       valid.push({ object: r.object, line: r.line, values });
     } else {
