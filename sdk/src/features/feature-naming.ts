@@ -3,6 +3,7 @@
  * order (features in key order, windows in the order given), after `entity_id, feature_ts`.
  */
 import type { AggregationKind, AggregationNode, WindowNode } from '../plan/window-node.js';
+import type { ScalarType } from '../plan/expression-node.js';
 
 /** Storage types of feature columns (DuckDB: BIGINT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP). */
 export type FeatureColumnType = 'bigint' | 'double' | 'string' | 'boolean' | 'timestamp';
@@ -13,7 +14,8 @@ export interface FeatureColumn {
   readonly feature: string;
   /** The window as written, e.g. `'7d'`. */
   readonly window: string;
-  readonly fn: AggregationKind;
+  /** The aggregation, or `expression` for a derived feature (window({ derive })). */
+  readonly fn: AggregationKind | 'expression';
   readonly type: FeatureColumnType;
 }
 
@@ -47,6 +49,10 @@ export function featureColumns(node: WindowNode): FeatureColumn[] {
     for (const window of node.windows) {
       columns.push({ name: featureColumnName(feature, window), feature, window, fn: aggregation.fn, type });
     }
+  }
+  for (const [feature, expression] of Object.entries(node.derive ?? {})) {
+    const type = derivedColumnType(expression.type);
+    for (const window of node.windows) columns.push({ name: featureColumnName(feature, window), feature, window, fn: 'expression', type });
   }
   return columns;
 }
@@ -92,5 +98,23 @@ function storageType(aggregation: AggregationNode): FeatureColumnType {
       return aggregation.valueType;
     default:
       return 'double';
+  }
+}
+
+/**
+ * The storage type of a derived feature, from its expression's type.
+ *
+ * @example
+ * ```ts
+ * derivedColumnType('number') // 'double'
+ * ```
+ */
+export function derivedColumnType(type: ScalarType): FeatureColumnType {
+  switch (type) {
+    case 'integer': return 'bigint';
+    case 'string': return 'string';
+    case 'boolean': return 'boolean';
+    case 'timestamp': return 'timestamp';
+    default: return 'double';
   }
 }

@@ -43,7 +43,7 @@ import { and, as, asc, bin, cast, caseWhen, col, eq, fn, isNull, lit, select, ta
 import { durationMs } from '../plan/duration.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import { renameColumns, shareEqualColumns } from './shared-columns.js';
-import { featureColumnName, featureColumnType } from './feature-naming.js';
+import { derivedColumnType, featureColumnName, featureColumnType } from './feature-naming.js';
 import { featureStages, over, type FeatureStages, type Named } from './window-partials.js';
 import { planDistinct, type DistinctPlan } from './window-distinct.js';
 import { sketchDistinctStages, sketchInput } from './window-sketch-distinct.js';
@@ -249,7 +249,25 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
     { name: '__dense', query: dense },
     { name: '__win', query: win },
   ];
-  return select(outputs, { ctes, from: table('__win'), ...(options.ordered === false ? {} : { orderBy: [asc(col('entity_id')), asc(col('feature_ts'))] }) });
+  const orderBy = options.ordered === false ? {} : { orderBy: [asc(col('entity_id')), asc(col('feature_ts'))] };
+  const derived = Object.entries(node.derive ?? {});
+  if (derived.length === 0) return select(outputs, { ctes, from: table('__win'), ...orderBy });
+  // Derived features read the finished features of their window (a select list cannot refer to
+  // its own aliases in every dialect): one more projection over them.
+  const derivedOutputs = derived.flatMap(([name, expression]) =>
+    node.windows.map((w) => {
+      const perWindow = new Map(features.map(([feature]) => [feature, featureColumnName(feature, w)]));
+      const value = renameColumns(expression.node as SqlExpr, perWindow);
+      // Numbers are pinned to the stored type (Spark's hour() or length() is an INT, DuckDB's a BIGINT).
+      const type = derivedColumnType(expression.type);
+      return as(type === 'bigint' || type === 'double' ? cast(value, type) : value, featureColumnName(name, w));
+    }),
+  );
+  return select([...outputs.map((o) => as(col(o.alias!), o.alias)), ...derivedOutputs], {
+    ctes: [...ctes, { name: '__features', query: select(outputs, { from: table('__win') }) }],
+    from: table('__features'),
+    ...orderBy,
+  });
 }
 
 /**

@@ -8,12 +8,12 @@ import { PlanError } from '../errors.js';
 import { durationMs } from '../plan/duration.js';
 import { deepFreeze } from '../plan/canonical-json.js';
 import { suggestionText } from '../plan/did-you-mean.js';
-import { parseExpression } from '../plan/expression-parser.js';
+import { checkExpressionSyntax, parseExpression } from '../plan/expression-parser.js';
 import type { ExprNode, ParsedExpression, ScalarType } from '../plan/expression-node.js';
 import { AGGREGATION_KINDS, type AggregationNode, type WindowNode } from '../plan/window-node.js';
 import { expressionError } from '../plan/expression-errors.js';
 import type { Aggregation } from './aggregations.js';
-import { featureColumnName, RESERVED_COLUMNS } from './feature-naming.js';
+import { featureColumnName, featureColumnType, RESERVED_COLUMNS, type FeatureColumnType } from './feature-naming.js';
 
 /** The fields of a window spec, as `window()` receives them or as `WindowSpec` holds them. */
 export interface WindowShape {
@@ -22,6 +22,7 @@ export interface WindowShape {
   readonly every: string;
   readonly windows: readonly string[];
   readonly features: Readonly<Record<string, Aggregation<string>>>;
+  readonly derive?: Readonly<Record<string, string>>;
 }
 
 /** Lowercase, so Glue and Athena (which lowercase column names) see the same names as DuckDB. */
@@ -103,6 +104,59 @@ export function checkWindowShape(spec: WindowShape, path: string): void {
       generated.set(column, name);
     }
   }
+  checkDerivedNames(spec, at, generated);
+}
+
+/** The names of derived features: identifiers like the features', whose columns collide with none. */
+function checkDerivedNames(spec: WindowShape, at: string, generated: Map<string, string>): void {
+  if (spec.derive === undefined) return;
+  if (spec.derive === null || typeof spec.derive !== 'object' || Array.isArray(spec.derive)) {
+    throw new PlanError('INVALID_DERIVED_FEATURE', `${at}.derive`, `window({ derive }) maps feature names to expressions over the window's features, e.g. derive: { ctr: 'clicks / views' }; got ${JSON.stringify(spec.derive)}.`);
+  }
+  for (const [name, expression] of Object.entries(spec.derive)) {
+    const path = `${at}.derive.${name}`;
+    if (!FEATURE_NAME.test(name)) {
+      throw new PlanError('INVALID_FEATURE_NAME', path, `The derived feature name ${JSON.stringify(name)} is not a lowercase identifier (letters a-z, digits, _; not starting with a digit). Glue and Athena lowercase column names, so sluice requires it.`);
+    }
+    if (typeof expression !== 'string' || expression.trim() === '') {
+      throw new PlanError('INVALID_DERIVED_FEATURE', path, `The derived feature ${JSON.stringify(name)} must be an expression over the window's features, as text, e.g. ${name}: '${Object.keys(spec.features)[0] ?? 'clicks'} / 7'; got ${JSON.stringify(expression)}.`);
+    }
+    checkExpressionSyntax(expression, path);
+    if (Object.hasOwn(spec.features, name)) {
+      throw new PlanError('DUPLICATE_FEATURE_NAME', path, `${JSON.stringify(name)} is both a feature and a derived feature of this window. Rename the derived one.`);
+    }
+    for (const w of spec.windows) {
+      const column = featureColumnName(name, w);
+      const other = generated.get(column);
+      if (RESERVED_COLUMNS.includes(column) || other !== undefined) {
+        throw new PlanError('DUPLICATE_FEATURE_NAME', path, `The derived feature column ${column} collides with ${other === undefined ? "the store's own column of that name" : `a column of the feature ${JSON.stringify(other)}`}. Rename the derived feature.`);
+      }
+      generated.set(column, name);
+    }
+  }
+}
+
+/**
+ * Parses the derived features against the window's features, typed as their columns are stored
+ * (counts integers, means numbers, first/last their column's type).
+ */
+function parseDerived(spec: WindowShape, features: Readonly<Record<string, AggregationNode>>, at: string): Record<string, ParsedExpression> | undefined {
+  if (spec.derive === undefined || Object.keys(spec.derive).length === 0) return undefined;
+  const scope = new Map<string, ScalarType>(Object.entries(features).map(([name, node]) => [name, scalarTypeOf(featureColumnType(node))]));
+  const derived: Record<string, ParsedExpression> = {};
+  for (const [name, text] of Object.entries(spec.derive)) {
+    const path = `${at}.derive.${name}`;
+    const parsed = parseExpression(text, scope, path);
+    if (parsed.type === 'null' || parsed.type === 'unknown') {
+      throw new PlanError('INVALID_DERIVED_FEATURE', path, `The derived feature ${JSON.stringify(name)} (${text}) has no type of its own (it is NULL, or only NULL-typed parts): a feature column needs one. Write an expression over the features, e.g. ${name}: '${Object.keys(features)[0]} * 1.0'.`);
+    }
+    derived[name] = parsed;
+  }
+  return derived;
+}
+
+function scalarTypeOf(type: FeatureColumnType): ScalarType {
+  return ({ bigint: 'integer', double: 'number', string: 'string', boolean: 'boolean', timestamp: 'timestamp' } as const)[type];
 }
 
 /**
@@ -117,7 +171,8 @@ export function checkWindowShape(spec: WindowShape, path: string): void {
  * const node = validateWindow(spec, new Map([['user_id', 'string'], ['ts', 'timestamp'], ['amount', 'number']]), 'steps[3].window');
  * ```
  * @throws PlanError `UNKNOWN_COLUMN`, `NOT_A_TIMESTAMP`, `NOT_NUMERIC`, `UNTYPED_COLUMN`, `INVALID_ENTITY_TYPE`,
- *   the errors of `checkWindowShape`, and ExpressionError for a bad `.where()`.
+ *   `INVALID_DERIVED_FEATURE`, the errors of `checkWindowShape`, and ExpressionError for a bad
+ *   `.where()` or derived feature (an expression over the window's features, by feature name).
  */
 export function validateWindow(spec: WindowShape, columns: ReadonlyMap<string, ScalarType>, path: string): WindowNode {
   checkWindowShape(spec, path);
@@ -166,6 +221,7 @@ export function validateWindow(spec: WindowShape, columns: ReadonlyMap<string, S
     };
     features[name] = node;
   }
+  const derive = parseDerived(spec, features, at);
   return deepFreeze({
     kind: 'window',
     entity: spec.entity,
@@ -173,6 +229,7 @@ export function validateWindow(spec: WindowShape, columns: ReadonlyMap<string, S
     every: spec.every,
     windows: [...spec.windows],
     features,
+    ...(derive ? { derive } : {}),
   });
 }
 

@@ -24,6 +24,12 @@ export interface WindowOptions<E extends string, T extends string, F extends Rea
   readonly windows: readonly Duration[];
   /** Feature name (lowercase identifier) → aggregation. */
   readonly features: F;
+  /**
+   * Feature name → an expression over the features above (as `.derive()` writes them, by feature
+   * name), computed for each window from that window's values: `{ ctr: 'clicks / views' }` adds
+   * `ctr_1d`, `ctr_7d`… A window where `views` is 0 gives NULL (division by zero is NULL).
+   */
+  readonly derive?: Readonly<Record<string, string>>;
 }
 
 /** The columns an aggregation map mentions (`count()` mentions none). */
@@ -40,6 +46,8 @@ export interface WindowSpec<C extends string = string> {
   readonly every: string;
   readonly windows: readonly string[];
   readonly features: Readonly<Record<string, Aggregation<string>>>;
+  /** Features computed from the features, per window (absent when none). */
+  readonly derive?: Readonly<Record<string, string>>;
   /** Every column the spec mentions, in order of first mention. */
   readonly columns: readonly C[];
 }
@@ -56,13 +64,18 @@ export interface WindowSpec<C extends string = string> {
  *   features: { clicks: count().where("event_type = 'click'"), spend: sum('amount') },
  * });
  * // w: WindowSpec<'user_id' | 'ts' | 'amount'>
+ * window({
+ *   entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['7d', '30d'],
+ *   features: { clicks: count().where("event_type = 'click'"), views: count().where("event_type = 'view'") },
+ *   derive: { ctr: 'clicks / views' },   // ctr_7d, ctr_30d; NULL where views is 0
+ * });
  * ```
- * @throws PlanError `INVALID_DURATION`, `WINDOW_NOT_MULTIPLE`, `DUPLICATE_WINDOW`, `INVALID_FEATURE_NAME`, `NO_FEATURES`, `INVALID_AGGREGATION`.
+ * @throws PlanError `INVALID_DURATION`, `WINDOW_NOT_MULTIPLE`, `DUPLICATE_WINDOW`, `INVALID_FEATURE_NAME`, `NO_FEATURES`, `INVALID_AGGREGATION`, `DUPLICATE_FEATURE_NAME`, `INVALID_DERIVED_FEATURE`.
  */
 export function window<E extends string, T extends string, F extends Readonly<Record<string, Aggregation<string>>>>(
   options: WindowOptions<E, T, F>,
 ): WindowSpec<E | T | AggregatedColumns<F>> {
-  rejectUnknownKeys(options, ['entity', 'timestamp', 'every', 'windows', 'features'], 'window({ entity, timestamp, every, windows, features })', 'window');
+  rejectUnknownKeys(options, ['entity', 'timestamp', 'every', 'windows', 'features', 'derive'], 'window({ entity, timestamp, every, windows, features, derive })', 'window');
   checkWindowShape(options, '');
   const features: Record<string, Aggregation<string>> = {};
   for (const [name, aggregation] of Object.entries(options.features)) features[name] = aggregation;
@@ -77,6 +90,7 @@ export function window<E extends string, T extends string, F extends Readonly<Re
     every: options.every,
     windows: [...options.windows],
     features,
+    ...(options.derive !== undefined && Object.keys(options.derive).length > 0 ? { derive: { ...options.derive } } : {}),
     columns,
   };
   return deepFreeze(spec) as WindowSpec<E | T | AggregatedColumns<F>>;

@@ -29,4 +29,10 @@ export interface WindowNode {
   readonly every: string;
   readonly windows: readonly string[];
   readonly features: Readonly<Record<string, AggregationNode>>;
+  /**
+   * Features computed from this window's features, per window: `ctr: 'clicks / views'` gives
+   * `ctr_7d = clicks_7d / views_7d` for each window. Absent when there are none (so the plans of
+   * windows without them hash as before).
+   */
+  readonly derive?: Readonly<Record<string, ParsedExpression>>;
 }

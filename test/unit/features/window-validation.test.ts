@@ -90,6 +90,40 @@ describe('validateWindow', () => {
     expect(notBoolean.message).toMatch(/must be true or false, but this is a number\. Compare it with something, e\.g\. amount > 0/);
   });
 
+  it('computes derived features per window from that window\'s features, typed by their expressions', () => {
+    const node = validateWindow(
+      window({ ...spec(), features: { clicks: count().where("event_type = 'click'"), views: count(), spend: sum('amount'), kind: last('event_type') }, derive: { ctr: 'clicks / views', extra: 'clicks - views', big: 'spend > 100', label: "upper(kind) || '!'" } }),
+      COLUMNS,
+      PATH,
+    );
+    expect(node.derive!.ctr!.text).toBe('clicks / views');
+    expect(featureColumns(node).filter((c) => c.fn === 'expression').map((c) => `${c.name}:${c.type}`)).toEqual([
+      'ctr_1d:double', 'ctr_7d:double', 'extra_1d:bigint', 'extra_7d:bigint', 'big_1d:boolean', 'big_7d:boolean', 'label_1d:string', 'label_7d:string',
+    ]);
+    // A window without derived features keeps its plan (and hash) as before.
+    expect(Object.keys(validateWindow(window(spec()), COLUMNS, PATH))).not.toContain('derive');
+    expect(Object.keys(validateWindow(window({ ...spec(), derive: {} }), COLUMNS, PATH))).not.toContain('derive');
+  });
+
+  const derivedMisuse: [string, () => unknown, string, string, RegExp][] = [
+    ['a derived feature naming a row column', () => validateWindow(window({ ...spec(), derive: { r: 'amount / clicks' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "amount"\. Available columns: clicks\./],
+    ['a derived feature naming a feature column with its window', () => validateWindow(window({ ...spec(), derive: { r: 'clicks_7d * 2' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "clicks_7d"\. Did you mean "clicks"\?/],
+    ['a derived feature of no type', () => validateWindow(window({ ...spec(), derive: { r: 'NULL' } }), COLUMNS, PATH), 'INVALID_DERIVED_FEATURE', `${PATH}.derive.r`, /has no type of its own/],
+    ['a derived feature that is not text', () => window({ ...spec(), derive: { r: 3 as never } }), 'INVALID_DERIVED_FEATURE', 'window.derive.r', /must be an expression over the window's features, as text, e\.g\. r: 'clicks \/ 7'; got 3/],
+    ['a derived feature with a feature\'s name', () => window({ ...spec(), derive: { clicks: 'clicks * 2' } }), 'DUPLICATE_FEATURE_NAME', 'window.derive.clicks', /"clicks" is both a feature and a derived feature of this window\. Rename the derived one/],
+    ['a derived feature name with capitals', () => window({ ...spec(), derive: { CTR: 'clicks' } }), 'INVALID_FEATURE_NAME', 'window.derive.CTR', /not a lowercase identifier/],
+    ['derive that is not an object', () => window({ ...spec(), derive: 'clicks / 2' as never }), 'INVALID_DERIVED_FEATURE', 'window.derive', /maps feature names to expressions over the window's features, e\.g\. derive: \{ ctr: 'clicks \/ views' \}/],
+    ['malformed derived text, as soon as it is written', () => window({ ...spec(), derive: { r: '1; DROP TABLE x' } }), 'EXPRESSION_SYNTAX', 'window.derive.r', /semicolon is not allowed/],
+  ];
+  for (const [name, run, code, path, message] of derivedMisuse) {
+    it(`rejects ${name}`, () => {
+      const error = planError(run);
+      expect(error.code).toBe(code);
+      expect(error.path).toBe(path);
+      expect(error.message).toMatch(message);
+    });
+  }
+
   it('rejects malformed where() text as soon as it is written', () => {
     expect(() => count().where('1; DROP TABLE x')).toThrow(/semicolon is not allowed/);
     expect(() => sum('amount').where("') OR 1=1 --")).toThrow(ExpressionError);

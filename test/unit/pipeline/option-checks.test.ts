@@ -99,7 +99,7 @@ describe('every other builder that takes options', () => {
   // Each was ignoring a misspelt key: featureStore('s3://…', { enpoint }) then talked to AWS.
   const cases: [string, () => unknown, string, string][] = [
     ['featureStore', () => featureStore('s3://ml/features', { enpoint: 'http://127.0.0.1:4568' } as never), 'featureStore.enpoint', 'Did you mean "endpoint"?'],
-    ['window', () => window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { n: count() }, timezone: 'Europe/Paris' } as never), 'window.timezone', 'Options: entity, every, features, timestamp, windows.'],
+    ['window', () => window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { n: count() }, timezone: 'Europe/Paris' } as never), 'window.timezone', 'Options: derive, entity, every, features, timestamp, windows.'],
     ['window (a misspelt required key)', () => window({ entity: 'user_id', timestamp: 'ts', every: '1d', windws: ['1d'], features: { n: count() } } as never), 'window.windws', 'Did you mean "windows"?'],
     ['toFeatureStore', () => validated().aggregate(window({ entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d'], features: { n: count() } })).toFeatureStore(featureStore('s'), { entty: 'user', group: 'g' } as never), 'steps[3].featureStore.entty', 'Did you mean "entity"?'],
     ['trainingSet', () => trainingSet('s', { labels: [], entity: 'user', features: ['g:*'], ttl: '1d', entityColum: 'user_id' } as never), 'trainingSet.entityColum', 'Did you mean "entityColumn"?'],

@@ -169,6 +169,15 @@ const CONFIGS: Record<string, WindowNode> = {
       night_spend: aggregation('sum', 'amount', { valueType: 'number', where: parseExpression("hour(ts) < 6 AND epoch_ms(ts) - epoch_ms(date_trunc('day', ts)) > 0", EVENT_COLUMNS, 'test') }),
     },
   }),
+  // features derived from the window's features, per window (ctr_1d = clicks_1d / events_1d)
+  'derived-ratios': windowNode({
+    windows: ['1d', '7d'],
+    features: { events: aggregation('count'), clicks: aggregation('count', undefined, { where: parseExpression("event_type = 'click'", EVENT_COLUMNS, 'test') }), spend: aggregation('sum', 'amount', { valueType: 'number' }) },
+    derive: {
+      ctr: parseExpression('clicks / events', new Map([['clicks', 'integer'], ['events', 'integer']] as const), 'test'),
+      big_spender: parseExpression('spend >= 100', new Map([['spend', 'number']] as const), 'test'),
+    },
+  }),
   // weekly windows over a daily cadence, distinct counts only
   'weekly-distinct': windowNode({
     windows: ['1w', '2w'],
@@ -188,7 +197,7 @@ describe('compiled aggregate SQL (Spark)', () => {
       expect(sql).toContain('FROM `valid_rows`');
       const tail = sql.slice(sql.lastIndexOf(') SELECT ') + 2);
       const aliases = [...tail.matchAll(/ AS `([^`]+)`/g)].map((m) => m[1]);
-      const expected = ['entity_id', 'feature_ts', ...Object.keys(window.features).flatMap((f) => window.windows.map((w) => `${f}_${w}`))];
+      const expected = ['entity_id', 'feature_ts', ...[...Object.keys(window.features), ...Object.keys(window.derive ?? {})].flatMap((f) => window.windows.map((w) => `${f}_${w}`))];
       expect(aliases).toEqual(expected);
     });
   }
