@@ -138,11 +138,13 @@ function checkDerivedNames(spec: WindowShape, at: string, generated: Map<string,
 
 /**
  * Parses the derived features against the window's features, typed as their columns are stored
- * (counts integers, means numbers, first/last their column's type).
+ * (counts integers, means numbers, first/last their column's type), and `feature_ts`, the row's
+ * boundary.
  */
 function parseDerived(spec: WindowShape, features: Readonly<Record<string, AggregationNode>>, at: string): Record<string, ParsedExpression> | undefined {
   if (spec.derive === undefined || Object.keys(spec.derive).length === 0) return undefined;
-  const scope = new Map<string, ScalarType>(Object.entries(features).map(([name, node]) => [name, scalarTypeOf(featureColumnType(node))]));
+  // The row's boundary too: the time since a last event (`last_seen: max('ts')`) is a feature.
+  const scope = new Map<string, ScalarType>([['feature_ts', 'timestamp'], ...Object.entries(features).map(([name, node]) => [name, scalarTypeOf(featureColumnType(node))] as const)]);
   const derived: Record<string, ParsedExpression> = {};
   for (const [name, text] of Object.entries(spec.derive)) {
     const path = `${at}.derive.${name}`;

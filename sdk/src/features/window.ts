@@ -26,8 +26,10 @@ export interface WindowOptions<E extends string, T extends string, F extends Rea
   readonly features: F;
   /**
    * Feature name → an expression over the features above (as `.derive()` writes them, by feature
-   * name), computed for each window from that window's values: `{ ctr: 'clicks / views' }` adds
-   * `ctr_1d`, `ctr_7d`… A window where `views` is 0 gives NULL (division by zero is NULL).
+   * name) and `feature_ts` (the row's boundary), computed for each window from that window's
+   * values: `{ ctr: 'clicks / views' }` adds `ctr_1d`, `ctr_7d`… A window where `views` is 0
+   * gives NULL (division by zero is NULL). With `last_seen: max('ts')` among the features,
+   * `hours_idle: '(epoch_ms(feature_ts) - epoch_ms(last_seen)) / 3600000'` is the recency.
    */
   readonly derive?: Readonly<Record<string, string>>;
 }

@@ -1,5 +1,6 @@
 /**
- * Features derived from a window's features — the click-through rate, spend per purchase — end
+ * Features derived from a window's features — the click-through rate, spend per purchase, the
+ * hours since the last event (recency, from `feature_ts` and a max('ts') feature) — end
  * to end on the local engine: the store's values against an oracle written here in plain
  * JavaScript (loop over users and day boundaries, count the events of each window, divide), the
  * Glue table's columns, and a training set that asks for a derived feature by name.
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { count, featureStore, file, pipeline, sum, trainingSet, window } from '../../../sdk/src/index.js';
+import { count, featureStore, file, max, pipeline, sum, trainingSet, window } from '../../../sdk/src/index.js';
 import { featureTableColumns } from '../../../sdk/src/features/glue-catalog-names.js';
 import { query } from '../../helpers/duckdb-query.js';
 
@@ -40,8 +41,8 @@ const definition = () =>
     .aggregate(
       window({
         entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d', '3d'],
-        features: { views: count().where("kind = 'view'"), clicks: count().where("kind = 'click'"), buys: count().where("kind = 'buy'"), spend: sum('amount') },
-        derive: { ctr: 'clicks / views', spend_per_buy: 'spend / buys', engaged: 'clicks + buys > views' },
+        features: { views: count().where("kind = 'view'"), clicks: count().where("kind = 'click'"), buys: count().where("kind = 'buy'"), spend: sum('amount'), last_seen: max('ts') },
+        derive: { ctr: 'clicks / views', spend_per_buy: 'spend / buys', engaged: 'clicks + buys > views', hours_idle: '(epoch_ms(feature_ts) - epoch_ms(last_seen)) / 3600000' },
       }),
     )
     .toFeatureStore(featureStore(join(dir, 'store')), { entity: 'user', group: 'funnel' });
@@ -72,6 +73,8 @@ function expectedRows(): Expected[] {
           [`ctr_${w}`]: views === 0 ? null : Number((clicks / views).toFixed(9)),
           [`spend_per_buy_${w}`]: buys === 0 ? null : Number((spend / buys).toFixed(6)),
           [`engaged_${w}`]: clicks + buys > views,
+          // Recency: hours from the window's last event to the boundary.
+          [`hours_idle_${w}`]: inside.length === 0 ? null : Number(((b * DAY - Math.max(...inside.map((e) => Date.parse(e.ts)))) / 3_600_000).toFixed(6)),
         });
       }
       // The row where every window is empty again is kept (counts decay to 0); none after it.
@@ -86,7 +89,7 @@ describe('window({ derive })', () => {
   it('computes each derived feature from its own window\'s features, NULL where the divisor is 0', async () => {
     const result = await definition().run({ zones: join(dir, 'zones') });
     expect(result.counts).toEqual({ in: 900, valid: 900, quarantined: 0 });
-    const columns = ['views', 'clicks', 'buys', 'spend', 'ctr', 'spend_per_buy', 'engaged'].flatMap((f) => ['1d', '3d'].map((w) => `${f}_${w}`));
+    const columns = ['views', 'clicks', 'buys', 'spend', 'ctr', 'spend_per_buy', 'engaged', 'hours_idle'].flatMap((f) => ['1d', '3d'].map((w) => `${f}_${w}`));
     const stored = await query(`SELECT entity_id, epoch_ms(feature_ts)::DOUBLE AS at, ${columns.join(', ')} FROM read_parquet('${join(dir, 'store')}/**/*.parquet') ORDER BY entity_id, feature_ts`);
     const rounded = stored.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k,
       typeof v === 'bigint' ? Number(v) : typeof v === 'number' && k.startsWith('ctr') ? Number(v.toFixed(9)) : typeof v === 'number' && k !== 'at' ? Number(v.toFixed(6)) : v])));
@@ -97,7 +100,7 @@ describe('window({ derive })', () => {
 
   it('stores them in the group\'s columns, typed by their expressions, after the aggregated features', () => {
     const names = featureTableColumns(definition().definition.plan).map((c) => `${c.name}:${c.type}`);
-    expect(names.slice(-7)).toEqual(['ctr_1d:double', 'ctr_3d:double', 'spend_per_buy_1d:double', 'spend_per_buy_3d:double', 'engaged_1d:boolean', 'engaged_3d:boolean', '_plan_hash:string']);
+    expect(names.slice(-9)).toEqual(['ctr_1d:double', 'ctr_3d:double', 'spend_per_buy_1d:double', 'spend_per_buy_3d:double', 'engaged_1d:boolean', 'engaged_3d:boolean', 'hours_idle_1d:double', 'hours_idle_3d:double', '_plan_hash:string']);
   });
 
   it('can be asked for by name in a training set', async () => {

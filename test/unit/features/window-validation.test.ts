@@ -106,7 +106,7 @@ describe('validateWindow', () => {
   });
 
   const derivedMisuse: [string, () => unknown, string, string, RegExp][] = [
-    ['a derived feature naming a row column', () => validateWindow(window({ ...spec(), derive: { r: 'amount / clicks' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "amount"\. Available columns: clicks\./],
+    ['a derived feature naming a row column', () => validateWindow(window({ ...spec(), derive: { r: 'amount / clicks' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "amount"\. Available columns: clicks, feature_ts\./],
     ['a derived feature naming a feature column with its window', () => validateWindow(window({ ...spec(), derive: { r: 'clicks_7d * 2' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "clicks_7d"\. Did you mean "clicks"\?/],
     ['a derived feature of no type', () => validateWindow(window({ ...spec(), derive: { r: 'NULL' } }), COLUMNS, PATH), 'INVALID_DERIVED_FEATURE', `${PATH}.derive.r`, /has no type of its own/],
     ['a derived feature that is not text', () => window({ ...spec(), derive: { r: 3 as never } }), 'INVALID_DERIVED_FEATURE', 'window.derive.r', /must be an expression over the window's features, as text, e\.g\. r: 'clicks \/ 7'; got 3/],
