@@ -112,7 +112,7 @@ const EXPECTATIONS: Record<string, (nb: ExecutedNotebook) => void> = {
     expect(counts.in).toBe(counts.valid + counts.quarantined);
     expect(reports[0]).toMatch(/<tr class="sluice-rule" data-rule="[^"]+" data-passed="false">/);
 
-    const featureTables = html.filter((h) => h.includes('sluice-table') && tableHeaders(h).includes('clicks_30d'));
+    const featureTables = html.filter((h) => h.includes('sluice-table') && tableHeaders(h).includes('spend_30d'));
     expect(featureTables.length).toBeGreaterThan(0);
     expect(tableHeaders(featureTables[0]!)).toEqual(expect.arrayContaining(['entity_id', 'feature_ts', 'clicks_1d', 'clicks_7d', 'clicks_30d', 'spend_30d']));
 
@@ -122,6 +122,20 @@ const EXPECTATIONS: Record<string, (nb: ExecutedNotebook) => void> = {
     const svgs = outputsOfType(nb, 'image/svg+xml').map(String);
     expect(svgs.length).toBeGreaterThanOrEqual(2);
     for (const svg of svgs) expect(svg).toMatch(/^<svg/);
+
+    // Features from features: each row's ctr_7d is its clicks_7d / views_7d (NULL without views).
+    const habits = html.find((h) => h.includes('rates, time of day and recency'))!;
+    const habitHeaders = tableHeaders(habits);
+    expect(habitHeaders).toEqual(expect.arrayContaining(['ctr_7d', 'ctr_30d', 'hours_idle_7d', 'night_events_7d', 'weekend_events_30d']));
+    const cell = (row: string[], name: string) => row[habitHeaders.indexOf(name)]!;
+    const habitRows = tableRows(habits);
+    expect(habitRows.length).toBeGreaterThan(0);
+    for (const row of habitRows) {
+      const views = Number(cell(row, 'views_7d').replace(/,/g, ''));
+      const clicks = Number(cell(row, 'clicks_7d').replace(/,/g, ''));
+      if (views === 0) expect(cell(row, 'ctr_7d')).toMatch(/null/);
+      else expect(Number(cell(row, 'ctr_7d'))).toBeCloseTo(clicks / views, 3);
+    }
 
     // The catalog entry of the group the notebook wrote.
     expect(stdoutText(nb)).toMatch(/entity=user feature_group=engagement pipeline=user-engagement plan=[0-9a-f]+/);
