@@ -4,6 +4,7 @@
  */
 import type { AggregationKind, AggregationNode, WindowNode } from '../plan/window-node.js';
 import type { ScalarType } from '../plan/expression-node.js';
+import { derivedColumns } from './derived-features.js';
 
 /** Storage types of feature columns (DuckDB: BIGINT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP). */
 export type FeatureColumnType = 'bigint' | 'double' | 'string' | 'boolean' | 'timestamp';
@@ -12,8 +13,8 @@ export interface FeatureColumn {
   /** `<feature>_<window>`, e.g. `clicks_7d`. */
   readonly name: string;
   readonly feature: string;
-  /** The window as written, e.g. `'7d'`. */
-  readonly window: string;
+  /** The window as written, e.g. `'7d'`; absent for a derived feature whose expression names its windows (`trend`). */
+  readonly window?: string;
   /** The aggregation, or `expression` for a derived feature (window({ derive })). */
   readonly fn: AggregationKind | 'expression';
   readonly type: FeatureColumnType;
@@ -50,9 +51,9 @@ export function featureColumns(node: WindowNode): FeatureColumn[] {
       columns.push({ name: featureColumnName(feature, window), feature, window, fn: aggregation.fn, type });
     }
   }
-  for (const [feature, expression] of Object.entries(node.derive ?? {})) {
-    const type = derivedColumnType(expression.type);
-    for (const window of node.windows) columns.push({ name: featureColumnName(feature, window), feature, window, fn: 'expression', type });
+  for (const derived of derivedColumns(node)) {
+    const type = derivedColumnType(node.derive![derived.feature]!.type);
+    columns.push({ name: derived.name, feature: derived.feature, ...(derived.window === undefined ? {} : { window: derived.window }), fn: 'expression', type });
   }
   return columns;
 }

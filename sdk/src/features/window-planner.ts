@@ -44,6 +44,7 @@ import { durationMs } from '../plan/duration.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import { renameColumns, shareEqualColumns } from './shared-columns.js';
 import { derivedColumnType, featureColumnName, featureColumnType } from './feature-naming.js';
+import { derivedColumns } from './derived-features.js';
 import { featureStages, over, type FeatureStages, type Named } from './window-partials.js';
 import { planDistinct, type DistinctPlan } from './window-distinct.js';
 import { sketchDistinctStages, sketchInput } from './window-sketch-distinct.js';
@@ -250,19 +251,16 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
     { name: '__win', query: win },
   ];
   const orderBy = options.ordered === false ? {} : { orderBy: [asc(col('entity_id')), asc(col('feature_ts'))] };
-  const derived = Object.entries(node.derive ?? {});
+  const derived = derivedColumns(node);
   if (derived.length === 0) return select(outputs, { ctes, from: table('__win'), ...orderBy });
-  // Derived features read the finished features of their window (a select list cannot refer to
-  // its own aliases in every dialect): one more projection over them.
-  const derivedOutputs = derived.flatMap(([name, expression]) =>
-    node.windows.map((w) => {
-      const perWindow = new Map(features.map(([feature]) => [feature, featureColumnName(feature, w)]));
-      const value = renameColumns(expression.node as SqlExpr, perWindow);
-      // Numbers are pinned to the stored type (Spark's hour() or length() is an INT, DuckDB's a BIGINT).
-      const type = derivedColumnType(expression.type);
-      return as(type === 'bigint' || type === 'double' ? cast(value, type) : value, featureColumnName(name, w));
-    }),
-  );
+  // Derived features read the finished feature columns (a select list cannot refer to its own
+  // aliases in every dialect): one more projection over them.
+  const derivedOutputs = derived.map((d) => {
+    // Numbers are pinned to the stored type (Spark's hour() or length() is an INT, DuckDB's a BIGINT).
+    const type = derivedColumnType(node.derive![d.feature]!.type);
+    const value = d.expression as SqlExpr;
+    return as(type === 'bigint' || type === 'double' ? cast(value, type) : value, d.name);
+  });
   return select([...outputs.map((o) => as(col(o.alias!), o.alias)), ...derivedOutputs], {
     ctes: [...ctes, { name: '__features', query: select(outputs, { from: table('__win') }) }],
     from: table('__features'),

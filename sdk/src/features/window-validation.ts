@@ -13,6 +13,7 @@ import type { ExprNode, ParsedExpression, ScalarType } from '../plan/expression-
 import { AGGREGATION_KINDS, type AggregationNode, type WindowNode } from '../plan/window-node.js';
 import { expressionError } from '../plan/expression-errors.js';
 import type { Aggregation } from './aggregations.js';
+import { perWindow } from './derived-features.js';
 import { featureColumnName, featureColumnType, RESERVED_COLUMNS, type FeatureColumnType } from './feature-naming.js';
 
 /** The fields of a window spec, as `window()` receives them or as `WindowSpec` holds them. */
@@ -143,14 +144,30 @@ function checkDerivedNames(spec: WindowShape, at: string, generated: Map<string,
  */
 function parseDerived(spec: WindowShape, features: Readonly<Record<string, AggregationNode>>, at: string): Record<string, ParsedExpression> | undefined {
   if (spec.derive === undefined || Object.keys(spec.derive).length === 0) return undefined;
-  // The row's boundary too: the time since a last event (`last_seen: max('ts')`) is a feature.
-  const scope = new Map<string, ScalarType>([['feature_ts', 'timestamp'], ...Object.entries(features).map(([name, node]) => [name, scalarTypeOf(featureColumnType(node))] as const)]);
+  const typed = Object.entries(features).map(([name, node]) => [name, scalarTypeOf(featureColumnType(node))] as const);
+  // In scope: the row's boundary (the time since a last event, `last_seen: max('ts')`, is a
+  // feature), every feature column with its window (`clicks_7d / clicks_30d`, a trend), and the
+  // features by name, per window — a name that is both (a feature called clicks_7d) is the feature.
+  const scope = new Map<string, ScalarType>([
+    ['feature_ts', 'timestamp'],
+    ...typed.flatMap(([name, type]) => spec.windows.map((w) => [featureColumnName(name, w), type] as const)),
+    ...typed,
+  ]);
+  const taken = new Set([...RESERVED_COLUMNS, ...typed.flatMap(([name]) => spec.windows.map((w) => featureColumnName(name, w)))]);
   const derived: Record<string, ParsedExpression> = {};
   for (const [name, text] of Object.entries(spec.derive)) {
     const path = `${at}.derive.${name}`;
     const parsed = parseExpression(text, scope, path);
     if (parsed.type === 'null' || parsed.type === 'unknown') {
       throw new PlanError('INVALID_DERIVED_FEATURE', path, `The derived feature ${JSON.stringify(name)} (${text}) has no type of its own (it is NULL, or only NULL-typed parts): a feature column needs one. Write an expression over the features, e.g. ${name}: '${Object.keys(features)[0]} * 1.0'.`);
+    }
+    // Over fixed windows, the feature is one column named as it is; per window, one per window.
+    const stored = perWindow(parsed.node, { features }) ? spec.windows.map((w) => featureColumnName(name, w)) : [name];
+    for (const column of stored) {
+      if (taken.has(column)) {
+        throw new PlanError('DUPLICATE_FEATURE_NAME', path, `The derived feature ${JSON.stringify(name)} would be stored as ${column}, a column this window already has. Rename it.`);
+      }
+      taken.add(column);
     }
     derived[name] = parsed;
   }

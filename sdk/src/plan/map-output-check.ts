@@ -13,7 +13,7 @@
  * each): it showed no columns, and nothing of it reaches the validated zone or the window.
  */
 import { PlanError } from '../errors.js';
-import type { ExprNode } from './expression-node.js';
+import { expressionColumns } from './expression-columns.js';
 import type { PlanStep } from './pipeline-plan.js';
 
 /** A column a later step reads, and where in the plan it is read. */
@@ -99,17 +99,4 @@ export function columnsNeededAfterMap(steps: readonly PlanStep[], mapIndex: numb
     }
   }
   return needs;
-}
-
-function expressionColumns(node: ExprNode): string[] {
-  switch (node.kind) {
-    case 'column': return [node.name];
-    case 'literal': return [];
-    case 'binary': return [...expressionColumns(node.left), ...expressionColumns(node.right)];
-    case 'unary': case 'isNull': case 'cast': return expressionColumns(node.operand);
-    case 'in': return [node.operand, ...node.list].flatMap(expressionColumns);
-    case 'between': return [node.operand, node.low, node.high].flatMap(expressionColumns);
-    case 'case': return [...node.whens.flatMap((w) => [w.when, w.then]), ...(node.else ? [node.else] : [])].flatMap(expressionColumns);
-    case 'call': return node.args.flatMap(expressionColumns);
-  }
 }

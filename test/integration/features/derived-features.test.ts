@@ -1,6 +1,7 @@
 /**
  * Features derived from a window's features — the click-through rate, spend per purchase, the
- * hours since the last event (recency, from `feature_ts` and a max('ts') feature) — end
+ * hours since the last event (recency, from `feature_ts` and a max('ts') feature), a trend across
+ * two windows (`views_1d * 3 / views_3d`, one column) — end
  * to end on the local engine: the store's values against an oracle written here in plain
  * JavaScript (loop over users and day boundaries, count the events of each window, divide), the
  * Glue table's columns, and a training set that asks for a derived feature by name.
@@ -42,7 +43,7 @@ const definition = () =>
       window({
         entity: 'user_id', timestamp: 'ts', every: '1d', windows: ['1d', '3d'],
         features: { views: count().where("kind = 'view'"), clicks: count().where("kind = 'click'"), buys: count().where("kind = 'buy'"), spend: sum('amount'), last_seen: max('ts') },
-        derive: { ctr: 'clicks / views', spend_per_buy: 'spend / buys', engaged: 'clicks + buys > views', hours_idle: '(epoch_ms(feature_ts) - epoch_ms(last_seen)) / 3600000' },
+        derive: { ctr: 'clicks / views', spend_per_buy: 'spend / buys', engaged: 'clicks + buys > views', hours_idle: '(epoch_ms(feature_ts) - epoch_ms(last_seen)) / 3600000', view_trend: 'views_1d * 3 / views_3d' },
       }),
     )
     .toFeatureStore(featureStore(join(dir, 'store')), { entity: 'user', group: 'funnel' });
@@ -77,6 +78,8 @@ function expectedRows(): Expected[] {
           [`hours_idle_${w}`]: inside.length === 0 ? null : Number(((b * DAY - Math.max(...inside.map((e) => Date.parse(e.ts)))) / 3_600_000).toFixed(6)),
         });
       }
+      // A trend names its windows: one column, yesterday's views against the 3-day daily average.
+      row.view_trend = row.views_3d === 0 ? null : Number(((row.views_1d as number) * 3 / (row.views_3d as number)).toFixed(9));
       // The row where every window is empty again is kept (counts decay to 0); none after it.
       const previousHadEvents = list.some((e) => { const t = Date.parse(e.ts); return t >= (b - 1 - 3) * DAY && t < (b - 1) * DAY; });
       if (anyEvents || previousHadEvents) rows.push(row);
@@ -90,9 +93,9 @@ describe('window({ derive })', () => {
     const result = await definition().run({ zones: join(dir, 'zones') });
     expect(result.counts).toEqual({ in: 900, valid: 900, quarantined: 0 });
     const columns = ['views', 'clicks', 'buys', 'spend', 'ctr', 'spend_per_buy', 'engaged', 'hours_idle'].flatMap((f) => ['1d', '3d'].map((w) => `${f}_${w}`));
-    const stored = await query(`SELECT entity_id, epoch_ms(feature_ts)::DOUBLE AS at, ${columns.join(', ')} FROM read_parquet('${join(dir, 'store')}/**/*.parquet') ORDER BY entity_id, feature_ts`);
+    const stored = await query(`SELECT entity_id, epoch_ms(feature_ts)::DOUBLE AS at, ${columns.join(', ')}, view_trend FROM read_parquet('${join(dir, 'store')}/**/*.parquet') ORDER BY entity_id, feature_ts`);
     const rounded = stored.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k,
-      typeof v === 'bigint' ? Number(v) : typeof v === 'number' && k.startsWith('ctr') ? Number(v.toFixed(9)) : typeof v === 'number' && k !== 'at' ? Number(v.toFixed(6)) : v])));
+      typeof v === 'bigint' ? Number(v) : typeof v === 'number' && (k.startsWith('ctr') || k === 'view_trend') ? Number(v.toFixed(9)) : typeof v === 'number' && k !== 'at' ? Number(v.toFixed(6)) : v])));
     const expected = expectedRows();
     expect(expected.some((r) => r.ctr_1d === null) && expected.some((r) => typeof r.ctr_3d === 'number' && r.ctr_3d > 0)).toBe(true);
     expect(rounded).toEqual(expected);
@@ -100,7 +103,7 @@ describe('window({ derive })', () => {
 
   it('stores them in the group\'s columns, typed by their expressions, after the aggregated features', () => {
     const names = featureTableColumns(definition().definition.plan).map((c) => `${c.name}:${c.type}`);
-    expect(names.slice(-9)).toEqual(['ctr_1d:double', 'ctr_3d:double', 'spend_per_buy_1d:double', 'spend_per_buy_3d:double', 'engaged_1d:boolean', 'engaged_3d:boolean', 'hours_idle_1d:double', 'hours_idle_3d:double', '_plan_hash:string']);
+    expect(names.slice(-10)).toEqual(['ctr_1d:double', 'ctr_3d:double', 'spend_per_buy_1d:double', 'spend_per_buy_3d:double', 'engaged_1d:boolean', 'engaged_3d:boolean', 'hours_idle_1d:double', 'hours_idle_3d:double', 'view_trend:double', '_plan_hash:string']);
   });
 
   it('can be asked for by name in a training set', async () => {

@@ -100,14 +100,19 @@ describe('validateWindow', () => {
     expect(featureColumns(node).filter((c) => c.fn === 'expression').map((c) => `${c.name}:${c.type}`)).toEqual([
       'ctr_1d:double', 'ctr_7d:double', 'extra_1d:bigint', 'extra_7d:bigint', 'big_1d:boolean', 'big_7d:boolean', 'label_1d:string', 'label_7d:string',
     ]);
+    // An expression naming its windows is computed once: a trend, stored under its own name.
+    const trend = validateWindow(window({ ...spec(), windows: ['1d', '7d'], features: { clicks: count() }, derive: { trend: 'clicks_1d * 7 / clicks_7d', rate: 'clicks / 2' } }), COLUMNS, PATH);
+    expect(featureColumns(trend).filter((c) => c.fn === 'expression').map((c) => `${c.name}:${c.window ?? '-'}`)).toEqual(['trend:-', 'rate_1d:1d', 'rate_7d:7d']);
     // A window without derived features keeps its plan (and hash) as before.
     expect(Object.keys(validateWindow(window(spec()), COLUMNS, PATH))).not.toContain('derive');
     expect(Object.keys(validateWindow(window({ ...spec(), derive: {} }), COLUMNS, PATH))).not.toContain('derive');
   });
 
   const derivedMisuse: [string, () => unknown, string, string, RegExp][] = [
-    ['a derived feature naming a row column', () => validateWindow(window({ ...spec(), derive: { r: 'amount / clicks' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "amount"\. Available columns: clicks, feature_ts\./],
-    ['a derived feature naming a feature column with its window', () => validateWindow(window({ ...spec(), derive: { r: 'clicks_7d * 2' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "clicks_7d"\. Did you mean "clicks"\?/],
+    ['a derived feature naming a row column', () => validateWindow(window({ ...spec(), derive: { r: 'amount / clicks' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "amount"\. Available columns: clicks, clicks_1d, clicks_7d, feature_ts\./],
+    ['a derived feature over fixed windows named as a feature column', () => validateWindow(window({ ...spec(), derive: { clicks_7d: 'clicks_1d * 7' } }), COLUMNS, PATH), 'DUPLICATE_FEATURE_NAME', `${PATH}.derive.clicks_7d`, /would be stored as clicks_7d, a column this window already has/],
+    ['two derived features stored under one name', () => validateWindow(window({ ...spec(), derive: { x: 'clicks * 2', x_1d: 'clicks_7d / 7' } }), COLUMNS, PATH), 'DUPLICATE_FEATURE_NAME', `${PATH}.derive.x_1d`, /would be stored as x_1d/],
+    ['a derived feature naming an unknown window', () => validateWindow(window({ ...spec(), derive: { r: 'clicks_30d / 30' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "clicks_30d"\. Did you mean "clicks_1d"\?/],
     ['a derived feature of no type', () => validateWindow(window({ ...spec(), derive: { r: 'NULL' } }), COLUMNS, PATH), 'INVALID_DERIVED_FEATURE', `${PATH}.derive.r`, /has no type of its own/],
     ['a derived feature that is not text', () => window({ ...spec(), derive: { r: 3 as never } }), 'INVALID_DERIVED_FEATURE', 'window.derive.r', /must be an expression over the window's features, as text, e\.g\. r: 'clicks \/ 7'; got 3/],
     ['a derived feature with a feature\'s name', () => window({ ...spec(), derive: { clicks: 'clicks * 2' } }), 'DUPLICATE_FEATURE_NAME', 'window.derive.clicks', /"clicks" is both a feature and a derived feature of this window\. Rename the derived one/],

@@ -19,6 +19,7 @@ import { compileAggregateSql } from '../../../sdk/src/promote/compile-aggregate.
 import type { WindowNode } from '../../../sdk/src/plan/window-node.js';
 import { aggregation, definition, windowNode } from './promote-fixtures.js';
 import { parseExpression } from '../../../sdk/src/plan/expression-parser.js';
+import { featureColumns } from '../../../sdk/src/features/feature-naming.js';
 
 const EVENT_COLUMNS = new Map([['ts', 'timestamp'], ['amount', 'number'], ['event_type', 'string']] as const);
 
@@ -176,6 +177,7 @@ const CONFIGS: Record<string, WindowNode> = {
     derive: {
       ctr: parseExpression('clicks / events', new Map([['clicks', 'integer'], ['events', 'integer']] as const), 'test'),
       big_spender: parseExpression('spend >= 100', new Map([['spend', 'number']] as const), 'test'),
+      click_trend: parseExpression('clicks_1d * 7 / clicks_7d', new Map([['clicks_1d', 'integer'], ['clicks_7d', 'integer']] as const), 'test'),
     },
   }),
   // weekly windows over a daily cadence, distinct counts only
@@ -197,7 +199,8 @@ describe('compiled aggregate SQL (Spark)', () => {
       expect(sql).toContain('FROM `valid_rows`');
       const tail = sql.slice(sql.lastIndexOf(') SELECT ') + 2);
       const aliases = [...tail.matchAll(/ AS `([^`]+)`/g)].map((m) => m[1]);
-      const expected = ['entity_id', 'feature_ts', ...[...Object.keys(window.features), ...Object.keys(window.derive ?? {})].flatMap((f) => window.windows.map((w) => `${f}_${w}`))];
+      // The aggregated features' columns, then the derived ones (the Glue table's columns, in order).
+      const expected = ['entity_id', 'feature_ts', ...Object.keys(window.features).flatMap((f) => window.windows.map((w) => `${f}_${w}`)), ...featureColumns(window).filter((c) => c.fn === 'expression').map((c) => c.name)];
       expect(aliases).toEqual(expected);
     });
   }
