@@ -105,11 +105,15 @@ export function checkWindowShape(spec: WindowShape, path: string): void {
       generated.set(column, name);
     }
   }
-  checkDerivedNames(spec, at, generated);
+  checkDerivedNames(spec, at);
 }
 
-/** The names of derived features: identifiers like the features', whose columns collide with none. */
-function checkDerivedNames(spec: WindowShape, at: string, generated: Map<string, string>): void {
+/**
+ * The names and text of derived features, without the schema: identifiers like the features',
+ * expressions in the subset's grammar. Their stored columns depend on what the expressions name,
+ * so collisions are checked when they are parsed (`parseDerived`).
+ */
+function checkDerivedNames(spec: WindowShape, at: string): void {
   if (spec.derive === undefined) return;
   if (spec.derive === null || typeof spec.derive !== 'object' || Array.isArray(spec.derive)) {
     throw new PlanError('INVALID_DERIVED_FEATURE', `${at}.derive`, `window({ derive }) maps feature names to expressions over the window's features, e.g. derive: { ctr: 'clicks / views' }; got ${JSON.stringify(spec.derive)}.`);
@@ -125,14 +129,6 @@ function checkDerivedNames(spec: WindowShape, at: string, generated: Map<string,
     checkExpressionSyntax(expression, path);
     if (Object.hasOwn(spec.features, name)) {
       throw new PlanError('DUPLICATE_FEATURE_NAME', path, `${JSON.stringify(name)} is both a feature and a derived feature of this window. Rename the derived one.`);
-    }
-    for (const w of spec.windows) {
-      const column = featureColumnName(name, w);
-      const other = generated.get(column);
-      if (RESERVED_COLUMNS.includes(column) || other !== undefined) {
-        throw new PlanError('DUPLICATE_FEATURE_NAME', path, `The derived feature column ${column} collides with ${other === undefined ? "the store's own column of that name" : `a column of the feature ${JSON.stringify(other)}`}. Rename the derived feature.`);
-      }
-      generated.set(column, name);
     }
   }
 }

@@ -64,7 +64,19 @@ describe('validateWindow', () => {
     ['feature name with capitals', () => window(spec({ features: { avgSpend: count() } })), 'INVALID_FEATURE_NAME', 'window.features.avgSpend', /Glue and Athena lowercase column names/],
     ['feature that is not an aggregation', () => window(spec({ features: { n: 'count' as never } })), 'INVALID_AGGREGATION', 'window.features.n', /Use one of count\(\), sum\(column\)/],
   ];
-  for (const [name, run, code, path, message] of misuse) {
+  const derivedMisuse: [string, () => unknown, string, string, RegExp][] = [
+    ['a derived feature naming a row column', () => validateWindow(window({ ...spec(), derive: { r: 'amount / clicks' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "amount"\. Available columns: clicks, clicks_1d, clicks_7d, feature_ts\./],
+    ['a derived feature over fixed windows named as a feature column', () => validateWindow(window({ ...spec(), derive: { clicks_7d: 'clicks_1d * 7' } }), COLUMNS, PATH), 'DUPLICATE_FEATURE_NAME', `${PATH}.derive.clicks_7d`, /would be stored as clicks_7d, a column this window already has/],
+    ['two derived features stored under one name', () => validateWindow(window({ ...spec(), derive: { x: 'clicks * 2', x_1d: 'clicks_7d / 7' } }), COLUMNS, PATH), 'DUPLICATE_FEATURE_NAME', `${PATH}.derive.x_1d`, /would be stored as x_1d/],
+    ['a derived feature naming an unknown window', () => validateWindow(window({ ...spec(), derive: { r: 'clicks_30d / 30' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "clicks_30d"\. Did you mean "clicks_1d"\?/],
+    ['a derived feature of no type', () => validateWindow(window({ ...spec(), derive: { r: 'NULL' } }), COLUMNS, PATH), 'INVALID_DERIVED_FEATURE', `${PATH}.derive.r`, /has no type of its own/],
+    ['a derived feature that is not text', () => window({ ...spec(), derive: { r: 3 as never } }), 'INVALID_DERIVED_FEATURE', 'window.derive.r', /must be an expression over the window's features, as text, e\.g\. r: 'clicks \/ 7'; got 3/],
+    ['a derived feature with a feature\'s name', () => window({ ...spec(), derive: { clicks: 'clicks * 2' } }), 'DUPLICATE_FEATURE_NAME', 'window.derive.clicks', /"clicks" is both a feature and a derived feature of this window\. Rename the derived one/],
+    ['a derived feature name with capitals', () => window({ ...spec(), derive: { CTR: 'clicks' } }), 'INVALID_FEATURE_NAME', 'window.derive.CTR', /not a lowercase identifier/],
+    ['derive that is not an object', () => window({ ...spec(), derive: 'clicks / 2' as never }), 'INVALID_DERIVED_FEATURE', 'window.derive', /maps feature names to expressions over the window's features, e\.g\. derive: \{ ctr: 'clicks \/ views' \}/],
+    ['malformed derived text, as soon as it is written', () => window({ ...spec(), derive: { r: '1; DROP TABLE x' } }), 'EXPRESSION_SYNTAX', 'window.derive.r', /semicolon is not allowed/],
+  ];
+  for (const [name, run, code, path, message] of [...misuse, ...derivedMisuse]) {
     it(`rejects ${name}`, () => {
       const error = planError(run);
       expect(error.code).toBe(code);
@@ -108,26 +120,6 @@ describe('validateWindow', () => {
     expect(Object.keys(validateWindow(window({ ...spec(), derive: {} }), COLUMNS, PATH))).not.toContain('derive');
   });
 
-  const derivedMisuse: [string, () => unknown, string, string, RegExp][] = [
-    ['a derived feature naming a row column', () => validateWindow(window({ ...spec(), derive: { r: 'amount / clicks' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "amount"\. Available columns: clicks, clicks_1d, clicks_7d, feature_ts\./],
-    ['a derived feature over fixed windows named as a feature column', () => validateWindow(window({ ...spec(), derive: { clicks_7d: 'clicks_1d * 7' } }), COLUMNS, PATH), 'DUPLICATE_FEATURE_NAME', `${PATH}.derive.clicks_7d`, /would be stored as clicks_7d, a column this window already has/],
-    ['two derived features stored under one name', () => validateWindow(window({ ...spec(), derive: { x: 'clicks * 2', x_1d: 'clicks_7d / 7' } }), COLUMNS, PATH), 'DUPLICATE_FEATURE_NAME', `${PATH}.derive.x_1d`, /would be stored as x_1d/],
-    ['a derived feature naming an unknown window', () => validateWindow(window({ ...spec(), derive: { r: 'clicks_30d / 30' } }), COLUMNS, PATH), 'UNKNOWN_COLUMN', `${PATH}.derive.r`, /Unknown column "clicks_30d"\. Did you mean "clicks_1d"\?/],
-    ['a derived feature of no type', () => validateWindow(window({ ...spec(), derive: { r: 'NULL' } }), COLUMNS, PATH), 'INVALID_DERIVED_FEATURE', `${PATH}.derive.r`, /has no type of its own/],
-    ['a derived feature that is not text', () => window({ ...spec(), derive: { r: 3 as never } }), 'INVALID_DERIVED_FEATURE', 'window.derive.r', /must be an expression over the window's features, as text, e\.g\. r: 'clicks \/ 7'; got 3/],
-    ['a derived feature with a feature\'s name', () => window({ ...spec(), derive: { clicks: 'clicks * 2' } }), 'DUPLICATE_FEATURE_NAME', 'window.derive.clicks', /"clicks" is both a feature and a derived feature of this window\. Rename the derived one/],
-    ['a derived feature name with capitals', () => window({ ...spec(), derive: { CTR: 'clicks' } }), 'INVALID_FEATURE_NAME', 'window.derive.CTR', /not a lowercase identifier/],
-    ['derive that is not an object', () => window({ ...spec(), derive: 'clicks / 2' as never }), 'INVALID_DERIVED_FEATURE', 'window.derive', /maps feature names to expressions over the window's features, e\.g\. derive: \{ ctr: 'clicks \/ views' \}/],
-    ['malformed derived text, as soon as it is written', () => window({ ...spec(), derive: { r: '1; DROP TABLE x' } }), 'EXPRESSION_SYNTAX', 'window.derive.r', /semicolon is not allowed/],
-  ];
-  for (const [name, run, code, path, message] of derivedMisuse) {
-    it(`rejects ${name}`, () => {
-      const error = planError(run);
-      expect(error.code).toBe(code);
-      expect(error.path).toBe(path);
-      expect(error.message).toMatch(message);
-    });
-  }
 
   it('rejects malformed where() text as soon as it is written', () => {
     expect(() => count().where('1; DROP TABLE x')).toThrow(/semicolon is not allowed/);
