@@ -44,6 +44,13 @@ function buildNode(every: Duration, windows: Duration[]) {
       first_kind: first('kind'),
       last_amount: last('amount').where("kind <> 'view'"),
     },
+    // Derived per window (names a feature bare), and once over fixed windows / the boundary.
+    derive: {
+      click_share: 'clicks / events',
+      spend_per_kind: 'spend / kinds',
+      trend: `events_${windows[0]} - events_${windows.at(-1)}`,
+      boundary_weekday: 'day_of_week(feature_ts)',
+    },
   });
   return validateWindow(spec, COLUMNS, 'steps[2].window');
 }
@@ -106,6 +113,12 @@ function oracle(events: Event[], everyMs: number, windows: { name: string; ms: n
       for (const [name, compute] of Object.entries(features)) {
         for (const w of windows) row[`${name}_${w.name}`] = compute(mine.filter((e) => t - w.ms <= e.ts && e.ts < t));
       }
+      // Derived from the row's own features (division by zero is NULL), in window({ derive }) order.
+      const divide = (a: string | number | null, b: string | number | null) => (a === null || b === null || b === 0 ? null : Number(a) / Number(b));
+      for (const w of windows) row[`click_share_${w.name}`] = divide(row[`clicks_${w.name}`]!, row[`events_${w.name}`]!);
+      for (const w of windows) row[`spend_per_kind_${w.name}`] = divide(row[`spend_${w.name}`]!, row[`kinds_${w.name}`]!);
+      row.trend = Number(row[`events_${windows[0]!.name}`]) - Number(row[`events_${windows.at(-1)!.name}`]);
+      row.boundary_weekday = ((new Date(t).getUTCDay() + 6) % 7) + 1;
       rows.push(row);
     }
   }
