@@ -258,17 +258,17 @@ class Checker {
       case 'length':
         this.expectClass(args[0]!, node.args[0]!, 'string', 'length() needs a string');
         return call('integer');
-      case 'substr':
+      case 'substr': {
         this.expectClass(args[0]!, node.args[0]!, 'string', 'substr() takes a string first');
         for (let i = 1; i < args.length; i++) this.expectType(args[i]!, node.args[i]!, ['integer'], 'substr() takes whole-number positions (1-based) and lengths');
         this.refuseUnportableSubstr(node);
-        {
-          const start = node.args[1]!;
-          if (start.kind === 'literal' && typeof start.value === 'number' && start.value < 0) {
-            return { node: substrFromEnd(args[0]!.node, start.value, args[2]?.node), type: 'string' };
-          }
+        // A literal start counted from the end is planned as one counted from the front (file comment).
+        const start = node.args[1]!;
+        if (start.kind === 'literal' && typeof start.value === 'number' && start.value < 0) {
+          return { node: substrFromEnd(args[0]!.node, start.value, args[2]?.node), type: 'string' };
         }
         return call('string');
+      }
       case 'concat': {
         args.forEach((a, i) => this.expectClass(a, node.args[i]!, 'string', 'concat() joins strings', 'CAST(x AS string) first.'));
         // See the file comment: concat's NULL handling differs, `||` does not.
