@@ -71,6 +71,7 @@ import { PORTABLE_FUNCTIONS } from './expression-node.js';
 import { expressionError, type ExpressionErrorCode, type Span } from './expression-errors.js';
 import type { SyntaxNode } from './expression-syntax.js';
 import { suggestionText } from './did-you-mean.js';
+import { functionHint } from './function-hints.js';
 import { DATE_TRUNC_UNITS, type DateTruncUnit } from './time-functions.js';
 
 type TypeClass = 'numeric' | 'string' | 'boolean' | 'timestamp' | 'any';
@@ -228,7 +229,8 @@ class Checker {
     const name = node.name.toLowerCase();
     if (!(PORTABLE_FUNCTIONS as readonly string[]).includes(name)) {
       const nameSpan = { start: node.span.start, end: node.span.start + node.name.length };
-      this.fail('UNSUPPORTED_FUNCTION', nameSpan, `The function ${node.name}() is not in the portable subset shared by DuckDB, Spark and Trino. ${suggestionText(name, PORTABLE_FUNCTIONS, 'Supported functions')}`);
+      const hint = functionHint(name);
+      this.fail('UNSUPPORTED_FUNCTION', nameSpan, `The function ${node.name}() is not in the portable subset shared by DuckDB, Spark and Trino. ${hint ?? suggestionText(name, PORTABLE_FUNCTIONS, 'Supported functions')}`);
     }
     const fn = name as PortableFunction;
     const [min, max] = ARITY[fn];

@@ -160,6 +160,12 @@ const REJECTED: [string, string, RegExp][] = [
   ['"NAME" = \'a\'', 'UNKNOWN_COLUMN', /Quoted names match exactly: did you mean "name"/],
   ['foo(1)', 'UNSUPPORTED_FUNCTION', /foo\(\) is not in the portable subset .* Supported functions: abs, ceil, coalesce/],
   ['lowr(name)', 'UNSUPPORTED_FUNCTION', /Did you mean "lower"\?/],
+  // Functions of other SQL dialects get the way to say it in the subset.
+  ["date_diff('day', ts, ts)", 'UNSUPPORTED_FUNCTION', /date_diff\(\) is not in the portable subset .*\(epoch_ms\(b\) - epoch_ms\(a\)\) \/ 86400000 is days/],
+  ['dayofweek(ts)', 'UNSUPPORTED_FUNCTION', /Use day_of_week\(ts\): ISO, 1 = Monday/],
+  ['NOW()', 'UNSUPPORTED_FUNCTION', /must not depend on when the pipeline runs/],
+  ["regexp_matches(name, 'a')", 'UNSUPPORTED_FUNCTION', /Regular expressions differ between DuckDB \(RE2\), Spark \(Java\) and Trino/],
+  ['log10(amount)', 'UNSUPPORTED_FUNCTION', /Use ln\(x\) \/ ln\(10\)/],
   ['round(1, 2, 3)', 'ARGUMENT_COUNT', /round\(\) takes 1 to 2 arguments, got 3/],
   ['nullif(n)', 'ARGUMENT_COUNT', /nullif\(\) takes 2 arguments, got 1/],
   ["name = 1", 'TYPE_MISMATCH', /Cannot compare name \(string\) with 1 \(integer\)/],
