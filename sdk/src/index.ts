@@ -50,7 +50,7 @@ export type { BaseRunResult, ProgressEvent, RowCounts, RunOptions, RunOutputs, R
 export { featureStore, type FeatureStore } from './pipeline/feature-store.js';
 export { file, s3, type Source, type SourceOptions, type S3SourceOptions } from './sources/index.js';
 export { window, type WindowSpec, type WindowOptions } from './features/window.js';
-export { count, sum, mean, min, max, stddev, countDistinct, first, last, type Aggregation } from './features/aggregations.js';
+export { count, sum, mean, min, max, stddev, countDistinct, first, last, percentile, median, type Aggregation } from './features/aggregations.js';
 export type { Duration } from './plan/duration.js';
 export type { PipelinePlan } from './plan/pipeline-plan.js';
 

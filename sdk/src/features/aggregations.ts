@@ -17,6 +17,8 @@ export interface Aggregation<C extends string = string> {
   readonly filters: readonly string[];
   /** `countDistinct(col, { approximate: true })`. */
   readonly approximate: boolean;
+  /** `percentile(col, p)`: the fraction p; undefined for other aggregations. */
+  readonly fraction?: number;
   /**
    * Only rows for which `expr` (the shared SQL subset) is true are aggregated. Calling
    * `.where()` again adds a condition (AND).
@@ -30,6 +32,7 @@ class AggregationBuilder<C extends string> implements Aggregation<C> {
     readonly column: C | undefined,
     readonly filters: readonly string[],
     readonly approximate: boolean,
+    readonly fraction?: number,
   ) {
     Object.freeze(filters);
     Object.freeze(this);
@@ -38,11 +41,11 @@ class AggregationBuilder<C extends string> implements Aggregation<C> {
   where(expr: string): Aggregation<C> {
     // Grammar is checked now, columns and types when the window meets the schema.
     checkExpressionSyntax(expr, `${this.fn}(${this.column ?? ''}).where`);
-    return new AggregationBuilder(this.fn, this.column, [...this.filters, expr], this.approximate);
+    return new AggregationBuilder(this.fn, this.column, [...this.filters, expr], this.approximate, this.fraction);
   }
 
   toJSON(): unknown {
-    return { fn: this.fn, column: this.column, filters: this.filters, approximate: this.approximate || undefined };
+    return { fn: this.fn, column: this.column, filters: this.filters, approximate: this.approximate || undefined, fraction: this.fraction };
   }
 }
 
@@ -176,4 +179,37 @@ export function first<C extends string>(column: C): Aggregation<C> {
  */
 export function last<C extends string>(column: C): Aggregation<C> {
   return new AggregationBuilder('last', columnArgument('last', column), [], false);
+}
+
+/**
+ * The p-th percentile of a numeric column (nulls ignored), exact: the smallest value with at
+ * least a fraction `p` of the window's values at or below it (nearest rank, ceil(p·n) in the
+ * sorted values); null over a window with no value. `p` is in (0, 1], with at most six
+ * decimals. DOUBLE. Each window's values are kept to compute it, so it costs memory in
+ * proportion to the events a window holds (a count or mean does not).
+ *
+ * @example
+ * ```ts
+ * percentile('amount', 0.9)  // of [10, 20, 30, 40]: 40 (rank ceil(3.6) = 4); p 0.5: 20
+ * ```
+ */
+export function percentile<C extends string>(column: C, p: number): Aggregation<C> {
+  const named = columnArgument('percentile', column);
+  if (typeof p !== 'number' || !(p > 0 && p <= 1) || Math.abs(Math.round(p * 1e6) - p * 1e6) > 1e-6) {
+    throw new PlanError('INVALID_AGGREGATION', 'percentile', `percentile('${named}', p) takes p as a fraction in (0, 1] with at most six decimals, e.g. percentile('${named}', 0.9) for the 90th percentile; got ${JSON.stringify(p)}.`);
+  }
+  return new AggregationBuilder('percentile', named, [], false, p);
+}
+
+/**
+ * The median of a numeric column: `percentile(column, 0.5)`, the lower of the two middle values
+ * when a window holds an even number of them.
+ *
+ * @example
+ * ```ts
+ * median('amount')  // of [10, 20, 30, 40]: 20
+ * ```
+ */
+export function median<C extends string>(column: C): Aggregation<C> {
+  return percentile(columnArgument('median', column), 0.5);
 }

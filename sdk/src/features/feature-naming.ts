@@ -75,6 +75,7 @@ export function featureColumnType(aggregation: AggregationNode): FeatureColumnTy
     case 'sum':
     case 'mean':
     case 'stddev':
+    case 'percentile':
       return 'double';
     case 'min':
     case 'max':

@@ -14,13 +14,15 @@
  *   and the within-bucket sum Σ M2_b is kept out of the subtraction altogether;
  *   every term is divided by a per-island scale so that values near 1e200 do not overflow;
  * - first/last: the bucket's first/last value (by timestamp, then source order), then the
- *   value of the earliest/latest non-empty bucket of the frame.
+ *   value of the earliest/latest non-empty bucket of the frame;
+ * - percentile: the bucket's list of values, the frame's lists joined and sorted (exact, and as
+ *   large as the window's values).
  * count_distinct is planned separately: exactly in `window-distinct.ts`, and from mergeable
  * sketches (approximate, on engines that have them) in `window-sketch-distinct.ts`.
  */
 import type { AggregationNode } from '../plan/window-node.js';
 import type { AggregateExpr, SqlExpr, WindowFrame } from '../sql/sql-node.js';
-import { agg, and, bin, cast, caseWhen, col, eq, isNull, lit } from '../sql/sql-builders.js';
+import { agg, and, bin, cast, caseWhen, col, eq, fn, isNull, lit } from '../sql/sql-builders.js';
 import { featureColumnType } from './feature-naming.js';
 
 /** A named expression in some SELECT list. */
@@ -207,6 +209,24 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
         // The bucket index orders buckets; an empty bucket has no key, so it is never picked.
         windowed: (k, o) => [{ alias: k$(k, 'x'), expr: o(agg(pick, [x, caseWhen([{ when: isNull(x, true), then: col('__j') }])])) }],
         final: (k) => cast(col(k$(k, 'x')), type),
+      };
+    }
+    case 'percentile': {
+      // Exact, from the values themselves: each bucket keeps the list of its values, a window
+      // joins its buckets' lists (an empty bucket adds an empty list) and sorts them, and the
+      // percentile is the value at rank ceil(p·n) (nearest rank: the smallest value with at least
+      // p of the values at or below it). The 1e-9 keeps p·n = 7.000000000000001 at rank 7: p has
+      // at most six decimals (checked when the plan is built), so a true p·n is never that close
+      // above a whole number without being it.
+      const fraction = aggregation.fraction!;
+      const values = col(`${p}_l`);
+      const sorted = (k: number) => col(k$(k, 'l'));
+      // At least 1: an empty window's ceil(-1e-9) is 0, an index Spark and Trino raise on (1 is NULL there).
+      const rank = (k: number): SqlExpr => greatest({ kind: 'call', fn: 'ceil', args: [bin('-', bin('*', lit(fraction), fn('list_length', sorted(k))), lit(1e-9))] }, lit(1));
+      return {
+        partials: [{ alias: `${p}_l`, expr: agg('list', [v!], isNull(v!, true)) }],
+        windowed: (k, o) => [{ alias: k$(k, 'l'), expr: fn('list_sort', fn('list_flatten', o(agg('list', [coalesce(values, fn('empty_double_list'))])))) }],
+        final: (k) => cast(fn('list_at', sorted(k), cast(rank(k), 'bigint')), 'double'),
       };
     }
     case 'count_distinct':

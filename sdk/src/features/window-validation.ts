@@ -29,11 +29,12 @@ export interface WindowShape {
 /** Lowercase, so Glue and Athena (which lowercase column names) see the same names as DuckDB. */
 const FEATURE_NAME = /^[a-z_][a-z0-9_]*$/;
 
-const NUMERIC_ONLY = new Set(['sum', 'mean', 'stddev']);
+const NUMERIC_ONLY = new Set(['sum', 'mean', 'stddev', 'percentile']);
 
 const BUILDER_NAMES: Readonly<Record<string, string>> = {
   count: 'count()', sum: 'sum(column)', mean: 'mean(column)', min: 'min(column)', max: 'max(column)',
   stddev: 'stddev(column)', count_distinct: 'countDistinct(column)', first: 'first(column)', last: 'last(column)',
+  percentile: 'percentile(column, p)',
 };
 
 /** `path` is the window's own path (`steps[3].window`); alone, `window`. */
@@ -232,6 +233,7 @@ export function validateWindow(spec: WindowShape, columns: ReadonlyMap<string, S
       ...(aggregation.column !== undefined ? { column: aggregation.column } : {}),
       ...(where ? { where } : {}),
       ...(aggregation.approximate ? { approximate: true } : {}),
+      ...(aggregation.fraction !== undefined ? { fraction: aggregation.fraction } : {}),
       ...(valueType !== undefined ? { valueType } : {}),
     };
     features[name] = node;

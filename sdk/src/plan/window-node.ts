@@ -1,7 +1,7 @@
 import type { ParsedExpression, ScalarType } from './expression-node.js';
 
 export const AGGREGATION_KINDS = [
-  'count', 'sum', 'mean', 'min', 'max', 'stddev', 'count_distinct', 'first', 'last',
+  'count', 'sum', 'mean', 'min', 'max', 'stddev', 'count_distinct', 'first', 'last', 'percentile',
 ] as const;
 export type AggregationKind = (typeof AGGREGATION_KINDS)[number];
 
@@ -14,6 +14,8 @@ export interface AggregationNode {
   readonly where?: ParsedExpression;
   /** count_distinct only: use the engine's approximate distinct count. */
   readonly approximate?: boolean;
+  /** percentile only: the fraction p in (0, 1] (0.5 for a median). */
+  readonly fraction?: number;
   /**
    * The aggregated column's type, recorded when the window is checked against the schema,
    * so that backends know each feature column's type (first/last keep it) from the plan alone.

@@ -56,6 +56,11 @@ export class DuckDbPrinter extends SqlPrinter {
     trunc: ([x]) => `trunc(${x})`,
     epoch_us: ([t]) => `epoch_us(${t})`,
     epoch_ns: ([t]) => `epoch_ns(${t})`,
+    empty_double_list: () => 'CAST([] AS DOUBLE[])',
+    list_flatten: ([l]) => `flatten(${l})`,
+    list_sort: ([l]) => `list_sort(${l})`,
+    list_length: ([l]) => `len(${l})`,
+    list_at: ([l, i]) => `list_extract(${l}, ${i})`,
     hll_estimate: () => {
       throw new Error('DuckDB has no mergeable distinct-count sketch, so it cannot print hll_estimate(); the window planner counts distinct values exactly for duckdb.');
     },

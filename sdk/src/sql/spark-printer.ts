@@ -44,6 +44,12 @@ export class SparkPrinter extends SqlPrinter {
     trunc: ([x]) => `(CASE WHEN ${x} < 0 THEN ceil(${x}) ELSE floor(${x}) END)`,
     epoch_us: ([t]) => `unix_micros(${t})`,
     hll_estimate: ([sketch]) => `hll_sketch_estimate(${sketch})`,
+    empty_double_list: () => 'CAST(array() AS ARRAY<DOUBLE>)',
+    list_flatten: ([l]) => `flatten(${l})`,
+    list_sort: ([l]) => `array_sort(${l})`,
+    list_length: ([l]) => `CAST(size(${l}) AS BIGINT)`,
+    // NULL past the end whatever spark.sql.ansi.enabled says (element_at would raise under ANSI).
+    list_at: ([l, i]) => `try_element_at(${l}, CAST(${i} AS INT))`,
   };
 
   /**
@@ -71,7 +77,7 @@ export class SparkPrinter extends SqlPrinter {
 
   /** Spark has no quantile_disc: `percentile` is its exact quantile (interpolated between the two middle values). */
   protected override aggregateName(fn: AggregateExpr['fn']): string {
-    return fn === 'quantile_disc' ? 'percentile' : super.aggregateName(fn);
+    return fn === 'quantile_disc' ? 'percentile' : fn === 'list' ? 'collect_list' : super.aggregateName(fn);
   }
 
   protected override sketchAggregate(fn: 'hll_sketch' | 'hll_union', [arg]: string[]): string {

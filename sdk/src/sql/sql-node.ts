@@ -66,7 +66,13 @@ export type InternalFunction =
   | 'trunc'               // (double) → double rounded toward zero
   | 'epoch_us'            // timestamp → bigint microseconds since the epoch (UTC)
   | 'epoch_ns'            // nanosecond timestamp → bigint nanoseconds since the epoch; local only
-  | 'hll_estimate';       // (sketch from hll_sketch / hll_union) → bigint estimated distinct count; spark and trino only
+  | 'hll_estimate'        // (sketch from hll_sketch / hll_union) → bigint estimated distinct count; spark and trino only
+  // Lists of doubles (the window planner's exact percentiles):
+  | 'empty_double_list'   // () → an empty list of doubles
+  | 'list_flatten'        // (list of lists) → their elements, in order, one list
+  | 'list_sort'           // (list of doubles, no NULLs) → ascending
+  | 'list_length'         // (list) → bigint number of elements
+  | 'list_at';            // (list, 1-based bigint index) → the element, NULL past the end
 
 export interface AggregateExpr {
   readonly kind: 'agg';
@@ -77,7 +83,9 @@ export interface AggregateExpr {
     // hll_sketch(x: bigint | double | string) → the sketch of x's non-null values;
     // hll_union(sketch) → the sketch of the union (NULL sketches are skipped). Read with fn('hll_estimate').
     | 'hll_sketch'
-    | 'hll_union';
+    | 'hll_union'
+    // (x) → the list of x's values (NULLs included: filter them out); list() / collect_list() / array_agg()
+    | 'list';
   readonly args: readonly SqlExpr[];
   /** `FILTER (WHERE …)`: supported by DuckDB, Spark 3 and Trino alike. */
   readonly filter?: SqlExpr;

@@ -49,6 +49,12 @@ export class TrinoPrinter extends SqlPrinter {
     trunc: ([x]) => `truncate(${x})`,
     epoch_us: ([t]) => `date_diff('microsecond', ${EPOCH}, ${t})`,
     hll_estimate: ([sketch]) => `cardinality(${sketch})`,
+    empty_double_list: () => 'CAST(ARRAY[] AS ARRAY(DOUBLE))',
+    list_flatten: ([l]) => `flatten(${l})`,
+    list_sort: ([l]) => `array_sort(${l})`,
+    list_length: ([l]) => `cardinality(${l})`,
+    // element_at is NULL past the end (a subscript would raise).
+    list_at: ([l, i]) => `element_at(${l}, ${i})`,
   };
 
   /**
@@ -57,7 +63,7 @@ export class TrinoPrinter extends SqlPrinter {
    */
   /** Trino has no exact quantile aggregate: `approx_percentile` (nothing sluice runs on Trino needs it exact). */
   protected override aggregateName(fn: AggregateExpr['fn']): string {
-    return fn === 'quantile_disc' ? 'approx_percentile' : super.aggregateName(fn);
+    return fn === 'quantile_disc' ? 'approx_percentile' : fn === 'list' ? 'array_agg' : super.aggregateName(fn);
   }
 
   protected override sketchAggregate(fn: 'hll_sketch' | 'hll_union', [arg]: string[]): string {

@@ -6,7 +6,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, countDistinct, first, last, max, mean, min, stddev, sum } from '../../../sdk/src/features/aggregations.js';
+import { count, countDistinct, first, last, max, mean, median, min, percentile, stddev, sum } from '../../../sdk/src/features/aggregations.js';
 import { window } from '../../../sdk/src/features/window.js';
 import { validateWindow } from '../../../sdk/src/features/window-validation.js';
 import { planWindowQuery } from '../../../sdk/src/features/window-planner.js';
@@ -43,6 +43,9 @@ function buildNode(every: Duration, windows: Duration[]) {
       paid_kinds: countDistinct('kind', { approximate: true }).where('amount > 0'),
       first_kind: first('kind'),
       last_amount: last('amount').where("kind <> 'view'"),
+      p90: percentile('amount', 0.9),
+      paid_median: median('amount').where("kind = 'purchase'"),
+      p07: percentile('amount', 0.07),
     },
     // Derived per window (names a feature bare), and once over fixed windows / the boundary.
     derive: {
@@ -104,6 +107,9 @@ function oracle(events: Event[], everyMs: number, windows: { name: string; ms: n
           const candidates = w.filter((e) => e.kind !== null).sort((a, b) => a.ts - b.ts || a.line - b.line);
           return candidates.length ? candidates[0]!.kind : null;
         },
+        p90: (w) => nearestRank(nonNull(w.map((e) => e.amount)), 0.9),
+        paid_median: (w) => nearestRank(nonNull(w.filter((e) => e.kind === 'purchase').map((e) => e.amount)), 0.5),
+        p07: (w) => nearestRank(nonNull(w.map((e) => e.amount)), 0.07),
         last_amount: (w) => {
           // SQL: kind <> 'view' is NULL (not true) when kind is NULL.
           const candidates = w.filter((e) => e.amount !== null && e.kind !== null && e.kind !== 'view').sort((a, b) => a.ts - b.ts || a.line - b.line);
@@ -123,6 +129,14 @@ function oracle(events: Event[], everyMs: number, windows: { name: string; ms: n
     }
   }
   return rows;
+}
+
+/** The smallest value with at least a fraction p of the values at or below it (rank ⌈p·n⌉, by exact arithmetic on p in millionths). */
+function nearestRank(xs: number[], p: number): number | null {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const millionths = Math.round(p * 1e6);
+  return sorted[Math.max(1, Math.ceil((millionths * sorted.length) / 1e6)) - 1]!;
 }
 
 function nonNull<T>(xs: (T | null)[]): T[] {
@@ -260,6 +274,15 @@ describe('window planner vs naive oracle', () => {
       ['2024-01-22', 0, 1, 1, 'click'],
       ['2024-01-23', 0, 0, 0, null],
     ]);
+  });
+
+  it('takes the percentile at the exact rank where p·n is whole (0.07 × 100 is 7.000000000000001 in doubles)', async () => {
+    const events: Event[] = Array.from({ length: 100 }, (_, i) => ({ user: 'a', ts: 3_600_000 + i, amount: 100 - i, kind: 'purchase', line: i }));
+    const [row] = await runPlanned(events, '1d', ['1d']);
+    expect(0.07 * 100).not.toBe(7);
+    expect(row!.p07_1d).toBe(7);
+    expect(row!.p90_1d).toBe(90);
+    expect(row!.paid_median_1d).toBe(50);
   });
 
   it('skips rows with a null entity or timestamp and returns no rows for no events', async () => {

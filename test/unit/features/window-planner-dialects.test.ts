@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SparkSQL, TrinoSQL } from 'dt-sql-parser';
-import { count, countDistinct, first, last, max, mean, min, stddev, sum } from '../../../sdk/src/features/aggregations.js';
+import { count, countDistinct, first, last, max, mean, median, min, percentile, stddev, sum } from '../../../sdk/src/features/aggregations.js';
 import { window } from '../../../sdk/src/features/window.js';
 import { validateWindow } from '../../../sdk/src/features/window-validation.js';
 import { planWindowQuery } from '../../../sdk/src/features/window-planner.js';
@@ -19,8 +19,9 @@ const node = validateWindow(
     features: {
       events: count(), clicks: count().where("event_type = 'it''s'"), spend: sum('amount'), avg_spend: mean('amount'),
       low: min('amount'), high: max('amount'), spread: stddev('amount'), kinds: countDistinct('event_type'),
-      first_type: first('event_type'), last_type: last('event_type'),
+      first_type: first('event_type'), last_type: last('event_type'), p90: percentile('amount', 0.9), mid: median('amount'),
     },
+    derive: { ctr: 'clicks / events', trend: 'events_1d * 7 / events_7d' },
   }),
   new Map<string, ScalarType>([['user_id', 'string'], ['ts', 'timestamp'], ['amount', 'number'], ['event_type', 'string']]),
   'steps[2].window',

@@ -2,7 +2,7 @@
  * API misuse in window specs: each error names the problem, where it is in the plan, and the fix.
  */
 import { describe, expect, it } from 'vitest';
-import { count, countDistinct, first, last, max, mean, min, stddev, sum } from '../../../sdk/src/features/aggregations.js';
+import { count, countDistinct, first, last, max, mean, median, min, percentile, stddev, sum } from '../../../sdk/src/features/aggregations.js';
 import { window } from '../../../sdk/src/features/window.js';
 import { validateWindow } from '../../../sdk/src/features/window-validation.js';
 import { featureColumns } from '../../../sdk/src/features/feature-naming.js';
@@ -42,6 +42,9 @@ describe('validateWindow', () => {
   it('types min/max/first/last like DESIGN §4: numeric min/max as double, first/last keep the column type', () => {
     const node = validateWindow(window({ ...spec(), windows: ['1d'], features: { a: min('qty'), b: max('event_type'), c: first('qty'), d: last('ts'), e: stddev('qty'), f: mean('qty'), g: first('ok') } }), COLUMNS, PATH);
     expect(featureColumns(node).map((c) => c.type)).toEqual(['double', 'string', 'bigint', 'timestamp', 'double', 'double', 'boolean']);
+    const percentiles = validateWindow(window({ ...spec(), windows: ['1d'], features: { p: percentile('qty', 0.9), m: median('amount') } }), COLUMNS, PATH);
+    expect(featureColumns(percentiles).map((c) => c.type)).toEqual(['double', 'double']);
+    expect([percentiles.features.p!.fraction, percentiles.features.m!.fraction]).toEqual([0.9, 0.5]);
   });
 
   const misuse: [string, () => unknown, string, string, RegExp][] = [
@@ -62,6 +65,11 @@ describe('validateWindow', () => {
     ['no features', () => window(spec({ features: {} })), 'NO_FEATURES', 'window.features', /at least one feature/],
     ['feature name not an identifier', () => window(spec({ features: { 'avg spend': count() } })), 'INVALID_FEATURE_NAME', 'window.features.avg spend', /Rename it, e\.g\. to "avg_spend"/],
     ['feature name with capitals', () => window(spec({ features: { avgSpend: count() } })), 'INVALID_FEATURE_NAME', 'window.features.avgSpend', /Glue and Athena lowercase column names/],
+    ['percentile of a string', () => validateWindow(window(spec({ features: { p: percentile('event_type', 0.5) as never } })), COLUMNS, PATH), 'NOT_NUMERIC', `${PATH}.features.p`, /percentile\('event_type', p\) needs a numeric column, but "event_type" is a string/],
+    ['percentile of p 0', () => percentile('amount', 0), 'INVALID_AGGREGATION', 'percentile', /takes p as a fraction in \(0, 1\] with at most six decimals, e\.g\. percentile\('amount', 0\.9\) for the 90th percentile; got 0/],
+    ['percentile of p 90 (a percent, not a fraction)', () => percentile('amount', 90), 'INVALID_AGGREGATION', 'percentile', /got 90/],
+    ['percentile of p with seven decimals', () => percentile('amount', 0.1234567), 'INVALID_AGGREGATION', 'percentile', /at most six decimals/],
+    ['median of no column', () => median('' as string), 'INVALID_AGGREGATION', 'median', /median\(\) needs the name of the column/],
     ['feature that is not an aggregation', () => window(spec({ features: { n: 'count' as never } })), 'INVALID_AGGREGATION', 'window.features.n', /Use one of count\(\), sum\(column\)/],
   ];
   const derivedMisuse: [string, () => unknown, string, string, RegExp][] = [

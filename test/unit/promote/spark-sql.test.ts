@@ -180,6 +180,11 @@ const CONFIGS: Record<string, WindowNode> = {
       click_trend: parseExpression('clicks_1d * 7 / clicks_7d', new Map([['clicks_1d', 'integer'], ['clicks_7d', 'integer']] as const), 'test'),
     },
   }),
+  // exact percentiles: per-bucket value lists joined over each frame and sorted
+  'percentiles': windowNode({
+    windows: ['1d', '7d'],
+    features: { p90_spend: aggregation('percentile', 'amount', { valueType: 'number', fraction: 0.9 }), median_paid: aggregation('percentile', 'amount', { valueType: 'number', fraction: 0.5, where: parseExpression("event_type = 'purchase'", EVENT_COLUMNS, 'test') }) },
+  }),
   // weekly windows over a daily cadence, distinct counts only
   'weekly-distinct': windowNode({
     windows: ['1w', '2w'],
