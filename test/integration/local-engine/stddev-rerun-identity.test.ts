@@ -2,7 +2,9 @@
  * A stddev over values far from zero beside their spread (prices of 150 ± 0.01, epoch seconds
  * within a day) carries the rounding of their mean: between two runs over the same rows it
  * differs by about 1e-16 · |mean| / stddev, far more than the last bits every other double
- * differs by. Such a re-run rewrote every partition; the store must stay byte-identical.
+ * differs by. Such a re-run rewrote every partition; the store must stay byte-identical — with
+ * features derived from the stddevs too (a coefficient of variation, a ratio of two windows'),
+ * which carry their noise.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +36,7 @@ describe('re-running a stddev feature over values with a large mean', () => {
   it('leaves the store byte-identical', async () => {
     const root = join(dir, 'store');
     const ticks = pipeline('ticks').from(file(join(dir, 'ticks.parquet'))).validate(Tick)
-      .aggregate(window({ entity: 'symbol', timestamp: 'ts', every: '1d', windows: ['1d', '7d'], features: { spread: stddev('price'), level: mean('price') } }))
+      .aggregate(window({ entity: 'symbol', timestamp: 'ts', every: '1d', windows: ['1d', '7d'], features: { spread: stddev('price'), level: mean('price') }, derive: { rel_spread: 'spread / level', spread_ratio: 'spread_1d / spread_7d' } }))
       .toFeatureStore(featureStore(root), { entity: 'symbol', group: 'ticks' });
     const first = await ticks.run({ writeZones: false, zones: join(dir, 'zones') });
     expect(first.counts).toEqual({ in: 600_000, valid: 600_000, quarantined: 0 });

@@ -10,6 +10,8 @@ import type { WindowNode } from '../../plan/window-node.js';
 import { storeFiles } from '../../features/store-files.js';
 import { groupPath } from '../../features/store-layout.js';
 import { featureColumns } from '../../features/feature-naming.js';
+import { derivedColumns } from '../../features/derived-features.js';
+import { expressionColumns } from '../../plan/expression-columns.js';
 import { readCatalogEntry, writeCatalogEntry, type CatalogEntry } from '../../features/catalog.js';
 import { printerFor } from '../../sql/dialects.js';
 import { describeTable } from './transform-stage.js';
@@ -118,6 +120,16 @@ function previousDefinitionNote(before: CatalogEntry | undefined, planHash: stri
  */
 const STDDEV_RELATIVE_TOLERANCE = 1e-9;
 
+/**
+ * The stddev columns' tolerance, and a derived feature's that reads them (`spread / level`): its
+ * relative run-to-run difference is about the sum of theirs, so one tolerance per stddev it reads.
+ */
 function stddevTolerance(window: WindowNode): Record<string, number> {
-  return Object.fromEntries(featureColumns(window).filter((c) => c.fn === 'stddev').map((c) => [c.name, STDDEV_RELATIVE_TOLERANCE]));
+  const stddevs = new Set(featureColumns(window).filter((c) => c.fn === 'stddev').map((c) => c.name));
+  const tolerance: Record<string, number> = Object.fromEntries([...stddevs].map((name) => [name, STDDEV_RELATIVE_TOLERANCE]));
+  for (const derived of derivedColumns(window)) {
+    const read = expressionColumns(derived.expression).filter((column) => stddevs.has(column)).length;
+    if (read > 0) tolerance[derived.name] = read * STDDEV_RELATIVE_TOLERANCE;
+  }
+  return tolerance;
 }
