@@ -4,7 +4,8 @@
  * stored as `<name>_<window>`; one that names only feature columns with their window
  * (`clicks_7d / clicks_30d`, a trend) and `feature_ts` is computed once and stored as `<name>`.
  */
-import type { ExprNode } from '../plan/expression-node.js';
+import type { ExprNode, ScalarType } from '../plan/expression-node.js';
+import type { FeatureColumnType } from './feature-naming.js';
 import { expressionColumns } from '../plan/expression-columns.js';
 import type { WindowNode } from '../plan/window-node.js';
 import { renameColumns } from './shared-columns.js';
@@ -19,6 +20,8 @@ export interface DerivedColumn {
   readonly window?: string;
   /** The expression over the stored feature columns (bare feature names replaced by the window's). */
   readonly expression: ExprNode;
+  /** How the column is stored, from the expression's type. */
+  readonly type: FeatureColumnType;
 }
 
 /**
@@ -46,14 +49,33 @@ export function perWindow(expression: ExprNode, node: Pick<WindowNode, 'features
 export function derivedColumns(node: WindowNode): DerivedColumn[] {
   const columns: DerivedColumn[] = [];
   for (const [feature, parsed] of Object.entries(node.derive ?? {})) {
+    const type = derivedColumnType(parsed.type);
     if (!perWindow(parsed.node, node)) {
-      columns.push({ name: feature, feature, expression: parsed.node });
+      columns.push({ name: feature, feature, expression: parsed.node, type });
       continue;
     }
     for (const window of node.windows) {
       const renames = new Map(Object.keys(node.features).map((f) => [f, `${f}_${window}`]));
-      columns.push({ name: `${feature}_${window}`, feature, window, expression: renameColumns(parsed.node as SqlExpr, renames) as ExprNode });
+      columns.push({ name: `${feature}_${window}`, feature, window, expression: renameColumns(parsed.node as SqlExpr, renames) as ExprNode, type });
     }
   }
   return columns;
+}
+
+/**
+ * The storage type of a derived feature, from its expression's type.
+ *
+ * @example
+ * ```ts
+ * derivedColumnType('number') // 'double'
+ * ```
+ */
+export function derivedColumnType(type: ScalarType): FeatureColumnType {
+  switch (type) {
+    case 'integer': return 'bigint';
+    case 'string': return 'string';
+    case 'boolean': return 'boolean';
+    case 'timestamp': return 'timestamp';
+    default: return 'double';
+  }
 }

@@ -3,7 +3,6 @@
  * order (features in key order, windows in the order given), after `entity_id, feature_ts`.
  */
 import type { AggregationKind, AggregationNode, WindowNode } from '../plan/window-node.js';
-import type { ScalarType } from '../plan/expression-node.js';
 import { derivedColumns } from './derived-features.js';
 
 /** Storage types of feature columns (DuckDB: BIGINT, DOUBLE, VARCHAR, BOOLEAN, TIMESTAMP). */
@@ -52,8 +51,7 @@ export function featureColumns(node: WindowNode): FeatureColumn[] {
     }
   }
   for (const derived of derivedColumns(node)) {
-    const type = derivedColumnType(node.derive![derived.feature]!.type);
-    columns.push({ name: derived.name, feature: derived.feature, ...(derived.window === undefined ? {} : { window: derived.window }), fn: 'expression', type });
+    columns.push({ name: derived.name, feature: derived.feature, ...(derived.window === undefined ? {} : { window: derived.window }), fn: 'expression', type: derived.type });
   }
   return columns;
 }
@@ -100,23 +98,5 @@ function storageType(aggregation: AggregationNode): FeatureColumnType {
       return aggregation.valueType;
     default:
       return 'double';
-  }
-}
-
-/**
- * The storage type of a derived feature, from its expression's type.
- *
- * @example
- * ```ts
- * derivedColumnType('number') // 'double'
- * ```
- */
-export function derivedColumnType(type: ScalarType): FeatureColumnType {
-  switch (type) {
-    case 'integer': return 'bigint';
-    case 'string': return 'string';
-    case 'boolean': return 'boolean';
-    case 'timestamp': return 'timestamp';
-    default: return 'double';
   }
 }

@@ -43,7 +43,7 @@ import { and, as, asc, bin, cast, caseWhen, col, eq, fn, isNull, lit, select, ta
 import { durationMs } from '../plan/duration.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import { renameColumns, shareEqualColumns } from './shared-columns.js';
-import { derivedColumnType, featureColumnName, featureColumnType } from './feature-naming.js';
+import { featureColumnName, featureColumnType } from './feature-naming.js';
 import { derivedColumns } from './derived-features.js';
 import { featureStages, over, type FeatureStages, type Named } from './window-partials.js';
 import { planDistinct, type DistinctPlan } from './window-distinct.js';
@@ -257,9 +257,8 @@ export function planWindowQuery(node: WindowNode, input: WindowInput, options: W
   // aliases in every dialect): one more projection over them.
   const derivedOutputs = derived.map((d) => {
     // Numbers are pinned to the stored type (Spark's hour() or length() is an INT, DuckDB's a BIGINT).
-    const type = derivedColumnType(node.derive![d.feature]!.type);
     const value = d.expression as SqlExpr;
-    return as(type === 'bigint' || type === 'double' ? cast(value, type) : value, d.name);
+    return as(d.type === 'bigint' || d.type === 'double' ? cast(value, d.type) : value, d.name);
   });
   return select([...outputs.map((o) => as(col(o.alias!), o.alias)), ...derivedOutputs], {
     ctes: [...ctes, { name: '__features', query: select(outputs, { from: table('__win') }) }],
