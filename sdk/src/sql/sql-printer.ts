@@ -33,6 +33,19 @@ export function localOnlyFunctions(dialect: Dialect): Record<LocalOnlyFunction, 
 
 type LocalOnlyFunction = (typeof LOCAL_ONLY_FUNCTIONS)[number];
 
+/**
+ * A double's text that every dialect reads back as that very double. Plain decimals are read as
+ * DECIMAL and then converted, which DuckDB does by dividing by a power of ten: exact up to 15
+ * significant digits, but one bit off for about 4% of doubles written with 16 or 17 (a profile's
+ * bin edge, a computed threshold). Scientific notation is a DOUBLE literal in DuckDB, Spark and
+ * Trino, parsed with correct rounding; short decimals stay as they are, for readable SQL.
+ */
+function exactDoubleText(value: number): string {
+  const text = String(value);
+  const digits = text.replace(/e.*$/i, '').replace(/[-.]/g, '').replace(/^0+/, '').length;
+  return digits <= 15 ? text : value.toExponential();
+}
+
 type ExprPrinters = { [K in SqlExpr['kind']]: (node: Extract<SqlExpr, { kind: K }>) => string };
 
 export abstract class SqlPrinter {
@@ -95,7 +108,8 @@ export abstract class SqlPrinter {
   numberLiteral(value: number): string {
     if (!Number.isFinite(value)) throw new Error(`Cannot print the number ${value} as SQL: only finite numbers have a literal.`);
     // Doubles are printed as doubles so that every dialect computes in floating point, as JS does.
-    return Number.isInteger(value) && Math.abs(value) < 2 ** 53 ? String(value) : `CAST(${String(value)} AS ${this.typeNames.double})`;
+    if (Number.isInteger(value) && Math.abs(value) < 2 ** 53) return String(value);
+    return `CAST(${exactDoubleText(value)} AS ${this.typeNames.double})`;
   }
 
   timestampLiteral(epochMs: number): string {
