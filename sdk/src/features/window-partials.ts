@@ -213,20 +213,14 @@ export function featureStages(aggregation: AggregationNode, i: number, value: st
     }
     case 'percentile': {
       // Exact, from the values themselves: each bucket keeps the list of its values, a window
-      // joins its buckets' lists (an empty bucket adds an empty list) and sorts them, and the
-      // percentile is the value at rank ceil(p·n) (nearest rank: the smallest value with at least
-      // p of the values at or below it). The 1e-9 keeps p·n = 7.000000000000001 at rank 7: p has
-      // at most six decimals (checked when the plan is built), so a true p·n is never that close
-      // above a whole number without being it.
-      const fraction = aggregation.fraction!;
+      // joins its buckets' lists (an empty bucket adds an empty list), and the percentile is the
+      // value at nearest rank ceil(p·n), at least 1: the smallest value with at least p of the
+      // values at or below it (list_percentile; how each dialect finds it is the printer's).
       const values = col(`${p}_l`);
-      const sorted = (k: number) => col(k$(k, 'l'));
-      // At least 1: an empty window's ceil(-1e-9) is 0, an index Spark and Trino raise on (1 is NULL there).
-      const rank = (k: number): SqlExpr => greatest({ kind: 'call', fn: 'ceil', args: [bin('-', bin('*', lit(fraction), fn('list_length', sorted(k))), lit(1e-9))] }, lit(1));
       return {
         partials: [{ alias: `${p}_l`, expr: agg('list', [v!], isNull(v!, true)) }],
-        windowed: (k, o) => [{ alias: k$(k, 'l'), expr: fn('list_sort', fn('list_flatten', o(agg('list', [coalesce(values, fn('empty_double_list'))])))) }],
-        final: (k) => cast(fn('list_at', sorted(k), cast(rank(k), 'bigint')), 'double'),
+        windowed: (k, o) => [{ alias: k$(k, 'l'), expr: fn('list_flatten', o(agg('list', [coalesce(values, fn('empty_double_list'))]))) }],
+        final: (k) => cast(fn('list_percentile', col(k$(k, 'l')), lit(aggregation.fraction!)), 'double'),
       };
     }
     case 'count_distinct':

@@ -1,5 +1,5 @@
-import type { FromItem, InternalFunction, SqlExpr, SqlType } from './sql-node.js';
-import { SqlPrinter } from './sql-printer.js';
+import type { FromItem, SqlExpr, SqlType } from './sql-node.js';
+import { SqlPrinter, type FunctionSpellings } from './sql-printer.js';
 import type { PortableFunction } from '../plan/expression-node.js';
 
 /** DuckDB: the embedded local engine. */
@@ -21,7 +21,7 @@ export class DuckDbPrinter extends SqlPrinter {
     }
   }
 
-  protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {
+  protected readonly functions: FunctionSpellings = {
     epoch_ms: ([t]) => `epoch_ms(${t})`,
     timestamp_from_ms: ([ms]) => `epoch_ms(CAST(${ms} AS BIGINT))`,
     date_string: ([t]) => `strftime(${t}, '%Y-%m-%d')`,
@@ -65,6 +65,17 @@ export class DuckDbPrinter extends SqlPrinter {
       throw new Error('DuckDB has no mergeable distinct-count sketch, so it cannot print hll_estimate(); the window planner counts distinct values exactly for duckdb.');
     },
   };
+
+  /**
+   * DuckDB's `quantile_disc` is the nearest rank (0-based index max(1, n − floor(n − n·p)) − 1,
+   * i.e. rank max(ceil(n·p), 1)), in exact integer arithmetic when p is a DECIMAL; p has at most
+   * six decimals, and every such double casts to DECIMAL(7, 6) exactly. It selects instead of
+   * sorting: flights-3m with a p90 over 1, 7 and 30 days aggregated in ~3.8–4.2 s and 1.3 GB
+   * instead of ~9.4 s and 1.8 GB.
+   */
+  protected override listPercentile(list: SqlExpr, fraction: SqlExpr): string {
+    return `list_aggregate(${this.expr(list)}, 'quantile_disc', CAST(${this.expr(fraction)} AS DECIMAL(7, 6)))`;
+  }
 
   /** A one-element list filtered by the domain (NaN passes: DuckDB orders it above every number). */
   protected domainGuarded(fn: 'sqrt' | 'ln', arg: string): string {

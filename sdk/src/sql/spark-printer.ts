@@ -1,5 +1,5 @@
-import type { AggregateExpr, FromItem, InternalFunction, Join, SqlExpr, SqlType } from './sql-node.js';
-import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
+import type { AggregateExpr, FromItem, Join, SqlExpr, SqlType } from './sql-node.js';
+import { localOnlyFunctions, SqlPrinter, type FunctionSpellings } from './sql-printer.js';
 import type { PortableFunction } from '../plan/expression-node.js';
 
 /**
@@ -22,7 +22,7 @@ export class SparkPrinter extends SqlPrinter {
     string: 'STRING', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE',
   };
 
-  protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {
+  protected readonly functions: FunctionSpellings = {
     ...localOnlyFunctions('spark'),
     epoch_ms: ([t]) => `unix_millis(${t})`,
     timestamp_from_ms: ([ms]) => `timestamp_millis(CAST(${ms} AS BIGINT))`,

@@ -72,7 +72,11 @@ export type InternalFunction =
   | 'list_flatten'        // (list of lists) → their elements, in order, one list
   | 'list_sort'           // (list of doubles, no NULLs) → ascending
   | 'list_length'         // (list) → bigint number of elements
-  | 'list_at';            // (list, 1-based bigint index) → the element, NULL past the end
+  | 'list_at'             // (list, 1-based bigint index) → the element, NULL past the end
+  // (list of doubles, no NULLs; fraction literal p in [0, 1], at most six decimals) → the value at
+  // nearest rank max(ceil(p·n), 1) of the ascending list, NULL for an empty list. Printed by
+  // SqlPrinter.listPercentile, not through the `functions` table.
+  | 'list_percentile';
 
 export interface AggregateExpr {
   readonly kind: 'agg';

@@ -33,6 +33,9 @@ export function localOnlyFunctions(dialect: Dialect): Record<LocalOnlyFunction, 
 
 type LocalOnlyFunction = (typeof LOCAL_ONLY_FUNCTIONS)[number];
 
+/** How a dialect spells each internal function from its printed arguments (list_percentile is a method: see listPercentile). */
+export type FunctionSpellings = Record<Exclude<InternalFunction, 'list_percentile'>, (args: string[]) => string>;
+
 /**
  * A double's text that every dialect reads back as that very double. Plain decimals are read as
  * DECIMAL and then converted, which DuckDB does by dividing by a power of ten: exact up to 15
@@ -51,7 +54,7 @@ type ExprPrinters = { [K in SqlExpr['kind']]: (node: Extract<SqlExpr, { kind: K 
 export abstract class SqlPrinter {
   abstract readonly dialect: Dialect;
   /** How each internal function is spelled; `args` are already printed. */
-  protected abstract readonly functions: Record<InternalFunction, (args: string[]) => string>;
+  protected abstract readonly functions: FunctionSpellings;
   protected abstract readonly typeNames: Record<SqlType, string>;
 
   /**
@@ -222,7 +225,7 @@ export abstract class SqlPrinter {
         ? this.domainGuarded(n.fn, this.expr(n.args[0]!))
         : this.portableFunction(n.fn, n.args.map((a) => this.expr(a))),
     cast: (n) => this.cast(this.expr(n.operand), this.typeNames[n.to], n.try === true),
-    fn: (n) => this.functions[n.name](n.args.map((a) => this.expr(a))),
+    fn: (n) => (n.name === 'list_percentile' ? this.listPercentile(n.args[0]!, n.args[1]!) : this.functions[n.name](n.args.map((a) => this.expr(a)))),
     agg: (n) => this.aggregate(n),
     over: (n) => {
       const fn = n.fn.kind === 'ranking' ? `${n.fn.fn}()` : this.aggregate(n.fn);
@@ -236,6 +239,21 @@ export abstract class SqlPrinter {
     subqueryExpr: (n) => `(${this.query(n.query)})`,
     row: (n) => this.rowValue(n.items.map((e) => this.expr(e))),
   };
+
+  /**
+   * `list_percentile(list, p)`: the value at nearest rank max(ceil(p·n), 1). Spark and Trino
+   * have no exact quantile of an array, so the list is sorted and the element at that rank taken.
+   * The 1e-9 keeps p·n = 7.000000000000001 (0.07 × 100 in doubles) at rank 7: p has at most six
+   * decimals (checked when the plan is built), so a true p·n is never that close above a whole
+   * number without being it. The floor of 1: an empty list's ceil(-1e-9) is 0, an index Spark and
+   * Trino raise on (1 is NULL there, as wanted).
+   */
+  protected listPercentile(list: SqlExpr, fraction: SqlExpr): string {
+    const times: SqlExpr = { kind: 'binary', op: '*', left: fraction, right: { kind: 'fn', name: 'list_length', args: [list] } };
+    const ceil: SqlExpr = { kind: 'call', fn: 'ceil', args: [{ kind: 'binary', op: '-', left: times, right: { kind: 'literal', value: 1e-9 } }] };
+    const rank: SqlExpr = { kind: 'cast', to: 'bigint', operand: { kind: 'call', fn: 'greatest', args: [ceil, { kind: 'literal', value: 1 }] } };
+    return this.expr({ kind: 'fn', name: 'list_at', args: [{ kind: 'fn', name: 'list_sort', args: [list] }, rank] });
+  }
 
   /** A row value compared field by field (DuckDB and Trino: `ROW(a, b)`). */
   protected rowValue(items: string[]): string {

@@ -8,8 +8,8 @@
  * `date_diff` in milliseconds against the epoch literal stay in plain `timestamp`, exact.
  */
 import type { PortableFunction } from '../plan/expression-node.js';
-import type { AggregateExpr, FromItem, InternalFunction, SqlType } from './sql-node.js';
-import { localOnlyFunctions, SqlPrinter } from './sql-printer.js';
+import type { AggregateExpr, FromItem, SqlType } from './sql-node.js';
+import { localOnlyFunctions, SqlPrinter, type FunctionSpellings } from './sql-printer.js';
 
 const EPOCH = "TIMESTAMP '1970-01-01 00:00:00.000'";
 
@@ -29,7 +29,7 @@ export class TrinoPrinter extends SqlPrinter {
     string: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP', date: 'DATE',
   };
 
-  protected readonly functions: Record<InternalFunction, (a: string[]) => string> = {
+  protected readonly functions: FunctionSpellings = {
     ...localOnlyFunctions('trino'),
     epoch_ms: ([t]) => `date_diff('millisecond', ${EPOCH}, ${t})`,
     timestamp_from_ms: ([ms]) => `date_add('millisecond', CAST(${ms} AS BIGINT), ${EPOCH})`,
