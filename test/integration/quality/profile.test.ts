@@ -96,4 +96,14 @@ describe('column profile', () => {
     expect(x.bins!.fractions).toEqual([0, 0.09, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.01, 0]);
     expect(kind.frequencies!.values).toEqual({ common: 0.75, rare: 0.25 });
   });
+
+  it('a value most rows share gets its own bin [v, nextUp(v)), with the edge read back exactly', async () => {
+    // 0.03's next double is 0.030000000000000002: printed as a plain decimal, DuckDB read it back
+    // as 0.03 (a DECIMAL divided by 10^18), the own bin was empty and its rows fell in the next.
+    const rows: [number, string][] = [...Array(80).fill(0.03), ...Array(10).fill(0.5), ...Array(10).fill(7)].map((x) => [x, 'k']);
+    const x = (await profileOf(rows, true)).columns.find((c) => c.name === 'x')!;
+    expect(x.bins!.edges.slice(0, 2)).toEqual([0.03, 0.030000000000000002]);
+    const own = x.bins!.edges.indexOf(0.03) + 1; // bin i holds edges[i-1] <= x < edges[i]
+    expect(x.bins!.fractions[own]).toBe(0.8);
+  });
 });
