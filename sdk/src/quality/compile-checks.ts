@@ -7,20 +7,27 @@
  * accepts after all become valid with zod's output). So the fast path can only be slower
  * than it might be, never different. Every construct here is accepted only where DuckDB and
  * JavaScript provably agree; everything else answers "ask zod".
+ *
+ * This file assembles the filter and the values; its parts are where a field's value is in a
+ * row (field-sites.ts), how a present value is read (field-readers.ts) and each check's
+ * condition on it (check-conditions.ts).
  */
 import type { z } from 'zod';
 import type { SelectItem, SqlExpr, SqlType } from '../sql/sql-node.js';
-import { MICROSECONDS_LIKE, SECONDS_LIKE } from './epoch-numbers.js';
-import { and, bin, caseWhen, cast, col, eq, fn, isNull, lit, not, or } from '../sql/sql-builders.js';
+import { and, caseWhen, cast, col, fn, isNull, lit, or } from '../sql/sql-builders.js';
 import { acceptWhere, type FieldSite } from './field-accept.js';
 import type { ColumnDescription, ColumnType } from './describe-schema.js';
 import { describeSchema } from './describe-schema.js';
 import { printerFor } from '../sql/dialects.js';
-import { ASTRAL_CHARACTER_RE2, canMatchNonAscii, escapeRe2, jsRegexToRe2 } from './regex-to-re2.js';
 import { structFields } from './struct-type.js';
 import { combineKinds, kindsZodParses, rowKinds, type KindOutput } from './compile-kinds.js';
-import type { CheckModel, FieldModel, Outcome, Rewrite, SchemaModel } from './zod-field-model.js';
+import type { FieldModel, Outcome, SchemaModel } from './zod-field-model.js';
 import { modelSchema } from './zod-field-model.js';
+import { canonicalGuard, guardedJson, jsonSite, missingSite, typedSite } from './field-sites.js';
+import { presentAccept } from './field-readers.js';
+
+/** Defined beside the column-type readers that use it (field-readers.ts); importers keep this path. */
+export { FLOAT_TYPES } from './field-readers.js';
 
 /** How rows reach the validation stage: JSON text in `_json`, or typed columns (DuckDB type names). */
 export type Representation =
@@ -137,29 +144,6 @@ export interface CompileOptions {
    */
   readonly deferUncompiledFields?: boolean;
 }
-
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const JS_DATE_LIMIT_MS = 8.64e15;
-
-/** Rows whose JSON text contains any of these are left to zod: DuckDB's JSON reader and
- * `JSON.parse` disagree (lenient NaN/Infinity and trailing commas, unpaired surrogates, NUL),
- * or the value would lose its sign (`-0`), or a key could repeat (first wins vs last wins). */
-const JSON_HAZARDS_RE2 = String.raw`\\u[dD][89abAB]|\\u0000|NaN|Infinity|,\s*[}\]]|[:,\[]\s*-0(?:\.0*)?(?:[eE][+-]?[0-9]+)?\s*[,}\]]`;
-
-/**
- * Date-time text on which `new Date(text)` (run in UTC, as sluice runs zod) and DuckDB's casts
- * provably agree once floored to the millisecond — a property test compares them form by form.
- * A date, or a date and a time (`T` or a space between them, as CSV exports and databases write
- * it; seconds optional, and up to six fraction digits, which JavaScript truncates to three, as
- * Python's isoformat() writes them), then either nothing or `Z` (read as UTC:
- * `ISO_UTC_OR_ZONELESS_RE2`) or a UTC offset `±HH:MM` / `±HHMM` (`ISO_OFFSET_RE2`). Not here,
- * so left to zod: years before 1000, hour 24, more than six fraction digits, `±HH` offsets and
- * lower-case `t`/`z` (which DuckDB refuses), and a zone after a time without seconds.
- */
-const ISO_DATE = String.raw`[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])`;
-const ISO_TIME = String.raw`[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?`;
-const ISO_UTC_OR_ZONELESS_RE2 = `${ISO_DATE}(?:${ISO_TIME}Z?)?`;
-const ISO_OFFSET_RE2 = `${ISO_DATE}${ISO_TIME}[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]`;
 
 /** The SQL type of each column type (the valid rows' values). */
 export const SQL_TYPE: Record<ColumnType, SqlType> = { string: 'string', number: 'double', integer: 'bigint', boolean: 'boolean', timestamp: 'timestamp' };
@@ -442,54 +426,6 @@ function unique(paths: readonly (readonly string[])[]): string[][] {
   return paths.filter((keys) => !seen.has(keys.join('\u0000')) && seen.add(keys.join('\u0000'))).map((keys) => [...keys]);
 }
 
-/** `_json`, or NULL when the text is one the fast path must not read (see JSON_HAZARDS_RE2). */
-function guardedJson(): SqlExpr {
-  const json = col('_json');
-  // Nested CASEs so that no JSON function ever sees malformed text (DuckDB throws on it).
-  // A JSON object is the only text starting with `{` once whitespace is skipped.
-  const objectCheck = caseWhen([{ when: fn('regexp_search', json, lit(String.raw`^[ \t\n\r]*\{`)), then: json }]);
-  const hazardCheck = caseWhen([{ when: not(fn('regexp_search', json, lit(JSON_HAZARDS_RE2))), then: objectCheck }]);
-  return caseWhen([{ when: and(isNull(col('_error')), fn('json_valid', json)), then: hazardCheck }]);
-}
-
-/**
- * `_json` written by JSON.stringify, or NULL. Its only `\u` escapes are control characters and
- * unpaired surrogates (which DuckDB's reader rejects): rows with any are left to zod.
- */
-function canonicalGuard(): SqlExpr {
-  const json = col('_json');
-  return caseWhen([{ when: and(isNull(col('_error')), fn('starts_with', json, lit('{')), not(fn('contains', json, lit('\\u')))), then: json }]);
-}
-
-/** A JSON fragment's site: missing when the key is, null when it is JSON null. */
-function jsonSite(fragment: SqlExpr): FieldSite {
-  return { missing: isNull(fragment), isNull: eq(fragment, lit('null')), fragment };
-}
-
-/** A JSON string fragment's text: unquoted directly, or decoded by DuckDB when it has escapes. */
-function fragmentString(f: SqlExpr): SqlExpr {
-  const unquoted: SqlExpr = { kind: 'call', fn: 'substr', args: [f, lit(2), bin('-', { kind: 'call', fn: 'length', args: [f] }, lit(2))] };
-  return caseWhen([{ when: fn('contains', f, lit('\\')), then: fn('json_extract_string', f, lit('$')) }], unquoted);
-}
-
-function fragmentIsString(f: SqlExpr): SqlExpr {
-  return fn('starts_with', f, lit('"'));
-}
-
-function fragmentIsBoolean(f: SqlExpr): SqlExpr {
-  return { kind: 'in', operand: f, list: [lit('true'), lit('false')], negated: false };
-}
-
-/** A typed column; it is missing (not null) in the rows of the objects that do not have it. */
-function typedSite(column: SqlExpr, columnType: string, absentIn: readonly string[]): FieldSite {
-  const missing: SqlExpr = absentIn.length === 0 ? lit(false) : { kind: 'in', operand: col('_object'), list: absentIn.map((o) => lit(o)), negated: false };
-  return { missing, isNull: isNull(column), column, columnType };
-}
-
-function missingSite(): FieldSite {
-  return { missing: lit(true), isNull: lit(false) };
-}
-
 /** A default of the wrong type for its column (zod does not check defaults) is left to zod. */
 function fitOutcome(outcome: Outcome, type: ColumnType, notCompiled: string[]): Outcome {
   if (outcome.kind !== 'value' || outcome.value === null) return outcome;
@@ -531,250 +467,6 @@ function outcomeValue(outcome: Outcome): SqlExpr {
  */
 export const POSITION_COLUMNS: ReadonlySet<string> = new Set(['_row_id', '_object', '_line']);
 
-const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
-const WIDE_INTEGER_TYPES = new Set(['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT']);
-/** DuckDB's floating-point column types (DESCRIBE spells REAL as FLOAT): values may be NaN or ±Infinity. */
-export const FLOAT_TYPES: ReadonlySet<string> = new Set(['DOUBLE', 'FLOAT']);
-const DECIMAL_TYPE = /^DECIMAL\(\d+,\s*\d+\)$/;
-const TIMESTAMP_TYPES = new Set(['TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP WITH TIME ZONE', 'DATE']);
-
-/** Accept condition and typed value for a present, non-null value. */
-function presentAccept(
-  field: FieldModel, type: ColumnType, site: FieldSite, notCompiled: string[], patterns: Set<string>, refused: ReadonlySet<string>, floorInstants: boolean,
-): { accept: SqlExpr; value: SqlExpr } {
-  const reject = { accept: lit(false), value: lit(null) };
-  if (field.notCompiled.length > 0 || field.base === 'unsupported') return reject;
-  const read = readPresent(field, type, site, floorInstants);
-  if (!read) return reject;
-  let { accept } = read;
-  const { value } = read;
-  const subject = field.base === 'date' ? fn('epoch_ms', value) : value;
-  if (field.base === 'enum' || field.base === 'literal') accept = and(accept, { kind: 'in', operand: value, list: field.values.map((v) => lit(v)), negated: false });
-  const integral = site.columnType === undefined ? undefined : integerColumnRange(site.columnType);
-  for (const check of field.checks) {
-    const condition = check.kind === 'integer' && integral ? integerCheckOnIntegers(check, subject, integral) : checkCondition(check, subject, field.base, patterns, refused);
-    if (condition === undefined) {
-      notCompiled.push(`a check DuckDB cannot run the same way (${check.kind}${check.kind === 'pattern' ? ` ${check.regex}` : ''}; left to zod)`);
-      return reject;
-    }
-    if (condition.kind === 'literal' && condition.value === true) continue;
-    accept = and(accept, condition);
-  }
-  return { accept, value };
-}
-
-/** The base type test and the typed value, before checks; undefined when SQL cannot read it exactly. */
-function readPresent(field: FieldModel, type: ColumnType, site: FieldSite, floorInstants: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
-  const kind = field.base === 'literal' ? typeof field.values[0] : field.base === 'enum' ? 'string' : field.base;
-  switch (kind) {
-    case 'string':
-      if (site.fragment) return { accept: fragmentIsString(site.fragment), value: fragmentString(site.fragment) };
-      return site.columnType === 'VARCHAR' ? { accept: lit(true), value: site.column! } : undefined;
-    case 'boolean':
-      if (site.fragment) return { accept: fragmentIsBoolean(site.fragment), value: eq(site.fragment, lit('true')) };
-      return site.columnType === 'BOOLEAN' ? { accept: lit(true), value: site.column! } : undefined;
-    case 'number':
-      return numberAccept(site, type === 'integer', field.coerce);
-    case 'date':
-      return dateAccept(site, field.coerce, floorInstants);
-    default:
-      return undefined;
-  }
-}
-
-function numberAccept(site: FieldSite, integer: boolean, coerce: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
-  if (site.fragment) {
-    // Only JSON numbers: DuckDB casts some words ('false', 'infinity'…) to doubles, so rule
-    // out strings and the literals first; arrays and objects do not cast.
-    const d = fn('try_double', site.fragment);
-    const notNumber: SqlExpr = { kind: 'in', operand: site.fragment, list: [lit('true'), lit('false'), lit('null')], negated: false };
-    // An integer literal beyond 2^53 reads as the nearest double here and in JS alike, but
-    // digits it loses are worth a note (json-integer-precision.ts), which zod's side takes: SQL
-    // keeps only the literals the double holds exactly (equal as 64-bit integers; NULL past them).
-    const tryBigint = (e: SqlExpr): SqlExpr => ({ kind: 'cast', operand: e, to: 'bigint', try: true });
-    const exactOrNotInteger = or(
-      { kind: 'between', operand: d, low: lit(-MAX_SAFE), high: lit(MAX_SAFE), negated: false },
-      not(fn('regexp_full_match', site.fragment, lit('-?[0-9]+'))),
-      eq(tryBigint(site.fragment), tryBigint(d)),
-    );
-    const number = { accept: and(not(fragmentIsString(site.fragment)), not(notNumber), fn('is_finite', d), exactOrNotInteger), value: d };
-    if (!coerce) return number;
-    // z.coerce.number() of a JSON string ("12.50", as some APIs send numbers).
-    const text = decimalText(fragmentString(site.fragment));
-    return {
-      accept: or(number.accept, and(fragmentIsString(site.fragment), text.accept)),
-      value: caseWhen([{ when: fragmentIsString(site.fragment), then: text.value }], d),
-    };
-  }
-  const t = site.columnType ?? '';
-  const c = site.column;
-  if (!c) return undefined;
-  if (INTEGER_TYPES.has(t)) return { accept: lit(true), value: cast(c, integer ? 'bigint' : 'double') };
-  // Values beyond 2^53 do not survive the trip to a JS number: leave them to zod.
-  if (WIDE_INTEGER_TYPES.has(t)) return { accept: { kind: 'between', operand: c, low: lit(-MAX_SAFE), high: lit(MAX_SAFE), negated: false }, value: cast(c, integer ? 'bigint' : 'double') };
-  if (FLOAT_TYPES.has(t)) return { accept: fn('is_finite', cast(c, 'double')), value: cast(c, 'double') };
-  // zod sees a DECIMAL as DuckDB's own cast to DOUBLE makes it (duckdb-row-values.ts), always finite.
-  if (DECIMAL_TYPE.test(t)) return { accept: lit(true), value: cast(c, 'double') };
-  if (t === 'VARCHAR' && coerce) return decimalText(c);
-  return undefined;
-}
-
-/**
- * Decimal text and the double `Number(text)` makes of it: for plain decimal notation DuckDB's
- * cast and JavaScript both round correctly, so they agree to the bit (a property test compares
- * them). Anything else `Number()` reads — blank text (0), white space around digits, `0x10`,
- * `Infinity` — is zod's, and with it the notes on blank text made 0.
- */
-function decimalText(text: SqlExpr): { accept: SqlExpr; value: SqlExpr } {
-  const value = fn('try_double', text);
-  return { accept: and(fn('regexp_full_match', text, lit(DECIMAL_TEXT_RE2)), fn('is_finite', value)), value };
-}
-
-const DECIMAL_TEXT_RE2 = String.raw`[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`;
-
-/**
- * A number under z.coerce.date(): `new Date(x)` reads it as milliseconds since 1970. SQL takes
- * whole numbers outside the ranges that look like seconds or microseconds (epoch-numbers.ts),
- * which zod gets so that the run can note them; everything within ±10^14 ms (the year 5138) else.
- */
-function epochMilliseconds(x: SqlExpr): { accept: SqlExpr; value: SqlExpr } {
-  const within = (low: number, high: number): SqlExpr => ({ kind: 'between', operand: x, low: lit(low), high: lit(high), negated: false });
-  const [secondsFrom] = SECONDS_LIKE;
-  const [microsecondsFrom] = MICROSECONDS_LIKE;
-  const plausible = or(within(-(secondsFrom - 1), secondsFrom - 1), within(SECONDS_LIKE[1], microsecondsFrom - 1), within(-(microsecondsFrom - 1), -SECONDS_LIKE[1]));
-  const accept = and(eq(fn('trunc', x), x), plausible);
-  // Only the accepted values reach the cast (a 1e300 would not fit a BIGINT).
-  return { accept, value: fn('timestamp_from_ms', caseWhen([{ when: accept, then: cast(x, 'bigint') }], lit(null))) };
-}
-
-function dateAccept(site: FieldSite, coerce: boolean, floorInstants: boolean): { accept: SqlExpr; value: SqlExpr } | undefined {
-  const isoText = (s: SqlExpr): { accept: SqlExpr; value: SqlExpr } => {
-    // DuckDB's TIMESTAMP cast ignores an offset, so text with one goes through TIMESTAMPTZ.
-    const withOffset = fn('regexp_full_match', s, lit(ISO_OFFSET_RE2));
-    const value = fn('floor_ms', caseWhen([{ when: withOffset, then: fn('try_offset_instant', s) }], fn('try_timestamp', s)));
-    return { accept: and(or(fn('regexp_full_match', s, lit(ISO_UTC_OR_ZONELESS_RE2)), withOffset), isNull(value, true)), value };
-  };
-  if (site.fragment) {
-    if (!coerce) return undefined; // JSON has no Date: only z.coerce.date() can accept text or numbers
-    const text = isoText(fragmentString(site.fragment));
-    const d = fn('try_double', site.fragment);
-    const notNumber: SqlExpr = { kind: 'in', operand: site.fragment, list: [lit('true'), lit('false'), lit('null')], negated: false };
-    const number = epochMilliseconds(d);
-    return {
-      accept: or(and(fragmentIsString(site.fragment), text.accept), and(not(fragmentIsString(site.fragment)), not(notNumber), fn('is_finite', d), number.accept)),
-      value: caseWhen([{ when: fragmentIsString(site.fragment), then: text.value }], number.value),
-    };
-  }
-  const t = site.columnType ?? '';
-  const c = site.column;
-  if (!c) return undefined;
-  if (t === 'VARCHAR') return coerce ? isoText(c) : undefined;
-  if (coerce && (INTEGER_TYPES.has(t) || WIDE_INTEGER_TYPES.has(t) || t === 'DOUBLE' || t === 'FLOAT')) {
-    const number = epochMilliseconds(t === 'DOUBLE' || t === 'FLOAT' ? cast(c, 'double') : c);
-    return { accept: and(fn('is_finite', cast(c, 'double')), number.accept), value: number.value };
-  }
-  if (TIMESTAMP_TYPES.has(t) || t === 'TIMESTAMP_NS') {
-    // zod sees the instant floored to the millisecond (duckdb-row-values.ts), within JS's range
-    // of dates. Seconds, milliseconds and dates are whole milliseconds, and a plain cast reads
-    // them exactly; so does it a microsecond instant without digits below the millisecond.
-    const ts = t === 'DATE' ? cast(c, 'timestamp') : c;
-    const inRange = (ms: SqlExpr): SqlExpr => ({ kind: 'between', operand: ms, low: lit(-JS_DATE_LIMIT_MS), high: lit(JS_DATE_LIMIT_MS), negated: false });
-    if (t === 'TIMESTAMP_NS' || (floorInstants && (t === 'TIMESTAMP' || t === 'TIMESTAMP WITH TIME ZONE'))) {
-      const ms = t === 'TIMESTAMP_NS' ? fn('floor_div', fn('epoch_ns', c), lit(1_000_000)) : fn('floor_div', fn('epoch_us', c), lit(1000));
-      return { accept: inRange(ms), value: fn('timestamp_from_ms', ms) };
-    }
-    const ms = fn('epoch_ms', ts);
-    const wholeMs = t === 'DATE' || t === 'TIMESTAMP_S' || t === 'TIMESTAMP_MS';
-    const accept = wholeMs ? inRange(ms) : and(eq(bin('%', fn('epoch_us', ts), lit(1000)), lit(0)), inRange(ms));
-    // A zoned value goes through the epoch, whatever the session's zone.
-    return { accept, value: t === 'TIMESTAMP WITH TIME ZONE' ? fn('timestamp_from_ms', ms) : cast(ts, 'timestamp') };
-  }
-  return undefined;
-}
-
-/**
- * The values an integer column can hold once `readPresent` accepted them (a 64-bit column only
- * within JS's exact range); undefined for any other column type.
- */
-function integerColumnRange(columnType: string): readonly [number, number] | undefined {
-  if (WIDE_INTEGER_TYPES.has(columnType)) return [-MAX_SAFE, MAX_SAFE];
-  return NARROW_INTEGER_RANGES[columnType];
-}
-
-const NARROW_INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
-  TINYINT: [-128, 127], SMALLINT: [-32_768, 32_767], INTEGER: [-2_147_483_648, 2_147_483_647],
-  UTINYINT: [0, 255], USMALLINT: [0, 65_535], UINTEGER: [0, 4_294_967_295],
-};
-
-/**
- * zod's `.int()` (and int32/uint32…) over a column that already holds integers: the value is
- * whole by its type, so only the bounds remain to test, and not even those when the column's
- * type cannot exceed them (TRUE). Parquet integer columns are common, and the `trunc` test and
- * a repeated range cost a scan of millions of rows measurable time for nothing.
- */
-function integerCheckOnIntegers(check: Extract<CheckModel, { kind: 'integer' }>, subject: SqlExpr, [low, high]: readonly [number, number]): SqlExpr {
-  if (check.min <= low && high <= check.max) return lit(true);
-  return { kind: 'between', operand: subject, low: lit(check.min), high: lit(check.max), negated: false };
-}
-
-function checkCondition(check: CheckModel, subject: SqlExpr, base: FieldModel['base'], patterns: Set<string>, refused: ReadonlySet<string>): SqlExpr | undefined {
-  const length = (): SqlExpr => fn('char_length', subject);
-  const search = (pattern: string, guardAstral: boolean): SqlExpr | undefined => {
-    if (refused.has(pattern)) return undefined;
-    patterns.add(pattern);
-    const match = fn('regexp_search', subject, lit(pattern));
-    if (!guardAstral) return match;
-    patterns.add(ASTRAL_CHARACTER_RE2);
-    return and(match, not(fn('regexp_search', subject, lit(ASTRAL_CHARACTER_RE2))));
-  };
-  switch (check.kind) {
-    case 'min_length': return bin('>=', length(), lit(check.n));
-    case 'max_length': return bin('<=', length(), lit(check.n));
-    case 'length_equals': return eq(length(), lit(check.n));
-    case 'pattern': {
-      const re2 = jsRegexToRe2(check.regex);
-      return re2 === undefined ? undefined : search(re2, canMatchNonAscii(re2));
-    }
-    case 'starts_with': return search(`^${escapeRe2(check.text)}`, false);
-    case 'ends_with': return search(`${escapeRe2(check.text)}$`, false);
-    case 'includes': return search(escapeRe2(check.text), false);
-    case 'greater_than':
-    case 'less_than': {
-      if (base !== 'number' && base !== 'date') return undefined;
-      const op = check.kind === 'greater_than' ? (check.inclusive ? '>=' : '>') : check.inclusive ? '<=' : '<';
-      return bin(op, subject, lit(check.value));
-    }
-    case 'integer':
-      if (base !== 'number') return undefined;
-      return and(eq(fn('trunc', subject), subject), { kind: 'between', operand: subject, low: lit(check.min), high: lit(check.max), negated: false });
-    case 'range':
-      if (base !== 'number') return undefined;
-      return { kind: 'between', operand: subject, low: lit(check.min), high: lit(check.max), negated: false };
-    case 'unchanged_by': {
-      // Values the rewrite would change are zod's. On the rest it is the identity: every other
-      // check sees the same value whatever their order, and the output is the input.
-      if (base !== 'string') return undefined;
-      const changed = REWRITTEN_BY_RE2[check.rewrite];
-      if (refused.has(changed)) return undefined;
-      patterns.add(changed);
-      return not(fn('regexp_search', subject, lit(changed)));
-    }
-  }
-}
-
-/**
- * Text that each rewrite may change (a superset: a false alarm only sends the row to zod).
- * `trim()` strips JavaScript's white space and line terminators from both ends (U+0085 and
- * U+180E are not among them, and are included anyway); the case rewrites may change any letter
- * outside ASCII, so such text is left to zod whole.
- */
-const TRIMMED_CHARACTER = String.raw`[\t\n\x{0B}\f\r \x{85}\x{A0}\x{180E}\x{FEFF}\p{Z}]`;
-const REWRITTEN_BY_RE2: Readonly<Record<Rewrite, string>> = {
-  trim: `^${TRIMMED_CHARACTER}|${TRIMMED_CHARACTER}$`,
-  toLowerCase: String.raw`[A-Z]|[^\x00-\x7F]`,
-  toUpperCase: String.raw`[a-z]|[^\x00-\x7F]`,
-};
-
 /**
  * Summarises a compilation for reports: compiled, or why rows or checks left the vectorised path.
  *
@@ -791,4 +483,3 @@ export function describeFastPath(checks: CompiledChecks): { compiled: boolean; r
   if (checks.reasons.length) return { compiled: false, reason: `partly: ${checks.reasons.join('; ')}` };
   return { compiled: true };
 }
-
