@@ -10,16 +10,15 @@
  * 3. The conservation law `in = valid + quarantined` is checked per object and overall.
  * 4. Gates, the column profile and the quality report are computed over `valid_rows`.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
-import { EngineError, PlanError } from '../../errors.js';
+import { PlanError } from '../../errors.js';
 import type { GateSpec } from '../../plan/validate-node.js';
 import { printExpr, printerFor, printSql } from '../../sql/dialects.js';
-import type { FromItem, Query, SelectItem, SelectQuery, SqlExpr, Statement } from '../../sql/sql-node.js';
-import { agg, as, asc, bin, caseWhen, col, eq, fn, isNull, lit, select, table } from '../../sql/sql-builders.js';
-import { compileChecks, describeFastPath, POSITION_COLUMNS } from '../../quality/compile-checks.js';
+import type { Query } from '../../sql/sql-node.js';
+import { agg, as, asc, col, eq, select, table } from '../../sql/sql-builders.js';
+import { compileChecks, describeFastPath } from '../../quality/compile-checks.js';
 import type { CompiledChecks, CompiledField, Representation } from '../../quality/compile-checks.js';
-import type { ColumnType } from '../../quality/describe-schema.js';
 import { describeSchema } from '../../quality/describe-schema.js';
 import type { ColumnDescription } from '../../quality/describe-schema.js';
 import { evaluateGates } from '../../quality/gates/evaluate-gates.js';
@@ -28,21 +27,25 @@ import { coercionSurprises, type CoercionState } from '../../quality/coercion-su
 import { jsonIntegerPrecision } from '../../quality/json-integer-precision.js';
 import { rowFlattener, storedRow } from '../../quality/nested-fields.js';
 import { kindFieldsOnly } from '../../quality/kind-fields.js';
-import type { RoundedInteger } from '../../sources/json-integer-literals.js';
-import { computeProfile, profileSummaryItems, readProfileSummary, runProfileSummary } from '../../quality/profile.js';
+import { computeProfile } from '../../quality/profile.js';
 import type { Profile, ProfileSummary } from '../../quality/profile.js';
 import { buildQualityReport } from '../../quality/quality-report.js';
 import type { QualityReport } from '../../quality/quality-report.js';
-import { MALFORMED_RECORD, rowIssues } from '../../quality/quarantine.js';
-import type { QuarantinedRow, RowCounts } from '../../quality/quarantine.js';
+import type { RowCounts } from '../../quality/quarantine.js';
 import type { SqlRunner } from '../../quality/sql-runner.js';
-import { duckValueToJs, duckValueToRaw, rowToRawJson } from './validation/duckdb-row-values.js';
-import { openValidRowSink } from './validation/valid-row-appender.js';
 import {
-  checkDeferredFields, dropDeferredValues, jsonInput, jsonPending, jsonRowInput, jsonRowPending, readJsonRow, replaceDeferredValues, typedInput, typedPending,
-  type DeferredFieldsResult, type TypedDeferredField,
+  checkDeferredFields, dropDeferredValues, jsonInput, jsonPending, jsonRowInput, jsonRowPending, replaceDeferredValues, typedInput, typedPending,
+  type DeferredFieldsResult,
 } from './validation/deferred-fields.js';
-import { inUtc } from './utc-time-zone.js';
+import { conservation } from './validation/conservation.js';
+import { leftToZod, type LeftToZod } from './validation/left-to-zod.js';
+import { acceptFlooredInstants, REJECTED_TABLE, rejectedRowsQuery } from './validation/rejected-rows.js';
+import { refusedPatterns } from './validation/refused-patterns.js';
+import { boundedColumns, scanTypedRows, type WindowColumns, type WindowInputBounds } from './validation/typed-scan.js';
+import { createZodTable, notAccepted, POSITION_COLUMN_NAMES, selectValidRows, validRowsQuery, zodTable } from './validation/valid-rows-sql.js';
+import { dropRelation } from './validation/valid-table.js';
+import { parseRejectedRows } from './validation/zod-pages.js';
+import { kindRows, typedDataColumns, typedDeferredField, zodsFields, zodsPart } from './validation/zods-part.js';
 import { QuarantineSpool } from './quarantine-spool.js';
 
 export interface ValidationStageOptions {
@@ -85,18 +88,10 @@ export interface ValidationStageOptions {
    * A window's entity and timestamp columns. A run without the profile then still learns, in
    * the same scan (typed rows only), what bounds its feature rows (ValidationStageResult.windowBounds).
    */
-  readonly windowColumns?: { readonly entity: string; readonly timestamp: string };
+  readonly windowColumns?: WindowColumns;
 }
 
-/**
- * Over every row read (valid or not, so an upper bound for the valid ones): the distinct
- * entities and the first and last timestamp, in epoch milliseconds.
- */
-export interface WindowInputBounds {
-  readonly entities: number;
-  readonly firstMs: number;
-  readonly lastMs: number;
-}
+export type { LeftToZod, WindowInputBounds };
 
 export interface FastPathInfo {
   /** Every check of every field ran in SQL. */
@@ -124,13 +119,6 @@ export interface FastPathInfo {
   };
 }
 
-/** A reason SQL did not read rows that zod then accepted: a field (or `(row)`), how many, an example. */
-export interface LeftToZod {
-  readonly field: string;
-  readonly rows: number;
-  readonly example?: string;
-}
-
 export interface ValidationStageResult {
   readonly validTable: string;
   /** Valid columns in schema order (then `_row_id, _object, _line`). */
@@ -154,8 +142,6 @@ export interface ValidationStageResult {
    */
   readonly timings: { readonly sqlMs: number; readonly zodMs: number; readonly gatesMs: number; readonly profileMs: number };
 }
-
-const RESERVED = ['_row_id', '_object', '_line'];
 
 /**
  * Validates `raw_rows` into `valid_rows` and a quarantine list.
@@ -182,8 +168,8 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const schema = options.schema;
   const columns = describeSchema(schema).columns;
   for (const c of columns) {
-    if (RESERVED.includes(c.name)) {
-      throw new PlanError('RESERVED_COLUMN', `validate.schema.${c.name}`, `The schema field "${c.name}" collides with a column sluice adds to every row (${RESERVED.join(', ')}). Rename the field.`);
+    if (POSITION_COLUMN_NAMES.includes(c.name)) {
+      throw new PlanError('POSITION_COLUMN_NAMES_COLUMN', `validate.schema.${c.name}`, `The schema field "${c.name}" collides with a column sluice adds to every row (${POSITION_COLUMN_NAMES.join(', ')}). Rename the field.`);
     }
   }
   const runRows: SqlRunner = async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
@@ -293,89 +279,16 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
       await dropDeferredValues(connection);
     }
   }
+  let zodAcceptedWhy: LeftToZod[] | undefined;
   let zodRows = 0;
   let zodAccepted = 0;
-  let zodAcceptedWhy: LeftToZod[] | undefined;
-  /** Rows of the pages read so far (zod's and the undecodable ones). */
-  let checked = 0;
   try {
-    // A page at a time, in source order: the rows SQL did not accept can be every row of the
-    // input (a schema that does not fit the data), more than memory holds at once.
-    for await (const page of rejectedRowPages(connection, leftover)) {
-      // An appender per page, closed before the next page is queried: no query of this
-      // connection runs while one of its appenders is open.
-      const sink = await openValidRowSink(connection, typed ? zodTable(validTable) : validTable, columns);
-      const names = page.columnNames();
-      const json = options.representation === 'json';
-      // Typed rows have no _raw/_json/_error of the engine's: columns of those names are the data's own.
-      const dataColumns = names.filter((n) => !POSITION_COLUMNS.has(n));
-      let object = '';
-      try {
-        // zod in UTC, as Lambda runs it: z.coerce.date() reads zone-less text ('2024-01-01 10:00') alike on any machine.
-        inUtc(() => {
-          for (let c = 0; c < page.chunkCount; c++) {
-            // Column by column, and only the columns a row needs: decoding text is most of what
-            // reading a row costs (the raw text is read for quarantined rows only).
-            const chunk = page.getChunk(c);
-            const vector = (name: string) => chunk.getColumnVector(names.indexOf(name));
-            const ids = vector('_row_id');
-            const objects = vector('_object');
-            const lines = vector('_line');
-            const text = json ? { raws: vector('_raw'), jsons: vector('_json'), errors: vector('_error') } : undefined;
-            const data = json ? [] : dataColumns.map((name) => ({ name: options.originalNames?.[name] ?? name, column: name, values: vector(name) }));
-            for (let r = 0; r < chunk.rowCount; r++) {
-              const rowId = ids.getItem(r) as bigint;
-              // NULL where the row before had the same object (rejectedRowPages).
-              object = (objects.getItem(r) as string | null) ?? object;
-              const line = lines.getItem(r) as bigint;
-              let input: unknown;
-              let rounded: readonly RoundedInteger[] | undefined;
-              /** The raw content, for a quarantined row only. */
-              let rawOf: () => string;
-              if (text) {
-                const jsonText = text.jsons.getItem(r) as string | null;
-                rawOf = () => ((text.raws.getItem(r) as string | null) ?? jsonText ?? '');
-                const error = text.errors.getItem(r) as string | null;
-                if (error !== null) {
-                  quarantined.add(malformed(object, line, rawOf(), error));
-                  continue;
-                }
-                try {
-                  ({ value: input, rounded } = readJsonRow(jsonText as string, precision));
-                } catch (error) {
-                  quarantined.add(malformed(object, line, rawOf(), `not valid JSON: ${(error as Error).message}`));
-                  continue;
-                }
-              } else {
-                const absent = absentIn.get(object);
-                const present = absent ? data.filter((d) => !absent.has(d.column)) : data;
-                // fromEntries defines own properties: a column named "__proto__" stays a plain key.
-                input = Object.fromEntries(present.map((d) => [d.name, duckValueToJs(d.values.getItem(r))]));
-                rawOf = () => rowToRawJson(Object.fromEntries(present.map((d) => [d.name, duckValueToRaw(d.values.getItem(r))])));
-              }
-              zodRows++;
-              const parsed = schema.safeParse(input);
-              if (parsed.success) {
-                const output = parsed.data as Record<string, unknown>;
-                const unstorable = sink.append(flatten ? flatten(output) : output, rowId, object, line);
-                if (unstorable) quarantined.add({ object, line: Number(line), raw: rawOf(), issues: [unstorable] });
-                else {
-                  zodAccepted++;
-                  coerced.observe(input, output, coercions);
-                  precision.observe(rounded, input as Record<string, unknown>, output, coercions);
-                }
-              } else {
-                quarantined.add({ object, line: Number(line), raw: rawOf(), issues: rowIssues(parsed.error.issues) });
-              }
-            }
-          }
-        });
-      } finally {
-        sink.close();
-      }
-      checked += page.rowCount;
-      options.onZodProgress?.(checked, rejectedRows - floored);
-    }
+    ({ zodRows, zodAccepted } = await parseRejectedRows(connection, {
+      present: leftover, schema, target: typed ? zodTable(validTable) : validTable, columns, json: options.representation === 'json',
+      ...(options.originalNames ? { originalNames: options.originalNames } : {}),
+      absentIn, precision, coerced, coercions, flatten, quarantined,
+      onPage: (checked) => options.onZodProgress?.(checked, rejectedRows - floored),
+    }));
     if (zodAccepted > 0 && checks.vectorised) {
       // A diagnosis, not a result: should DuckDB refuse to read these rows again, the run goes on without it.
       zodAcceptedWhy = await leftToZod(runRows, checks, typed ? zodTable(validTable) : validTable).catch(() => undefined);
@@ -393,7 +306,7 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
     // selects the rows, so the accept condition is not evaluated once more.
     const deferredColumns = new Set(deferred.valueColumns.map((c) => c.name));
     const accepted = select(
-      [...checks.values.map((v) => as(deferredColumns.has(v.name) ? col(v.name, 'd') : v.expr, v.name)), ...RESERVED.map((name) => as(col(name, 'r'), name))],
+      [...checks.values.map((v) => as(deferredColumns.has(v.name) ? col(v.name, 'd') : v.expr, v.name)), ...POSITION_COLUMN_NAMES.map((name) => as(col(name, 'r'), name))],
       { from: table(rawTable, 'r'), joins: [{ type: 'inner', from: table(deferred.valuesTable, 'd'), on: eq(col('_row_id', 'r'), col('_row_id', 'd')) }] },
     );
     const rows: Query = zodAccepted + floored > 0 ? { kind: 'union', all: true, queries: [accepted, select([{ expr: { kind: 'star' } }], { from: table(zodTable(validTable)) })] } : accepted;
@@ -442,14 +355,6 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   return { validTable, columns, quarantined, counts, perObject, fastPath, gates, profile, report, coercionNotes: [...coerced.notes(coercions), ...precision.notes(coercions)], ...(windowBounds ? { windowBounds } : {}), timings: { sqlMs, zodMs, gatesMs, profileMs } };
 }
 
-/** The window's columns when the schema has both, the timestamp as a timestamp. */
-function boundedColumns(columns: readonly ColumnDescription[], window: ValidationStageOptions['windowColumns']): ValidationStageOptions['windowColumns'] {
-  if (!window) return undefined;
-  const entity = columns.find((c) => c.name === window.entity);
-  const timestamp = columns.find((c) => c.name === window.timestamp);
-  return entity && timestamp?.type === 'timestamp' ? window : undefined;
-}
-
 /** column → objects without it, turned around: object → the columns it does not have. */
 function columnsAbsentIn(absentFrom: Readonly<Record<string, readonly string[]>>): Map<string, Set<string>> {
   const byObject = new Map<string, Set<string>>();
@@ -463,333 +368,8 @@ function columnsAbsentIn(absentFrom: Readonly<Record<string, readonly string[]>>
   return byObject;
 }
 
-function malformed(object: string, line: bigint, raw: string, error: string): QuarantinedRow {
-  return { object, line: Number(line), raw, issues: [{ path: [], code: MALFORMED_RECORD, message: error }] };
-}
-
 async function describeTable(run: SqlRunner, name: string): Promise<Record<string, string>> {
   const rows = await run(`DESCRIBE ${printSql(select([{ expr: { kind: 'star' } }], { from: table(name) }), 'duckdb')}`);
   return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.column_type)]));
 }
 
-/**
- * Typed rows need no intermediate layers. One scan counts the rows SQL does not accept and
- * takes the profile's summary statistics of the values SQL produces for every row: when it
- * accepted them all (the usual case for Parquet), those are exactly the valid rows' and the run
- * reads its input once before the features. `summary` is undefined when a row was rejected
- * (the profile is then taken over the final valid rows) or no profile was asked for.
- */
-async function scanTypedRows(
-  run: SqlRunner, checks: CompiledChecks, rawTable: string, columns: readonly ColumnDescription[], profile: boolean,
-  window: ValidationStageOptions['windowColumns'],
-): Promise<{ rows: number; rejected: number; summary?: ProfileSummary; windowBounds?: WindowInputBounds }> {
-  // The values of rows SQL did not accept are not converted at all (NULL in their place): a NaN
-  // or 1e30 in a DOUBLE column checked as an integer cannot be cast to BIGINT, and a rejected
-  // row must be quarantined, never fail the scan. Their values would not count anyway: the
-  // summary is kept only when every row was accepted.
-  const flagged = flaggedRowsQuery(checks, rawTable);
-  const row = await runProfileSummary(run, (moments) => printSql(select(
-    [
-      as(agg('count_star', [], col('__flag')), '__rejected'),
-      ...(profile ? profileSummaryItems(columns, moments) : [as(agg('count_star', []), '__pn')]),
-      // Cheap beside the scan (a few hundred entities, two extremes), where counting the feature
-      // rows instead would read the input once more.
-      ...(window
-        ? [
-            as(agg('count_distinct', [col(window.entity)]), '__wb_entities'),
-            as(fn('epoch_ms', agg('min', [col(window.timestamp)])), '__wb_first'),
-            as(fn('epoch_ms', agg('max', [col(window.timestamp)])), '__wb_last'),
-          ]
-        : []),
-    ],
-    { from: { kind: 'subquery', alias: '__v', query: flagged } },
-  ), 'duckdb'), profile ? columns : []);
-  const rejected = Number(row.__rejected);
-  // Over accepted rows only: with rows left for zod (which may accept some), they bound nothing.
-  const windowBounds = window && rejected === 0 && row.__wb_first !== null && row.__wb_last !== null
-    ? { entities: Number(row.__wb_entities), firstMs: Number(row.__wb_first), lastMs: Number(row.__wb_last) }
-    : undefined;
-  return { rows: Number(row.__pn), rejected, ...(profile && rejected === 0 ? { summary: readProfileSummary(row, columns) } : {}), ...(windowBounds ? { windowBounds } : {}) };
-}
-
-/** Patterns DuckDB's RE2 refuses to compile (the translator is conservative, but RE2 has limits of its own). */
-async function refusedPatterns(connection: DuckDBConnection, patterns: readonly string[]): Promise<Set<string>> {
-  const refused = new Set<string>();
-  for (const pattern of patterns) {
-    try {
-      await connection.run(printSql(select([as({ kind: 'fn', name: 'regexp_search', args: [lit(''), lit(pattern)] }, 'm')]), 'duckdb'));
-    } catch {
-      refused.add(pattern);
-    }
-  }
-  return refused;
-}
-
-/** Materializes the compiled layers as temporary tables, then selects the accepted rows into the valid table. */
-async function selectValidRows(connection: DuckDBConnection, checks: CompiledChecks, rawTable: string, validTable: string): Promise<void> {
-  const layerTables: string[] = [];
-  try {
-    let source = rawTable;
-    for (const [i, items] of checks.layers.entries()) {
-      const name = `_sluice_validation_${i}`;
-      layerTables.push(name);
-      const query = select([...RESERVED.map((n) => ({ expr: col(n) })), ...items], { from: table(source) });
-      await connection.run(printSql({ kind: 'createTableAs', name, orReplace: true, temporary: true, query }, 'duckdb'));
-      source = name;
-    }
-    await connection.run(printSql(createValidTable(checks, source, validTable), 'duckdb'));
-  } finally {
-    for (const name of layerTables) await connection.run(printSql({ kind: 'dropTable', name, ifExists: true }, 'duckdb'));
-  }
-}
-
-function createValidTable(checks: CompiledChecks, source: string, validTable: string): Statement {
-  return { kind: 'createTableAs', name: validTable, orReplace: true, query: validRowsQuery(checks, source) };
-}
-
-/**
- * The rows SQL accepts, as typed values in schema order, then `_row_id, _object, _line`.
- * `filter: false` selects the values of every row (meaningful only where accepted), and
- * `flag` adds a column `__flag` with that expression.
- */
-function validRowsQuery(checks: CompiledChecks, source: string, filter = true): SelectQuery {
-  const ids: SelectItem[] = RESERVED.map((name) => ({ expr: col(name) }));
-  return select([...checks.values.map((v) => as(v.expr, v.name)), ...ids], { from: table(source), ...(filter ? { where: checks.accept } : {}) });
-}
-
-/**
- * Every row, with `__flag` true where validRowsQuery would not keep it; the values of flagged
- * rows are NULL, never computed (CASE evaluates a branch only for the rows that take it).
- * A column read as it is stored cannot fail to convert, so it goes without the CASE, which
- * costs a sixth of a 3M-row Parquet scan (measured on flights-3m); its flagged rows keep their
- * values, which nothing reads: the profile's summary is kept only when no row was flagged.
- * Only text, boolean and integer columns: a rejected NaN or ±Infinity in a floating-point column
- * would make the profile's stddev raise, and a rejected instant beyond JS dates in a timestamp
- * column would become its min or max, which cannot be read back.
- */
-/** Column types whose stored values, accepted or not, the profile always aggregates and reads back. */
-const UNGUARDED_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(['string', 'boolean', 'integer']);
-
-function flaggedRowsQuery(checks: CompiledChecks, source: string): SelectQuery {
-  const flag = col('__flag');
-  const ids: SelectItem[] = RESERVED.map((name) => ({ expr: col(name) }));
-  const flaggedSource = select([{ expr: { kind: 'star' } }, as(notAccepted(checks), '__flag')], { from: table(source) });
-  return select(
-    [...checks.values.map((v) => as(v.identity && UNGUARDED_TYPES.has(v.type) ? v.expr : caseWhen([{ when: flag, then: lit(null) }], v.expr), v.name)), ...ids, as(flag, '__flag')],
-    { from: { kind: 'subquery', alias: '__flagged', query: flaggedSource } },
-  );
-}
-
-/** Exactly the rows `accept` does not make true (false or NULL): the complement of validRowsQuery. */
-function notAccepted(checks: CompiledChecks): SqlExpr {
-  return caseWhen([{ when: checks.accept, then: lit(false) }], lit(true));
-}
-
-const REJECTED_TABLE = '_sluice_rejected';
-
-/**
- * Why SQL did not read the rows zod then accepted — the rows that cost zod's time without being
- * wrong, and what to change about them: per field whose own condition refused them (a date-time
- * form, a check it cannot run), or `(row)` for JSON text the fast path does not read (escapes,
- * hand-written whitespace, repeated keys), the number of rows and the smallest value as an
- * example. Runs the compiled layers again over just those rows (still in the rejected table;
- * `acceptedIn` holds zod's accepted rows by `_row_id`). Largest first.
- */
-async function leftToZod(run: SqlRunner, checks: CompiledChecks, acceptedIn: string): Promise<LeftToZod[]> {
-  const accepted = select([{ expr: { kind: 'star', table: 'r' } }], {
-    from: table(REJECTED_TABLE, 'r'),
-    joins: [{ type: 'inner', from: table(acceptedIn, 'a'), on: eq(col('_row_id', 'r'), col('_row_id', 'a')) }],
-  });
-  let source: FromItem = { kind: 'subquery', query: accepted, alias: 'l' };
-  checks.layers.forEach((items, i) => {
-    source = { kind: 'subquery', query: select([...RESERVED.map((n) => ({ expr: col(n) })), ...items], { from: source }), alias: `l${i}` };
-  });
-  // Rows of a kind SQL leaves to zod whole are zod's by design, not rows SQL failed to read.
-  if (checks.kindsLeftToZod) source = { kind: 'subquery', query: select([{ expr: { kind: 'star' } }], { from: source, where: caseWhen([{ when: checks.kindsLeftToZod, then: lit(false) }], lit(true)) }), alias: 'l' };
-  const refused = (accept: SqlExpr): SqlExpr => caseWhen([{ when: accept, then: lit(false) }], lit(true));
-  // A field is blamed only where the row itself was readable: where it was not, every field's
-  // value is unknown to SQL and the row is `(row)`'s.
-  const refusedInReadableRow = (accept: SqlExpr): SqlExpr => caseWhen([{ when: checks.parts.row, then: refused(accept) }], lit(false));
-  const parts = [
-    { name: '(row)', refusedWhere: refused(checks.parts.row), shown: lit(null) as SqlExpr },
-    ...checks.parts.fields.map((f) => ({ name: f.name, refusedWhere: refusedInReadableRow(f.accept), shown: f.shown })),
-  ];
-  const items = parts.flatMap((part, i) => [
-    as(agg('count_star', [], part.refusedWhere), `n${i}`),
-    as(agg('min', [part.shown], part.refusedWhere), `e${i}`),
-  ]);
-  const [row] = await run(printSql(select(items, { from: source }), 'duckdb'));
-  return parts
-    .map((part, i) => ({ field: part.name, rows: Number(row?.[`n${i}`] ?? 0), example: row?.[`e${i}`] }))
-    .filter((reason) => reason.rows > 0)
-    .map((reason) => (reason.example === null || reason.example === undefined ? { field: reason.field, rows: reason.rows } : { ...reason, example: String(reason.example) }))
-    .sort((a, b) => b.rows - a.rows);
-}
-
-/**
- * The second look SQL takes at the rows it did not accept, before zod: compiled once more to
- * accept microsecond instants with digits below the millisecond (floored, as zod sees them).
- * The first look keeps such columns an identity read, which every reader of the valid rows
- * pays for; data that carries microseconds (Python's datetime, Spark) then only costs this
- * pass over its rows instead of zod on each. Moves the rows it accepts from the rejected table
- * into `target` (the table of zod's accepted rows); returns how many.
- */
-async function acceptFlooredInstants(connection: DuckDBConnection, strict: CompiledChecks, schema: z.ZodType, representation: Representation, target: string): Promise<number> {
-  const floored = compileChecks(schema, representation, { floorSubMillisecondInstants: true });
-  if (JSON.stringify(floored.accept) === JSON.stringify(strict.accept) || (await refusedPatterns(connection, floored.patterns)).size > 0) return 0;
-  const p = printerFor('duckdb');
-  const inserted = await connection.runAndReadAll(`INSERT INTO ${p.quoteIdentifier(target)} ${printSql(validRowsQuery(floored, REJECTED_TABLE), 'duckdb')}`);
-  const moved = Number(inserted.getRows()[0]?.[0] ?? 0);
-  if (moved > 0) {
-    const rest = select([{ expr: { kind: 'star' } }], { from: table(REJECTED_TABLE), where: notAccepted(floored) });
-    await connection.run(printSql({ kind: 'createTableAs', name: REJECTED_TABLE, orReplace: true, temporary: true, query: rest }, 'duckdb'));
-  }
-  return moved;
-}
-const zodTable = (validTable: string): string => `${validTable}__zod`;
-
-/** Typed rows: the table of zod's accepted rows, of the exact column types of the SQL-accepted ones. */
-async function createZodTable(connection: DuckDBConnection, checks: CompiledChecks, rawTable: string, validTable: string): Promise<void> {
-  await connection.run(printSql({ kind: 'createTableAs', name: zodTable(validTable), orReplace: true, query: { ...validRowsQuery(checks, rawTable), limit: 0 } }, 'duckdb'));
-}
-
-/** Typed rows: the raw table's columns that are the data's own (zod's whole-row input). */
-function typedDataColumns(representation: Representation): string[] {
-  return representation.kind === 'typed' ? Object.keys(representation.columnTypes).filter((c) => !POSITION_COLUMNS.has(c)) : [];
-}
-
-/** Whether zod has a part in the rows SQL accepts: fields SQL cannot check, or the row's refinements. */
-function zodsPart(checks: CompiledChecks): boolean {
-  return checks.deferred.length > 0 || checks.objectChecks.length > 0;
-}
-
-/** What zod checks in the rows SQL accepts, for the progress line: the deferred fields, and the row's refinements. */
-function zodsFields(checks: CompiledChecks): readonly string[] {
-  return checks.objectChecks.length > 0 ? [...checks.deferred, "the row's refinements"] : checks.deferred;
-}
-
-/**
- * A union's rows SQL accepted, split by CompiledChecks.zodKinds: `parsed`, a condition true in
- * the rows of the kinds zod parses (over the valid table `v` for JSON, over the raw rows for
- * typed ones), and `unparsed`, the query giving the other rows' values of some columns as SQL
- * stored them, with `_row_id`.
- */
-function kindRows(checks: CompiledChecks, typed: boolean, validTable: string, rawTable: string): { parsed: string; unparsed: (columns: readonly ColumnDescription[]) => string } {
-  const kinds = checks.zodKinds!;
-  const p = printerFor('duckdb');
-  const valueOf = (name: string): string => {
-    if (!typed) return `v.${p.quoteIdentifier(name)}`;
-    return printExpr(checks.values.find((v) => v.name === name)!.expr, 'duckdb');
-  };
-  const disc = valueOf(kinds.column);
-  const parsed = `(coalesce(${disc} IN (${kinds.values.map((v) => (typeof v === 'string' ? p.stringLiteral(v) : String(v))).join(', ')}), false)${kinds.nulls ? ` OR ${disc} IS NULL` : ''})`;
-  const unparsed = (columns: readonly ColumnDescription[]): string => {
-    const items = [...columns.map((c) => `${valueOf(c.name)} AS ${p.quoteIdentifier(c.name)}`), typed ? '_row_id' : 'v._row_id'].join(', ');
-    return typed
-      ? `SELECT ${items} FROM ${p.quoteIdentifier(rawTable)} WHERE (${printExpr(checks.accept, 'duckdb')}) AND NOT ${parsed}`
-      : `SELECT ${items} FROM ${p.quoteIdentifier(validTable)} AS v WHERE NOT ${parsed}`;
-  };
-  return { parsed, unparsed };
-}
-
-/** Where a deferred field of typed rows is: its column, the objects without it, and the key zod sees it under. */
-function typedDeferredField(name: string, representation: Representation, originalNames: Readonly<Record<string, string>> | undefined): TypedDeferredField {
-  const present = representation.kind === 'typed' && representation.columnTypes[name] !== undefined;
-  const absentIn = representation.kind === 'typed' ? representation.absentFrom?.[name] ?? [] : [];
-  return { name, key: originalNames?.[name] ?? name, ...(present ? { column: name } : {}), absentIn };
-}
-
-/**
- * Drops a table or view of that name, whichever it is: DuckDB refuses DROP TABLE on a view
- * (and the reverse), so the other kind is tried when the first is refused. Cheaper than asking
- * information_schema first, which scans the whole catalog.
- */
-async function dropRelation(connection: DuckDBConnection, name: string): Promise<void> {
-  const p = printerFor('duckdb');
-  try {
-    await connection.run(`DROP TABLE IF EXISTS ${p.quoteIdentifier(name)}`);
-  } catch {
-    await connection.run(`DROP VIEW IF EXISTS ${p.quoteIdentifier(name)}`);
-  }
-}
-
-/**
- * Turns a valid-rows view (typed input) into a table in source order, for the steps that
- * replace the table (derive, map). A table is left as it is.
- *
- * @example
- * ```ts
- * await materializeValidRows(connection, 'valid_rows');
- * ```
- */
-export async function materializeValidRows(connection: DuckDBConnection, validTable = 'valid_rows'): Promise<void> {
-  const p = printerFor('duckdb');
-  const rows = (await connection.runAndReadAll(`SELECT table_type FROM information_schema.tables WHERE table_name = ${p.stringLiteral(validTable)}`)).getRowObjectsJS();
-  if (!rows.some((r) => r.table_type === 'VIEW')) return;
-  const copy = `${validTable}__table`;
-  await connection.run(printSql({ kind: 'createTableAs', name: copy, orReplace: true, query: select([{ expr: { kind: 'star' } }], { from: table(validTable), orderBy: [asc(col('_row_id'))] }) }, 'duckdb'));
-  await connection.run(`DROP VIEW ${p.quoteIdentifier(validTable)}`);
-  await connection.run(`ALTER TABLE ${p.quoteIdentifier(copy)} RENAME TO ${p.quoteIdentifier(validTable)}`);
-}
-
-function rejectedRowsQuery(rawTable: string, validTable: string): Query {
-  return select([{ expr: { kind: 'star', table: 'r' } }], {
-    from: table(rawTable, 'r'),
-    joins: [{ type: 'left', from: table(validTable, 'v'), on: eq(col('_row_id', 'r'), col('_row_id', 'v')) }],
-    where: isNull(col('_row_id', 'v')),
-  });
-}
-
-/** Rows of a page of the rejected rows: enough to keep DuckDB's vectors busy, few enough to hold. */
-const REJECTED_PAGE_ROWS = 20_000;
-
-/** The rejected rows in `_row_id` order, a page at a time (none when `present` is false); `_object` is NULL where it repeats the row before's. */
-async function* rejectedRowPages(connection: DuckDBConnection, present: boolean): AsyncGenerator<Awaited<ReturnType<DuckDBConnection['run']>>> {
-  if (!present) return;
-  let after: bigint | undefined;
-  for (;;) {
-    const rows = printSql(select([{ expr: { kind: 'star' } }], {
-      from: table(REJECTED_TABLE),
-      ...(after === undefined ? {} : { where: bin('>', col('_row_id'), lit(after)) }),
-      orderBy: [asc(col('_row_id'))],
-      limit: REJECTED_PAGE_ROWS,
-    }), 'duckdb');
-    // `_object` only where it changes (NULL where the row before has the same): an object's
-    // name is the same long text on each of its rows, and decoding it for each cost more than
-    // the rest of a row.
-    const page = await connection.run(
-      `SELECT * EXCLUDE (_object), CASE WHEN _object IS NOT DISTINCT FROM lag(_object) OVER (ORDER BY _row_id) THEN NULL ELSE _object END AS _object FROM (${rows}) ORDER BY _row_id`,
-    );
-    let last: bigint | undefined;
-    for (let c = 0; c < page.chunkCount; c++) {
-      const chunk = page.getChunk(c);
-      if (chunk.rowCount > 0) last = chunk.getColumnVector(page.columnNames().indexOf('_row_id')).getItem(chunk.rowCount - 1) as bigint;
-    }
-    if (last === undefined) return;
-    yield page;
-    after = last;
-  }
-}
-
-async function conservation(
-  run: SqlRunner, rawTable: string, validTable: string, quarantinedBy: ReadonlyMap<string, number>,
-): Promise<{ counts: RowCounts; perObject: Record<string, RowCounts> }> {
-  const countBy = async (name: string): Promise<Map<string, number>> => {
-    const rows = await run(printSql(select([as(col('_object'), 'object'), as(agg('count_star', []), 'n')], { from: table(name), groupBy: [col('_object')] }), 'duckdb'));
-    return new Map(rows.map((r) => [String(r.object), Number(r.n)]));
-  };
-  const inBy = await countBy(rawTable);
-  const validBy = validTable === rawTable ? inBy : await countBy(validTable);
-  const perObject: Record<string, RowCounts> = {};
-  const objects = [...new Set([...inBy.keys(), ...validBy.keys(), ...quarantinedBy.keys()])].sort();
-  let total = { in: 0, valid: 0, quarantined: 0 };
-  for (const object of objects) {
-    const counts = { in: inBy.get(object) ?? 0, valid: validBy.get(object) ?? 0, quarantined: quarantinedBy.get(object) ?? 0 };
-    if (counts.in !== counts.valid + counts.quarantined) {
-      throw new EngineError('CONSERVATION_VIOLATED', `Rows were lost or duplicated in validation of ${object}: in ${counts.in} ≠ valid ${counts.valid} + quarantined ${counts.quarantined}. This is a sluice bug; please report it with the input.`);
-    }
-    perObject[object] = counts;
-    total = { in: total.in + counts.in, valid: total.valid + counts.valid, quarantined: total.quarantined + counts.quarantined };
-  }
-  return { counts: total, perObject };
-}
