@@ -85,7 +85,7 @@ class LocalStoreFiles implements StoreFiles {
 
 class S3StoreFiles implements StoreFiles {
   #client: Promise<import('@aws-sdk/client-s3').S3Client>;
-  constructor(private readonly options: { endpoint?: string; region?: string; client?: unknown }) {
+  constructor(options: { endpoint?: string; region?: string; client?: unknown }) {
     this.#client = (async () => {
       if (options.client) return options.client as import('@aws-sdk/client-s3').S3Client;
       const { S3Client } = await import('@aws-sdk/client-s3');

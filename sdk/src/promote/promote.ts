@@ -6,7 +6,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlanError } from '../errors.js';
 import type { PipelineDefinition } from '../pipeline/pipeline-definition.js';
 import { bundlePipeline } from './bundle.js';
 import { compileAggregateSql } from './compile-aggregate.js';

@@ -69,6 +69,7 @@ describe('an empty CSV cell is a missing value', () => {
     });
     const { result, rejected } = await runCsv('missing', 'id,opt,dflt,nul,nulDflt,flag,note\na,1,2,3,4,true,x\nb,,,,,,\n', Row);
     expect(result.counts).toEqual({ in: 2, valid: 2, quarantined: 0 });
+    expect(rejected).toEqual([]);
     const valid = result.preview.toArray().map((r) => ({ ...r }));
     expect(valid).toEqual([
       { id: 'a', opt: 1, dflt: 2, nul: 3, nulDflt: 4, flag: true, note: 'x' },

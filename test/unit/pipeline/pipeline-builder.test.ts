@@ -4,7 +4,7 @@ import { pipeline } from '../../../sdk/src/pipeline/pipeline-builder.js';
 import { featureStore } from '../../../sdk/src/pipeline/feature-store.js';
 import { file } from '../../../sdk/src/sources/index.js';
 import { window } from '../../../sdk/src/features/window.js';
-import { count, sum, mean } from '../../../sdk/src/features/aggregations.js';
+import { count, sum } from '../../../sdk/src/features/aggregations.js';
 import { PlanError } from '../../../sdk/src/errors.js';
 import { planError as thrown } from '../../helpers/plan-error.js';
 

@@ -4,7 +4,7 @@
  * hours only). Each expectation is written out with Date.UTC, never through the parser under test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { toEpochMs } from '../../../sdk/src/retrieval/label-frame.js';
