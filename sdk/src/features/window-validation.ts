@@ -14,6 +14,7 @@ import { AGGREGATION_KINDS, type AggregationNode, type WindowNode } from '../pla
 import { expressionError } from '../plan/expression-errors.js';
 import type { Aggregation } from './aggregations.js';
 import { perWindow } from './derived-features.js';
+import { expressionColumns } from '../plan/expression-columns.js';
 import { featureColumnName, featureColumnType, RESERVED_COLUMNS, type FeatureColumnType } from './feature-naming.js';
 
 /** The fields of a window spec, as `window()` receives them or as `WindowSpec` holds them. */
@@ -144,7 +145,8 @@ function parseDerived(spec: WindowShape, features: Readonly<Record<string, Aggre
   const typed = Object.entries(features).map(([name, node]) => [name, scalarTypeOf(featureColumnType(node))] as const);
   // In scope: the row's boundary (the time since a last event, `last_seen: max('ts')`, is a
   // feature), every feature column with its window (`clicks_7d / clicks_30d`, a trend), and the
-  // features by name, per window — a name that is both (a feature called clicks_7d) is the feature.
+  // features by name, per window.
+  const columnOf = new Map(typed.flatMap(([name]) => spec.windows.map((w) => [featureColumnName(name, w), { feature: name, window: w }] as const)));
   const scope = new Map<string, ScalarType>([
     ['feature_ts', 'timestamp'],
     ...typed.flatMap(([name, type]) => spec.windows.map((w) => [featureColumnName(name, w), type] as const)),
@@ -155,6 +157,14 @@ function parseDerived(spec: WindowShape, features: Readonly<Record<string, Aggre
   for (const [name, text] of Object.entries(spec.derive)) {
     const path = `${at}.derive.${name}`;
     const parsed = parseExpression(text, scope, path);
+    // A feature named like another feature's column (a feature `clicks_7d` beside `clicks` with
+    // a 7d window) would be read one way while its author may mean the other.
+    for (const name of expressionColumns(parsed.node)) {
+      const column = Object.hasOwn(features, name) ? columnOf.get(name) : undefined;
+      if (column) {
+        throw new PlanError('AMBIGUOUS_FEATURE_NAME', path, `${JSON.stringify(name)} in ${JSON.stringify(text)} names both the feature ${name} (per window: ${spec.windows.map((w) => featureColumnName(name, w)).join(', ')}) and the ${column.window} column of the feature ${column.feature}. Rename the feature ${name} (e.g. to ${name.replace(/_[0-9]+[a-z]+$/, '')}_total) so that each name means one thing.`);
+      }
+    }
     if (parsed.type === 'null' || parsed.type === 'unknown') {
       throw new PlanError('INVALID_DERIVED_FEATURE', path, `The derived feature ${JSON.stringify(name)} (${text}) has no type of its own (it is NULL, or only NULL-typed parts): a feature column needs one. Write an expression over the features, e.g. ${name}: '${Object.keys(features)[0]} * 1.0'.`);
     }

@@ -82,6 +82,7 @@ describe('validateWindow', () => {
     ['a derived feature with a feature\'s name', () => window({ ...spec(), derive: { clicks: 'clicks * 2' } }), 'DUPLICATE_FEATURE_NAME', 'window.derive.clicks', /"clicks" is both a feature and a derived feature of this window\. Rename the derived one/],
     ['a derived feature name with capitals', () => window({ ...spec(), derive: { CTR: 'clicks' } }), 'INVALID_FEATURE_NAME', 'window.derive.CTR', /not a lowercase identifier/],
     ['derive that is not an object', () => window({ ...spec(), derive: 'clicks / 2' as never }), 'INVALID_DERIVED_FEATURE', 'window.derive', /maps feature names to expressions over the window's features, e\.g\. derive: \{ ctr: 'clicks \/ views' \}/],
+    ['a derived feature naming a feature that is also another feature\'s column', () => validateWindow(window({ ...spec(), windows: ['1d', '7d'], features: { clicks: count(), clicks_7d: sum('amount') }, derive: { r: 'clicks_7d / 7' } }), COLUMNS, PATH), 'AMBIGUOUS_FEATURE_NAME', `${PATH}.derive.r`, /"clicks_7d" in "clicks_7d \/ 7" names both the feature clicks_7d \(per window: clicks_7d_1d, clicks_7d_7d\) and the 7d column of the feature clicks\. Rename the feature clicks_7d \(e\.g\. to clicks_total\)/],
     ['malformed derived text, as soon as it is written', () => window({ ...spec(), derive: { r: '1; DROP TABLE x' } }), 'EXPRESSION_SYNTAX', 'window.derive.r', /semicolon is not allowed/],
   ];
   for (const [name, run, code, path, message] of [...misuse, ...derivedMisuse]) {
