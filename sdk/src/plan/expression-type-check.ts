@@ -126,6 +126,11 @@ class Checker {
       case 'column':
         return this.column(node);
       case 'literal':
+        // A double written as a whole number (2.0, 1e3) is printed as a cast: the bare number
+        // would be an integer literal to every dialect and to the Lambda's evaluator.
+        if (node.literalType === 'number' && Number.isInteger(node.value)) {
+          return { node: { kind: 'cast', operand: { kind: 'literal', value: node.value }, to: 'double' }, type: 'number' };
+        }
         return { node: { kind: 'literal', value: node.value }, type: node.literalType };
       case 'binary':
         return this.binary(node);

@@ -73,7 +73,8 @@ export function evaluateExpression(node: ExprNode, row: Row, columnTypes: Column
 }
 
 /**
- * The static type of an expression, as far as casts to text need it.
+ * The static type of a checked expression: the type checker's (expression-type-check.ts), which
+ * a property test holds it to. Integer `%` and casts to text depend on it.
  *
  * @example
  * ```ts
@@ -105,7 +106,7 @@ export function inferType(node: ExprNode, columnTypes: ColumnTypes): ScalarType 
     case 'between':
       return 'boolean';
     case 'case':
-      return inferType(node.whens[0]!.then, columnTypes);
+      return unifiedType([...node.whens.map((w) => w.then), ...(node.else ? [node.else] : [])], columnTypes);
     case 'cast':
       return ({ string: 'string', double: 'number', bigint: 'integer', boolean: 'boolean' } as const)[node.to];
     case 'call':
@@ -123,10 +124,33 @@ export function inferType(node: ExprNode, columnTypes: ColumnTypes): ScalarType 
         case 'year': case 'month': case 'day': case 'hour': case 'minute': case 'second':
         case 'day_of_week': case 'day_of_year': case 'epoch_ms':
           return 'integer';
+        case 'greatest': case 'least': case 'coalesce':
+          return unifiedType(node.args, columnTypes);
+        case 'abs': {
+          const type = inferType(node.args[0]!, columnTypes);
+          return type === 'null' ? 'integer' : type;
+        }
+        case 'round': case 'floor': case 'ceil':
+          return inferType(node.args[0]!, columnTypes) === 'integer' ? 'integer' : 'number';
         default:
           return node.args[0] ? inferType(node.args[0], columnTypes) : 'unknown';
       }
   }
+}
+
+/** The type values of these types share, as the checker unifies them: NULLs aside, an integer among numbers is a number. */
+function unifiedType(nodes: readonly ExprNode[], columnTypes: ColumnTypes): ScalarType {
+  let type: ScalarType = 'null';
+  for (const node of nodes) {
+    const t = inferType(node, columnTypes);
+    if (t === 'null') continue;
+    if (t === 'unknown') {
+      if (type === 'null') type = 'unknown';
+      continue;
+    }
+    if (type === 'null' || type === 'unknown' || t === 'number') type = t;
+  }
+  return type;
 }
 
 function compile(node: ExprNode, types: ColumnTypes): CompiledExpression {

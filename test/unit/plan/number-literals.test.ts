@@ -7,7 +7,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { SparkSQL, TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printerFor } from '../../../sdk/src/sql/dialects.js';
+import { parseExpression } from '../../../sdk/src/plan/expression-parser.js';
+import { printerFor, printExpr } from '../../../sdk/src/sql/dialects.js';
+import type { SqlExpr } from '../../../sdk/src/sql/sql-node.js';
 
 const EDGES = [0.9, 0.07, -0.5, 1e-9, 1.1156856115732765e-6, 0.1 + 0.2, 2 ** 53, 2 ** 60, 1e21, 5e-324, -Number.MIN_VALUE, Number.MAX_VALUE, -0];
 
@@ -46,6 +48,20 @@ describe('number literals', () => {
       const sql = `SELECT ${EDGES.map((v, i) => `${printerFor(dialect).numberLiteral(v)} AS v${i}`).join(', ')} FROM t`;
       expect(parsers[dialect].validate(sql).map((e) => e.message), sql).toEqual([]);
     }
+  });
+
+  it('keeps a double written as a whole number (2.0, 1e3) a double in the SQL, as the type checker types it', async () => {
+    const n = new Map([['n', 'integer' as const]]);
+    for (const text of ['n * 2.0', 'n * 1e3']) {
+      const parsed = parseExpression(text, n, 'test');
+      expect(parsed.type).toBe('number');
+      expect(printExpr(parsed.node as SqlExpr, 'duckdb')).toMatch(/\* CAST\((2|1000) AS DOUBLE\)\)$/);
+      // BIGINT arithmetic would overflow here; the double does not.
+      const sql = `SELECT typeof(v) AS t, v FROM (SELECT ${printExpr(parsed.node as SqlExpr, 'duckdb')} AS v FROM (SELECT CAST(4611686018427387904 AS BIGINT) AS n))`;
+      const [row] = (await connection.runAndReadAll(sql)).getRowObjectsJS();
+      expect(row!.t).toBe('DOUBLE');
+    }
+    expect(parseExpression('n * 2', n, 'test').type).toBe('integer');
   });
 
   it('refuses what has no literal', () => {
