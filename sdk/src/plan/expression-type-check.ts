@@ -299,7 +299,7 @@ class Checker {
         this.expectClass(args[0]!, node.args[0]!, 'string', 'split_part() splits text');
         this.literalText(node.args[1]!, "split_part() takes the delimiter as a non-empty text literal, e.g. split_part(email, '@', 2)");
         const part = node.args[2]!;
-        if (part.kind !== 'literal' || typeof part.value !== 'number' || !Number.isInteger(part.value) || part.value < 1) {
+        if (part.kind !== 'literal' || part.literalType !== 'integer' || (part.value as number) < 1) {
           this.fail('TYPE_MISMATCH', spanOf(part), `split_part() takes the part's number as a whole number of at least 1 written in the expression (the first part is 1), got ${this.source(part)}: the dialects disagree on 0, on negative parts and on parts computed from columns.`);
         }
         return call('string');
@@ -437,7 +437,9 @@ function substrFromEnd(text: ExprNode, start: number, length: ExprNode | undefin
 
 /** `nullif(divisor, 0)`, so that dividing by zero is NULL in every dialect (see the file comment). */
 function nullIfZero(divisor: ExprNode): ExprNode {
-  if (divisor.kind === 'literal' && typeof divisor.value === 'number' && divisor.value !== 0) return divisor;
+  // A literal, or a double written as a whole number (a cast of one), that is not 0.
+  const literal = divisor.kind === 'cast' && !divisor.try ? divisor.operand : divisor;
+  if (literal.kind === 'literal' && typeof literal.value === 'number' && literal.value !== 0) return divisor;
   return { kind: 'call', fn: 'nullif', args: [divisor, { kind: 'literal', value: 0 }] };
 }
 

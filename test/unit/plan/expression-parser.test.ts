@@ -178,6 +178,7 @@ const REJECTED: [string, string, RegExp][] = [
   // The search text and the delimiter are non-empty literals, the part a whole number >= 1 (the dialects disagree otherwise).
   ["split_part(name, '', 1)", 'TYPE_MISMATCH', /split_part\(\) takes the delimiter as a non-empty text literal, e\.g\. split_part\(email, '@', 2\); got ''\. DuckDB, Spark and Trino disagree/],
   ['split_part(name, name, 1)', 'TYPE_MISMATCH', /non-empty text literal.*; got name/],
+  ["split_part(name, '@', 2.0)", 'TYPE_MISMATCH', /takes the part's number as a whole number of at least 1 written in the expression \(the first part is 1\), got 2\.0/],
   ["split_part(name, '@', 0)", 'TYPE_MISMATCH', /split_part\(\) takes the part's number as a whole number of at least 1 written in the expression \(the first part is 1\), got 0/],
   ["split_part(name, '@', -1)", 'TYPE_MISMATCH', /at least 1 .*got -1/],
   ["split_part(name, '@', n)", 'TYPE_MISMATCH', /at least 1 .*got n/],

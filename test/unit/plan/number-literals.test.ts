@@ -62,6 +62,8 @@ describe('number literals', () => {
       expect(row!.t).toBe('DOUBLE');
     }
     expect(parseExpression('n * 2', n, 'test').type).toBe('integer');
+    // Dividing by a literal that is not 0 needs no guard, however the literal is written.
+    expect(printExpr(parseExpression('n / 2.0', n, 'test').node as SqlExpr, 'duckdb')).not.toMatch(/nullif/);
   });
 
   it('refuses what has no literal', () => {
