@@ -152,7 +152,7 @@ function parseDerived(spec: WindowShape, features: Readonly<Record<string, Aggre
     ...typed.flatMap(([name, type]) => spec.windows.map((w) => [featureColumnName(name, w), type] as const)),
     ...typed,
   ]);
-  const taken = new Set([...RESERVED_COLUMNS, ...typed.flatMap(([name]) => spec.windows.map((w) => featureColumnName(name, w)))]);
+  const taken = new Set([...RESERVED_COLUMNS, ...columnOf.keys()]);
   const derived: Record<string, ParsedExpression> = {};
   for (const [name, text] of Object.entries(spec.derive)) {
     const path = `${at}.derive.${name}`;
