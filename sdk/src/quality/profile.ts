@@ -44,7 +44,13 @@ export interface ColumnProfile {
 }
 
 export interface Profile {
-  readonly version: 1;
+  /**
+   * PROFILE_VERSION when computed by this sluice. A saved baseline of version 1 came from a
+   * sluice that printed bin edges of 16–17 significant digits as plain decimals, which DuckDB
+   * read a bit off (about 4% of them): the drift gate refuses such a baseline when it has an
+   * edge of that kind (see legacy-bin-edges.ts), and reads it as version 2 otherwise.
+   */
+  readonly version: typeof PROFILE_VERSION | 1;
   /** Rows in the profiled table. */
   readonly rowCount: number;
   /**
@@ -56,6 +62,9 @@ export interface Profile {
   readonly sampleRows?: number;
   readonly columns: readonly ColumnProfile[];
 }
+
+/** The version of the profiles this sluice computes and saves (see Profile.version). */
+export const PROFILE_VERSION = 2;
 
 /** Categorical columns with more distinct values than this keep only their top values. */
 export const MAX_CATEGORIES = 50;
@@ -256,10 +265,10 @@ export async function computeProfile(
     await runProfileSummary(run, (o) => printSql(select(profileSummaryItems(columns, o), { from: table(tableName) }), 'duckdb'), columns),
     columns,
   );
-  if (options.distributions === false) return { version: 1, rowCount: summary.rowCount, columns: summary.columns };
+  if (options.distributions === false) return { version: PROFILE_VERSION, rowCount: summary.rowCount, columns: summary.columns };
   const every = profileSampleEvery(summary.rowCount, options.sampleRows);
   if (!options.sampleColumn || every === 0) {
-    return { version: 1, rowCount: summary.rowCount, columns: await withDistributions(run, tableName, summary.rowCount, summary.columns, true) };
+    return { version: PROFILE_VERSION, rowCount: summary.rowCount, columns: await withDistributions(run, tableName, summary.rowCount, summary.columns, true) };
   }
   // One pass over the big table picks the sample; the distribution queries then read the sample.
   const sample = '__sluice_profile_sample';
@@ -267,7 +276,7 @@ export async function computeProfile(
   await run(printSql({ kind: 'createTableAs', name: sample, orReplace: true, temporary: true, query }, 'duckdb'));
   try {
     const sampleRows = toNumber((await run(printSql(select([as(agg('count_star', []), 'n')], { from: table(sample) }), 'duckdb')))[0]!.n) ?? 0;
-    return { version: 1, rowCount: summary.rowCount, sampleRows, columns: await withDistributions(run, sample, sampleRows, summary.columns, false) };
+    return { version: PROFILE_VERSION, rowCount: summary.rowCount, sampleRows, columns: await withDistributions(run, sample, sampleRows, summary.columns, false) };
   } finally {
     await run(printSql({ kind: 'dropTable', name: sample, ifExists: true }, 'duckdb'));
   }
@@ -469,8 +478,11 @@ export async function loadProfile(path: string): Promise<Profile | undefined> {
     throw error;
   }
   const profile = JSON.parse(text) as Profile;
-  if (profile.version !== 1 || !Array.isArray(profile.columns)) {
-    throw new Error(`${path} is not a sluice column profile (expected { version: 1, columns: [...] }).`);
+  if (typeof profile.version === 'number' && profile.version > PROFILE_VERSION && Array.isArray(profile.columns)) {
+    throw new Error(`${path} is a column profile of version ${profile.version}, saved by a newer sluice than this one (which reads versions 1 to ${PROFILE_VERSION}). Upgrade sluice, or save the baseline again with this one (run({ saveProfile })).`);
+  }
+  if ((profile.version !== 1 && profile.version !== PROFILE_VERSION) || !Array.isArray(profile.columns)) {
+    throw new Error(`${path} is not a sluice column profile (expected { version: ${PROFILE_VERSION}, columns: [...] }, as run({ saveProfile }) writes).`);
   }
   return profile;
 }

@@ -2,11 +2,12 @@
  * Drift by PSI against a saved profile: the same distribution stays well under the threshold,
  * a shifted one fails the gate; a missing baseline says how to create one.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { PlanError } from '../../../sdk/src/errors.js';
 import { runValidationStage } from '../../../sdk/src/engines/local/validation-stage.js';
 import { loadProfile, saveProfile } from '../../../sdk/src/quality/profile.js';
 import { psi } from '../../../sdk/src/quality/psi.js';
@@ -143,6 +144,44 @@ describe('drift gate', () => {
       expect(drift.passed).toBe(false);
       expect(drift.detail).toContain(`no column could be compared with ${other}: amount (not in the baseline), kind (not in the baseline), ts (not in the baseline)`);
     });
+  });
+
+  it('a baseline saved by an earlier sluice (profile version 1) whose bins may have been miscounted is refused, saying how to renew it', async () => {
+    const X = z.object({ x: z.number(), kind: z.enum(['a', 'b']) });
+    const rows = (values: number[]) => values.map((x, i) => ({ object: 'x.jsonl', line: i + 1, raw: JSON.stringify({ x, kind: i % 2 ? 'a' : 'b' }) }));
+    // 80% of rows at 0.03: its own bin ends at 0.030000000000000002, the edge version 1 printed as a plain decimal.
+    const values = [...Array(80).fill(0.03), ...Array(10).fill(0.5), ...Array(10).fill(7)] as number[];
+    const current = join(dir, 'v2.json');
+    const legacy = join(dir, 'v1.json');
+    const textOnly = join(dir, 'v1-text-only.json');
+    await withConnection(async (c) => {
+      await createJsonRawRows(c, rows(values));
+      await saveProfile(current, (await runValidationStage(c, { schema: X, representation: 'json', distributions: true })).profile!);
+      const saved = JSON.parse(readFileSync(current, 'utf8')) as { version: number; columns: { name: string }[] };
+      expect(saved.version).toBe(2);
+      writeFileSync(legacy, JSON.stringify({ ...saved, version: 1 }));
+      writeFileSync(textOnly, JSON.stringify({ ...saved, version: 1, columns: saved.columns.filter((col) => col.name === 'kind') }));
+
+      const gate = (baseline: string) => runValidationStage(c, { schema: X, representation: 'json', gates: { drift: { baseline, maxPsi: 0.2 } } });
+      expect((await gate(current)).gates[0]).toMatchObject({ passed: true });
+      const error = await gate(legacy).catch((e: unknown) => e as PlanError);
+      expect(error).toBeInstanceOf(PlanError);
+      expect(error).toMatchObject({ code: 'DRIFT_BASELINE_OUTDATED', path: 'validate.gates.drift.baseline' });
+      expect((error as Error).message).toContain(`${legacy} was saved by an earlier sluice (profile version 1)`);
+      expect((error as Error).message).toContain('x (edge 0.030000000000000002)');
+      expect((error as Error).message).toContain(`run({ saveProfile: '${legacy}' })`);
+      // Category frequencies have no edges: a version 1 baseline of them compares as it always did.
+      expect((await gate(textOnly)).gates[0]).toMatchObject({ passed: true });
+    });
+  });
+
+  it('a profile saved by a newer sluice, or a file that is no profile, is refused with what to do', async () => {
+    const newer = join(dir, 'v9.json');
+    const notAProfile = join(dir, 'not-a-profile.json');
+    writeFileSync(newer, JSON.stringify({ version: 9, rowCount: 1, columns: [] }));
+    writeFileSync(notAProfile, JSON.stringify({ rows: [] }));
+    await expect(loadProfile(newer)).rejects.toThrow(`${newer} is a column profile of version 9, saved by a newer sluice than this one (which reads versions 1 to 2). Upgrade sluice`);
+    await expect(loadProfile(notAProfile)).rejects.toThrow(`${notAProfile} is not a sluice column profile (expected { version: 2, columns: [...] }, as run({ saveProfile }) writes).`);
   });
 
   it('a missing baseline is an error that says how to create one, with public API only', async () => {

@@ -5,6 +5,7 @@ import type { ColumnProfile } from '../profile.js';
 import { binCounts, categoryCounts, loadProfile, MAX_CATEGORIES } from '../profile.js';
 import { psi } from '../psi.js';
 import { requireColumn } from './gate-columns.js';
+import { legacyBinEdges } from './legacy-bin-edges.js';
 import type { GateContext, GateResult } from './gate-result.js';
 
 export const DEFAULT_MAX_PSI = 0.2;
@@ -34,6 +35,18 @@ export async function driftGate(spec: DriftSpec, ctx: GateContext, path = 'valid
       `${path}.baseline`,
       `The drift gate's baseline profile ${spec.baseline} does not exist. Create it once from a run on data you trust — ` +
         `run({ saveProfile: '${spec.baseline}' }), or \`sluice run <module> --save-profile ${spec.baseline}\` — then later runs are compared with it.`,
+    );
+  }
+  const misread = legacyBinEdges(baseline);
+  if (misread.length > 0) {
+    throw new PlanError(
+      'DRIFT_BASELINE_OUTDATED',
+      `${path}.baseline`,
+      `The drift gate's baseline ${spec.baseline} was saved by an earlier sluice (profile version 1), which may have counted ` +
+        `the bins of ${misread.map((m) => `${m.column} (edge ${m.edge})`).join(', ')} a bit off: a bin edge of 16–17 digits was read ` +
+        `by DuckDB as a slightly different number, so a value many rows share could have its rows counted in the next bin. ` +
+        `Comparing with it could report drift where there is none. Save the baseline again from a run on data you trust — ` +
+        `run({ saveProfile: '${spec.baseline}' }), or \`sluice run <module> --save-profile ${spec.baseline}\`.`,
     );
   }
   const maxPsi = spec.maxPsi ?? DEFAULT_MAX_PSI;
