@@ -88,3 +88,82 @@ export function dictionaryWinsForStrings(values: readonly (string | null | undef
   const dictionarySize = distinctSize + distinct.size * 4;
   return !(2 * (dictionarySize + indexSize) > plainSize);
 }
+
+/** Scratch space for the numeric sample: one allocation for the process, not one per column. */
+const numericSample = new Float64Array(SAMPLE_SIZE);
+
+/**
+ * `sampleRulesOutDictionary` for a column of 8-byte values given as numbers (DOUBLE, or the
+ * epoch milliseconds of a TIMESTAMP: equal exactly when the writer's bigints are). The sample
+ * is sorted in a typed array and its distinct values counted between neighbours, instead of
+ * being keyed into a Set (a heap number and a hash entry per value): same sample, same
+ * decision. Distinct as in a Set: NaN is one value, -0 and +0 are one.
+ *
+ * @example
+ * ```ts
+ * numericSampleRulesOutDictionary([1.5, 2.5, null, 3.5]) // true: all distinct
+ * numericSampleRulesOutDictionary([1, 1, 1, 2])           // false
+ * ```
+ */
+export function numericSampleRulesOutDictionary(values: ArrayLike<number | null | undefined>): boolean {
+  const sampleSize = Math.min(values.length, SAMPLE_SIZE);
+  let count = 0;
+  for (let i = 0; i < sampleSize; i++) {
+    const value = values[sampleSize === 1 ? 0 : Math.floor((i * (values.length - 1)) / (sampleSize - 1))];
+    if (value === null || value === undefined) continue;
+    numericSample[count++] = value;
+  }
+  const sorted = numericSample.subarray(0, count).sort();
+  let distinct = 0;
+  for (let k = 0; k < count; k++) {
+    const value = sorted[k]!;
+    // Sorted NaNs come last: the first of them is a new value, the rest repeat it.
+    if (value !== value) {
+      distinct++;
+      break;
+    }
+    if (k === 0 || value !== sorted[k - 1]) distinct++;
+  }
+  // The writer's sizes: 8 bytes per value, so the sums are these products exactly.
+  const totalSize = count * 8;
+  return !totalSize || (distinct * 8) / totalSize > SAMPLE_REJECTION_RATIO;
+}
+
+/**
+ * Both of the writer's tests for a string column, `!sampleRulesOutDictionary(...) &&
+ * dictionaryWinsForStrings(...)`: true when it would write a dictionary. A column of at most
+ * 1000 values (most files of the event stage) is sampled whole, so one pass over it gives the
+ * figures of both tests; a longer one takes the two passes.
+ *
+ * @example
+ * ```ts
+ * stringDictionaryWins(['view', 'view', 'click', null]) // true
+ * stringDictionaryWins(['e1', 'e2', 'e3'])              // false
+ * ```
+ */
+export function stringDictionaryWins(values: readonly (string | null | undefined)[]): boolean {
+  if (values.length > SAMPLE_SIZE) {
+    return !sampleRulesOutDictionary(values, (v) => v, (v) => (v as string).length + 4) && dictionaryWinsForStrings(values);
+  }
+  const distinct = new Set<string>();
+  let distinctLength = 0;
+  let totalLength = 0;
+  let nonNull = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined) continue;
+    nonNull++;
+    totalLength += value.length;
+    if (!distinct.has(value)) {
+      distinct.add(value);
+      distinctLength += value.length;
+    }
+  }
+  // The sample's sizes count the 4-byte length prefix of each value.
+  const sampleTotal = totalLength + 4 * nonNull;
+  const sampleDistinct = distinctLength + 4 * distinct.size;
+  if (!sampleTotal || sampleDistinct / sampleTotal > SAMPLE_REJECTION_RATIO) return false;
+  const bitWidth = Math.ceil(Math.log2(distinct.size));
+  const indexSize = Math.ceil((nonNull * bitWidth) / 8);
+  return !(2 * (sampleDistinct + indexSize) > sampleTotal);
+}

@@ -15,7 +15,7 @@
  */
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { ScalarType } from '../plan/expression-node.js';
-import { dictionaryWinsForStrings, sampleRulesOutDictionary } from './dictionary-choice.js';
+import { numericSampleRulesOutDictionary, sampleRulesOutDictionary, stringDictionaryWins } from './dictionary-choice.js';
 import { snappyCompress } from './snappy-compress.js';
 import type { OutputColumn } from './row-transformer.js';
 
@@ -81,9 +81,7 @@ export function writeParquetColumns(
     const raw = values[c]!;
     const type = parquetType(column, raw, objectTypes);
     if (type === undefined) return;
-    const converted = new Array<unknown>(raw.length);
-    for (let i = 0; i < raw.length; i++) converted[i] = convert(raw[i], type);
-    columnData.push(columnSource(column.name, type, converted));
+    columnData.push(columnSource(column.name, type, raw));
   });
   columnData.push({ name: '_object', data: new Array<string>(lines.length).fill(objectUri), type: 'STRING' });
   const lineValues = new Array<bigint>(lines.length);
@@ -106,30 +104,50 @@ export function writeParquetColumns(
 }
 
 /**
- * One column for the writer, with `encoding: 'PLAIN'` when its dictionary trial would choose
- * PLAIN anyway (`dictionary-choice.ts`): the file is the one it writes without the hint, minus
- * the trial's time. BOOLEAN columns never get a dictionary; the writer decides those at once.
+ * One column for the writer, its values converted to what the writer stores, with
+ * `encoding: 'PLAIN'` when its dictionary trial would choose PLAIN anyway
+ * (`dictionary-choice.ts`): the file is the one it writes without the hint, minus the trial's
+ * time. BOOLEAN columns never get a dictionary; the writer decides those at once.
  */
-function columnSource(name: string, type: ParquetType, data: unknown[]): ColumnSource {
+function columnSource(name: string, type: ParquetType, raw: readonly unknown[]): ColumnSource {
   switch (type) {
     case 'STRING': {
-      const strings = data as (string | null)[];
-      if (!sampleRulesOutDictionary(strings, identity, stringBytes) && dictionaryWinsForStrings(strings)) return { name, data: strings, type };
+      const strings = convertAll(raw, type) as (string | null)[];
+      if (stringDictionaryWins(strings)) return { name, data: strings, type };
       return { name, data: utf8Values(strings), type, encoding: 'PLAIN' };
     }
-    case 'DOUBLE':
-    case 'INT64':
-    case 'TIMESTAMP':
+    case 'DOUBLE': {
+      const numbers = convertAll(raw, type) as (number | null)[];
+      return numericSampleRulesOutDictionary(numbers) ? { name, data: numbers, type, encoding: 'PLAIN' } : { name, data: numbers, type };
+    }
+    case 'TIMESTAMP': {
+      // Decided on the milliseconds (equal exactly when the bigints are), then made bigints.
+      const millis = new Array<number | null>(raw.length);
+      for (let i = 0; i < raw.length; i++) millis[i] = timestampMillis(raw[i]);
+      const data = new Array<bigint | null>(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const ms = millis[i]!;
+        data[i] = ms === null ? null : BigInt(ms);
+      }
+      return numericSampleRulesOutDictionary(millis) ? { name, data, type, encoding: 'PLAIN' } : { name, data, type };
+    }
+    case 'INT64': {
+      const data = convertAll(raw, type);
       return sampleRulesOutDictionary(data, identity, eightBytes) ? { name, data, type, encoding: 'PLAIN' } : { name, data, type };
+    }
     case 'BOOLEAN':
-      return { name, data, type };
+      return { name, data: convertAll(raw, type), type };
   }
+}
+
+function convertAll(raw: readonly unknown[], type: ParquetType): unknown[] {
+  const converted = new Array<unknown>(raw.length);
+  for (let i = 0; i < raw.length; i++) converted[i] = convert(raw[i], type);
+  return converted;
 }
 
 const identity = (value: unknown): unknown => value;
 const eightBytes = (): number => 8;
-/** The writer's estimate for a string: its length, plus the 4-byte length prefix of a PLAIN byte array. */
-const stringBytes = (value: unknown): number => (value as string).length + 4;
 
 /**
  * A text column the writer will store PLAIN, as UTF-8 bytes encoded in one pass into one
@@ -139,8 +157,8 @@ const stringBytes = (value: unknown): number => (value as string).length + 4;
  * byte-for-byte the one it writes from the strings.
  */
 function utf8Values(values: readonly (string | null)[]): (string | Uint8Array | null)[] {
-  const present = values.filter((v): v is string => v !== null);
-  const text = present.join('');
+  // join() writes null as nothing: the text is the present values, end to end.
+  const text = values.join('');
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length !== text.length) return values as (string | null)[];
   const all = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -202,12 +220,17 @@ function convert(value: unknown, type: ParquetType): unknown {
       return typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value)));
     case 'BOOLEAN':
       return Boolean(value);
-    case 'TIMESTAMP': {
-      // An integral number in the Date range is what new Date() would keep: no Date per value.
-      if (typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_DATE_MS) return BigInt(value);
-      // Milliseconds as the writer stores them (TIMESTAMP_MILLIS): what it would compute from the Date.
-      const date = value instanceof Date ? value : new Date(value as string | number);
-      return BigInt(date.getTime());
-    }
+    case 'TIMESTAMP':
+      return BigInt(timestampMillis(value)!);
   }
+}
+
+/** A timestamp value's milliseconds as the writer stores them (TIMESTAMP_MILLIS); null for null. */
+function timestampMillis(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  // An integral number in the Date range is what new Date() would keep: no Date per value.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_DATE_MS) return value;
+  // What the writer would compute from the Date.
+  const date = value instanceof Date ? value : new Date(value as string | number);
+  return date.getTime();
 }

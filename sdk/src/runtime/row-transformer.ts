@@ -33,7 +33,7 @@ export interface RowIssue {
 }
 
 export type RowOutcome =
-  /** `gated`: the row's gate columns as validate() produced them (before transforms); absent when no gate reads rows. */
+  /** `gated`: the row's gate columns as validate() produced them (before transforms; the row itself when the plan has none); absent when no gate reads rows. */
   | { readonly ok: true; readonly row: Record<string, unknown>; readonly gated?: Readonly<Record<string, unknown>> }
   /** `gated`: present when validate() accepted the row and a transform rejected it — the gates still count it, as local runs do. */
   | { readonly ok: false; readonly issues: readonly RowIssue[]; readonly gated?: Readonly<Record<string, unknown>> };
@@ -207,10 +207,15 @@ export function createRowTransformer(definition: PipelineDefinition): RowTransfo
         row = { ...(record.value as Record<string, unknown>) };
       }
       // Transforms may replace a column (derive writes into the row): gates see it as validated.
+      // Without transforms the row keeps its validated values, and is itself the snapshot (no
+      // copy per row).
       let gated: Record<string, unknown> | undefined;
       if (gateColumns.length > 0) {
-        gated = {};
-        for (const c of gateColumns) gated[c] = row[c];
+        if (steps.length === 0) gated = row;
+        else {
+          gated = {};
+          for (const c of gateColumns) gated[c] = row[c];
+        }
       }
       for (const step of steps) {
         try {
