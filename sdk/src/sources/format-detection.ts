@@ -18,9 +18,8 @@ export interface DetectedFormat {
 export const FORMAT_EXTENSIONS = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
-  // `.json` is read as JSON Lines: one object per line (a one-line JSON object is one record).
-  // A file that is one JSON document — pretty-printed, or an array of records — is not a
-  // record stream: the parser refuses it whole (jsonl-parser.ts), and it is quarantined.
+  // `.json` is read by the same parser as JSON Lines, which also reads records back to back,
+  // pretty-printed, or as the elements of an array (jsonl-parser.ts).
   '.json': 'jsonl',
   '.csv': 'csv',
   '.tsv': 'csv',

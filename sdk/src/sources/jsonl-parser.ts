@@ -1,20 +1,30 @@
 import type { RawRecord } from './source-object.js';
 import { roundedIntegerLiterals } from './json-integer-literals.js';
+import { JsonValueFramer, type FramedRecord } from './json-value-framer.js';
 import { ObjectFormatError, type TextRecordParser } from './text-record-parser.js';
 
 /**
- * A JSON Lines parser: one record per non-blank line. Blank lines are skipped but counted, so
- * `line` is always the line number in the file. A line that is not valid JSON, or is valid
- * JSON but not an object, becomes a record with an `error` and no `value`. An object that is one
- * JSON document instead — a pretty-printed array or object, or a one-line array of objects and
- * nothing else — throws ObjectFormatError: it is quarantined whole, with the way to convert it,
- * rather than counted as many malformed rows (or one row for many records).
+ * A JSON records parser: JSON Lines, and the other ways JSON records are written to files.
+ *
+ * - **JSON Lines** (the usual case, and the fast path): one record per non-blank line. Blank
+ *   lines are skipped but counted, so `line` is always the line number in the file. A line that
+ *   is not valid JSON, or is valid JSON but not an object, becomes a record with an `error` and
+ *   no `value`.
+ * - **Records back to back on a line** (`{…}{…}`, as Kinesis Data Firehose writes them when its
+ *   newline delimiter is off) are one record each, all on that line's number. So are the elements
+ *   of a line that is an array (`[{…}, {…}]`). A line that cannot be cut into whole values (a
+ *   truncated record) stays one malformed record: records are never guessed out of broken text.
+ * - **A JSON document** — pretty-printed objects (`jq .`), or an array of records over many lines
+ *   — is recognised by its first non-blank line (`[` or `{` alone, or an array that does not
+ *   close on it) and cut into records by its structure (json-value-framer.ts), each with the line
+ *   it starts on. Structure that cannot be cut, or text that ends inside a record or the array,
+ *   throws ObjectFormatError: the object is quarantined whole, as a truncated gzip is.
  *
  * @example
  * ```ts
  * const p = createJsonlParser();
  * p.push('{"a":1}\n\n[1]\n{"a"');
- * // [{ line: 1, raw: '{"a":1}', value: { a: 1 } }, { line: 3, raw: '[1]', error: 'expected a JSON object, got array' }]
+ * // [{ line: 1, raw: '{"a":1}', value: { a: 1 } }, { line: 3, raw: '1', error: 'expected a JSON object, got number' }]
  * p.end(); // [{ line: 4, raw: '{"a"', error: 'malformed JSON: ...' }]
  * ```
  */
@@ -26,79 +36,128 @@ export function createJsonlParser(): TextRecordParser {
    */
   let pending: string[] = [];
   let line = 1;
-  /** No non-blank line yet: the first one tells a JSON document from JSON Lines. */
-  let first = true;
-  /** A first line that is a whole array of objects: a one-line JSON document unless another line follows. */
-  let heldArray: RawRecord | undefined;
+  /** Until the first non-blank line is whole, the text read so far (the framer gets it all if the object is a document). */
+  let head: string[] | undefined = [];
+  const firstLineEnds = firstLineWatch();
+  let document: JsonValueFramer | undefined;
+
   const take = (text: string, out: RawRecord[]): void => {
     const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (raw.trim() !== '') {
-      const record = parseJsonLine(line, raw);
-      if (first) {
-        first = false;
-        const opening = raw.trim();
-        // '[' or '{' alone (or an unfinished '[{…'): a pretty-printed JSON document, which read
-        // as lines would be a malformed record per line.
-        if (opening === '[' || opening === '{' || (record.error?.startsWith('malformed JSON') && opening.startsWith('['))) throw documentError();
-        if (isArrayOfObjects(raw)) {
-          heldArray = record;
-          line++;
-          return;
-        }
-      } else if (heldArray) {
-        out.push(heldArray);
-        heldArray = undefined;
-      }
-      out.push(record);
-    }
+    if (raw.trim() !== '') out.push(...lineRecords(line, raw));
     line++;
+  };
+  const pushLines = (text: string, out: RawRecord[]): void => {
+    let nl = text.indexOf('\n');
+    if (nl === -1) {
+      if (text !== '') pending.push(text);
+      return;
+    }
+    take(pending.length === 0 ? text.slice(0, nl) : `${pending.join('')}${text.slice(0, nl)}`, out);
+    pending = [];
+    let start = nl + 1;
+    for (nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      take(text.slice(start, nl), out);
+      start = nl + 1;
+    }
+    if (start < text.length) pending.push(text.slice(start));
+  };
+  /** Decides, once the first non-blank line is whole (or the text ended), how the object is read; returns its records so far. */
+  const decide = (): RawRecord[] => {
+    const text = head!.join('');
+    head = undefined;
+    const out: RawRecord[] = [];
+    if (startsDocument(text)) {
+      document = new JsonValueFramer();
+      out.push(...framedRecords(document.push(text)));
+    } else {
+      pushLines(text, out);
+    }
+    return out;
   };
   return {
     push(text) {
+      if (document) return framedRecords(document.push(text));
+      if (head) {
+        head.push(text);
+        return firstLineEnds(text) ? decide() : [];
+      }
       const out: RawRecord[] = [];
-      let nl = text.indexOf('\n');
-      if (nl === -1) {
-        if (text !== '') pending.push(text);
-        return out;
-      }
-      take(pending.length === 0 ? text.slice(0, nl) : `${pending.join('')}${text.slice(0, nl)}`, out);
-      pending = [];
-      let start = nl + 1;
-      for (nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-        take(text.slice(start, nl), out);
-        start = nl + 1;
-      }
-      if (start < text.length) pending.push(text.slice(start));
+      pushLines(text, out);
       return out;
     },
     end() {
-      const out: RawRecord[] = [];
+      const out = head ? decide() : [];
+      if (document) return [...out, ...framedRecords(document.end())];
       if (pending.length > 0) take(pending.join(''), out);
       pending = [];
-      if (heldArray) throw documentError();
       return out;
     },
     get line() {
-      return line;
+      return document ? document.currentLine : line;
     },
   };
 }
 
-function documentError(): ObjectFormatError {
-  return new ObjectFormatError(
-    "it is one JSON document (an array or an object spread over lines), not JSON Lines, where each line is one JSON object: read as lines, every line would be a malformed record. Write it as JSON Lines, e.g. jq -c '.[]' data.json > data.jsonl",
-  );
+/**
+ * Watches the first chunks for the end of the first non-blank line, without joining them at
+ * every chunk (a first line of many megabytes arrives in many chunks).
+ */
+function firstLineWatch(): (chunk: string) => boolean {
+  let content = false;
+  return (chunk) => {
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl !== -1; start = nl + 1, nl = chunk.indexOf('\n', start)) {
+      if (content || NON_BLANK.test(chunk.slice(start, nl))) return true;
+    }
+    content ||= NON_BLANK.test(chunk.slice(start));
+    return false;
+  };
 }
 
-function isArrayOfObjects(raw: string): boolean {
-  if (!raw.trimStart().startsWith('[')) return false;
+const NON_BLANK = /\S/;
+
+/**
+ * Whether the object is one JSON document rather than JSON Lines, from its first non-blank
+ * line: `[` or `{` alone (pretty-printed), or an array that does not close on that line.
+ * A first line that is a whole value (a one-line array included) is JSON Lines.
+ */
+function startsDocument(text: string): boolean {
+  const first = text.split('\n').find((l) => l.trim() !== '')?.trim();
+  if (first === undefined) return false;
+  if (first === '[' || first === '{') return true;
+  if (!first.startsWith('[')) return false;
   try {
-    const value: unknown = JSON.parse(raw);
-    return Array.isArray(value) && value.length > 0 && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
-  } catch {
+    JSON.parse(first);
     return false;
+  } catch {
+    return true;
   }
 }
+
+/** A line's records: the line itself (fast path), or the values it holds back to back, or a one-line array's elements. */
+function lineRecords(line: number, raw: string): RawRecord[] {
+  const record = parseJsonLine(line, raw);
+  if (record.value !== undefined) return [record];
+  const array = record.error === ARRAY_ERROR;
+  if (!array && !record.error?.startsWith('malformed JSON')) return [record];
+  let values: FramedRecord[];
+  try {
+    const framer = new JsonValueFramer(line);
+    values = [...framer.push(raw), ...framer.end()];
+  } catch (error) {
+    if (error instanceof ObjectFormatError) return [record]; // not cut into whole values: one malformed record
+    throw error;
+  }
+  // A malformed line that is one value stays that one malformed record.
+  if (!array && values.length < 2) return [record];
+  return framedRecords(values);
+}
+
+function framedRecords(values: readonly FramedRecord[]): RawRecord[] {
+  return values.map((v) => parseJsonLine(v.line, v.text));
+}
+
+const ARRAY_ERROR = 'expected a JSON object, got array';
 
 /**
  * Decodes one JSON Lines record. An integer literal that `JSON.parse` rounded (beyond 2^53) is

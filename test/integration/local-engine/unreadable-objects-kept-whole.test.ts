@@ -81,11 +81,14 @@ describe('unreadable text objects are quarantined whole', () => {
     expect(readFileSync(line!.copy, 'utf8')).toBe('These files hold the events.\n');
   });
 
-  it('a .json file that is one JSON document (a pretty-printed array) is quarantined whole with how to convert it, not counted as malformed rows', async () => {
-    const folder = join(dir, 'document');
-    const result = await runBesideGood('document', 'export.json', '[\n  {"user": "c", "x": 3},\n  {"user": "d", "x": 4}\n]\n', '*.json*');
-    expect(result.counts).toEqual({ in: 2, valid: 2, quarantined: 0 });
-    expect(result.quality.unreadableObjects).toEqual([{ object: join(folder, 'export.json'), error: expect.stringMatching(/one JSON document.*jq -c/) }]);
+  it('a .json file that is one JSON document (a pretty-printed array) is read, a row per element; cut short, it is quarantined whole as truncated', async () => {
+    const read = await runBesideGood('document', 'export.json', '[\n  {"user": "c", "x": 3},\n  {"user": "d", "x": 4}\n]\n', '*.json*');
+    expect(read.counts).toEqual({ in: 4, valid: 4, quarantined: 0 });
+    expect(read.quality.unreadableObjects).toEqual([]);
+    const folder = join(dir, 'truncated-document');
+    const cut = await runBesideGood('truncated-document', 'export.json', '[\n  {"user": "c", "x": 3},\n  {"user": "d", "x": 4},\n', '*.json*');
+    expect(cut.counts).toEqual({ in: 2, valid: 2, quarantined: 0 });
+    expect(cut.quality.unreadableObjects).toEqual([{ object: join(folder, 'export.json'), error: expect.stringMatching(/ends inside the array that opens on line 1 \(no closing "\]"\): the object looks truncated/) }]);
   });
 });
 

@@ -80,16 +80,19 @@ describe('JSON Lines parser', () => {
     fc.assert(
       fc.property(fc.array(lineArb, { maxLength: 10 }), fc.constantFrom('\n', '\r\n'), fc.array(fc.nat(), { maxLength: 8 }), (lines, eol, cuts) => {
         const text = lines.join(eol);
-        // Oracle: the records a line-by-line reading of the text gives.
+        // Oracle: the records a line-by-line reading of the text gives (an array's elements are
+        // records of their own; only compact arrays are generated, so their text is JSON.stringify's).
         const expected = lines
           .map((raw, i) => ({ line: i + 1, raw }))
           .filter((r) => r.raw.trim() !== '')
-          .map((r) => {
+          .flatMap((r) => {
+            const decoded = (raw: string, value: unknown) =>
+              value !== null && typeof value === 'object' && !Array.isArray(value) ? { line: r.line, raw, value } : { line: r.line, raw, bad: true };
             try {
               const value: unknown = JSON.parse(r.raw);
-              return value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...r, value } : { ...r, bad: true };
+              return Array.isArray(value) ? value.map((v: unknown) => decoded(JSON.stringify(v), v)) : [decoded(r.raw, value)];
             } catch {
-              return { ...r, bad: true };
+              return [{ ...r, bad: true }];
             }
           });
         const parser = createJsonlParser();

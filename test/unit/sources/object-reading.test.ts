@@ -109,13 +109,16 @@ describe('JSON Lines records', () => {
     expect(summary).toEqual([
       [1, { ok: 1 }],
       [2, 'malformed JSON:…'],
-      [4, 'expected a JSON object, got array'],
+      // An array's elements are records of their own, as are records back to back on a line.
+      [4, 'expected a JSON object, got number'],
+      [4, 'expected a JSON object, got number'],
       [5, 'expected a JSON object, got number'],
       [6, 'expected a JSON object, got string'],
       [7, 'expected a JSON object, got null'],
       [8, 'expected a JSON object, got boolean'],
       [9, { ok: 2 }],
-      [10, 'malformed JSON:…'],
+      [10, { a: 1 }],
+      [10, { b: 2 }],
     ]);
     expect(result.records[1]!.raw).toBe('{"broken":');
     expect(result.records[1]!.error).toMatch(/^malformed JSON: .+/);
