@@ -43,7 +43,7 @@ export function createJsonlParser(): TextRecordParser {
 
   const take = (text: string, out: RawRecord[]): void => {
     const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (raw.trim() !== '') out.push(...lineRecords(line, raw));
+    if (raw.trim() !== '') lineRecords(line, raw, out);
     line++;
   };
   const pushLines = (text: string, out: RawRecord[]): void => {
@@ -134,23 +134,26 @@ function startsDocument(text: string): boolean {
   }
 }
 
-/** A line's records: the line itself (fast path), or the values it holds back to back, or a one-line array's elements. */
-function lineRecords(line: number, raw: string): RawRecord[] {
+/** Adds a line's records to `out`: the line itself (the fast path), or the values it holds back to back, or a one-line array's elements. */
+function lineRecords(line: number, raw: string, out: RawRecord[]): void {
   const record = parseJsonLine(line, raw);
-  if (record.value !== undefined) return [record];
+  if (record.value !== undefined) {
+    out.push(record);
+    return;
+  }
   const array = record.error === ARRAY_ERROR;
-  if (!array && !record.error?.startsWith('malformed JSON')) return [record];
-  let values: FramedRecord[];
-  try {
-    const framer = new JsonValueFramer(line);
-    values = [...framer.push(raw), ...framer.end()];
-  } catch (error) {
-    if (error instanceof ObjectFormatError) return [record]; // not cut into whole values: one malformed record
-    throw error;
+  let values: FramedRecord[] | undefined;
+  if (array || record.error?.startsWith('malformed JSON')) {
+    try {
+      const framer = new JsonValueFramer(line);
+      values = [...framer.push(raw), ...framer.end()];
+    } catch (error) {
+      if (!(error instanceof ObjectFormatError)) throw error; // else not cut into whole values: one malformed record
+    }
   }
   // A malformed line that is one value stays that one malformed record.
-  if (!array && values.length < 2) return [record];
-  return framedRecords(values);
+  if (values && (array || values.length >= 2)) out.push(...framedRecords(values));
+  else out.push(record);
 }
 
 function framedRecords(values: readonly FramedRecord[]): RawRecord[] {
