@@ -32,6 +32,11 @@ const OBJECTS: Record<string, string | Uint8Array> = {
   // Cut late: the event stage has decoded (and written segments of) many records before the
   // error, a local run none. Both count no rows: how many the object held is unknown.
   'truncated-late.jsonl.gz': truncatedLate(),
+  // JSON records laid out otherwise: back to back (Firehose without its newline delimiter), an
+  // array over many lines, and one cut short (quarantined whole as truncated).
+  'firehose.json': '{"id":1,"name":"a","amount":1}{"id":2,"name":"","amount":1}{"id":"3","name":"c","amount":null}',
+  'export.json': '[\n  {"id": 1, "name": "a", "amount": 1},\n  {"id": 2, "name": "", "amount": 2},\n  7\n]\n',
+  'truncated-export.json': '[\n  {"id": 1, "name": "a", "amount": 1},\n',
   'latin1.jsonl': Uint8Array.from([...Buffer.from('{"id":8,"name":"caf'), 0xe9, ...Buffer.from('","amount":1}\n')]),
 };
 
