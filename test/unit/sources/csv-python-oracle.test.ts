@@ -23,6 +23,8 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { parserFor, recordBatches } from '../../../sdk/src/runtime/record-reader.js';
+import { decompressed, utf8Text } from '../../../sdk/src/runtime/text-stream.js';
 import { CsvRowSplitter } from '../../../sdk/src/sources/csv-row-splitter.js';
 import { file, readObject, type SourceObject } from '../../../sdk/src/sources/index.js';
 import type { RawRecord } from '../../../sdk/src/sources/source-object.js';
@@ -44,7 +46,8 @@ const table = fc.oneof(
   { weight: 1, arbitrary: fc.array(fc.array(field, { minLength: 1, maxLength: 4 }), { maxLength: 6 }) },
 );
 
-const delimiter = fc.constantFrom(',', ';', '\t', '|');
+// Common ones, and ones special inside a regular expression's character class, and beyond ASCII.
+const delimiter = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(',', ';', '\t', '|') }, { weight: 1, arbitrary: fc.constantFrom(' ', '^', ']', '-', '\\', '§') });
 
 const writeJob: fc.Arbitrary<WriteJob> = fc.record({
   table,
@@ -58,7 +61,7 @@ const writeJob: fc.Arbitrary<WriteJob> = fc.record({
 const rawText = fc
   .tuple(
     fc.constantFrom('', '', '\ufeff'),
-    fc.array(fc.constantFrom('a', 'b c', ' ', ',', '"', '""', '"x"', '\n', '\r\n', '\r', 'é', '😀', '\u0000'), { maxLength: 16 }),
+    fc.array(fc.constantFrom('a', 'b c', ' ', ',', ';', '"', '""', '"x"', '\n', '\r\n', '\r', 'é', '😀', '\u0000'), { maxLength: 16 }),
   )
   .map(([bom, pieces]) => bom + pieces.join(''));
 
@@ -177,26 +180,50 @@ function expectedRecords(rows: ExpectedRow[], header: boolean): ExpectedRecord[]
   });
 }
 
-async function checkReadObject(read: OracleRead, delimiter: string, header: boolean, split: Cuts): Promise<void> {
-  const chunks = splitAt(read.bytes, byteInteresting(read.bytes), split);
-  const context = `bytes ${JSON.stringify(decoded(read.bytes))} in ${chunks.length} chunks at ${JSON.stringify(chunks.map((c) => c.length))}, delimiter ${JSON.stringify(delimiter)}, header ${header}`;
-  const object: SourceObject = { key: 'oracle/t.csv', uri: '/oracle/t.csv', size: read.bytes.length, format: 'csv', compression: 'none' };
+type Read = { ok: true; records: RawRecord[] } | { ok: false; error: string };
+
+/** A local run's reader. */
+async function viaReadObject(chunks: Uint8Array[], delimiter: string, header: boolean): Promise<Read> {
+  const size = chunks.reduce((n, c) => n + c.length, 0);
+  const object: SourceObject = { key: 'oracle/t.csv', uri: '/oracle/t.csv', size, format: 'csv', compression: 'none' };
   const node = file('/oracle/never-read.csv', { csv: { delimiter, header } }).node;
   // A Readable of exactly these chunks (objectMode: it neither merges nor drops any).
-  const result = await readObject(node, object, { open: async () => Readable.from(chunks.map((c) => Buffer.from(c)), { objectMode: true }) });
-  const expected = expectedRecords(expectedRows(read, context), header);
-  if (expected instanceof RegExp) {
-    expect(result, context).toMatchObject({ ok: false, error: expect.stringMatching(expected) });
-    return;
+  return readObject(node, object, { open: async () => Readable.from(chunks.map((c) => Buffer.from(c)), { objectMode: true }) });
+}
+
+/** The Lambda event stage's reader, composed as process-object.ts composes it. */
+async function viaEventStage(chunks: Uint8Array[], delimiter: string, header: boolean): Promise<Read> {
+  const node = file('/oracle/never-read.csv', { csv: { delimiter, header } }).node;
+  async function* body(): AsyncGenerator<Uint8Array> {
+    yield* chunks;
   }
-  expect(result.ok ? 'ok' : result.error, context).toBe('ok');
-  if (!result.ok) return;
+  const records: RawRecord[] = [];
+  try {
+    for await (const batch of recordBatches(utf8Text(decompressed(body(), 'none')), parserFor('oracle/t.csv', 'csv', node, undefined))) records.push(...batch);
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  return { ok: true, records };
+}
+
+async function checkByteReaders(read: OracleRead, delimiter: string, header: boolean, split: Cuts): Promise<void> {
+  const chunks = splitAt(read.bytes, byteInteresting(read.bytes), split);
+  const expected = expectedRecords(expectedRows(read, `bytes ${JSON.stringify(decoded(read.bytes))}`), header);
   const lines = !hasLoneCr(decoded(read.bytes));
   const shape = (r: RawRecord | ExpectedRecord) => ({
     ...(lines ? { line: r.line } : {}),
     ...(r.error !== undefined ? { error: typeof r.error === 'string' ? r.error : expect.stringMatching(r.error) } : { value: r.value }),
   });
-  expect(result.records.map(shape), context).toEqual(expected.map(shape));
+  for (const [reader, readBytes] of [['readObject', viaReadObject], ['event stage', viaEventStage]] as const) {
+    const context = `${reader}: bytes ${JSON.stringify(decoded(read.bytes))} in chunks of ${JSON.stringify(chunks.map((c) => c.length))}, delimiter ${JSON.stringify(delimiter)}, header ${header}`;
+    const result = await readBytes(chunks, delimiter, header);
+    if (expected instanceof RegExp) {
+      expect(result, context).toMatchObject({ ok: false, error: expect.stringMatching(expected) });
+      continue;
+    }
+    expect(result.ok ? 'ok' : result.error, context).toBe('ok');
+    if (result.ok) expect(result.records.map(shape), context).toEqual(expected.map(shape));
+  }
 }
 
 describe("CSV reading agrees with Python's csv module", () => {
@@ -213,11 +240,11 @@ describe("CSV reading agrees with Python's csv module", () => {
     );
   });
 
-  test('readObject gives the records csv.reader reads from what csv.writer wrote, in any chunking of the bytes', async () => {
+  test('readObject and the event stage give the records csv.reader reads from what csv.writer wrote, in any chunking of the bytes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(writeJob, cuts), { minLength: BATCH, maxLength: BATCH }), async (cases) => {
         const reads = pythonCsv(cases.map(([job]) => job));
-        for (const [k, [job, split]] of cases.entries()) await checkReadObject(reads[k]!, job.delimiter, true, split);
+        for (const [k, [job, split]] of cases.entries()) await checkByteReaders(reads[k]!, job.delimiter, true, split);
       }),
       RUNS,
     );
@@ -225,12 +252,11 @@ describe("CSV reading agrees with Python's csv module", () => {
 
   test('malformed text: every row csv.reader reads is a row of sluice, well-formed ones equal, refused ones marked', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(rawText, fc.boolean(), cuts), { minLength: BATCH, maxLength: BATCH }), async (cases) => {
-        const texts = cases.map(([text]) => new TextEncoder().encode(text));
-        const reads = pythonCsv(texts.map((bytes) => ({ bytes, delimiter: ',' })));
-        for (const [k, [, header, split]] of cases.entries()) {
-          checkSplitter(reads[k]!, ',', split);
-          await checkReadObject(reads[k]!, ',', header, split);
+      fc.asyncProperty(fc.array(fc.tuple(rawText, fc.constantFrom(',', ';'), fc.boolean(), cuts), { minLength: BATCH, maxLength: BATCH }), async (cases) => {
+        const reads = pythonCsv(cases.map(([text, delimiter]) => ({ bytes: new TextEncoder().encode(text), delimiter })));
+        for (const [k, [, delimiter, header, split]] of cases.entries()) {
+          checkSplitter(reads[k]!, delimiter, split);
+          await checkByteReaders(reads[k]!, delimiter, header, split);
         }
       }),
       RUNS,
