@@ -34,8 +34,9 @@ import { pythonCsv, type OracleRead, type WriteJob } from './python-csv-oracle.j
 const piece = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('a', 'b', 'x y', ' ', ',', ';', '\t', '|', '"', '""', '\n', '\r\n', '\r', '\n\r') },
   // é precomposed and combining, emoji (a surrogate pair in JS, 4 bytes in UTF-8), a ZWJ
-  // family, CJK, a no-break space, a byte-order mark inside the text, NUL.
-  { weight: 2, arbitrary: fc.constantFrom('é', 'e\u0301', '😀', '👩‍👩‍👧', '中', '\u00a0', '\ufeff', '\u0000') },
+  // family, CJK, a no-break space, a byte-order mark inside the text, NUL, and characters some
+  // line splitters (not CSV's) take for line ends: VT, FF, RS, NEL, LINE SEPARATOR.
+  { weight: 2, arbitrary: fc.constantFrom('é', 'e\u0301', '😀', '👩‍👩‍👧', '中', '\u00a0', '\ufeff', '\u0000', '\u000b', '\u000c', '\u001e', '\u0085', '\u2028') },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 3 }) },
 );
 const field = fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 5, arbitrary: fc.array(piece, { maxLength: 4 }).map((p) => p.join('')) });
@@ -61,7 +62,7 @@ const writeJob: fc.Arbitrary<WriteJob> = fc.record({
 const rawText = fc
   .tuple(
     fc.constantFrom('', '', '\ufeff'),
-    fc.array(fc.constantFrom('a', 'b c', ' ', ',', ';', '"', '""', '"x"', '\n', '\r\n', '\r', 'é', '😀', '\u0000'), { maxLength: 16 }),
+    fc.array(fc.constantFrom('a', 'b c', ' ', ',', ';', '"', '""', '"x"', '\n', '\r\n', '\r', 'é', '😀', '\u0000', '\u2028', '\u0085'), { maxLength: 16 }),
   )
   .map(([bom, pieces]) => bom + pieces.join(''));
 
