@@ -12,8 +12,9 @@ import { ObjectFormatError, type TextRecordParser } from './text-record-parser.j
  *   no `value`.
  * - **Records back to back on a line** (`{…}{…}`, as Kinesis Data Firehose writes them when its
  *   newline delimiter is off) are one record each, all on that line's number. So are the elements
- *   of a line that is an array (`[{…}, {…}]`). A line that cannot be cut into whole values (a
- *   truncated record) stays one malformed record: records are never guessed out of broken text.
+ *   of a line that is an array (`[{…}, {…}]`). A line that cannot be cut into whole objects (a
+ *   truncated record, `{…}oops`, `not json`) stays one malformed record: records are never
+ *   guessed out of broken text.
  * - **A JSON document** — pretty-printed objects (`jq .`), or an array of records over many lines
  *   — is recognised by its first non-blank line (`[` or `{` alone, or an array that does not
  *   close on it) and cut into records by its structure (json-value-framer.ts), each with the line
@@ -151,9 +152,14 @@ function lineRecords(line: number, raw: string, out: RawRecord[]): void {
       if (!(error instanceof ObjectFormatError)) throw error; // else not cut into whole values: one malformed record
     }
   }
-  // A malformed line that is one value stays that one malformed record.
-  if (values && (array || values.length >= 2)) out.push(...framedRecords(values));
+  // A malformed line is cut only into several objects (or arrays of them): text such as
+  // `not json` or `{"a":1}oops` stays one malformed record, never several.
+  if (values && (array || (values.length >= 2 && values.every(opensRecord)))) out.push(...framedRecords(values));
   else out.push(record);
+}
+
+function opensRecord(value: FramedRecord): boolean {
+  return value.text.startsWith('{') || value.text.startsWith('[');
 }
 
 function framedRecords(values: readonly FramedRecord[]): RawRecord[] {

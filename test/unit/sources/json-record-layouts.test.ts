@@ -218,13 +218,14 @@ describe('what cannot be cut into records', () => {
     expect(out[1]!.raw).toBe('{"a":{"b":2}');
   });
 
-  it('on a line of records back to back, text that is no record is a malformed record of its own', () => {
-    const out = parseChunks('{"a":1}oops{"a":2}\n', []);
-    expect(out.map((r) => [r.line, r.raw, r.value ?? r.error!.replace(/:.*/s, ':…')])).toEqual([
-      [1, '{"a":1}', { a: 1 }],
-      [1, 'oops', 'malformed JSON:…'],
-      [1, '{"a":2}', { a: 2 }],
-    ]);
+  it('a line of records back to back with text that is no record between them stays one malformed record', () => {
+    for (const text of ['{"a":1}oops{"a":2}', 'not json', '{"a":1} 42']) {
+      const out = parseChunks(`${text}\n{"a":3}\n`, []);
+      expect(out.map((r) => [r.line, r.raw, r.value ?? r.error!.replace(/:.*/s, ':…')])).toEqual([
+        [1, text, 'malformed JSON:…'],
+        [2, '{"a":3}', { a: 3 }],
+      ]);
+    }
   });
 
   it('array elements that are not objects are records with an error, one each', () => {
