@@ -2,12 +2,17 @@
  * Reads a labels source (`file()` / `s3()`) into plain objects: Parquet through hyparquet
  * (typed: INT64 stays bigint, timestamps become Dates), JSON lines, and CSV with numbers
  * recognised where that loses nothing. Labels are small next to feature history, so reading
- * them whole is fine.
+ * them whole is fine. Labels are the ground truth of a training set and are never quarantined:
+ * text that cannot be read exactly (not UTF-8, a malformed line) fails the read with
+ * `LABELS_UNREADABLE`, naming the file, the line and the fix.
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { SourceError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
+import { csvDelimiterFor } from '../sources/format-detection.js';
+import { readLabelCsv } from './label-csv-reader.js';
+import { decodeLabelText } from './label-text-decoding.js';
 import { FLOORED_TIMESTAMP_PARSERS } from './parquet-timestamp-parsers.js';
 
 /**
@@ -44,7 +49,7 @@ export async function readLabelSource(node: SourceNode, s3Client?: unknown, text
         },
       });
     } else if (object.format === 'jsonl') {
-      const text = new TextDecoder().decode(bytes);
+      const text = decodeLabelText(bytes, object.uri);
       text.split(/\r?\n/).forEach((line, i) => {
         if (line.trim() === '') return;
         try {
@@ -54,7 +59,13 @@ export async function readLabelSource(node: SourceNode, s3Client?: unknown, text
         }
       });
     } else {
-      const csv = parseCsv(new TextDecoder().decode(bytes), node.csv?.delimiter ?? ',', textColumns);
+      // The delimiter and header as the sources take them: a tab for `.tsv` unless configured.
+      const csv = readLabelCsv(decodeLabelText(bytes, object.uri), {
+        uri: object.uri,
+        delimiter: csvDelimiterFor(object.key, node.csv?.delimiter),
+        header: node.csv?.header ?? true,
+        textColumns,
+      });
       for (const name of csv.columns) columns.add(name);
       rows.push(...csv.rows);
     }
@@ -79,57 +90,4 @@ async function readBytes(node: SourceNode, uri: string, s3Client?: unknown): Pro
   const { bucket, key } = parseS3Uri(uri);
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return response.Body!.transformToByteArray();
-}
-
-/**
- * RFC 4180 CSV with a header row. A cell that is a plain decimal number becomes a number, unless
- * its column is in `textColumns` or it is an integer a double cannot hold exactly (an id like
- * 12345678901234567891 stays text rather than silently becoming ...7000).
- *
- * @example
- * ```ts
- * parseCsv('entity_id,y\n1.0,2\n', ',', ['entity_id']) // { columns: ['entity_id', 'y'], rows: [{ entity_id: '1.0', y: 2 }] }
- * ```
- */
-export function parseCsv(text: string, delimiter: string, textColumns: readonly string[] = []): LabelRows {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"', i++);
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) (record.push(field), (field = ''));
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      if (record.length > 1 || record[0] !== '') records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || record.length) (record.push(field), records.push(record));
-  const [header, ...body] = records;
-  if (!header) return { columns: [], rows: [] };
-  const keep = new Set(textColumns);
-  const rows = body.map((cells) =>
-    Object.fromEntries(header.map((name, j) => {
-      const cell = cells[j];
-      if (cell === undefined || cell === '') return [name, null];
-      return [name, keep.has(name) ? cell : csvNumber(cell) ?? cell];
-    })),
-  );
-  return { columns: header, rows };
-}
-
-function csvNumber(cell: string): number | undefined {
-  if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/.test(cell)) return undefined;
-  const n = Number(cell);
-  // A decimal fraction is a measurement, read to the nearest double as any CSV reader does; an
-  // integer past 2^53 is almost always an identifier, and rounding it would change which row it names.
-  return /^-?\d+$/.test(cell) && !Number.isSafeInteger(n) ? undefined : n;
 }
