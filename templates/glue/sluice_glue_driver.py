@@ -42,6 +42,9 @@ from datetime import date, datetime, timedelta, timezone
 AUTO = "auto"
 # S3 requests in flight at once when reading manifests and current-version markers.
 PARALLEL_REQUESTS = 16
+# Lineage columns of the validated zone that files written by older event stages lack (the
+# aggregate SQL orders by them: VALIDATED_ORDER_COLUMNS in compile-aggregate.ts).
+LINEAGE_COLUMNS_ADDED_LATER = ("_line_index",)
 
 
 def resolve_dates(start_dt, end_dt, reprocess_days, lookback_days, today):
@@ -319,6 +322,12 @@ def main():
     # basePath keeps `dt` as a column (dropped: the SQL reads only the plan's columns).
     # mergeSchema: files written before a schema change may lack a newer column (read as null).
     rows = spark.read.option("basePath", validated_path).option("mergeSchema", "true").parquet(*files).drop("dt")
+    # Files the event stage wrote before it recorded _line_index (a record's place among those
+    # starting on its line, which breaks first/last ties) lack it; when no file read has it, the
+    # column is added as null so the SQL still resolves: those rows order by object and line.
+    for column in LINEAGE_COLUMNS_ADDED_LATER:
+        if column not in rows.columns:
+            rows = rows.withColumn(column, F.lit(None).cast("int"))
     rows.createOrReplaceTempView(args["input_view"])
 
     sql = read_text(spark, args["aggregate_sql_s3_uri"])

@@ -14,6 +14,7 @@ import { join, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { bundlePipeline, type BundleResult } from '../promote/bundle.js';
+import { VALIDATED_ORDER_COLUMNS } from '../promote/compile-aggregate.js';
 import { adaptS3rverEvent } from './dev-event-adapter.js';
 import { currentMarker, currentVersionsPrefix, isCurrentObject, type CurrentVersionMarker } from '../runtime/current-versions.js';
 import { zoneStore } from '../runtime/zone-store.js';
@@ -276,7 +277,7 @@ async function defaultAggregate(context: DevAggregateContext): Promise<string> {
       await connection.run(`SET TimeZone = 'UTC'`);
       const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
       await connection.run(`CREATE TABLE valid_rows AS SELECT * FROM read_parquet([${list}], union_by_name = true)`);
-      const { rows } = await runAggregateStage(connection, window, { table: 'valid_rows', orderColumns: ['_object', '_line'] });
+      const { rows } = await runAggregateStage(connection, window, { table: 'valid_rows', orderColumns: VALIDATED_ORDER_COLUMNS });
       const definition = { plan, hash: context.bundle.planHash, mapFunctions: [] };
       const result = await writeFeatureGroup(connection, {
         table: 'feature_rows',

@@ -11,10 +11,13 @@ import { aggregateSteps } from '../features/glue-catalog-names.js';
 import { INPUT_VIEW } from './glue-job-arguments.js';
 
 /**
- * Lineage columns the event stage writes into every validated-zone row (object URI, then
- * line): the source order that breaks first/last ties.
+ * Lineage columns the event stage writes into every validated-zone row (object URI, line, and
+ * the record's place among those starting on that line): the source order that breaks
+ * first/last ties, as a local run's row order does. `_line_index` tells apart records that
+ * share a line (JSON back to back, an array on one line); zones written before it existed read
+ * it as null (the Glue driver adds it when no file has it), and keep ordering by line.
  */
-export const VALIDATED_ORDER_COLUMNS = ['_object', '_line'] as const;
+export const VALIDATED_ORDER_COLUMNS = ['_object', '_line', '_line_index'] as const;
 
 /**
  * Compiles the plan's window into SQL over the view `valid_rows` (the Glue driver registers

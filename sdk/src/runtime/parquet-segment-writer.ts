@@ -2,8 +2,8 @@
  * Valid rows of one segment → one Parquet file (hyparquet-writer, pure JS: nothing native
  * enters the Lambda bundle). Types follow the schema: string → UTF8, number → DOUBLE,
  * integer → INT64, boolean → BOOLEAN, timestamp → TIMESTAMP (millis, UTC). Lineage columns
- * `_object` (s3://bucket/key) and `_line` come last: the aggregate stage breaks first/last ties
- * by them.
+ * `_object` (s3://bucket/key), `_line` and `_line_index` (the record's place among those
+ * starting on its line) come last: the aggregate stage breaks first/last ties by them.
  *
  * A column whose type the definition cannot tell (a `.map()` without declared types) gets its
  * type once per object, from the first segment with a value in it: numbers → DOUBLE (never
@@ -21,6 +21,8 @@ import type { OutputColumn } from './row-transformer.js';
 
 export interface ValidRow {
   readonly line: number;
+  /** The record's place among the records that start on its line (1 unless JSON records share the line); default 1. */
+  readonly lineIndex?: number;
   readonly row: Readonly<Record<string, unknown>>;
 }
 
@@ -50,12 +52,12 @@ export function writeParquetSegment(
     for (let i = 0; i < rows.length; i++) out[i] = rows[i]!.row[column.name];
     return out;
   });
-  return writeParquetColumns(effective, values, rows.map((r) => r.line), objectUri, metadata, objectTypes);
+  return writeParquetColumns(effective, values, rows.map((r) => r.line), objectUri, metadata, objectTypes, rows.map((r) => r.lineIndex ?? 1));
 }
 
 /**
  * Encodes rows held column by column (`values[c][i]` is column `c` of row `i`, whose input
- * line is `lines[i]`) as a Parquet file: the same file `writeParquetSegment` writes for those
+ * line is `lines[i]`, where it is record `lineIndexes[i]` of those starting there) as a Parquet file: the same file `writeParquetSegment` writes for those
  * rows. The event stage buffers segments this way, so that row objects die young instead of
  * surviving — and being copied by the garbage collector — until the segment is written.
  * `objectTypes` holds the types decided for the object's undeclared columns; types decided
@@ -75,6 +77,7 @@ export function writeParquetColumns(
   objectUri: string,
   metadata: Readonly<Record<string, string>>,
   objectTypes: ObjectColumnTypes = {},
+  lineIndexes?: readonly number[],
 ): Uint8Array {
   const columnData: ColumnSource[] = [];
   columns.forEach((column, c) => {
@@ -93,6 +96,8 @@ export function writeParquetColumns(
   // Distinct line numbers (they only grow within a file) always fail the writer's dictionary sample.
   const linesPlain = ascending || sampleRulesOutDictionary(lineValues, identity, eightBytes);
   columnData.push({ name: '_line', data: lineValues, type: 'INT64', ...(linesPlain ? { encoding: 'PLAIN' as const } : {}) });
+  // Almost always 1 (one record per line): a dictionary of one value, a few bytes per file.
+  columnData.push({ name: '_line_index', data: lineIndexes ? [...lineIndexes] : new Array<number>(lines.length).fill(1), type: 'INT32' });
   const buffer = parquetWriteBuffer({
     columnData,
     kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),

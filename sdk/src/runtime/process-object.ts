@@ -269,13 +269,18 @@ class SegmentRun {
     let seen = 0;
     const skip = this.state.recordsDone;
     let segmentStarted = 0;
+    /** The line of the record before, and that record's place among those starting on it (counted over skipped records too, so a resumed object numbers as a clean run). */
+    let previousLine = 0;
+    let lineIndex = 0;
     try {
       for await (const batch of records) {
         for (const record of batch) {
+          lineIndex = record.line === previousLine ? lineIndex + 1 : 1;
+          previousLine = record.line;
           // Resuming: records before the checkpoint were written by an earlier invocation.
           if (seen++ < skip) continue;
           if (this.segmentRecords === 0) segmentStarted = Date.now();
-          this.take(record);
+          this.take(record, lineIndex);
           if (this.segmentRecords >= this.state.segmentRows || this.segmentBytes >= this.state.segmentBytes) {
             await this.flush(seen);
             if (this.deps.shouldYield(Date.now() - segmentStarted)) return true;
@@ -292,7 +297,7 @@ class SegmentRun {
     return false;
   }
 
-  private take(record: RawRecord): void {
+  private take(record: RawRecord, lineIndex: number): void {
     this.segmentRecords++;
     this.segmentBytes += record.raw.length;
     this.state.rows.in++;
@@ -318,8 +323,9 @@ class SegmentRun {
         values[c]!.push(this.timestampAt[c] && v instanceof Date ? v.getTime() : v);
       }
       bucket.lines.push(record.line);
+      bucket.lineIndexes.push(lineIndex);
     } else {
-      bucket.rows.push({ line: record.line, row: outcome.row });
+      bucket.rows.push({ line: record.line, lineIndex, row: outcome.row });
     }
     this.state.rows.valid++;
   }
@@ -357,7 +363,7 @@ class SegmentRun {
       const key = this.keys.validated(dt, this.target.objectId, segment);
       const bucket = this.validByDt.get(dt)!;
       const bytes = bucket.kind === 'columns'
-        ? writeParquetColumns(this.deps.transformer.columns!, bucket.values, bucket.lines, this.objectUri, metadata, this.state.columnTypes)
+        ? writeParquetColumns(this.deps.transformer.columns!, bucket.values, bucket.lines, this.objectUri, metadata, this.state.columnTypes, bucket.lineIndexes)
         : writeParquetSegment(bucket.rows, this.deps.transformer.columns, this.objectUri, metadata, this.state.columnTypes);
       await store.put(zones.validatedBucket, key, bytes, 'application/vnd.apache.parquet');
       if (!this.state.outputs.validated.includes(key)) this.state.outputs.validated.push(key);
@@ -390,12 +396,12 @@ class SegmentRun {
  * from the values when the segment is written).
  */
 type DtBuffer =
-  | { readonly kind: 'columns'; readonly names: readonly string[]; readonly values: unknown[][]; readonly lines: number[] }
+  | { readonly kind: 'columns'; readonly names: readonly string[]; readonly values: unknown[][]; readonly lines: number[]; readonly lineIndexes: number[] }
   | { readonly kind: 'rows'; readonly rows: ValidRow[] };
 
 function newDtBuffer(columns: RowTransformer['columns']): DtBuffer {
   if (!columns) return { kind: 'rows', rows: [] };
-  return { kind: 'columns', names: columns.map((c) => c.name), values: columns.map(() => []), lines: [] };
+  return { kind: 'columns', names: columns.map((c) => c.name), values: columns.map(() => []), lines: [], lineIndexes: [] };
 }
 
 /**

@@ -130,8 +130,10 @@ describe('one delivery of each object, by every path', () => {
           for (const r of fileRows) expect(key).toContain(`/dt=${new Date(r.ts as Date).toISOString().slice(0, 10)}/`);
           rows.push(...fileRows);
         }
-        const actual = comparable(rows).map(({ _object, _line, ...r }) => {
+        const actual = comparable(rows).map(({ _object, _line, _line_index, ...r }) => {
           expect(_object).toBe(`s3://landing/${object.key}`);
+          // One valid record per line in these objects (an array line's elements are all invalid).
+          expect(_line_index).toBe(1);
           return { line: _line, ...r } as Record<string, unknown>;
         });
         const want: ExpectedRow[] = expected.valid;
@@ -184,7 +186,7 @@ describe('one delivery of each object, by every path', () => {
     await rm(dir, { recursive: true, force: true });
     expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toEqual({
       event_id: 'VARCHAR', user_id: 'VARCHAR', event_type: 'VARCHAR', amount: 'DOUBLE', ts: 'TIMESTAMP',
-      amount_usd: 'DOUBLE', big: 'BOOLEAN', user_upper: 'VARCHAR', _object: 'VARCHAR', _line: 'BIGINT',
+      amount_usd: 'DOUBLE', big: 'BOOLEAN', user_upper: 'VARCHAR', _object: 'VARCHAR', _line: 'BIGINT', _line_index: 'INTEGER',
     });
   });
 });

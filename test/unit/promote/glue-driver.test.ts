@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { GLUE_JOB_ARGUMENTS, glueDefaultArguments, GLUE_SYSTEM_ARGUMENTS } from '../../../sdk/src/promote/glue-job-arguments.js';
 import { toGlueCron } from '../../../sdk/src/promote/schedule-expression.js';
+import { VALIDATED_ORDER_COLUMNS } from '../../../sdk/src/promote/compile-aggregate.js';
 import { driverArguments } from './driver-arguments.js';
 
 const DRIVER = join(import.meta.dirname, '..', '..', '..', 'templates', 'glue', 'sluice_glue_driver.py');
@@ -28,6 +29,13 @@ describe('Glue driver', () => {
     const cfile = join(mkdtempSync(join(tmpdir(), 'sluice-pyc-')), 'driver.pyc');
     execFileSync('python3', ['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', DRIVER, cfile]);
     expect(python('print(d.AUTO)')).toBe('auto');
+  });
+
+  test('adds, as null, each order column the aggregate SQL reads that zones written by older event stages lack', () => {
+    // The first event stage wrote _object and _line; every later order column must be added when missing, or the SQL fails to resolve over old zones.
+    const added = JSON.parse(python('import json; print(json.dumps(list(d.LINEAGE_COLUMNS_ADDED_LATER)))')) as string[];
+    expect(added).toEqual(VALIDATED_ORDER_COLUMNS.filter((c) => c !== '_object' && c !== '_line'));
+    expect(source).toMatch(/for column in LINEAGE_COLUMNS_ADDED_LATER:\n\s+if column not in rows\.columns:\n\s+rows = rows\.withColumn\(column, F\.lit\(None\)\.cast\("int"\)\)/);
   });
 
   test('reads exactly the arguments named in glue-job-arguments.ts', () => {

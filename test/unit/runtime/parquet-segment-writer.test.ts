@@ -53,7 +53,9 @@ describe('writeParquetColumns', () => {
           const timestamps = ts.map((t, i) => (t === null ? null : i % 3 === 0 ? t : i % 3 === 1 ? new Date(t) : new Date(t).toISOString()));
           const values = [id, label, amount, timestamps, n];
           const metadata = { 'sluice.pipeline': 'p' };
-          const ours = writeParquetColumns(columns, values, lines, 's3://b/k.jsonl', metadata);
+          // 'repeated': fifty records to a line (JSON records back to back), numbered within it.
+          const lineIndexes = lines.map((_, i) => (order === 'repeated' ? (i % 50) + 1 : 1));
+          const ours = writeParquetColumns(columns, values, lines, 's3://b/k.jsonl', metadata, {}, lineIndexes);
           const reference = new Uint8Array(parquetWriteBuffer({
             columnData: [
               { name: 'id', data: id, type: 'STRING' },
@@ -63,6 +65,7 @@ describe('writeParquetColumns', () => {
               { name: 'n', data: n.map((v) => (v === null ? null : BigInt(v))), type: 'INT64' },
               { name: '_object', data: new Array<string>(rows).fill('s3://b/k.jsonl'), type: 'STRING' },
               { name: '_line', data: lines.map((l) => BigInt(l)), type: 'INT64' },
+              { name: '_line_index', data: lineIndexes, type: 'INT32' },
             ],
             kvMetadata: [{ key: 'sluice.pipeline', value: 'p' }],
             rowGroupSize: 100_000,
