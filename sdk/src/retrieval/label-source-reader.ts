@@ -1,6 +1,6 @@
 /**
  * Reads a labels source (`file()` / `s3()`) into plain objects: Parquet through hyparquet
- * (typed: INT64 stays bigint, timestamps become Dates), JSON lines, and CSV with numbers
+ * (typed: INT64 stays bigint, timestamps become Dates), JSON records (label-json-reader.ts), and CSV with numbers
  * recognised where that loses nothing. Labels are small next to feature history, so reading
  * them whole is fine. Labels are the ground truth of a training set and are never quarantined:
  * text that cannot be read exactly (not UTF-8, a malformed line) fails the read with
@@ -8,10 +8,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { SourceError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
 import { csvDelimiterFor } from '../sources/format-detection.js';
 import { readLabelCsv } from './label-csv-reader.js';
+import { readLabelJson } from './label-json-reader.js';
 import { decodeLabelText } from './label-text-decoding.js';
 import { FLOORED_TIMESTAMP_PARSERS } from './parquet-timestamp-parsers.js';
 
@@ -49,15 +49,7 @@ export async function readLabelSource(node: SourceNode, s3Client?: unknown, text
         },
       });
     } else if (object.format === 'jsonl') {
-      const text = decodeLabelText(bytes, object.uri);
-      text.split(/\r?\n/).forEach((line, i) => {
-        if (line.trim() === '') return;
-        try {
-          rows.push(JSON.parse(line) as Record<string, unknown>);
-        } catch (error) {
-          throw new SourceError('LABELS_UNREADABLE', `Line ${i + 1} of the labels object ${object.uri} is not JSON. Labels must be clean: fix or drop that line.`, { cause: error });
-        }
-      });
+      rows.push(...readLabelJson(decodeLabelText(bytes, object.uri), object.uri));
     } else {
       // The delimiter and header as the sources take them: a tab for `.tsv` unless configured.
       const csv = readLabelCsv(decodeLabelText(bytes, object.uri), {
