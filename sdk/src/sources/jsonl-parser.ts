@@ -40,6 +40,7 @@ export function createJsonlParser(): TextRecordParser {
   /** Until the first non-blank line is whole, the text read so far (the framer gets it all if the object is a document). */
   let head: string[] | undefined = [];
   const firstLineEnds = firstLineWatch();
+  const backToBack = backToBackWatch();
   let document: JsonValueFramer | undefined;
 
   const take = (text: string, out: RawRecord[]): void => {
@@ -62,14 +63,17 @@ export function createJsonlParser(): TextRecordParser {
     }
     if (start < text.length) pending.push(text.slice(start));
   };
-  /** Decides, once the first non-blank line is whole (or the text ended), how the object is read; returns its records so far. */
-  const decide = (): RawRecord[] => {
+  /**
+   * Decides, once the first non-blank line is whole (or the text ended, or it holds records back
+   * to back), how the object is read; returns its records so far.
+   */
+  const decide = (asDocument: boolean): RawRecord[] => {
     const text = head!.join('');
     head = undefined;
     const out: RawRecord[] = [];
-    if (startsDocument(text)) {
+    if (asDocument || startsDocument(text)) {
       document = new JsonValueFramer();
-      out.push(...framedRecords(document.push(text)));
+      addFramed(out, document.push(text));
     } else {
       pushLines(text, out);
     }
@@ -77,25 +81,68 @@ export function createJsonlParser(): TextRecordParser {
   };
   return {
     push(text) {
-      if (document) return framedRecords(document.push(text));
-      if (head) {
-        head.push(text);
-        return firstLineEnds(text) ? decide() : [];
-      }
       const out: RawRecord[] = [];
-      pushLines(text, out);
+      if (document) addFramed(out, document.push(text));
+      else if (head) {
+        head.push(text);
+        // Records back to back on the first line (Firehose without its delimiter: often the whole
+        // object is one line of many megabytes) are framed as they stream, not held to the line's end.
+        if (backToBack(text)) return decide(true);
+        return firstLineEnds(text) ? decide(false) : out;
+      } else pushLines(text, out);
       return out;
     },
     end() {
-      const out = head ? decide() : [];
-      if (document) return [...out, ...framedRecords(document.end())];
-      if (pending.length > 0) take(pending.join(''), out);
+      const out = head ? decide(false) : [];
+      if (document) addFramed(out, document.end());
+      else if (pending.length > 0) take(pending.join(''), out);
       pending = [];
       return out;
     },
     get line() {
       return document ? document.currentLine : line;
     },
+  };
+}
+
+/**
+ * Watches the first chunks for two objects back to back on the first line (`{…}{…}`), framing
+ * them as they come; gives up (false from then on) at the first line's end or at text that is
+ * not records back to back.
+ */
+function backToBackWatch(): (chunk: string) => boolean {
+  let framer: JsonValueFramer | undefined = new JsonValueFramer();
+  let firstLine = 0;
+  let objects = 0;
+  let opened = false;
+  return (chunk) => {
+    if (!framer) return false;
+    if (!opened) {
+      const first = NON_BLANK.exec(chunk)?.[0];
+      if (first === undefined) return false;
+      opened = true;
+      // An array's elements are cut line by line (lineRecords) or as a document (startsDocument).
+      if (first !== '{') {
+        framer = undefined;
+        return false;
+      }
+    }
+    let framed: FramedRecord[];
+    try {
+      framed = framer.push(chunk);
+    } catch {
+      framer = undefined; // not records back to back: the line decides
+      return false;
+    }
+    for (const record of framed) {
+      firstLine ||= record.line;
+      if (record.line !== firstLine || !record.text.startsWith('{')) {
+        framer = undefined;
+        return false;
+      }
+      if (++objects === 2) return true;
+    }
+    return false;
   };
 }
 
@@ -147,14 +194,15 @@ function lineRecords(line: number, raw: string, out: RawRecord[]): void {
   if (array || record.error?.startsWith('malformed JSON')) {
     try {
       const framer = new JsonValueFramer(line);
-      values = [...framer.push(raw), ...framer.end()];
+      values = framer.push(raw);
+      for (const value of framer.end()) values.push(value);
     } catch (error) {
       if (!(error instanceof ObjectFormatError)) throw error; // else not cut into whole values: one malformed record
     }
   }
   // A malformed line is cut only into several objects (or arrays of them): text such as
   // `not json` or `{"a":1}oops` stays one malformed record, never several.
-  if (values && (array || (values.length >= 2 && values.every(opensRecord)))) out.push(...framedRecords(values));
+  if (values && (array || (values.length >= 2 && values.every(opensRecord)))) addFramed(out, values);
   else out.push(record);
 }
 
@@ -162,8 +210,9 @@ function opensRecord(value: FramedRecord): boolean {
   return value.text.startsWith('{') || value.text.startsWith('[');
 }
 
-function framedRecords(values: readonly FramedRecord[]): RawRecord[] {
-  return values.map((v) => parseJsonLine(v.line, v.text));
+/** Decodes framed records into `out` (a loop: a spread of a line's 100,000 records overflows the call stack). */
+function addFramed(out: RawRecord[], values: readonly FramedRecord[]): void {
+  for (const v of values) out.push(parseJsonLine(v.line, v.text));
 }
 
 const ARRAY_ERROR = 'expected a JSON object, got array';

@@ -185,6 +185,25 @@ describe('JSON records in any layout', () => {
   });
 });
 
+describe('a large object of records back to back on one line (Firehose)', () => {
+  it('is cut as it streams: records come out before the line ends, 100,000 of them without overflowing the stack', () => {
+    const parser = createJsonlParser();
+    const record = (i: number) => JSON.stringify({ id: i, user: `u${i % 7}`, note: 'a {brace} and a "quote"' });
+    let emitted = 0;
+    let beforeEnd = 0;
+    for (let start = 0; start < 100_000; start += 1000) {
+      const chunk = Array.from({ length: 1000 }, (_, k) => record(start + k)).join('');
+      const out = parser.push(chunk);
+      expect(out.map((r) => r.value!.id)).toEqual(Array.from({ length: out.length }, (_, k) => emitted + k));
+      emitted += out.length;
+      if (start === 0) beforeEnd = emitted;
+    }
+    emitted += parser.end().length;
+    expect(beforeEnd).toBeGreaterThan(900); // the first chunk's records, not held for the line's end
+    expect(emitted).toBe(100_000);
+  });
+});
+
 describe('what cannot be cut into records', () => {
   const refused = (text: string): string => {
     try {
