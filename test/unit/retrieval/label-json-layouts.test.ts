@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { file } from '../../../sdk/src/index.js';
+import { file, localEngine, trainingSet } from '../../../sdk/src/index.js';
 import { readLabelSource } from '../../../sdk/src/retrieval/label-source-reader.js';
+import { writeStore } from './store-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-label-json-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,5 +43,16 @@ describe('JSON labels', () => {
     ['a big integer inside a nested object', 'nested.jsonl', '{"entity_id":"u1","meta":{"n":9007199254740993}}\n', /Line 1 .* holds the integer 9007199254740993 inside a nested object \(meta\.n\)/],
   ])('%s fails the read with LABELS_UNREADABLE', async (_, name, text, message) => {
     await expect(read(name, text)).rejects.toMatchObject({ code: 'LABELS_UNREADABLE', message: expect.stringMatching(message) });
+  });
+
+  it('through trainingSet(...).fetch(): an array of labels joins each id, one beyond 2^53 included, to its own features', async () => {
+    const root = join(dir, 'store');
+    const D = Date.UTC(2024, 0, 5);
+    const ids = ['1234567890123456789', '1234567890123456800']; // the second is what JSON.parse rounds the first to
+    await writeStore(root, 'user', [{ group: 'g', columns: [{ name: 'v', type: 'VARCHAR' }], rows: ids.map((id) => ({ entity_id: id, feature_ts: D, values: [`features of ${id}`] })) }]);
+    const labels = join(dir, 'labels.json');
+    writeFileSync(labels, '[\n  {"entity_id": 1234567890123456789, "ts": "2024-01-05T12:00:00Z", "y": 1}\n]\n');
+    const table = await trainingSet(root, { labels: file(labels), entity: 'user', features: ['g:v'], ttl: '1d' }).fetch({ engine: localEngine() });
+    expect(table.toArray().map((r) => String(r.toJSON().g__v))).toEqual(['features of 1234567890123456789']);
   });
 });
