@@ -24,11 +24,13 @@ const rec = (user: string, day: number, v: number) => JSON.stringify({ user, ts:
 
 // Day 1: three records of u1 at one instant on line 1, then u2's on line 2 (an array, two at one instant).
 // Day 2: u1 again, one record per line and two on line 4, all at one instant.
+// Line 5: u3's second record is quarantined; the third keeps its place (3) on the line.
 const TEXT = [
   `${rec('u1', 1, 10)}${rec('u1', 1, 20)}${rec('u1', 1, 30)}`,
   `[${rec('u2', 1, 7)}, ${rec('u2', 1, 8)}]`,
   rec('u1', 2, 40),
   `${rec('u1', 2, 50)} ${rec('u1', 2, 60)}`,
+  `${rec('u3', 1, 1)}{"user":"u3","ts":"never","v":2}${rec('u3', 1, 3)}`,
 ].join('\n');
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-line-ties-'));
@@ -49,7 +51,7 @@ describe('records that share a line and an instant', () => {
     mkdirSync(join(dir, 'in'), { recursive: true });
     const path = join(dir, 'in', 'firehose.json');
     writeFileSync(path, TEXT);
-    const local = await pipelineFor(path).run({ dryRun: true, previewRows: 100 });
+    const local = await pipelineFor(path).run({ zones: join(dir, 'zones'), previewRows: 100 });
     const localRows = byKey(local.preview.toArray().map((r) => ({ ...(r.toJSON() as Row), feature_ts: Number(r.feature_ts), n_1d: Number(r.n_1d) })));
 
     const day = (d: number) => Date.parse(`2024-01-0${d}T00:00:00.000Z`);
@@ -58,6 +60,7 @@ describe('records that share a line and an instant', () => {
       ['u1', day(2), 3, 10, 30],
       ['u1', day(3), 3, 40, 60],
       ['u2', day(2), 2, 7, 8],
+      ['u3', day(2), 2, 1, 3],
     ]);
 
     const definition = toPipelineDefinition(pipelineFor(`/unused/firehose.json`));
@@ -74,7 +77,11 @@ describe('records that share a line and an instant', () => {
       }
       await connection.run(`CREATE TABLE valid_rows AS SELECT * FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}], union_by_name = true)`);
       const lineIndexes = (await connection.runAndReadAll('SELECT _line, _line_index FROM valid_rows ORDER BY _line, _line_index')).getRows().map(([l, i]) => [Number(l), Number(i)]);
-      expect(lineIndexes).toEqual([[1, 1], [1, 2], [1, 3], [2, 1], [2, 2], [3, 1], [4, 1], [4, 2]]);
+      const expectedIndexes = [[1, 1], [1, 2], [1, 3], [2, 1], [2, 2], [3, 1], [4, 1], [4, 2], [5, 1], [5, 3]];
+      expect(lineIndexes).toEqual(expectedIndexes);
+      // The local run's validated zone numbers the rows the same way, quarantined records counted.
+      const localZone = (await connection.runAndReadAll(`SELECT _line, _line_index FROM read_parquet('${join(dir, 'zones', 'validated')}/**/*.parquet') ORDER BY _line, _line_index`)).getRows().map(([l, i]) => [Number(l), Number(i)]);
+      expect(localZone).toEqual(expectedIndexes);
       const window = definition.plan.steps.find((s) => s.kind === 'window') as WindowNode;
       const { table } = await runAggregateStage(connection, window, { table: 'valid_rows', orderColumns: VALIDATED_ORDER_COLUMNS });
       const zoneRows = byKey((await connection.runAndReadAll(`SELECT entity_id, epoch_ms(feature_ts) AS feature_ts, n_1d, first_v_1d, last_v_1d FROM ${table}`)).getRowObjectsJS()

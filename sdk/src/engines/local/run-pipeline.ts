@@ -230,6 +230,7 @@ export async function runLocal(definition: PipelineDefinition, options: RunOptio
         metadata: lineage,
         write: !options.dryRun,
         writeValidated: writeOutputs && options.writeZones !== false,
+        ...(read.representation === 'json' ? { rawTable: RAW_TABLE } : {}),
       }),
     );
 

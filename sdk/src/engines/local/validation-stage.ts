@@ -42,7 +42,7 @@ import { leftToZod, type LeftToZod } from './validation/left-to-zod.js';
 import { acceptFlooredInstants, REJECTED_TABLE, rejectedRowsQuery } from './validation/rejected-rows.js';
 import { refusedPatterns } from './validation/refused-patterns.js';
 import { boundedColumns, scanTypedRows, type WindowColumns, type WindowInputBounds } from './validation/typed-scan.js';
-import { createZodTable, notAccepted, POSITION_COLUMN_NAMES, selectValidRows, validRowsQuery, zodTable } from './validation/valid-rows-sql.js';
+import { createZodTable, LINEAGE_COLUMN_NAMES, notAccepted, POSITION_COLUMN_NAMES, selectValidRows, validRowsQuery, zodTable } from './validation/valid-rows-sql.js';
 import { dropRelation } from './validation/valid-table.js';
 import { parseRejectedRows } from './validation/zod-pages.js';
 import { kindRows, typedDataColumns, typedDeferredField, zodsFields, zodsPart } from './validation/zods-part.js';
@@ -168,8 +168,8 @@ async function validateInto(connection: DuckDBConnection, options: ValidationSta
   const schema = options.schema;
   const columns = describeSchema(schema).columns;
   for (const c of columns) {
-    if (POSITION_COLUMN_NAMES.includes(c.name)) {
-      throw new PlanError('POSITION_COLUMN_NAMES_COLUMN', `validate.schema.${c.name}`, `The schema field "${c.name}" collides with a column sluice adds to every row (${POSITION_COLUMN_NAMES.join(', ')}). Rename the field.`);
+    if (LINEAGE_COLUMN_NAMES.includes(c.name)) {
+      throw new PlanError('POSITION_COLUMN_NAMES_COLUMN', `validate.schema.${c.name}`, `The schema field "${c.name}" collides with a column sluice adds to every row (${LINEAGE_COLUMN_NAMES.join(', ')}). Rename the field.`);
     }
   }
   const runRows: SqlRunner = async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];

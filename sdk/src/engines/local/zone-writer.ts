@@ -28,6 +28,12 @@ export interface ZoneWrite {
   readonly write: boolean;
   /** Write the validated zone (false when a gate failed: production quarantines such a batch). */
   readonly writeValidated: boolean;
+  /**
+   * The raw records of a text source (`_row_id, _object, _line` of every record read, valid or
+   * not), from which each valid row's `_line_index` is counted as the event stage counts it;
+   * absent for Parquet sources, whose rows each have a line of their own.
+   */
+  readonly rawTable?: string;
 }
 
 /**
@@ -42,11 +48,12 @@ export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite):
   const out: { validated?: string; quarantine?: string } = {};
   if (zone.writeValidated) {
     const validated = joinPath(zone.root, 'validated');
-    const columns = (await describeTable(connection, zone.table)).map((c) => c.name);
     const p = printerFor('duckdb');
+    const table = await withLineIndex(connection, zone.table, zone.rawTable);
+    const columns = (await describeTable(connection, table)).map((c) => c.name);
     // One writer at a time per zone, as per feature group (write-lock.ts).
     await withWriteLock(validated, () => writePartitions(connection, {
-      table: zone.table,
+      table,
       columns,
       dtExpression: zone.timestampColumn ? `coalesce(strftime(${p.quoteIdentifier(zone.timestampColumn)}, '%Y-%m-%d'), 'unknown')` : `'all'`,
       orderBy: ['_row_id'],
@@ -54,6 +61,7 @@ export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite):
       files,
       metadata: zone.metadata,
     }));
+    await connection.run(`DROP VIEW ${p.quoteIdentifier(table)}`);
     out.validated = validated;
   }
   const reachable = zone.objectFailures.flatMap((f) => {
@@ -74,4 +82,24 @@ export async function writeZones(connection: DuckDBConnection, zone: ZoneWrite):
     })());
   }
   return out;
+}
+
+/**
+ * A view of the valid rows with `_line_index`, the row's place among the records starting on
+ * its line, as the event stage writes it into the validated zone (JSON records back to back share
+ * a line; the aggregate stage breaks first/last ties by it). Counted over every record read, the
+ * quarantined ones included: a text source's `_row_id`s run on within an object, so it is the
+ * distance from the line's first record. Parquet rows each have a line of their own: 1.
+ */
+async function withLineIndex(connection: DuckDBConnection, validTable: string, rawTable: string | undefined): Promise<string> {
+  const p = printerFor('duckdb');
+  const view = `${validTable}__zone`;
+  const lineIndex = rawTable
+    ? `CAST(v._row_id - f.first_row + 1 AS INTEGER)`
+    : 'CAST(1 AS INTEGER)';
+  const from = rawTable
+    ? `${p.quoteIdentifier(validTable)} AS v JOIN (SELECT _object, _line, min(_row_id) AS first_row FROM ${p.quoteIdentifier(rawTable)} GROUP BY _object, _line) AS f ON f._object = v._object AND f._line = v._line`
+    : `${p.quoteIdentifier(validTable)} AS v`;
+  await connection.run(`CREATE OR REPLACE VIEW ${p.quoteIdentifier(view)} AS SELECT v.*, ${lineIndex} AS _line_index FROM ${from}`);
+  return view;
 }

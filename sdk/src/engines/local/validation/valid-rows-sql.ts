@@ -12,6 +12,9 @@ import type { ColumnType } from '../../../quality/describe-schema.js';
 /** The columns sluice adds to every row, which no schema field may be named. */
 export const POSITION_COLUMN_NAMES: readonly string[] = ['_row_id', '_object', '_line'];
 
+/** Those, and the one the validated zone adds (`_line_index`, zone-writer.ts): no schema field may be named so either. */
+export const LINEAGE_COLUMN_NAMES: readonly string[] = [...POSITION_COLUMN_NAMES, '_line_index'];
+
 /**
  * Materializes the compiled layers as temporary tables, then selects the accepted rows into the valid table.
  *
