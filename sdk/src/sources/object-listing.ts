@@ -114,7 +114,8 @@ function withFormats(node: SourceNode, listed: readonly Omit<SourceObject, 'form
     }
     const error =
       `Cannot tell the format of "${object.key}" from its name (known extensions: ${KNOWN_EXTENSIONS_TEXT}). ` +
-      `Narrow the glob so it matches only data files, or, when every object it matches is of one format, pass it: ${node.scheme}('${node.uri}', { format: 'jsonl' }).`;
+      `Narrow the glob so it matches only data files, or, when every object it matches is of one format, pass it: ${node.scheme}('${node.uri}', { format: 'jsonl' }) ` +
+      "(Kinesis Data Firehose names its objects without an extension; 'jsonl' reads its records with or without newlines between them).";
     if (!options.onUnknownFormat) throw new SourceError('SOURCE_UNKNOWN_FORMAT', error);
     options.onUnknownFormat({ ...object, error });
   }

@@ -52,6 +52,8 @@ const OBJECTS: Record<string, { body: Uint8Array; records?: { line: number; valu
   'tables/t.parquet.gz': { body: gzipSync(parquetBytes) },
   'big/corrupt-tail.jsonl.gz': { body: bigCorrupt },
   'big/whole.jsonl': { body: Buffer.from(bigLines.join('\n')) },
+  // As Kinesis Data Firehose writes them: no extension, records back to back without newlines.
+  'firehose/2024/01/01/00/stream-1-2024-01-01-00-00-00-5b6c': { body: Buffer.from('{"user":"fa","n":1}{"user":"fb","n":2}{"user":"fc","n":3}') },
 };
 const EVENT_KEYS = Object.keys(OBJECTS).filter((k) => k.startsWith('events/') && !k.endsWith('_SUCCESS')).sort();
 
@@ -111,6 +113,17 @@ describe('s3() against s3rver', () => {
         else process.env[name] = value;
       }
     }
+  });
+
+  test('Firehose output (no extension, no newlines): refused with the hint to name the format, then read record by record with it', async () => {
+    const refusal = await listSourceObjects(node('s3://landing/firehose/'), { s3Client: server.client }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(SourceError);
+    expect((refusal as Error).message).toContain("pass it: s3('s3://landing/firehose/', { format: 'jsonl' }) (Kinesis Data Firehose names its objects without an extension");
+    const source = node('s3://landing/firehose/', { format: 'jsonl' });
+    const [object] = await listSourceObjects(source, { s3Client: server.client });
+    const result = await readObject(source, object!, { s3Client: server.client });
+    if (!result.ok) throw new Error(result.error);
+    expect(result.records.map((r) => [r.line, r.value])).toEqual([[1, { user: 'fa', n: 1 }], [1, { user: 'fb', n: 2 }], [1, { user: 'fc', n: 3 }]]);
   });
 
   test('limit stops early on S3 too: a corrupt tail is never reached', async () => {
