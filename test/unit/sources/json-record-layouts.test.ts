@@ -104,6 +104,20 @@ const LAYOUTS = {
     b.add(`]${eol}`);
     return { text: b.text, lines };
   },
+  'an array indented with tabs, spaces before the commas and after the brackets': (records: Json[], eol: string): Laid => {
+    // Whitespace JSON allows between any two tokens: a raw newline occurs only between tokens
+    // (strings escape theirs), so ",\n" and "\n" are structural and safe to rewrite.
+    const b = builder();
+    b.add(`[ \t${eol}`);
+    const lines = records.map((r, i) => {
+      b.add('\t');
+      const line = b.line;
+      b.add(JSON.stringify(r, null, '\t').replaceAll(',\n', ' ,\n').replaceAll('\n', eol) + (i < records.length - 1 ? ` \t,${eol}` : eol));
+      return line;
+    });
+    b.add(` ]${eol}`);
+    return { text: b.text, lines };
+  },
   'one array per line (batches)': (records: Json[], eol: string): Laid => {
     const b = builder();
     const lines: number[] = [];
