@@ -167,11 +167,16 @@ function vectorFor(arrow: ArrowModule, values: unknown[]): import('apache-arrow'
   if (present.length > 0 && present.every((v) => v instanceof Date)) {
     return arrow.vectorFromArray(values.map((v) => (v === null ? null : (v as Date).getTime())), new arrow.TimestampMillisecond());
   }
-  if (present.length > 0 && present.every((v) => typeof v === 'bigint')) return arrow.vectorFromArray(values as (bigint | null)[], new arrow.Int64());
+  // Integers beyond 2^53 arrive as bigints (Parquet INT64; JSON, where a number would have been
+  // rounded), beside the smaller ones of the same column as numbers: one Int64 column holds both.
+  if (present.length > 0 && present.some((v) => typeof v === 'bigint') && present.every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v)))) {
+    return arrow.vectorFromArray(values.map((v) => (v === null ? null : BigInt(v as bigint | number))), new arrow.Int64());
+  }
   if (present.length > 0 && present.every((v) => typeof v === 'number')) return arrow.vectorFromArray(values as (number | null)[], new arrow.Float64());
   if (present.length > 0 && present.every((v) => typeof v === 'boolean')) return arrow.vectorFromArray(values as (boolean | null)[], new arrow.Bool());
   return arrow.vectorFromArray(
-    values.map((v) => (v === null ? null : typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)))),
+    // A bigint as its digits (JSON.stringify would quote the text its replacer gives back).
+    values.map((v) => (v === null ? null : typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)))),
     new arrow.Utf8(),
   );
 }

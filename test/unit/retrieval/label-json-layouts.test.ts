@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { file, localEngine, trainingSet } from '../../../sdk/src/index.js';
 import { readLabelSource } from '../../../sdk/src/retrieval/label-source-reader.js';
+import { objectsToArrow } from '../../../sdk/src/retrieval/label-frame.js';
 import { writeStore } from './store-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-label-json-'));
@@ -43,6 +44,13 @@ describe('JSON labels', () => {
     ['a big integer inside a nested object', 'nested.jsonl', '{"entity_id":"u1","meta":{"n":9007199254740993}}\n', /Line 1 .* holds the integer 9007199254740993 inside a nested object \(meta\.n\)/],
   ])('%s fails the read with LABELS_UNREADABLE', async (_, name, text, message) => {
     await expect(read(name, text)).rejects.toMatchObject({ code: 'LABELS_UNREADABLE', message: expect.stringMatching(message) });
+  });
+
+  it('a column of small and big integers is one Int64 column; with a fraction among them, text of the digits as written', async () => {
+    const { rows } = await read('mixed.jsonl', '{"entity_id": 1, "y": 1}\n{"entity_id": 1234567890123456789, "y": 1.5}\n{"entity_id": 2, "y": 9007199254740993}\n');
+    const table = objectsToArrow(await import('apache-arrow'), rows);
+    expect(table.schema.fields.map((f) => `${f.name}: ${String(f.type)}`)).toEqual(['entity_id: Int64', 'y: Utf8']);
+    expect(table.toArray().map((r) => [String(r.entity_id), r.y])).toEqual([['1', '1'], ['1234567890123456789', '1.5'], ['2', '9007199254740993']]);
   });
 
   it('through trainingSet(...).fetch(): an array of labels joins each id, one beyond 2^53 included, to its own features', async () => {
