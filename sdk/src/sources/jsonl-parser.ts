@@ -63,15 +63,12 @@ export function createJsonlParser(): TextRecordParser {
     }
     if (start < text.length) pending.push(text.slice(start));
   };
-  /**
-   * Decides, once the first non-blank line is whole (or the text ended, or it holds records back
-   * to back), how the object is read; returns its records so far.
-   */
-  const decide = (asDocument: boolean): RawRecord[] => {
+  /** Decides, once the first non-blank line is whole (or the text ended), how the object is read; returns its records so far. */
+  const decide = (): RawRecord[] => {
     const text = head!.join('');
     head = undefined;
     const out: RawRecord[] = [];
-    if (asDocument || startsDocument(text)) {
+    if (startsDocument(text)) {
       document = new JsonValueFramer();
       addFramed(out, document.push(text));
     } else {
@@ -87,13 +84,19 @@ export function createJsonlParser(): TextRecordParser {
         head.push(text);
         // Records back to back on the first line (Firehose without its delimiter: often the whole
         // object is one line of many megabytes) are framed as they stream, not held to the line's end.
-        if (backToBack(text)) return decide(true);
-        return firstLineEnds(text) ? decide(false) : out;
+        const framed = backToBack(text);
+        if (framed) {
+          head = undefined;
+          document = framed.framer;
+          addFramed(out, framed.records);
+          return out;
+        }
+        return firstLineEnds(text) ? decide() : out;
       } else pushLines(text, out);
       return out;
     },
     end() {
-      const out = head ? decide(false) : [];
+      const out = head ? decide() : [];
       if (document) addFramed(out, document.end());
       else if (pending.length > 0) take(pending.join(''), out);
       pending = [];
@@ -106,43 +109,34 @@ export function createJsonlParser(): TextRecordParser {
 }
 
 /**
- * Watches the first chunks for two objects back to back on the first line (`{…}{…}`), framing
- * them as they come; gives up (false from then on) at the first line's end or at text that is
- * not records back to back.
+ * Frames the first chunks as records back to back. Once the first line holds two objects
+ * (`{…}{…}`), gives back the framer, which has read every chunk so far, and the records it cut:
+ * the object is then read on with that framer, the text already framed never framed again.
+ * Gives up (undefined from then on) at text that is not objects back to back on one line.
  */
-function backToBackWatch(): (chunk: string) => boolean {
+function backToBackWatch(): (chunk: string) => { framer: JsonValueFramer; records: FramedRecord[] } | undefined {
   let framer: JsonValueFramer | undefined = new JsonValueFramer();
-  let firstLine = 0;
-  let objects = 0;
+  const records: FramedRecord[] = [];
   let opened = false;
   return (chunk) => {
-    if (!framer) return false;
+    if (!framer) return undefined;
     if (!opened) {
       const first = NON_BLANK.exec(chunk)?.[0];
-      if (first === undefined) return false;
-      opened = true;
+      opened = first !== undefined;
       // An array's elements are cut line by line (lineRecords) or as a document (startsDocument).
-      if (first !== '{') {
-        framer = undefined;
-        return false;
-      }
+      if (opened && first !== '{') framer = undefined;
     }
-    let framed: FramedRecord[];
     try {
-      framed = framer.push(chunk);
+      // Blank chunks too: the framer counts their lines.
+      for (const record of framer?.push(chunk) ?? []) records.push(record);
     } catch {
       framer = undefined; // not records back to back: the line decides
-      return false;
     }
-    for (const record of framed) {
-      firstLine ||= record.line;
-      if (record.line !== firstLine || !record.text.startsWith('{')) {
-        framer = undefined;
-        return false;
-      }
-      if (++objects === 2) return true;
-    }
-    return false;
+    if (!framer || records.length < 2) return undefined;
+    const [first, second] = records as [FramedRecord, FramedRecord];
+    if (second.line === first.line && second.text.startsWith('{')) return { framer, records };
+    framer = undefined;
+    return undefined;
   };
 }
 
