@@ -21,7 +21,7 @@ import { localEngine } from '../../../sdk/src/engines/local/training-set-local-e
 import { readLabelSource, type LabelRows } from '../../../sdk/src/retrieval/label-source-reader.js';
 import { trainingSet } from '../../../sdk/src/retrieval/training-set.js';
 import { file } from '../../../sdk/src/sources/index.js';
-import { pythonCsv, type OracleRead, type WriteJob } from '../sources/python-csv-oracle.js';
+import { pythonCsv, writeJobs, type OracleRead } from '../sources/python-csv-oracle.js';
 import { tempDirs, writeStore } from './store-fixture.js';
 
 const dirs = tempDirs(afterAll);
@@ -134,13 +134,7 @@ const table = fc.oneof(
   { weight: 1, arbitrary: fc.array(fc.array(field, { minLength: 1, maxLength: 4 }), { maxLength: 6 }) },
 );
 
-const writeJob: fc.Arbitrary<WriteJob> = fc.record({
-  table,
-  delimiter: fc.constantFrom(',', ',', ';', '\t', '\t', '|', ' ', '^', '§'),
-  quoting: fc.constantFrom('minimal', 'all'),
-  eol: fc.constantFrom('\r\n', '\n'),
-  encoding: fc.constantFrom('utf-8', 'utf-8', 'utf-8-sig'),
-});
+const writeJob = writeJobs(table, fc.constantFrom(',', ',', ';', '\t', '\t', '|', ' ', '^', '§'));
 
 /** Text no writer would produce: stray and unclosed quotes, text after closing quotes, blank lines, ragged rows. */
 const rawText = fc

@@ -28,7 +28,7 @@ import { decompressed, utf8Text } from '../../../sdk/src/runtime/text-stream.js'
 import { CsvRowSplitter } from '../../../sdk/src/sources/csv-row-splitter.js';
 import { file, readObject, type SourceObject } from '../../../sdk/src/sources/index.js';
 import type { RawRecord } from '../../../sdk/src/sources/source-object.js';
-import { pythonCsv, type OracleRead, type WriteJob } from './python-csv-oracle.js';
+import { pythonCsv, writeJobs, type OracleRead } from './python-csv-oracle.js';
 
 /** Pieces a field is made of: the characters CSV treats specially, and text that is hard to split. */
 const piece = fc.oneof(
@@ -50,13 +50,7 @@ const table = fc.oneof(
 // Common ones, and ones special inside a regular expression's character class, and beyond ASCII.
 const delimiter = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(',', ';', '\t', '|') }, { weight: 1, arbitrary: fc.constantFrom(' ', '^', ']', '-', '\\', '§') });
 
-const writeJob: fc.Arbitrary<WriteJob> = fc.record({
-  table,
-  delimiter,
-  quoting: fc.constantFrom('minimal', 'all'),
-  eol: fc.constantFrom('\r\n', '\n'),
-  encoding: fc.constantFrom('utf-8', 'utf-8', 'utf-8-sig'),
-});
+const writeJob = writeJobs(table, delimiter);
 
 /** Text no writer would produce: stray and unclosed quotes, text after closing quotes, any line end. */
 const rawText = fc

@@ -5,6 +5,7 @@
  * since a spawn costs tens of milliseconds.
  */
 import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 
 /** A table for `csv.writer` to write, and how. */
 export interface WriteJob {
@@ -14,6 +15,25 @@ export interface WriteJob {
   readonly eol: '\r\n' | '\n';
   /** `utf-8-sig` writes a byte-order mark first. */
   readonly encoding: 'utf-8' | 'utf-8-sig';
+}
+
+/**
+ * Write jobs for these tables and delimiters, in every way csv.writer can be asked to write
+ * (both quotings, both line ends, with and without a byte-order mark).
+ *
+ * @example
+ * ```ts
+ * const jobs = writeJobs(fc.constant([['a', 'b'], ['1', '2']]), fc.constantFrom(',', ';'));
+ * ```
+ */
+export function writeJobs(table: fc.Arbitrary<string[][]>, delimiter: fc.Arbitrary<string>): fc.Arbitrary<WriteJob> {
+  return fc.record({
+    table,
+    delimiter,
+    quoting: fc.constantFrom('minimal', 'all'),
+    eol: fc.constantFrom('\r\n', '\n'),
+    encoding: fc.constantFrom('utf-8', 'utf-8', 'utf-8-sig'),
+  });
 }
 
 /** Bytes for `csv.reader` to read as they are. */
