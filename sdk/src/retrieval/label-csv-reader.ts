@@ -8,6 +8,7 @@
  * the fix; and cells are typed here by the labels' own rule (`labelCell`).
  */
 import { SourceError } from '../errors.js';
+import { csvHeaderNames, repeatedName } from '../sources/csv-parser.js';
 import { CsvRowSplitter, type CsvRow } from '../sources/csv-row-splitter.js';
 import type { LabelRows } from './label-source-reader.js';
 
@@ -74,8 +75,8 @@ function headerColumns(row: CsvRow, uri: string): string[] {
   if (row.error) {
     throw new SourceError('LABELS_UNREADABLE', `The labels file ${uri} cannot be read: its CSV header on line ${row.line} is malformed: ${row.error}. ${fixFor(row.error, ' in the header')}`);
   }
-  const names = row.fields.map((name, i) => (name.trim() === '' ? `column${i}` : name));
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  const names = csvHeaderNames(row.fields);
+  const twice = repeatedName(names);
   if (twice !== undefined) {
     throw new SourceError(
       'LABELS_UNREADABLE',

@@ -72,16 +72,42 @@ export function createCsvParser(options: CsvParserOptions): TextRecordParser {
 
 function headerColumns(row: CsvRow): string[] {
   if (row.error) throw new ObjectFormatError(`the CSV header on line ${row.line} is malformed: ${row.error}`);
-  // An empty header cell gets DuckDB's positional name, so the column is still reachable.
-  const names = row.fields.map((name, i) => (name.trim() === '' ? `column${i}` : name));
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name)) {
-      throw new ObjectFormatError(`the CSV header on line ${row.line} names the column "${name}" twice; column names must be unique`);
-    }
-    seen.add(name);
+  const names = csvHeaderNames(row.fields);
+  const twice = repeatedName(names);
+  if (twice !== undefined) {
+    throw new ObjectFormatError(`the CSV header on line ${row.line} names the column "${twice}" twice; column names must be unique`);
   }
   return names;
+}
+
+/**
+ * A CSV header's column names: an empty cell gets DuckDB's positional name, so the column is
+ * still reachable.
+ *
+ * @example
+ * ```ts
+ * csvHeaderNames(['id', '', 'n']) // ['id', 'column1', 'n']
+ * ```
+ */
+export function csvHeaderNames(fields: readonly string[]): string[] {
+  return fields.map((name, i) => (name.trim() === '' ? `column${i}` : name));
+}
+
+/**
+ * The first name that comes twice (a header no reader can take apart), if any.
+ *
+ * @example
+ * ```ts
+ * repeatedName(['id', 'n', 'id']) // 'id'
+ * ```
+ */
+export function repeatedName(names: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 function toRecord(row: CsvRow, columns: string[], decoders: ((text: string) => unknown)[], header: boolean): RawRecord {
