@@ -1,6 +1,6 @@
 /**
- * Valid rows of one segment → one Parquet file (hyparquet-writer, pure JS: nothing native
- * enters the Lambda bundle). Types follow the schema: string → UTF8, number → DOUBLE,
+ * Valid rows of one segment → one Parquet file (flat-parquet-writer.ts: pure JS, nothing
+ * native enters the Lambda bundle, and the bytes hyparquet-writer would write). Types follow the schema: string → UTF8, number → DOUBLE,
  * integer → INT64, boolean → BOOLEAN, timestamp → TIMESTAMP (millis, UTC). Lineage columns
  * `_object` (s3://bucket/key), `_line` and `_line_index` (the record's place among those
  * starting on its line) come last: the aggregate stage breaks first/last ties by them.
@@ -13,10 +13,8 @@
  * left out of the file rather than guessed: a missing column merges with any type (it reads
  * as null), a guessed STRING does not merge with a later DOUBLE.
  */
-import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { ScalarType } from '../plan/expression-node.js';
-import { numericSampleRulesOutDictionary, sampleRulesOutDictionary, stringDictionaryWins } from './dictionary-choice.js';
-import { snappyCompress } from './snappy-compress.js';
+import { writeFlatParquet, type FlatColumn } from './flat-parquet-writer.js';
 import type { OutputColumn } from './row-transformer.js';
 
 export interface ValidRow {
@@ -79,104 +77,27 @@ export function writeParquetColumns(
   objectTypes: ObjectColumnTypes = {},
   lineIndexes?: readonly number[],
 ): Uint8Array {
-  const columnData: ColumnSource[] = [];
+  const flat: FlatColumn[] = [];
   columns.forEach((column, c) => {
     const raw = values[c]!;
     const type = parquetType(column, raw, objectTypes);
     if (type === undefined) return;
-    columnData.push(columnSource(column.name, type, raw));
+    flat.push({ name: column.name, type, values: storedValues(raw, type) });
   });
-  columnData.push({ name: '_object', data: new Array<string>(lines.length).fill(objectUri), type: 'STRING' });
-  const lineValues = new Array<bigint>(lines.length);
+  flat.push({ name: '_object', type: 'STRING', values: new Array<string>(lines.length).fill(objectUri) });
   let ascending = true;
-  for (let i = 0; i < lines.length; i++) {
-    lineValues[i] = BigInt(lines[i]!);
-    if (i > 0 && lines[i]! <= lines[i - 1]!) ascending = false;
-  }
-  // Distinct line numbers (they only grow within a file) always fail the writer's dictionary sample.
-  const linesPlain = ascending || sampleRulesOutDictionary(lineValues, identity, eightBytes);
-  columnData.push({ name: '_line', data: lineValues, type: 'INT64', ...(linesPlain ? { encoding: 'PLAIN' as const } : {}) });
+  for (let i = 1; i < lines.length && ascending; i++) if (lines[i]! <= lines[i - 1]!) ascending = false;
+  // Distinct line numbers (they only grow within a file) never make a dictionary worth it.
+  flat.push({ name: '_line', type: 'INT64', values: lines, ...(ascending ? { plain: true } : {}) });
   // Almost always 1 (one record per line): a dictionary of one value, a few bytes per file.
-  columnData.push({ name: '_line_index', data: lineIndexes ? [...lineIndexes] : new Array<number>(lines.length).fill(1), type: 'INT32' });
-  const buffer = parquetWriteBuffer({
-    columnData,
-    kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-    rowGroupSize: 100_000,
-    // The writer's Snappy, byte for byte, without its per-byte ByteWriter calls.
-    compressors: { SNAPPY: snappyCompress },
-  });
-  return new Uint8Array(buffer);
+  flat.push({ name: '_line_index', type: 'INT32', values: lineIndexes ?? new Array<number>(lines.length).fill(1) });
+  return writeFlatParquet(flat, { kvMetadata: metadata, rowGroupSize: 100_000 });
 }
 
-/**
- * One column for the writer, its values converted to what the writer stores, with
- * `encoding: 'PLAIN'` when its dictionary trial would choose PLAIN anyway
- * (`dictionary-choice.ts`): the file is the one it writes without the hint, minus the trial's
- * time. BOOLEAN columns never get a dictionary; the writer decides those at once.
- */
-function columnSource(name: string, type: ParquetType, raw: readonly unknown[]): ColumnSource {
-  switch (type) {
-    case 'STRING': {
-      const strings = convertAll(raw, type) as (string | null)[];
-      if (stringDictionaryWins(strings)) return { name, data: strings, type };
-      return { name, data: utf8Values(strings), type, encoding: 'PLAIN' };
-    }
-    case 'DOUBLE': {
-      const numbers = convertAll(raw, type) as (number | null)[];
-      return numericSampleRulesOutDictionary(numbers) ? { name, data: numbers, type, encoding: 'PLAIN' } : { name, data: numbers, type };
-    }
-    case 'TIMESTAMP': {
-      // Decided on the milliseconds (equal exactly when the bigints are), then made bigints.
-      const millis = new Array<number | null>(raw.length);
-      for (let i = 0; i < raw.length; i++) millis[i] = timestampMillis(raw[i]);
-      const data = new Array<bigint | null>(raw.length);
-      for (let i = 0; i < raw.length; i++) {
-        const ms = millis[i]!;
-        data[i] = ms === null ? null : BigInt(ms);
-      }
-      return numericSampleRulesOutDictionary(millis) ? { name, data, type, encoding: 'PLAIN' } : { name, data, type };
-    }
-    case 'INT64': {
-      const data = convertAll(raw, type);
-      return sampleRulesOutDictionary(data, identity, eightBytes) ? { name, data, type, encoding: 'PLAIN' } : { name, data, type };
-    }
-    case 'BOOLEAN':
-      return { name, data: convertAll(raw, type), type };
-  }
-}
-
-function convertAll(raw: readonly unknown[], type: ParquetType): unknown[] {
-  const converted = new Array<unknown>(raw.length);
-  for (let i = 0; i < raw.length; i++) converted[i] = convert(raw[i], type);
-  return converted;
-}
-
-const identity = (value: unknown): unknown => value;
-const eightBytes = (): number => 8;
-
-/**
- * A text column the writer will store PLAIN, as UTF-8 bytes encoded in one pass into one
- * buffer. hyparquet-writer otherwise encodes each such value into its own small buffer, which
- * dominated the time and garbage of a segment. A non-ASCII column is left as strings: for
- * ASCII the writer's size estimates (string length vs byte length) agree, so the file is
- * byte-for-byte the one it writes from the strings.
- */
-function utf8Values(values: readonly (string | null)[]): (string | Uint8Array | null)[] {
-  // join() writes null as nothing: the text is the present values, end to end.
-  const text = values.join('');
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length !== text.length) return values as (string | null)[];
-  const all = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const out = new Array<Uint8Array | null>(values.length);
-  let offset = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) {
-      out[i] = null;
-      continue;
-    }
-    out[i] = all.subarray(offset, (offset += v.length));
-  }
+/** A column's values as the writer stores them for its type (flat-parquet-writer.ts, FlatColumn). */
+function storedValues(raw: readonly unknown[], type: ParquetType): unknown[] {
+  const out = new Array<unknown>(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = convert(raw[i], type);
   return out;
 }
 
@@ -221,12 +142,16 @@ function convert(value: unknown, type: ParquetType): unknown {
       return typeof value === 'object' ? JSON.stringify(value) : String(value);
     case 'DOUBLE':
       return typeof value === 'number' ? value : Number(value);
-    case 'INT64':
-      return typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value)));
+    case 'INT64': {
+      if (typeof value === 'bigint') return value;
+      // Integral doubles past 2^53 (a derived column's product) are stored exactly as the integers they are.
+      const integer = Math.trunc(Number(value));
+      return Number.isSafeInteger(integer) ? integer : BigInt(integer);
+    }
     case 'BOOLEAN':
       return Boolean(value);
     case 'TIMESTAMP':
-      return BigInt(timestampMillis(value)!);
+      return timestampMillis(value);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * The segment writer hands hyparquet-writer `encoding: 'PLAIN'` where its own dictionary
- * trial would choose PLAIN (dictionary-choice.ts), and ASCII text as bytes: the files must be
- * byte-for-byte the ones the writer writes from plain strings, numbers and bigints with no hint.
+ * The segment writer converts the event stage's values (timestamps as milliseconds, Dates or
+ * text; integers as numbers) and writes them with its own Parquet writer, skipping the
+ * dictionary trial for ascending line numbers: the files must be byte-for-byte the ones
+ * hyparquet-writer writes from plain strings, numbers and bigints with no hint.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
