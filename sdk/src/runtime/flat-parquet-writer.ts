@@ -250,10 +250,11 @@ function numericSampleRulesOutDictionary(values: ArrayLike<unknown>): boolean {
  * The library's choice (useDictionary): PLAIN when asked; else a sample spread over the chunk
  * rules the dictionary out past 90% distinct bytes; else the dictionary is built (first
  * appearance first, keyed as Map keys: NaN one value, -0 and 0 one) and kept only when it and
- * its bit-packed indexes at least halve the PLAIN bytes. `size` is a present value's estimate
- * without prefix; `prefix` the length prefix byte arrays carry, per value in PLAIN and per
- * entry in the dictionary. A chunk of at most SAMPLE_SIZE values is its own whole sample, so
- * the built dictionary's figures answer the first test too, in the same pass.
+ * its bit-packed indexes at least halve the PLAIN bytes. Sizes are the library's estimates: a
+ * string's length plus the 4-byte prefix byte arrays carry (per value in PLAIN, per entry in
+ * the dictionary), `width` bytes for a number; `bigint` keys INT64 values as int64Key does. A
+ * chunk of at most SAMPLE_SIZE values is its own whole sample, so the built dictionary's
+ * figures answer the first test too, in the same pass.
  */
 function chooseDictionary(
   values: ArrayLike<unknown>, kind: 'string' | 'number' | 'bigint', width: number, sampleRulesOut: () => boolean,
