@@ -7,6 +7,7 @@ import type { Table, TimeUnit, Vector } from 'apache-arrow';
 import { PlanError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
 import type { LabelKeys, LabelsInput } from './training-set-types.js';
+import { exactTextValues } from './arrow-exact-text.js';
 import { readLabelSource } from './label-source-reader.js';
 import { parseIsoInstant } from './label-time-text.js';
 import { tableFromColumns } from './ordered-table.js';
@@ -59,10 +60,14 @@ function extractKeys(arrow: ArrowModule, table: Table, entityColumn: string, tim
   const entityVector = table.getChild(entityColumn)!;
   const tsVector = table.getChild(timestampColumn)!;
   const count = table.numRows;
-  const entity: (string | null)[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const e = entityVector.get(i);
-    entity[i] = e === null || e === undefined ? null : typeof e === 'string' ? e : String(e);
+  // Text ids as stored (a leading U+FEFF kept: get() would drop it); other types through get().
+  const exact = exactTextValues(arrow, entityVector);
+  const entity: (string | null)[] = exact ?? new Array(count);
+  if (!exact) {
+    for (let i = 0; i < count; i++) {
+      const e = entityVector.get(i);
+      entity[i] = e === null || e === undefined ? null : typeof e === 'string' ? e : String(e);
+    }
   }
   return { count, entity, tsMs: labelTimesMs(arrow, tsVector, timestampColumn) };
 }

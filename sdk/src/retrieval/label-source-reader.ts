@@ -16,6 +16,13 @@ import { decodeLabelText } from './label-text-decoding.js';
 import { FLOORED_TIMESTAMP_PARSERS } from './parquet-timestamp-parsers.js';
 
 /**
+ * A Parquet text value as written. hyparquet's default decoder drops a leading U+FEFF, which is
+ * right for a file's first bytes and wrong for a value: `\uFEFFu1` is another id than `u1`.
+ */
+const valueDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const textAsWritten = (bytes: Uint8Array | undefined): string | undefined => bytes && valueDecoder.decode(bytes);
+
+/**
  * @example
  * ```ts
  * const { columns, rows } = await readLabelSource(file('data/labels.csv').node, undefined, ['entity_id']);
@@ -43,7 +50,7 @@ export async function readLabelSource(node: SourceNode, s3Client?: unknown, text
         file: buffer,
         metadata,
         columns: names,
-        parsers: FLOORED_TIMESTAMP_PARSERS,
+        parsers: { ...FLOORED_TIMESTAMP_PARSERS, stringFromBytes: textAsWritten },
         onComplete: (data: unknown[][]) => {
           for (const values of data) rows.push(Object.fromEntries(names.map((name, j) => [name, values[j]])));
         },

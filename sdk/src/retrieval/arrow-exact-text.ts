@@ -1,0 +1,43 @@
+/**
+ * Text values of an Arrow vector exactly as stored. apache-arrow's `get()` decodes UTF-8 with
+ * TextDecoder's defaults, which drop a leading U+FEFF: right for a file's first bytes, wrong
+ * for a value. A label id `\uFEFFu1` read that way becomes `u1` and joins another entity's
+ * features. These are the bytes decoded as they are.
+ */
+import type { Data, Vector } from 'apache-arrow';
+
+type ArrowModule = typeof import('apache-arrow');
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * The values of a Utf8, LargeUtf8 or text-dictionary vector (null for a null); undefined for a
+ * vector of another type (read it with `get()`: it holds no text to lose).
+ *
+ * @example
+ * ```ts
+ * exactTextValues(arrow, arrow.vectorFromArray(['\ufeffu1', null])) // ['\ufeffu1', null]
+ * ```
+ */
+export function exactTextValues(arrow: ArrowModule, vector: Vector): (string | null)[] | undefined {
+  const out = new Array<string | null>(vector.length);
+  let at = 0;
+  for (const data of vector.data as Data[]) {
+    const { type } = data;
+    if (arrow.DataType.isUtf8(type) || arrow.DataType.isLargeUtf8(type)) {
+      const values = data.values as Uint8Array;
+      const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+      for (let i = 0; i < data.length; i++) {
+        out[at++] = data.getValid(i) ? decoder.decode(values.subarray(Number(offsets[i]), Number(offsets[i + 1]))) : null;
+      }
+    } else if (arrow.DataType.isDictionary(type) && data.dictionary) {
+      const entries = exactTextValues(arrow, data.dictionary);
+      if (!entries) return undefined;
+      const indexes = data.values as ArrayLike<number | bigint>;
+      for (let i = 0; i < data.length; i++) out[at++] = data.getValid(i) ? entries[Number(indexes[i])]! : null;
+    } else {
+      return undefined;
+    }
+  }
+  return out;
+}
