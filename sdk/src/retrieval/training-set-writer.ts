@@ -4,8 +4,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Table } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
 import { PlanError } from '../errors.js';
+import { exactTextValues } from './arrow-exact-text.js';
 
 export type TrainingSetFormat = 'parquet' | 'csv';
 
@@ -28,7 +29,10 @@ export async function writeTable(table: Table, uri: string, target: WriteTarget 
   if (format !== 'parquet' && format !== 'csv') {
     throw new PlanError('INVALID_FORMAT', 'write.format', `Cannot write a training set as ${JSON.stringify(format)}: use { format: 'parquet' } or { format: 'csv' }.`);
   }
-  const bytes = format === 'csv' ? new TextEncoder().encode(toCsv(table)) : await toParquet(table);
+  const arrow = await import('apache-arrow');
+  // Text as stored (a leading U+FEFF kept: apache-arrow's get() drops it), anything else through get().
+  const valuesOf = (vector: Vector): unknown[] => exactTextValues(arrow, vector) ?? Array.from({ length: vector.length }, (_, i) => vector.get(i) as unknown);
+  const bytes = format === 'csv' ? new TextEncoder().encode(toCsv(table, valuesOf)) : await toParquet(table, valuesOf);
   if (uri.startsWith('s3://')) {
     const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
     const client = (target.s3Client as InstanceType<typeof S3Client> | undefined) ??
@@ -43,13 +47,13 @@ export async function writeTable(table: Table, uri: string, target: WriteTarget 
   return { uri, rows: table.numRows, bytes: bytes.byteLength };
 }
 
-async function toParquet(table: Table): Promise<Uint8Array> {
+async function toParquet(table: Table, valuesOf: (vector: Vector) => unknown[]): Promise<Uint8Array> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
   // Columns by position, not name: two label columns may share one.
   const columnData = table.schema.fields.map((field, j) => {
     const vector = table.getChildAt(j)!;
     const typeName = String(field.type);
-    const values = Array.from({ length: table.numRows }, (_, i) => vector.get(i) as unknown);
+    const values = valuesOf(vector);
     if (typeName === 'Int64') return { name: field.name, data: values as (bigint | null)[], type: 'INT64' as const };
     // Narrower integers (a label table's Int8 class, Uint16 count) widen to the Parquet type that
     // holds every value; Uint64 may not fit INT64 and stays text below.
@@ -65,14 +69,14 @@ async function toParquet(table: Table): Promise<Uint8Array> {
   return new Uint8Array(parquetWriteBuffer({ columnData: columnData as never }));
 }
 
-function toCsv(table: Table): string {
+function toCsv(table: Table, valuesOf: (vector: Vector) => unknown[]): string {
   const fields = table.schema.fields;
-  const vectors = fields.map((_, j) => table.getChildAt(j)!);
+  const columns = fields.map((_, j) => valuesOf(table.getChildAt(j)!));
   const isTime = fields.map((f) => String(f.type).startsWith('Timestamp') || String(f.type).startsWith('Date'));
   const lines = [fields.map((f) => csvCell(f.name)).join(',')];
   for (let i = 0; i < table.numRows; i++) {
-    lines.push(vectors.map((v, j) => {
-      const value = v.get(i) as unknown;
+    lines.push(columns.map((values, j) => {
+      const value = values[i];
       if (value === null || value === undefined) return '';
       if (isTime[j]) return new Date(Number(value)).toISOString();
       return csvCell(String(value));

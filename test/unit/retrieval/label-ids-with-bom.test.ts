@@ -10,7 +10,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Dictionary, Int32, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import { Dictionary, Int32, Table, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import { file } from '../../../sdk/src/sources/index.js';
 import { trainingSet } from '../../../sdk/src/retrieval/training-set.js';
 import { localEngine } from '../../../sdk/src/engines/local/training-set-local-engine.js';
@@ -43,7 +43,7 @@ describe('label ids with a leading U+FEFF', () => {
     const objects = [{ entity_id: `${BOM}a`, ts: '2024-01-05T01:00:00Z' }, { entity_id: 'a', ts: '2024-01-05T02:00:00Z' }];
     const ts = [Date.UTC(2024, 0, 5, 1), Date.UTC(2024, 0, 5, 2)].map((ms) => new Date(ms));
     const arrowTable = tableFromArrays({ entity_id: [`${BOM}a`, 'a'], ts });
-    const dictionaryTable = tableFromArrays({ entity_id: vectorFromArray([`${BOM}a`, 'a'], new Dictionary(new Utf8(), new Int32())), ts });
+    const dictionaryTable = new Table({ entity_id: vectorFromArray([`${BOM}a`, 'a'], new Dictionary(new Utf8(), new Int32())), ts: vectorFromArray(ts) });
     for (const labels of [file(csv), file(jsonl), objects, arrowTable, dictionaryTable]) expect(await joined(labels)).toEqual(['marked', 'plain']);
   });
 
@@ -65,5 +65,24 @@ describe('label ids with a leading U+FEFF', () => {
       [`${BOM}a`, `${BOM}note`, 'marked'],
       ['a', 'note', 'plain'],
     ]);
+  });
+
+  it('keep it in a training set written to CSV and to Parquet', async () => {
+    const labels = [{ entity_id: `${BOM}a`, ts: '2024-01-05T01:00:00Z' }, { entity_id: 'a', ts: '2024-01-05T02:00:00Z' }];
+    const set = trainingSet(root, { labels, entity: 'user', features: ['g:x'], ttl: '1d' });
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      for (const name of ['train.csv', 'train.parquet']) {
+        const path = join(root, name);
+        await set.write(path, { engine: localEngine() });
+        const read = name.endsWith('.csv') ? `read_csv('${path}', header = true, all_varchar = true)` : `read_parquet('${path}')`;
+        const rows = (await c.runAndReadAll(`SELECT hex(encode(entity_id)) AS id, g__x FROM ${read}`)).getRowObjectsJS();
+        expect([name, rows.map((r) => [r.id, r.g__x])]).toEqual([name, [['EFBBBF61', 'marked'], ['61', 'plain']]]);
+      }
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
   });
 });
