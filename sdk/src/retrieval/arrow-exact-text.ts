@@ -11,6 +11,17 @@ type ArrowModule = typeof import('apache-arrow');
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
+ * UTF-8 bytes of one value as text, a leading U+FEFF kept (hyparquet's parser hook for
+ * Parquet labels uses it too).
+ *
+ * @example
+ * ```ts
+ * textAsWritten(new Uint8Array([0xef, 0xbb, 0xbf, 0x61])) // '\ufeffa'
+ * ```
+ */
+export const textAsWritten = (bytes: Uint8Array | undefined): string | undefined => bytes && decoder.decode(bytes);
+
+/**
  * The values of a Utf8, LargeUtf8 or text-dictionary vector (null for a null); undefined for a
  * vector of another type (read it with `get()`: it holds no text to lose).
  *
@@ -28,7 +39,7 @@ export function exactTextValues(arrow: ArrowModule, vector: Vector): (string | n
       const values = data.values as Uint8Array;
       const offsets = data.valueOffsets as Int32Array | BigInt64Array;
       for (let i = 0; i < data.length; i++) {
-        out[at++] = data.getValid(i) ? decoder.decode(values.subarray(Number(offsets[i]), Number(offsets[i + 1]))) : null;
+        out[at++] = data.getValid(i) ? textAsWritten(values.subarray(Number(offsets[i]), Number(offsets[i + 1])))! : null;
       }
     } else if (arrow.DataType.isDictionary(type) && data.dictionary) {
       const entries = exactTextValues(arrow, data.dictionary);

@@ -13,14 +13,8 @@ import { csvDelimiterFor } from '../sources/format-detection.js';
 import { readLabelCsv } from './label-csv-reader.js';
 import { readLabelJson } from './label-json-reader.js';
 import { decodeLabelText } from './label-text-decoding.js';
+import { textAsWritten } from './arrow-exact-text.js';
 import { FLOORED_TIMESTAMP_PARSERS } from './parquet-timestamp-parsers.js';
-
-/**
- * A Parquet text value as written. hyparquet's default decoder drops a leading U+FEFF, which is
- * right for a file's first bytes and wrong for a value: `\uFEFFu1` is another id than `u1`.
- */
-const valueDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-const textAsWritten = (bytes: Uint8Array | undefined): string | undefined => bytes && valueDecoder.decode(bytes);
 
 /**
  * @example
@@ -50,6 +44,8 @@ export async function readLabelSource(node: SourceNode, s3Client?: unknown, text
         file: buffer,
         metadata,
         columns: names,
+        // Text as written: hyparquet's default decoder drops a leading U+FEFF, right for a file's
+        // first bytes, wrong for a value (`\uFEFFu1` is another id than `u1`).
         parsers: { ...FLOORED_TIMESTAMP_PARSERS, stringFromBytes: textAsWritten },
         onComplete: (data: unknown[][]) => {
           for (const values of data) rows.push(Object.fromEntries(names.map((name, j) => [name, values[j]])));
