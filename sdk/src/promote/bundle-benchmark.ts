@@ -107,6 +107,9 @@ export async function measureThroughput(definition: PipelineDefinition, rows: nu
     put: async (_bucket: string, key: string, data: Uint8Array | string) => {
       if (key.endsWith('.parquet')) parquetBytes += data.length;
     },
+    range: async () => {
+      throw new Error('not used: the benchmark object is JSON lines');
+    },
     body: async () =>
       (async function* () {
         for (let offset = 0; offset < body.length; offset += 64 * 1024) yield body.subarray(offset, offset + 64 * 1024);

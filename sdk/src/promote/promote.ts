@@ -11,7 +11,6 @@ import { bundlePipeline } from './bundle.js';
 import { compileAggregateSql } from './compile-aggregate.js';
 import type { FeaturePipelineProps } from './feature-pipeline-construct.js';
 import { assertSelfContained } from './free-variables.js';
-import { assertLandingFormatReadable } from './landing-format-check.js';
 import { assertEventStageGates } from '../runtime/event-stage-gates.js';
 import { aggregateSteps, glueDatabaseName, glueTableName } from '../features/glue-catalog-names.js';
 import { toGlueCron } from './schedule-expression.js';
@@ -67,8 +66,7 @@ export interface PromoteSummary {
  * console.log(String(summary));
  * ```
  * @throws PlanError `MAP_NOT_SELF_CONTAINED` for a `.map()` that uses an outside variable,
- *   `GATE_NOT_PROMOTABLE` for a gate the Lambda does not enforce (drift), `SOURCE_NOT_PROMOTABLE`
- *   for a Parquet source (the Lambda reads JSON and CSV),
+ *   `GATE_NOT_PROMOTABLE` for a gate the Lambda does not enforce (drift),
  *   `NOT_PROMOTABLE` without an aggregate step and feature store, `INVALID_SCHEDULE`,
  *   `UNKNOWN_OPTION` / `INVALID_PROMOTE_OPTION` for an option it cannot use (e.g. an alarmEmail that is not an address).
  */
@@ -167,7 +165,7 @@ export async function promote(definition: PipelineDefinition, options: PromoteOp
  * ```ts
  * assertPromotable(engagement.definition, 'rate(1 hour)'); // throws PlanError, or returns
  * ```
- * @throws PlanError `MAP_NOT_SELF_CONTAINED`, `GATE_NOT_PROMOTABLE`, `SOURCE_NOT_PROMOTABLE`, `NOT_PROMOTABLE`, `INVALID_SCHEDULE`.
+ * @throws PlanError `MAP_NOT_SELF_CONTAINED`, `GATE_NOT_PROMOTABLE`, `NOT_PROMOTABLE`, `INVALID_SCHEDULE`.
  */
 export function assertPromotable(definition: PipelineDefinition, schedule = 'rate(1 hour)'): void {
   const { plan } = definition;
@@ -175,7 +173,6 @@ export function assertPromotable(definition: PipelineDefinition, schedule = 'rat
     if (step.kind === 'map') assertSelfContained(step.source, `steps[${i}].map`);
   });
   assertEventStageGates(plan);
-  assertLandingFormatReadable(plan);
   aggregateSteps(plan);
   toGlueCron(schedule);
 }

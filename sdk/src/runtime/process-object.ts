@@ -1,5 +1,5 @@
 /**
- * The event stage for one object: stream → records → validate/transform → segments of
+ * The event stage for one object: stream (JSON lines, CSV; Parquet by ranges) → records → validate/transform → segments of
  * Parquet (validated zone) and JSON lines (quarantine zone) → manifest, written last.
  *
  * Segments: every `segmentRows` input records (or `segmentBytes` of raw text, whichever
@@ -27,6 +27,8 @@ import type { SourceNode } from '../plan/source-node.js';
 import { undeclaredKeysOf, type MapOutputState } from './map-output-columns.js';
 import { writeParquetColumns, writeParquetSegment, type ObjectColumnTypes, type ValidRow } from './parquet-segment-writer.js';
 import { formatOf, parserFor, recordBatches, type RawRecord } from './record-reader.js';
+import { landingParquetFile } from './landing-parquet-file.js';
+import { parquetRecordBatches } from './parquet-records.js';
 import { createRowGates, type RowGates } from './row-gates.js';
 import type { RowIssue, RowTransformer } from './row-transformer.js';
 import { decompressed, firstBytesOf, UnreadableObjectError, utf8Text } from './text-stream.js';
@@ -257,17 +259,23 @@ class SegmentRun {
     if (detected === undefined) {
       throw new UnreadableObjectError(`cannot tell the format of "${this.target.key}": give the source a format, or use a .jsonl/.csv key (optionally .gz)`);
     }
-    if (detected.format === 'parquet') throw new UnreadableObjectError('Parquet landing objects are not read by the event stage yet; land JSON lines or CSV');
-    // Unversioned: `version` is the ETag the identity was made of, and the read is pinned to it.
-    const body = await this.deps.store.body(this.target.bucket, this.target.key, this.target.versionId, this.target.versionId ? undefined : this.target.version);
     // Compression as a local run decides it (the source's, else the key's .gz), never sniffed:
     // a gzip body named .jsonl is unreadable in both, so both put the same rows in the same place.
     const compression = detected.compression;
     const head: { bytes?: Uint8Array } = {};
-    const parser = parserFor(this.target.key, detected.format, source, this.deps.transformer.csvDecoding);
-    const records = recordBatches(utf8Text(decompressed(firstBytesOf(body, head), compression)), parser);
-    let seen = 0;
     const skip = this.state.recordsDone;
+    let records: AsyncIterable<RawRecord[]>;
+    // Records before `seen` are not read again (a Parquet file starts at the checkpoint's row).
+    let seen = 0;
+    if (detected.format === 'parquet') {
+      records = parquetRecordBatches(await landingParquetFile(this.deps.store, this.target, compression), skip);
+      seen = skip;
+    } else {
+      // Unversioned: `version` is the ETag the identity was made of, and the read is pinned to it.
+      const body = await this.deps.store.body(this.target.bucket, this.target.key, this.target.versionId, this.target.versionId ? undefined : this.target.version);
+      const parser = parserFor(this.target.key, detected.format, source, this.deps.transformer.csvDecoding);
+      records = recordBatches(utf8Text(decompressed(firstBytesOf(body, head), compression)), parser);
+    }
     let segmentStarted = 0;
     /** The line of the record before, and that record's place among those starting on it (counted over skipped records too, so a resumed object numbers as a clean run). */
     let previousLine = 0;
@@ -299,7 +307,7 @@ class SegmentRun {
 
   private take(record: RawRecord, lineIndex: number): void {
     this.segmentRecords++;
-    this.segmentBytes += record.raw.length;
+    this.segmentBytes += record.size ?? record.raw.length;
     this.state.rows.in++;
     const outcome = this.deps.transformer.transform(record, this.state.mapOutputs, this.state.coercions);
     if (!outcome.ok) {

@@ -106,6 +106,25 @@ export function zoneStore(s3: S3Client, limits: CopyLimits = {}) {
         throw error;
       }
     },
+    /**
+     * Bytes `start` (inclusive) to `end` (exclusive) of the object, pinned as `body` pins it: a
+     * Parquet landing object is read a row group at a time, never whole.
+     */
+    async range(bucket: string, key: string, start: number, end: number, versionId?: string, etag?: string): Promise<Uint8Array> {
+      if (end <= start) return new Uint8Array(0);
+      const { GetObjectCommand } = s3Commands();
+      try {
+        const r = await s3.send(new GetObjectCommand({
+          Bucket: bucket, Key: key, VersionId: versionId, Range: `bytes=${start}-${end - 1}`,
+          ...(ifMatch(versionId, etag) ? { IfMatch: ifMatch(versionId, etag) } : {}),
+        }));
+        return await r.Body!.transformToByteArray();
+      } catch (error) {
+        if (isMissing(error)) throw new ObjectMissingError(bucket, [key]);
+        if (isChanged(error)) throw new ObjectChangedError(bucket, key, etag!);
+        throw error;
+      }
+    },
     async getJson<T>(bucket: string, key: string): Promise<T | undefined> {
       const { GetObjectCommand } = s3Commands();
       try {

@@ -35,6 +35,11 @@ export interface RawRecord {
   readonly line: number;
   /** The record's original text, without its line terminator. */
   readonly raw: string;
+  /**
+   * The record's size in bytes, for segment limits, when `raw` is made only on demand (a
+   * Parquet row's JSON text); otherwise `raw.length` is its size.
+   */
+  readonly size?: number;
   /** The decoded record, when it could be decoded. */
   readonly value?: Record<string, unknown>;
   /** Why the record could not be decoded (then `value` is absent). */

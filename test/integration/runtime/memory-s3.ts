@@ -110,6 +110,12 @@ export class MemoryS3 {
       case 'GetObject': {
         const o = this.find(input.Bucket, input.Key, input.VersionId, 'NoSuchKey');
         preconditionHolds(input.IfMatch, o);
+        if (input.Range !== undefined) {
+          // S3's one form the event stage sends: bytes=first-last, both inclusive.
+          const [, first, last] = /^bytes=(\d+)-(\d+)$/.exec(String(input.Range))!;
+          const part = o.body.subarray(Number(first), Math.min(Number(last) + 1, o.body.byteLength));
+          return { ETag: `"${o.etag}"`, VersionId: o.versionId, LastModified: LAST_MODIFIED, ContentLength: part.byteLength, Body: responseBody(part) };
+        }
         return { ETag: `"${o.etag}"`, VersionId: o.versionId, LastModified: LAST_MODIFIED, ContentLength: o.body.byteLength, Body: responseBody(o.body) };
       }
       case 'PutObject': {

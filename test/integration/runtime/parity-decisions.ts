@@ -13,14 +13,20 @@ import { invokeUntilDone, landObject, newMemoryS3 } from './object-runner.js';
 export interface Decision {
   unreadable: boolean;
   counts: { in: number; valid: number; quarantined: number };
-  quarantined: { line: number; issues: unknown }[];
+  /** `raw`: only when the decision was asked for with `{ raw: true }`. */
+  quarantined: { line: number; issues: unknown; raw?: unknown }[];
+}
+
+/** What a decision records of each quarantined row: by default its line and issues, `raw: true` adds its raw content. */
+export interface DecisionOptions {
+  readonly raw?: boolean;
 }
 
 /** A pipeline reading one file path (what each side is given). */
-type PipelineFor = (path: string) => { run(options: { zones: string }): Promise<RunResult> };
+export type PipelineFor = (path: string) => { run(options: { zones: string }): Promise<RunResult> };
 
 /** Runs the object alone through a local run in `dir`. */
-export async function localDecision(dir: string, pipelineFor: PipelineFor, name: string, body: string | Uint8Array): Promise<Decision> {
+export async function localDecision(dir: string, pipelineFor: PipelineFor, name: string, body: string | Uint8Array, options: DecisionOptions = {}): Promise<Decision> {
   const slug = name.replace(/\W/g, '_');
   const inDir = join(dir, 'in', slug);
   mkdirSync(inDir, { recursive: true });
@@ -36,15 +42,15 @@ export async function localDecision(dir: string, pipelineFor: PipelineFor, name:
   for (const f of existsSync(quarantineDir) ? readdirSync(quarantineDir) : []) {
     if (!f.endsWith('.jsonl')) continue;
     for (const line of readFileSync(join(quarantineDir, f), 'utf8').split('\n').filter(Boolean)) {
-      const q = JSON.parse(line) as { line: number; issues?: unknown };
-      if (q.issues && q.line !== null) quarantined.push({ line: q.line, issues: q.issues });
+      const q = JSON.parse(line) as { line: number; issues?: unknown; raw?: unknown };
+      if (q.issues && q.line !== null) quarantined.push({ line: q.line, issues: q.issues, ...(options.raw ? { raw: q.raw } : {}) });
     }
   }
   return { unreadable, counts: { ...result.counts }, quarantined: unreadable ? [] : quarantined.sort((a, b) => a.line - b.line) };
 }
 
 /** Runs the object through the event stage (segments of two records, so boundaries are crossed). */
-export async function eventStageDecision(pipelineFor: PipelineFor, name: string, body: string | Uint8Array): Promise<Decision> {
+export async function eventStageDecision(pipelineFor: PipelineFor, name: string, body: string | Uint8Array, options: DecisionOptions = {}): Promise<Decision> {
   const definition = toPipelineDefinition(pipelineFor(`/unused/${name}`));
   const s3 = newMemoryS3();
   const { manifest } = await invokeUntilDone(s3, landObject(s3, `in/${name}`, body, definition), definition, { segmentRows: 2 });
@@ -53,8 +59,8 @@ export async function eventStageDecision(pipelineFor: PipelineFor, name: string,
     // Rejected rows only: an object quarantined whole is copied under objects/ with its own name.
     if (key.includes('/objects/')) continue;
     for (const line of new TextDecoder().decode(s3.bytes('quarantine', key)).split('\n').filter(Boolean)) {
-      const q = JSON.parse(line) as { line: number; issues: unknown };
-      quarantined.push({ line: q.line, issues: q.issues });
+      const q = JSON.parse(line) as { line: number; issues: unknown; raw?: unknown };
+      quarantined.push({ line: q.line, issues: q.issues, ...(options.raw ? { raw: q.raw } : {}) });
     }
   }
   const unreadable = manifest.status === 'unreadable';

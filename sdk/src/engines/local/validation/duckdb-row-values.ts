@@ -71,18 +71,6 @@ export function duckValueToRaw(value: DuckDBValue): unknown {
   return js instanceof Date && Number.isNaN(js.getTime()) ? String(value) : js;
 }
 
-/**
- * A typed row's JSON text, for the quarantine (bigints as strings, Dates as ISO strings).
- *
- * @example
- * ```ts
- * rowToRawJson({ id: 2n ** 60n, ts: new Date(0) }) // '{"id":"1152921504606846976","ts":"1970-01-01T00:00:00.000Z"}'
- * ```
- */
-export function rowToRawJson(row: Record<string, unknown>): string {
-  return JSON.stringify(row, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-}
-
 /** a / b rounded toward negative infinity (b > 0). */
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;

@@ -17,7 +17,8 @@ import type { RoundedInteger } from '../../../sources/json-integer-literals.js';
 import type { QuarantineSpool } from '../quarantine-spool.js';
 import { inUtc } from '../utc-time-zone.js';
 import { readJsonRow } from './deferred-fields.js';
-import { duckValueToJs, duckValueToRaw, rowToRawJson } from './duckdb-row-values.js';
+import { duckValueToJs, duckValueToRaw } from './duckdb-row-values.js';
+import { rowToRawJson } from '../../../quality/typed-row-raw.js';
 import { rejectedRowPages } from './rejected-rows.js';
 import { openValidRowSink } from './valid-row-appender.js';
 

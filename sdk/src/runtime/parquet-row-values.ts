@@ -1,0 +1,189 @@
+/**
+ * A Parquet landing row as the event stage shows it to zod: the values a local run gives zod
+ * for the same row (engines/local/validation/duckdb-row-values.ts, which reads it through
+ * DuckDB). hyparquet decodes the file; what it decodes otherwise than DuckDB is set right here:
+ * - integers become numbers only where exact (|n| ≤ 2^53 - 1), else stay bigint;
+ * - instants become Dates floored to the millisecond (hyparquet truncates toward zero, which
+ *   moves a pre-1970 instant into the next millisecond);
+ * - text keeps a leading U+FEFF, and bytes that are not UTF-8 make the object unreadable, as
+ *   DuckDB refuses such a file;
+ * - a binary column without a text annotation stays bytes (a Buffer), JSON stays its text, an ENUM is text;
+ * - a TIME becomes DuckDB's text for it ('12:34:56.789');
+ * - a MAP becomes DuckDB's list of `{ key, value }` entries, in the file's order, keys typed
+ *   (hyparquet would make an object of it: keys as text, '1' before 'b', '__proto__' lost).
+ *   For that the MAP annotation is taken off the schema handed to hyparquet (`readableSchema`),
+ *   which then assembles the map as the repeated `key_value` group it is stored as.
+ */
+import type { FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet';
+import { blobText } from '../quality/typed-row-raw.js';
+
+/** Strict UTF-8 that keeps a leading BOM: DuckDB's text is the bytes as written. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Thrown when a text value is not UTF-8 (the reader makes the object unreadable). */
+export class NotUtf8Error extends Error {}
+
+const text = (bytes: Uint8Array | undefined): string | undefined => {
+  if (!bytes) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new NotUtf8Error('a text value is not valid UTF-8 (DuckDB refuses the file too)');
+  }
+};
+
+/** a / b rounded toward negative infinity (b > 0). */
+const floorDiv = (a: bigint, b: bigint): bigint => (a % b < 0n ? a / b - 1n : a / b);
+
+/**
+ * The parsers hyparquet decodes annotated values with.
+ *
+ * @example
+ * ```ts
+ * await parquetReadObjects({ file, utf8: false, parsers: PARQUET_PARSERS });
+ * ```
+ */
+export const PARQUET_PARSERS: Partial<ParquetParsers> = {
+  timestampFromMilliseconds: (millis) => new Date(Number(millis)),
+  timestampFromMicroseconds: (micros) => new Date(Number(floorDiv(micros, 1000n))),
+  timestampFromNanoseconds: (nanos) => new Date(Number(floorDiv(nanos, 1_000_000n))),
+  dateFromDays: (days) => new Date(days * 86_400_000),
+  stringFromBytes: text,
+  // DuckDB reads a JSON column as its text; zod sees the text, not a parsed value.
+  jsonFromBytes: text,
+  // Geometry stays the bytes DuckDB gives without its spatial extension.
+  geometryFromBytes: (bytes) => bytes,
+  geographyFromBytes: (bytes) => bytes,
+};
+
+/**
+ * The metadata hyparquet is given: MAP annotations taken off (see the file's comment), so that
+ * a map arrives as `{ key_value: [{ key, value }, …] }`.
+ *
+ * @example
+ * ```ts
+ * const rows = await parquetReadObjects({ file, metadata: readableSchema(metadata) });
+ * ```
+ */
+export function readableSchema(metadata: FileMetaData): FileMetaData {
+  if (!metadata.schema.some(isMapAnnotated)) return metadata;
+  return { ...metadata, schema: metadata.schema.map((e) => (isMapAnnotated(e) ? { ...e, converted_type: undefined, logical_type: undefined } : e)) };
+}
+
+function isMapAnnotated(element: SchemaElement): boolean {
+  return element.converted_type === 'MAP' || element.converted_type === 'MAP_KEY_VALUE' || element.logical_type?.type === 'MAP';
+}
+
+type Convert = (value: unknown) => unknown;
+
+/**
+ * A converter per top-level column, from the file's own schema tree (with its MAP annotations).
+ *
+ * @example
+ * ```ts
+ * const convert = rowConverter(parquetSchema(metadata));
+ * convert({ id: 5n, at: someDate, tags: { key_value: [{ key: 'a', value: 1 }] } })
+ * // { id: 5, at: someDate, tags: [{ key: 'a', value: 1 }] }
+ * ```
+ */
+export function rowConverter(root: SchemaTree): (row: Record<string, unknown>) => Record<string, unknown> {
+  const columns = root.children.map((c) => [c.element.name, converterFor(c)] as const);
+  return (row) => {
+    // fromEntries defines own properties: a column named "__proto__" stays a plain key.
+    const out: [string, unknown][] = [];
+    for (const [name, convert] of columns) out.push([name, convert(row[name])]);
+    return Object.fromEntries(out);
+  };
+}
+
+function converterFor(node: SchemaTree): Convert {
+  const repeated = node.element.repetition_type === 'REPEATED';
+  const single = singleConverterFor(node);
+  // A repeated field outside a LIST annotation (the legacy two-level list) is a list itself.
+  return repeated ? (v) => (Array.isArray(v) ? v.map(single) : v == null ? null : single(v)) : single;
+}
+
+function singleConverterFor(node: SchemaTree): Convert {
+  const { element, children } = node;
+  if (isMapAnnotated(element) && children.length === 1 && children[0]!.children.length === 2) {
+    const entry = children[0]!;
+    const key = converterFor(entry.children.find((c) => c.element.name === 'key') ?? entry.children[0]!);
+    const value = converterFor(entry.children.find((c) => c.element.name === 'value') ?? entry.children[1]!);
+    const entryName = entry.element.name;
+    return (v) => {
+      if (v == null) return null;
+      const entries = (v as Record<string, unknown>)[entryName];
+      return Array.isArray(entries) ? entries.map((e: { key?: unknown; value?: unknown }) => ({ key: key(e.key), value: value(e.value) })) : [];
+    };
+  }
+  if (element.converted_type === 'LIST' && children.length === 1 && children[0]!.element.repetition_type === 'REPEATED') {
+    // hyparquet has unwrapped the list's element (three-level or two-level): convert each.
+    const inner = children[0]!;
+    const elementNode = inner.children.length === 1 ? inner.children[0]! : { ...inner, element: { ...inner.element, repetition_type: 'REQUIRED' as const } };
+    const each = converterFor(elementNode);
+    return (v) => (Array.isArray(v) ? v.map(each) : null);
+  }
+  if (children.length > 0) {
+    const fields = children.map((c) => [c.element.name, converterFor(c)] as const);
+    return (v) => {
+      if (v == null) return null;
+      const record = v as Record<string, unknown>;
+      return Object.fromEntries(fields.map(([name, convert]) => [name, convert(record[name])]));
+    };
+  }
+  return leafConverter(element);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function leafConverter(element: SchemaElement): Convert {
+  const time = timeUnit(element);
+  if (time) return (v) => (v == null ? null : timeText(BigInt(v as number | bigint), time));
+  const enumText = element.converted_type === 'ENUM' || element.logical_type?.type === 'ENUM';
+  return (v) => {
+    if (v === undefined) return null;
+    if (typeof v === 'bigint') return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
+    if (v instanceof Uint8Array) {
+      if (enumText) return text(v);
+      // A Buffer, as DuckDB's client gives a blob: zod names it so in its messages ("received Buffer").
+      return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    }
+    return v;
+  };
+}
+
+function timeUnit(element: SchemaElement): 'MILLIS' | 'MICROS' | 'NANOS' | undefined {
+  if (element.logical_type?.type === 'TIME') return element.logical_type.unit;
+  if (element.converted_type === 'TIME_MILLIS') return 'MILLIS';
+  if (element.converted_type === 'TIME_MICROS') return 'MICROS';
+  return undefined;
+}
+
+/** DuckDB's text for a TIME: HH:MM:SS, then the microseconds without trailing zeros. */
+function timeText(value: bigint, unit: 'MILLIS' | 'MICROS' | 'NANOS'): string {
+  const micros = unit === 'MILLIS' ? value * 1000n : unit === 'NANOS' ? floorDiv(value, 1000n) : value;
+  const seconds = Number(floorDiv(micros, 1_000_000n));
+  const fraction = Number(micros - BigInt(seconds) * 1_000_000n);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const clock = `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+  return fraction === 0 ? clock : `${clock}.${String(fraction).padStart(6, '0').replace(/0+$/, '')}`;
+}
+
+/**
+ * A converted value as the quarantine's raw content shows it, as a local run does
+ * (`duckValueToRaw`): NaN and ±Infinity by name, bytes as DuckDB's text for a blob.
+ *
+ * @example
+ * ```ts
+ * rowToRawJson(rawValue({ d: NaN, b: new Uint8Array([0]) }) as Record<string, unknown>) // '{"d":"NaN","b":"\\\\x00"}'
+ * ```
+ */
+export function rawValue(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (value instanceof Uint8Array) return blobText(value);
+  if (Array.isArray(value)) return value.map(rawValue);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rawValue(v)]));
+  }
+  return value;
+}
