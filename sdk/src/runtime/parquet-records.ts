@@ -7,19 +7,30 @@
  * Parquet row; its `raw` (the row as JSON, for the quarantine) is made only when a row is
  * quarantined.
  */
-import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer } from 'hyparquet';
 import type { RawRecord } from '../sources/source-object.js';
 import { rowToRawJson } from '../quality/typed-row-raw.js';
 import { PARQUET_CODECS } from './parquet-codecs.js';
 import { PARQUET_PARSERS, rawValue, readableSchema, rowConverter } from './parquet-row-values.js';
 import { UnreadableObjectError } from './text-stream.js';
 
-/** Rows handed on at once: converted rows die young, a batch at a time. */
+/** Rows handed on at once: their row objects die young, a batch at a time. */
 const BATCH_ROWS = 2048;
+
+/** Rows of a row group decoded at once, unless its pages are wider (see parquetRecordBatches). */
+const SLICE_ROWS = 8192;
 
 /**
  * Yields the records from row `skip` on (0-based; the records before it were done by an
  * earlier invocation).
+ *
+ * Memory follows the pages being decoded, not the row group: a row group can be an object's
+ * whole content (Kinesis Data Firehose writes one of up to 256 MB). A group is decoded a slice
+ * of rows at a time, column by column, and rows are made from the columns a batch at a time.
+ * hyparquet skips a flat column's pages before a slice without decompressing them and stops
+ * after it, but decodes a page whole: when a slice's pages turn out wider than the slice (DuckDB
+ * writes one page per column of a row group; 1 MB pages of a narrow column hold 100k+ rows),
+ * slices widen to them, so that no page is decoded again for every slice.
  *
  * @example
  * ```ts
@@ -29,41 +40,82 @@ const BATCH_ROWS = 2048;
  * footer, a corrupt page, text that is not UTF-8). Errors of the reads themselves (S3) pass unchanged.
  */
 export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): AsyncGenerator<RawRecord[]> {
-  const { buffer, fetchFailure } = watchedReads(file);
+  const { buffer, fetchFailure, nextGroup } = groupReads(file);
   const unreadable = (error: unknown, what: string): never => {
     const failure = fetchFailure(error);
     if (failure) throw failure;
     throw new UnreadableObjectError(`not a readable Parquet file: ${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   };
   const metadata = await parquetMetadataAsync(buffer).catch((error: unknown) => unreadable(error, 'its footer'));
-  const convert = rowConverter(parquetSchema(metadata));
+  const schema = parquetSchema(metadata);
+  const names = schema.children.map((c) => c.element.name);
+  const convert = rowConverter(schema);
   const readable = readableSchema(metadata);
   let start = 0;
   for (const [index, group] of metadata.row_groups.entries()) {
     const end = start + Number(group.num_rows);
-    if (end > skip) {
-      const rowStart = Math.max(start, skip);
-      const rows = await parquetReadObjects({
-        file: buffer, metadata: readable, rowStart, rowEnd: end, utf8: false, geoparquet: false,
+    nextGroup();
+    // Segment limits count bytes too: each row its share of the group's uncompressed size.
+    const size = Math.max(1, Math.round(Number(group.total_byte_size) / Math.max(1, Number(group.num_rows))));
+    let sliceRows = SLICE_ROWS;
+    for (let rowStart = Math.max(start, skip), rowEnd = 0; rowStart < end; rowStart = rowEnd) {
+      rowEnd = Math.min(end, rowStart + sliceRows);
+      const columns = new Map<string, ColumnChunk[]>(names.map((n) => [n, []]));
+      let widest = 0;
+      await parquetRead({
+        file: buffer, metadata: readable, rowStart, rowEnd, utf8: false, geoparquet: false,
         parsers: PARQUET_PARSERS, compressors: PARQUET_CODECS,
+        onChunk: (chunk) => {
+          columns.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, values: chunk.columnData });
+          widest = Math.max(widest, chunk.rowEnd - chunk.rowStart);
+        },
       }).catch((error: unknown) => unreadable(error, `row group ${index}`));
-      // Segment limits count bytes too: each row its share of the group's uncompressed size.
-      const size = Math.max(1, Math.round(Number(group.total_byte_size) / Math.max(1, Number(group.num_rows))));
-      for (let offset = 0; offset < rows.length; offset += BATCH_ROWS) {
+      // A slice's pages, joined, span the slice and at most a page on either side.
+      if (widest > 2 * sliceRows) sliceRows = widest;
+      const cursors = names.map((name) => new ColumnCursor(name, columns.get(name)!));
+      for (let from = rowStart; from < rowEnd; from += BATCH_ROWS) {
         const batch: RawRecord[] = [];
-        for (let i = offset; i < Math.min(rows.length, offset + BATCH_ROWS); i++) {
+        for (let row = from; row < Math.min(rowEnd, from + BATCH_ROWS); row++) {
+          const decoded: Record<string, unknown> = {};
+          for (const cursor of cursors) decoded[cursor.name] = cursor.at(row);
           let value: Record<string, unknown>;
           try {
-            value = convert(rows[i]!);
+            value = convert(decoded);
           } catch (error) {
-            unreadable(error, `row ${rowStart + i + 1}`);
+            return unreadable(error, `row ${row + 1}`);
           }
-          batch.push(new ParquetRecord(rowStart + i + 1, value!, size));
+          batch.push(new ParquetRecord(row + 1, value, size));
         }
         yield batch;
       }
     }
     start = end;
+  }
+}
+
+/** Decoded values of one column from `rowStart` (the file's row number, 0-based) on. */
+interface ColumnChunk {
+  readonly rowStart: number;
+  readonly values: ArrayLike<unknown>;
+}
+
+/** A column's value at each row, for rows asked in ascending order. */
+class ColumnCursor {
+  private chunk = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly chunks: readonly ColumnChunk[],
+  ) {}
+
+  at(row: number): unknown {
+    while (this.chunk < this.chunks.length) {
+      const { rowStart, values } = this.chunks[this.chunk]!;
+      if (row < rowStart) return undefined;
+      if (row < rowStart + values.length) return values[row - rowStart];
+      this.chunk++;
+    }
+    return undefined;
   }
 }
 
@@ -81,24 +133,38 @@ class ParquetRecord implements RawRecord {
 }
 
 /**
- * The buffer hyparquet reads through, remembering the errors its reads threw: those are S3's
- * (the object changed or went away, a network error) and must reach the handler as they are, to
- * be retried, not be taken for a damaged file.
+ * The buffer hyparquet reads through: the current row group's reads are kept, so that its
+ * slices fetch its column chunks once (`nextGroup()` lets them go). It also remembers the errors
+ * its reads threw: those are S3's (the object changed or went away, a network error) and must
+ * reach the handler as they are, to be retried, not be taken for a damaged file.
  */
-function watchedReads(file: AsyncBuffer): { buffer: AsyncBuffer; fetchFailure: (error: unknown) => unknown } {
+function groupReads(file: AsyncBuffer): { buffer: AsyncBuffer; fetchFailure: (error: unknown) => unknown; nextGroup: () => void } {
   const failures = new Set<unknown>();
+  let kept = new Map<string, Promise<ArrayBuffer>>();
+  const read = async (start: number, end: number | undefined): Promise<ArrayBuffer> => {
+    try {
+      return await file.slice(start, end);
+    } catch (error) {
+      failures.add(error);
+      throw error;
+    }
+  };
   const buffer: AsyncBuffer = {
     byteLength: file.byteLength,
-    slice: async (start, end) => {
-      try {
-        return await file.slice(start, end);
-      } catch (error) {
-        failures.add(error);
-        throw error;
-      }
+    slice: (start, end) => {
+      const key = `${start}-${end}`;
+      let bytes = kept.get(key);
+      if (!bytes) kept.set(key, (bytes = read(start, end)));
+      return bytes;
     },
   };
-  // A failed read may surface as another error (hyparquet reads chunks side by side): any read
-  // that failed is the cause.
-  return { buffer, fetchFailure: (error) => (failures.has(error) ? error : failures.values().next().value) };
+  return {
+    buffer,
+    // A failed read may surface as another error (hyparquet reads chunks side by side): any read
+    // that failed is the cause.
+    fetchFailure: (error) => (failures.has(error) ? error : failures.values().next().value),
+    nextGroup: () => {
+      kept = new Map();
+    },
+  };
 }
