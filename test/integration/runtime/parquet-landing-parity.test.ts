@@ -18,6 +18,7 @@ import { toPipelineDefinition } from '../../../sdk/src/runtime/handler.js';
 import { parquetRecordBatches } from '../../../sdk/src/runtime/parquet-records.js';
 import { duckValueToJs, duckValueToRaw } from '../../../sdk/src/engines/local/validation/duckdb-row-values.js';
 import { rowToRawJson } from '../../../sdk/src/quality/typed-row-raw.js';
+import { keepLeadingByteOrderMarks } from '../../../sdk/src/engines/local/duckdb-text-decoding.js';
 import { query } from '../../helpers/duckdb-query.js';
 import { eventStageDecision, localDecision, type PipelineFor } from './parity-decisions.js';
 import { invoke, invokeUntilDone, landObject, newMemoryS3 } from './object-runner.js';
@@ -118,6 +119,7 @@ describe('a Parquet landing object in the event stage, against a local run of th
     ) t(id, list, struct, tags, byNumber, deep, blobs)`);
     // The values zod sees, both ways: DuckDB's (the local engine's conversion) and the event stage's.
     const path = join(dir, 'made', 'nested.parquet');
+    keepLeadingByteOrderMarks(); // as the local engine reads text
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
     const result = await connection.runAndReadAll(`SELECT * FROM read_parquet('${path}')`);
