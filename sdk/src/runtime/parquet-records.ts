@@ -11,7 +11,7 @@ import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer } fr
 import type { RawRecord } from '../sources/source-object.js';
 import { rowToRawJson } from '../quality/typed-row-raw.js';
 import { PARQUET_CODECS } from './parquet-codecs.js';
-import { PARQUET_PARSERS, rawValue, readableSchema, rowConverter } from './parquet-row-values.js';
+import { columnConverters, PARQUET_PARSERS, rawValue, readableSchema } from './parquet-row-values.js';
 import { UnreadableObjectError } from './text-stream.js';
 
 /** Rows handed on at once: their row objects die young, a batch at a time. */
@@ -47,9 +47,8 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
     throw new UnreadableObjectError(`not a readable Parquet file: ${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   };
   const metadata = await parquetMetadataAsync(buffer).catch((error: unknown) => unreadable(error, 'its footer'));
-  const schema = parquetSchema(metadata);
-  const names = schema.children.map((c) => c.element.name);
-  const convert = rowConverter(schema);
+  const converters = columnConverters(parquetSchema(metadata));
+  const names = converters.map((c) => c.name);
   const readable = readableSchema(metadata);
   let start = 0;
   for (const [index, group] of metadata.row_groups.entries()) {
@@ -72,15 +71,19 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
       }).catch((error: unknown) => unreadable(error, `row group ${index}`));
       // A slice's pages, joined, span the slice and at most a page on either side.
       if (widest > 2 * sliceRows) sliceRows = widest;
-      const cursors = names.map((name) => new ColumnCursor(name, columns.get(name)!));
+      const cursors = converters.map(({ name }) => new ColumnCursor(columns.get(name)!));
       for (let from = rowStart; from < rowEnd; from += BATCH_ROWS) {
         const batch: RawRecord[] = [];
         for (let row = from; row < Math.min(rowEnd, from + BATCH_ROWS); row++) {
-          const decoded: Record<string, unknown> = {};
-          for (const cursor of cursors) decoded[cursor.name] = cursor.at(row);
-          let value: Record<string, unknown>;
+          const value: Record<string, unknown> = {};
           try {
-            value = convert(decoded);
+            for (let c = 0; c < converters.length; c++) {
+              const { name, convert } = converters[c]!;
+              const v = convert(cursors[c]!.at(row));
+              // A column named "__proto__" stays a plain key (assignment would set the prototype).
+              if (name === '__proto__') Object.defineProperty(value, name, { value: v, enumerable: true, writable: true, configurable: true });
+              else value[name] = v;
+            }
           } catch (error) {
             return unreadable(error, `row ${row + 1}`);
           }
@@ -103,10 +106,7 @@ interface ColumnChunk {
 class ColumnCursor {
   private chunk = 0;
 
-  constructor(
-    readonly name: string,
-    private readonly chunks: readonly ColumnChunk[],
-  ) {}
+  constructor(private readonly chunks: readonly ColumnChunk[]) {}
 
   at(row: number): unknown {
     while (this.chunk < this.chunks.length) {

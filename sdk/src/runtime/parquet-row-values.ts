@@ -25,11 +25,32 @@ export class NotUtf8Error extends Error {}
 
 const text = (bytes: Uint8Array | undefined): string | undefined => {
   if (!bytes) return undefined;
+  // Short ASCII (ids, names, codes: most text) without the decoder's per-call cost.
+  if (bytes.length <= 64) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i]! > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   try {
     return utf8.decode(bytes);
   } catch {
     throw new NotUtf8Error('a text value is not valid UTF-8 (DuckDB refuses the file too)');
   }
+};
+
+/**
+ * micros / 1000 rounded toward negative infinity, in doubles while they are exact: below 2^53
+ * the quotient's rounding error is under half its ulp (< 0.0005), so a value 0.001 below an
+ * integer never rounds up to it. BigInt division only beyond that (±285 years).
+ */
+const floorThousandth = (micros: bigint): number => {
+  const n = Number(micros);
+  return Number.isSafeInteger(n) ? Math.floor(n / 1000) : Number(floorDiv(micros, 1000n));
 };
 
 /** a / b rounded toward negative infinity (b > 0). */
@@ -45,7 +66,7 @@ const floorDiv = (a: bigint, b: bigint): bigint => (a % b < 0n ? a / b - 1n : a 
  */
 export const PARQUET_PARSERS: Partial<ParquetParsers> = {
   timestampFromMilliseconds: (millis) => new Date(Number(millis)),
-  timestampFromMicroseconds: (micros) => new Date(Number(floorDiv(micros, 1000n))),
+  timestampFromMicroseconds: (micros) => new Date(floorThousandth(micros)),
   timestampFromNanoseconds: (nanos) => new Date(Number(floorDiv(nanos, 1_000_000n))),
   dateFromDays: (days) => new Date(days * 86_400_000),
   stringFromBytes: text,
@@ -81,19 +102,13 @@ type Convert = (value: unknown) => unknown;
  *
  * @example
  * ```ts
- * const convert = rowConverter(parquetSchema(metadata));
- * convert({ id: 5n, at: someDate, tags: { key_value: [{ key: 'a', value: 1 }] } })
- * // { id: 5, at: someDate, tags: [{ key: 'a', value: 1 }] }
+ * const columns = columnConverters(parquetSchema(metadata));
+ * columns.find((c) => c.name === 'id')!.convert(5n) // 5
+ * columns.find((c) => c.name === 'tags')!.convert({ key_value: [{ key: 'a', value: 1 }] }) // [{ key: 'a', value: 1 }]
  * ```
  */
-export function rowConverter(root: SchemaTree): (row: Record<string, unknown>) => Record<string, unknown> {
-  const columns = root.children.map((c) => [c.element.name, converterFor(c)] as const);
-  return (row) => {
-    // fromEntries defines own properties: a column named "__proto__" stays a plain key.
-    const out: [string, unknown][] = [];
-    for (const [name, convert] of columns) out.push([name, convert(row[name])]);
-    return Object.fromEntries(out);
-  };
+export function columnConverters(root: SchemaTree): { readonly name: string; readonly convert: Convert }[] {
+  return root.children.map((c) => ({ name: c.element.name, convert: converterFor(c) }));
 }
 
 function converterFor(node: SchemaTree): Convert {
