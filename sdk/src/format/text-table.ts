@@ -33,6 +33,8 @@ export function formatTextTable(table: Table, options: { limit?: number; maxWidt
 }
 
 function clip(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ');
+  // Line breaks and tabs become spaces; U+FEFF (whitespace to a regex, but a character of the
+  // value, invisible) stays, so a copied id is the stored one.
+  const flat = text.replace(/[^\S\uFEFF]+/g, ' ');
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }

@@ -4,6 +4,7 @@
  * timestamps as UTC ISO text, nulls distinguishable from the string "null".
  */
 import { DataType, util, type Vector } from 'apache-arrow';
+import { valuesAsWritten } from './arrow-exact-text.js';
 
 /**
  * A short, readable name for an Arrow column type (`int64`, `float64`, `string`, `timestamp`).
@@ -153,7 +154,8 @@ export function formatValue(value: unknown, type: DataType): string | null {
  * ```
  */
 export function formatColumn(vector: Vector | null, type: DataType, count: number): (string | null)[] {
-  const values = Array.from({ length: count }, (_, i) => vector?.get(i) as unknown);
+  // Text as stored: apache-arrow's get() drops a value's leading U+FEFF.
+  const values = vector ? valuesAsWritten({ DataType }, vector, count) : Array.from({ length: count }, () => null);
   if (DataType.isFloat(type) && values.every((v) => v === null || v === undefined || typeof v === 'number')) {
     return formatNumbers(values.map((v) => (typeof v === 'number' ? v : null)));
   }

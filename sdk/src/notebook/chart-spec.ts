@@ -5,6 +5,7 @@
  */
 import { DataType, type Table } from 'apache-arrow';
 import { SluiceError } from '../errors.js';
+import { valuesAsWritten } from '../format/arrow-exact-text.js';
 
 /** A vega-lite (v5-compatible) spec object. */
 export type VegaLiteSpec = Readonly<Record<string, unknown>>;
@@ -90,7 +91,8 @@ export function featurePlotSpec(table: Table, feature: string, options: FeatureP
   requireColumn(table, feature, 'feature');
   requireColumn(table, entityColumn, 'entity column');
   requireColumn(table, tsColumn, 'timestamp column');
-  const entities = table.getChild(entityColumn)!;
+  // Ids as stored: apache-arrow's get() drops a leading U+FEFF, which would draw two entities as one.
+  const entities = valuesAsWritten({ DataType }, table.getChild(entityColumn)!);
   const times = table.getChild(tsColumn)!;
   const values = table.getChild(feature)!;
   const [entityType, tsType, featureType] = [fieldType(table, entityColumn), fieldType(table, tsColumn), fieldType(table, feature)];
@@ -100,7 +102,7 @@ export function featurePlotSpec(table: Table, feature: string, options: FeatureP
     chosen = new Set(typeof options.entity === 'string' ? [options.entity] : options.entity);
     const present = new Set<string>();
     for (let i = 0; i < table.numRows; i++) {
-      const e = entities.get(i);
+      const e = entities[i];
       if (e !== null && chosen.has(String(e))) present.add(String(e));
     }
     const absent = [...chosen].filter((e) => !present.has(e));
@@ -116,7 +118,7 @@ export function featurePlotSpec(table: Table, feature: string, options: FeatureP
     // counts say little: rows continue while any window is non-empty). Ties break by id.
     const totals = new Map<string, number>();
     for (let i = 0; i < table.numRows; i++) {
-      const e = entities.get(i);
+      const e = entities[i];
       if (e === null) continue;
       const v = chartValue(values.get(i), featureType);
       totals.set(String(e), (totals.get(String(e)) ?? 0) + (typeof v === 'number' ? Math.abs(v) : 0));
@@ -127,7 +129,7 @@ export function featurePlotSpec(table: Table, feature: string, options: FeatureP
 
   const data: Record<string, unknown>[] = [];
   for (let i = 0; i < table.numRows; i++) {
-    const e = entities.get(i);
+    const e = entities[i];
     if (e === null || !chosen.has(String(e))) continue;
     data.push({
       [entityColumn]: chartValue(e, entityType),

@@ -102,7 +102,7 @@ function clippedCell(value: string): string {
 export function tableToText(table: Table, options: TableDisplayOptions = {}): string {
   const { columns, rows, total } = prepare(table, options.limit);
   const header = columns.map((c) => `${c.name} (${c.label})`);
-  const cells = rows.map((r) => r.map((v) => (v === null ? '∅' : v.replace(/\s/g, ' '))));
+  const cells = rows.map((r) => r.map((v) => (v === null ? '∅' : v.replace(/[^\S\uFEFF]/g, ' '))));
   const widths = header.map((h, j) => Math.min(40, Math.max(h.length, ...cells.map((r) => r[j]!.length))));
   const fit = (text: string, j: number): string => {
     const w = widths[j]!;

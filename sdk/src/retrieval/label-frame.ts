@@ -7,7 +7,7 @@ import type { Table, TimeUnit, Vector } from 'apache-arrow';
 import { PlanError } from '../errors.js';
 import type { SourceNode } from '../plan/source-node.js';
 import type { LabelKeys, LabelsInput } from './training-set-types.js';
-import { exactTextValues } from './arrow-exact-text.js';
+import { exactTextValues } from '../format/arrow-exact-text.js';
 import { readLabelSource } from './label-source-reader.js';
 import { parseIsoInstant } from './label-time-text.js';
 import { tableFromColumns } from './ordered-table.js';

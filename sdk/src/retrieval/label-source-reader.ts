@@ -13,7 +13,7 @@ import { csvDelimiterFor } from '../sources/format-detection.js';
 import { readLabelCsv } from './label-csv-reader.js';
 import { readLabelJson } from './label-json-reader.js';
 import { decodeLabelText } from './label-text-decoding.js';
-import { textAsWritten } from './arrow-exact-text.js';
+import { textAsWritten } from '../format/arrow-exact-text.js';
 import { FLOORED_TIMESTAMP_PARSERS } from './parquet-timestamp-parsers.js';
 
 /**

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Table, Vector } from 'apache-arrow';
 import { PlanError } from '../errors.js';
-import { exactTextValues } from './arrow-exact-text.js';
+import { valuesAsWritten } from '../format/arrow-exact-text.js';
 
 export type TrainingSetFormat = 'parquet' | 'csv';
 
@@ -31,7 +31,7 @@ export async function writeTable(table: Table, uri: string, target: WriteTarget 
   }
   const arrow = await import('apache-arrow');
   // Text as stored (a leading U+FEFF kept: apache-arrow's get() drops it), anything else through get().
-  const valuesOf = (vector: Vector): unknown[] => exactTextValues(arrow, vector) ?? Array.from({ length: vector.length }, (_, i) => vector.get(i) as unknown);
+  const valuesOf = (vector: Vector): unknown[] => valuesAsWritten(arrow, vector);
   const bytes = format === 'csv' ? new TextEncoder().encode(toCsv(table, valuesOf)) : await toParquet(table, valuesOf);
   if (uri.startsWith('s3://')) {
     const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');

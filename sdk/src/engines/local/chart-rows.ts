@@ -7,6 +7,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChartRows } from '../../pipeline/run-types.js';
 import { printerFor } from '../../sql/dialects.js';
 import { queryArrow } from './duckdb-to-arrow.js';
+import { DataType } from 'apache-arrow';
+import { valuesAsWritten } from '../../format/arrow-exact-text.js';
 
 /**
  * The most rows kept: converting DuckDB's rows to Arrow costs about 3 ms per thousand feature
@@ -52,8 +54,7 @@ export async function selectChartRows(
       row_number() OVER (ORDER BY hash(entity_id), entity_id) AS k FROM per_entity)
     SELECT * FROM ${t} WHERE entity_id IN (SELECT entity_id FROM ranked WHERE upto <= ${CHART_ROWS} OR k = 1)
     ORDER BY entity_id, feature_ts LIMIT ${CHART_ROWS}`);
-  const kept = new Set<string>();
-  const ids = rows.getChild('entity_id');
-  for (let i = 0; i < rows.numRows; i++) kept.add(String(ids?.get(i)));
+  // Ids as stored (apache-arrow's get() drops a leading U+FEFF, and two ids would count as one).
+  const kept = new Set(rows.getChild('entity_id') ? valuesAsWritten({ DataType }, rows.getChild('entity_id')!).map(String) : []);
   return { table: rows, ofRows: total, entities: { kept: kept.size, of: entities } };
 }

@@ -6,7 +6,8 @@
  */
 import type { Data, Vector } from 'apache-arrow';
 
-type ArrowModule = typeof import('apache-arrow');
+/** What is read of apache-arrow (passed in: some callers load it lazily). */
+type ArrowModule = Pick<typeof import('apache-arrow'), 'DataType'>;
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -51,4 +52,18 @@ export function exactTextValues(arrow: ArrowModule, vector: Vector): (string | n
     }
   }
   return out;
+}
+
+/**
+ * The first `count` values of any vector (all of them by default): text exactly as stored
+ * (exactTextValues), anything else through `get()`.
+ *
+ * @example
+ * ```ts
+ * valuesAsWritten(arrow, table.getChild('entity_id')!, 20) // ['\ufeffu1', 'u2', …]
+ * ```
+ */
+export function valuesAsWritten(arrow: ArrowModule, vector: Vector, count = vector.length): unknown[] {
+  const head = count < vector.length ? vector.slice(0, count) : vector;
+  return exactTextValues(arrow, head) ?? Array.from({ length: head.length }, (_, i) => head.get(i) as unknown);
 }
