@@ -1,7 +1,8 @@
 /**
- * Records of a Parquet landing object, a row group at a time: the footer and each row group's
- * column chunks are fetched by range (an unpacked object is never read whole), and a resumed
- * object starts at the row group holding its checkpoint without fetching the ones before it.
+ * Records of a Parquet landing object: the footer and each row group's column chunks are fetched
+ * by range (an unpacked object is never read whole), the group is decoded a slice of rows at a
+ * time, and a resumed object starts at the row holding its checkpoint without fetching the row
+ * groups before it.
  *
  * A record's `line` is its row number in the file, counted from 1, as a local run numbers a
  * Parquet row; its `raw` (the row as JSON, for the quarantine) is made only when a row is
@@ -24,8 +25,9 @@ const SLICE_ROWS = 8192;
  * Yields the records from row `skip` on (0-based; the records before it were done by an
  * earlier invocation).
  *
- * Memory follows the pages being decoded, not the row group: a row group can be an object's
- * whole content (Kinesis Data Firehose writes one of up to 256 MB). A group is decoded a slice
+ * Memory follows the pages being decoded, not the row group (besides the group's compressed
+ * column chunks, fetched once and kept while its slices are read): a row group can be an
+ * object's whole content (Kinesis Data Firehose writes one of up to 256 MB). A group is decoded a slice
  * of rows at a time, column by column, and rows are made from the columns a batch at a time.
  * hyparquet skips a flat column's pages before a slice without decompressing them and stops
  * after it, but decodes a page whole: when a slice's pages turn out wider than the slice (DuckDB

@@ -6,7 +6,8 @@
  * comes first) the buffered rows are written out, one Parquet file per `dt`, and a
  * checkpoint records how far the object got. Boundaries depend on the data only, so a
  * resumed or repeated run writes the same files with the same bytes. Memory is bounded by
- * one segment.
+ * one segment (and, for a Parquet object, the row group being read: parquet-records.ts). A
+ * Parquet row's raw text, which segmentBytes counts, is its share of its row group's bytes.
  *
  * `dt`: from the window's timestamp column when the plan aggregates (rows land in the
  * partition the aggregate stage reads for their time); otherwise — and for a row whose
