@@ -184,6 +184,13 @@ describe('a Parquet landing object in the event stage, against a local run of th
     expect(firstByte(ranges[1]!)).toBeGreaterThan(firstByte(ranges[0]!));
     const stored = await eventStoredRows(s3, result.manifest.outputs.validated);
     expect(stored.map((r) => Number(r.id))).toEqual([...Array(10000).keys()].filter((i) => i % 1000 !== 0));
+
+    // The same files, byte for byte, as one invocation that never stopped writes.
+    const clean = newMemoryS3();
+    const once = await invokeUntilDone(clean, landObject(clean, 'in/groups.parquet', bytes, definition), definition, { segmentRows: 3000 });
+    expect(once.manifest.outputs).toEqual(result.manifest.outputs);
+    for (const key of [...once.manifest.outputs.validated]) expect(Buffer.from(clean.bytes('validated', key)!).equals(Buffer.from(s3.bytes('validated', key)!)), key).toBe(true);
+    for (const key of [...once.manifest.outputs.quarantine]) expect(Buffer.from(clean.bytes('quarantine', key)!).equals(Buffer.from(s3.bytes('quarantine', key)!)), key).toBe(true);
   });
 
   it('reads a gzip-wrapped file (.parquet.gz) as the local run does', async () => {
