@@ -1,7 +1,7 @@
 /**
  * `sluice dev` end to end: objects put into s3rver's landing bucket (a plain put with a key
  * needing encoding, and a multipart upload) reach the bundled handler as AWS-form events, land
- * in the zones with manifests, and the aggregate stage writes feature partitions locally —
+ * in the zones with manifests (JSON lines and Parquet), and the aggregate stage writes feature partitions locally —
  * from the current version of each key only (an overwrite replaces, a delete removes).
  */
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
@@ -88,6 +88,29 @@ it('an unreadable object is logged with why, as quarantined whole', async () => 
   const line = lines.find((l) => l.includes('zipped.jsonl'))!;
   expect(line).toMatch(/unreadable\s+s3:\/\/landing\/events\/zipped\.jsonl\s+quarantined whole: \S/);
   await s3.send(new DeleteObjectCommand({ Bucket: 'landing', Key: 'events/zipped.jsonl' }));
+  await new Promise((r) => setTimeout(r, 200));
+  await dev.idle();
+}, 120_000);
+
+it('a Parquet object is read too (typed columns; a row zod rejects is quarantined)', async () => {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  lines.length = 0;
+  const body = new Uint8Array(parquetWriteBuffer({
+    columnData: [
+      { name: 'event_id', type: 'STRING', data: ['p1', 'p2', 'p3'] },
+      { name: 'user_id', type: 'STRING', data: ['u1', 'u2', 'u1'] },
+      { name: 'event_type', type: 'STRING', data: ['click', 'view', 'nope'] },
+      { name: 'amount', type: 'DOUBLE', data: [1.5, null, 2] },
+      { name: 'ts', type: 'TIMESTAMP', data: [1, 2, 3].map((h) => new Date(Date.UTC(2024, 2, 2, h))) },
+    ],
+  }));
+  await s3.send(new PutObjectCommand({ Bucket: 'landing', Key: 'events/typed rows.parquet', Body: body }));
+  await new Promise((r) => setTimeout(r, 200));
+  await dev.idle();
+  const manifests = await manifestsByKey(s3, 'validated', PIPELINE);
+  expect(manifests.get('events/typed rows.parquet')).toMatchObject({ status: 'processed', rows: { in: 3, valid: 2, quarantined: 1 } });
+  expect(lines.some((l) => l.includes('processed') && l.includes('typed rows.parquet'))).toBe(true);
+  await s3.send(new DeleteObjectCommand({ Bucket: 'landing', Key: 'events/typed rows.parquet' }));
   await new Promise((r) => setTimeout(r, 200));
   await dev.idle();
 }, 120_000);
