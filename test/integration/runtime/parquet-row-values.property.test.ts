@@ -4,7 +4,8 @@
  * conversion (duckValueToJs, the oracle) and through parquetRecordBatches (hyparquet and
  * parquet-row-values.ts). Integers around ±2^53 and to ±2^63, doubles with NaN, ±Infinity and
  * -0, text with a BOM, astral characters and quotes, instants before 1970 with sub-millisecond
- * digits, dates, decimals, lists with nulls, structs, and nulls anywhere; several row groups.
+ * digits, dates, decimals (18 and 38 digits), lists with nulls, structs, and nulls anywhere;
+ * several row groups.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
@@ -62,11 +63,12 @@ const row = fc.record({
   tsns: nullable(nanos, (n) => `make_timestamp_ns((${n})::BIGINT)`),
   day: nullable(fc.integer({ min: -100_000, max: 100_000 }), (d) => `(DATE '1970-01-01' + ${d})`),
   dec: nullable(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), (b) => `((${b})::DECIMAL(18,0) / 1000)::DECIMAL(18,3)`),
+  wide: nullable(fc.bigInt({ min: -(10n ** 37n), max: 10n ** 37n }), (b) => `((${b})::DECIMAL(38,0) / 1000000)::DECIMAL(38,6)`),
   flag: nullable(fc.boolean(), (b) => String(b)),
   list: nullable(fc.array(fc.option(fc.integer(), { nil: null }), { maxLength: 4 }), (xs) => `[${xs.map((x) => (x === null ? 'NULL' : String(x))).join(', ')}]::INTEGER[]`),
   pair: nullable(fc.tuple(fc.option(text, { nil: null }), fc.option(bigint, { nil: null })), ([s, b]) => `{'s': ${s === null ? 'NULL' : sqlText(s)}::VARCHAR, 'b': ${b === null ? 'NULL' : `(${b})`}::BIGINT}`),
 });
-const COLUMNS = ['big', 'int', 'dbl', 'txt', 'ts', 'tsns', 'day', 'dec', 'flag', 'list', 'pair'] as const;
+const COLUMNS = ['big', 'int', 'dbl', 'txt', 'ts', 'tsns', 'day', 'dec', 'wide', 'flag', 'list', 'pair'] as const;
 
 let file = 0;
 describe('Parquet row values in the event stage', () => {
