@@ -153,6 +153,23 @@ describe('a Parquet landing object in the event stage, against a local run of th
     expect(stored.local).toEqual([{ id: 1n, user_a: 1n, user_b: 'x', _line: 1n }]);
   });
 
+  it('reads a file with columns whose names differ only in case under their own names', async () => {
+    // DuckDB reads the second spelling as `ID_1`; zod must see `ID`, as the file has it.
+    const bytes = new Uint8Array(parquetWriteBuffer({
+      columnData: [{ name: 'id', data: [1, 2, 3], type: 'INT32' }, { name: 'ID', data: ['a', '', 'c'], type: 'STRING' }, { name: 'Id', data: [true, false, null], type: 'BOOLEAN' }],
+    }));
+    const Row = z.object({ ID: z.string().min(1) });
+    const pipelineFor = (path: string) => pipeline('cases').from(file(path)).validate(Row);
+    const local = await localDecision(dir, pipelineFor, 'cases.parquet', bytes, { raw: true });
+    const event = await eventStageDecision(pipelineFor, 'cases.parquet', bytes, { raw: true });
+    expect(event).toEqual(local);
+    expect(local.counts).toEqual({ in: 3, valid: 2, quarantined: 1 });
+    expect(local.quarantined[0]!.raw).toBe('{"id":2,"ID":"","Id":false}');
+    const stored = await storedBothWays(pipelineFor, 'cases-stored.parquet', bytes);
+    expect(stored.event).toEqual(stored.local);
+    expect(stored.local.map((r) => r.ID)).toEqual(['a', 'c']);
+  });
+
   it('crosses row groups and checkpoints: a resumed invocation starts at its row group, rows once each', async () => {
     const bytes = await parquetOf('groups.parquet', `SELECT i AS id, CASE WHEN i % 1000 = 0 THEN NULL ELSE 'u' || (i % 300) END AS user FROM range(10000) t(i)`, 'ROW_GROUP_SIZE 2048');
     const Row = z.object({ id: z.number().int(), user: z.string() });

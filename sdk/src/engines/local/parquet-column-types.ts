@@ -61,18 +61,53 @@ function decimal(type: string): { precision: number; scale: number } | undefined
 /** A file's columns, name → DuckDB type. */
 export type FileColumns = ReadonlyMap<string, string>;
 
+/** A Parquet file's top-level columns, under the file's own names. */
+export interface ParquetFileColumns {
+  /** Own name → DuckDB type. */
+  readonly columns: FileColumns;
+  /**
+   * Own name → the name DuckDB reads it under, where they differ: DuckDB renames a column whose
+   * name another one of the file has but for case (`id`, `ID` are read as `id`, `ID_1`).
+   */
+  readonly duckNames: ReadonlyMap<string, string>;
+}
+
 /**
  * Reads a Parquet file's column names and types (the footer only).
  *
  * @example
  * ```ts
- * await parquetColumns(connection, '/data/a.parquet') // Map { 'user' => 'VARCHAR', 'x' => 'DOUBLE' }
+ * await parquetColumns(connection, '/data/a.parquet') // { columns: Map { 'user' => 'VARCHAR', 'x' => 'DOUBLE' }, duckNames: Map {} }
+ * await parquetColumns(connection, '/data/b.parquet') // { columns: Map { 'id' => 'INTEGER', 'ID' => 'VARCHAR' }, duckNames: Map { 'ID' => 'ID_1' } }
  * ```
  */
-export async function parquetColumns(connection: DuckDBConnection, path: string): Promise<FileColumns> {
+export async function parquetColumns(connection: DuckDBConnection, path: string): Promise<ParquetFileColumns> {
   const p = printerFor('duckdb');
-  const rows = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${p.stringLiteral(path)})`)).getRows();
-  return new Map(rows.map((r) => [String(r[0]), String(r[1])]));
+  const described = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${p.stringLiteral(path)})`)).getRows().map((r) => [String(r[0]), String(r[1])] as const);
+  const own = await topLevelNames(connection, path);
+  // Positions line up (DuckDB keeps the file's column order); should they not, DuckDB's names stand.
+  if (own.length !== described.length) return { columns: new Map(described), duckNames: new Map() };
+  const duckNames = new Map(described.flatMap(([duck], i) => (duck === own[i] ? [] : [[own[i]!, duck] as const])));
+  return { columns: new Map(described.map(([, type], i) => [own[i]!, type])), duckNames };
+}
+
+/** The file's top-level column names as written, from its schema elements (depth-first, each with its number of children). */
+async function topLevelNames(connection: DuckDBConnection, path: string): Promise<string[]> {
+  const p = printerFor('duckdb');
+  const elements = (await connection.runAndReadAll(`SELECT name, num_children FROM parquet_schema(${p.stringLiteral(path)})`)).getRows()
+    .map((r) => ({ name: String(r[0]), children: Number(r[1] ?? 0) }));
+  const names: string[] = [];
+  // Skips an element and all below it; returns the index after them.
+  const skip = (at: number): number => {
+    let next = at + 1;
+    for (let c = 0; c < (elements[at]?.children ?? 0); c++) next = skip(next);
+    return next;
+  };
+  for (let at = 1, c = 0; c < (elements[0]?.children ?? 0) && at < elements.length; c++) {
+    names.push(elements[at]!.name);
+    at = skip(at);
+  }
+  return names;
 }
 
 /**

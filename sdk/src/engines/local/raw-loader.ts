@@ -10,7 +10,7 @@ import { printerFor } from '../../sql/dialects.js';
 import { POSITION_COLUMNS } from '../../quality/compile-checks.js';
 import { exactJson } from './exact-json.js';
 import type { RoundedInteger } from '../../sources/json-integer-literals.js';
-import { parquetColumns, typeConflicts, type FileColumns } from './parquet-column-types.js';
+import { parquetColumns, typeConflicts, type FileColumns, type ParquetFileColumns } from './parquet-column-types.js';
 import { caseVariantNames } from './column-case-variants.js';
 
 export const RAW_TABLE = 'raw_rows';
@@ -167,17 +167,25 @@ export async function loadParquetRawTable(
   let kept = files;
   for (;;) {
     const read = await filesToRead(connection, kept, limit);
-    // One file has one type per column (and one spelling per name): nothing to reconcile.
-    if (read.length < 2) {
+    const own: ParquetFileColumns[] = [];
+    for (const f of read) own.push(await parquetColumns(connection, f.path));
+    // One file has one type per column and, unless two of its names differ only in case, one
+    // spelling per name: nothing to reconcile.
+    if (read.length < 2 && own.every((o) => o.duckNames.size === 0)) {
       await createParquetView(connection, read);
       return { absentColumns: {}, conflicts, originalNames: {} };
     }
-    const own: FileColumns[] = [];
-    for (const f of read) own.push(await parquetColumns(connection, f.path));
-    const { renames, originalNames } = caseVariantNames(own, preferredNames);
-    await createParquetView(connection, read.map((f, i) => ({ ...f, renames: renames[i]! })));
+    const { renames, originalNames } = caseVariantNames(own.map((o) => o.columns), preferredNames);
+    // The view renames DuckDB's columns: a spelling's alias, or back to the file's own name where
+    // DuckDB renamed a second spelling within one file (`ID` read as `ID_1`).
+    const viewRenames = own.map((o, i) => new Map([...o.columns.keys()].flatMap((name) => {
+      const duck = o.duckNames.get(name) ?? name;
+      const view = renames[i]!.get(name) ?? name;
+      return duck === view ? [] : [[duck, view] as const];
+    })));
+    await createParquetView(connection, read.map((f, i) => ({ ...f, renames: viewRenames[i]! })));
     // Each file's columns under the names the view gives them.
-    const withColumns = read.map((f, i) => ({ ...f, columns: new Map([...own[i]!].map(([name, type]) => [renames[i]!.get(name) ?? name, type])) }));
+    const withColumns = read.map((f, i) => ({ ...f, columns: new Map([...own[i]!.columns].map(([name, type]) => [renames[i]!.get(name) ?? name, type])) }));
     const tableTypes = await viewColumns(connection);
     const found = await typeConflicts(connection, withColumns, tableTypes);
     if (found.length === 0) return { absentColumns: absentColumns(tableTypes, withColumns), conflicts, originalNames };
