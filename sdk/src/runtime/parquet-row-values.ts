@@ -21,7 +21,7 @@ import { blobText } from '../quality/typed-row-raw.js';
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Thrown when a text value is not UTF-8 (the reader makes the object unreadable). */
-export class NotUtf8Error extends Error {}
+class NotUtf8Error extends Error {}
 
 const text = (bytes: Uint8Array | undefined): string | undefined => {
   if (!bytes) return undefined;
