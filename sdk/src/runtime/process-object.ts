@@ -1,6 +1,7 @@
 /**
- * The event stage for one object: stream (JSON lines, CSV; Parquet by ranges) → records → validate/transform → segments of
- * Parquet (validated zone) and JSON lines (quarantine zone) → manifest, written last.
+ * The event stage for one object: stream (JSON lines, CSV; a Parquet object by ranged reads) →
+ * records → validate/transform → segments of Parquet (validated zone) and JSON lines
+ * (quarantine zone) → manifest, written last.
  *
  * Segments: every `segmentRows` input records (or `segmentBytes` of raw text, whichever
  * comes first) the buffered rows are written out, one Parquet file per `dt`, and a
@@ -258,7 +259,7 @@ class SegmentRun {
     const source = this.deps.definition.plan.steps.find((s): s is SourceNode => s.kind === 'source');
     const detected = formatOf(this.target.key, source);
     if (detected === undefined) {
-      throw new UnreadableObjectError(`cannot tell the format of "${this.target.key}": give the source a format, or use a .jsonl/.csv key (optionally .gz)`);
+      throw new UnreadableObjectError(`cannot tell the format of "${this.target.key}": give the source a format, or use a .jsonl, .csv or .parquet key (optionally .gz)`);
     }
     // Compression as a local run decides it (the source's, else the key's .gz), never sniffed:
     // a gzip body named .jsonl is unreadable in both, so both put the same rows in the same place.
