@@ -219,6 +219,16 @@ describe('a Parquet landing object in the event stage, against a local run of th
     expect(local.counts).toEqual({ in: 4, valid: 2, quarantined: 2 });
   });
 
+  it('reads a file without rows (as Spark writes for an empty partition) as no rows, not as unreadable', async () => {
+    const bytes = await parquetOf('empty-rows.parquet', `SELECT 1::INTEGER AS id, 'x' AS user WHERE false`);
+    const Row = z.object({ id: z.number().int(), user: z.string() });
+    const pipelineFor = (path: string) => pipeline('no-rows').from(file(path)).validate(Row);
+    const local = await localDecision(dir, pipelineFor, 'empty-rows.parquet', bytes);
+    const event = await eventStageDecision(pipelineFor, 'empty-rows.parquet', bytes);
+    expect(event).toEqual(local);
+    expect(local).toEqual({ unreadable: false, counts: { in: 0, valid: 0, quarantined: 0 }, quarantined: [] });
+  });
+
   it('makes a damaged file unreadable in both, counting none of its rows', async () => {
     const pipelineFor = (path: string) => pipeline('damaged').from(file(path)).validate(Scalars);
     const cases: Record<string, Uint8Array> = {
