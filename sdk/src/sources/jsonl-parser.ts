@@ -17,8 +17,8 @@ import { ObjectFormatError, type TextRecordParser } from './text-record-parser.j
  *   guessed out of broken text.
  * - **A JSON document** — pretty-printed objects (`jq .`), or an array of records over many lines
  *   — is recognised by its first non-blank line (`[` or `{` alone, or an array that does not
- *   close on it) and cut into records by its structure (json-value-framer.ts), each with the line
- *   it starts on. Structure that cannot be cut, or text that ends inside a record or the array,
+ *   close on it; or lines of `{}`, records of no keys, then `{` alone) and cut into
+ *   records by its structure (json-value-framer.ts), each with the line it starts on. Structure that cannot be cut, or text that ends inside a record or the array,
  *   throws ObjectFormatError: the object is quarantined whole, as a truncated gzip is.
  *
  * @example
@@ -39,7 +39,7 @@ export function createJsonlParser(): TextRecordParser {
   let line = 1;
   /** Until the first non-blank line is whole, the text read so far (the framer gets it all if the object is a document). */
   let head: string[] | undefined = [];
-  const firstLineEnds = firstLineWatch();
+  const decidingLineEnds = decidingLineWatch();
   const backToBack = backToBackWatch();
   let document: JsonValueFramer | undefined;
 
@@ -91,7 +91,7 @@ export function createJsonlParser(): TextRecordParser {
           addFramed(out, framed.records);
           return out;
         }
-        return firstLineEnds(text) ? decide() : out;
+        return decidingLineEnds(text) ? decide() : out;
       } else pushLines(text, out);
       return out;
     },
@@ -141,38 +141,66 @@ function backToBackWatch(): (chunk: string) => { framer: JsonValueFramer; record
 }
 
 /**
- * Watches the first chunks for the end of the first non-blank line, without joining them at
- * every chunk (a first line of many megabytes arrives in many chunks).
+ * Watches the first chunks for the end of the line that decides how the object is read: the
+ * first non-blank one, or after lines of `{}` (records of no keys, which jq prints on one line
+ * in a pretty-printed file too) the first other one. Chunks are not joined (a first line of
+ * many megabytes arrives in many chunks); of a line only its first characters are looked at.
  */
-function firstLineWatch(): (chunk: string) => boolean {
-  let content = false;
+function decidingLineWatch(): (chunk: string) => boolean {
+  let decided = false;
+  /** The start of the line the last chunk ended inside (a few characters tell `{}` from others). */
+  let carry = '';
   return (chunk) => {
+    if (decided) return true;
     let start = 0;
     for (let nl = chunk.indexOf('\n'); nl !== -1; start = nl + 1, nl = chunk.indexOf('\n', start)) {
-      if (content || NON_BLANK.test(chunk.slice(start, nl))) return true;
+      const line = `${carry}${chunk.slice(start, Math.min(nl, start + 16))}`.trim();
+      carry = '';
+      if (line !== '' && !EMPTY_RECORD.test(line)) return (decided = true);
     }
-    content ||= NON_BLANK.test(chunk.slice(start));
+    if (carry.length < 16) carry += chunk.slice(start, start + 16);
     return false;
   };
 }
+
+const EMPTY_RECORD = /^\{\s*\}$/;
 
 const NON_BLANK = /\S/;
 
 /**
  * Whether the object is one JSON document rather than JSON Lines, from its first non-blank
- * line: `[` or `{` alone (pretty-printed), or an array that does not close on that line.
- * A first line that is a whole value (a one-line array included) is JSON Lines.
+ * line: `[` or `{` alone (pretty-printed), or an array that does not close on that line. A first
+ * line that is a whole value (a one-line array included) is JSON Lines — except lines of `{}`
+ * followed by `{` alone: pretty-printed records whose first ones have no keys.
  */
 function startsDocument(text: string): boolean {
-  const first = text.split('\n').find((l) => l.trim() !== '')?.trim();
-  if (first === undefined) return false;
-  if (first === '[' || first === '{') return true;
-  if (!first.startsWith('[')) return false;
-  try {
-    JSON.parse(first);
-    return false;
-  } catch {
-    return true;
+  let emptyRecords = 0;
+  for (const line of nonBlankLines(text)) {
+    if (EMPTY_RECORD.test(line)) {
+      emptyRecords++;
+      continue;
+    }
+    if (emptyRecords > 0) return line === '{';
+    if (line === '[' || line === '{') return true;
+    if (!line.startsWith('[')) return false;
+    try {
+      JSON.parse(line);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The non-blank lines of `text`, trimmed, one at a time. */
+function* nonBlankLines(text: string): Generator<string> {
+  for (let start = 0; start <= text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const line = text.slice(start, nl === -1 ? text.length : nl).trim();
+    if (line !== '') yield line;
+    if (nl === -1) return;
+    start = nl + 1;
   }
 }
 

@@ -76,17 +76,14 @@ const LAYOUTS = {
     return { text: b.text, lines };
   },
   'pretty-printed objects (jq .)': (records: Json[], eol: string): Laid => {
-    // The first line tells a document from JSON Lines: a first record of no keys is `{}`, one
-    // line, and the file then reads as JSON Lines (the next record's lines would be malformed).
-    // jq writes `{}` alone for an empty object too, so this is how such a file is read.
-    records = records.length > 0 && Object.keys(records[0]!).length === 0 ? [{ first: true }, ...records] : records;
+    // A first record of no keys is `{}`, one line (as jq writes it): the next line decides.
     const b = builder();
     const lines = records.map((r) => {
       const line = b.line;
       b.add(`${JSON.stringify(r, null, 2).replaceAll('\n', eol)}${eol}`);
       return line;
     });
-    return { text: b.text, lines, records };
+    return { text: b.text, lines };
   },
   'an array on one line (JSON.stringify(rows))': (records: Json[]): Laid => ({
     text: JSON.stringify(records),

@@ -30,6 +30,20 @@ describe('a JSON document where JSON Lines are expected', () => {
     expect(summary(text)).toEqual(expected);
   });
 
+  it('pretty-printed records whose first ones have no keys (`{}` on a line of its own) are a document too', () => {
+    const pretty = '{}\n{\n  "a": 1\n}\n{\n  "a": 2\n}\n';
+    for (const size of [1, 2, 3, 5, 1000]) {
+      expect(parse(pretty, size).map((r) => [r.line, r.value ?? r.error])).toEqual([[1, {}], [2, { a: 1 }], [5, { a: 2 }]]);
+    }
+    expect(summary('\n  {}  \r\n\n{\r\n  "a": 1\r\n}\r\n')).toEqual([[2, {}], [4, { a: 1 }]]);
+    expect(summary('{}\n{ }\n{\n  "id": 0\n}\n')).toEqual([[1, {}], [2, {}], [3, { id: 0 }]]);
+    // `{}` followed by records on one line each, or alone: JSON Lines.
+    expect(summary('{}\n{"a":1}\n')).toEqual([[1, {}], [2, { a: 1 }]]);
+    expect(summary('{}')).toEqual([[1, {}]]);
+    expect(summary('{}\n')).toEqual([[1, {}]]);
+    expect(summary('{}\n\nnot json\n')).toEqual([[1, {}], [3, expect.stringMatching(/^malformed JSON/)]]);
+  });
+
   it('JSON Lines whose first record is an array stay JSON Lines: the array holds records, the other lines are read', () => {
     expect(summary('[{"a":1}]\n{"a":2}\n')).toEqual([[1, { a: 1 }], [2, { a: 2 }]]);
     expect(summary('[1, 2]\n')).toEqual([[1, 'expected a JSON object, got number'], [1, 'expected a JSON object, got number']]);
