@@ -3,7 +3,7 @@
  * source spans (for caret messages). It knows grammar only; names and types are checked by
  * `expression-type-check.ts`.
  *
- * Precedence, loosest first: OR, AND, NOT, predicates (comparison, IS NULL, IN, BETWEEN),
+ * Precedence, loosest first: OR, AND, NOT, predicates (comparison, IS NULL, IN, BETWEEN, LIKE),
  * `||`, `+ -`, `* / %`, unary minus. Printers parenthesise every operation, so the grammar's
  * choices (not each dialect's own precedence table) decide what an expression means.
  */
@@ -21,12 +21,13 @@ export type SyntaxNode =
   | { readonly kind: 'isNull'; readonly operand: SyntaxNode; readonly negated: boolean; readonly span: Span }
   | { readonly kind: 'in'; readonly operand: SyntaxNode; readonly list: readonly SyntaxNode[]; readonly negated: boolean; readonly span: Span }
   | { readonly kind: 'between'; readonly operand: SyntaxNode; readonly low: SyntaxNode; readonly high: SyntaxNode; readonly negated: boolean; readonly span: Span }
+  | { readonly kind: 'like'; readonly operand: SyntaxNode; readonly pattern: SyntaxNode; readonly negated: boolean; readonly span: Span }
   | { readonly kind: 'case'; readonly whens: readonly { readonly when: SyntaxNode; readonly then: SyntaxNode }[]; readonly else?: SyntaxNode; readonly span: Span }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly SyntaxNode[]; readonly span: Span }
   | { readonly kind: 'cast'; readonly operand: SyntaxNode; readonly to: CastTarget; readonly span: Span };
 
 /** Words with a meaning in the subset; as column names they must be double-quoted. */
-const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'between', 'case', 'when', 'then', 'else', 'end', 'cast', 'as', 'true', 'false']);
+const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'between', 'like', 'case', 'when', 'then', 'else', 'end', 'cast', 'as', 'true', 'false']);
 
 /** SQL words outside the subset that users (or attackers) write; each gets a pointed message. */
 const REJECTED_KEYWORDS: Readonly<Record<string, string>> = {
@@ -42,7 +43,7 @@ const REJECTED_KEYWORDS: Readonly<Record<string, string>> = {
   alter: 'ALTER is a statement, not an expression.',
   truncate: 'TRUNCATE is a statement, not an expression.',
   exists: 'EXISTS (subqueries) is not supported.',
-  like: 'LIKE is not supported yet (its escaping differs between dialects). Use =, IN, or substr()/length() instead.',
+  escape: "ESCAPE is not supported (the dialects' escaping differs): to match a % or _ itself, use contains(), starts_with() or ends_with().",
   ilike: 'ILIKE is not supported (not in all three dialects). Compare lower(column) with = or IN instead.',
   rlike: 'Regular expressions are not supported in expressions: their syntax differs between dialects.',
   regexp: 'Regular expressions are not supported in expressions: their syntax differs between dialects.',
@@ -213,6 +214,11 @@ class Parser {
       this.expectKeyword('and', 'between the two bounds of BETWEEN');
       const high = this.parseConcat();
       return { kind: 'between', operand: left, low, high, negated, span: betweenToken };
+    }
+    if (this.isKeyword('like')) {
+      const likeToken = this.next();
+      const pattern = this.parseConcat();
+      return { kind: 'like', operand: left, pattern, negated, span: likeToken };
     }
     this.rejectKeyword(this.peek());
     return left;

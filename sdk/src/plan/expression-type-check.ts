@@ -159,6 +159,8 @@ class Checker {
         this.expectComparable(operand, node.operand, high, node.high, 'BETWEEN');
         return { node: { kind: 'between', operand: operand.node, low: low.node, high: high.node, negated: node.negated }, type: 'boolean' };
       }
+      case 'like':
+        return this.like(node);
       case 'case':
         return this.caseExpr(node);
       case 'call':
@@ -314,6 +316,47 @@ class Checker {
         this.expectClass(args[0]!, node.args[0]!, 'timestamp', `${fn}() reads a timestamp`, fn === 'epoch_ms' ? '' : 'Use it on a z.date() or z.coerce.date() column.');
         return call('integer');
     }
+  }
+
+  /**
+   * `s LIKE 'pattern'`, for the patterns every dialect reads alike and the functions above say
+   * exactly: 'text' (=), 'prefix%', '%suffix', '%part%', 'prefix%suffix', '%'. The pattern is
+   * written in the expression; `_` and `\` are refused (the dialects' escaping differs: Spark's
+   * default escape is `\`, DuckDB and Trino have none), as is a `%` between two parts (a
+   * position no portable function finds).
+   */
+  private like(node: Extract<SyntaxNode, { kind: 'like' }>): Typed {
+    const operand = this.check(node.operand);
+    const word = node.negated ? 'NOT LIKE' : 'LIKE';
+    this.expectClass(operand, node.operand, 'string', `${word} matches text`, 'CAST(x AS string) first.');
+    const pattern = node.pattern;
+    if (pattern.kind !== 'literal' || typeof pattern.value !== 'string') {
+      this.fail('TYPE_MISMATCH', spanOf(pattern), `${word} takes its pattern as a text literal, e.g. page LIKE '/product/%'; got ${this.source(pattern)}.`);
+    }
+    const text = pattern.value as string;
+    if (/[_\\]/.test(text)) {
+      this.fail('TYPE_MISMATCH', spanOf(pattern), `${word} patterns with _ or \\ are not supported: DuckDB, Spark and Trino escape them differently. Use % at the start and/or the end only, or starts_with(), ends_with(), contains(), length() and substr().`);
+    }
+    const parts = text.split(/%+/);
+    if (parts.length > 3 || (parts.length === 3 && (parts[0] !== '' || parts[2] !== ''))) {
+      this.fail('TYPE_MISMATCH', spanOf(pattern), `${word} supports % at the start and/or the end of the pattern only, e.g. '/product/%', '%.pdf', '%error%'; got ${this.source(pattern)}. For more than one part, join conditions: contains(s, 'a') AND contains(s, 'b').`);
+    }
+    const s = operand.node;
+    const lit = (value: string): ExprNode => ({ kind: 'literal', value });
+    const call = (fn: PortableFunction, ...args: ExprNode[]): ExprNode => ({ kind: 'call', fn, args });
+    let matched: ExprNode;
+    if (parts.length === 1) matched = { kind: 'binary', op: '=', left: s, right: lit(text) };
+    else if (parts.length === 3) matched = call('contains', s, lit(parts[1]!));
+    else {
+      const [head, tail] = parts as [string, string];
+      if (head === '' || tail === '') matched = head === '' ? call('ends_with', s, lit(tail)) : call('starts_with', s, lit(head));
+      else {
+        // 'ab%b' needs three characters at least: the prefix and the suffix must not overlap.
+        const long: ExprNode = { kind: 'binary', op: '>=', left: call('length', s), right: { kind: 'literal', value: [...head].length + [...tail].length } };
+        matched = { kind: 'binary', op: 'and', left: { kind: 'binary', op: 'and', left: call('starts_with', s, lit(head)), right: call('ends_with', s, lit(tail)) }, right: long };
+      }
+    }
+    return { node: node.negated ? { kind: 'unary', op: 'not', operand: matched } : matched, type: 'boolean' };
   }
 
   /** A text argument that must be written in the expression and not be empty (see the file comment). */

@@ -83,6 +83,7 @@ const { num, str, bool, time } = fc.letrec<{ num: string; str: string; bool: str
       fc.tuple(n, pick('IN', 'NOT IN'), n, n).map(([v, op, l, r]) => `(${v} ${op} (${l}, ${r}, 2))`),
       fc.tuple(n, n, n).map(([v, l, h]) => `(${v} BETWEEN ${l} AND ${h})`),
       fc.tuple(pick('starts_with', 'ends_with', 'contains'), s, s).map(([f, l, r]) => `${f}(${l}, ${r})`),
+      fc.tuple(s, pick('LIKE', 'NOT LIKE'), pick("'%'", "'H%'", "'%d'", "'%l%'", "'Hello'", "'a%b'", "'ß%'", "'%👍ß'", "''")).map(([v, op, p]) => `(${v} ${op} ${p})`),
       s.map((v) => `CAST(${v} AS boolean)`),
     ),
     time: fc.oneof(
