@@ -40,7 +40,8 @@
  * - `trim(s)`: DuckDB's and Trino's one-argument trim also remove other spaces (U+00A0,
  *   U+3000), Spark's only ' ' → printed as `trim(s, ' ')` there, as the JS evaluator does.
  * - Searching and splitting text: `starts_with(s, p)`, `ends_with(s, p)`, `contains(s, p)` are
- *   booleans (the empty text is at the start, the end and inside every text);
+ *   booleans (the empty text is at the start, the end and inside every text), and
+ *   `s LIKE 'prefix%'` (`'%suffix'`, `'%part%'`…) is read as them (see like());
  *   `replace(s, 'search', r)` replaces every occurrence left to right, not overlapping;
  *   `split_part(s, 'delimiter', n)` is the n-th part, 1-based, '' past the last one (Trino's
  *   NULL there is printed as ''). The search text and the delimiter must be written in the
