@@ -8,7 +8,8 @@
  * - text keeps a leading U+FEFF, and bytes that are not UTF-8 make the object unreadable, as
  *   DuckDB refuses such a file;
  * - a binary column without a text annotation stays bytes (a Buffer), JSON stays its text, an ENUM is text;
- * - a TIME becomes DuckDB's text for it ('12:34:56.789');
+ * - a TIME becomes DuckDB's text for it ('12:34:56.789'), and so does an INTERVAL (which
+ *   hyparquet refuses: its annotation is set aside, as a MAP's, and its 12 bytes read here);
  * - a MAP becomes DuckDB's list of `{ key, value }` entries, in the file's order, keys typed
  *   (hyparquet would make an object of it: keys as text, '1' before 'b', '__proto__' lost).
  *   For that the MAP annotation is taken off the schema handed to hyparquet (`readableSchema`),
@@ -78,8 +79,9 @@ export const PARQUET_PARSERS: Partial<ParquetParsers> = {
 };
 
 /**
- * The metadata hyparquet is given: MAP annotations taken off (see the file's comment), so that
- * a map arrives as `{ key_value: [{ key, value }, …] }`.
+ * The metadata hyparquet is given: MAP and INTERVAL annotations taken off (see the file's
+ * comment), so that a map arrives as `{ key_value: [{ key, value }, …] }` and an interval as its
+ * 12 bytes.
  *
  * @example
  * ```ts
@@ -87,8 +89,13 @@ export const PARQUET_PARSERS: Partial<ParquetParsers> = {
  * ```
  */
 export function readableSchema(metadata: FileMetaData): FileMetaData {
-  if (!metadata.schema.some(isMapAnnotated)) return metadata;
-  return { ...metadata, schema: metadata.schema.map((e) => (isMapAnnotated(e) ? { ...e, converted_type: undefined, logical_type: undefined } : e)) };
+  if (!metadata.schema.some(isSetAside)) return metadata;
+  return { ...metadata, schema: metadata.schema.map((e) => (isSetAside(e) ? { ...e, converted_type: undefined, logical_type: undefined } : e)) };
+}
+
+/** Annotations hyparquet refuses or would decode otherwise, taken off: the converters read the values themselves. */
+function isSetAside(element: SchemaElement): boolean {
+  return isMapAnnotated(element) || element.converted_type === 'INTERVAL';
 }
 
 function isMapAnnotated(element: SchemaElement): boolean {
@@ -152,6 +159,7 @@ function singleConverterFor(node: SchemaTree): Convert {
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function leafConverter(element: SchemaElement): Convert {
+  if (element.converted_type === 'INTERVAL') return (v) => (v instanceof Uint8Array && v.length === 12 ? intervalText(v) : v == null ? null : v);
   const time = timeUnit(element);
   if (time) return (v) => (v == null ? null : timeText(BigInt(v as number | bigint), time));
   const enumText = element.converted_type === 'ENUM' || element.logical_type?.type === 'ENUM';
@@ -174,14 +182,39 @@ function timeUnit(element: SchemaElement): 'MILLIS' | 'MICROS' | 'NANOS' | undef
   return undefined;
 }
 
-/** DuckDB's text for a TIME: HH:MM:SS, then the microseconds without trailing zeros. */
+/**
+ * DuckDB's text for a TIME: HH:MM:SS, then the fraction without trailing zeros — six digits
+ * (TIME), or nine for a nanosecond one (DuckDB reads it as TIME_NS).
+ */
 function timeText(value: bigint, unit: 'MILLIS' | 'MICROS' | 'NANOS'): string {
-  const micros = unit === 'MILLIS' ? value * 1000n : unit === 'NANOS' ? floorDiv(value, 1000n) : value;
-  const seconds = Number(floorDiv(micros, 1_000_000n));
-  const fraction = Number(micros - BigInt(seconds) * 1_000_000n);
+  return unit === 'NANOS' ? clockText(value, 1_000_000_000n, 9) : clockText(unit === 'MILLIS' ? value * 1000n : value, 1_000_000n, 6);
+}
+
+/** HH:MM:SS (hours past 24 as they are) and the fraction of `perSecond` ticks, as the DuckDB client prints them. */
+function clockText(ticks: bigint, perSecond: bigint, digits: number): string {
+  const seconds = Number(floorDiv(ticks, perSecond));
+  const fraction = ticks - BigInt(seconds) * perSecond;
   const two = (n: number): string => String(n).padStart(2, '0');
   const clock = `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
-  return fraction === 0 ? clock : `${clock}.${String(fraction).padStart(6, '0').replace(/0+$/, '')}`;
+  return fraction === 0n ? clock : `${clock}.${String(fraction).padStart(digits, '0').replace(/0+$/, '')}`;
+}
+
+/**
+ * The DuckDB client's text for an INTERVAL, from Parquet's 12 bytes (months, days,
+ * milliseconds; little-endian, unsigned): '1 year 2 months 3 days 04:05:06.007', '00:00:00'.
+ */
+function intervalText(bytes: Uint8Array): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 12);
+  const months = view.getUint32(0, true);
+  const days = view.getUint32(4, true);
+  const millis = view.getUint32(8, true);
+  const unit = (n: number, name: string): string => `${n} ${name}${n === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (Math.floor(months / 12) > 0) parts.push(unit(Math.floor(months / 12), 'year'));
+  if (months % 12 > 0) parts.push(unit(months % 12, 'month'));
+  if (days > 0) parts.push(unit(days, 'day'));
+  if (millis > 0) parts.push(clockText(BigInt(millis) * 1000n, 1_000_000n, 6));
+  return parts.length > 0 ? parts.join(' ') : '00:00:00';
 }
 
 /**
