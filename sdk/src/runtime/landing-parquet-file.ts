@@ -32,6 +32,8 @@ export async function landingParquetFile(store: ZoneStore, target: ObjectTarget,
   };
 }
 
+/** The bytes as an ArrayBuffer of their own: the one they sit in when they fill it (a ranged GET's), else a copy. */
 function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }

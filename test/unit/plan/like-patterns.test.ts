@@ -41,7 +41,6 @@ describe('LIKE', () => {
     const js = TEXTS.map((s) => f({ s, n: 1 }));
     expect(rewritten).toEqual(native);
     expect(js).toEqual(native);
-    expect(native.filter((v) => v === true).length).toBeGreaterThanOrEqual(0);
   });
 
   it('matches what it should (a spot check of the oracle itself)', async () => {

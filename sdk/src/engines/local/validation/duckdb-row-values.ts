@@ -14,6 +14,7 @@ import {
   DuckDBTimestampValue, DuckDBUnionValue,
 } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { blobText } from '../../../quality/typed-row-raw.js';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -66,7 +67,7 @@ export function duckValueToRaw(value: DuckDBValue): unknown {
   if (value instanceof DuckDBStructValue) return Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, duckValueToRaw(v)]));
   if (value instanceof DuckDBMapValue) return value.entries.map((e) => ({ key: duckValueToRaw(e.key), value: duckValueToRaw(e.value) }));
   if (value instanceof DuckDBUnionValue) return duckValueToRaw(value.value);
-  if (value instanceof DuckDBBlobValue) return String(value);
+  if (value instanceof DuckDBBlobValue) return blobText(value.bytes);
   const js = duckValueToJs(value);
   return js instanceof Date && Number.isNaN(js.getTime()) ? String(value) : js;
 }
