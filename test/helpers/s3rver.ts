@@ -15,7 +15,9 @@
  * s3rver quirks worth knowing (see DESIGN §5): on OpenSSL 3 its ListObjectsV2 answers 500
  * whenever a page is truncated (it cannot build a continuation token), so a listing of more
  * than 1000 keys needs ListObjects v1 (sluice's lister falls back to it); its events carry
- * raw keys.
+ * raw keys; and deleting a key removes the folders it leaves empty, which races a concurrent put
+ * into that folder (the put's file open fails with ENOENT as an uncaught exception), so
+ * `startS3rver` keeps the folders, as S3, which has none, would.
  */
 import { CreateBucketCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -31,6 +33,13 @@ interface S3rverInstance {
   off(event: 'event', listener: (event: S3rverEvent) => void): void;
   close(): Promise<void>;
   httpServer?: Server;
+  store: S3rverStore;
+}
+
+/** s3rver's FilesystemStore, the one method replaced here. */
+interface S3rverStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  deleteObject(bucket: string, key: string): Promise<void>;
 }
 
 /**
@@ -97,6 +106,7 @@ export async function startS3rver(options: StartS3rverOptions = {}): Promise<S3r
     vhostBuckets: false,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name })),
   });
+  keepFoldersOnDelete(server.store);
   let address: { port: number };
   try {
     address = await server.run();
@@ -160,5 +170,18 @@ export async function startS3rver(options: StartS3rverOptions = {}): Promise<S3r
         await rm(directory, { recursive: true, force: true });
       }
     },
+  };
+}
+
+/**
+ * s3rver's deleteObject, less its last step: removing the folders the key leaves empty. A put
+ * into such a folder at the same moment (gate keys are written and deleted side by side) makes
+ * its directory, then finds it gone when it opens its file, and s3rver has no handler for that
+ * error. Empty folders hold no `._S3rver_object` file, so listings do not show them.
+ */
+function keepFoldersOnDelete(store: S3rverStore): void {
+  store.deleteObject = async (bucket, key) => {
+    const files = ['object', 'object.md5', 'metadata.json'].map((resource) => store.getResourcePath(bucket, key, resource));
+    await Promise.all(files.map((file) => rm(file, { force: true })));
   };
 }

@@ -24,8 +24,14 @@ function nearestRank(values: readonly number[], micros: number): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const rank = (BigInt(values.length) * BigInt(micros) + 999_999n) / 1_000_000n; // ceil, exactly
-  return sorted[Number(rank < 1n ? 1n : rank) - 1]!;
+  return withoutZeroSign(sorted[Number(rank < 1n ? 1n : rank) - 1]!);
 }
+
+/**
+ * -0 and 0 are one double value here: a literal's text drops the sign of a zero, and dialects
+ * differ on whether -0 sorts before 0. Which one a rank lands on is not what this test is about.
+ */
+const withoutZeroSign = (value: number): number => (value === 0 ? 0 : value);
 
 describe('list_percentile in DuckDB', () => {
   let connection: DuckDBConnection;
@@ -39,7 +45,7 @@ describe('list_percentile in DuckDB', () => {
     const query = select([as(fn('list_percentile', list, lit(micros / 1e6)), 'q')]);
     const read = async (printer: SqlPrinter): Promise<number | null> => {
       const value = (await connection.runAndReadAll(printer.print(query))).getRows()[0]![0];
-      return value === null ? null : Number(value);
+      return value === null ? null : withoutZeroSign(Number(value));
     };
     return [await read(new DuckDbPrinter()), await read(new SortingDuckDbPrinter())];
   };
@@ -58,7 +64,7 @@ describe('list_percentile in DuckDB', () => {
   it('agrees with exact nearest rank over random lists and fractions', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.integer({ min: -50, max: 50 }), fc.double({ min: -1e9, max: 1e9, noNaN: true })), { maxLength: 300 }),
+        fc.array(fc.oneof(fc.constantFrom(0, -0), fc.integer({ min: -50, max: 50 }), fc.double({ min: -1e9, max: 1e9, noNaN: true })), { maxLength: 300 }),
         fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom(0, 10_000, 70_000, 250_000, 500_000, 900_000, 990_000, 1_000_000)),
         async (values, micros) => {
           const want = nearestRank(values, micros);

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListBucketsCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { access } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
@@ -38,6 +38,26 @@ describe('the s3rver test helper', () => {
       off();
       await s3.putObject('landing', 'events/after.jsonl', '{}\n');
       expect(events.map((e) => [e.Records[0]!.eventName, e.Records[0]!.s3.object.key])).toEqual([['ObjectCreated:Put', 'events/a b+c%d é.jsonl']]);
+    } finally {
+      await s3.stop();
+    }
+  });
+
+  test('a put beside a delete that empties the folder lands (s3rver alone would crash on it)', async () => {
+    const s3 = await startS3rver({ buckets: ['b'] });
+    try {
+      for (let round = 0; round < 200; round++) {
+        await s3.putObject('b', `gate/${round}/first`, 'x');
+        await Promise.all([
+          s3.client.send(new DeleteObjectCommand({ Bucket: 'b', Key: `gate/${round}/first` })),
+          s3.client.send(new PutObjectCommand({ Bucket: 'b', Key: `gate/${round}/second`, Body: 'y' })),
+        ]);
+      }
+      const listed = await s3.client.send(new ListObjectsCommand({ Bucket: 'b', Prefix: 'gate/' }));
+      const keys = (listed.Contents ?? []).map((o) => o.Key!);
+      expect(keys).toHaveLength(200);
+      expect(keys.every((key) => key.endsWith('/second'))).toBe(true);
+      await expect(s3.client.send(new GetObjectCommand({ Bucket: 'b', Key: 'gate/0/first' }))).rejects.toThrow(/does not exist|NoSuchKey/);
     } finally {
       await s3.stop();
     }
