@@ -8,10 +8,11 @@
  * Parquet row; its `raw` (the row as JSON, for the quarantine) is made only when a row is
  * quarantined.
  */
-import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type RowGroup, type SchemaTree } from 'hyparquet';
 import type { RawRecord } from '../sources/source-object.js';
 import { rowToRawJson } from '../quality/typed-row-raw.js';
 import { PARQUET_CODECS } from './parquet-codecs.js';
+import { flatColumnKind, flatColumnReader, type FlatColumnReader } from './parquet-flat-column.js';
 import { columnConverters, PARQUET_PARSERS, rawValue, readableSchema } from './parquet-row-values.js';
 import { UnreadableObjectError } from './text-stream.js';
 
@@ -27,12 +28,14 @@ const SLICE_ROWS = 8192;
  *
  * Memory follows the pages being decoded, not the row group (besides the group's compressed
  * column chunks, fetched once and kept while its slices are read): a row group can be an
- * object's whole content (Kinesis Data Firehose writes one of up to 256 MB). A group is decoded a slice
- * of rows at a time, column by column, and rows are made from the columns a batch at a time.
- * hyparquet skips a flat column's pages before a slice without decompressing them and stops
- * after it, but decodes a page whole: when a slice's pages turn out wider than the slice (DuckDB
- * writes one page per column of a row group; 1 MB pages of a narrow column hold 100k+ rows),
- * slices widen to them, so that no page is decoded again for every slice.
+ * object's whole content (Kinesis Data Firehose writes one of up to 256 MB). Scalar columns
+ * (most of a landing row) are read a page at a time by parquet-flat-column.ts. The others go to
+ * hyparquet: a group is decoded a slice of rows at a time, column by column, and rows are made
+ * from the columns a batch at a time. hyparquet skips a flat column's pages before a slice
+ * without decompressing them and stops after it, but decodes a page whole: when a slice's pages
+ * turn out wider than the slice (DuckDB writes one page per column of a row group; 1 MB pages of
+ * a narrow column hold 100k+ rows), slices widen to them, so that no page is decoded again for
+ * every slice.
  *
  * @example
  * ```ts
@@ -49,31 +52,47 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
     throw new UnreadableObjectError(`not a readable Parquet file: ${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   };
   const metadata = await parquetMetadataAsync(buffer).catch((error: unknown) => unreadable(error, 'its footer'));
-  const converters = columnConverters(parquetSchema(metadata));
+  const schema = parquetSchema(metadata);
+  const converters = columnConverters(schema);
   const names = converters.map((c) => c.name);
   const readable = readableSchema(metadata);
   let start = 0;
   for (const [index, group] of metadata.row_groups.entries()) {
     const end = start + Number(group.num_rows);
+    if (end <= skip) {
+      start = end; // done by an earlier invocation: not even fetched
+      continue;
+    }
     nextGroup();
+    // The scalar columns this file's own reader takes; hyparquet reads the rest (parquet-flat-column.ts).
+    const flat = await flatColumnReaders(buffer, schema, group).catch((error: unknown) => unreadable(error, `row group ${index}`));
+    const hyparquetColumns = names.filter((_, c) => !flat[c]);
+    try {
+      for (const reader of flat) reader?.skip(Math.max(0, skip - start));
+    } catch (error) {
+      unreadable(error, `row group ${index}`);
+    }
     // Segment limits count bytes too: each row its share of the group's uncompressed size.
     const size = Math.max(1, Math.round(Number(group.total_byte_size) / Math.max(1, Number(group.num_rows))));
     let sliceRows = SLICE_ROWS;
     for (let rowStart = Math.max(start, skip), rowEnd = 0; rowStart < end; rowStart = rowEnd) {
       rowEnd = Math.min(end, rowStart + sliceRows);
-      const columns = new Map<string, ColumnChunk[]>(names.map((n) => [n, []]));
+      const columns = new Map<string, ColumnChunk[]>(hyparquetColumns.map((n) => [n, []]));
       let widest = 0;
-      await parquetRead({
-        file: buffer, metadata: readable, rowStart, rowEnd, utf8: false, geoparquet: false,
-        parsers: PARQUET_PARSERS, compressors: PARQUET_CODECS,
-        onChunk: (chunk) => {
-          columns.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, values: chunk.columnData });
-          widest = Math.max(widest, chunk.rowEnd - chunk.rowStart);
-        },
-      }).catch((error: unknown) => unreadable(error, `row group ${index}`));
+      if (hyparquetColumns.length > 0) {
+        await parquetRead({
+          file: buffer, metadata: readable, rowStart, rowEnd, utf8: false, geoparquet: false,
+          ...(hyparquetColumns.length < names.length ? { columns: hyparquetColumns } : {}),
+          parsers: PARQUET_PARSERS, compressors: PARQUET_CODECS,
+          onChunk: (chunk) => {
+            columns.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, values: chunk.columnData });
+            widest = Math.max(widest, chunk.rowEnd - chunk.rowStart);
+          },
+        }).catch((error: unknown) => unreadable(error, `row group ${index}`));
+      }
       // A slice's pages, joined, span the slice and at most a page on either side.
       if (widest > 2 * sliceRows) sliceRows = widest;
-      const cursors = converters.map(({ name }) => new ColumnCursor(columns.get(name)!));
+      const cursors = converters.map(({ name }, c) => flat[c] ?? new ColumnCursor(columns.get(name)!));
       for (let from = rowStart; from < rowEnd; from += BATCH_ROWS) {
         const batch: RawRecord[] = [];
         for (let row = from; row < Math.min(rowEnd, from + BATCH_ROWS); row++) {
@@ -81,7 +100,8 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
           try {
             for (let c = 0; c < converters.length; c++) {
               const { name, convert } = converters[c]!;
-              const v = convert(cursors[c]!.at(row));
+              const cursor = cursors[c]!;
+              const v = cursor instanceof ColumnCursor ? convert(cursor.at(row)) : cursor.next();
               // A column named "__proto__" stays a plain key (assignment would set the prototype).
               if (name === '__proto__') Object.defineProperty(value, name, { value: v, enumerable: true, writable: true, configurable: true });
               else value[name] = v;
@@ -96,6 +116,39 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
     }
     start = end;
   }
+}
+
+/** Bytes between two scalar column chunks fetched in one read rather than two. */
+const GAP_READ_BYTES = 1 << 20;
+
+/**
+ * A reader for each top-level column (by position) that parquet-flat-column.ts takes in this
+ * row group, else undefined. Their chunks are fetched in as few reads as small gaps allow.
+ */
+async function flatColumnReaders(buffer: AsyncBuffer, schema: SchemaTree, group: RowGroup): Promise<(FlatColumnReader | undefined)[]> {
+  const rows = Number(group.num_rows);
+  const columns = schema.children.map((child) => {
+    const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === child.element.name);
+    const meta = chunk?.meta_data;
+    if (!meta || chunk.file_path || child.children.length > 0 || !flatColumnKind(child.element)) return undefined;
+    const from = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    const to = from + Number(meta.total_compressed_size);
+    // A chunk said to lie outside the file is hyparquet's to report.
+    return to <= buffer.byteLength ? { element: child.element, meta, from, to } : undefined;
+  });
+  // Runs of chunks in file order, each run one read.
+  const runs: { from: number; to: number }[] = [];
+  for (const column of columns.filter((c) => c !== undefined).sort((a, b) => a.from - b.from)) {
+    const last = runs.at(-1);
+    if (last && column.from >= last.to && column.from - last.to <= GAP_READ_BYTES) last.to = column.to;
+    else runs.push({ from: column.from, to: column.to });
+  }
+  const bytes = await Promise.all(runs.map(async (run) => ({ ...run, bytes: new Uint8Array(await buffer.slice(run.from, run.to)) })));
+  return columns.map((column) => {
+    if (!column) return undefined;
+    const run = bytes.find((r) => r.from <= column.from && column.to <= r.to)!;
+    return flatColumnReader(run.bytes.subarray(column.from - run.from, column.to - run.from), column.meta, column.element, rows);
+  });
 }
 
 /** Decoded values of one column from `rowStart` (the file's row number, 0-based) on. */

@@ -24,7 +24,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Thrown when a text value is not UTF-8 (the reader makes the object unreadable). */
 class NotUtf8Error extends Error {}
 
-const text = (bytes: Uint8Array | undefined): string | undefined => {
+/**
+ * A text value's bytes as DuckDB reads them: strict UTF-8, a leading BOM kept.
+ *
+ * @example
+ * ```ts
+ * parquetText(new Uint8Array([0xef, 0xbb, 0xbf, 0x61])) // '\uFEFFa'
+ * ```
+ * @throws NotUtf8Error when the bytes are not UTF-8.
+ */
+export const parquetText = (bytes: Uint8Array | undefined): string | undefined => {
   if (!bytes) return undefined;
   // Short ASCII (ids, names, codes: most text) without the decoder's per-call cost.
   if (bytes.length <= 64) {
@@ -70,9 +79,9 @@ export const PARQUET_PARSERS: Partial<ParquetParsers> = {
   timestampFromMicroseconds: (micros) => new Date(floorThousandth(micros)),
   timestampFromNanoseconds: (nanos) => new Date(Number(floorDiv(nanos, 1_000_000n))),
   dateFromDays: (days) => new Date(days * 86_400_000),
-  stringFromBytes: text,
+  stringFromBytes: parquetText,
   // DuckDB reads a JSON column as its text; zod sees the text, not a parsed value.
-  jsonFromBytes: text,
+  jsonFromBytes: parquetText,
   // Geometry stays the bytes DuckDB gives without its spatial extension.
   geometryFromBytes: (bytes) => bytes,
   geographyFromBytes: (bytes) => bytes,
@@ -167,7 +176,7 @@ function leafConverter(element: SchemaElement): Convert {
     if (v === undefined) return null;
     if (typeof v === 'bigint') return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
     if (v instanceof Uint8Array) {
-      if (enumText) return text(v);
+      if (enumText) return parquetText(v);
       // A Buffer, as DuckDB's client gives a blob: zod names it so in its messages ("received Buffer").
       return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
     }
