@@ -1,12 +1,12 @@
 /**
  * The commonest Parquet landing column, read without hyparquet's per-value arrays: a top-level
- * scalar (text, integer, float, boolean, date or timestamp), optional or required. Its pages
+ * scalar (text, integer, float, boolean, date or timestamp, INT96 included), optional or required. Its pages
  * are decoded one at a time straight into the values zod sees (parquet-page-values.ts), the
  * same values `columnConverters` makes of hyparquet's. hyparquet makes a Uint8Array of each
  * text value and a bigint of each INT64 first; that was most of what reading an event id or a
  * timestamp cost.
  *
- * Any other column (nested, a list, DECIMAL, INT96, TIME, a blob, DELTA_BYTE_ARRAY pages,
+ * Any other column (nested, a list, DECIMAL, TIME, a blob, DELTA_BYTE_ARRAY pages,
  * anything unexpected in its page headers) is left to hyparquet: `flatColumnReader` answers
  * undefined, having read only headers. A chunk whose headers cannot be read goes to hyparquet
  * too, so that a damaged file fails as it did.
@@ -45,6 +45,8 @@ export function flatColumnKind(element: SchemaElement): ScalarKind | undefined {
       if (converted === 'TIMESTAMP_MICROS') return 'micros';
       if (converted === undefined && logical?.type === 'TIMESTAMP') return logical.unit === 'MILLIS' ? 'millis' : logical.unit === 'MICROS' ? 'micros' : 'nanos';
       return (converted === undefined || converted === 'INT_64') && signedInteger ? 'int64' : undefined;
+    case 'INT96':
+      return converted === undefined ? 'int96' : undefined;
     case 'FLOAT':
       return converted === undefined && logical === undefined ? 'float' : undefined;
     case 'DOUBLE':

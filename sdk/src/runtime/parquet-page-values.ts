@@ -12,7 +12,7 @@ import { byteStreamSplit, readRleBitPackedHybrid } from 'hyparquet/src/encoding.
 import { PARQUET_PARSERS, parquetText } from './parquet-row-values.js';
 
 /** What a column's values become, by physical type and annotation (see flatColumnKind). */
-export type ScalarKind = 'boolean' | 'int32' | 'date' | 'int64' | 'millis' | 'micros' | 'nanos' | 'float' | 'double' | 'text';
+export type ScalarKind = 'boolean' | 'int32' | 'date' | 'int64' | 'millis' | 'micros' | 'nanos' | 'int96' | 'float' | 'double' | 'text';
 
 type Int64Kind = 'int64' | 'millis' | 'micros' | 'nanos';
 
@@ -87,7 +87,7 @@ function plainValues(data: Uint8Array, kind: ScalarKind, count: number): unknown
   if (kind === 'text') return plainTexts(data, count);
   const view = viewOf(data);
   const values = new Array<unknown>(count);
-  const width = kind === 'boolean' ? 1 / 8 : isInt64Kind(kind) || kind === 'double' ? 8 : 4;
+  const width = kind === 'boolean' ? 1 / 8 : kind === 'int96' ? 12 : isInt64Kind(kind) || kind === 'double' ? 8 : 4;
   if (Math.ceil(width * count) > data.byteLength) throw fewer(count);
   switch (kind) {
     case 'boolean':
@@ -104,6 +104,9 @@ function plainValues(data: Uint8Array, kind: ScalarKind, count: number): unknown
       return values;
     case 'double':
       for (let i = 0; i < count; i++) values[i] = view.getFloat64(8 * i, true);
+      return values;
+    case 'int96':
+      for (let i = 0; i < count; i++) values[i] = int96Value(view, 12 * i);
       return values;
     default:
       for (let i = 0; i < count; i++) values[i] = int64Value(view, 8 * i, kind as Int64Kind, true);
@@ -134,6 +137,24 @@ function int64Value(view: DataView, at: number, kind: Int64Kind, littleEndian: b
     case 'nanos':
       return PARQUET_PARSERS.timestampFromNanoseconds!(view.getBigInt64(at, littleEndian));
   }
+}
+
+const UNIX_EPOCH_JULIAN_DAY = 2440588;
+const DAY_MILLIS = 86_400_000;
+
+/**
+ * An INT96 instant (Hive's, Impala's, Spark's legacy timestamp, and what Firehose's Parquet
+ * conversion writes): nanoseconds of the day (unsigned 64 bits), then the Julian day. Floored to
+ * the millisecond, as hyparquet's parsers.timestampFromNanoseconds does with the nanoseconds
+ * since 1970, and as DuckDB's microseconds (the nanoseconds of the day divided) floored again
+ * come to. In doubles while the nanoseconds of the day are exact in them (a well-formed value,
+ * under 86,400 × 10^9, always is).
+ */
+function int96Value(view: DataView, at: number): Date {
+  const high = view.getUint32(at + 4, true);
+  const days = view.getInt32(at + 8, true) - UNIX_EPOCH_JULIAN_DAY;
+  if (high < 0x200000) return new Date(days * DAY_MILLIS + Math.floor((high * TWO_TO_32 + view.getUint32(at, true)) / 1_000_000));
+  return PARQUET_PARSERS.timestampFromNanoseconds!(BigInt(days) * 86_400_000_000_000n + view.getBigUint64(at, true)) as Date;
 }
 
 /**

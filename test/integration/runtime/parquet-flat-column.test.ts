@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { parquetMetadata, parquetRead, parquetSchema, type ColumnMetaData, type Encoding } from 'hyparquet';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { PARQUET_CODECS } from '../../../sdk/src/runtime/parquet-codecs.js';
 import { flatColumnReader } from '../../../sdk/src/runtime/parquet-flat-column.js';
@@ -83,7 +83,8 @@ describe('the flat column reader', () => {
         const columnData = columns.map((c, i) => {
           const values = fc.sample(fc.array(valuesOf[c.type], { minLength: rows, maxLength: rows }), { seed: c.seed, numRuns: 1 })[0]!;
           const data = values.map((v, row) => (c.nullable && (row + i) % nullEvery === 0 ? null : v));
-          return { name: `c${i}`, type: c.type, nullable: c.nullable, data, ...(c.encoding ? { encoding: c.encoding } : {}) };
+          // (hyparquet-writer names encodings with its own copy of hyparquet's types)
+          return { name: `c${i}`, type: c.type, nullable: c.nullable, data, ...(c.encoding ? { encoding: c.encoding as ColumnSource['encoding'] } : {}) };
         });
         const arrayBuffer = parquetWriteBuffer({ columnData, rowGroupSize, pageSize, codec });
         const bytes = new Uint8Array(arrayBuffer);
