@@ -69,9 +69,9 @@ interface PageAt {
 }
 
 /**
- * A reader of one column chunk's values, row by row, or undefined when hyparquet must read it
- * (see the file's comment). `chunk` is the chunk's bytes, from `dictionary_page_offset ||
- * data_page_offset` on, as hyparquet fetches it.
+ * A reader of a top-level scalar column chunk's values, row by row, or undefined when hyparquet
+ * must read it (see the file's comment). `chunk` is the chunk's bytes, from
+ * `dictionary_page_offset || data_page_offset` on, as hyparquet fetches it.
  *
  * @example
  * ```ts
@@ -80,10 +80,25 @@ interface PageAt {
  * ```
  */
 export function flatColumnReader(chunk: Uint8Array, meta: ColumnMetaData, element: SchemaElement, groupRows: number): FlatColumnReader | undefined {
+  if (meta.path_in_schema.length !== 1) return undefined;
+  return leafColumnReader(chunk, meta, element, element.repetition_type === 'REQUIRED' ? 0 : 1, groupRows);
+}
+
+/**
+ * A reader of a scalar leaf's column chunk, top-level or inside structs (parquet-struct-column.ts),
+ * whose definition levels go up to `maxLevel` (the optional fields on its path, itself included).
+ * Undefined when hyparquet must read it.
+ *
+ * @example
+ * ```ts
+ * const country = leafColumnReader(chunk, meta, countryElement, 2, rows); // user (optional) . country (optional)
+ * ```
+ */
+export function leafColumnReader(chunk: Uint8Array, meta: ColumnMetaData, element: SchemaElement, maxLevel: number, groupRows: number): FlatColumnReader | undefined {
   const kind = flatColumnKind(element);
-  if (!kind || meta.path_in_schema.length !== 1 || meta.type !== element.type) return undefined;
+  if (!kind || meta.type !== element.type || maxLevel > 255) return undefined;
   const pages = pagesOf(chunk, kind, groupRows);
-  return pages && new FlatColumnReader(chunk, meta, kind, element.repetition_type !== 'REQUIRED', pages.dictionary, pages.data);
+  return pages && new FlatColumnReader(chunk, meta, kind, maxLevel, pages.dictionary, pages.data);
 }
 
 /** The chunk's pages, from their headers alone, if all of them are ones this reader decodes. */
@@ -121,25 +136,31 @@ function pagesOf(chunk: Uint8Array, kind: ScalarKind, groupRows: number): { dict
 
 /**
  * A column chunk's values, row by row (`next()`), forward only (`skip()`). One decoded page is
- * held at a time: its values (nulls left out) and, for an optional column, which rows have one.
+ * held at a time: its values (nulls left out) and, for an optional leaf, each row's definition
+ * level (a value where it is `maxLevel`).
  */
 export class FlatColumnReader {
+  /** The definition level of the row `next()` read last: how many of the optional fields on the leaf's path are present. */
+  level = 0;
   private page = -1;
   private row = 0;
   private rows = 0;
   private valueIndex = 0;
-  private present: Uint8Array | undefined;
+  private levels: Uint8Array | undefined;
   private values: unknown[] = [];
   private readonly dictionaryValues: unknown[] | undefined;
+  private readonly levelWidth: number;
 
   constructor(
     private readonly chunk: Uint8Array,
     private readonly meta: ColumnMetaData,
     private readonly kind: ScalarKind,
-    private readonly optional: boolean,
+    private readonly maxLevel: number,
     dictionary: PageAt | undefined,
     private readonly pages: readonly PageAt[],
   ) {
+    this.level = maxLevel;
+    this.levelWidth = 32 - Math.clz32(maxLevel);
     if (dictionary) {
       const bytes = this.decompress(this.bodyOf(dictionary), dictionary.header.uncompressed_page_size);
       this.dictionaryValues = dictionaryPageValues(bytes, kind, dictionary.header.dictionary_page_header!.num_values);
@@ -160,17 +181,20 @@ export class FlatColumnReader {
         this.load();
       }
       const step = Math.min(left, this.rows - this.row);
-      for (let i = 0; i < step; i++) if (!this.present || this.present[this.row + i] === 1) this.valueIndex++;
+      for (let i = 0; i < step; i++) if (!this.levels || this.levels[this.row + i] === this.maxLevel) this.valueIndex++;
       this.row += step;
       left -= step;
     }
   }
 
-  /** The next row's value: null where the row has none. */
+  /** The next row's value: null where the row has none (`level` says at which field it stops). */
   next(): unknown {
     while (this.row === this.rows) this.load();
     const row = this.row++;
-    if (this.present && this.present[row] !== 1) return null;
+    if (this.levels) {
+      this.level = this.levels[row]!;
+      if (this.level !== this.maxLevel) return null;
+    }
     return this.values[this.valueIndex++];
   }
 
@@ -179,27 +203,27 @@ export class FlatColumnReader {
     if (!at) throw new Error('the column chunk has fewer values than its row group has rows');
     const { header } = at;
     const body = this.bodyOf(at);
-    let present: Uint8Array | undefined;
+    let levels: Uint8Array | undefined;
     let data: Uint8Array;
     const rows = at.rows;
     if (header.type === 'DATA_PAGE') {
       data = this.decompress(body, header.uncompressed_page_size);
       const reader = readerOf(data);
-      if (this.optional) readRleBitPackedHybrid(reader, 1, (present = new Uint8Array(rows)));
+      if (this.maxLevel > 0) readRleBitPackedHybrid(reader, this.levelWidth, (levels = new Uint8Array(rows)));
       data = data.subarray(reader.offset);
     } else {
       const v2 = header.data_page_header_v2!;
-      const levels = v2.definition_levels_byte_length;
-      if (this.optional) readRleBitPackedHybrid(readerOf(body), 1, (present = new Uint8Array(rows)), levels);
-      data = body.subarray(levels);
-      const size = header.uncompressed_page_size - levels;
+      const levelBytes = v2.definition_levels_byte_length;
+      if (this.maxLevel > 0) readRleBitPackedHybrid(readerOf(body), this.levelWidth, (levels = new Uint8Array(rows)), levelBytes);
+      data = body.subarray(levelBytes);
+      const size = header.uncompressed_page_size - levelBytes;
       if (v2.is_compressed !== false && size > 0) data = this.decompress(data, size);
     }
     let count = rows;
-    if (present) for (let i = 0; i < rows; i++) if (present[i] !== 1) count--;
+    if (levels) for (let i = 0; i < rows; i++) if (levels[i] !== this.maxLevel) count--;
     const encoding = (header.data_page_header ?? header.data_page_header_v2)!.encoding;
     this.values = pageValues(data, encoding, this.kind, count, this.dictionaryValues);
-    this.present = present;
+    this.levels = levels;
     this.rows = rows;
     this.row = 0;
     this.valueIndex = 0;

@@ -8,11 +8,11 @@
  * Parquet row; its `raw` (the row as JSON, for the quarantine) is made only when a row is
  * quarantined.
  */
-import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type RowGroup, type SchemaTree } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer } from 'hyparquet';
 import type { RawRecord } from '../sources/source-object.js';
 import { rowToRawJson } from '../quality/typed-row-raw.js';
 import { PARQUET_CODECS } from './parquet-codecs.js';
-import { flatColumnKind, flatColumnReader, type FlatColumnReader } from './parquet-flat-column.js';
+import { pageColumnReaders } from './parquet-column-readers.js';
 import { columnConverters, PARQUET_PARSERS, rawValue, readableSchema } from './parquet-row-values.js';
 import { UnreadableObjectError } from './text-stream.js';
 
@@ -29,13 +29,15 @@ const SLICE_ROWS = 8192;
  * Memory follows the pages being decoded, not the row group (besides the group's compressed
  * column chunks, fetched once and kept while its slices are read): a row group can be an
  * object's whole content (Kinesis Data Firehose writes one of up to 256 MB). Scalar columns
- * (most of a landing row) are read a page at a time by parquet-flat-column.ts. The others go to
- * hyparquet: a group is decoded a slice of rows at a time, column by column, and rows are made
- * from the columns a batch at a time. hyparquet skips a flat column's pages before a slice
- * without decompressing them and stops after it, but decodes a page whole: when a slice's pages
- * turn out wider than the slice (DuckDB writes one page per column of a row group; 1 MB pages of
- * a narrow column hold 100k+ rows), slices widen to them, so that no page is decoded again for
- * every slice.
+ * and structs of them (most landing rows are nothing else) are read a page at a time by
+ * parquet-column-readers.ts. The others go to hyparquet: a group is decoded a slice of rows at a
+ * time, column by column, and rows are made from the columns a batch at a time. hyparquet skips
+ * a flat column's pages before a slice without decompressing them and stops after it, but
+ * decodes a page whole: when a slice's pages turn out wider than the slice (DuckDB writes one
+ * page per column of a row group; 1 MB pages of a narrow column hold 100k+ rows), slices widen
+ * to them, so that no page is decoded again for every slice. A list or a map column it decodes
+ * whole for any slice, so a group with one is read in one slice: its memory is then the group's
+ * decoded columns.
  *
  * @example
  * ```ts
@@ -64,9 +66,11 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
       continue;
     }
     nextGroup();
-    // The scalar columns this file's own reader takes; hyparquet reads the rest (parquet-flat-column.ts).
-    const flat = await flatColumnReaders(buffer, schema, group).catch((error: unknown) => unreadable(error, `row group ${index}`));
+    // Scalars and structs of them are read page by page here; hyparquet reads the rest.
+    const flat = await pageColumnReaders(buffer, schema, group).catch((error: unknown) => unreadable(error, `row group ${index}`));
     const hyparquetColumns = names.filter((_, c) => !flat[c]);
+    // hyparquet reads a nested column's whole chunk for every slice it is asked for: one slice then.
+    const nestedLeft = schema.children.some((child, c) => !flat[c] && child.children.length > 0);
     try {
       for (const reader of flat) reader?.skip(Math.max(0, skip - start));
     } catch (error) {
@@ -74,7 +78,7 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
     }
     // Segment limits count bytes too: each row its share of the group's uncompressed size.
     const size = Math.max(1, Math.round(Number(group.total_byte_size) / Math.max(1, Number(group.num_rows))));
-    let sliceRows = SLICE_ROWS;
+    let sliceRows = nestedLeft ? Number(group.num_rows) : SLICE_ROWS;
     for (let rowStart = Math.max(start, skip), rowEnd = 0; rowStart < end; rowStart = rowEnd) {
       rowEnd = Math.min(end, rowStart + sliceRows);
       const columns = new Map<string, ColumnChunk[]>(hyparquetColumns.map((n) => [n, []]));
@@ -116,39 +120,6 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
     }
     start = end;
   }
-}
-
-/** Bytes between two scalar column chunks fetched in one read rather than two. */
-const GAP_READ_BYTES = 1 << 20;
-
-/**
- * A reader for each top-level column (by position) that parquet-flat-column.ts takes in this
- * row group, else undefined. Their chunks are fetched in as few reads as small gaps allow.
- */
-async function flatColumnReaders(buffer: AsyncBuffer, schema: SchemaTree, group: RowGroup): Promise<(FlatColumnReader | undefined)[]> {
-  const rows = Number(group.num_rows);
-  const columns = schema.children.map((child) => {
-    const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === child.element.name);
-    const meta = chunk?.meta_data;
-    if (!meta || chunk.file_path || child.children.length > 0 || !flatColumnKind(child.element)) return undefined;
-    const from = Number(meta.dictionary_page_offset || meta.data_page_offset);
-    const to = from + Number(meta.total_compressed_size);
-    // A chunk said to lie outside the file is hyparquet's to report.
-    return to <= buffer.byteLength ? { element: child.element, meta, from, to } : undefined;
-  });
-  // Runs of chunks in file order, each run one read.
-  const runs: { from: number; to: number }[] = [];
-  for (const column of columns.filter((c) => c !== undefined).sort((a, b) => a.from - b.from)) {
-    const last = runs.at(-1);
-    if (last && column.from >= last.to && column.from - last.to <= GAP_READ_BYTES) last.to = column.to;
-    else runs.push({ from: column.from, to: column.to });
-  }
-  const bytes = await Promise.all(runs.map(async (run) => ({ ...run, bytes: new Uint8Array(await buffer.slice(run.from, run.to)) })));
-  return columns.map((column) => {
-    if (!column) return undefined;
-    const run = bytes.find((r) => r.from <= column.from && column.to <= r.to)!;
-    return flatColumnReader(run.bytes.subarray(column.from - run.from, column.to - run.from), column.meta, column.element, rows);
-  });
 }
 
 /** Decoded values of one column from `rowStart` (the file's row number, 0-based) on. */

@@ -4,7 +4,7 @@
  * conversion (duckValueToJs, the oracle) and through parquetRecordBatches (hyparquet and
  * parquet-row-values.ts). Integers around ±2^53 and to ±2^63, doubles with NaN, ±Infinity and
  * -0, text with a BOM, astral characters and quotes, instants before 1970 with sub-millisecond
- * digits, dates, decimals (18 and 38 digits), lists with nulls, structs, and nulls anywhere;
+ * digits, dates, decimals (18 and 38 digits), lists with nulls, structs (one within another), and nulls anywhere;
  * several row groups; DuckDB's V1 encodings (PLAIN, dictionary) and its V2 ones (DELTA, byte
  * stream split), which parquet-flat-column.ts decodes itself where it can.
  */
@@ -68,8 +68,14 @@ const row = fc.record({
   flag: nullable(fc.boolean(), (b) => String(b)),
   list: nullable(fc.array(fc.option(fc.integer(), { nil: null }), { maxLength: 4 }), (xs) => `[${xs.map((x) => (x === null ? 'NULL' : String(x))).join(', ')}]::INTEGER[]`),
   pair: nullable(fc.tuple(fc.option(text, { nil: null }), fc.option(bigint, { nil: null })), ([s, b]) => `{'s': ${s === null ? 'NULL' : sqlText(s)}::VARCHAR, 'b': ${b === null ? 'NULL' : `(${b})`}::BIGINT}`),
+  // A struct within a struct, null at either level or in a field.
+  deep: nullable(
+    fc.tuple(fc.option(fc.tuple(fc.option(text, { nil: null }), fc.option(micros, { nil: null })), { nil: null }), fc.option(double, { nil: null })),
+    ([u, k]) =>
+      `{'u': ${u === null ? 'NULL' : `{'id': ${u[0] === null ? 'NULL' : sqlText(u[0])}::VARCHAR, 'seen': ${u[1] === null ? 'NULL::TIMESTAMP' : `make_timestamp((${u[1]})::BIGINT)`}}`}::STRUCT(id VARCHAR, seen TIMESTAMP), 'k': ${k === null ? 'NULL::DOUBLE' : doubleSql(k)}}`,
+  ),
 });
-const COLUMNS = ['big', 'int', 'dbl', 'txt', 'ts', 'tsns', 'day', 'dec', 'wide', 'flag', 'list', 'pair'] as const;
+const COLUMNS = ['big', 'int', 'dbl', 'txt', 'ts', 'tsns', 'day', 'dec', 'wide', 'flag', 'list', 'pair', 'deep'] as const;
 
 let file = 0;
 describe('Parquet row values in the event stage', () => {
