@@ -8,7 +8,7 @@
  * Parquet row; its `raw` (the row as JSON, for the quarantine) is made only when a row is
  * quarantined.
  */
-import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaTree } from 'hyparquet';
 import type { RawRecord } from '../sources/source-object.js';
 import { rowToRawJson } from '../quality/typed-row-raw.js';
 import { PARQUET_CODECS } from './parquet-codecs.js';
@@ -54,8 +54,15 @@ export async function* parquetRecordBatches(file: AsyncBuffer, skip: number): As
     throw new UnreadableObjectError(`not a readable Parquet file: ${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   };
   const metadata = await parquetMetadataAsync(buffer).catch((error: unknown) => unreadable(error, 'its footer'));
-  const schema = parquetSchema(metadata);
-  const converters = columnConverters(schema);
+  let schema: SchemaTree;
+  let converters: ReturnType<typeof columnConverters>;
+  try {
+    checkRowCounts(metadata);
+    schema = parquetSchema(metadata);
+    converters = columnConverters(schema);
+  } catch (error) {
+    return unreadable(error, 'its footer');
+  }
   const names = converters.map((c) => c.name);
   const readable = readableSchema(metadata);
   let start = 0;
@@ -134,15 +141,29 @@ class ColumnCursor {
 
   constructor(private readonly chunks: readonly ColumnChunk[]) {}
 
+  /** @throws Error when the column has no value at the row: its pages hold fewer rows than the footer says. */
   at(row: number): unknown {
     while (this.chunk < this.chunks.length) {
       const { rowStart, values } = this.chunks[this.chunk]!;
-      if (row < rowStart) return undefined;
+      if (row < rowStart) break;
       if (row < rowStart + values.length) return values[row - rowStart];
       this.chunk++;
     }
-    return undefined;
+    throw new Error(`a column's pages hold no value for row ${row + 1}`);
   }
+}
+
+/**
+ * Refuses a footer whose row groups do not add up to the file's rows (or have no row count):
+ * read as it stands, such a file would lose rows without a word. DuckDB refuses it too.
+ */
+function checkRowCounts(metadata: FileMetaData): void {
+  let rows = 0n;
+  for (const [index, group] of metadata.row_groups.entries()) {
+    if (typeof group.num_rows !== 'bigint' || group.num_rows < 0n) throw new Error(`row group ${index} has no row count`);
+    rows += group.num_rows;
+  }
+  if (rows !== BigInt(metadata.num_rows)) throw new Error(`its row groups hold ${rows} rows, and it says it holds ${metadata.num_rows}`);
 }
 
 /** A row: its values, and its raw JSON text made when asked for (a quarantined row). */
