@@ -2,17 +2,15 @@
  * Parquet files with INT96 instants, which neither DuckDB nor hyparquet-writer writes (Hive,
  * Impala, older Spark, and Kinesis Data Firehose's Parquet conversion do). hyparquet-writer
  * writes each value's 12 bytes as a FIXED_LEN_BYTE_ARRAY(12) column, whose pages are byte for
- * byte an INT96 column's; then the footer is decoded, those columns' physical type set to INT96
- * (their type length dropped), and written again.
+ * byte an INT96 column's; then the footer is rewritten (parquet-footer.ts) with those columns'
+ * physical type set to INT96, their type length dropped.
  *
  * ```ts
  * const bytes = int96ParquetFile([{ name: 'ts', nanos: [0n, null, -1_500n] }], { rowGroupSize: 2 });
  * ```
  */
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
-import { serializeTCompactProtocol } from 'hyparquet-writer/src/thrift.js';
-import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
+import { rewriteParquetFooter } from './parquet-footer.js';
 
 const DAY_NANOS = 86_400_000_000_000n;
 const UNIX_EPOCH_JULIAN_DAY = 2440588;
@@ -40,29 +38,18 @@ export function int96ParquetFile(columns: readonly { name: string; nanos: readon
     statistics: false, // byte-wise bounds would be wrong for instants
     ...options,
   });
-  const bytes = new Uint8Array(written);
-  const footerLength = new DataView(written).getUint32(bytes.length - 8, true);
-  const footerStart = bytes.length - 8 - footerLength;
-  const footer = deserializeTCompactProtocol({ view: new DataView(written, footerStart, footerLength), offset: 0 }) as Footer;
-  for (const element of footer.field_2.slice(1)) {
-    element.field_1 = INT96;
-    delete element.field_2;
-  }
-  for (const group of footer.field_4) for (const chunk of group.field_1) chunk.field_3.field_1 = INT96;
-  const writer = new ByteWriter();
-  serializeTCompactProtocol(writer, footer);
-  const rewritten = new Uint8Array(writer.getBuffer());
-  const file = new Uint8Array(footerStart + rewritten.length + 8);
-  file.set(bytes.subarray(0, footerStart));
-  file.set(rewritten, footerStart);
-  new DataView(file.buffer).setUint32(footerStart + rewritten.length, rewritten.length, true);
-  file.set(new TextEncoder().encode('PAR1'), footerStart + rewritten.length + 4);
-  return file;
+  return rewriteParquetFooter(new Uint8Array(written), (decoded) => {
+    const footer = decoded as unknown as Footer;
+    for (const element of footer.field_2.slice(1)) {
+      element.field_1 = INT96;
+      delete element.field_2;
+    }
+    for (const group of footer.field_4) for (const chunk of group.field_1) chunk.field_3.field_1 = INT96;
+  });
 }
 
 /** The parts of a decoded footer changed here (Thrift field ids). */
 interface Footer {
   field_2: { field_1?: number; field_2?: number }[];
   field_4: { field_1: { field_3: { field_1: number } }[] }[];
-  [field: `field_${number}`]: unknown;
 }

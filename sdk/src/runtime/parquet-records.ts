@@ -160,7 +160,8 @@ class ColumnCursor {
 function checkRowCounts(metadata: FileMetaData): void {
   let rows = 0n;
   for (const [index, group] of metadata.row_groups.entries()) {
-    if (typeof group.num_rows !== 'bigint' || group.num_rows < 0n) throw new Error(`row group ${index} has no row count`);
+    if (typeof group.num_rows !== 'bigint') throw new Error(`row group ${index} has no row count`);
+    if (group.num_rows < 0n) throw new Error(`row group ${index} says it holds ${group.num_rows} rows`);
     rows += group.num_rows;
   }
   if (rows !== BigInt(metadata.num_rows)) throw new Error(`its row groups hold ${rows} rows, and it says it holds ${metadata.num_rows}`);

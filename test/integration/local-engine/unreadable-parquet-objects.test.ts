@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { file, pipeline, s3 } from '../../../sdk/src/index.js';
 import { withoutStatement } from '../../../sdk/src/engines/local/parquet-object-reader.js';
+import { rewriteParquetFooter } from '../../helpers/parquet-footer.js';
 import { startS3rver } from '../../helpers/s3rver.js';
 
 const Row = z.object({ user: z.string(), x: z.number() });
@@ -82,6 +83,32 @@ describe('unreadable Parquet objects', () => {
     expect(result.counts).toEqual({ in: 5, valid: 5, quarantined: 0 });
     expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'b.parquet')]);
   });
+
+  for (const [what, groupRows, message] of [
+    ['says it holds fewer than none', -909n, /row group 1 says it holds -909 rows/],
+    ['does not add up to the file', 190n, /its row groups hold 2238 rows, and it says it holds 3000/],
+  ] as const) {
+    it(`a footer whose second row group ${what}: quarantined whole, not read short`, async () => {
+      const source = join(dir, `two-groups-${groupRows}.parquet`);
+      const db = await DuckDBInstance.create(':memory:');
+      const c = await db.connect();
+      await c.run(`COPY (SELECT 'u' || range AS "user", range::DOUBLE AS x FROM range(3000)) TO '${source}' (FORMAT PARQUET, ROW_GROUP_SIZE 2048)`);
+      // FileMetaData.row_groups (field 4), RowGroup.num_rows (field 3).
+      const damaged = Buffer.from(rewriteParquetFooter(readFileSync(source), (footer) => {
+        (footer.field_4 as { field_3: bigint }[])[1]!.field_3 = groupRows;
+      }));
+      const folder = batch(`group-rows-${groupRows}`, 'b.parquet', damaged);
+      // The premise: DuckDB reads such a file short, without an error.
+      const short = Number((await c.runAndReadAll(`SELECT count(*) FROM read_parquet('${join(folder, 'b.parquet')}')`)).getRows()[0]![0]);
+      expect(short).toBeLessThan(3000);
+      c.closeSync();
+      db.closeSync();
+      const result = await runOver(folder, '*.parquet');
+      expect(result.counts).toEqual({ in: 5, valid: 5, quarantined: 0 });
+      expect(result.quality.unreadableObjects.map((u) => u.object)).toEqual([join(folder, 'b.parquet')]);
+      expect(result.quality.unreadableObjects[0]!.error).toMatch(message);
+    });
+  }
 
   it('a damaged data page behind a sound footer: found by the scan, quarantined whole, the batch re-runs without it', async () => {
     // The footer probe reads no data, so it passes; DuckDB fails only when the validation scan

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parquetRecordBatches } from '../../../sdk/src/runtime/parquet-records.js';
 import { UnreadableObjectError } from '../../../sdk/src/runtime/text-stream.js';
+import { rewriteParquetFooter } from '../../helpers/parquet-footer.js';
 
 const ROWS = 3000;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-damaged-'));
@@ -64,4 +65,22 @@ describe('a Parquet landing object with damaged bytes', () => {
       { numRuns: Number(process.env.DAMAGED_PARQUET_RUNS ?? 200), ...(process.env.DAMAGED_PARQUET_SEED ? { seed: Number(process.env.DAMAGED_PARQUET_SEED) } : {}) },
     );
   }, 120_000);
+
+  for (const [what, groupRows, message] of [
+    ['says it holds fewer than none', -909n, /row group 1 says it holds -909 rows/],
+    ['does not add up to the file', 190n, /row groups hold 2238 rows, and it says it holds 3000/],
+  ] as const) {
+    it(`whose footer's second row group ${what} is unreadable (DuckDB would read it short)`, async () => {
+      // FileMetaData.row_groups (field 4), RowGroup.num_rows (field 3).
+      const bytes = rewriteParquetFooter(files[0]!, (footer) => {
+        (footer.field_4 as { field_3: bigint }[])[1]!.field_3 = groupRows;
+      });
+      const file = { byteLength: bytes.byteLength, slice: async (a: number, b?: number) => bytes.slice(a, b).buffer };
+      const read = async () => {
+        for await (const batch of parquetRecordBatches(file, 0)) void batch;
+      };
+      await expect(read()).rejects.toThrow(UnreadableObjectError);
+      await expect(read()).rejects.toThrow(message);
+    });
+  }
 });

@@ -265,8 +265,9 @@ function absentColumns(tableTypes: FileColumns, files: readonly { object: string
  * Checks that DuckDB can read a Parquet file's metadata and returns its row count. Only the
  * footer is read, whatever the file's size, so a file that is not Parquet, truncated, or has a
  * corrupt footer is found before the `raw_rows` view is built over it (where it would fail the
- * whole run). Throws DuckDB's error for such a file, or an error naming a data column that
- * collides with the row numbers the view reads; the caller quarantines the object.
+ * whole run). Throws DuckDB's error for such a file, an error for a footer whose row counts
+ * disagree, or one naming a data column that collides with the row numbers the view reads; the
+ * caller quarantines the object.
  *
  * @example
  * ```ts
@@ -277,11 +278,33 @@ export async function probeParquetFile(connection: DuckDBConnection, path: strin
   const p = printerFor('duckdb');
   const reader = await connection.runAndReadAll(`SELECT sum(num_rows) AS n FROM parquet_file_metadata(${p.stringLiteral(path)})`);
   const rows = Number(reader.getRows()[0]![0] ?? 0);
+  await checkRowGroupCounts(connection, path, rows);
   const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${p.stringLiteral(path)})`)).getRows().map((r) => String(r[0]));
   if (columns.includes(ROW_NUMBER_COLUMN)) {
     throw new Error(`it has a column named "${ROW_NUMBER_COLUMN}", the name DuckDB's Parquet reader gives the row numbers sluice reads beside the data. Rename that column where the file is written`);
   }
   return rows;
+}
+
+/**
+ * Refuses a footer whose row groups do not add up to the file's rows, or say they hold fewer
+ * than none: DuckDB reads such a file without an error and returns the rows of the groups it
+ * believes (a group whose count is negative, it skips), so rows would be lost without a word.
+ * The event stage refuses the same files (parquet-records.ts).
+ */
+async function checkRowGroupCounts(connection: DuckDBConnection, path: string, fileRows: number): Promise<void> {
+  const p = printerFor('duckdb');
+  const groups = (
+    await connection.runAndReadAll(`SELECT row_group_id, min(row_group_num_rows), max(row_group_num_rows) FROM parquet_metadata(${p.stringLiteral(path)}) GROUP BY row_group_id ORDER BY row_group_id`)
+  ).getRows();
+  let sum = 0;
+  for (const [id, least, most] of groups) {
+    if (Number(least) !== Number(most) || Number(least) < 0) {
+      throw new Error(`its footer is damaged: row group ${Number(id)} says it holds ${Number(least) === Number(most) ? Number(least) : `${Number(least)} and ${Number(most)}`} rows`);
+    }
+    sum += Number(least);
+  }
+  if (groups.length > 0 && sum !== fileRows) throw new Error(`its footer is damaged: its row groups hold ${sum} rows, and it says it holds ${fileRows}`);
 }
 
 /** What `read_parquet(..., file_row_number = true)` calls its row-number column. */
