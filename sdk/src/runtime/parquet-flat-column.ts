@@ -1,15 +1,15 @@
 /**
- * The commonest Parquet landing column, read without hyparquet's per-value arrays: a top-level
- * scalar (text, integer, float, boolean, date or timestamp, INT96 included), optional or required. Its pages
- * are decoded one at a time straight into the values zod sees (parquet-page-values.ts), the
- * same values `columnConverters` makes of hyparquet's. hyparquet makes a Uint8Array of each
- * text value and a bigint of each INT64 first; that was most of what reading an event id or a
- * timestamp cost.
+ * The commonest Parquet landing column, read without hyparquet's per-value arrays: a scalar
+ * (text, integer, float, boolean, date or timestamp, INT96 included), optional or required, at
+ * the top level or inside structs (parquet-struct-column.ts). Its pages are decoded one at a time
+ * straight into the values zod sees (parquet-page-values.ts), the same values
+ * `columnConverters` makes of hyparquet's. hyparquet makes a Uint8Array of each text value and a
+ * bigint of each INT64 first; that was most of what reading an event id or a timestamp cost.
  *
- * Any other column (nested, a list, DECIMAL, TIME, a blob, DELTA_BYTE_ARRAY pages,
- * anything unexpected in its page headers) is left to hyparquet: `flatColumnReader` answers
- * undefined, having read only headers. A chunk whose headers cannot be read goes to hyparquet
- * too, so that a damaged file fails as it did.
+ * Any other column (a list, a map, DECIMAL, TIME, a blob, DELTA_BYTE_ARRAY pages, anything
+ * unexpected in its page headers) is left to hyparquet: the reader is undefined, having read
+ * only headers. A chunk whose headers cannot be read goes to hyparquet too, so that a damaged
+ * file fails as it did.
  */
 import type { ColumnMetaData, DataReader, PageHeader, SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';

@@ -154,8 +154,9 @@ class ColumnCursor {
 }
 
 /**
- * Refuses a footer whose row groups do not add up to the file's rows (or have no row count):
- * read as it stands, such a file would lose rows without a word. DuckDB refuses it too.
+ * Refuses a footer whose row groups do not add up to the file's rows (or have no row count, or
+ * a negative one): read as it stands, such a file would lose rows without a word. A local run
+ * refuses it too (raw-loader.ts), where DuckDB alone would read it short.
  */
 function checkRowCounts(metadata: FileMetaData): void {
   let rows = 0n;
