@@ -5,7 +5,7 @@
  */
 import type { AsyncBuffer, ColumnMetaData, RowGroup, SchemaElement, SchemaTree } from 'hyparquet';
 import { flatColumnKind, leafColumnReader, type FlatColumnReader } from './parquet-flat-column.js';
-import { StructColumnReader, structLeaves } from './parquet-struct-column.js';
+import { StructColumnReader, structPlan, type StructPlan } from './parquet-struct-column.js';
 
 /** A column's values, row by row, forward only. */
 export interface PageColumnReader {
@@ -37,10 +37,11 @@ interface LeafChunk {
 export async function pageColumnReaders(buffer: AsyncBuffer, schema: SchemaTree, group: RowGroup): Promise<(PageColumnReader | undefined)[]> {
   const rows = Number(group.num_rows);
   const columns = schema.children.map((child) => {
+    const plan: StructPlan | undefined = child.children.length > 0 ? structPlan(child) : undefined;
     const leaves =
       child.children.length === 0
         ? flatColumnKind(child.element) && [{ path: [child.element.name], element: child.element, maxLevel: child.element.repetition_type === 'REQUIRED' ? 0 : 1 }]
-        : structLeaves(child);
+        : plan?.leaves;
     if (!leaves) return undefined;
     const chunks: LeafChunk[] = [];
     for (const leaf of leaves) {
@@ -53,7 +54,7 @@ export async function pageColumnReaders(buffer: AsyncBuffer, schema: SchemaTree,
       if (to > buffer.byteLength) return undefined;
       chunks.push({ element: leaf.element, maxLevel: leaf.maxLevel, meta, from, to });
     }
-    return { column: child, chunks };
+    return { plan, chunks };
   });
   const bytes = await fetchRuns(buffer, columns.flatMap((c) => c?.chunks ?? []));
   return columns.map((column) => {
@@ -64,7 +65,7 @@ export async function pageColumnReaders(buffer: AsyncBuffer, schema: SchemaTree,
       if (!reader) return undefined;
       readers.push(reader);
     }
-    return column.column.children.length === 0 ? readers[0] : new StructColumnReader(column.column, readers);
+    return column.plan ? new StructColumnReader(column.plan, readers) : readers[0];
   });
 }
 

@@ -22,21 +22,28 @@ export interface StructLeaf {
 }
 
 /** How a row's value is put together: a leaf's value, or an object of fields (null below `level`). */
-type Shape = { readonly leaf: number } | { readonly level: number; readonly firstLeaf: number; readonly fields: readonly { readonly name: string; readonly shape: Shape }[] };
+export type Shape = { readonly leaf: number } | { readonly level: number; readonly firstLeaf: number; readonly fields: readonly { readonly name: string; readonly shape: Shape }[] };
+
+/** A struct column's leaves (each read by its own chunk's reader) and how a row's value is put together from them. */
+export interface StructPlan {
+  readonly leaves: readonly StructLeaf[];
+  readonly shape: Shape;
+}
 
 /**
- * The leaves of a top-level column, in the order of its fields, if it is a struct of scalars;
- * else undefined.
+ * The plan of a top-level column, its leaves in the order of its fields, if it is a struct of
+ * scalars; else undefined.
  *
  * @example
  * ```ts
- * structLeaves(parquetSchema(metadata).children[1]!) // [{ path: ['user', 'id'], maxLevel: 2, … }, { path: ['user', 'country'], … }]
+ * structPlan(parquetSchema(metadata).children[1]!)!.leaves // [{ path: ['user', 'id'], maxLevel: 2, … }, { path: ['user', 'country'], … }]
  * ```
  */
-export function structLeaves(column: SchemaTree): StructLeaf[] | undefined {
+export function structPlan(column: SchemaTree): StructPlan | undefined {
   if (column.children.length === 0) return undefined;
   const leaves: StructLeaf[] = [];
-  return shapeOf(column, [], 0, leaves) ? leaves : undefined;
+  const shape = shapeOf(column, [], 0, leaves);
+  return shape && { leaves, shape };
 }
 
 /** The shape of `node` (its leaves appended to `leaves`), or undefined if some part of it is not a struct of scalars. */
@@ -63,11 +70,11 @@ function shapeOf(node: SchemaTree, parentPath: readonly string[], parentLevel: n
 }
 
 /**
- * A struct column's values, row by row, from one reader per leaf (in `structLeaves`' order).
+ * A struct column's values, row by row, from one reader per leaf (in the plan's order).
  *
  * @example
  * ```ts
- * const user = new StructColumnReader(schema.children[1]!, leafReaders);
+ * const user = new StructColumnReader(structPlan(schema.children[1]!)!, leafReaders);
  * user.next() // { id: 'u1', country: 'de' }, or null
  * ```
  */
@@ -77,12 +84,10 @@ export class StructColumnReader {
   private readonly levels: Uint8Array;
 
   constructor(
-    column: SchemaTree,
+    plan: StructPlan,
     private readonly leaves: readonly FlatColumnReader[],
   ) {
-    const shape = shapeOf(column, [], 0, []);
-    if (!shape || !('fields' in shape)) throw new Error(`column ${column.element.name} is not a struct of scalars`);
-    this.shape = shape;
+    this.shape = plan.shape;
     this.values = new Array<unknown>(leaves.length);
     this.levels = new Uint8Array(leaves.length);
   }

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parquetRecordBatches } from '../../../sdk/src/runtime/parquet-records.js';
 import { UnreadableObjectError } from '../../../sdk/src/runtime/text-stream.js';
 import { rewriteParquetFooter } from '../../helpers/parquet-footer.js';
+import { memoryAsyncBuffer } from '../../helpers/memory-async-buffer.js';
 
 const ROWS = 3000;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-damaged-'));
@@ -48,7 +49,7 @@ describe('a Parquet landing object with damaged bytes', () => {
           const bytes = files[pick % files.length]!.slice();
           // The last 8 bytes (footer length, magic) are left: damage there is refused before anything is read.
           for (const [where, value] of damage) bytes[Math.floor(where * (bytes.length - 8))] = value;
-          const file = { byteLength: bytes.byteLength, slice: async (a: number, b?: number) => bytes.slice(a, b).buffer };
+          const file = memoryAsyncBuffer(bytes);
           let rows = 0;
           try {
             for await (const batch of parquetRecordBatches(file, 0)) {
@@ -75,7 +76,7 @@ describe('a Parquet landing object with damaged bytes', () => {
       const bytes = rewriteParquetFooter(files[0]!, (footer) => {
         (footer.field_4 as { field_3: bigint }[])[1]!.field_3 = groupRows;
       });
-      const file = { byteLength: bytes.byteLength, slice: async (a: number, b?: number) => bytes.slice(a, b).buffer };
+      const file = memoryAsyncBuffer(bytes);
       const read = async () => {
         for await (const batch of parquetRecordBatches(file, 0)) void batch;
       };

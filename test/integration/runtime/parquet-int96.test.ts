@@ -19,6 +19,7 @@ import { flatColumnReader } from '../../../sdk/src/runtime/parquet-flat-column.j
 import { parquetRecordBatches } from '../../../sdk/src/runtime/parquet-records.js';
 import { columnConverters, PARQUET_PARSERS } from '../../../sdk/src/runtime/parquet-row-values.js';
 import { int96ParquetFile } from '../../helpers/int96-parquet.js';
+import { memoryAsyncBuffer } from '../../helpers/memory-async-buffer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-int96-'));
 let db: DuckDBInstance;
@@ -45,7 +46,7 @@ const nanos = fc.oneof(
 
 let file = 0;
 async function eventStageValues(bytes: Uint8Array): Promise<unknown[]> {
-  const buffer = { byteLength: bytes.byteLength, slice: async (a: number, b?: number) => bytes.slice(a, b).buffer };
+  const buffer = memoryAsyncBuffer(bytes);
   const values: unknown[] = [];
   for await (const batch of parquetRecordBatches(buffer, 0)) for (const record of batch) values.push(record.value!.ts);
   return values;

@@ -22,6 +22,7 @@ import { keepLeadingByteOrderMarks } from '../../../sdk/src/engines/local/duckdb
 import { query } from '../../helpers/duckdb-query.js';
 import { eventStageDecision, localDecision, type PipelineFor } from './parity-decisions.js';
 import { invoke, invokeUntilDone, landObject, newMemoryS3 } from './object-runner.js';
+import { memoryAsyncBuffer } from '../../helpers/memory-async-buffer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-parquet-landing-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,7 +132,7 @@ describe('a Parquet landing object in the event stage, against a local run of th
     connection.closeSync();
     db.closeSync();
     const records = [];
-    const buffer = { byteLength: bytes.byteLength, slice: async (a: number, b?: number) => bytes.slice(a, b).buffer };
+    const buffer = memoryAsyncBuffer(bytes);
     for await (const batch of parquetRecordBatches(buffer, 0)) records.push(...batch);
     expect(records.map((r) => r.value)).toEqual(local);
     expect(records.map((r) => r.raw)).toEqual(localRaw);

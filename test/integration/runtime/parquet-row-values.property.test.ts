@@ -18,6 +18,7 @@ import { duckValueToJs, duckValueToRaw } from '../../../sdk/src/engines/local/va
 import { keepLeadingByteOrderMarks } from '../../../sdk/src/engines/local/duckdb-text-decoding.js';
 import { rowToRawJson } from '../../../sdk/src/quality/typed-row-raw.js';
 import { parquetRecordBatches } from '../../../sdk/src/runtime/parquet-records.js';
+import { memoryAsyncBuffer } from '../../helpers/memory-async-buffer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-parquet-values-'));
 let db: DuckDBInstance;
@@ -92,7 +93,7 @@ describe('Parquet row values in the event stage', () => {
         const oracle = read.getRows().map((r) => Object.fromEntries(names.map((n, i) => [n, duckValueToJs(r[i]!)])));
         const oracleRaw = read.getRows().map((r) => rowToRawJson(Object.fromEntries(names.map((n, i) => [n, duckValueToRaw(r[i]!)]))));
         const bytes = new Uint8Array(readFileSync(path));
-        const buffer = { byteLength: bytes.byteLength, slice: async (a: number, b?: number) => bytes.slice(a, b).buffer };
+        const buffer = memoryAsyncBuffer(bytes);
         const records = [];
         for await (const batch of parquetRecordBatches(buffer, 0)) records.push(...batch);
         expect(records.map((r) => r.line)).toEqual(oracle.map((_, i) => i + 1));

@@ -15,6 +15,7 @@ import { PARQUET_CODECS } from '../../../sdk/src/runtime/parquet-codecs.js';
 import { pageColumnReaders } from '../../../sdk/src/runtime/parquet-column-readers.js';
 import { StructColumnReader } from '../../../sdk/src/runtime/parquet-struct-column.js';
 import { columnConverters, PARQUET_PARSERS } from '../../../sdk/src/runtime/parquet-row-values.js';
+import { memoryAsyncBuffer } from '../../helpers/memory-async-buffer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-struct-'));
 let db: DuckDBInstance;
@@ -44,7 +45,7 @@ const EVENTS = `
 
 async function valuesBothWays(path: string, skip: number): Promise<void> {
   const bytes = new Uint8Array(readFileSync(path));
-  const file = { byteLength: bytes.byteLength, slice: async (a: number, b?: number) => bytes.slice(a, b).buffer };
+  const file = memoryAsyncBuffer(bytes);
   const metadata = parquetMetadata(bytes.buffer as ArrayBuffer);
   const schema = parquetSchema(metadata);
   const converters = columnConverters(schema);
@@ -91,7 +92,7 @@ describe('struct columns read page by page', () => {
     await connection.run(`COPY (SELECT * FROM (${EVENTS}) WHERE event_id IN ('e00000', 'e00001', 'e00007')) TO '${path}' (FORMAT PARQUET)`);
     const bytes = new Uint8Array(readFileSync(path));
     const metadata = parquetMetadata(bytes.buffer as ArrayBuffer);
-    const readers = await pageColumnReaders({ byteLength: bytes.byteLength, slice: async (a, b) => bytes.slice(a, b).buffer }, parquetSchema(metadata), metadata.row_groups[0]!);
+    const readers = await pageColumnReaders(memoryAsyncBuffer(bytes), parquetSchema(metadata), metadata.row_groups[0]!);
     const users = [readers[1]!.next(), readers[1]!.next(), readers[1]!.next()];
     expect(users).toStrictEqual([null, { id: 'u1', country: 'fr' }, { id: null, country: 'fr' }]); // rows 0 (no user), 1, 7 (no id)
     expect(readers[2]!.next()).toBeNull(); // row 0 has no context
